@@ -1,0 +1,54 @@
+# Bimtek — the two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app bimtek
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install lint format serve gunicorn bench clean
+
+$(BIN)/activate: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_hex(32)))" > $@
+	@echo "Wrote $@ with a new random SECRET_KEY"
+
+run: install instance/config.py
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	@echo ""
+	@echo "  Bimtek is starting on http://$(HOST):$(PORT)"
+	@echo "  Log in as admin at http://$(HOST):$(PORT)/masuk with the email and one-time password"
+	@echo "  printed above (shown only when the admin is first created; to get a new one:"
+	@echo "  $(FLASK) reset-password admin@bimtek.local)."
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+gunicorn: install instance/config.py
+	$(FLASK) init-db
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 4 wsgi:app
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/registration_burst.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,106 @@
+"""Bimtek: training management for Indonesian government technical training."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from bimtek.config import DEFAULT_SECRET_KEY, DefaultConfig, environment_overrides
+from bimtek.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment, then ``config``."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("BIMTEK_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(environment_overrides())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "bimtek.sqlite"
+        )
+    _refuse_default_secret(app)
+
+    from bimtek.core import database
+
+    database.configure_engine_options(app)
+    db.init_app(app)
+    database.install_sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "bimtek" / "translations"),
+    )
+
+    from bimtek import models  # noqa: F401  (every table registered)
+    from bimtek.core import web
+
+    web.init_app(app)
+    _register_blueprints(app)
+
+    from bimtek.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from bimtek.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _refuse_default_secret(app: Flask) -> None:
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
+        raise RuntimeError(
+            "SECRET_KEY is the development default. Set SECRET_KEY in the environment or in "
+            "instance/config.py before running Bimtek in production."
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from bimtek.api import bp as api_bp
+    from bimtek.assessments.views import bp as assessments_bp
+    from bimtek.attendance.views import bp as attendance_bp
+    from bimtek.auth.views import bp as auth_bp
+    from bimtek.certificates.views import bp as certificates_bp
+    from bimtek.events.views import admin_bp as events_admin_bp
+    from bimtek.events.views import bp as events_bp
+    from bimtek.participants.views import admin_bp as participants_admin_bp
+    from bimtek.participants.views import bp as participants_bp
+    from bimtek.reports.views import bp as reports_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(participants_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(events_admin_bp, url_prefix="/admin")
+    app.register_blueprint(participants_admin_bp, url_prefix="/admin")
+    app.register_blueprint(attendance_bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(reports_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def select_locale() -> str:
+    """The user's chosen language, else the one picked on this browser, else Indonesian."""
+    languages = ("id", "en")
+    if getattr(g, "api_user", None) is None and current_user and current_user.is_authenticated:
+        if current_user.locale in languages:
+            return current_user.locale
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in languages else "id"

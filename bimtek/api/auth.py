@@ -1,0 +1,54 @@
+"""Bearer-token authentication for the API."""
+
+from functools import wraps
+
+from flask import g, request
+
+from bimtek.auth.services import user_for_token
+from bimtek.errors import ServiceError
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+class ApiForbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def token_required(*roles: str):
+    """Require a staff bearer token; with ``roles``, one of those roles."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            token = bearer_token()
+            user = user_for_token(token) if token else None
+            if user is None:
+                raise Unauthorized("Token API tidak ada atau tidak berlaku.")
+            if roles and user.role not in roles:
+                raise ApiForbidden("Token ini tidak berhak atas tindakan ini.")
+            g.api_user = user
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def json_body() -> dict:
+    """The request's JSON object, or an `invalid` error that says what is wrong with it."""
+    from bimtek.errors import InvalidInput
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("Badan permintaan harus objek JSON.", fields={"body": "not an object"})
+    return data

@@ -1,0 +1,77 @@
+"""Accounts: staff (admin, panitia) and participants, and API tokens for devices."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bimtek.core.timeutil import UTCDateTime, utcnow
+from bimtek.extensions import db
+
+ROLES = ("admin", "panitia", "participant")
+STAFF_ROLES = ("admin", "panitia")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: login name for staff; optional for participants
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    #: login name for participants (16-digit national ID)
+    nik: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: admin, panitia or participant
+    role: Mapped[str] = mapped_column(sa.String(20))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    #: the password was handed out (one-time) and must be changed at the next login
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: "id" or "en"
+    locale: Mapped[str] = mapped_column(sa.String(5), default="id")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    api_tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role} {self.email or self.nik}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for scanner devices and integrations; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    #: sha256 hex digest of the token
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: the first characters of the token, to tell tokens apart in lists
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="api_tokens")

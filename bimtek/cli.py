@@ -1,0 +1,123 @@
+"""Flask commands: ``flask --app bimtek <command>``. They call services and commit once."""
+
+import importlib
+import importlib.util
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from bimtek.errors import ServiceError
+from bimtek.extensions import db
+
+#: domain modules that add their own commands through a ``register(cli_group)`` function
+DOMAIN_COMMANDS = (
+    "bimtek.attendance.commands",
+    "bimtek.assessments.commands",
+    "bimtek.certificates.commands",
+    "bimtek.reports.commands",
+)
+
+
+def register_cli(app: Flask) -> None:
+    for command in (init_db, seed_demo, create_user, create_token, reset_password):
+        app.cli.add_command(command)
+    for name in DOMAIN_COMMANDS:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(app.cli)
+
+
+def fail(error: ServiceError):
+    detail = "".join(f"\n  {field}: {message}" for field, message in error.fields.items())
+    raise click.ClickException(error.message + detail)
+
+
+@click.command("init-db")
+def init_db():
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("seed-demo")
+@click.option(
+    "--participants",
+    default=60,
+    show_default=True,
+    help="How many fictional participants to register in the demo event.",
+)
+@click.option("--admin-email", default="admin@bimtek.local", show_default=True)
+def seed_demo(participants, admin_email):
+    """Load the Kutai Timur demo Bimtek and an admin account. Safe to run again."""
+    from bimtek.auth.models import User
+    from bimtek.auth.services import create_user
+    from bimtek.demo import load_demo
+
+    event, created = load_demo(participant_count=participants)
+    admin = db.session.scalar(sa.select(User).where(User.role == "admin"))
+    password = None
+    if admin is None:
+        admin, password = create_user(admin_email, role="admin", full_name="Admin Bimtek")
+    db.session.commit()
+    click.echo(
+        ("Demo event loaded: " if created else "Demo event already present: ")
+        + f"{event.code} — {event.title}"
+    )
+    if password:
+        click.echo("")
+        click.echo("  Admin account created (one-time password, change it at first login):")
+        click.echo(f"    email:    {admin.email}")
+        click.echo(f"    password: {password}")
+    else:
+        click.echo(
+            f"Admin account exists: {admin.email} (forgot the password? "
+            f"flask --app bimtek reset-password {admin.email})"
+        )
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "panitia"]), required=True)
+@click.option("--name", default="", help="Full name shown in the audit log.")
+def create_user(email, role, name):
+    """Create a staff account and print its one-time password."""
+    from bimtek.auth import services
+
+    try:
+        user, password = services.create_user(email, role=role, full_name=name)
+    except ServiceError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}; one-time password: {password}")
+
+
+@click.command("reset-password")
+@click.argument("email")
+def reset_password(email):
+    """Give a staff member a new one-time password."""
+    from bimtek.auth import services
+
+    try:
+        user = services.user_by_email(email)
+    except ServiceError as error:
+        fail(error)
+    password = services.reset_password(user)
+    db.session.commit()
+    click.echo(f"New one-time password for {user.email}: {password}")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="scanner", show_default=True, help="What the token is for.")
+def create_token(email, name):
+    """Print a new API token for a staff member, once. Only its hash is stored."""
+    from bimtek.auth import services
+
+    try:
+        user = services.user_by_email(email)
+        _token, plain = services.issue_api_token(user, name)
+    except ServiceError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(plain)

@@ -1,0 +1,66 @@
+"""Configuration defaults; ``instance/config.py`` and the environment override them."""
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+class DefaultConfig:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: sqlite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    LANGUAGES = ("id", "en")
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_REGISTRATION = "120 per minute"
+
+    #: Public base URL used in QR codes and printed documents, e.g. https://bimtek.kutaitimurkab.go.id
+    PUBLIC_BASE_URL = None
+    PARTICIPANTS_PER_PAGE = 50
+
+
+def environment_overrides(environ=os.environ) -> dict:
+    """Settings taken from the environment: DATABASE_URL, SECRET_KEY and BIMTEK_* names."""
+    overrides = {}
+    if environ.get("DATABASE_URL"):
+        overrides["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(environ["DATABASE_URL"])
+    if environ.get("SECRET_KEY"):
+        overrides["SECRET_KEY"] = environ["SECRET_KEY"]
+    for name, raw in environ.items():
+        if name.startswith("BIMTEK_") and name not in ("BIMTEK_TEST_DATABASE_URL",):
+            overrides[name.removeprefix("BIMTEK_")] = _parse_value(raw)
+    return overrides
+
+
+def normalize_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for bare postgres:// URLs, as hosting providers hand them out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _parse_value(raw: str):
+    lowered = raw.strip().lower()
+    if lowered in ("true", "yes", "on", "1"):
+        return True
+    if lowered in ("false", "no", "off", "0"):
+        return False
+    try:
+        return int(raw)
+    except ValueError:
+        return raw

@@ -1,0 +1,1 @@
+"""Pieces every domain uses: time, column types, QR codes, fonts, spreadsheets, pagination."""

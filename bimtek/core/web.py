@@ -1,0 +1,117 @@
+"""What every page shares: security headers, template helpers, access decorators."""
+
+from functools import wraps
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from bimtek.core import timeutil
+from bimtek.core.qr import qr_svg
+from bimtek.extensions import db, login_manager
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        from bimtek.auth.models import User
+
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=()")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
+    @app.before_request
+    def force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint
+            not in ("auth.change_password", "auth.logout", "static", "auth.set_language")
+            and not request.path.startswith("/api/")
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    app.jinja_env.globals.update(
+        nav_url=nav_url, get_locale=get_locale, qr_svg=lambda data, **kw: Markup(qr_svg(data, **kw))
+    )
+    app.jinja_env.filters.update(
+        date_id=timeutil.format_date_id,
+        day_id=timeutil.format_day_id,
+        daterange_id=lambda event: timeutil.format_date_range_id(event.start_date, event.end_date),
+        local=lambda moment, event: timeutil.to_local(moment, event.timezone),
+        hhmm=lambda moment: moment.strftime("%H:%M") if moment else "",
+        tz_abbr=lambda event: timeutil.zone_abbreviation(event.timezone),
+    )
+
+
+def nav_url(endpoint: str, **values) -> str | None:
+    """url_for that answers None for an endpoint this build does not have."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def staff_required(view):
+    """Admin or panitia, logged in through the browser."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_staff:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def participant_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role != "participant":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

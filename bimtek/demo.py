@@ -1,0 +1,274 @@
+"""The demo event: the Kutai Timur Bimtek on conflict mitigation for Pilkada 2024.
+
+Modules and schedule follow the news reports in shared/seeds (Hotel Harris, Samarinda,
+28–31 October 2024). Participants are fictional, with well-formed NIKs.
+"""
+
+import random
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+
+from bimtek.events.models import Event
+from bimtek.events.services import create_event, save_module, save_session
+from bimtek.extensions import db
+from bimtek.participants.services import register
+
+DEMO_CODE = "KUTIM24"
+
+DEMO_EVENT = {
+    "code": DEMO_CODE,
+    "title": "Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
+    "description": (
+        "Bimbingan Teknis bagi unsur KPU, Bawaslu, TNI, Polri, perangkat daerah, kecamatan/desa "
+        "dan tokoh masyarakat Kabupaten Kutai Timur: mitigasi dan resolusi konflik, pemetaan "
+        "intelijen keamanan wilayah rawan konflik, kebijakan tahapan Pilkada, komunikasi "
+        "efektif dan komunikasi krisis, serta simulasi penanganan gangguan keamanan."
+    ),
+    "organizer": "Pemerintah Kabupaten Kutai Timur",
+    "provider": "Smart Academy",
+    "venue": "Hotel Harris Samarinda",
+    "city": "Samarinda",
+    "start_date": "2024-10-28",
+    "end_date": "2024-10-31",
+    "timezone": "Asia/Makassar",
+    "capacity": 400,
+    "minutes_per_jp": 45,
+    "late_grace_minutes": 15,
+}
+
+DEMO_MODULES = [
+    (
+        "M1",
+        "Mitigasi dan Resolusi Konflik Sosial",
+        8,
+        "Kerangka UU No. 7 Tahun 2012 tentang Penanganan Konflik Sosial: pencegahan, penghentian "
+        "dan pemulihan pascakonflik; deteksi dini dan resolusi konflik.",
+        "Badan Kesatuan Bangsa dan Politik Kab. Kutai Timur\nTim Fasilitator Smart Academy",
+    ),
+    (
+        "M2",
+        "Pemetaan Intelijen Keamanan Wilayah Rawan Konflik",
+        6,
+        "Indeks kerawanan, pemetaan daerah dengan sejarah konflik sosial dan persaingan politik "
+        "yang tajam, dan koordinasi deteksi dini antarlembaga.",
+        "Polres Kutai Timur\nKodim Kutai Timur",
+    ),
+    (
+        "M3",
+        "Kebijakan Tahapan Pilkada Serentak 2024",
+        6,
+        "UU No. 10 Tahun 2016, tahapan Pilkada 2024 sampai pemungutan suara 27 November 2024, "
+        "serta peran pengawasan dan penanganan pelanggaran.",
+        "KPU Kabupaten Kutai Timur\nBawaslu Kabupaten Kutai Timur",
+    ),
+    (
+        "M4",
+        "Komunikasi Efektif dan Komunikasi Krisis",
+        6,
+        "Komunikasi publik, penanganan hoaks dan ujaran kebencian, juru bicara saat krisis.",
+        "Dinas Komunikasi dan Informatika Kab. Kutai Timur",
+    ),
+    (
+        "M5",
+        "Simulasi Penanganan Gangguan Keamanan",
+        6,
+        "Simulasi terpadu penanganan gangguan keamanan di TPS dan saat rekapitulasi, dengan "
+        "penggunaan kekuatan yang proporsional.",
+        "Polres Kutai Timur\nTim Fasilitator Smart Academy",
+    ),
+]
+
+SLOTS = [
+    (time(9, 0), time(10, 30)),
+    (time(10, 45), time(12, 15)),
+    (time(13, 30), time(15, 0)),
+    (time(15, 15), time(16, 45)),
+]
+#: module code per slot, day by day (16 sessions of 2 JP = 32 JP)
+DEMO_PLAN = [
+    ["M1", "M1", "M1", "M1"],
+    ["M2", "M2", "M2", "M3"],
+    ["M3", "M3", "M4", "M4"],
+    ["M4", "M5", "M5", "M5"],
+]
+
+FIRST_NAMES_L = [
+    "Agus",
+    "Budi",
+    "Rizal",
+    "Hendra",
+    "Yusuf",
+    "Ahmad",
+    "Muhammad",
+    "Arief",
+    "Dedi",
+    "Syahrul",
+    "Andi",
+    "Imam",
+    "Fajar",
+    "Joko",
+    "Rahmat",
+    "Samsul",
+]
+FIRST_NAMES_P = [
+    "Siti",
+    "Nur",
+    "Dewi",
+    "Rina",
+    "Wulan",
+    "Fitri",
+    "Sri",
+    "Lestari",
+    "Ayu",
+    "Putri",
+    "Indah",
+    "Maya",
+    "Ratna",
+    "Yuliana",
+    "Nurul",
+    "Hasanah",
+]
+LAST_NAMES = [
+    "Saputra",
+    "Hidayat",
+    "Pratama",
+    "Wijaya",
+    "Rahman",
+    "Setiawan",
+    "Nugroho",
+    "Kurniawan",
+    "Lestari",
+    "Sari",
+    "Maulana",
+    "Syahputra",
+    "Ramadhan",
+    "Gunawan",
+    "Hakim",
+    "Anwar",
+    "Daeng Matteru",
+    "Siregar",
+    "Lumbantobing",
+    "Tambunan",
+]
+INSTITUTIONS = [
+    ("kpu", "KPU Kabupaten Kutai Timur", "Anggota PPK"),
+    ("bawaslu", "Bawaslu Kabupaten Kutai Timur", "Panwaslu Kecamatan"),
+    ("tni", "Kodim Kutai Timur", "Babinsa"),
+    ("polri", "Polres Kutai Timur", "Bhabinkamtibmas"),
+    ("pemda", "Badan Kesbangpol Kab. Kutai Timur", "Analis Kebijakan"),
+    ("pemda", "Sekretariat Daerah Kab. Kutai Timur", "Kepala Subbagian"),
+    ("kecamatan_desa", "Kecamatan Sangatta Utara", "Kepala Seksi Trantib"),
+    ("kecamatan_desa", "Desa Sangatta Selatan", "Kepala Desa"),
+    ("tokoh_masyarakat", "Forum Kerukunan Umat Beragama", "Anggota"),
+    ("tokoh_masyarakat", "Lembaga Adat Kutai", "Tokoh Adat"),
+    ("lainnya", "Karang Taruna Kab. Kutai Timur", "Pengurus"),
+]
+DISTRICTS = [
+    "Sangatta Utara",
+    "Sangatta Selatan",
+    "Bengalon",
+    "Muara Wahau",
+    "Kaliorang",
+    "Sangkulirang",
+    "Rantau Pulung",
+    "Teluk Pandan",
+    "Kongbeng",
+    "Muara Ancalong",
+]
+
+
+def demo_nik(rng: random.Random, gender: str, serial: int) -> str:
+    """A well-formed NIK of Kutai Timur (64.08), with the +40 day for women."""
+    born = date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
+    day = born.day + (40 if gender == "P" else 0)
+    district = rng.randint(1, 18)
+    return f"6408{district:02d}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+
+
+def demo_people(count: int, seed: int = 2024):
+    rng = random.Random(seed)
+    for index in range(count):
+        gender = "P" if rng.random() < 0.35 else "L"
+        first = rng.choice(FIRST_NAMES_P if gender == "P" else FIRST_NAMES_L)
+        name = f"{first} {rng.choice(LAST_NAMES)}"
+        if rng.random() < 0.15:
+            name = f"{name}, S.Sos"
+        elif rng.random() < 0.08:
+            name = f"Drs. {name}, M.Si"
+        category, institution, job = rng.choice(INSTITUTIONS)
+        yield {
+            "full_name": name,
+            "nik": demo_nik(rng, gender, index + 1),
+            "gender": gender,
+            "institution": institution,
+            "institution_category": category,
+            "job_title": job,
+            "phone": f"08{rng.randint(11, 13)}{rng.randint(10_000_000, 99_999_999)}",
+            "district": rng.choice(DISTRICTS),
+        }
+
+
+def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
+    """Create the demo event unless it exists. Returns (event, created)."""
+    event = db.session.scalar(sa.select(Event).where(Event.code == DEMO_CODE))
+    if event is not None:
+        return event, False
+    event = create_event(DEMO_EVENT, channel="cli")
+    modules = {}
+    for position, (code, title, jp, description, speakers) in enumerate(DEMO_MODULES, 1):
+        modules[code] = save_module(
+            event,
+            {
+                "code": code,
+                "title": title,
+                "jp": jp,
+                "description": description,
+                "speakers": speakers,
+                "position": position,
+            },
+            channel="cli",
+        )
+    for day_index, plan in enumerate(DEMO_PLAN):
+        day = event.start_date + timedelta(days=day_index)
+        if day_index == 0:
+            save_session(
+                event,
+                {
+                    "title": "Pembukaan dan Pre-test",
+                    "day": day,
+                    "start_time": time(8, 0),
+                    "end_time": time(9, 0),
+                    "room": "Ballroom",
+                    "mandatory": True,
+                },
+                channel="cli",
+            )
+        for (start, end), code in zip(SLOTS, plan, strict=True):
+            save_session(
+                event,
+                {
+                    "module_id": modules[code].id,
+                    "day": day,
+                    "start_time": start,
+                    "end_time": end,
+                    "room": "Ballroom",
+                },
+                channel="cli",
+            )
+        if day_index == len(DEMO_PLAN) - 1:
+            save_session(
+                event,
+                {
+                    "title": "Post-test dan Penutupan",
+                    "day": day,
+                    "start_time": time(17, 0),
+                    "end_time": time(18, 0),
+                    "room": "Ballroom",
+                    "mandatory": True,
+                },
+                channel="cli",
+            )
+    for person in demo_people(participant_count):
+        register(event, person, channel="cli", enforce_window=False)
+    return event, True

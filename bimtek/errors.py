@@ -1,0 +1,99 @@
+"""Service errors and how they are shown: HTML pages in Bahasa Indonesia, JSON on the API."""
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class ServiceError(Exception):
+    """A rule said no. ``code`` is stable (the API returns it); ``message`` is for people."""
+
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+    def to_dict(self) -> dict:
+        body = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        return {"error": body}
+
+
+class InvalidInput(ServiceError):
+    status = 422
+    code = "invalid"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+HTTP_MESSAGES = {
+    400: "Permintaan tidak valid.",
+    401: "Silakan masuk terlebih dahulu.",
+    403: "Anda tidak memiliki akses ke halaman ini.",
+    404: "Halaman tidak ditemukan.",
+    405: "Metode tidak diizinkan.",
+    413: "Berkas terlalu besar.",
+    429: "Terlalu banyak percobaan. Silakan tunggu sebentar lalu coba lagi.",
+    500: "Terjadi kesalahan pada server. Silakan coba lagi.",
+}
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def register_error_handlers(app):
+    @app.errorhandler(ServiceError)
+    def handle_service_error(error: ServiceError):
+        if wants_json():
+            return jsonify(error.to_dict()), error.status
+        return render_template(
+            "errors/error.html", status=error.status, message=error.message
+        ), error.status
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        status = error.code or 500
+        message = HTTP_MESSAGES.get(status, error.description)
+        if wants_json():
+            body = {"error": {"code": HTTP_CODES.get(status, "http_error"), "message": message}}
+            return jsonify(body), status
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        app.logger.exception("Unhandled error")
+        if app.testing and app.config.get("PROPAGATE_EXCEPTIONS", True):
+            raise error
+        if wants_json():
+            return jsonify({"error": {"code": "server_error", "message": HTTP_MESSAGES[500]}}), 500
+        return render_template("errors/error.html", status=500, message=HTTP_MESSAGES[500]), 500

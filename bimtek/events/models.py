@@ -1,0 +1,133 @@
+"""An event (one Bimtek batch), its modules (materi) and its sessions (sesi)."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bimtek.core.timeutil import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
+from bimtek.extensions import db
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: short code used in URLs, ticket numbers and certificate numbers, e.g. "KUTIM24A"
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: who holds the training, e.g. "Pemerintah Kabupaten Kutai Timur"
+    organizer: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: the training provider, e.g. "Smart Academy"
+    provider: Mapped[str] = mapped_column(sa.String(200), default="")
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    start_date: Mapped[date] = mapped_column()
+    end_date: Mapped[date] = mapped_column()
+    #: IANA zone of the venue; Kalimantan Timur is Asia/Makassar (WITA)
+    timezone: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_TIMEZONE)
+    #: hard limit on registered participants; more registrants go to the waitlist
+    capacity: Mapped[int] = mapped_column()
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: shown on the public list and open to registration
+    published: Mapped[bool] = mapped_column(default=True)
+    #: minutes in one lesson hour (JP); 45 is common, agencies differ
+    minutes_per_jp: Mapped[int] = mapped_column(default=45)
+    #: a check-in this many minutes after a session's start counts as late (terlambat)
+    late_grace_minutes: Mapped[int] = mapped_column(default=15)
+    #: last registration number handed out; bumped under a row lock on every registration
+    registration_seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    modules: Mapped[list["Module"]] = relationship(
+        back_populates="event", order_by="Module.position, Module.id", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list["Session"]] = relationship(
+        back_populates="event",
+        order_by="Session.starts_at, Session.id",
+        cascade="all, delete-orphan",
+    )
+
+    def registration_state(self, now: datetime | None = None) -> str:
+        """'not_yet', 'open' or 'closed' for the registration window at ``now``."""
+        now = now or utcnow()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet"
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def total_jp(self) -> int:
+        return sum(module.jp for module in self.modules)
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        return to_local(moment, self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.code}>"
+
+
+class Module(db.Model):
+    """A topic of the curriculum (materi) with its lesson hours (JP)."""
+
+    __tablename__ = "modules"
+    __table_args__ = (sa.UniqueConstraint("event_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: short code within the event, e.g. "M1"
+    code: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: lesson hours (jam pelajaran)
+    jp: Mapped[int] = mapped_column(default=0)
+    #: names of the speakers (narasumber), one per line
+    speakers: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="modules")
+    sessions: Mapped[list["Session"]] = relationship(back_populates="module")
+
+    @property
+    def speaker_list(self) -> list[str]:
+        return [line.strip() for line in self.speakers.splitlines() if line.strip()]
+
+
+class Session(db.Model):
+    """A scheduled block of time (sesi); attendance is taken per session."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("modules.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: counts toward the attendance needed for a certificate
+    mandatory: Mapped[bool] = mapped_column(default=True)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    module: Mapped[Module | None] = relationship(back_populates="sessions")
+
+    @property
+    def local_start(self) -> datetime:
+        return to_local(self.starts_at, self.event.timezone)
+
+    @property
+    def local_end(self) -> datetime:
+        return to_local(self.ends_at, self.event.timezone)
+
+    @property
+    def local_day(self) -> date:
+        return self.local_start.date()

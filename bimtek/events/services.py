@@ -1,0 +1,356 @@
+"""Events, their modules and sessions: creating, changing and finding them."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from bimtek.audit.services import record
+from bimtek.core.timeutil import local_to_utc, utcnow, zone
+from bimtek.errors import InvalidInput, NotFound
+from bimtek.events.models import Event, Module, Session
+from bimtek.extensions import db
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+
+
+def get_event(code: str) -> Event:
+    event = db.session.scalar(sa.select(Event).where(Event.code == (code or "").upper()))
+    if event is None:
+        raise NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+    return event
+
+
+def get_session(session_id) -> Session:
+    try:
+        session = db.session.get(Session, int(session_id))
+    except (TypeError, ValueError):
+        session = None
+    if session is None:
+        raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
+    return session
+
+
+def public_events():
+    return db.session.scalars(
+        sa.select(Event)
+        .where(Event.published.is_(True))
+        .order_by(Event.start_date.desc(), Event.id.desc())
+    ).all()
+
+
+def _parse_date(raw, label, errors, field):
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        errors[field] = f"{label}: isi tanggal dengan format TTTT-BB-HH."
+        return None
+
+
+def _parse_local_datetime(raw, tz_name, label, errors, field):
+    """A wall-clock date-time in the event's zone (from <input type=datetime-local>)."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, datetime):
+        return raw if raw.tzinfo else local_to_utc(raw, tz_name)
+    try:
+        naive = datetime.fromisoformat(str(raw).strip())
+    except ValueError:
+        errors[field] = f"{label}: isi tanggal dan jam yang valid."
+        return None
+    return naive if naive.tzinfo else local_to_utc(naive, tz_name)
+
+
+def _parse_int(raw, label, errors, field, *, minimum=0, maximum=1_000_000):
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        errors[field] = f"{label} harus bilangan bulat."
+        return None
+    if not minimum <= value <= maximum:
+        errors[field] = f"{label} harus antara {minimum} dan {maximum}."
+        return None
+    return value
+
+
+def clean_event(data, *, existing: Event | None = None) -> dict:
+    """Check an event's fields; raise InvalidInput listing every problem."""
+    errors, values = {}, {}
+    code = str(data.get("code") or "").strip().upper()
+    if not CODE_PATTERN.match(code):
+        errors["code"] = "Kode 2–20 karakter: huruf besar, angka atau tanda minus."
+    values["code"] = code
+    for field, label, limit in (
+        ("title", "Judul", 300),
+        ("organizer", "Penyelenggara", 200),
+        ("provider", "Lembaga pelaksana", 200),
+        ("venue", "Tempat", 200),
+        ("city", "Kota", 100),
+    ):
+        value = " ".join(str(data.get(field) or "").split())
+        if field == "title" and not value:
+            errors[field] = "Judul wajib diisi."
+        if len(value) > limit:
+            errors[field] = f"{label} paling banyak {limit} karakter."
+        values[field] = value
+    values["description"] = str(data.get("description") or "").strip()
+    tz_name = str(data.get("timezone") or "Asia/Makassar").strip()
+    try:
+        zone(tz_name)
+    except Exception:
+        errors["timezone"] = "Zona waktu tidak dikenal."
+        tz_name = "Asia/Makassar"
+    values["timezone"] = tz_name
+    values["start_date"] = _parse_date(
+        data.get("start_date"), "Tanggal mulai", errors, "start_date"
+    )
+    values["end_date"] = _parse_date(data.get("end_date"), "Tanggal selesai", errors, "end_date")
+    if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
+        errors["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
+    values["capacity"] = _parse_int(
+        data.get("capacity"), "Kapasitas", errors, "capacity", minimum=1, maximum=100_000
+    )
+    values["minutes_per_jp"] = _parse_int(
+        data.get("minutes_per_jp", 45),
+        "Menit per JP",
+        errors,
+        "minutes_per_jp",
+        minimum=1,
+        maximum=240,
+    )
+    values["late_grace_minutes"] = _parse_int(
+        data.get("late_grace_minutes", 15),
+        "Toleransi terlambat",
+        errors,
+        "late_grace_minutes",
+        minimum=0,
+        maximum=240,
+    )
+    values["registration_opens_at"] = _parse_local_datetime(
+        data.get("registration_opens_at"),
+        tz_name,
+        "Pendaftaran dibuka",
+        errors,
+        "registration_opens_at",
+    )
+    values["registration_closes_at"] = _parse_local_datetime(
+        data.get("registration_closes_at"),
+        tz_name,
+        "Pendaftaran ditutup",
+        errors,
+        "registration_closes_at",
+    )
+    opens, closes = values["registration_opens_at"], values["registration_closes_at"]
+    if opens and closes and closes <= opens:
+        errors["registration_closes_at"] = "Penutupan pendaftaran harus setelah pembukaan."
+    published = data.get("published", True)
+    values["published"] = published not in (False, "", "0", "false", "off", None)
+    if not errors.get("code"):
+        clash = db.session.scalar(sa.select(Event.id).where(Event.code == code))
+        if clash and (existing is None or clash != existing.id):
+            errors["code"] = "Kode ini sudah dipakai kegiatan lain."
+    if errors:
+        raise InvalidInput("Periksa kembali isian kegiatan.", fields=errors)
+    return values
+
+
+def create_event(data, *, actor=None, channel="web") -> Event:
+    event = Event(**clean_event(data))
+    db.session.add(event)
+    db.session.flush()
+    record("event.create", actor=actor, channel=channel, event_id=event.id, target=event)
+    return event
+
+
+def update_event(event: Event, data, *, actor=None, channel="web") -> Event:
+    """Change an event. A larger capacity gives the new seats to the waitlist at once."""
+    from bimtek.participants.services import count_registered, fill_from_waitlist, lock_event
+
+    values = clean_event(data, existing=event)
+    lock_event(event.id)
+    registered = count_registered(event.id)
+    if values["capacity"] < registered:
+        raise InvalidInput(
+            f"Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar ({registered}).",
+            fields={"capacity": f"Minimal {registered}."},
+        )
+    changed = sorted(k for k, v in values.items() if getattr(event, k) != v)
+    for key, value in values.items():
+        setattr(event, key, value)
+    db.session.flush()
+    fill_from_waitlist(event, actor=actor, channel=channel)
+    record(
+        "event.update",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=event,
+        details={"fields": changed},
+    )
+    return event
+
+
+def clean_module(event: Event, data, *, existing: Module | None = None) -> dict:
+    errors, values = {}, {}
+    code = str(data.get("code") or "").strip().upper()
+    if not code or len(code) > 20:
+        errors["code"] = "Kode materi wajib diisi (maks. 20 karakter)."
+    values["code"] = code
+    title = " ".join(str(data.get("title") or "").split())
+    if not title:
+        errors["title"] = "Judul materi wajib diisi."
+    values["title"] = title[:300]
+    values["description"] = str(data.get("description") or "").strip()
+    values["speakers"] = "\n".join(
+        line.strip() for line in str(data.get("speakers") or "").splitlines() if line.strip()
+    )
+    values["jp"] = _parse_int(data.get("jp", 0), "JP", errors, "jp", minimum=0, maximum=500)
+    values["position"] = _parse_int(
+        data.get("position", 0) or 0, "Urutan", errors, "position", minimum=0, maximum=1000
+    )
+    if code and "code" not in errors:
+        clash = db.session.scalar(
+            sa.select(Module.id).where(Module.event_id == event.id, Module.code == code)
+        )
+        if clash and (existing is None or clash != existing.id):
+            errors["code"] = "Kode materi sudah dipakai di kegiatan ini."
+    if errors:
+        raise InvalidInput("Periksa kembali isian materi.", fields=errors)
+    return values
+
+
+def save_module(
+    event: Event, data, *, module: Module | None = None, actor=None, channel="web"
+) -> Module:
+    values = clean_module(event, data, existing=module)
+    if module is None:
+        module = Module(event=event, **values)
+        db.session.add(module)
+        action = "module.create"
+    else:
+        for key, value in values.items():
+            setattr(module, key, value)
+        action = "module.update"
+    db.session.flush()
+    record(action, actor=actor, channel=channel, event_id=event.id, target=module)
+    return module
+
+
+def delete_module(module: Module, *, actor=None, channel="web") -> None:
+    record(
+        "module.delete",
+        actor=actor,
+        channel=channel,
+        event_id=module.event_id,
+        target=module,
+        details={"code": module.code, "title": module.title},
+    )
+    db.session.delete(module)
+    db.session.flush()
+
+
+def clean_session(event: Event, data) -> dict:
+    errors, values = {}, {}
+    title = " ".join(str(data.get("title") or "").split())
+    module_id = data.get("module_id") or None
+    module = None
+    if module_id not in (None, "", "0", 0):
+        try:
+            module = db.session.get(Module, int(module_id))
+        except (TypeError, ValueError):
+            module = None
+        if module is None or module.event_id != event.id:
+            errors["module_id"] = "Materi tidak ditemukan pada kegiatan ini."
+            module = None
+    if not title and module is not None:
+        title = module.title
+    if not title:
+        errors["title"] = "Judul sesi wajib diisi (atau pilih materi)."
+    values["title"] = title[:300]
+    values["module_id"] = module.id if module else None
+    day = _parse_date(data.get("day"), "Tanggal", errors, "day")
+    starts = ends = None
+    for field, label in (("start_time", "Jam mulai"), ("end_time", "Jam selesai")):
+        raw = data.get(field)
+        try:
+            parsed = raw if isinstance(raw, time) else time.fromisoformat(str(raw or "").strip())
+        except ValueError:
+            errors[field] = f"{label}: isi jam dengan format JJ:MM."
+            continue
+        if day:
+            moment = local_to_utc(datetime.combine(day, parsed), event.timezone)
+            if field == "start_time":
+                starts = moment
+            else:
+                ends = moment
+    if starts and ends and ends <= starts:
+        errors["end_time"] = "Jam selesai harus setelah jam mulai."
+    if (
+        day
+        and event.start_date
+        and event.end_date
+        and not (event.start_date <= day <= event.end_date)
+    ):
+        errors["day"] = "Tanggal sesi harus di antara tanggal mulai dan selesai kegiatan."
+    values["starts_at"], values["ends_at"] = starts, ends
+    values["room"] = " ".join(str(data.get("room") or "").split())[:120]
+    mandatory = data.get("mandatory", True)
+    values["mandatory"] = mandatory not in (False, "", "0", "false", "off", None)
+    if errors:
+        raise InvalidInput("Periksa kembali isian sesi.", fields=errors)
+    return values
+
+
+def save_session(
+    event: Event, data, *, session: Session | None = None, actor=None, channel="web"
+) -> Session:
+    values = clean_session(event, data)
+    if session is None:
+        session = Session(event=event, **values)
+        db.session.add(session)
+        action = "session.create"
+    else:
+        for key, value in values.items():
+            setattr(session, key, value)
+        action = "session.update"
+    db.session.flush()
+    record(action, actor=actor, channel=channel, event_id=event.id, target=session)
+    return session
+
+
+def delete_session(session: Session, *, actor=None, channel="web") -> None:
+    record(
+        "session.delete",
+        actor=actor,
+        channel=channel,
+        event_id=session.event_id,
+        target=session,
+        details={"title": session.title},
+    )
+    db.session.delete(session)
+    db.session.flush()
+
+
+def current_session(event: Event, now: datetime | None = None) -> Session | None:
+    """The session running now, else the next one today, else the last one that started."""
+    now = now or utcnow()
+    sessions = list(event.sessions)
+    for session in sessions:
+        if session.starts_at - timedelta(minutes=30) <= now < session.ends_at:
+            return session
+    upcoming = [s for s in sessions if s.starts_at >= now]
+    if upcoming and upcoming[0].local_day == event.local(now).date():
+        return upcoming[0]
+    started = [s for s in sessions if s.starts_at < now]
+    if started:
+        return started[-1]
+    return upcoming[0] if upcoming else None
+
+
+def schedule_by_day(event: Event) -> list[tuple[date, list[Session]]]:
+    days: dict[date, list[Session]] = {}
+    for session in event.sessions:
+        days.setdefault(session.local_day, []).append(session)
+    return sorted(days.items())

@@ -1,0 +1,175 @@
+"""Public event pages, and the admin pages for events, modules and sessions."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from bimtek.core.web import admin_required, staff_required
+from bimtek.errors import InvalidInput
+from bimtek.events import services
+from bimtek.events.models import Module
+from bimtek.extensions import db
+from bimtek.participants.services import seats_left, status_counts
+
+bp = Blueprint("events", __name__)
+admin_bp = Blueprint("events_admin", __name__)
+
+
+@bp.route("/")
+def index():
+    events = services.public_events()
+    return render_template(
+        "events/index.html", events=events, seats={e.id: seats_left(e) for e in events}
+    )
+
+
+@bp.route("/kegiatan/<code>")
+def detail(code):
+    event = services.get_event(code)
+    if not event.published and not (current_user.is_authenticated and current_user.is_staff):
+        abort(404)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        seats_left=seats_left(event),
+        schedule=services.schedule_by_day(event),
+    )
+
+
+@admin_bp.route("/", endpoint="index")
+@staff_required
+def admin_index():
+    from bimtek.events.models import Event
+
+    events = db.session.scalars(db.select(Event).order_by(Event.start_date.desc())).all()
+    return render_template(
+        "events/admin/index.html", events=events, counts={e.id: status_counts(e.id) for e in events}
+    )
+
+
+def _save_form(template, *, event=None, **context):
+    form = FlaskForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            context["save"](request.form)
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Tersimpan."), "success")
+            return redirect(context["next_url"]())
+    status = 422 if errors else 200
+    return render_template(
+        template,
+        form=form,
+        errors=errors,
+        event=event,
+        values=request.form if request.method == "POST" else None,
+        **{k: v for k, v in context.items() if k not in ("save", "next_url")},
+    ), status
+
+
+@admin_bp.route("/kegiatan/baru", methods=["GET", "POST"])
+@admin_required
+def new_event():
+    created = {}
+
+    def save(data):
+        created["event"] = services.create_event(data, actor=current_user)
+
+    return _save_form(
+        "events/admin/event_form.html",
+        save=save,
+        next_url=lambda: url_for(".modules", code=created["event"].code),
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/ubah", methods=["GET", "POST"])
+@admin_required
+def edit_event(code):
+    event = services.get_event(code)
+    return _save_form(
+        "events/admin/event_form.html",
+        event=event,
+        save=lambda data: services.update_event(event, data, actor=current_user),
+        next_url=lambda: url_for(".edit_event", code=event.code),
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/materi")
+@staff_required
+def modules(code):
+    event = services.get_event(code)
+    return render_template(
+        "events/admin/modules.html",
+        event=event,
+        form=FlaskForm(),
+        schedule=services.schedule_by_day(event),
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/materi/baru", methods=["GET", "POST"])
+@admin_bp.route("/kegiatan/<code>/materi/<int:module_id>", methods=["GET", "POST"])
+@admin_required
+def edit_module(code, module_id=None):
+    event = services.get_event(code)
+    module = None
+    if module_id is not None:
+        module = db.session.get(Module, module_id)
+        if module is None or module.event_id != event.id:
+            abort(404)
+    return _save_form(
+        "events/admin/module_form.html",
+        event=event,
+        module=module,
+        save=lambda data: services.save_module(event, data, module=module, actor=current_user),
+        next_url=lambda: url_for(".modules", code=event.code),
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/materi/<int:module_id>/hapus", methods=["POST"])
+@admin_required
+def delete_module(code, module_id):
+    event = services.get_event(code)
+    module = db.session.get(Module, module_id)
+    if module is None or module.event_id != event.id or not FlaskForm().validate_on_submit():
+        abort(404)
+    services.delete_module(module, actor=current_user)
+    db.session.commit()
+    flash(_("Materi dihapus."), "success")
+    return redirect(url_for(".modules", code=event.code))
+
+
+@admin_bp.route("/kegiatan/<code>/sesi/baru", methods=["GET", "POST"])
+@admin_bp.route("/kegiatan/<code>/sesi/<int:session_id>", methods=["GET", "POST"])
+@admin_required
+def edit_session(code, session_id=None):
+    event = services.get_event(code)
+    session = None
+    if session_id is not None:
+        session = services.get_session(session_id)
+        if session.event_id != event.id:
+            abort(404)
+    return _save_form(
+        "events/admin/session_form.html",
+        event=event,
+        session=session,
+        save=lambda data: services.save_session(event, data, session=session, actor=current_user),
+        next_url=lambda: url_for(".modules", code=event.code),
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/sesi/<int:session_id>/hapus", methods=["POST"])
+@admin_required
+def delete_session(code, session_id):
+    event = services.get_event(code)
+    session = services.get_session(session_id)
+    if session.event_id != event.id or not FlaskForm().validate_on_submit():
+        abort(404)
+    services.delete_session(session, actor=current_user)
+    db.session.commit()
+    flash(_("Sesi dihapus."), "success")
+    return redirect(url_for(".modules", code=event.code))

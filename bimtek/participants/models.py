@@ -1,0 +1,93 @@
+"""A participant (peserta): one person registered, waitlisted or cancelled in one event."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bimtek.core.timeutil import UTCDateTime, utcnow
+from bimtek.extensions import db
+
+STATUSES = ("registered", "waitlisted", "cancelled")
+
+#: institution categories (kategori instansi): code -> label in Bahasa Indonesia
+INSTITUTION_CATEGORIES = {
+    "kpu": "KPU",
+    "bawaslu": "Bawaslu",
+    "tni": "TNI",
+    "polri": "Polri",
+    "pemda": "Pemerintah Daerah",
+    "kecamatan_desa": "Kecamatan/Desa",
+    "tokoh_masyarakat": "Tokoh Masyarakat",
+    "lainnya": "Lainnya",
+}
+GENDERS = {"L": "Laki-laki", "P": "Perempuan"}
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "nik"),
+        sa.UniqueConstraint("event_id", "registration_number"),
+        sa.Index("ix_participants_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: sequential within the event, in order of registration (waitlisted ones too)
+    registration_number: Mapped[int] = mapped_column()
+    #: unguessable code printed as the ticket QR; what the check-in desk scans
+    ticket_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    #: registered, waitlisted or cancelled
+    status: Mapped[str] = mapped_column(sa.String(20))
+    #: the name exactly as it should print on the certificate, titles included
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: 16-digit national ID (Nomor Induk Kependudukan)
+    nik: Mapped[str] = mapped_column(sa.String(16))
+    #: 18-digit civil servant number (Nomor Induk Pegawai), when the person has one
+    nip: Mapped[str | None] = mapped_column(sa.String(18))
+    #: "L" (laki-laki) or "P" (perempuan)
+    gender: Mapped[str] = mapped_column(sa.String(1))
+    institution: Mapped[str] = mapped_column(sa.String(200))
+    #: one of INSTITUTION_CATEGORIES
+    institution_category: Mapped[str] = mapped_column(sa.String(30), index=True)
+    #: jabatan
+    job_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: mobile number normalised to +62…
+    phone: Mapped[str] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: kecamatan asal
+    district: Mapped[str] = mapped_column(sa.String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the person joined the waitlist; the queue is ordered by it
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when a waitlisted person got a seat
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    event = relationship("Event")
+    user = relationship("User")
+
+    @property
+    def category_label(self) -> str:
+        return INSTITUTION_CATEGORIES.get(self.institution_category, self.institution_category)
+
+    @property
+    def gender_label(self) -> str:
+        return GENDERS.get(self.gender, self.gender)
+
+    @property
+    def registration_label(self) -> str:
+        """The registration number as printed: KUTIM24A-0007."""
+        return f"{self.event.code}-{self.registration_number:04d}"
+
+    @property
+    def masked_nik(self) -> str:
+        return self.nik[:6] + "••••••" + self.nik[-4:]
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id} {self.status} {self.full_name!r}>"

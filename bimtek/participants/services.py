@@ -1,0 +1,339 @@
+"""Registration, the waitlist and cancellation: the rules about who holds a seat.
+
+Every change to who holds a seat in an event runs under that event's row lock (see
+``lock_event``), so capacity holds even when hundreds register in the same second, on
+PostgreSQL (row lock) and SQLite (the database write lock) alike.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.audit.services import record
+from bimtek.auth.models import User
+from bimtek.core.timeutil import format_date_id, utcnow
+from bimtek.errors import Conflict, Forbidden, InvalidInput
+from bimtek.events.models import Event
+from bimtek.extensions import db
+from bimtek.participants.models import Participant
+from bimtek.participants.validation import clean_registration
+
+TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TICKET_LENGTH = 16  # 80 bits
+
+
+class RegistrationClosed(Forbidden):
+    code = "registration_closed"
+
+
+class DuplicateNik(Conflict):
+    code = "duplicate_nik"
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    participant: Participant
+    #: for a waitlisted registrant, their place in the queue (1 = next to get a seat)
+    waitlist_position: int | None
+    #: the account already existed (same NIK) and kept its password
+    existing_account: bool
+
+
+def new_ticket_code() -> str:
+    """An unguessable code a keyboard-wedge scanner can type: no 0/O or 1/I to confuse."""
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+
+
+def lock_event(event_id: int, *, next_registration: bool = False) -> int:
+    """Take the event's row lock for the rest of the transaction; return the registration seq.
+
+    This must be the transaction's first write. With ``next_registration`` the event's
+    registration counter is advanced and the new number returned.
+    """
+    bump = 1 if next_registration else 0
+    return db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id)
+        .values(registration_seq=Event.registration_seq + bump)
+        .returning(Event.registration_seq)
+    ).scalar_one()
+
+
+def count_registered(event_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Participant)
+        .where(Participant.event_id == event_id, Participant.status == "registered")
+    )
+
+
+def status_counts(event_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Participant.status, sa.func.count())
+        .where(Participant.event_id == event_id)
+        .group_by(Participant.status)
+    )
+    counts = dict.fromkeys(("registered", "waitlisted", "cancelled"), 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def seats_left(event: Event) -> int:
+    return max(0, event.capacity - count_registered(event.id))
+
+
+def waitlist_position(participant: Participant) -> int | None:
+    if participant.status != "waitlisted":
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Participant)
+        .where(
+            Participant.event_id == participant.event_id,
+            Participant.status == "waitlisted",
+            sa.or_(
+                Participant.waitlisted_at < participant.waitlisted_at,
+                sa.and_(
+                    Participant.waitlisted_at == participant.waitlisted_at,
+                    Participant.id < participant.id,
+                ),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def check_registration_window(event: Event, now: datetime) -> None:
+    state = event.registration_state(now)
+    if not event.published:
+        raise RegistrationClosed("Kegiatan ini tidak menerima pendaftaran.")
+    if state == "not_yet":
+        opens = event.local(event.registration_opens_at)
+        raise RegistrationClosed(
+            f"Pendaftaran belum dibuka. Dibuka {format_date_id(opens)} pukul {opens:%H:%M}."
+        )
+    if state == "closed":
+        raise RegistrationClosed("Pendaftaran sudah ditutup.")
+
+
+def register(
+    event: Event,
+    data,
+    *,
+    now: datetime | None = None,
+    channel: str = "public",
+    actor: User | None = None,
+    password_required: bool = False,
+    enforce_window: bool = True,
+) -> RegistrationOutcome:
+    """Register a person for an event: a seat while there is one, else the waitlist.
+
+    ``data`` holds the raw form or JSON values; they are checked here. Raises InvalidInput
+    (with the failing fields), RegistrationClosed or DuplicateNik.
+    """
+    now = now or utcnow()
+    values, errors = clean_registration(data, password_required=password_required, today=now.date())
+    if errors:
+        raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
+    if enforce_window:
+        check_registration_window(event, now)
+
+    number = lock_event(event.id, next_registration=True)
+    existing = db.session.scalar(
+        sa.select(Participant).where(
+            Participant.event_id == event.id, Participant.nik == values["nik"]
+        )
+    )
+    if existing is not None:
+        raise _duplicate(existing)
+
+    has_seat = count_registered(event.id) < event.capacity
+    password = values.pop("password")
+    user, existing_account = _account_for(values, password)
+    participant = Participant(
+        event_id=event.id,
+        user=user,
+        registration_number=number,
+        ticket_code=new_ticket_code(),
+        status="registered" if has_seat else "waitlisted",
+        waitlisted_at=None if has_seat else now,
+        created_at=now,
+        **values,
+    )
+    db.session.add(participant)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # only reachable if the lock was bypassed; the transaction is spoilt either way
+        db.session.rollback()
+        raise DuplicateNik("NIK ini sudah terdaftar pada kegiatan ini.") from None
+    record(
+        "participant.register",
+        actor=actor or user,
+        channel=channel,
+        event_id=event.id,
+        target=participant,
+        details={"status": participant.status},
+    )
+    return RegistrationOutcome(participant, waitlist_position(participant), existing_account)
+
+
+def _duplicate(existing: Participant) -> DuplicateNik:
+    if existing.status == "cancelled":
+        return DuplicateNik(
+            "NIK ini pernah terdaftar pada kegiatan ini dan pendaftarannya "
+            "dibatalkan. Hubungi panitia untuk mengaktifkan kembali."
+        )
+    return DuplicateNik(
+        "NIK ini sudah terdaftar pada kegiatan ini. Masuk ke portal peserta "
+        "untuk melihat tiket Anda."
+    )
+
+
+def _account_for(values: dict, password: str | None) -> tuple[User, bool]:
+    """The participant's login account, found by NIK or made new."""
+    user = db.session.scalar(sa.select(User).where(User.nik == values["nik"]))
+    if user is not None:
+        if not user.password_hash and password:
+            user.set_password(password)
+        return user, True
+    user = User(nik=values["nik"], full_name=values["full_name"], role="participant")
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    return user, False
+
+
+def cancel(
+    participant: Participant,
+    *,
+    actor: User | None,
+    reason: str = "",
+    channel: str = "web",
+    now: datetime | None = None,
+) -> Participant | None:
+    """Cancel a registration or a waitlist place; a freed seat goes to the next in line.
+
+    Returns the participant promoted from the waitlist, if any. Cancelling twice is harmless.
+    """
+    now = now or utcnow()
+    lock_event(participant.event_id)
+    db.session.refresh(participant)
+    if participant.status == "cancelled":
+        return None
+    participant.status = "cancelled"
+    participant.cancelled_at = now
+    participant.cancel_reason = reason.strip()
+    record(
+        "participant.cancel",
+        actor=actor,
+        channel=channel,
+        event_id=participant.event_id,
+        target=participant,
+        details={"reason": participant.cancel_reason},
+    )
+    db.session.flush()
+    promoted = fill_from_waitlist(participant.event, actor=actor, channel=channel, now=now)
+    return promoted[0] if promoted else None
+
+
+def fill_from_waitlist(
+    event: Event, *, actor: User | None, channel: str = "web", now: datetime | None = None
+) -> list[Participant]:
+    """Give free seats to the waitlist in order. The caller holds the event lock."""
+    now = now or utcnow()
+    free = event.capacity - count_registered(event.id)
+    if free <= 0:
+        return []
+    queue = db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.event_id == event.id, Participant.status == "waitlisted")
+        .order_by(Participant.waitlisted_at, Participant.id)
+        .limit(free)
+    ).all()
+    for person in queue:
+        person.status = "registered"
+        person.promoted_at = now
+        record(
+            "participant.promote", actor=actor, channel=channel, event_id=event.id, target=person
+        )
+    db.session.flush()
+    return list(queue)
+
+
+def update_participant(
+    participant: Participant, data, *, actor: User, channel: str = "web"
+) -> Participant:
+    """Correct a participant's details (admin). Same checks as registration."""
+    values, errors = clean_registration(data)
+    if errors:
+        raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
+    values.pop("password")
+    if values["nik"] != participant.nik:
+        clash = db.session.scalar(
+            sa.select(Participant.id).where(
+                Participant.event_id == participant.event_id, Participant.nik == values["nik"]
+            )
+        )
+        if clash:
+            raise DuplicateNik(
+                "NIK ini sudah dipakai peserta lain pada kegiatan ini.",
+                fields={"nik": "NIK sudah terdaftar."},
+            )
+    changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
+    for key, value in changed.items():
+        setattr(participant, key, value)
+    if changed:
+        record(
+            "participant.update",
+            actor=actor,
+            channel=channel,
+            event_id=participant.event_id,
+            target=participant,
+            details={"fields": sorted(changed)},
+        )
+    db.session.flush()
+    return participant
+
+
+def find_by_ticket(code: str) -> Participant | None:
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return db.session.scalar(sa.select(Participant).where(Participant.ticket_code == code))
+
+
+PARTICIPANT_SORTS = {
+    "number": Participant.registration_number,
+    "name": sa.func.lower(Participant.full_name),
+    "institution": sa.func.lower(Participant.institution),
+}
+
+
+def participant_query(
+    event_id: int, *, search: str = "", category: str = "", status: str = "", sort: str = "number"
+):
+    """The select behind the admin list and the API: search by name, NIK, number, institution."""
+    query = sa.select(Participant).where(Participant.event_id == event_id)
+    term = (search or "").strip()
+    if term:
+        like = f"%{term.lower()}%"
+        conditions = [
+            sa.func.lower(Participant.full_name).like(like),
+            sa.func.lower(Participant.institution).like(like),
+            Participant.nik.like(f"{term}%"),
+            Participant.phone.like(f"%{term.lstrip('0')}%"),
+        ]
+        tail = term.rsplit("-", 1)[-1]
+        if tail.isdigit() and len(tail) <= 6:
+            conditions.append(Participant.registration_number == int(tail))
+        query = query.where(sa.or_(*conditions))
+    if category:
+        query = query.where(Participant.institution_category == category)
+    if status:
+        query = query.where(Participant.status == status)
+    order = PARTICIPANT_SORTS.get(sort, Participant.registration_number)
+    return query.order_by(order, Participant.id)

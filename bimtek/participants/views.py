@@ -1,0 +1,183 @@
+"""Self-registration, the ticket, the participant portal, and the admin participant list."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from bimtek.core.pagination import page_number
+from bimtek.core.web import admin_required, participant_required, staff_required
+from bimtek.errors import InvalidInput
+from bimtek.events.services import get_event, schedule_by_day
+from bimtek.extensions import db
+from bimtek.participants import services
+from bimtek.participants.forms import CancelForm, RegistrationForm
+from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.pdf import ticket_pdf
+
+bp = Blueprint("participants", __name__)
+admin_bp = Blueprint("participants_admin", __name__)
+
+
+@bp.route("/kegiatan/<code>/daftar", methods=["GET", "POST"])
+def register(code):
+    event = get_event(code)
+    form = RegistrationForm()
+    errors = {}
+    if form.validate_on_submit():
+        data = dict(request.form)
+        if data.get("password") != data.get("password_confirm"):
+            errors["password_confirm"] = "Konfirmasi kata sandi tidak sama."
+        try:
+            if errors:
+                raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
+            outcome = services.register(event, data, password_required=True, channel="public")
+        except InvalidInput as error:
+            errors = {**error.fields, **errors}
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            participant = outcome.participant
+            if not current_user.is_authenticated:
+                login_user(participant.user)
+            if outcome.existing_account:
+                flash(
+                    _("Anda sudah punya akun dengan NIK ini; kata sandi lama tetap berlaku."),
+                    "info",
+                )
+            return redirect(url_for(".ticket", ticket_code=participant.ticket_code))
+    state = event.registration_state()
+    status = 422 if errors else 200
+    return render_template(
+        "participants/register.html",
+        event=event,
+        form=form,
+        errors=errors,
+        state=state,
+        seats_left=services.seats_left(event),
+    ), status
+
+
+def _participant_for_ticket(ticket_code: str) -> Participant:
+    participant = services.find_by_ticket(ticket_code)
+    if participant is None:
+        abort(404)
+    return participant
+
+
+@bp.route("/tiket/<ticket_code>")
+def ticket(ticket_code):
+    participant = _participant_for_ticket(ticket_code)
+    return render_template(
+        "participants/ticket.html",
+        participant=participant,
+        event=participant.event,
+        position=services.waitlist_position(participant),
+        schedule=schedule_by_day(participant.event),
+    )
+
+
+@bp.route("/tiket/<ticket_code>.pdf")
+def ticket_download(ticket_code):
+    participant = _participant_for_ticket(ticket_code)
+    if participant.status == "cancelled":
+        abort(404)
+    return send_file(
+        ticket_pdf(participant),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"tiket-{participant.registration_label}.pdf",
+    )
+
+
+@bp.route("/portal")
+@participant_required
+def portal():
+    registrations = db.session.scalars(
+        db.select(Participant)
+        .where(Participant.user_id == current_user.id)
+        .order_by(Participant.created_at.desc())
+    ).all()
+    return render_template(
+        "participants/portal.html",
+        registrations=registrations,
+        positions={p.id: services.waitlist_position(p) for p in registrations},
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/peserta")
+@staff_required
+def index(code):
+    event = get_event(code)
+    search = request.args.get("q", "")
+    category = request.args.get("kategori", "")
+    status = request.args.get("status", "")
+    sort = request.args.get("urut", "number")
+    query = services.participant_query(
+        event.id, search=search, category=category, status=status, sort=sort
+    )
+    page = db.paginate(
+        query, page=page_number(request.args.get("hal")), per_page=50, error_out=False
+    )
+    return render_template(
+        "participants/admin/index.html",
+        event=event,
+        page=page,
+        search=search,
+        category=category,
+        status=status,
+        sort=sort,
+        categories=INSTITUTION_CATEGORIES,
+        counts=services.status_counts(event.id),
+    )
+
+
+def _event_participant(code, participant_id) -> Participant:
+    event = get_event(code)
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        abort(404)
+    return participant
+
+
+@admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>", methods=["GET", "POST"])
+@admin_required
+def edit(code, participant_id):
+    participant = _event_participant(code, participant_id)
+    form = RegistrationForm(obj=participant)
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            services.update_participant(participant, request.form, actor=current_user)
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Data peserta disimpan."), "success")
+            return redirect(url_for(".index", code=code))
+    return render_template(
+        "participants/admin/edit.html",
+        event=participant.event,
+        participant=participant,
+        form=form,
+        errors=errors,
+        cancel_form=CancelForm(),
+        position=services.waitlist_position(participant),
+    ), 422 if errors else 200
+
+
+@admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/batal", methods=["POST"])
+@admin_required
+def cancel(code, participant_id):
+    participant = _event_participant(code, participant_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    promoted = services.cancel(participant, actor=current_user, reason=form.reason.data or "")
+    db.session.commit()
+    flash(_("Pendaftaran %(name)s dibatalkan.", name=participant.full_name), "success")
+    if promoted:
+        flash(
+            _("%(name)s naik dari daftar tunggu menjadi peserta.", name=promoted.full_name), "info"
+        )
+    return redirect(url_for(".index", code=code))

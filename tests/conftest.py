@@ -1,0 +1,243 @@
+"""Fixtures: a fresh database per test, on SQLite by default or on PostgreSQL when
+BIMTEK_TEST_DATABASE_URL is set; app, client, runner, login and browser helpers.
+
+The schema is built once per run by the Alembic migrations, so every test also runs on
+exactly what ``flask db upgrade`` produces.
+"""
+
+import os
+import shutil
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from bimtek import create_app
+from bimtek.config import normalize_database_url
+from bimtek.extensions import db
+from tests import factories
+
+POSTGRES_URL = os.environ.get("BIMTEK_TEST_DATABASE_URL")
+CHROMIUM = os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _test_config(url: str, instance_path: str, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PUBLIC_BASE_URL": "http://bimtek.test",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 30, "max_overflow": 20}
+        if url.startswith("postgresql")
+        else {},
+    }
+    config.update(extra)
+    return config
+
+
+def _ensure_postgres_database(url: str) -> None:
+    """Create the test database when it does not exist (each developer can have their own)."""
+    parsed = sa.engine.make_url(url)
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def _migrate(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once: a template SQLite file, or the PostgreSQL schema from scratch."""
+    instance = tmp_path_factory.mktemp("instance-template")
+    if POSTGRES_URL:
+        url = normalize_database_url(POSTGRES_URL)
+        _ensure_postgres_database(url)
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(create_app(_test_config(url, str(instance))))
+        return url
+    path = instance / "template.sqlite"
+    _migrate(create_app(_test_config(f"sqlite:///{path}", str(instance))))
+    return path
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if POSTGRES_URL:
+        engine = sa.create_engine(database_template)
+        with engine.begin() as connection:
+            tables = [t for t in sa.inspect(connection).get_table_names() if t != "alembic_version"]
+            if tables:
+                names = ", ".join(f'"{t}"' for t in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return database_template
+    path = tmp_path / "bimtek.sqlite"
+    shutil.copyfile(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_config):
+    app = create_app(_test_config(database_url, str(tmp_path / "instance"), **app_config))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def event(app):
+    return factories.make_event()
+
+
+@pytest.fixture
+def admin(app):
+    return factories.make_staff("admin", "admin@bimtek.local")
+
+
+@pytest.fixture
+def panitia(app):
+    return factories.make_staff("panitia", "panitia@bimtek.local")
+
+
+def login(client, identifier: str, password: str = factories.PASSWORD):
+    response = client.post("/masuk", data={"identifier": identifier, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    login(client, admin.email)
+    return client
+
+
+@pytest.fixture
+def panitia_client(client, panitia):
+    login(client, panitia.email)
+    return client
+
+
+@pytest.fixture
+def api_token(panitia):
+    from bimtek.auth.services import issue_api_token
+
+    _token, plain = issue_api_token(panitia, "test")
+    db.session.commit()
+    return plain
+
+
+@pytest.fixture
+def auth_headers(api_token):
+    return {"Authorization": f"Bearer {api_token}"}
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on 127.0.0.1 in a thread, for the browser."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page in a phone-sized viewport (360×740), as on a cheap Android phone."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "screenshots")
+
+
+def screenshot(page, name: str) -> str:
+    """Save a full-page PNG under tests/screenshots/ to look at."""
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+    path = os.path.join(SCREENSHOT_DIR, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+requires_postgres = pytest.mark.skipif(
+    not POSTGRES_URL, reason="needs BIMTEK_TEST_DATABASE_URL (PostgreSQL)"
+)

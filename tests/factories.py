@@ -1,0 +1,111 @@
+"""Builders for test data (CTFd's tests/helpers.py style). Call inside an app context."""
+
+import itertools
+from datetime import date, time, timedelta
+
+from bimtek.auth.models import User
+from bimtek.events import services as event_services
+from bimtek.extensions import db
+from bimtek.participants import services as participant_services
+
+_serial = itertools.count(1)
+PASSWORD = "rahasia-123"
+
+
+def valid_nik(
+    serial: int | None = None,
+    *,
+    gender: str = "L",
+    born: date = date(1990, 5, 17),
+    region: str = "640801",
+) -> str:
+    """A well-formed NIK: region (Kutai Timur), birth date (+40 for women), serial."""
+    serial = next(_serial) if serial is None else serial
+    day = born.day + (40 if gender == "P" else 0)
+    return f"{region}{day:02d}{born.month:02d}{born.year % 100:02d}{serial % 10000 or 1:04d}"
+
+
+def registration_data(**overrides) -> dict:
+    serial = next(_serial)
+    data = {
+        "full_name": f"Peserta Uji {serial}",
+        "nik": valid_nik(serial, gender=overrides.get("gender", "L")),
+        "nip": "",
+        "gender": "L",
+        "institution": "KPU Kabupaten Kutai Timur",
+        "institution_category": "kpu",
+        "job_title": "Anggota PPK",
+        "phone": f"0812{serial:08d}",
+        "email": "",
+        "district": "Sangatta Utara",
+        "password": PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def make_event(
+    code: str = "UJI24",
+    *,
+    capacity: int = 400,
+    sessions: int = 2,
+    start: date | None = None,
+    **overrides,
+):
+    """An open event with one module and ``sessions`` sessions on its first day."""
+    start = start or date.today()
+    data = {
+        "code": code,
+        "title": f"Bimtek Uji {code}",
+        "organizer": "Pemkab Kutai Timur",
+        "provider": "Smart Academy",
+        "venue": "Hotel Uji",
+        "city": "Samarinda",
+        "start_date": start,
+        "end_date": start + timedelta(days=3),
+        "capacity": capacity,
+        "timezone": "Asia/Makassar",
+    }
+    data.update(overrides)
+    event = event_services.create_event(data, channel="cli")
+    module = event_services.save_module(
+        event,
+        {"code": "M1", "title": "Mitigasi Konflik", "jp": 2 * max(sessions, 1)},
+        channel="cli",
+    )
+    for index in range(sessions):
+        start_at = time(8 + 2 * index, 0)
+        end_at = time(9 + 2 * index, 30)
+        event_services.save_session(
+            event,
+            {
+                "module_id": module.id,
+                "day": start,
+                "start_time": start_at,
+                "end_time": end_at,
+                "room": "Ballroom",
+            },
+            channel="cli",
+        )
+    db.session.commit()
+    return event
+
+
+def make_participant(event, **overrides):
+    outcome = participant_services.register(
+        event, registration_data(**overrides), channel="cli", enforce_window=False
+    )
+    db.session.commit()
+    return outcome.participant
+
+
+def make_staff(role: str = "admin", email: str | None = None) -> User:
+    user = User(
+        email=email or f"{role}{next(_serial)}@bimtek.local",
+        role=role,
+        full_name=f"{role.title()} Uji",
+    )
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user

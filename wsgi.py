@@ -1,0 +1,3 @@
+from bimtek import create_app
+
+app = create_app()
