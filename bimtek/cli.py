@@ -36,7 +36,7 @@ def fail(error: ServiceError):
 @click.command("init-db")
 def init_db():
     """Create or upgrade the database schema (Alembic migrations)."""
-    upgrade()
+    upgrade(revision="heads")
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
