@@ -13,6 +13,7 @@ from bimtek.participants import services
 from bimtek.participants.forms import CancelForm, RegistrationForm
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.pdf import ticket_pdf
+from bimtek.participants.validation import clean_registration
 
 bp = Blueprint("participants", __name__)
 admin_bp = Blueprint("participants_admin", __name__)
@@ -24,15 +25,15 @@ def register(code):
     form = RegistrationForm()
     errors = {}
     if form.validate_on_submit():
-        data = dict(request.form)
-        if data.get("password") != data.get("password_confirm"):
-            errors["password_confirm"] = "Konfirmasi kata sandi tidak sama."
+        data = request.form.to_dict()
         try:
-            if errors:
+            if data.get("password") != data.get("password_confirm"):
+                _values, errors = clean_registration(data, password_required=True)
+                errors["password_confirm"] = "Konfirmasi kata sandi tidak sama."
                 raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
             outcome = services.register(event, data, password_required=True, channel="public")
         except InvalidInput as error:
-            errors = {**error.fields, **errors}
+            errors = error.fields
             flash(error.message, "error")
         else:
             db.session.commit()
