@@ -31,8 +31,9 @@ def type_event():
 
 def burst(app, event, count, workers=24):
     people = [registration_data() for _ in range(count)]
+    event_id = event.id
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda d: _register_in_own_session(app, event.id, d), people))
+        return list(pool.map(lambda d: _register_in_own_session(app, event_id, d), people))
 
 
 @requires_postgres
@@ -75,8 +76,9 @@ def test_600_registrations_for_400_seats(app):
 def test_same_nik_at_once_registers_once(app):
     event = make_event(capacity=10)
     data = registration_data()
+    event_id = event.id
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: _register_in_own_session(app, event.id, data), range(8)))
+        results = list(pool.map(lambda _: _register_in_own_session(app, event_id, data), range(8)))
     assert results.count("registered") == 1
     assert all("duplicate_nik" in r or "DuplicateNik" in r for r in results if r != "registered")
 
