@@ -11,7 +11,8 @@ from tests.factories import make_event, make_participant, registration_data
 
 def payload(**overrides):
     data = registration_data(**overrides)
-    data.pop("password")
+    if "password" not in overrides:
+        data.pop("password")
     return data
 
 
