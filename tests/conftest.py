@@ -11,6 +11,8 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from bimtek import create_app
 from bimtek.config import normalize_database_url
@@ -102,6 +104,23 @@ def database_url(database_template, tmp_path):
     return f"sqlite:///{path}"
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The ``app`` fixture keeps an app context pushed so tests can call services directly;
+    Flask would reuse it for requests, sharing ``g`` (the logged-in user) and the database
+    session between the test and its requests. Hiding it makes each request start fresh.
+    Read back with fresh queries or ``db.session.refresh(obj)`` after a request.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture
 def app_config():
     """Override in a test module to change settings for its app."""
@@ -111,6 +130,7 @@ def app_config():
 @pytest.fixture
 def app(database_url, tmp_path, app_config):
     app = create_app(_test_config(database_url, str(tmp_path / "instance"), **app_config))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
