@@ -213,6 +213,7 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
     """Create the demo event unless it exists. Returns (event, created)."""
     event = db.session.scalar(sa.select(Event).where(Event.code == DEMO_CODE))
     if event is not None:
+        _load_demo_assessments(event)
         return event, False
     event = create_event(DEMO_EVENT, channel="cli")
     modules = {}
@@ -271,4 +272,13 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
             )
     for person in demo_people(participant_count):
         register(event, person, channel="cli", enforce_window=False)
+    _load_demo_assessments(event)
     return event, True
+
+
+def _load_demo_assessments(event: Event) -> None:
+    """The demo question bank, pre/post tests and simulated results (assessments domain)."""
+    from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
+
+    load_demo_questions(event)
+    simulate_demo_attempts(event)

@@ -1,0 +1,420 @@
+"""The question bank as .xlsx (template, export, import with a row-by-row report) and the
+results workbook."""
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from bimtek.assessments.models import MAX_OPTIONS, Question
+from bimtek.assessments.services import LETTERS, list_questions, question_problems, save_question
+from bimtek.audit.services import record
+from bimtek.core.spreadsheets import neutralize_cell
+from bimtek.errors import InvalidInput
+from bimtek.events.models import Event, Module
+from bimtek.extensions import db
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+#: how many option columns the template has (A–E); a file may carry more to be refused
+OPTION_HEADERS = [f"Opsi {letter}" for letter in LETTERS]
+HEADERS = [
+    "Kode materi",
+    "Pertanyaan",
+    *OPTION_HEADERS[:MAX_OPTIONS],
+    "Jawaban benar",
+    "Pembahasan",
+]
+REQUIRED_HEADERS = ("Kode materi", "Pertanyaan", "Opsi A", "Jawaban benar")
+
+
+def _sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int] | None = None):
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths or [], 1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    return sheet
+
+
+def _workbook() -> Workbook:
+    workbook = _workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def _save(workbook: Workbook) -> io.BytesIO:
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def _text(value):
+    return neutralize_cell(value) if isinstance(value, str) else value
+
+
+def question_rows(questions: list[Question]) -> list[list]:
+    rows = []
+    for question in questions:
+        options = [option.text for option in question.options]
+        options += [""] * (MAX_OPTIONS - len(options))
+        correct = next((LETTERS[i] for i, o in enumerate(question.options) if o.is_correct), "")
+        rows.append(
+            [
+                question.module.code if question.module else "",
+                question.text,
+                *options[:MAX_OPTIONS],
+                correct,
+                question.explanation,
+            ]
+        )
+    return rows
+
+
+def export_questions(event: Event) -> io.BytesIO:
+    """The bank in the same layout as the import template."""
+    workbook = _workbook()
+    sheet = _sheet(workbook, "Soal", HEADERS, [12, 60, 30, 30, 30, 30, 30, 14, 50])
+    for row in question_rows(list_questions(event)):
+        sheet.append([_text(value) for value in row])
+    return _save(workbook)
+
+
+def template(event: Event) -> io.BytesIO:
+    """An empty bank with one example row and a sheet listing the event's module codes."""
+    workbook = _workbook()
+    sheet = _sheet(workbook, "Soal", HEADERS, [12, 60, 30, 30, 30, 30, 30, 14, 50])
+    first = event.modules[0].code if event.modules else "M1"
+    sheet.append(
+        [
+            first,
+            "Contoh: UU No. 7 Tahun 2012 mengatur tentang …",
+            "Penanganan Konflik Sosial",
+            "Pemilihan Kepala Daerah",
+            "Partai Politik",
+            "Organisasi Kemasyarakatan",
+            "",
+            "A",
+            "Hapus baris contoh ini. Opsi E boleh kosong (4–5 opsi); Jawaban benar: satu huruf.",
+        ]
+    )
+    modules = _sheet(workbook, "Kode materi", ["Kode materi", "Judul materi"], [14, 70])
+    for module in event.modules:
+        modules.append([_text(module.code), _text(module.title)])
+    return _save(workbook)
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    valid: int = 0
+    imported: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def failed_rows(self) -> int:
+        return len({problem.row for problem in self.problems})
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    # undo our own export's neutralising apostrophe
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    return text
+
+
+def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
+    """Headers and (row number, values) of the first sheet; InvalidInput for a bad file."""
+    if not data:
+        raise InvalidInput(
+            "Berkas kosong. Pilih berkas .xlsx berisi soal.", fields={"file": "kosong"}
+        )
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(
+            f"Berkas terlalu besar (maks. {MAX_FILE_BYTES // (1024 * 1024)} MB).",
+            fields={"file": "terlalu besar"},
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise InvalidInput(
+            "Berkas bukan .xlsx yang valid. Simpan sebagai Excel Workbook (.xlsx) lalu unggah "
+            "lagi, atau mulai dari templat.",
+            fields={"file": "bukan xlsx"},
+        ) from None
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is None:
+        raise InvalidInput("Berkas tidak memiliki lembar kerja.", fields={"file": "kosong"})
+    rows = []
+    headers = None
+    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        values = [_cell_text(v) for v in values]
+        if headers is None:
+            if any(values):
+                headers = values
+            continue
+        if not any(values):
+            continue
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS:
+            workbook.close()
+            raise InvalidInput(
+                f"Terlalu banyak baris (maks. {MAX_ROWS} soal per impor).",
+                fields={"file": "terlalu banyak baris"},
+            )
+    workbook.close()
+    if headers is None:
+        raise InvalidInput(
+            "Lembar kerja pertama kosong. Isi soal mulai baris 2 di bawah judul kolom templat.",
+            fields={"file": "kosong"},
+        )
+    return headers, rows
+
+
+def parse_questions(event: Event, data: bytes) -> tuple[ImportReport, list[tuple[int, dict]]]:
+    """Check every row; return the report and the valid rows as save_question data."""
+    headers, rows = read_rows(data)
+    lookup = {header.strip().lower(): index for index, header in enumerate(headers) if header}
+    missing = [h for h in REQUIRED_HEADERS if h.lower() not in lookup]
+    if missing:
+        raise InvalidInput(
+            "Judul kolom tidak sesuai templat; tidak ada kolom: " + ", ".join(missing) + ".",
+            fields={"file": "kolom"},
+        )
+    modules = {
+        m.code.upper(): m
+        for m in db.session.scalars(sa.select(Module).where(Module.event_id == event.id))
+    }
+    existing_texts = {
+        " ".join(text.lower().split())
+        for text in db.session.scalars(
+            sa.select(Question.text).where(Question.event_id == event.id)
+        )
+    }
+    option_columns = [h for h in OPTION_HEADERS if h.lower() in lookup]
+    report = ImportReport(rows=len(rows))
+    valid, seen = [], {}
+
+    def get(values, header):
+        index = lookup.get(header.lower())
+        return values[index] if index is not None and index < len(values) else ""
+
+    for number, values in rows:
+        problems = []
+        code = get(values, "Kode materi").upper()
+        module = modules.get(code)
+        if not code:
+            problems.append(("Kode materi", "Kode materi kosong."))
+        elif module is None:
+            known = ", ".join(sorted(modules)) or "—"
+            problems.append(("Kode materi", f"Kode materi '{code}' tidak dikenal (ada: {known})."))
+        text = get(values, "Pertanyaan")
+        options_text = [get(values, header) for header in option_columns]
+        answer = get(values, "Jawaban benar").upper().replace(" ", "")
+        letters = [ch for ch in answer.replace(",", "").replace(";", "").replace("/", "")]
+        bad_letters = [ch for ch in letters if ch not in LETTERS[: len(option_columns)]]
+        if bad_letters:
+            problems.append(("Jawaban benar", f"'{answer}' bukan huruf opsi; isi satu huruf A–E."))
+            letters = []
+        options = [(option, LETTERS[i] in letters) for i, option in enumerate(options_text)]
+        column_of = {
+            "text": "Pertanyaan",
+            "options": "Opsi",
+            "correct": "Jawaban benar",
+        }
+        for key, reason in question_problems(text, options).items():
+            if key == "correct" and bad_letters:
+                continue
+            problems.append((column_of[key], reason))
+        normalized = " ".join(text.lower().split())
+        if normalized and normalized in existing_texts:
+            problems.append(("Pertanyaan", "Pertanyaan ini sudah ada di bank soal."))
+        elif normalized and normalized in seen:
+            problems.append(("Pertanyaan", f"Pertanyaan sama dengan baris {seen[normalized]}."))
+        if normalized:
+            seen.setdefault(normalized, number)
+        for column, reason in problems:
+            report.problems.append(RowProblem(number, column, reason))
+        if not problems:
+            correct_index = LETTERS.index(letters[0]) + 1
+            payload = {
+                "module_id": module.id,
+                "text": text,
+                "explanation": get(values, "Pembahasan"),
+                "correct": str(correct_index),
+            }
+            for i, option in enumerate(options_text, 1):
+                payload[f"option_{i}"] = option
+            valid.append((number, payload))
+    report.valid = len(valid)
+    return report, valid
+
+
+def import_questions(
+    event: Event, data: bytes, *, valid_only: bool = False, actor=None, channel="web"
+) -> ImportReport:
+    """Add the file's questions. Nothing is saved when a row fails, unless ``valid_only``."""
+    report, valid = parse_questions(event, data)
+    if report.problems and not valid_only:
+        return report
+    for _number, payload in valid:
+        save_question(event, payload, actor=actor, channel=channel)
+        report.imported += 1
+    record(
+        "question.import",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        details={"imported": report.imported, "failed_rows": report.failed_rows},
+    )
+    return report
+
+
+def export_results(event: Event, figures: dict) -> io.BytesIO:
+    """The results page as a workbook: participants, modules, categories, items, summary."""
+    workbook = _workbook()
+    summary = _sheet(workbook, "Ringkasan", ["Ukuran", "Nilai", "Keterangan"], [42, 14, 80])
+    c = figures["class"]
+    for label, value, note in (
+        ("Peserta (terdaftar atau punya hasil tes)", c["participants"], ""),
+        ("Mengikuti pre-test", c["pre_taken"], ""),
+        ("Mengikuti post-test", c["post_taken"], ""),
+        ("Peserta dengan pre dan post (n)", c["n"], "Dasar semua angka gain"),
+        ("Rata-rata pre-test", c["mean_pre"], "Peserta dengan pre dan post"),
+        ("Rata-rata post-test", c["mean_post"], "Peserta dengan pre dan post"),
+        ("<g> dari rata-rata", c["g_of_means"], "(rata post − rata pre) / (100 − rata pre)"),
+        ("Rata-rata g individu", c["mean_g"], "Tanpa peserta dengan pre = 100"),
+        ("g tidak terdefinisi (pre = 100)", c["g_undefined"], ""),
+        ("Skor turun (gain negatif)", c["negative"], ""),
+    ):
+        summary.append([label, value, note])
+
+    people = _sheet(
+        workbook,
+        "Peserta",
+        [
+            "No. registrasi",
+            "Nama",
+            "Instansi",
+            "Kategori",
+            "Pre",
+            "Post",
+            "Gain",
+            "g",
+            "Kategori g",
+            "Catatan",
+        ],
+        [16, 32, 32, 18, 8, 8, 8, 8, 12, 60],
+    )
+    for row in figures["participants"]:
+        people.append(
+            [
+                _text(row["registration_number"]),
+                _text(row["full_name"]),
+                _text(row["institution"]),
+                _text(row["category_label"]),
+                row["pre"],
+                row["post"],
+                row["gain"],
+                row["g"],
+                {"high": "Tinggi", "medium": "Sedang", "low": "Rendah"}.get(row["band"], ""),
+                _text(row["note"]),
+            ]
+        )
+    for title, key, first in (
+        ("Materi", "modules", ("Kode", "code")),
+        ("Kategori instansi", "categories", ("Kategori", "label")),
+    ):
+        sheet = _sheet(
+            workbook,
+            title,
+            [
+                first[0],
+                *(["Judul"] if key == "modules" else []),
+                "n",
+                "Rata pre",
+                "Rata post",
+                "<g> dari rata-rata",
+                "Rata-rata g",
+            ],
+            [12, 50, 6, 10, 10, 16, 12] if key == "modules" else [20, 6, 10, 10, 16, 12],
+        )
+        for row in figures[key]:
+            sheet.append(
+                [
+                    _text(row[first[1]]),
+                    *([_text(row["title"])] if key == "modules" else []),
+                    row["n"],
+                    row["mean_pre"],
+                    row["mean_post"],
+                    row["g_of_means"],
+                    row["mean_g"],
+                ]
+            )
+    for kind, label in (("pre", "Butir soal pre"), ("post", "Butir soal post")):
+        sheet = _sheet(
+            workbook,
+            label,
+            [
+                "No",
+                "Materi",
+                "Pertanyaan",
+                "Kunci",
+                "n",
+                "Tingkat kesukaran (p)",
+                "Daya beda (D)",
+                "Point-biserial",
+                "Pilihan A",
+                "Pilihan B",
+                "Pilihan C",
+                "Pilihan D",
+                "Pilihan E",
+                "Kosong",
+                "Catatan",
+            ],
+            [5, 8, 60, 6, 6, 12, 12, 12, 9, 9, 9, 9, 9, 8, 50],
+        )
+        for item in figures["items"][kind]:
+            counts = [option["chosen"] for option in item["options"]]
+            counts += [None] * (MAX_OPTIONS - len(counts))
+            notes = []
+            if "low_discrimination" in item["flags"]:
+                notes.append("Daya beda < 0,2")
+            if item["unused_distractors"]:
+                notes.append("Pengecoh tidak dipilih: " + ", ".join(item["unused_distractors"]))
+            sheet.append(
+                [
+                    item["number"],
+                    _text(item["module_code"] or ""),
+                    _text(item["text"]),
+                    item["correct"],
+                    item["n"],
+                    item["difficulty"],
+                    item["discrimination"],
+                    item["point_biserial"],
+                    *counts[:MAX_OPTIONS],
+                    item["blank"],
+                    "; ".join(notes),
+                ]
+            )
+            sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True)
+    return _save(workbook)
