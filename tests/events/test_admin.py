@@ -109,19 +109,13 @@ def test_duplicate_module_code(admin_client, event):
 
 
 def test_delete_session_and_module(admin_client, event):
-    session = event.sessions[0]
-    module = event.modules[0]
-    assert (
-        admin_client.post(f"/admin/kegiatan/{event.code}/sesi/{session.id}/hapus").status_code
-        == 302
-    )
-    assert (
-        admin_client.post(f"/admin/kegiatan/{event.code}/materi/{module.id}/hapus").status_code
-        == 302
-    )
+    session_id, module_id = event.sessions[0].id, event.modules[0].id
+    base = f"/admin/kegiatan/{event.code}"
+    assert admin_client.post(f"{base}/sesi/{session_id}/hapus").status_code == 302
+    assert admin_client.post(f"{base}/materi/{module_id}/hapus").status_code == 302
     db.session.expire_all()
-    assert db.session.get(Module, module.id) is None
-    assert db.session.get(Session, session.id) is None
+    assert db.session.get(Module, module_id) is None
+    assert db.session.get(Session, session_id) is None
 
 
 def test_panitia_cannot_create_events(panitia_client):
