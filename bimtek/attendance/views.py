@@ -1,3 +1,233 @@
-from flask import Blueprint
+"""The check-in desk, its same-origin JSON endpoints, the recap, the printed documents, and a
+participant's own attendance page."""
+
+from functools import wraps
+
+from flask import Blueprint, jsonify, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bimtek.attendance import services
+from bimtek.attendance.models import STATUS_LABELS
+from bimtek.attendance.payloads import (
+    attendance_json,
+    checkin_json,
+    error_json,
+    participant_brief,
+)
+from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
+from bimtek.core.web import staff_required
+from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from bimtek.events.services import current_session, get_event
+from bimtek.extensions import db
+from bimtek.participants.models import Participant
 
 bp = Blueprint("attendance", __name__)
+
+DESK_SOURCES = ("desk", "camera", "manual")
+
+
+def staff_json(view):
+    """For the desk's fetch() calls: staff by session cookie, answers and errors in JSON."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            body = {"error": {"code": "unauthorized", "message": _("Silakan masuk kembali.")}}
+            return jsonify(body), 401
+        if not current_user.is_staff:
+            body = {"error": {"code": "forbidden", "message": _("Khusus panitia.")}}
+            return jsonify(body), 403
+        try:
+            return view(*args, **kwargs)
+        except ServiceError as error:
+            db.session.rollback()
+            return jsonify(error_json(error)), error.status
+
+    return wrapped
+
+
+def _desk_data() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("Badan permintaan harus objek JSON.")
+    return data
+
+
+def _status_payload(session) -> dict:
+    event = session.event
+    return {
+        "counts": services.session_counts(session),
+        "recent": [
+            {**attendance_json(row, event), "participant": participant_brief(row.participant)}
+            for row in services.recent_checkins(session)
+        ],
+    }
+
+
+# --- desk ----------------------------------------------------------------------------------
+
+
+@bp.route("/kegiatan/<code>/check-in")
+@staff_required
+def desk(code):
+    event = get_event(code)
+    session = None
+    chosen = request.args.get("sesi")
+    if chosen:
+        try:
+            session = services.event_session(event, chosen)
+        except NotFound:
+            session = None
+    session = session or current_session(event)
+    return render_template(
+        "attendance/desk.html",
+        event=event,
+        session=session,
+        status=_status_payload(session) if session else None,
+        late_after=event.local(services.late_after(session)) if session else None,
+    )
+
+
+@bp.post("/kegiatan/<code>/check-in/<int:session_id>/scan")
+@staff_json
+def desk_scan(code, session_id):
+    event = get_event(code)
+    session = services.event_session(event, session_id)
+    data = _desk_data()
+    source = data.get("source") if data.get("source") in DESK_SOURCES else "desk"
+    target = data.get("code")
+    if data.get("participant_id") not in (None, ""):
+        target = services.get_participant(event, data.get("participant_id"))
+        source = "manual"
+    result = services.check_in(
+        session,
+        target,
+        actor=current_user,
+        scan_id=data.get("scan_id"),
+        scanned_at=data.get("scanned_at"),
+        channel=source,
+    )
+    body = checkin_json(result, event)
+    db.session.commit()
+    body.update(_status_payload(session))
+    return jsonify(body), 200 if result.already else 201
+
+
+@bp.post("/kegiatan/<code>/check-in/<int:session_id>/undo")
+@staff_json
+def desk_undo(code, session_id):
+    event = get_event(code)
+    session = services.event_session(event, session_id)
+    participant = services.get_participant(event, _desk_data().get("participant_id"))
+    services.undo_check_in(session, participant, actor=current_user, channel="web")
+    db.session.commit()
+    return jsonify({"undone": participant_brief(participant), **_status_payload(session)})
+
+
+@bp.post("/kegiatan/<code>/check-in/<int:session_id>/excuse")
+@staff_json
+def desk_excuse(code, session_id):
+    event = get_event(code)
+    session = services.event_session(event, session_id)
+    data = _desk_data()
+    participant = services.get_participant(event, data.get("participant_id"))
+    row = services.mark_excused(
+        session, participant, data.get("status"), data.get("note"), actor=current_user
+    )
+    body = {**attendance_json(row, event), "participant": participant_brief(participant)}
+    db.session.commit()
+    return jsonify({**body, **_status_payload(session)})
+
+
+@bp.get("/kegiatan/<code>/check-in/<int:session_id>/search")
+@staff_json
+def desk_search(code, session_id):
+    event = get_event(code)
+    session = services.event_session(event, session_id)
+    matches = services.find_participants(event, request.args.get("q", ""), session)
+    return jsonify(
+        {
+            "results": [
+                {
+                    "participant": participant_brief(person),
+                    "attendance": attendance_json(row, event) if row else None,
+                }
+                for person, row in matches
+            ]
+        }
+    )
+
+
+@bp.get("/kegiatan/<code>/check-in/<int:session_id>/status")
+@staff_json
+def desk_status(code, session_id):
+    event = get_event(code)
+    session = services.event_session(event, session_id)
+    return jsonify(_status_payload(session))
+
+
+# --- documents and recap ---------------------------------------------------------------------
+
+
+@bp.route("/kegiatan/<code>/sesi/<int:session_id>/daftar-hadir.pdf")
+@staff_required
+def sign_in_sheet(code, session_id):
+    event = get_event(code)
+    session = services.event_session(event, session_id)
+    rows = services.session_attendance(session)
+    return send_file(
+        sign_in_sheet_pdf(session, rows),
+        mimetype="application/pdf",
+        as_attachment=request.args.get("unduh") == "1",
+        download_name=f"daftar-hadir-{event.code}-sesi-{session.id}.pdf",
+    )
+
+
+@bp.route("/kegiatan/<code>/kartu-peserta.pdf")
+@staff_required
+def badges(code):
+    event = get_event(code)
+    people = db.session.scalars(
+        db.select(Participant)
+        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .order_by(db.func.lower(Participant.full_name), Participant.id)
+    ).all()
+    return send_file(
+        badges_pdf(event, people),
+        mimetype="application/pdf",
+        as_attachment=request.args.get("unduh") == "1",
+        download_name=f"kartu-peserta-{event.code}.pdf",
+    )
+
+
+@bp.route("/kegiatan/<code>/rekap-kehadiran")
+@staff_required
+def recap(code):
+    event = get_event(code)
+    return render_template(
+        "attendance/recap.html",
+        event=event,
+        matrix=services.attendance_matrix(event),
+        labels=STATUS_LABELS,
+    )
+
+
+@bp.route("/peserta/<int:participant_id>/kehadiran")
+def my_attendance(participant_id):
+    if not current_user.is_authenticated:
+        from bimtek.extensions import login_manager
+
+        return login_manager.unauthorized()
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.user_id != current_user.id:
+        raise Forbidden(_("Halaman ini hanya untuk peserta yang bersangkutan."))
+    summary = services.attendance_summary(participant.event).get(participant.id)
+    return render_template(
+        "attendance/mine.html",
+        participant=participant,
+        event=participant.event,
+        record=services.participant_attendance(participant),
+        summary=summary,
+        labels=STATUS_LABELS,
+    )

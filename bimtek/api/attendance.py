@@ -1,0 +1,306 @@
+"""Check-in for scanner devices and integrations, and a trivial ping for health checks."""
+
+from flask import g, jsonify
+
+from bimtek.api import bp
+from bimtek.api.auth import json_body, token_required
+from bimtek.api.openapi import document, error_response
+from bimtek.attendance import services
+from bimtek.attendance.payloads import attendance_json, checkin_json, error_json, participant_brief
+from bimtek.extensions import db
+
+
+@bp.get("/ping")
+def ping():
+    """Liveness: no database, no authentication."""
+    return jsonify({"ok": True})
+
+
+@bp.post("/sessions/<int:session_id>/checkins")
+@token_required("admin", "panitia")
+def create_checkin(session_id):
+    data = json_body()
+    session = services.load_session(session_id)
+    try:
+        result = services.check_in(
+            session,
+            data.get("code"),
+            actor=g.api_user,
+            scan_id=data.get("scan_id"),
+            scanned_at=data.get("scanned_at"),
+            channel="api",
+        )
+    except services.ParticipantConflict as error:
+        return jsonify(error_json(error)), error.status
+    body = checkin_json(result, session.event)
+    db.session.commit()
+    return jsonify(body), 200 if result.already else 201
+
+
+@bp.delete("/sessions/<int:session_id>/checkins/<int:participant_id>")
+@token_required("admin", "panitia")
+def delete_checkin(session_id, participant_id):
+    session = services.load_session(session_id)
+    participant = services.get_participant(session.event, participant_id)
+    services.undo_check_in(session, participant, actor=g.api_user, channel="api")
+    db.session.commit()
+    return "", 204
+
+
+@bp.post("/sessions/<int:session_id>/excuses")
+@token_required("admin", "panitia")
+def create_excuse(session_id):
+    data = json_body()
+    session = services.load_session(session_id)
+    participant = services.get_participant(session.event, data.get("participant_id"))
+    row = services.mark_excused(
+        session, participant, data.get("status"), data.get("note"), actor=g.api_user, channel="api"
+    )
+    body = attendance_json(row, session.event)
+    db.session.commit()
+    return jsonify(body), 200
+
+
+@bp.get("/sessions/<int:session_id>/attendance")
+@token_required("admin", "panitia")
+def list_attendance(session_id):
+    session = services.load_session(session_id)
+    event = session.event
+    rows = services.session_attendance(session)
+    counts = services.session_counts(session)
+    return jsonify(
+        {
+            "session": {
+                "id": session.id,
+                "title": session.title,
+                "starts_at": session.starts_at.isoformat(),
+                "ends_at": session.ends_at.isoformat(),
+                "room": session.room,
+                "mandatory": session.mandatory,
+            },
+            "counts": counts,
+            "attendance": [
+                {
+                    "participant": participant_brief(person),
+                    "status": row.status if row else ("alpa" if counts["finished"] else None),
+                    "checked_in_at": row.checked_in_at.isoformat() if row else None,
+                    "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M")
+                    if row
+                    else None,
+                    "note": row.note if row else "",
+                    "source": row.source if row else None,
+                }
+                for person, row in rows
+            ],
+        }
+    )
+
+
+_SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_STAFF = [{"bearerAuth": []}]
+
+document(
+    {
+        "/ping": {
+            "get": {
+                "summary": "Liveness check (no database, no token)",
+                "responses": {
+                    "200": {
+                        "description": "Alive",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"ok": {"type": "boolean"}},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/sessions/{session_id}/checkins": {
+            "post": {
+                "summary": "Check a ticket in at a session (staff); a repeat is not an error",
+                "description": "Send the scan's original time and a client-made scan_id for a "
+                "scan that waited offline: a retried scan_id is answered as a repeat and never "
+                "counts twice. Late (terlambat) = after the session's start plus the event's "
+                "grace minutes, judged by scanned_at when given.",
+                "security": _STAFF,
+                "parameters": [_SESSION_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/CheckInRequest"}
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "First check-in at this session",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}
+                        },
+                    },
+                    "200": {
+                        "description": "Already checked in: `already` is true and "
+                        "`checked_in_at` is the first check-in's time",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}
+                        },
+                    },
+                    "401": error_response("unauthorized"),
+                    "403": error_response("forbidden"),
+                    "404": error_response("unknown_code, unknown_session"),
+                    "409": error_response(
+                        "not_registered (cancelled or waitlisted) or wrong_event; the body also "
+                        "has `participant`"
+                    ),
+                    "422": error_response("invalid (code, scan_id or scanned_at)"),
+                },
+            }
+        },
+        "/sessions/{session_id}/checkins/{participant_id}": {
+            "delete": {
+                "summary": "Undo a participant's check-in (or izin/sakit) at a session (staff)",
+                "description": "Recorded in the audit log with who did it.",
+                "security": _STAFF,
+                "parameters": [
+                    _SESSION_ID,
+                    {
+                        "name": "participant_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                ],
+                "responses": {
+                    "204": {"description": "Removed"},
+                    "401": error_response("unauthorized"),
+                    "404": error_response("unknown_session, unknown_participant, not_checked_in"),
+                },
+            }
+        },
+        "/sessions/{session_id}/excuses": {
+            "post": {
+                "summary": "Mark a participant izin (excused) or sakit (sick) with a note (staff)",
+                "security": _STAFF,
+                "parameters": [_SESSION_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["participant_id", "status", "note"],
+                                "properties": {
+                                    "participant_id": {"type": "integer"},
+                                    "status": {"type": "string", "enum": ["izin", "sakit"]},
+                                    "note": {"type": "string", "maxLength": 500},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Recorded"},
+                    "401": error_response("unauthorized"),
+                    "404": error_response("unknown_session, unknown_participant"),
+                    "409": error_response("already_present, not_registered"),
+                    "422": error_response("invalid"),
+                },
+            }
+        },
+        "/sessions/{session_id}/attendance": {
+            "get": {
+                "summary": "Every registered participant's status at a session, with counts",
+                "security": _STAFF,
+                "parameters": [_SESSION_ID],
+                "responses": {
+                    "200": {
+                        "description": "Counts and one entry per registered participant, by "
+                        "name; status is null for nobody-seen-yet at an open session and "
+                        "alpa once the session has ended",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "session": {"type": "object"},
+                                        "counts": {"$ref": "#/components/schemas/SessionCounts"},
+                                        "attendance": {
+                                            "type": "array",
+                                            "items": {"type": "object"},
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "401": error_response("unauthorized"),
+                    "404": error_response("unknown_session"),
+                },
+            }
+        },
+    },
+    {
+        "CheckInRequest": {
+            "type": "object",
+            "required": ["code"],
+            "properties": {
+                "code": {"type": "string", "description": "The ticket code from the QR"},
+                "scan_id": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+                    "description": "Client-made id, unique per session; a retry reuses it",
+                },
+                "scanned_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When the scan happened, with a zone (for queued scans)",
+                },
+            },
+        },
+        "CheckIn": {
+            "type": "object",
+            "properties": {
+                "participant": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "full_name": {"type": "string"},
+                        "institution": {"type": "string"},
+                        "institution_category": {"type": "string"},
+                        "category_label": {"type": "string"},
+                        "job_title": {"type": "string"},
+                        "registration_number": {"type": "string"},
+                        "status": {"type": "string"},
+                    },
+                },
+                "status": {"type": "string", "enum": ["hadir", "terlambat", "izin", "sakit"]},
+                "status_label": {"type": "string"},
+                "checked_in_at": {"type": "string", "format": "date-time"},
+                "checked_in_local": {"type": "string", "description": "HH:MM, event's zone"},
+                "already": {"type": "boolean"},
+            },
+        },
+        "SessionCounts": {
+            "type": "object",
+            "properties": {
+                name: {"type": "integer"}
+                for name in (
+                    "expected",
+                    "checked_in",
+                    "hadir",
+                    "terlambat",
+                    "izin",
+                    "sakit",
+                    "alpa",
+                    "belum",
+                )
+            }
+            | {"finished": {"type": "boolean"}},
+        },
+    },
+)

@@ -1,0 +1,52 @@
+"""JSON shapes shared by the API and the desk page, so both answer a scan the same way."""
+
+from bimtek.attendance.models import STATUS_LABELS
+
+
+def participant_brief(participant) -> dict:
+    """What the desk shows about a person: no NIK, no phone."""
+    return {
+        "id": participant.id,
+        "full_name": participant.full_name,
+        "institution": participant.institution,
+        "institution_category": participant.institution_category,
+        "category_label": participant.category_label,
+        "job_title": participant.job_title,
+        "registration_number": participant.registration_label,
+        "status": participant.status,
+    }
+
+
+def checkin_json(result, event) -> dict:
+    """A check-in answer: participant, status, first check-in time, already."""
+    local = event.local(result.checked_in_at)
+    return {
+        "participant": participant_brief(result.participant),
+        "status": result.status,
+        "status_label": STATUS_LABELS.get(result.status, result.status),
+        "checked_in_at": result.checked_in_at.isoformat(),
+        "checked_in_local": local.strftime("%H:%M"),
+        "already": result.already,
+    }
+
+
+def attendance_json(row, event) -> dict:
+    return {
+        "participant_id": row.participant_id,
+        "status": row.status,
+        "status_label": row.status_label,
+        "checked_in_at": row.checked_in_at.isoformat(),
+        "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M"),
+        "source": row.source,
+        "note": row.note,
+        "scan_id": row.scan_id,
+    }
+
+
+def error_json(error) -> dict:
+    """A ServiceError as JSON; a refused known person comes with who it was."""
+    body = error.to_dict()
+    participant = getattr(error, "participant", None)
+    if participant is not None:
+        body["participant"] = participant_brief(participant)
+    return body

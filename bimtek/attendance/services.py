@@ -1,0 +1,645 @@
+"""Attendance rules: checking in, undoing, izin/sakit, and the figures other domains read.
+
+Check-in is the hot path (8 desks, 400 people, a weak network). It takes one
+``INSERT ... ON CONFLICT DO NOTHING RETURNING`` and, only when the row already existed, one
+read back: two desks scanning the same ticket at the same moment cannot both insert, and
+neither gets an IntegrityError. A queued offline scan carries a client-made ``scan_id``,
+unique per session, so a retry is answered as a repeat instead of counting twice.
+
+Public functions other domains call: ``attendance_summary``, ``session_counts``,
+``attendance_matrix`` (see their docstrings).
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
+
+from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, STATUS_LABELS, Attendance
+from bimtek.audit.services import record
+from bimtek.core.timeutil import utcnow
+from bimtek.errors import Conflict, InvalidInput, NotFound
+from bimtek.events.models import Event, Session
+from bimtek.extensions import db
+from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
+
+SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+CODE_MAX = 64
+#: a queued scan may be this far in the server's future (device clocks drift)
+CLOCK_SKEW = timedelta(minutes=5)
+#: and no older than this before the session starts
+EARLIEST_BEFORE_START = timedelta(hours=12)
+NOTE_MAX = 500
+
+
+class UnknownCode(NotFound):
+    code = "unknown_code"
+
+
+class ParticipantConflict(Conflict):
+    """A check-in refused for a known person; ``participant`` lets the desk show who."""
+
+    def __init__(self, message: str, *, participant: Participant, **kwargs):
+        super().__init__(message, **kwargs)
+        self.participant = participant
+
+
+class NotRegistered(ParticipantConflict):
+    code = "not_registered"
+
+
+class WrongEvent(ParticipantConflict):
+    code = "wrong_event"
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    participant: Participant
+    #: hadir or terlambat (or izin/sakit on a repeat of an excused person)
+    status: str
+    #: the first check-in's time on a repeat
+    checked_in_at: datetime
+    #: true when the person was already checked in at this session
+    already: bool
+    attendance_id: int
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    participant_id: int
+    #: mandatory sessions of the event (finished or not)
+    mandatory_total: int
+    #: hadir + terlambat at mandatory sessions
+    present: int
+    late: int
+    #: izin
+    excused: int
+    #: sakit
+    sick: int
+    #: alpa: finished mandatory sessions with no row
+    absent: int
+    #: present / mandatory_total * 100 (0 when the event has no mandatory session)
+    percent: float
+
+
+@dataclass
+class MatrixRow:
+    participant: Participant
+    #: per session of ``AttendanceMatrix.sessions``: hadir/terlambat/izin/sakit/alpa, or
+    #: None for a session that has not finished and has no row yet
+    statuses: list[str | None]
+    summary: AttendanceSummary
+
+
+@dataclass
+class CategoryTotal:
+    category: str
+    label: str
+    participants: int
+    present: int
+    mandatory_total: int
+    #: mean of the participants' percentages
+    percent: float
+
+
+@dataclass
+class AttendanceMatrix:
+    sessions: list[Session]
+    rows: list[MatrixRow]
+    #: per session (same order): expected, hadir, terlambat, izin, sakit, alpa, checked_in
+    session_totals: list[dict]
+    categories: list[CategoryTotal] = field(default_factory=list)
+
+
+# --- finding -------------------------------------------------------------------------------
+
+
+def load_session(session_id) -> Session:
+    """A session with its event, in one query; NotFound for junk or unknown ids."""
+    try:
+        session_id = int(session_id)
+    except (TypeError, ValueError):
+        session_id = None
+    found = None
+    if session_id is not None and 0 < session_id < 2**31:
+        found = db.session.scalar(
+            sa.select(Session).options(joinedload(Session.event)).where(Session.id == session_id)
+        )
+    if found is None:
+        raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
+    return found
+
+
+def event_session(event: Event, session_id) -> Session:
+    """A session that belongs to ``event``."""
+    found = load_session(session_id)
+    if found.event_id != event.id:
+        raise NotFound("Sesi tidak ditemukan pada kegiatan ini.", code="unknown_session")
+    return found
+
+
+def get_participant(event: Event, participant_id) -> Participant:
+    try:
+        found = db.session.get(Participant, int(participant_id))
+    except (TypeError, ValueError, OverflowError):
+        found = None
+    if found is None or found.event_id != event.id:
+        raise NotFound("Peserta tidak ditemukan.", code="unknown_participant")
+    return found
+
+
+def late_after(session: Session) -> datetime:
+    """The moment after which a check-in is late: start plus the event's grace minutes."""
+    return session.starts_at + timedelta(minutes=session.event.late_grace_minutes)
+
+
+def is_late(session: Session, moment: datetime) -> bool:
+    """Late = after the session's start plus the event's grace minutes."""
+    return moment > late_after(session)
+
+
+def _clean_code(raw) -> str:
+    if not isinstance(raw, str):
+        raise InvalidInput("Kode tiket wajib diisi.", fields={"code": "Kode tiket wajib diisi."})
+    code = raw.strip().upper()
+    if not code:
+        raise InvalidInput("Kode tiket wajib diisi.", fields={"code": "Kode tiket wajib diisi."})
+    if len(code) > CODE_MAX:
+        raise InvalidInput("Kode tiket terlalu panjang.", fields={"code": "Terlalu panjang."})
+    return code
+
+
+def _clean_scan_id(raw) -> str | None:
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, str) or not SCAN_ID_PATTERN.match(raw):
+        message = "scan_id: 1–64 karakter huruf, angka, titik, titik dua, _ atau -."
+        raise InvalidInput(message, fields={"scan_id": message})
+    return raw
+
+
+def _clean_scanned_at(raw, session: Session, now: datetime) -> datetime | None:
+    if raw in (None, ""):
+        return None
+    moment = raw
+    if isinstance(raw, str):
+        try:
+            moment = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            moment = None
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        message = "scanned_at harus waktu ISO 8601 dengan zona waktu, mis. 2024-10-28T00:03:00Z."
+        raise InvalidInput(message, fields={"scanned_at": message})
+    if moment > now + CLOCK_SKEW:
+        message = "scanned_at berada di masa depan; periksa jam perangkat."
+        raise InvalidInput(message, fields={"scanned_at": message})
+    if moment < session.starts_at - EARLIEST_BEFORE_START:
+        message = "scanned_at terlalu jauh sebelum sesi dimulai."
+        raise InvalidInput(message, fields={"scanned_at": message})
+    return moment
+
+
+def _insert(values: dict):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, for PostgreSQL and SQLite."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return (
+        dialect.insert(Attendance.__table__)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(Attendance.__table__.c.id)
+    )
+
+
+def _check_participant(session: Session, participant: Participant) -> None:
+    if participant.event_id != session.event_id:
+        raise WrongEvent("Peserta ini terdaftar di kegiatan lain.", participant=participant)
+    if participant.status == "cancelled":
+        raise NotRegistered("Peserta dibatalkan.", participant=participant)
+    if participant.status != "registered":
+        raise NotRegistered(
+            "Peserta masih di daftar tunggu, belum mendapat kursi.", participant=participant
+        )
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+def check_in(
+    session: Session,
+    code_or_participant,
+    *,
+    actor,
+    scan_id: str | None = None,
+    scanned_at=None,
+    now: datetime | None = None,
+    channel: str = "desk",
+) -> CheckInResult:
+    """Check a participant in at a session, by ticket code or a Participant picked by hand.
+
+    ``scanned_at`` (aware datetime or ISO text) is the scan's original time for a scan that
+    waited in an offline queue; it decides hadir/terlambat. ``channel`` is desk, api,
+    camera or manual. A repeat answers ``already=True`` with the first time. Raises
+    UnknownCode, NotRegistered, WrongEvent or InvalidInput. Flushes; the caller commits.
+    """
+    now = now or utcnow()
+    source = channel if channel in SOURCES else "desk"
+    scan_id = _clean_scan_id(scan_id)
+    moment = _clean_scanned_at(scanned_at, session, now) or now
+    if isinstance(code_or_participant, Participant):
+        participant = code_or_participant
+    else:
+        code = _clean_code(code_or_participant)
+        participant = db.session.scalar(
+            sa.select(Participant).where(Participant.ticket_code == code)
+        )
+        if participant is None:
+            raise UnknownCode("Tiket tidak dikenal.")
+    _check_participant(session, participant)
+
+    status = "terlambat" if is_late(session, moment) else "hadir"
+    new_id = db.session.execute(
+        _insert(
+            {
+                "session_id": session.id,
+                "participant_id": participant.id,
+                "status": status,
+                "checked_in_at": moment,
+                "recorded_by_id": getattr(actor, "id", None),
+                "note": "",
+                "scan_id": scan_id,
+                "source": source,
+                "created_at": now,
+            }
+        )
+    ).scalar()
+    if new_id is not None:
+        record(
+            "checkin.create",
+            actor=actor,
+            channel="api" if source == "api" else "web",
+            event_id=session.event_id,
+            target=participant,
+            details={"session_id": session.id, "status": status, "scan_id": scan_id},
+        )
+        return CheckInResult(participant, status, moment, False, new_id)
+
+    existing = db.session.execute(
+        sa.select(Attendance.id, Attendance.status, Attendance.checked_in_at).where(
+            Attendance.session_id == session.id, Attendance.participant_id == participant.id
+        )
+    ).one_or_none()
+    if existing is None:
+        # the scan_id was taken by a scan of somebody else: a client bug, not a retry
+        message = "scan_id ini sudah dipakai untuk peserta lain di sesi ini."
+        raise InvalidInput(message, fields={"scan_id": message})
+    if existing.status in EXCUSED:
+        return _excused_arrives(session, participant, existing, status, moment, actor, source)
+    return CheckInResult(participant, existing.status, existing.checked_in_at, True, existing.id)
+
+
+def _excused_arrives(session, participant, existing, status, moment, actor, source):
+    """Someone marked izin/sakit turned up after all: they are present from now on."""
+    db.session.execute(
+        sa.update(Attendance)
+        .where(Attendance.id == existing.id)
+        .values(
+            status=status,
+            checked_in_at=moment,
+            recorded_by_id=getattr(actor, "id", None),
+            source=source,
+        )
+    )
+    record(
+        "checkin.create",
+        actor=actor,
+        channel="api" if source == "api" else "web",
+        event_id=session.event_id,
+        target=participant,
+        details={"session_id": session.id, "status": status, "replaces": existing.status},
+    )
+    return CheckInResult(participant, status, moment, False, existing.id)
+
+
+def undo_check_in(session: Session, participant: Participant, *, actor, channel: str = "web"):
+    """Remove a participant's row at a session (a mistaken scan, or a wrong izin/sakit).
+
+    The audit log keeps who did it and what the row said. NotFound when there is no row.
+    """
+    row = db.session.scalar(
+        sa.select(Attendance).where(
+            Attendance.session_id == session.id, Attendance.participant_id == participant.id
+        )
+    )
+    if row is None:
+        raise NotFound("Peserta ini belum tercatat di sesi ini.", code="not_checked_in")
+    record(
+        "checkin.undo",
+        actor=actor,
+        channel=channel,
+        event_id=session.event_id,
+        target=participant,
+        details={
+            "session_id": session.id,
+            "status": row.status,
+            "checked_in_at": row.checked_in_at.isoformat(),
+            "scan_id": row.scan_id,
+            "recorded_by_id": row.recorded_by_id,
+            "note": row.note,
+        },
+    )
+    db.session.delete(row)
+    db.session.flush()
+    return row
+
+
+def mark_excused(
+    session: Session,
+    participant: Participant,
+    status: str,
+    note: str,
+    *,
+    actor,
+    channel: str = "web",
+    now: datetime | None = None,
+) -> Attendance:
+    """Record izin (excused) or sakit (sick) with a note; changes an earlier izin/sakit.
+
+    Conflict ``already_present`` when the person was checked in (undo that first).
+    """
+    now = now or utcnow()
+    errors = {}
+    if status not in EXCUSED:
+        errors["status"] = "Pilih izin atau sakit."
+    note = " ".join(str(note or "").split())
+    if not note:
+        errors["note"] = "Keterangan wajib diisi (mis. surat tugas, surat dokter)."
+    elif len(note) > NOTE_MAX:
+        errors["note"] = f"Keterangan paling banyak {NOTE_MAX} karakter."
+    if errors:
+        raise InvalidInput("Periksa kembali isian izin/sakit.", fields=errors)
+    _check_participant(session, participant)
+    inserted = db.session.execute(
+        _insert(
+            {
+                "session_id": session.id,
+                "participant_id": participant.id,
+                "status": status,
+                "checked_in_at": now,
+                "recorded_by_id": getattr(actor, "id", None),
+                "note": note,
+                "scan_id": None,
+                "source": "manual",
+                "created_at": now,
+            }
+        )
+    ).scalar()
+    row = db.session.scalar(
+        sa.select(Attendance)
+        .where(Attendance.session_id == session.id, Attendance.participant_id == participant.id)
+        .execution_options(populate_existing=True)
+    )
+    if row.status in PRESENT:
+        local = session.event.local(row.checked_in_at)
+        raise Conflict(
+            f"Peserta sudah check-in pukul {local:%H:%M}; batalkan check-in dulu bila keliru.",
+            code="already_present",
+        )
+    previous = None if inserted is not None else {"status": row.status, "note": row.note}
+    row.status, row.note = status, note
+    row.recorded_by_id = getattr(actor, "id", None)
+    record(
+        f"attendance.{status}",
+        actor=actor,
+        channel=channel,
+        event_id=session.event_id,
+        target=participant,
+        details={"session_id": session.id, "note": note, "previous": previous},
+    )
+    db.session.flush()
+    return row
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _registered_ids(event_id: int):
+    return sa.select(Participant.id).where(
+        Participant.event_id == event_id, Participant.status == "registered"
+    )
+
+
+def session_counts(session: Session, now: datetime | None = None) -> dict:
+    """Counts at one session among registered participants.
+
+    Keys: expected (registered), checked_in (hadir + terlambat), hadir, terlambat, izin,
+    sakit, alpa (no row at a finished session; 0 before it ends), belum (no row yet at a
+    session still open), finished (bool).
+    """
+    now = now or utcnow()
+    expected = db.session.scalar(
+        sa.select(sa.func.count()).select_from(_registered_ids(session.event_id).subquery())
+    )
+    rows = db.session.execute(
+        sa.select(Attendance.status, sa.func.count())
+        .join(Participant, Participant.id == Attendance.participant_id)
+        .where(Attendance.session_id == session.id, Participant.status == "registered")
+        .group_by(Attendance.status)
+    ).all()
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    counts.update(dict(rows))
+    recorded = sum(counts[s] for s in ("hadir", "terlambat", "izin", "sakit"))
+    finished = session.ends_at <= now
+    missing = max(0, expected - recorded)
+    counts.update(
+        expected=expected,
+        checked_in=counts["hadir"] + counts["terlambat"],
+        alpa=missing if finished else 0,
+        belum=0 if finished else missing,
+        finished=finished,
+    )
+    return counts
+
+
+def recent_checkins(session: Session, limit: int = 10) -> list[Attendance]:
+    """The latest rows at a session, newest first, with their participants."""
+    return list(
+        db.session.scalars(
+            sa.select(Attendance)
+            .options(joinedload(Attendance.participant))
+            .where(Attendance.session_id == session.id)
+            .order_by(Attendance.created_at.desc(), Attendance.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def session_attendance(session: Session) -> list[tuple[Participant, Attendance | None]]:
+    """Every registered participant, sorted by name, with their row at this session."""
+    rows = db.session.execute(
+        sa.select(Participant, Attendance)
+        .outerjoin(
+            Attendance,
+            sa.and_(
+                Attendance.participant_id == Participant.id, Attendance.session_id == session.id
+            ),
+        )
+        .where(Participant.event_id == session.event_id, Participant.status == "registered")
+        .order_by(sa.func.lower(Participant.full_name), Participant.id)
+    ).all()
+    return [(p, a) for p, a in rows]
+
+
+def find_participants(
+    event: Event, term: str, session: Session | None = None, limit: int = 8
+) -> list[tuple[Participant, Attendance | None]]:
+    """Desk search by name, NIK, registration number or institution (all statuses)."""
+    from bimtek.participants.services import participant_query
+
+    term = " ".join(str(term or "").split())[:100]
+    if len(term) < 2:
+        return []
+    people = list(
+        db.session.scalars(participant_query(event.id, search=term, sort="name").limit(limit))
+    )
+    rows = {}
+    if session is not None and people:
+        rows = {
+            a.participant_id: a
+            for a in db.session.scalars(
+                sa.select(Attendance).where(
+                    Attendance.session_id == session.id,
+                    Attendance.participant_id.in_([p.id for p in people]),
+                )
+            )
+        }
+    return [(p, rows.get(p.id)) for p in people]
+
+
+def _status_by_cell(event: Event, session_ids: list[int]) -> dict[tuple[int, int], str]:
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Attendance.participant_id, Attendance.session_id, Attendance.status)
+        .join(Participant, Participant.id == Attendance.participant_id)
+        .where(
+            Participant.event_id == event.id,
+            Participant.status == "registered",
+            Attendance.session_id.in_(session_ids),
+        )
+    ).all()
+    return {(pid, sid): status for pid, sid, status in rows}
+
+
+def _summarize(participant_id, mandatory, finished_ids, cells) -> AttendanceSummary:
+    tally = Counter(cells.get((participant_id, s.id)) for s in mandatory)
+    present = tally["hadir"] + tally["terlambat"]
+    absent = sum(
+        1 for s in mandatory if s.id in finished_ids and (participant_id, s.id) not in cells
+    )
+    total = len(mandatory)
+    return AttendanceSummary(
+        participant_id=participant_id,
+        mandatory_total=total,
+        present=present,
+        late=tally["terlambat"],
+        excused=tally["izin"],
+        sick=tally["sakit"],
+        absent=absent,
+        percent=round(present / total * 100, 1) if total else 0.0,
+    )
+
+
+def attendance_summary(event: Event, now: datetime | None = None) -> dict[int, AttendanceSummary]:
+    """Per registered participant id: their attendance at the event's mandatory sessions.
+
+    ``percent`` counts hadir and terlambat against every mandatory session of the event, so
+    it only reaches its final value when the last session is over. Two queries in all.
+    """
+    now = now or utcnow()
+    mandatory = [s for s in event.sessions if s.mandatory]
+    finished_ids = {s.id for s in mandatory if s.ends_at <= now}
+    cells = _status_by_cell(event, [s.id for s in mandatory])
+    ids = db.session.scalars(_registered_ids(event.id)).all()
+    return {pid: _summarize(pid, mandatory, finished_ids, cells) for pid in ids}
+
+
+def attendance_matrix(event: Event, now: datetime | None = None) -> AttendanceMatrix:
+    """Participants (registered, by name) × every session of the event, for the recap and
+    the .xlsx export: each cell hadir/terlambat/izin/sakit/alpa or None (not finished, no
+    row yet); each row's summary over mandatory sessions; totals per session and per
+    institution category.
+    """
+    now = now or utcnow()
+    sessions = list(event.sessions)
+    mandatory = [s for s in sessions if s.mandatory]
+    finished = {s.id for s in sessions if s.ends_at <= now}
+    cells = _status_by_cell(event, [s.id for s in sessions])
+    people = db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .order_by(sa.func.lower(Participant.full_name), Participant.id)
+    ).all()
+    rows = []
+    totals = [
+        dict.fromkeys(("expected", "hadir", "terlambat", "izin", "sakit", "alpa"), 0)
+        for _ in sessions
+    ]
+    for person in people:
+        statuses = []
+        for index, session in enumerate(sessions):
+            status = cells.get((person.id, session.id))
+            if status is None and session.id in finished:
+                status = "alpa"
+            statuses.append(status)
+            totals[index]["expected"] += 1
+            if status:
+                totals[index][status] += 1
+        summary = _summarize(person.id, mandatory, finished & {s.id for s in mandatory}, cells)
+        rows.append(MatrixRow(person, statuses, summary))
+    for total in totals:
+        total["checked_in"] = total["hadir"] + total["terlambat"]
+    return AttendanceMatrix(sessions, rows, totals, _category_totals(rows))
+
+
+def _category_totals(rows: list[MatrixRow]) -> list[CategoryTotal]:
+    grouped: dict[str, list[MatrixRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.participant.institution_category, []).append(row)
+    order = list(INSTITUTION_CATEGORIES)
+    result = []
+    for category in sorted(grouped, key=lambda c: order.index(c) if c in order else len(order)):
+        members = grouped[category]
+        result.append(
+            CategoryTotal(
+                category=category,
+                label=INSTITUTION_CATEGORIES.get(category, category),
+                participants=len(members),
+                present=sum(r.summary.present for r in members),
+                mandatory_total=sum(r.summary.mandatory_total for r in members),
+                percent=round(sum(r.summary.percent for r in members) / len(members), 1),
+            )
+        )
+    return result
+
+
+def participant_attendance(
+    participant: Participant, now: datetime | None = None
+) -> list[tuple[Session, str | None, Attendance | None]]:
+    """A participant's own record: every session of their event with its status."""
+    now = now or utcnow()
+    rows = {
+        a.session_id: a
+        for a in db.session.scalars(
+            sa.select(Attendance).where(Attendance.participant_id == participant.id)
+        )
+    }
+    result = []
+    for session in participant.event.sessions:
+        row = rows.get(session.id)
+        status = row.status if row else ("alpa" if session.ends_at <= now else None)
+        result.append((session, status, row))
+    return result

@@ -1,0 +1,479 @@
+/* Check-in desk: scanner input, search, camera, live counters, undo and an offline queue.
+ *
+ * A scan that cannot reach the server (network error, or a 502/503/504 from the proxy) is
+ * kept in localStorage with its original time and a client-made scan_id, and re-sent when
+ * the network is back; the server counts a scan_id once, so retrying is always safe.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("desk");
+  if (!root) return;
+
+  var TICKET = /^[A-HJ-NP-Z2-9]{16}$/;
+  var QUEUE_KEY = "bimtek.checkin.queue";
+  var POLL_MS = 5000;
+  var RETRY_MS = 10000;
+
+  var urls = {
+    scan: root.dataset.scanUrl,
+    undo: root.dataset.undoUrl,
+    excuse: root.dataset.excuseUrl,
+    search: root.dataset.searchUrl,
+    status: root.dataset.statusUrl
+  };
+  var sessionId = root.dataset.sessionId;
+  var deskId = root.dataset.deskId;
+  var msg = document.getElementById("t-messages").dataset;
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.content : "";
+
+  var input = document.getElementById("scan-input");
+  var form = document.getElementById("scan-form");
+  var answer = document.getElementById("answer");
+  var results = document.getElementById("results");
+  var resultList = document.getElementById("result-list");
+  var recent = document.getElementById("recent");
+  var queueNote = document.getElementById("queue-note");
+  var excuseForm = document.getElementById("excuse-form");
+  var flushing = false;
+  var searchTimer = null;
+  var seq = 0;
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function newScanId() {
+    var random;
+    if (window.crypto && window.crypto.getRandomValues) {
+      var bytes = new Uint8Array(8);
+      window.crypto.getRandomValues(bytes);
+      random = Array.prototype.map.call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+    } else {
+      random = Math.random().toString(16).slice(2, 18);
+    }
+    seq += 1;
+    return "d" + deskId + "-" + Date.now().toString(36) + "-" + seq + "-" + random;
+  }
+
+  function request(method, url, body) {
+    var options = {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf }
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : {}; } catch (e) { data = null; }
+        return { status: response.status, ok: response.ok, data: data };
+      });
+    });
+  }
+
+  function retriable(outcome) {
+    // the request may not have reached the app: try again later with the same scan_id
+    return outcome.status === 502 || outcome.status === 503 || outcome.status === 504;
+  }
+
+  // --- the answer panel --------------------------------------------------------------------
+
+  function show(kind, word, person, detail) {
+    answer.className = "answer answer-" + kind;
+    answer.textContent = "";
+    answer.appendChild(el("p", "answer-word", word));
+    if (person) {
+      answer.appendChild(el("p", "answer-name", person.full_name));
+      answer.appendChild(el("p", "answer-detail", person.institution));
+      var meta = el("p", "answer-meta");
+      meta.appendChild(el("span", "tag", person.category_label));
+      meta.appendChild(document.createTextNode(" " + person.registration_number));
+      answer.appendChild(meta);
+    }
+    if (detail) answer.appendChild(el("p", "answer-detail", detail));
+  }
+
+  function showCheckIn(data) {
+    if (data.already) {
+      var kind = data.status === "izin" || data.status === "sakit" ? "late" : "already";
+      show(kind, msg.already + " " + data.checked_in_local, data.participant,
+        msg[data.status] || data.status_label);
+    } else if (data.status === "terlambat") {
+      show("late", msg.terlambat + " · " + data.checked_in_local, data.participant);
+    } else {
+      show("ok", msg.hadir + " · " + data.checked_in_local, data.participant);
+    }
+  }
+
+  function showError(outcome) {
+    var error = (outcome.data && outcome.data.error) || {};
+    var person = outcome.data && outcome.data.participant;
+    if (error.code === "unknown_code") {
+      show("bad", msg.unknown);
+    } else if (error.code === "not_registered") {
+      show("bad", person && person.status === "waitlisted" ? msg.waitlisted : msg.cancelled,
+        person, error.message);
+    } else if (error.code === "wrong_event") {
+      show("bad", msg.wrongEvent, person, error.message);
+    } else if (outcome.status === 401 || outcome.status === 400 && !outcome.data) {
+      show("bad", msg.error, null, msg.reload);
+    } else {
+      show("bad", msg.error, null, error.message || ("HTTP " + outcome.status));
+    }
+  }
+
+  // --- counters and recent scans -----------------------------------------------------------
+
+  function applyStatus(data) {
+    if (!data || !data.counts) return;
+    ["checked_in", "expected", "hadir", "terlambat", "izin", "sakit", "belum", "alpa"].forEach(
+      function (key) {
+        var node = document.getElementById("c-" + key);
+        if (node && data.counts[key] !== undefined) node.textContent = data.counts[key];
+      });
+    var stamp = document.getElementById("counts-updated");
+    if (stamp) stamp.textContent = msg.updated + " " + new Date().toLocaleTimeString();
+    if (data.recent) renderRecent(data.recent);
+  }
+
+  function renderRecent(items) {
+    recent.textContent = "";
+    if (!items.length) {
+      recent.appendChild(el("li", "empty", msg.none));
+      return;
+    }
+    items.forEach(function (item) {
+      var li = el("li");
+      li.dataset.participant = item.participant.id;
+      li.appendChild(el("span", "recent-time", item.checked_in_local));
+      li.appendChild(el("span", "recent-name", item.participant.full_name));
+      li.appendChild(el("span", "mark mark-" + item.status, item.status_label));
+      var undo = el("button", "linklike undo", msg.undo);
+      undo.type = "button";
+      li.appendChild(undo);
+      recent.appendChild(li);
+    });
+  }
+
+  function poll() {
+    if (document.hidden) return;
+    request("GET", urls.status).then(function (outcome) {
+      if (outcome.ok) applyStatus(outcome.data);
+    }).catch(function () { /* offline: the queue note says so */ });
+  }
+
+  // --- the offline queue -------------------------------------------------------------------
+
+  function loadQueue() {
+    try {
+      var items = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
+      return Array.isArray(items) ? items : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function saveQueue(items) {
+    try { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); } catch (e) { /* full */ }
+    renderQueue();
+  }
+
+  function renderQueue() {
+    var count = loadQueue().length;
+    queueNote.hidden = count === 0;
+    queueNote.textContent = msg.waiting.replace("{n}", count);
+  }
+
+  function enqueue(item) {
+    var items = loadQueue();
+    items.push(item);
+    saveQueue(items);
+  }
+
+  function flushQueue() {
+    if (flushing) return Promise.resolve();
+    var items = loadQueue();
+    if (!items.length) return Promise.resolve();
+    flushing = true;
+    var head = items[0];
+    return request("POST", head.url, head.body).then(function (outcome) {
+      if (retriable(outcome)) throw new Error("retry");
+      // delivered (or refused for good, e.g. an unknown code): either way it leaves the queue
+      saveQueue(loadQueue().filter(function (x) { return x.body.scan_id !== head.body.scan_id; }));
+      if (outcome.ok) {
+        if (String(head.sessionId) === String(sessionId)) applyStatus(outcome.data);
+      } else {
+        showError(outcome);
+      }
+      flushing = false;
+      return flushQueue();
+    }).catch(function () {
+      flushing = false;
+      renderQueue();
+    });
+  }
+
+  // --- scanning ----------------------------------------------------------------------------
+
+  function scan(body) {
+    body.scan_id = body.scan_id || newScanId();
+    body.scanned_at = body.scanned_at || new Date().toISOString();
+    var item = { url: urls.scan, sessionId: sessionId, body: body };
+    if (loadQueue().length || navigator.onLine === false) {
+      // keep the order: scans wait behind those already queued
+      enqueue(item);
+      show("queued", msg.queued, null, msg.queuedDetail);
+      flushQueue();
+      return Promise.resolve();
+    }
+    return request("POST", urls.scan, body).then(function (outcome) {
+      if (retriable(outcome)) throw new Error("retry");
+      if (outcome.ok) {
+        showCheckIn(outcome.data);
+        applyStatus(outcome.data);
+      } else {
+        showError(outcome);
+      }
+    }).catch(function () {
+      enqueue(item);
+      show("queued", msg.queued, null, msg.queuedDetail);
+    });
+  }
+
+  function clearResults() {
+    results.hidden = true;
+    resultList.textContent = "";
+  }
+
+  function search(term) {
+    return request("GET", urls.search + "?q=" + encodeURIComponent(term)).then(function (outcome) {
+      if (!outcome.ok) { showError(outcome); return; }
+      if (input.value.trim() !== term) return; // typed on since
+      resultList.textContent = "";
+      results.hidden = false;
+      var found = outcome.data.results || [];
+      if (!found.length) {
+        resultList.appendChild(el("li", "empty", msg.noResults));
+        return;
+      }
+      found.forEach(function (match) {
+        var person = match.participant;
+        var li = el("li", "result");
+        var who = el("div", "result-who");
+        who.appendChild(el("strong", null, person.full_name));
+        who.appendChild(el("span", "muted small",
+          person.institution + " · " + person.registration_number));
+        li.appendChild(who);
+        var actions = el("div", "result-actions");
+        if (match.attendance) {
+          actions.appendChild(el("span", "mark mark-" + match.attendance.status,
+            match.attendance.status_label + " " + match.attendance.checked_in_local));
+        } else if (person.status !== "registered") {
+          actions.appendChild(el("span", "mark mark-alpa",
+            person.status === "waitlisted" ? msg.waitlisted : msg.cancelled));
+        }
+        if (!match.attendance && person.status === "registered") {
+          var pick = el("button", "button primary pick", msg.checkin);
+          pick.type = "button";
+          pick.dataset.participant = person.id;
+          actions.appendChild(pick);
+        }
+        if (person.status === "registered" &&
+            (!match.attendance || match.attendance.status === "izin" ||
+             match.attendance.status === "sakit")) {
+          var excuse = el("button", "button excuse", msg.excuse);
+          excuse.type = "button";
+          excuse.dataset.participant = person.id;
+          excuse.dataset.name = person.full_name;
+          actions.appendChild(excuse);
+        }
+        li.appendChild(actions);
+        resultList.appendChild(li);
+      });
+    }).catch(function () { show("bad", msg.offline); });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(searchTimer);
+    var raw = input.value.trim();
+    if (!raw) return;
+    var code = raw.toUpperCase();
+    if (TICKET.test(code)) {
+      input.value = "";
+      clearResults();
+      scan({ code: code, source: "desk" }).then(function () { input.focus(); });
+    } else {
+      search(raw);
+    }
+  });
+
+  input.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    var raw = input.value.trim();
+    if (raw.length < 3 || TICKET.test(raw.toUpperCase())) return;
+    // a handheld scanner types a whole code in well under this delay
+    searchTimer = setTimeout(function () { search(raw); }, 400);
+  });
+
+  resultList.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) return;
+    if (button.classList.contains("pick")) {
+      scan({ participant_id: Number(button.dataset.participant), source: "manual" })
+        .then(function () {
+          clearResults();
+          input.value = "";
+          input.focus();
+        });
+    } else if (button.classList.contains("excuse")) {
+      document.getElementById("excuse-participant").value = button.dataset.participant;
+      document.getElementById("excuse-name").textContent = button.dataset.name;
+      excuseForm.hidden = false;
+      document.getElementById("excuse-note").focus();
+    }
+  });
+
+  excuseForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = {
+      participant_id: Number(document.getElementById("excuse-participant").value),
+      status: document.getElementById("excuse-status").value,
+      note: document.getElementById("excuse-note").value
+    };
+    request("POST", urls.excuse, body).then(function (outcome) {
+      if (outcome.ok) {
+        show("late", msg[outcome.data.status] + " · " + msg.saved, outcome.data.participant,
+          outcome.data.note);
+        applyStatus(outcome.data);
+        excuseForm.hidden = true;
+        excuseForm.reset();
+        clearResults();
+        input.value = "";
+        input.focus();
+      } else {
+        showError(outcome);
+      }
+    }).catch(function () { show("bad", msg.offline); });
+  });
+
+  document.getElementById("excuse-cancel").addEventListener("click", function () {
+    excuseForm.hidden = true;
+    excuseForm.reset();
+    input.focus();
+  });
+
+  // --- undo: press twice within 4 seconds ---------------------------------------------------
+
+  recent.addEventListener("click", function (event) {
+    var button = event.target.closest("button.undo");
+    if (!button) return;
+    if (!button.classList.contains("confirm")) {
+      button.classList.add("confirm");
+      button.textContent = msg.undoConfirm;
+      setTimeout(function () {
+        button.classList.remove("confirm");
+        button.textContent = msg.undo;
+      }, 4000);
+      return;
+    }
+    var li = button.closest("li");
+    request("POST", urls.undo, { participant_id: Number(li.dataset.participant) })
+      .then(function (outcome) {
+        if (outcome.ok) {
+          show("idle", msg.undone, outcome.data.undone);
+          applyStatus(outcome.data);
+        } else {
+          showError(outcome);
+        }
+        input.focus();
+      }).catch(function () { show("bad", msg.offline); });
+  });
+
+  // --- session picker: change = go ----------------------------------------------------------
+
+  var picker = document.getElementById("sesi");
+  var go = document.getElementById("session-go");
+  if (picker && go) {
+    go.hidden = true;
+    picker.addEventListener("change", function () { picker.form.submit(); });
+  }
+
+  // --- camera (BarcodeDetector where the browser has it) ------------------------------------
+
+  var cameraButton = document.getElementById("camera-button");
+  var camera = document.getElementById("camera");
+  var video = document.getElementById("camera-video");
+  var stream = null;
+  var lastCode = "";
+  var lastAt = 0;
+
+  function stopCamera() {
+    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    stream = null;
+    camera.hidden = true;
+  }
+
+  if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    cameraButton.hidden = false;
+    cameraButton.addEventListener("click", function () {
+      var detector;
+      try {
+        detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      } catch (e) {
+        show("bad", msg.cameraError);
+        return;
+      }
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } })
+        .then(function (media) {
+          stream = media;
+          video.srcObject = media;
+          camera.hidden = false;
+          return video.play();
+        })
+        .then(function () {
+          function tick() {
+            if (!stream) return;
+            detector.detect(video).then(function (codes) {
+              var now = Date.now();
+              codes.forEach(function (found) {
+                var code = (found.rawValue || "").trim().toUpperCase();
+                if (!code || (code === lastCode && now - lastAt < 3000)) return;
+                lastCode = code;
+                lastAt = now;
+                scan({ code: code, source: "camera" });
+              });
+            }).catch(function () { /* a frame that could not be read */ })
+              .then(function () { setTimeout(tick, 250); });
+          }
+          tick();
+        })
+        .catch(function () {
+          stopCamera();
+          show("bad", msg.cameraError);
+        });
+    });
+    document.getElementById("camera-stop").addEventListener("click", stopCamera);
+  }
+
+  // --- start ---------------------------------------------------------------------------------
+
+  window.addEventListener("online", flushQueue);
+  setInterval(poll, POLL_MS);
+  setInterval(flushQueue, RETRY_MS);
+  renderQueue();
+  flushQueue();
+  input.focus();
+})();
