@@ -1,3 +1,213 @@
-from flask import Blueprint
+"""The organizer's dashboard, spreadsheet exports and the participant import (under /admin)."""
+
+import io
+from pathlib import PurePath
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from bimtek.core.web import admin_required, staff_required
+from bimtek.errors import InvalidInput
+from bimtek.events.services import get_event
+from bimtek.extensions import db
+from bimtek.participants.models import INSTITUTION_CATEGORIES
+from bimtek.reports import charts, exports, services
+from bimtek.reports import dashboard as dashboard_data
+from bimtek.reports.excel import MAX_ROWS, XLSX_MIMETYPE, participant_template
 
 bp = Blueprint("reports", __name__)
+
+#: at most this many rows are listed on the preview page (all are checked and imported)
+PREVIEW_ROWS_SHOWN = 1000
+
+
+@bp.route("/kegiatan/<code>/ringkasan")
+@staff_required
+def dashboard(code):
+    event = get_event(code)
+    return render_template(
+        "reports/dashboard.html",
+        event=event,
+        data=dashboard_data.overview(event),
+        exports=exports.available(),
+        colors=charts.COLORS,
+    )
+
+
+@bp.route("/kegiatan/<code>/ringkasan/langsung.json")
+@staff_required
+def dashboard_live(code):
+    """Today's sessions with their check-in counts, polled by the dashboard every 10 s."""
+    event = get_event(code)
+    return jsonify(dashboard_data.live(event))
+
+
+@bp.route("/kegiatan/<code>/ekspor/<kind>.xlsx")
+@admin_required
+def export(code, kind):
+    event = get_event(code)
+    if kind not in exports.available():
+        abort(404)
+    content, filename = exports.export_workbook(event, kind)
+    return _xlsx(content, filename)
+
+
+def _xlsx(content: bytes, filename: str):
+    response = send_file(
+        io.BytesIO(content),
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=filename,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/kegiatan/<code>/impor/templat-peserta.xlsx")
+@admin_required
+def import_template(code):
+    event = get_event(code)
+    return _xlsx(participant_template(), f"templat-peserta-{event.code}.xlsx")
+
+
+@bp.route("/kegiatan/<code>/impor", methods=["GET", "POST"])
+@admin_required
+def imports(code):
+    event = get_event(code)
+    form = FlaskForm()
+    limit = services.import_max_bytes()
+    error = None
+    status = 200
+    if request.method == "POST":
+        # refuse a big upload before reading it, more strictly than the app-wide limit
+        if request.content_length and request.content_length > limit + 64 * 1024:
+            error, status = _too_big(request.content_length, limit), 413
+        else:
+            request.max_content_length = limit + 64 * 1024
+            error, status, token = _receive_upload(event, form, limit)
+            if token:
+                return redirect(url_for(".import_preview", code=event.code, token=token))
+    return render_template(
+        "reports/imports.html",
+        event=event,
+        form=form,
+        error=error,
+        limit_mb=limit / 1024 / 1024,
+        max_rows=MAX_ROWS,
+        categories=INSTITUTION_CATEGORIES,
+    ), status
+
+
+def _too_big(size: int, limit: int) -> str:
+    return _(
+        "Berkas terlalu besar (%(size).1f MB). Batas unggahan daftar peserta %(limit).0f MB; "
+        "daftar 5.000 peserta biasanya di bawah 1 MB. Hapus gambar atau lembar lain, atau "
+        "pecah menjadi beberapa berkas.",
+        size=size / 1024 / 1024,
+        limit=limit / 1024 / 1024,
+    )
+
+
+def _receive_upload(event, form, limit):
+    """Check an uploaded file; keep it for the preview. Returns (error, status, token)."""
+    if not form.validate_on_submit():
+        return _("Sesi formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."), 400, None
+    upload = request.files.get("berkas")
+    if upload is None or not upload.filename:
+        return _("Pilih berkas .xlsx terlebih dahulu."), 422, None
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        return _too_big(len(data), limit), 413, None
+    try:
+        services.preview_import(event, data)
+    except InvalidInput as problem:
+        return problem.message, 422, None
+    token = services.store_upload(
+        data, event=event, user=current_user, filename=PurePath(upload.filename).name
+    )
+    return None, 200, token
+
+
+@bp.route("/kegiatan/<code>/impor/<token>")
+@admin_required
+def import_preview(code, token):
+    event = get_event(code)
+    data, meta = services.load_upload(token, event=event, user=current_user)
+    report = services.preview_import(event, data)
+    return render_template(
+        "reports/import_preview.html",
+        event=event,
+        form=FlaskForm(),
+        token=token,
+        meta=meta,
+        report=report,
+        shown=PREVIEW_ROWS_SHOWN,
+        categories=INSTITUTION_CATEGORIES,
+        gender_label=services.gender_label,
+    )
+
+
+@bp.route("/kegiatan/<code>/impor/<token>/simpan", methods=["POST"])
+@admin_required
+def import_confirm(code, token):
+    event = get_event(code)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    data, meta = services.load_upload(token, event=event, user=current_user)
+    report = services.preview_import(event, data)
+    expected = request.form.get("valid_rows", type=int)
+    if expected is not None and expected != len(report.valid):
+        flash(
+            _(
+                "Data berubah sejak pratinjau: kini %(n)s baris valid. Periksa lagi sebelum "
+                "mengimpor.",
+                n=len(report.valid),
+            ),
+            "warning",
+        )
+        return redirect(url_for(".import_preview", code=event.code, token=token))
+    try:
+        result = services.import_participants(
+            event, report, actor=current_user, channel="import", filename=meta["filename"]
+        )
+    except (InvalidInput, services.ImportFailed) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".import_preview", code=event.code, token=token))
+    db.session.commit()
+    services.discard_upload(token)
+    flash(
+        _(
+            "%(n)s peserta diimpor: %(r)s terdaftar, %(w)s daftar tunggu. %(s)s baris "
+            "bermasalah dilewati.",
+            n=result.registered + result.waitlisted,
+            r=result.registered,
+            w=result.waitlisted,
+            s=result.skipped,
+        ),
+        "success",
+    )
+    return redirect(url_for("participants_admin.index", code=event.code))
+
+
+@bp.route("/kegiatan/<code>/impor/<token>/batal", methods=["POST"])
+@admin_required
+def import_discard(code, token):
+    event = get_event(code)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.discard_upload(token)
+    flash(_("Impor dibatalkan; tidak ada peserta yang ditambahkan."), "info")
+    return redirect(url_for(".imports", code=event.code))

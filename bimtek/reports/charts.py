@@ -1,0 +1,74 @@
+"""Chart geometry for the dashboard: server-rendered SVG, no JavaScript library.
+
+Bars are laid out in percentages of the SVG's own width (``x="12.5%"``), so a chart is as
+wide as its card on a phone or a tablet while its labels stay HTML text at a readable size.
+"""
+
+from dataclasses import dataclass
+
+#: series colours, shared by charts and their legends
+COLORS = {
+    "registered": "#0b5d4b",
+    "waitlisted": "#d08a1e",
+    "hadir": "#137a3b",
+    "terlambat": "#e0a526",
+    "izin": "#5b8fd1",
+    "sakit": "#8e6cc4",
+    "alpa": "#b3261e",
+    "belum": "#d9e0de",
+    "pre": "#8aa39c",
+    "post": "#0b5d4b",
+    "capacity": "#d9e0de",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    value: float
+    #: left edge and width, in percent of the chart width
+    x: float
+    width: float
+    color: str
+
+
+def stack(values: list[tuple[str, float]], scale: float) -> list[Segment]:
+    """Segments of one horizontal stacked bar; ``scale`` is the value of a full-width bar."""
+    segments, left = [], 0.0
+    for key, value in values:
+        width = 100.0 * value / scale if scale > 0 and value > 0 else 0.0
+        width = min(width, 100.0 - left)
+        if width > 0:
+            segments.append(Segment(key, value, round(left, 3), round(width, 3), COLORS[key]))
+        left += width
+    return segments
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: float
+    x: float
+    width: float
+    #: height in pixels of a chart ``height`` px tall
+    height: float
+
+
+def columns(
+    points: list[tuple[str, float]], *, height: int = 120, gap: float = 0.18
+) -> list[Column]:
+    """Vertical bars side by side across the full width (a time series)."""
+    if not points:
+        return []
+    top = max(value for _label, value in points) or 1
+    slot = 100.0 / len(points)
+    return [
+        Column(
+            label,
+            value,
+            round(index * slot + slot * gap / 2, 3),
+            round(slot * (1 - gap), 3),
+            round(height * value / top, 1),
+        )
+        for index, (label, value) in enumerate(points)
+    ]

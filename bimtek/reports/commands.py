@@ -1,0 +1,58 @@
+"""``flask --app bimtek import-participants CODE FILE.xlsx [--dry-run]``."""
+
+from pathlib import Path
+
+import click
+
+from bimtek.errors import InvalidInput, ServiceError
+from bimtek.extensions import db
+
+
+@click.command("import-participants")
+@click.argument("code")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report every row; save nothing.")
+def import_participants_command(code, path, dry_run):
+    """Import participants of event CODE from an .xlsx file, with a row-by-row report.
+
+    Only the valid rows are imported (all of them or, if one fails, none); capacity and the
+    waitlist apply as in self-registration.
+    """
+    from bimtek.events.services import get_event
+    from bimtek.reports import services
+
+    try:
+        event = get_event(code)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    data = path.read_bytes()
+    limit = services.import_max_bytes()
+    if len(data) > limit:
+        raise click.ClickException(
+            f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batas {limit / 1048576:.0f} MB."
+        )
+    try:
+        report = services.preview_import(event, data)
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from None
+    for line in services.format_report(report):
+        click.echo(line)
+    if dry_run:
+        click.echo("Uji coba (--dry-run): tidak ada yang disimpan.")
+        return
+    if not report.valid:
+        raise click.ClickException("Tidak ada baris yang valid; tidak ada yang diimpor.")
+    try:
+        result = services.import_participants(event, report, channel="cli", filename=path.name)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(
+        f"Diimpor {result.registered + result.waitlisted} peserta: {result.registered} terdaftar, "
+        f"{result.waitlisted} daftar tunggu; {result.skipped} baris bermasalah dilewati."
+    )
+
+
+def register(cli) -> None:
+    cli.add_command(import_participants_command)

@@ -1,0 +1,322 @@
+"""Importing participants from a spreadsheet: check every row, show the result, then import.
+
+The flow is preview → confirm. ``preview_import`` reads the file and checks each row with the
+same rules as self-registration (``clean_registration``), plus duplicates within the file and
+against the event, and writes nothing. ``import_participants`` registers the valid rows
+through ``participants.services.register`` — capacity and waitlist as for anyone else — all
+in the caller's one transaction: if any row fails, the caller rolls back and nothing is kept.
+
+Between preview and confirm the upload waits in a file under the instance folder, named by
+an unguessable token, so any worker process can pick it up.
+"""
+
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from bimtek.audit.services import record
+from bimtek.core.timeutil import utcnow
+from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
+from bimtek.events.models import Event
+from bimtek.extensions import db
+from bimtek.participants import services as participant_services
+from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.validation import clean_registration
+from bimtek.reports.excel import COLUMN_BY_FIELD, COLUMNS, SheetData, read_participant_sheet
+
+#: uploads waiting for confirmation are kept this long
+UPLOAD_TTL_SECONDS = 24 * 3600
+DEFAULT_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+STATUS_LABELS = {
+    "registered": "Terdaftar",
+    "waitlisted": "Daftar tunggu",
+    "cancelled": "Dibatalkan",
+}
+
+
+class ImportFailed(Conflict):
+    code = "import_failed"
+
+
+@dataclass
+class RowProblem:
+    field: str
+    #: where to look: "C (NIK)"
+    column: str
+    message: str
+
+
+@dataclass
+class RowReport:
+    number: int
+    #: the values as read from the file (what ``register`` receives)
+    raw: dict[str, str]
+    #: the values as they will be stored (normalised), for the rows without problems
+    clean: dict
+    problems: list[RowProblem] = field(default_factory=list)
+    #: for a valid row: "registered" or "waitlisted", as the import would place it now
+    outcome: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ImportReport:
+    sheet: SheetData
+    rows: list[RowReport]
+    seats_left: int
+
+    @property
+    def valid(self) -> list[RowReport]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def invalid(self) -> list[RowReport]:
+        return [row for row in self.rows if not row.ok]
+
+    @property
+    def will_register(self) -> int:
+        return min(len(self.valid), self.seats_left)
+
+    @property
+    def will_waitlist(self) -> int:
+        return len(self.valid) - self.will_register
+
+    def problem_counts(self) -> dict[str, int]:
+        """How many rows have a problem in each column, for the summary line."""
+        counts: dict[str, int] = {}
+        for row in self.invalid:
+            for problem in {p.field for p in row.problems}:
+                counts[problem] = counts.get(problem, 0) + 1
+        return counts
+
+
+def preview_import(event: Event, data: bytes, *, today: date | None = None) -> ImportReport:
+    """Read and check a participant list for an event. Writes nothing.
+
+    Raises ``FileProblem`` (an InvalidInput) when the file as a whole cannot be used.
+    """
+    sheet = read_participant_sheet(data)
+    return check_rows(event, sheet, today=today)
+
+
+def check_rows(event: Event, sheet: SheetData, *, today: date | None = None) -> ImportReport:
+    """Check each row like a registration, plus duplicate NIKs in the file and the event."""
+    today = today or utcnow().date()
+    taken = dict(
+        db.session.execute(
+            sa.select(Participant.nik, Participant.status).where(Participant.event_id == event.id)
+        ).all()
+    )
+    first_row_of_nik: dict[str, int] = {}
+    reports = []
+    for raw_row in sheet.rows:
+        values, errors = clean_registration(raw_row.values, today=today)
+        values.pop("password", None)
+        for problem in raw_row.problems:
+            errors[problem.field] = f"{COLUMN_BY_FIELD[problem.field].label} {problem.message}"
+        nik = values.get("nik") if "nik" not in errors else None
+        if nik:
+            if nik in first_row_of_nik:
+                errors["nik"] = f"NIK sama dengan baris {first_row_of_nik[nik]} di berkas ini."
+            else:
+                first_row_of_nik[nik] = raw_row.number
+                if nik in taken:
+                    errors["nik"] = (
+                        "NIK sudah terdaftar pada kegiatan ini (status: "
+                        f"{STATUS_LABELS.get(taken[nik], taken[nik])})."
+                    )
+        problems = [
+            RowProblem(name, sheet.column_label(name), errors[name])
+            for name in (c.field for c in COLUMNS)
+            if name in errors
+        ]
+        reports.append(RowReport(raw_row.number, raw_row.values, values, problems))
+    seats = participant_services.seats_left(event)
+    left = seats
+    for row in reports:
+        if row.ok:
+            row.outcome = "registered" if left > 0 else "waitlisted"
+            left -= 1
+    return ImportReport(sheet, reports, seats)
+
+
+@dataclass
+class ImportResult:
+    registered: int
+    waitlisted: int
+    skipped: int
+    participants: list[Participant]
+
+
+def import_participants(
+    event: Event,
+    report: ImportReport,
+    *,
+    actor=None,
+    channel: str = "import",
+    filename: str = "",
+    now: datetime | None = None,
+) -> ImportResult:
+    """Register every valid row of a checked report, in order, as one unit of work.
+
+    The rows go through ``register_many``: the rules of self-registration (capacity, then
+    the waitlist; one NIK once per event) under one event lock. If any row is refused now —
+    someone registered the same NIK since the preview — ImportFailed is raised and the
+    caller must roll back: nothing of this import is kept.
+    """
+    rows = report.valid
+    if not rows:
+        raise InvalidInput("Tidak ada baris yang valid untuk diimpor.")
+    now = now or utcnow()
+    try:
+        outcomes = participant_services.register_many(
+            event, [row.raw for row in rows], now=now, channel=channel, actor=actor
+        )
+    except ServiceError as error:
+        detail = "; ".join(error.fields.values()) if error.fields else error.message
+        raise ImportFailed(f"{detail} Impor dibatalkan, tidak ada peserta yang disimpan.") from None
+    people = [outcome.participant for outcome in outcomes]
+    registered = sum(1 for p in people if p.status == "registered")
+    record(
+        "participant.import",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=event,
+        details={
+            "file": filename[:200],
+            "rows": len(report.rows),
+            "registered": registered,
+            "waitlisted": len(people) - registered,
+            "skipped": len(report.invalid),
+        },
+    )
+    db.session.flush()
+    return ImportResult(registered, len(people) - registered, len(report.invalid), people)
+
+
+def format_report(report: ImportReport) -> list[str]:
+    """The row-by-row report as plain text lines (for the CLI)."""
+    sheet = report.sheet
+    lines = [
+        f"Lembar '{sheet.sheet_title}', judul kolom di baris {sheet.header_row}.",
+        "Kolom: "
+        + ", ".join(
+            f"{c.label} = {sheet.column_label(c.field)}"
+            for c in COLUMNS
+            if c.field in sheet.columns
+        ),
+    ]
+    if sheet.ignored_headers:
+        lines.append("Kolom diabaikan: " + ", ".join(sheet.ignored_headers))
+    if sheet.skipped_examples:
+        lines.append("Baris contoh dilewati: " + ", ".join(map(str, sheet.skipped_examples)))
+    for row in report.rows:
+        if row.ok:
+            status = "daftar tunggu" if row.outcome == "waitlisted" else "terdaftar"
+            lines.append(
+                f"baris {row.number:>5}  OK     {row.clean['full_name']} · NIK {row.clean['nik']}"
+                f" · {INSTITUTION_CATEGORIES[row.clean['institution_category']]} → {status}"
+            )
+        else:
+            for problem in row.problems:
+                lines.append(
+                    f"baris {row.number:>5}  SALAH  kolom {problem.column}: {problem.message}"
+                )
+    lines.append(
+        f"{len(report.rows)} baris: {len(report.valid)} valid, {len(report.invalid)} bermasalah. "
+        f"Bila diimpor: {report.will_register} terdaftar, {report.will_waitlist} daftar tunggu "
+        f"(sisa kursi {report.seats_left})."
+    )
+    return lines
+
+
+def gender_label(code: str) -> str:
+    return GENDERS.get(code, code)
+
+
+# --- the upload between preview and confirm ------------------------------------------------
+
+
+def import_max_bytes() -> int:
+    """The largest participant file accepted (IMPORT_MAX_BYTES, default 5 MB)."""
+    return int(current_app.config.get("IMPORT_MAX_BYTES") or DEFAULT_IMPORT_MAX_BYTES)
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(data: bytes, *, event: Event, user, filename: str) -> str:
+    """Keep an upload until it is confirmed; return its unguessable token."""
+    _remove_expired()
+    token = secrets.token_urlsafe(24)
+    folder = _upload_dir()
+    meta = {
+        "event_id": event.id,
+        "user_id": getattr(user, "id", None),
+        "filename": os.path.basename(filename or "peserta.xlsx")[:200],
+        "uploaded_at": time.time(),
+        "size": len(data),
+    }
+    for suffix, content in ((".xlsx", data), (".json", json.dumps(meta).encode())):
+        temporary = folder / f"{token}{suffix}.part"
+        temporary.write_bytes(content)
+        os.replace(temporary, folder / f"{token}{suffix}")
+    return token
+
+
+def load_upload(token: str, *, event: Event, user) -> tuple[bytes, dict]:
+    """The stored upload and its facts; NotFound when unknown, expired or someone else's."""
+    missing = NotFound(
+        "Berkas unggahan tidak ditemukan atau sudah kedaluwarsa. Unggah ulang berkasnya.",
+        code="unknown_upload",
+    )
+    if not _TOKEN.match(token or ""):
+        raise missing
+    folder = _upload_dir()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text())
+        data = (folder / f"{token}.xlsx").read_bytes()
+    except (OSError, ValueError):
+        raise missing from None
+    expired = time.time() - meta.get("uploaded_at", 0) > UPLOAD_TTL_SECONDS
+    if (
+        expired
+        or meta.get("event_id") != event.id
+        or meta.get("user_id") != getattr(user, "id", None)
+    ):
+        raise missing
+    return data, meta
+
+
+def discard_upload(token: str) -> None:
+    if not _TOKEN.match(token or ""):
+        return
+    folder = _upload_dir()
+    for suffix in (".xlsx", ".json"):
+        (folder / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def _remove_expired() -> None:
+    cutoff = time.time() - UPLOAD_TTL_SECONDS
+    for path in _upload_dir().iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
