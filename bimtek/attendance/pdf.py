@@ -156,7 +156,11 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
             ]
         )
     widths = [10 * mm, 55 * mm, 52 * mm, 23 * mm, 20 * mm, 20 * mm]
-    table = Table(data, colWidths=widths, repeatRows=1, rowHeights=[None] + [11 * mm] * len(rows))
+    heights = [None]
+    for cells in data[1:]:
+        needed = max(cells[i].wrap(widths[i] - 12, 1000)[1] for i in (1, 2, 3)) + 8
+        heights.append(max(11 * mm, needed))
+    table = Table(data, colWidths=widths, repeatRows=1, rowHeights=heights)
     style = [
         ("FONT", (0, 0), (-1, -1), "Sans", 8.5),
         ("GRID", (0, 0), (3, -1), 0.5, LINE),
@@ -192,7 +196,15 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
     signature.setStyle(
         TableStyle([("FONT", (0, 0), (-1, -1), "Sans", 9), ("ALIGN", (0, 0), (-1, -1), "LEFT")])
     )
-    summary = Paragraph(f"Jumlah peserta terdaftar: {len(rows)}", styles["base"])
+    tally = dict.fromkeys(STATUS_LABELS, 0)
+    for _person, row in rows:
+        if row is not None:
+            tally[row.status] += 1
+    tally["alpa"] = sum(1 for _person, row in rows if row is None)
+    shown = " · ".join(
+        f"{STATUS_LABELS[key]} {value}" for key, value in tally.items() if key != "alpa" or finished
+    )
+    summary = Paragraph(f"Jumlah peserta terdaftar: {len(rows)} ({shown})", styles["base"])
     story.append(Spacer(1, 5 * mm))
     story.append(KeepTogether([summary, Spacer(1, 3 * mm), signature]))
 
