@@ -1,3 +1,374 @@
-from flask import Blueprint
+"""Certificates: admin pages (rules, design, issuing, downloads), the participant's own
+certificate, and the public verification page."""
+
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bimtek.certificates import services
+from bimtek.core.web import admin_required, participant_required
+from bimtek.errors import InvalidInput, ServiceError
+from bimtek.events.services import get_event
+from bimtek.extensions import db, limiter
+from bimtek.participants.models import Participant
 
 bp = Blueprint("certificates", __name__)
+
+ADMIN = "/admin/kegiatan/<code>/sertifikat"
+
+
+def verify_limit():
+    return current_app.config.get("RATELIMIT_VERIFY", "30 per minute")
+
+
+def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=not inline,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+FILTERS = ("semua", "layak", "belum", "terbit")
+
+
+@bp.route(ADMIN)
+@admin_required
+def admin_index(code):
+    event = get_event(code)
+    verdicts = services.eligibility(event)
+    shown = request.args.get("tampil", "semua")
+    if shown not in FILTERS:
+        shown = "semua"
+    counts = {
+        "semua": len(verdicts),
+        "layak": sum(1 for v in verdicts if v.eligible and v.certificate is None),
+        "belum": sum(1 for v in verdicts if not v.eligible and v.certificate is None),
+        "terbit": sum(1 for v in verdicts if v.certificate is not None),
+    }
+    if shown == "layak":
+        verdicts = [v for v in verdicts if v.eligible and v.certificate is None]
+    elif shown == "belum":
+        verdicts = [v for v in verdicts if not v.eligible and v.certificate is None]
+    elif shown == "terbit":
+        verdicts = [v for v in verdicts if v.certificate is not None]
+    revoked = [c for c in services.issued_certificates(event, include_revoked=True) if c.revoked_at]
+    return render_template(
+        "certificates/admin_index.html",
+        event=event,
+        settings=services.get_settings(event),
+        verdicts=verdicts,
+        counts=counts,
+        shown=shown,
+        revoked=revoked,
+        format_score=services.format_score,
+    )
+
+
+@bp.post(ADMIN + "/terbitkan")
+@admin_required
+def issue_all(code):
+    event = get_event(code)
+    outcome = services.issue_all(event, actor=current_user)
+    db.session.commit()
+    if outcome.issued:
+        flash(
+            _(
+                "%(n)s sertifikat diterbitkan (%(first)s s.d. %(last)s).",
+                n=len(outcome.issued),
+                first=outcome.issued[0].number,
+                last=outcome.issued[-1].number,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Tidak ada sertifikat baru: semua yang memenuhi syarat sudah menerima."), "info")
+    return redirect(url_for(".admin_index", code=event.code))
+
+
+@bp.post(ADMIN + "/peserta/<int:participant_id>/terbitkan")
+@admin_required
+def issue_one(code, participant_id):
+    event = get_event(code)
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        abort(404)
+    try:
+        certificate = services.issue(participant, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Sertifikat %(number)s diterbitkan.", number=certificate.number), "success")
+    return redirect(url_for(".admin_index", code=event.code, tampil=request.args.get("tampil")))
+
+
+@bp.post(ADMIN + "/<int:certificate_id>/cabut")
+@admin_required
+def revoke(code, certificate_id):
+    event = get_event(code)
+    certificate = services.get_certificate(event, certificate_id)
+    try:
+        services.revoke(certificate, request.form.get("reason", ""), actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Sertifikat %(number)s dicabut.", number=certificate.number), "success")
+    return redirect(url_for(".admin_index", code=event.code))
+
+
+@bp.route(ADMIN + "/<int:certificate_id>.pdf")
+@admin_required
+def admin_download(code, certificate_id):
+    event = get_event(code)
+    certificate = services.get_certificate(event, certificate_id)
+    data = services.certificates_pdf(event, [certificate])
+    return _pdf_response(data, services.certificate_filename(certificate))
+
+
+@bp.route(ADMIN + "/contoh.pdf")
+@admin_required
+def preview(code):
+    event = get_event(code)
+    return _pdf_response(
+        services.sample_pdf(event), f"contoh-sertifikat-{event.code}.pdf", inline=True
+    )
+
+
+@bp.route(ADMIN + "/semua.zip")
+@admin_required
+def download_zip(code):
+    event = get_event(code)
+    response = send_file(
+        io.BytesIO(services.certificates_zip(event)),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"sertifikat-{event.code}.zip",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route(ADMIN + "/gabungan.pdf")
+@admin_required
+def download_merged(code):
+    event = get_event(code)
+    data = services.certificates_pdf(event, services.issued_certificates(event))
+    return _pdf_response(data, f"sertifikat-{event.code}-cetak.pdf")
+
+
+@bp.route(ADMIN + "/register.xlsx")
+@admin_required
+def download_register(code):
+    event = get_event(code)
+    response = send_file(
+        io.BytesIO(services.certificate_register(event)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"register-sertifikat-{event.code}.xlsx",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- admin: settings ------------------------------------------------------------------------
+
+
+@bp.route(ADMIN + "/pengaturan", methods=["GET", "POST"])
+@admin_required
+def settings(code):
+    event = get_event(code)
+    current = services.get_settings(event)
+    errors, form = {}, None
+    if request.method == "POST":
+        try:
+            services.update_settings(event, request.form, actor=current_user)
+        except InvalidInput as error:
+            db.session.rollback()
+            errors, form = error.fields, request.form
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Pengaturan sertifikat disimpan."), "success")
+            return redirect(url_for(".settings", code=event.code))
+    current = services.get_settings(event)
+    return render_template(
+        "certificates/settings.html",
+        event=event,
+        settings=current,
+        form=form,
+        errors=errors,
+        max_signatories=services.MAX_SIGNATORIES,
+    ), 422 if errors else 200
+
+
+def _upload(name: str) -> bytes | None:
+    storage = request.files.get(name)
+    if storage is None or not storage.filename:
+        return None
+    return storage.read(services.MAX_IMAGE_BYTES + 1)
+
+
+@bp.post(ADMIN + "/pengaturan/gambar/<slot>")
+@admin_required
+def upload_image(code, slot):
+    event = get_event(code)
+    try:
+        if request.form.get("remove"):
+            services.set_image(event, slot, None, actor=current_user)
+        else:
+            raw = _upload("image")
+            if raw is None:
+                raise InvalidInput("Pilih berkas gambar PNG atau JPG terlebih dahulu.")
+            services.set_image(event, slot, raw, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Gambar disimpan."), "success")
+    return redirect(url_for(".settings", code=event.code) + "#gambar")
+
+
+@bp.route(ADMIN + "/pengaturan/gambar/<slot>")
+@admin_required
+def image(code, slot):
+    event = get_event(code)
+    settings = services.get_settings(event)
+    if slot in services.IMAGE_SLOTS:
+        data, mime = getattr(settings, slot), getattr(settings, f"{slot}_type")
+    elif slot.startswith("ttd-"):
+        signatory = services.get_signatory(event, slot.removeprefix("ttd-"))
+        data, mime = signatory.signature, signatory.signature_type
+    else:
+        abort(404)
+    if not data:
+        abort(404)
+    return Response(data, mimetype=mime, headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post(ADMIN + "/pengaturan/penanda-tangan")
+@bp.post(ADMIN + "/pengaturan/penanda-tangan/<int:signatory_id>")
+@admin_required
+def save_signatory(code, signatory_id=None):
+    event = get_event(code)
+    try:
+        signatory = services.get_signatory(event, signatory_id) if signatory_id else None
+        if request.form.get("delete") and signatory is not None:
+            services.delete_signatory(signatory, actor=current_user)
+            message = _("Penanda tangan dihapus.")
+        else:
+            services.save_signatory(
+                event,
+                request.form,
+                signature=_upload("signature"),
+                signatory=signatory,
+                actor=current_user,
+            )
+            message = _("Penanda tangan disimpan.")
+    except ServiceError as error:
+        db.session.rollback()
+        detail = "; ".join(error.fields.values()) if error.fields else ""
+        flash(f"{error.message} {detail}".strip(), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".settings", code=event.code) + "#penanda-tangan")
+
+
+# --- participant ----------------------------------------------------------------------------
+
+
+def _own_participant(participant_id) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        abort(404)
+    if participant.user_id != current_user.id:
+        abort(403)
+    return participant
+
+
+@bp.route("/portal/peserta/<int:participant_id>/sertifikat")
+@participant_required
+def mine(participant_id):
+    participant = _own_participant(participant_id)
+    verdict = services.eligibility_for(participant)
+    history = services.certificates_of(participant)
+    return render_template(
+        "certificates/mine.html",
+        participant=participant,
+        event=participant.event,
+        verdict=verdict,
+        certificate=verdict.certificate,
+        revoked=[c for c in history if c.revoked_at],
+        verify_url=services.verification_url,
+    )
+
+
+@bp.route("/portal/peserta/<int:participant_id>/sertifikat.pdf")
+@participant_required
+def mine_download(participant_id):
+    participant = _own_participant(participant_id)
+    certificate = services.active_certificate(participant)
+    if certificate is None:
+        abort(404)
+    data = services.certificates_pdf(participant.event, [certificate])
+    return _pdf_response(data, services.certificate_filename(certificate))
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+@bp.route("/verify/<code>")
+@limiter.limit(verify_limit)
+def verify(code):
+    try:
+        certificate = services.get_by_code(code)
+    except services.UnknownCertificate as error:
+        return render_template(
+            "certificates/verify.html", certificate=None, message=error.message, code=code
+        ), 404
+    response = Response(
+        render_template(
+            "certificates/verify.html",
+            certificate=certificate,
+            facts=services.verification_facts(certificate),
+            code=certificate.verification_code,
+        )
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/verify", methods=["GET"])
+@limiter.limit(verify_limit)
+def verify_form():
+    code = (request.args.get("kode") or "").strip().upper().replace(" ", "")
+    if code:
+        return redirect(url_for(".verify", code=code))
+    return render_template("certificates/verify.html", certificate=None, message=None, code="")

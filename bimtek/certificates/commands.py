@@ -1,0 +1,50 @@
+"""``flask --app bimtek issue-certificates CODE``: issue every eligible participant's
+certificate, from a terminal or a scheduled job."""
+
+import click
+
+from bimtek.cli import fail
+from bimtek.errors import ServiceError
+from bimtek.extensions import db
+
+
+@click.command("issue-certificates")
+@click.argument("code")
+@click.option("--dry-run", is_flag=True, help="Only show who is eligible; issue nothing.")
+def issue_certificates(code, dry_run):
+    """Issue certificates to everyone eligible in event CODE (never twice)."""
+    from bimtek.certificates import services
+    from bimtek.events.services import get_event
+
+    try:
+        event = get_event(code)
+        if dry_run:
+            verdicts = services.eligibility(event)
+            for verdict in verdicts:
+                state = (
+                    "terbit " + verdict.certificate.number
+                    if verdict.certificate
+                    else ("memenuhi syarat" if verdict.eligible else "belum: " + verdict.reason)
+                )
+                click.echo(f"{verdict.participant.full_name}: {state}")
+            db.session.rollback()
+            return
+        outcome = services.issue_all(event, channel="cli")
+    except ServiceError as error:
+        db.session.rollback()
+        fail(error)
+    db.session.commit()
+    if outcome.issued:
+        click.echo(
+            f"{len(outcome.issued)} sertifikat diterbitkan: "
+            f"{outcome.issued[0].number} s.d. {outcome.issued[-1].number}"
+        )
+    else:
+        click.echo("Tidak ada sertifikat baru.")
+    click.echo(
+        f"Sudah terbit sebelumnya: {outcome.already}; belum memenuhi syarat: {outcome.not_eligible}"
+    )
+
+
+def register(cli) -> None:
+    cli.add_command(issue_certificates)

@@ -1,0 +1,148 @@
+"""Certificates (sertifikat): per-event rules and design, signatories, issued certificates."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from bimtek.core.timeutil import UTCDateTime, utcnow
+from bimtek.extensions import db
+
+DEFAULT_NUMBER_FORMAT = "{seq:03d}/BIMTEK-{code}/{month_roman}/{year}"
+DEFAULT_TITLE = "SERTIFIKAT"
+DEFAULT_AWARDED = "diberikan kepada"
+DEFAULT_ROLE = "Peserta"
+DEFAULT_BODY = "atas partisipasinya dalam kegiatan Bimbingan Teknis"
+
+
+class CertificateSettings(db.Model):
+    """Eligibility rules, numbering and the certificate's design for one event (1:1)."""
+
+    __tablename__ = "certificate_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: attendance at mandatory sessions needed, in percent (0–100)
+    min_attendance_percent: Mapped[int] = mapped_column(default=80)
+    #: an izin (excused) at a mandatory session counts as attended
+    count_excused: Mapped[bool] = mapped_column(default=False)
+    #: a sakit (sick) at a mandatory session counts as attended
+    count_sick: Mapped[bool] = mapped_column(default=False)
+    #: a submitted post-test is needed
+    post_test_required: Mapped[bool] = mapped_column(default=True)
+    #: lowest post-test score (0–100) that earns a certificate; empty = any score
+    min_post_score: Mapped[float | None] = mapped_column(sa.Float)
+    #: str.format pattern of the number; fields seq, code, month, month_roman, year
+    number_format: Mapped[str] = mapped_column(sa.String(120), default=DEFAULT_NUMBER_FORMAT)
+    #: last sequence number handed out; bumped under this row's lock, never reused
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+    title_text: Mapped[str] = mapped_column(sa.String(60), default=DEFAULT_TITLE)
+    #: the line above the name
+    awarded_text: Mapped[str] = mapped_column(sa.String(120), default=DEFAULT_AWARDED)
+    #: the role printed under the name ("Peserta")
+    role_text: Mapped[str] = mapped_column(sa.String(60), default=DEFAULT_ROLE)
+    #: the sentence that leads to the training's title
+    body_text: Mapped[str] = mapped_column(sa.String(300), default=DEFAULT_BODY)
+    #: place of signing; empty = the event's city
+    signing_place: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: date of signing; empty = the event's last day
+    signing_date: Mapped[date | None] = mapped_column()
+
+    #: uploaded images (PNG or JPEG), kept in the database so every app server sees them
+    logo_left: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    logo_left_type: Mapped[str] = mapped_column(sa.String(20), default="")
+    logo_right: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    logo_right_type: Mapped[str] = mapped_column(sa.String(20), default="")
+    background: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    background_type: Mapped[str] = mapped_column(sa.String(20), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event = relationship("Event")
+    signatories: Mapped[list["Signatory"]] = relationship(
+        back_populates="settings",
+        order_by="Signatory.position, Signatory.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class Signatory(db.Model):
+    """Someone who signs the certificates of an event (1 to 3 per event)."""
+
+    __tablename__ = "certificate_signatories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("certificate_settings.event_id", ondelete="CASCADE"), index=True
+    )
+    #: left to right on the page
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: the office held, printed above the signature, e.g. "Bupati Kutai Timur"
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    nip: Mapped[str] = mapped_column(sa.String(30), default="")
+    #: scanned signature (PNG with transparency is best)
+    signature: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    signature_type: Mapped[str] = mapped_column(sa.String(20), default="")
+
+    settings: Mapped[CertificateSettings] = relationship(back_populates="signatories")
+
+
+class Certificate(db.Model):
+    """An issued certificate. What was printed is kept as a snapshot."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "seq"),
+        # one certificate in force per participant; revoked ones stay as history
+        sa.Index(
+            "uq_certificates_active_participant",
+            "event_id",
+            "participant_id",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    #: sequence within the event, from CertificateSettings.last_seq
+    seq: Mapped[int] = mapped_column()
+    #: the printed number, e.g. 007/BIMTEK-KUTIM24A/X/2024
+    number: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    #: unguessable code in the QR and the public verification URL
+    verification_code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    revoke_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    #: snapshot of what was printed, so later edits do not change an issued certificate
+    name: Mapped[str] = mapped_column(sa.String(200))
+    event_title: Mapped[str] = mapped_column(sa.String(300))
+    start_date: Mapped[date] = mapped_column()
+    end_date: Mapped[date] = mapped_column()
+    total_jp: Mapped[int] = mapped_column()
+    minutes_per_jp: Mapped[int] = mapped_column()
+    #: [{"title": ..., "jp": ...}] as printed on page 2
+    modules: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    event = relationship("Event")
+    participant = relationship("Participant")
+    issued_by = relationship("User", foreign_keys=[issued_by_id])
+    revoked_by = relationship("User", foreign_keys=[revoked_by_id])
+
+    @property
+    def status(self) -> str:
+        return "revoked" if self.revoked_at else "valid"
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.number} {self.status}>"

@@ -1,0 +1,605 @@
+"""The certificate PDF: A4 landscape, page 1 the certificate, page 2 the modules and JP.
+
+Speed: everything that is the same on every certificate of an event (border, ornaments,
+logos, texts, signatures, the module table) is drawn once per document as a PDF form
+XObject and placed on each page with ``doForm``; per certificate only the name, the number
+and the QR code are drawn. 400 certificates make one document in about a second.
+"""
+
+import hashlib
+import io
+import math
+from collections import OrderedDict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import segno
+from reportlab import rl_config
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from bimtek.core.fonts import register_fonts
+from bimtek.core.timeutil import format_date_id, format_date_range_id
+
+PAGE = landscape(A4)
+WIDTH, HEIGHT = PAGE
+CENTER = WIDTH / 2
+GREEN = HexColor("#0b5d4b")
+GREEN_DARK = HexColor("#073d31")
+GOLD = HexColor("#b08d3c")
+GOLD_LIGHT = HexColor("#d9c48f")
+INK = HexColor("#1d2421")
+MUTED = HexColor("#5b6661")
+PAPER = HexColor("#fffdf7")
+WATERMARK = HexColor("#e8efe9")
+QR_X, QR_Y, QR_SIZE = 60, 60, 80
+QR_MASK = 2
+RED = Color(0.75, 0.1, 0.1, alpha=0.55)
+
+
+@dataclass(frozen=True)
+class SignatoryPrint:
+    name: str
+    title: str
+    nip: str
+    image: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Design:
+    """What is the same on every certificate of an event."""
+
+    title_text: str
+    awarded_text: str
+    role_text: str
+    body_text: str
+    organizer: str
+    provider: str
+    venue: str
+    city: str
+    signing_place: str
+    signing_date: date
+    signatories: tuple[SignatoryPrint, ...] = ()
+    logo_left: bytes | None = None
+    logo_right: bytes | None = None
+    background: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One certificate as printed: the snapshot kept on the certificate, plus its QR URL."""
+
+    name: str
+    number: str
+    code: str
+    url: str
+    event_title: str
+    start_date: date
+    end_date: date
+    total_jp: int
+    minutes_per_jp: int
+    modules: tuple[tuple[str, int], ...] = ()
+    revoked: bool = False
+
+    @property
+    def static_key(self) -> tuple:
+        """Certificates with the same key share the drawn static parts."""
+        return (
+            self.event_title,
+            self.start_date,
+            self.end_date,
+            self.total_jp,
+            self.minutes_per_jp,
+            self.modules,
+        )
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+_IMAGE_CACHE: OrderedDict = OrderedDict()
+
+
+def image_reader(data: bytes) -> ImageReader:
+    """A decoded image, cached per process by content hash (a handful of logos per event)."""
+    key = hashlib.sha1(data).digest()
+    reader = _IMAGE_CACHE.get(key)
+    if reader is None:
+        reader = ImageReader(io.BytesIO(data))
+        _IMAGE_CACHE[key] = reader
+        while len(_IMAGE_CACHE) > 32:
+            _IMAGE_CACHE.popitem(last=False)
+    else:
+        _IMAGE_CACHE.move_to_end(key)
+    return reader
+
+
+def has_glyphs(font_name: str, text: str) -> bool:
+    char_to_glyph = pdfmetrics.getFont(font_name).face.charToGlyph
+    return all(ord(ch) in char_to_glyph for ch in text if not ch.isspace())
+
+
+def pick_font(text: str, preferred: str, fallback: str) -> str:
+    """The preferred (serif) font when it has every glyph of ``text``, else the fallback."""
+    return preferred if has_glyphs(preferred, text) else fallback
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        candidate = f"{line} {word}".strip()
+        if not line or pdfmetrics.stringWidth(candidate, font, size) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def fit_lines(text, font, size, width, max_lines, min_size):
+    """Wrap ``text`` into at most ``max_lines`` lines, shrinking the size as needed."""
+    while True:
+        lines = wrap(text, font, size, width)
+        widest = max((pdfmetrics.stringWidth(line, font, size) for line in lines), default=0)
+        if (len(lines) <= max_lines and widest <= width) or size <= min_size:
+            return lines, size
+        size -= 0.5
+
+
+def centred(canvas, text, y, font, size, color=INK, char_space=0):
+    canvas.setFillColor(color)
+    if char_space:
+        width = pdfmetrics.stringWidth(text, font, size) + char_space * (len(text) - 1)
+        canvas.saveState()
+        text_object = canvas.beginText(CENTER - width / 2, y)
+        text_object.setFont(font, size)
+        text_object.setCharSpace(char_space)
+        text_object.textOut(text)
+        canvas.drawText(text_object)
+        canvas.restoreState()
+    else:
+        canvas.setFont(font, size)
+        canvas.drawCentredString(CENTER, y, text)
+
+
+# --- static parts ---------------------------------------------------------------------------
+
+
+def _color_ops(color, stroke=True) -> str:
+    r, g, b = color.red, color.green, color.blue
+    return f"{r:.3f} {g:.3f} {b:.3f} {'RG' if stroke else 'rg'}"
+
+
+def _polyline(points) -> str:
+    first, *rest = points
+    parts = [f"{first[0]:.1f} {first[1]:.1f} m"]
+    parts.extend(f"{x:.1f} {y:.1f} l" for x, y in rest)
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _rosette_ops(cx, cy, radius, color_hex, width) -> str:
+    """A guilloche rosette as PDF operators, built once per process."""
+    ops = ["q", _color_ops(HexColor(color_hex)), f"{width} w"]
+    for ring in range(3):
+        r0 = radius * (0.55 + 0.2 * ring)
+        points = []
+        steps = 720
+        for step in range(steps + 1):
+            t = 2 * math.pi * step / steps
+            r = r0 + radius * 0.12 * math.sin(18 * t + ring) * math.cos(3 * t)
+            points.append((cx + r * math.cos(t), cy + r * math.sin(t)))
+        ops.append(_polyline(points) + " S")
+    ops.append("Q")
+    return "\n".join(ops)
+
+
+def _rosette(canvas, cx, cy, radius, color, width=0.35):
+    """A guilloche rosette (vector), drawn from cached operators."""
+    canvas.addLiteral(_rosette_ops(cx, cy, radius, color.hexval(), width))
+
+
+@lru_cache(maxsize=8)
+def _wave_ops(inset, amplitude, period, color_hex, width, phase) -> str:
+    x0, y0, x1, y1 = inset, inset, WIDTH - inset, HEIGHT - inset
+    ops = ["q", _color_ops(HexColor(color_hex)), f"{width} w"]
+    for shift in (phase, phase + math.pi):
+        points = []
+        for (ax, ay), (bx, by) in (
+            ((x0, y0), (x1, y0)),
+            ((x1, y0), (x1, y1)),
+            ((x1, y1), (x0, y1)),
+            ((x0, y1), (x0, y0)),
+        ):
+            length = math.hypot(bx - ax, by - ay)
+            steps = int(length / 4)
+            nx, ny = (by - ay) / length, -(bx - ax) / length
+            for step in range(steps + 1):
+                s = step / steps
+                offset = amplitude * math.sin(2 * math.pi * s * length / period + shift)
+                points.append((ax + (bx - ax) * s + nx * offset, ay + (by - ay) * s + ny * offset))
+        ops.append(_polyline(points) + " S")
+    ops.append("Q")
+    return "\n".join(ops)
+
+
+def _wave_band(canvas, inset, amplitude, period, color, width=0.5, phase=0.0):
+    """Sine waves running round the page inside the border (guilloche band)."""
+    canvas.addLiteral(_wave_ops(inset, amplitude, period, color.hexval(), width, phase))
+
+
+def _corner(canvas, x, y, sx, sy):
+    """A gold corner ornament; (sx, sy) point into the page."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(sx, sy)
+    canvas.setStrokeColor(GOLD)
+    canvas.setFillColor(GOLD)
+    canvas.setLineWidth(1.2)
+    canvas.line(0, 0, 70, 0)
+    canvas.line(0, 0, 0, 70)
+    canvas.setLineWidth(0.7)
+    canvas.line(6, 6, 46, 6)
+    canvas.line(6, 6, 6, 46)
+    path = canvas.beginPath()
+    path.moveTo(0, 0)
+    path.curveTo(18, 4, 26, 14, 22, 22)
+    path.curveTo(14, 26, 4, 18, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.circle(30, 30, 2.2, stroke=0, fill=1)
+    canvas.circle(12, 40, 1.4, stroke=0, fill=1)
+    canvas.circle(40, 12, 1.4, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def draw_frame(canvas, design: Design) -> None:
+    """Paper, optional background image, border with waves and corner ornaments."""
+    if design.background:
+        canvas.drawImage(
+            image_reader(design.background), 0, 0, WIDTH, HEIGHT, preserveAspectRatio=False
+        )
+    else:
+        canvas.setFillColor(PAPER)
+        canvas.rect(0, 0, WIDTH, HEIGHT, stroke=0, fill=1)
+    canvas.setStrokeColor(GREEN)
+    canvas.setLineWidth(7)
+    canvas.rect(14, 14, WIDTH - 28, HEIGHT - 28, stroke=1, fill=0)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1.2)
+    canvas.rect(21, 21, WIDTH - 42, HEIGHT - 42, stroke=1, fill=0)
+    _wave_band(canvas, 27.5, 2.6, 16, GOLD_LIGHT, 0.5)
+    _wave_band(canvas, 27.5, 2.6, 16, GREEN, 0.35, phase=math.pi / 2)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(0.6)
+    canvas.rect(34, 34, WIDTH - 68, HEIGHT - 68, stroke=1, fill=0)
+    _corner(canvas, 40, 40, 1, 1)
+    _corner(canvas, WIDTH - 40, 40, -1, 1)
+    _corner(canvas, 40, HEIGHT - 40, 1, -1)
+    _corner(canvas, WIDTH - 40, HEIGHT - 40, -1, -1)
+
+
+def _logo(canvas, data, x, y, size):
+    canvas.drawImage(
+        image_reader(data), x, y, size, size, preserveAspectRatio=True, anchor="c", mask="auto"
+    )
+
+
+def body_lines(design: Design, sheet: Sheet) -> list[tuple[str, str, float, object]]:
+    """The sentences under the name: (text, font, size, colour) per line."""
+    lines = []
+    for line in wrap(design.body_text, "Serif", 12.5, 600):
+        lines.append((line, "Serif", 12.5, INK))
+    title_font = pick_font(sheet.event_title, "Serif-Bold", "Sans-Bold")
+    title_lines, title_size = fit_lines(f"“{sheet.event_title}”", title_font, 16, 640, 2, 11)
+    for line in title_lines:
+        lines.append((line, title_font, title_size, GREEN_DARK))
+    organised = ""
+    if design.organizer:
+        organised = f"yang diselenggarakan oleh {design.organizer}"
+        if design.provider:
+            organised += f" bekerja sama dengan {design.provider}"
+    place = ", ".join(part for part in (design.venue, design.city) if part)
+    when = format_date_range_id(sheet.start_date, sheet.end_date)
+    detail = f"di {place}, " if place else ""
+    detail += f"pada tanggal {when}"
+    if sheet.total_jp:
+        detail += f", sebanyak {sheet.total_jp} JP (1 JP = {sheet.minutes_per_jp} menit)"
+    sentence = (organised + " " + detail).strip() + "."
+    font = pick_font(sentence, "Serif", "Sans")
+    for line in fit_lines(sentence, font, 11.5, 660, 3, 9)[0]:
+        lines.append((line, font, 11.5 if len(line) else 11.5, INK))
+    return lines
+
+
+def draw_front_static(canvas, design: Design, sheet: Sheet, frame=draw_frame) -> None:
+    """Everything on page 1 except the number, the name and the QR code."""
+    frame(canvas, design)
+    _rosette(canvas, CENTER, 300, 190, WATERMARK)
+    if design.logo_left:
+        _logo(canvas, design.logo_left, 62, 478, 72)
+    if design.logo_right:
+        _logo(canvas, design.logo_right, WIDTH - 62 - 72, 478, 72)
+    if design.organizer:
+        font = pick_font(design.organizer, "Sans-Bold", "Sans-Bold")
+        lines, size = fit_lines(design.organizer.upper(), font, 12, 520, 2, 8)
+        y = 536 if len(lines) == 1 else 544
+        for line in lines:
+            centred(canvas, line, y, font, size, GREEN, char_space=1)
+            y -= size + 3
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1)
+    canvas.line(CENTER - 70, 521, CENTER + 70, 521)
+    canvas.setFillColor(GOLD)
+    canvas.circle(CENTER, 521, 2.2, stroke=0, fill=1)
+    title = design.title_text.upper()
+    title_font = pick_font(title, "Serif-Bold", "Sans-Bold")
+    centred(canvas, title, 474, title_font, 40, GREEN, char_space=9)
+    awarded_font = pick_font(design.awarded_text, "Serif-Italic", "Sans")
+    centred(canvas, design.awarded_text, 420, awarded_font, 14, MUTED)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1.1)
+    canvas.line(CENTER - 230, 366, CENTER + 230, 366)
+    role_font = pick_font(design.role_text, "Sans-Bold", "Sans-Bold")
+    centred(canvas, "sebagai", 346, "Serif-Italic", 12, MUTED)
+    centred(canvas, design.role_text.upper(), 328, role_font, 13, GREEN, char_space=2.5)
+    y = 305
+    for text, font, size, color in body_lines(design, sheet):
+        centred(canvas, text, y, font, size, color)
+        y -= size + 5.5
+    _draw_signatories(canvas, design)
+    canvas.setFillColor(MUTED)
+    canvas.setFont("Sans", 7.5)
+    canvas.drawString(QR_X + QR_SIZE + 6, QR_Y + 40, "Pindai QR untuk memeriksa")
+    canvas.drawString(QR_X + QR_SIZE + 6, QR_Y + 31, "keaslian sertifikat ini.")
+    canvas.drawString(QR_X + QR_SIZE + 6, QR_Y + 16, "Kode verifikasi:")
+
+
+def _draw_signatories(canvas, design: Design) -> None:
+    signers = design.signatories[:3]
+    count = len(signers)
+    if not count:
+        return
+    column = 190
+    if count == 1:
+        centres = [WIDTH - 215]
+    elif count == 2:
+        centres = [CENTER - 40, WIDTH - 215]
+    else:
+        centres = [300, 495, 690]
+    place = design.signing_place or design.city
+    dated = (
+        f"{place}, {format_date_id(design.signing_date)}"
+        if place
+        else format_date_id(design.signing_date)
+    )
+    canvas.setFillColor(INK)
+    canvas.setFont("Sans", 10)
+    canvas.drawCentredString(centres[-1], 176, dated)
+    for x, signer in zip(centres, signers, strict=False):
+        lines, size = fit_lines(signer.title or "", "Sans", 9.5, column, 2, 7)
+        y = 160 if len(lines) <= 1 else 164
+        canvas.setFillColor(INK)
+        for line in lines:
+            canvas.setFont("Sans", size)
+            canvas.drawCentredString(x, y, line)
+            y -= size + 2
+        if signer.image:
+            canvas.drawImage(
+                image_reader(signer.image),
+                x - 70,
+                88,
+                140,
+                50,
+                preserveAspectRatio=True,
+                anchor="c",
+                mask="auto",
+            )
+        name_lines, name_size = fit_lines(signer.name, "Sans-Bold", 10.5, column, 1, 7)
+        canvas.setFont("Sans-Bold", name_size)
+        canvas.drawCentredString(x, 76, name_lines[0])
+        name_width = pdfmetrics.stringWidth(name_lines[0], "Sans-Bold", name_size)
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.6)
+        canvas.line(x - name_width / 2, 73, x + name_width / 2, 73)
+        if signer.nip:
+            canvas.setFont("Sans", 9)
+            canvas.drawCentredString(x, 62, f"NIP. {signer.nip}")
+
+
+def draw_back_static(canvas, design: Design, sheet: Sheet, frame=draw_frame) -> None:
+    """Page 2: the curriculum with each module's JP and the total."""
+    frame(canvas, design)
+    centred(canvas, "DAFTAR MATERI", 518, "Serif-Bold", 22, GREEN, char_space=4)
+    font = pick_font(sheet.event_title, "Serif", "Sans")
+    lines, size = fit_lines(sheet.event_title, font, 12, 620, 2, 9)
+    y = 496
+    for line in lines:
+        centred(canvas, line, y, font, size, MUTED)
+        y -= size + 4
+    dates = format_date_range_id(sheet.start_date, sheet.end_date)
+    centred(canvas, f"{dates} · 1 JP = {sheet.minutes_per_jp} menit", y - 2, "Sans", 9.5, MUTED)
+
+    modules = sheet.modules or (("—", 0),)
+    left, widths = 96, (44, 546, 60)
+    table_width = sum(widths)
+    rows = len(modules) + 2
+    available = y - 12 - 110
+    row_height = max(13, min(24, available / rows))
+    font_size = max(7, min(10.5, row_height - 9))
+    top = y - 16
+
+    def row(cells, yy, fill=None, bold=False, color=INK):
+        if fill is not None:
+            canvas.setFillColor(fill)
+            canvas.rect(left, yy - row_height, table_width, row_height, stroke=0, fill=1)
+        canvas.setFillColor(color)
+        face = "Sans-Bold" if bold else "Sans"
+        canvas.setFont(face, font_size)
+        baseline = yy - row_height / 2 - font_size * 0.35
+        x = left
+        for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            text = str(cell)
+            if index == 1:
+                while text and pdfmetrics.stringWidth(text, face, font_size) > width - 12:
+                    text = text[:-2] + "…"
+                canvas.drawString(x + 6, baseline, text)
+            else:
+                canvas.drawCentredString(x + width / 2, baseline, text)
+            x += width
+
+    row(("No.", "Materi", "JP"), top, fill=GREEN, bold=True, color=HexColor("#ffffff"))
+    yy = top - row_height
+    for index, (title, jp) in enumerate(modules, start=1):
+        row((index, title, jp), yy, fill=HexColor("#f3f6f4") if index % 2 == 0 else None)
+        yy -= row_height
+    row(("", "Jumlah", sheet.total_jp), yy, fill=HexColor("#e7eee9"), bold=True)
+    yy -= row_height
+    canvas.setStrokeColor(GREEN)
+    canvas.setLineWidth(0.8)
+    canvas.rect(left, yy, table_width, top - yy, stroke=1, fill=0)
+    canvas.setLineWidth(0.3)
+    canvas.line(left + widths[0], yy, left + widths[0], top)
+    canvas.line(left + widths[0] + widths[1], yy, left + widths[0] + widths[1], top)
+
+
+# --- per certificate ------------------------------------------------------------------------
+
+
+def draw_qr(canvas, data: str, x: float, y: float, size: float, border: int = 2) -> None:
+    """A QR code as raw PDF path operators in module units (fast: ~1 ms per code).
+
+    The mask pattern is fixed instead of picking the best of eight: that choice is the
+    slowest part of encoding and any mask scans. Runs of dark modules on a row become one
+    rectangle.
+    """
+    qr = segno.make_qr(data, error="m", mask=QR_MASK)
+    matrix = qr.matrix
+    count = len(matrix) + 2 * border
+    module = size / count
+    ops = [
+        f"q 1 1 1 rg {x:.2f} {y:.2f} {size:.2f} {size:.2f} re f",
+        f"0 0 0 rg {module:.4f} 0 0 {module:.4f} {x:.2f} {y:.2f} cm",
+    ]
+    top = len(matrix) + border - 1
+    append = ops.append
+    for row_index, row in enumerate(matrix):
+        yy = top - row_index
+        col, width = 0, len(row)
+        while col < width:
+            if row[col]:
+                start = col
+                while col < width and row[col]:
+                    col += 1
+                append(f"{start + border} {yy} {col - start} 1 re")
+            else:
+                col += 1
+    append("f Q")
+    canvas.addLiteral("\n".join(ops))
+
+
+def draw_front_variable(canvas, sheet: Sheet, *, qr=draw_qr) -> None:
+    """The number, the name and the QR code: the only parts that differ per certificate."""
+    centred(canvas, f"Nomor: {sheet.number}", 452, "Sans", 11, INK)
+    font = pick_font(sheet.name, "Serif-Bold", "Sans-Bold")
+    size = 32
+    while size > 18 and pdfmetrics.stringWidth(sheet.name, font, size) > 640:
+        size -= 1
+    if pdfmetrics.stringWidth(sheet.name, font, size) <= 640:
+        centred(canvas, sheet.name, 378, font, size, INK)
+    else:
+        lines, size = fit_lines(sheet.name, font, 18, 640, 2, 10)
+        y = 386
+        for line in lines[:2]:
+            centred(canvas, line, y, font, size, INK)
+            y -= size + 3
+    qr(canvas, sheet.url, QR_X, QR_Y, QR_SIZE)
+    canvas.setFillColor(INK)
+    canvas.setFont("Sans-Bold", 6.5)
+    canvas.drawString(QR_X + QR_SIZE + 6, QR_Y + 7, sheet.code)
+    if sheet.revoked:
+        _revoked_stamp(canvas)
+
+
+def draw_back_variable(canvas, sheet: Sheet) -> None:
+    canvas.setFillColor(MUTED)
+    canvas.setFont("Sans", 8.5)
+    font = pick_font(sheet.name, "Sans", "Sans")
+    text = f"Lampiran sertifikat nomor {sheet.number} a.n. {sheet.name}"
+    canvas.setFont(font, 8.5)
+    canvas.drawCentredString(CENTER, 56, text)
+    canvas.setFont("Sans", 7.5)
+    canvas.drawCentredString(CENTER, 45, f"Verifikasi: {sheet.url}")
+    if sheet.revoked:
+        _revoked_stamp(canvas)
+
+
+def _revoked_stamp(canvas) -> None:
+    canvas.saveState()
+    canvas.translate(CENTER, HEIGHT / 2)
+    canvas.rotate(24)
+    canvas.setFillColor(RED)
+    canvas.setFont("Sans-Bold", 72)
+    canvas.drawCentredString(0, -20, "DICABUT")
+    canvas.restoreState()
+
+
+def render(design: Design, sheets, *, title: str = "Sertifikat") -> bytes:
+    """One PDF holding every sheet (two pages each). Static parts are forms drawn once."""
+    register_fonts()
+    with _binary_streams():
+        return _render(design, sheets, title)
+
+
+@contextmanager
+def _binary_streams():
+    """Skip ReportLab's ASCII85 wrapping of compressed streams: smaller and much faster."""
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = previous
+
+
+def _render(design: Design, sheets, title: str) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(design.organizer or "Bimtek")
+    canvas.setCreator("Bimtek")
+    forms: dict[tuple, str] = {}
+
+    canvas.beginForm("frame")
+    draw_frame(canvas, design)
+    canvas.endForm()
+
+    def frame(canvas, _design):
+        canvas.doForm("frame")
+
+    for sheet in sheets:
+        key = sheet.static_key
+        name = forms.get(key)
+        if name is None:
+            name = forms[key] = f"S{len(forms)}"
+            canvas.beginForm(name + "F")
+            draw_front_static(canvas, design, sheet, frame)
+            canvas.endForm()
+            canvas.beginForm(name + "B")
+            draw_back_static(canvas, design, sheet, frame)
+            canvas.endForm()
+        canvas.doForm(name + "F")
+        draw_front_variable(canvas, sheet)
+        canvas.showPage()
+        canvas.doForm(name + "B")
+        draw_back_variable(canvas, sheet)
+        canvas.showPage()
+    if not forms:
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

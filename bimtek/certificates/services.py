@@ -1,0 +1,870 @@
+"""Certificates: who earns one, issuing and numbering, revoking, verification.
+
+Numbers come from ``CertificateSettings.last_seq``, advanced under that row's lock (see
+``lock_numbering``), so two organizers issuing at once never hand out the same number, and a
+number once used is never used again, not even after a revoke.
+"""
+
+import io
+import re
+import secrets
+import string
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.audit.services import record
+from bimtek.certificates import pdf
+from bimtek.certificates.models import (
+    DEFAULT_NUMBER_FORMAT,
+    Certificate,
+    CertificateSettings,
+    Signatory,
+)
+from bimtek.core.timeutil import to_local, utcnow
+from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bimtek.events.models import Event
+from bimtek.extensions import db
+from bimtek.participants.models import Participant
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 24  # 120 bits
+CODE_PATTERN = re.compile(r"^[A-Z2-9]{24}$")
+
+NUMBER_FIELDS = ("seq", "code", "month", "month_roman", "year")
+SEQ_SPEC = re.compile(r"^0?[1-9]?d?$")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+IMAGE_SLOTS = ("logo_left", "logo_right", "background")
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_PIXELS = 4000 * 4000
+MAX_SIGNATORIES = 3
+
+
+class NotEligible(Forbidden):
+    code = "not_eligible"
+
+
+class UnknownCertificate(NotFound):
+    code = "unknown_certificate"
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def get_settings(event: Event) -> CertificateSettings:
+    """The event's certificate settings, created with the defaults on first use."""
+    settings = db.session.get(CertificateSettings, event.id)
+    if settings is not None:
+        return settings
+    try:
+        with db.session.begin_nested():
+            settings = CertificateSettings(event_id=event.id, number_format=DEFAULT_NUMBER_FORMAT)
+            db.session.add(settings)
+    except IntegrityError:  # created at the same moment by another request
+        settings = db.session.get(CertificateSettings, event.id, populate_existing=True)
+    return settings
+
+
+def lock_numbering(event: Event, take: int = 0) -> int:
+    """Take the row lock on the event's numbering for this transaction; reserve ``take``
+    numbers. Returns the last number now reserved (the first is that minus ``take`` plus 1).
+    """
+    settings = get_settings(event)
+    last = db.session.execute(
+        sa.update(CertificateSettings)
+        .where(CertificateSettings.event_id == event.id)
+        .values(last_seq=CertificateSettings.last_seq + take)
+        .returning(CertificateSettings.last_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(settings, ["last_seq"])
+    return last
+
+
+def validate_number_format(pattern: str) -> str:
+    """Check a number pattern: only the known fields, no attribute or index access."""
+    pattern = (pattern or "").strip()
+    if not pattern:
+        raise InvalidInput(
+            "Format nomor wajib diisi.", fields={"number_format": "Format nomor wajib diisi."}
+        )
+    problem = None
+    seen = set()
+    if len(pattern) > 120:
+        problem = "Format nomor paling banyak 120 karakter."
+    elif any(not ch.isprintable() for ch in pattern):
+        problem = "Format nomor tidak boleh memuat karakter kontrol."
+    else:
+        try:
+            parts = list(string.Formatter().parse(pattern))
+        except ValueError:
+            parts = None
+            problem = "Kurung kurawal tidak seimbang. Tulis {{ atau }} untuk kurung biasa."
+        for _literal, name, spec, conversion in parts or ():
+            if name is None:
+                continue
+            if name not in NUMBER_FIELDS:
+                problem = (
+                    f"Kolom {{{name}}} tidak dikenal. Yang bisa dipakai: "
+                    + ", ".join("{" + f + "}" for f in NUMBER_FIELDS)
+                    + "."
+                )
+                break
+            if conversion or (spec and (name != "seq" or not SEQ_SPEC.match(spec))):
+                problem = f"Format {{{name}}} tidak didukung (contoh yang benar: {{seq:03d}})."
+                break
+            seen.add(name)
+        if problem is None and not {"seq", "code"} <= seen:
+            problem = (
+                "Format nomor harus memuat {seq} dan {code} agar setiap nomor unik, "
+                "juga antar-kegiatan."
+            )
+    if problem:
+        raise InvalidInput(problem, fields={"number_format": problem})
+    format_number(pattern, seq=1, code="X", day=date(2024, 10, 31))
+    return pattern
+
+
+def format_number(pattern: str, *, seq: int, code: str, day: date) -> str:
+    """The printed number for ``seq``, e.g. 007/BIMTEK-KUTIM24A/X/2024."""
+    return pattern.format(
+        seq=seq,
+        code=code,
+        month=f"{day.month:02d}",
+        month_roman=ROMAN[day.month - 1],
+        year=day.year,
+    )
+
+
+def _parse_bool(raw) -> bool:
+    return raw not in (False, None, "", "0", "false", "off", "no")
+
+
+def update_settings(event: Event, data, *, actor=None, channel="web") -> CertificateSettings:
+    """Change the eligibility rules, numbering and texts of an event's certificates."""
+    settings = get_settings(event)
+    errors, values = {}, {}
+    try:
+        percent = int(str(data.get("min_attendance_percent", 80)).strip())
+        if not 0 <= percent <= 100:
+            raise ValueError
+        values["min_attendance_percent"] = percent
+    except ValueError:
+        errors["min_attendance_percent"] = "Isi bilangan bulat 0–100."
+    raw_score = str(data.get("min_post_score") or "").strip().replace(",", ".")
+    if raw_score:
+        try:
+            score = float(raw_score)
+            if not 0 <= score <= 100:
+                raise ValueError
+            values["min_post_score"] = score
+        except ValueError:
+            errors["min_post_score"] = "Isi angka 0–100, atau kosongkan."
+    else:
+        values["min_post_score"] = None
+    for name in ("count_excused", "count_sick", "post_test_required"):
+        values[name] = _parse_bool(data.get(name, False))
+    try:
+        values["number_format"] = validate_number_format(data.get("number_format", ""))
+    except InvalidInput as error:
+        errors.update(error.fields)
+    for name, label, limit, required in (
+        ("title_text", "Judul", 60, True),
+        ("awarded_text", "Teks sebelum nama", 120, True),
+        ("role_text", "Peran", 60, True),
+        ("body_text", "Kalimat isi", 300, True),
+        ("signing_place", "Tempat penandatanganan", 100, False),
+    ):
+        value = " ".join(str(data.get(name) or "").split())
+        if required and not value:
+            errors[name] = f"{label} wajib diisi."
+        elif len(value) > limit:
+            errors[name] = f"{label} paling banyak {limit} karakter."
+        values[name] = value
+    raw_date = str(data.get("signing_date") or "").strip()
+    values["signing_date"] = None
+    if raw_date:
+        try:
+            values["signing_date"] = date.fromisoformat(raw_date)
+        except ValueError:
+            errors["signing_date"] = "Isi tanggal dengan format TTTT-BB-HH, atau kosongkan."
+    if errors:
+        raise InvalidInput("Periksa kembali pengaturan sertifikat.", fields=errors)
+    changed = sorted(k for k, v in values.items() if getattr(settings, k) != v)
+    for key, value in values.items():
+        setattr(settings, key, value)
+    db.session.flush()
+    record(
+        "certificate.settings",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=event,
+        details={"fields": changed},
+    )
+    return settings
+
+
+def check_image(
+    raw: bytes | None, *, label: str, field_name: str, max_side: int = 800
+) -> tuple[bytes, str]:
+    """Accept a PNG or JPEG of at most 2 MB; return (bytes, MIME type), scaled down so its
+    longer side is at most ``max_side`` pixels (keeps every PDF small and fast)."""
+    if not raw:
+        raise InvalidInput(f"{label}: pilih berkas gambar.", fields={field_name: "Pilih berkas."})
+    if len(raw) > MAX_IMAGE_BYTES:
+        message = f"{label}: berkas paling besar 2 MB."
+        raise InvalidInput(message, fields={field_name: message})
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            kind = probe.format
+            width, height = probe.size
+            probe.verify()
+        if kind in IMAGE_TYPES and 0 < width * height <= MAX_IMAGE_PIXELS:
+            image = Image.open(io.BytesIO(raw))
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        kind = None
+        width = height = 0
+    if kind not in IMAGE_TYPES:
+        message = f"{label}: hanya gambar PNG atau JPG."
+        raise InvalidInput(message, fields={field_name: message})
+    if width * height > MAX_IMAGE_PIXELS or min(width, height) < 1:
+        message = f"{label}: ukuran gambar paling besar 4000×4000 piksel."
+        raise InvalidInput(message, fields={field_name: message})
+    if max(width, height) <= max_side and kind == "JPEG":
+        return raw, IMAGE_TYPES[kind]
+    image.thumbnail((max_side, max_side), Image.LANCZOS)
+    out = io.BytesIO()
+    if kind == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=True)
+    return out.getvalue(), IMAGE_TYPES[kind]
+
+
+def set_image(event: Event, slot: str, raw: bytes | None, *, actor=None, channel="web") -> None:
+    """Upload (or with ``raw=None`` remove) the left/right logo or the background."""
+    if slot not in IMAGE_SLOTS:
+        raise NotFound("Gambar tidak dikenal.")
+    settings = get_settings(event)
+    if raw is None:
+        setattr(settings, slot, None)
+        setattr(settings, f"{slot}_type", "")
+        action = "certificate.image_remove"
+    else:
+        labels = {"logo_left": "Logo kiri", "logo_right": "Logo kanan", "background": "Latar"}
+        data, mime = check_image(
+            raw, label=labels[slot], field_name=slot, max_side=1800 if slot == "background" else 600
+        )
+        setattr(settings, slot, data)
+        setattr(settings, f"{slot}_type", mime)
+        action = "certificate.image_upload"
+    db.session.flush()
+    record(
+        action,
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=event,
+        details={"slot": slot},
+    )
+
+
+def save_signatory(
+    event: Event,
+    data,
+    *,
+    signature: bytes | None = None,
+    signatory: Signatory | None = None,
+    actor=None,
+    channel="web",
+) -> Signatory:
+    """Add or change a signatory (name, title, NIP, optional signature image)."""
+    settings = get_settings(event)
+    errors = {}
+    name = " ".join(str(data.get("name") or "").split())
+    title = " ".join(str(data.get("title") or "").split())
+    nip = " ".join(str(data.get("nip") or "").split())
+    if not name:
+        errors["name"] = "Nama penanda tangan wajib diisi."
+    elif len(name) > 200:
+        errors["name"] = "Nama paling banyak 200 karakter."
+    if len(title) > 200:
+        errors["title"] = "Jabatan paling banyak 200 karakter."
+    if nip and not re.fullmatch(r"[0-9 ]{8,30}", nip):
+        errors["nip"] = "NIP hanya angka (boleh dengan spasi)."
+    try:
+        position = int(str(data.get("position") or 0))
+    except ValueError:
+        position = 0
+    if signatory is None and len(settings.signatories) >= MAX_SIGNATORIES:
+        errors["name"] = f"Paling banyak {MAX_SIGNATORIES} penanda tangan."
+    image = mime = None
+    if signature:
+        try:
+            image, mime = check_image(
+                signature, label="Tanda tangan", field_name="signature", max_side=600
+            )
+        except InvalidInput as error:
+            errors.update(error.fields)
+    if errors:
+        raise InvalidInput("Periksa kembali data penanda tangan.", fields=errors)
+    if signatory is None:
+        signatory = Signatory(event_id=event.id)
+        settings.signatories.append(signatory)
+        action = "certificate.signatory_create"
+    else:
+        action = "certificate.signatory_update"
+    signatory.name, signatory.title, signatory.nip, signatory.position = name, title, nip, position
+    if image:
+        signatory.signature, signatory.signature_type = image, mime
+    db.session.flush()
+    record(
+        action,
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=signatory,
+        details={"name": name},
+    )
+    return signatory
+
+
+def get_signatory(event: Event, signatory_id) -> Signatory:
+    try:
+        signatory = db.session.get(Signatory, int(signatory_id))
+    except (TypeError, ValueError):
+        signatory = None
+    if signatory is None or signatory.event_id != event.id:
+        raise NotFound("Penanda tangan tidak ditemukan.")
+    return signatory
+
+
+def delete_signatory(signatory: Signatory, *, actor=None, channel="web") -> None:
+    record(
+        "certificate.signatory_delete",
+        actor=actor,
+        channel=channel,
+        event_id=signatory.event_id,
+        target=signatory,
+        details={"name": signatory.name},
+    )
+    signatory.settings.signatories.remove(signatory)
+    db.session.flush()
+
+
+# --- eligibility ----------------------------------------------------------------------------
+
+
+@dataclass
+class Eligibility:
+    """Whether one participant earns a certificate, and why not."""
+
+    participant: Participant
+    eligible: bool
+    #: reasons in Bahasa Indonesia, e.g. "kehadiran 62% < 80%"
+    reasons: list[str] = field(default_factory=list)
+    #: attendance at mandatory sessions as counted by the event's rules (None: no such sessions)
+    attendance_percent: int | None = None
+    post_score: float | None = None
+    #: the certificate in force, when one has been issued
+    certificate: Certificate | None = None
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def format_score(score: float) -> str:
+    """55 → "55", 72.5 → "72,5" (Indonesian decimal comma)."""
+    return f"{round(score, 1):g}".replace(".", ",")
+
+
+def _attendance_and_scores(event: Event, settings: CertificateSettings):
+    from bimtek.attendance.services import attendance_summary
+
+    summaries = attendance_summary(event)
+    scores = {}
+    if settings.post_test_required or settings.min_post_score is not None:
+        from bimtek.assessments.services import scores as assessment_scores
+
+        scores = assessment_scores(event, "post")
+    return summaries, scores
+
+
+def _judge(
+    participant: Participant,
+    settings: CertificateSettings,
+    summary,
+    score: float | None,
+    mandatory_sessions: int,
+) -> Eligibility:
+    reasons = []
+    if participant.status == "waitlisted":
+        reasons.append("masih di daftar tunggu")
+    elif participant.status == "cancelled":
+        reasons.append("pendaftaran dibatalkan")
+    total = summary.mandatory_total if summary is not None else mandatory_sessions
+    percent = None
+    if total:
+        attended = 0
+        if summary is not None:
+            attended = summary.present
+            if settings.count_excused:
+                attended += summary.excused
+            if settings.count_sick:
+                attended += summary.sick
+        percent = attended * 100 // total
+        if attended * 100 < settings.min_attendance_percent * total:
+            reasons.append(f"kehadiran {percent}% < {settings.min_attendance_percent}%")
+    needs_post = settings.post_test_required or settings.min_post_score is not None
+    if needs_post and score is None:
+        reasons.append("post-test belum dikerjakan")
+    elif settings.min_post_score is not None and score < settings.min_post_score:
+        reasons.append(
+            f"nilai post-test {format_score(score)} < {format_score(settings.min_post_score)}"
+        )
+    return Eligibility(participant, not reasons, reasons, percent, score)
+
+
+def _active_certificates(event_id: int) -> dict[int, Certificate]:
+    rows = db.session.scalars(
+        sa.select(Certificate).where(
+            Certificate.event_id == event_id, Certificate.revoked_at.is_(None)
+        )
+    )
+    return {certificate.participant_id: certificate for certificate in rows}
+
+
+def eligibility(event: Event) -> list[Eligibility]:
+    """Every registered participant of the event, eligible or not with the reasons, by name."""
+    settings = get_settings(event)
+    summaries, scores = _attendance_and_scores(event, settings)
+    mandatory = sum(1 for session in event.sessions if session.mandatory)
+    active = _active_certificates(event.id)
+    participants = db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .order_by(sa.func.lower(Participant.full_name), Participant.id)
+    )
+    result = []
+    for participant in participants:
+        verdict = _judge(
+            participant,
+            settings,
+            summaries.get(participant.id),
+            scores.get(participant.id),
+            mandatory,
+        )
+        verdict.certificate = active.get(participant.id)
+        result.append(verdict)
+    return result
+
+
+def eligibility_for(participant: Participant) -> Eligibility:
+    """One participant's verdict (waitlisted and cancelled people are never eligible)."""
+    event = participant.event
+    settings = get_settings(event)
+    summaries, scores = _attendance_and_scores(event, settings)
+    mandatory = sum(1 for session in event.sessions if session.mandatory)
+    verdict = _judge(
+        participant,
+        settings,
+        summaries.get(participant.id),
+        scores.get(participant.id),
+        mandatory,
+    )
+    verdict.certificate = active_certificate(participant)
+    return verdict
+
+
+# --- issuing --------------------------------------------------------------------------------
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _new_certificate(
+    event: Event,
+    settings: CertificateSettings,
+    participant: Participant,
+    seq: int,
+    now: datetime,
+    actor,
+) -> Certificate:
+    day = to_local(now, event.timezone).date()
+    certificate = Certificate(
+        event_id=event.id,
+        participant_id=participant.id,
+        seq=seq,
+        number=format_number(settings.number_format, seq=seq, code=event.code, day=day),
+        verification_code=new_verification_code(),
+        issued_at=now,
+        issued_by_id=getattr(actor, "id", None),
+        name=participant.full_name,
+        event_title=event.title,
+        start_date=event.start_date,
+        end_date=event.end_date,
+        total_jp=event.total_jp,
+        minutes_per_jp=event.minutes_per_jp,
+        modules=[{"title": m.title, "jp": m.jp} for m in event.modules],
+        revoke_reason="",
+    )
+    db.session.add(certificate)
+    return certificate
+
+
+def active_certificate(participant: Participant) -> Certificate | None:
+    return db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.participant_id == participant.id, Certificate.revoked_at.is_(None)
+        )
+    )
+
+
+def issue(
+    participant: Participant, *, actor=None, channel="web", now: datetime | None = None
+) -> Certificate:
+    """Issue the participant's certificate, or return the one already in force."""
+    event = participant.event
+    lock_numbering(event)
+    existing = active_certificate(participant)
+    if existing is not None:
+        return existing
+    verdict = eligibility_for(participant)
+    if not verdict.eligible:
+        raise NotEligible(f"{participant.full_name} belum memenuhi syarat: {verdict.reason}.")
+    seq = lock_numbering(event, take=1)
+    settings = get_settings(event)
+    certificate = _new_certificate(event, settings, participant, seq, now or utcnow(), actor)
+    db.session.flush()
+    record(
+        "certificate.issue",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=certificate,
+        details={"number": certificate.number, "participant_id": participant.id},
+    )
+    return certificate
+
+
+@dataclass
+class IssueOutcome:
+    issued: list[Certificate]
+    already: int
+    not_eligible: int
+
+
+def issue_all(
+    event: Event, *, actor=None, channel="web", now: datetime | None = None
+) -> IssueOutcome:
+    """Issue a certificate to every eligible participant who has none in force yet."""
+    lock_numbering(event)
+    verdicts = eligibility(event)
+    todo = [v.participant for v in verdicts if v.eligible and v.certificate is None]
+    already = sum(1 for v in verdicts if v.certificate is not None)
+    not_eligible = sum(1 for v in verdicts if not v.eligible and v.certificate is None)
+    issued = []
+    if todo:
+        last = lock_numbering(event, take=len(todo))
+        settings = get_settings(event)
+        now = now or utcnow()
+        first = last - len(todo) + 1
+        for offset, participant in enumerate(todo):
+            issued.append(
+                _new_certificate(event, settings, participant, first + offset, now, actor)
+            )
+        db.session.flush()
+        record(
+            "certificate.issue_all",
+            actor=actor,
+            channel=channel,
+            event_id=event.id,
+            target=event,
+            details={"count": len(issued), "first": issued[0].number, "last": issued[-1].number},
+        )
+    return IssueOutcome(issued, already, not_eligible)
+
+
+def revoke(certificate: Certificate, reason: str, *, actor=None, channel="web") -> Certificate:
+    """Revoke with a reason. The certificate stays verifiable, marked as revoked."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise InvalidInput(
+            "Alasan pencabutan wajib diisi.", fields={"reason": "Alasan wajib diisi."}
+        )
+    if len(reason) > 500:
+        raise InvalidInput(
+            "Alasan paling banyak 500 karakter.", fields={"reason": "Paling banyak 500 karakter."}
+        )
+    if certificate.revoked_at is not None:
+        raise Conflict("Sertifikat ini sudah dicabut.", code="already_revoked")
+    certificate.revoked_at = utcnow()
+    certificate.revoked_by_id = getattr(actor, "id", None)
+    certificate.revoke_reason = reason
+    db.session.flush()
+    record(
+        "certificate.revoke",
+        actor=actor,
+        channel=channel,
+        event_id=certificate.event_id,
+        target=certificate,
+        details={"number": certificate.number, "reason": reason},
+    )
+    return certificate
+
+
+# --- finding --------------------------------------------------------------------------------
+
+
+def get_by_code(code: str) -> Certificate:
+    """The certificate with this verification code (valid or revoked)."""
+    code = (code or "").strip().upper()
+    certificate = None
+    if CODE_PATTERN.match(code):
+        certificate = db.session.scalar(
+            sa.select(Certificate).where(Certificate.verification_code == code)
+        )
+    if certificate is None:
+        raise UnknownCertificate("Sertifikat tidak ditemukan. Periksa kembali kodenya.")
+    return certificate
+
+
+def get_certificate(event: Event, certificate_id) -> Certificate:
+    try:
+        certificate = db.session.get(Certificate, int(certificate_id))
+    except (TypeError, ValueError):
+        certificate = None
+    if certificate is None or certificate.event_id != event.id:
+        raise NotFound("Sertifikat tidak ditemukan.")
+    return certificate
+
+
+def issued_certificates(event: Event, *, include_revoked: bool = False) -> list[Certificate]:
+    """The event's certificates in number order."""
+    query = sa.select(Certificate).where(Certificate.event_id == event.id)
+    if not include_revoked:
+        query = query.where(Certificate.revoked_at.is_(None))
+    return list(db.session.scalars(query.order_by(Certificate.seq)))
+
+
+def certificates_of(participant: Participant) -> list[Certificate]:
+    """Every certificate of a participant, newest first (revoked ones too)."""
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.participant_id == participant.id)
+            .order_by(Certificate.seq.desc())
+        )
+    )
+
+
+def public_base_url(base: str | None = None) -> str:
+    """PUBLIC_BASE_URL, else the host of the current request."""
+    base = base or current_app.config.get("PUBLIC_BASE_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    return (base or "http://localhost").rstrip("/")
+
+
+def verification_url(code: str, base: str | None = None) -> str:
+    """The public page that tells whether a certificate is genuine."""
+    return f"{public_base_url(base)}/verify/{code}"
+
+
+def verification_facts(certificate: Certificate) -> dict:
+    """What the public may see: enough to catch an edited PDF, nothing private."""
+    from bimtek.core.timeutil import format_date_range_id
+
+    event = certificate.event
+    return {
+        "number": certificate.number,
+        "name": certificate.name,
+        "event_title": certificate.event_title,
+        "event_code": event.code,
+        "organizer": event.organizer,
+        "start_date": certificate.start_date.isoformat(),
+        "end_date": certificate.end_date.isoformat(),
+        "dates": format_date_range_id(certificate.start_date, certificate.end_date),
+        "total_jp": certificate.total_jp,
+        "minutes_per_jp": certificate.minutes_per_jp,
+        "issued_on": to_local(certificate.issued_at, event.timezone).date().isoformat(),
+        "status": certificate.status,
+        "revoked_on": to_local(certificate.revoked_at, event.timezone).date().isoformat()
+        if certificate.revoked_at
+        else None,
+        "revoke_reason": certificate.revoke_reason or None if certificate.revoked_at else None,
+    }
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def design_for(event: Event) -> pdf.Design:
+    """The event's certificate design (texts, signatories, images) for the renderer."""
+    settings = get_settings(event)
+    return pdf.Design(
+        title_text=settings.title_text,
+        awarded_text=settings.awarded_text,
+        role_text=settings.role_text,
+        body_text=settings.body_text,
+        organizer=event.organizer,
+        provider=event.provider,
+        venue=event.venue,
+        city=event.city,
+        signing_place=settings.signing_place or event.city,
+        signing_date=settings.signing_date or event.end_date,
+        signatories=tuple(
+            pdf.SignatoryPrint(s.name, s.title, s.nip, s.signature) for s in settings.signatories
+        ),
+        logo_left=settings.logo_left,
+        logo_right=settings.logo_right,
+        background=settings.background,
+    )
+
+
+def sheet_for(certificate: Certificate, base: str | None = None) -> pdf.Sheet:
+    """What one certificate prints: its snapshot and the QR's verification URL."""
+    return pdf.Sheet(
+        name=certificate.name,
+        number=certificate.number,
+        code=certificate.verification_code,
+        url=verification_url(certificate.verification_code, base),
+        event_title=certificate.event_title,
+        start_date=certificate.start_date,
+        end_date=certificate.end_date,
+        total_jp=certificate.total_jp,
+        minutes_per_jp=certificate.minutes_per_jp,
+        modules=tuple((m["title"], m["jp"]) for m in certificate.modules or ()),
+        revoked=certificate.revoked_at is not None,
+    )
+
+
+def certificates_pdf(
+    event: Event, certificates: list[Certificate], base: str | None = None
+) -> bytes:
+    """One PDF with the given certificates (two pages each), for download or printing."""
+    return pdf.render(
+        design_for(event),
+        [sheet_for(c, base) for c in certificates],
+        title=f"Sertifikat {event.code}",
+    )
+
+
+def sample_pdf(event: Event, base: str | None = None) -> bytes:
+    """A preview with a sample name and the next number, before anything is issued."""
+    settings = get_settings(event)
+    day = to_local(utcnow(), event.timezone).date()
+    seq = settings.last_seq + 1
+    sheet = pdf.Sheet(
+        name="Dr. H. M. Contoh Nama Peserta, M.Si",
+        number=format_number(settings.number_format, seq=seq, code=event.code, day=day),
+        code="CONTOH" + "X" * (CODE_LENGTH - 6),
+        url=verification_url("CONTOH" + "X" * (CODE_LENGTH - 6), base),
+        event_title=event.title,
+        start_date=event.start_date,
+        end_date=event.end_date,
+        total_jp=event.total_jp,
+        minutes_per_jp=event.minutes_per_jp,
+        modules=tuple((m.title, m.jp) for m in event.modules),
+    )
+    return pdf.render(design_for(event), [sheet], title=f"Contoh sertifikat {event.code}")
+
+
+def safe_filename(text: str, limit: int = 80) -> str:
+    """ASCII letters, digits, dot, minus and underscore only: safe on every file system."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_text).strip("._-")
+    return cleaned[:limit].rstrip("._-") or "sertifikat"
+
+
+def certificate_filename(certificate: Certificate) -> str:
+    """e.g. 007-Agus_Hari_Kesuma.pdf; the number keeps names unique inside a zip."""
+    return f"{certificate.seq:03d}-{safe_filename(certificate.name, 60)}.pdf"
+
+
+def certificates_zip(event: Event, base: str | None = None) -> bytes:
+    """Every certificate in force as its own PDF, in one .zip."""
+    import zipfile
+
+    design = design_for(event)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in issued_certificates(event):
+            data = pdf.render(
+                design, [sheet_for(certificate, base)], title=f"Sertifikat {certificate.number}"
+            )
+            archive.writestr(certificate_filename(certificate), data)
+    return buffer.getvalue()
+
+
+REGISTER_COLUMNS = (
+    ("No. sertifikat", 28),
+    ("Nama (seperti tercetak)", 36),
+    ("No. registrasi", 16),
+    ("Instansi", 32),
+    ("Tanggal terbit", 14),
+    ("Diterbitkan oleh", 22),
+    ("Status", 10),
+    ("Tanggal dicabut", 15),
+    ("Alasan pencabutan", 30),
+    ("JP", 6),
+    ("Kode verifikasi", 28),
+    ("URL verifikasi", 60),
+)
+
+
+def certificate_register(event: Event, base: str | None = None) -> bytes:
+    """The register of issued certificates (revoked ones included) as .xlsx."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from bimtek.core.spreadsheets import neutralize_cell
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Register sertifikat"
+    sheet.append([name for name, _width in REGISTER_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, (_name, width) in enumerate(REGISTER_COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    for certificate in issued_certificates(event, include_revoked=True):
+        participant = certificate.participant
+        issued = to_local(certificate.issued_at, event.timezone).date()
+        revoked = to_local(certificate.revoked_at, event.timezone)
+        row = [
+            certificate.number,
+            certificate.name,
+            participant.registration_label if participant else "",
+            participant.institution if participant else "",
+            issued,
+            certificate.issued_by.full_name if certificate.issued_by else "",
+            "dicabut" if certificate.revoked_at else "berlaku",
+            revoked.date() if revoked else None,
+            certificate.revoke_reason or "",
+            certificate.total_jp,
+            certificate.verification_code,
+            verification_url(certificate.verification_code, base),
+        ]
+        sheet.append([neutralize_cell(value) for value in row])
+        for column in (5, 8):
+            sheet.cell(row=sheet.max_row, column=column).number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

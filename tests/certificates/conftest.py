@@ -1,0 +1,106 @@
+"""Helpers for certificate tests: real attendance rows and real post-test attempts, made
+through the attendance and assessments services."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bimtek.extensions import db
+from tests import factories
+
+
+def attend(event, participant, count, *, status="hadir", admin=None):
+    """Check the participant in at the first ``count`` mandatory sessions."""
+    from bimtek.attendance.services import check_in, mark_excused
+
+    sessions = [s for s in event.sessions if s.mandatory][:count]
+    for session in sessions:
+        if status in ("izin", "sakit"):
+            mark_excused(session, participant, status, "surat keterangan", actor=admin)
+        else:
+            check_in(session, participant, actor=admin, now=session.starts_at)
+    db.session.commit()
+
+
+def ensure_bank(event, size=5):
+    """A post-test bank of ``size`` questions on the event's first module."""
+    from bimtek.assessments.services import list_questions, save_question
+
+    existing = list_questions(event)
+    module = event.modules[0]
+    for index in range(len(existing), size):
+        save_question(
+            event,
+            {
+                "module_id": module.id,
+                "text": f"Pertanyaan uji nomor {index + 1}?",
+                "option_1": "Benar",
+                "option_2": "Salah",
+                "option_3": "Keliru",
+                "option_4": "Tidak tahu",
+                "correct": "1",
+            },
+            channel="cli",
+        )
+    db.session.commit()
+
+
+def post_test(event, participant, correct, *, total=5, kind="post"):
+    """Take and submit the test, answering ``correct`` of ``total`` questions right."""
+    from bimtek.assessments.models import Option
+    from bimtek.assessments.services import (
+        get_assessment,
+        save_answers,
+        start_attempt,
+        submit_attempt,
+    )
+
+    ensure_bank(event, total)
+    attempt = start_attempt(get_assessment(event, kind), participant)
+    choices = {}
+    for index, question_id in enumerate(attempt.question_order):
+        options = db.session.scalars(db.select(Option).where(Option.question_id == question_id))
+        wanted = index < correct
+        choice = next(o for o in options if o.is_correct == wanted)
+        choices[question_id] = choice.id
+    save_answers(attempt, choices)
+    submit_attempt(attempt)
+    db.session.commit()
+    return attempt
+
+
+def qualify(event, participant):
+    """Full attendance and a post-test of 100."""
+    attend(event, participant, len([s for s in event.sessions if s.mandatory]))
+    post_test(event, participant, 5)
+
+
+@pytest.fixture
+def five_sessions(app):
+    """An event with five mandatory sessions (so 4 of 5 is exactly 80%)."""
+    return factories.make_event("SERT24", sessions=5)
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def decode_qr(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
+    """Render one page at 150 dpi with pdftoppm and decode every QR code on it."""
+    import zxingcpp
+    from PIL import Image
+
+    source = tmp_path / "certificate.pdf"
+    source.write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), "-singlefile",
+         str(source), str(tmp_path / "page")],
+        check=True,
+    )
+    image = Image.open(tmp_path / "page.png")
+    return [result.text for result in zxingcpp.read_barcodes(image)]

@@ -1,0 +1,367 @@
+"""Certificate rules without HTTP: numbering, eligibility, issuing, revoking."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from bimtek.certificates import services
+from bimtek.certificates.models import Certificate
+from bimtek.errors import InvalidInput
+from bimtek.extensions import db
+from bimtek.participants import services as participant_services
+from tests import factories
+from tests.certificates.conftest import attend, post_test, qualify
+
+
+def settings_data(**overrides):
+    data = {
+        "min_attendance_percent": "80",
+        "count_excused": "0",
+        "count_sick": "0",
+        "post_test_required": "1",
+        "min_post_score": "",
+        "number_format": "{seq:03d}/BIMTEK-{code}/{month_roman}/{year}",
+        "title_text": "SERTIFIKAT",
+        "awarded_text": "diberikan kepada",
+        "role_text": "Peserta",
+        "body_text": "atas partisipasinya dalam kegiatan Bimbingan Teknis",
+        "signing_place": "",
+        "signing_date": "",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- numbering ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seq", "day", "expected"),
+    [
+        (7, date(2024, 10, 31), "007/BIMTEK-KUTIM24A/X/2024"),
+        (1, date(2024, 4, 2), "001/BIMTEK-KUTIM24A/IV/2024"),
+        (1234, date(2025, 12, 1), "1234/BIMTEK-KUTIM24A/XII/2025"),
+        (45, date(2026, 9, 9), "045/BIMTEK-KUTIM24A/IX/2026"),
+    ],
+)
+def test_default_number_format(seq, day, expected):
+    pattern = "{seq:03d}/BIMTEK-{code}/{month_roman}/{year}"
+    assert services.format_number(pattern, seq=seq, code="KUTIM24A", day=day) == expected
+
+
+def test_other_number_fields():
+    pattern = services.validate_number_format("SERT/{code}/{year}/{month}/{seq}")
+    assert services.format_number(pattern, seq=12, code="A1", day=date(2024, 3, 5)) == (
+        "SERT/A1/2024/03/12"
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "",
+        "{seq.__class__}/{code}",
+        "{seq[0]}/{code}",
+        "{code.__init__.__globals__}/{seq}",
+        "{seq!r}/{code}",
+        "{seq}/{code:>30}",
+        "{seq:03s}/{code}",
+        "{seq}/{code}/{nik}",
+        "{code}/{year}",  # no seq
+        "{seq:03d}/{year}",  # no code: numbers would clash between events
+        "{seq/{code}",
+        "{seq}\n/{code}",
+        "{seq}/{code}" + "x" * 120,
+    ],
+)
+def test_number_format_rejects_unsafe_or_useless_patterns(pattern):
+    with pytest.raises(InvalidInput) as caught:
+        services.validate_number_format(pattern)
+    assert "number_format" in caught.value.fields
+
+
+def test_literal_braces_are_allowed():
+    pattern = services.validate_number_format("{{{seq}}}-{code}")
+    assert services.format_number(pattern, seq=3, code="X", day=date(2024, 1, 1)) == "{3}-X"
+
+
+# --- eligibility ----------------------------------------------------------------------------
+
+
+def verdict(participant):
+    return services.eligibility_for(participant)
+
+
+def test_exactly_eighty_percent_is_enough(five_sessions):
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 4)
+    post_test(five_sessions, person, 3)
+    result = verdict(person)
+    assert result.eligible, result.reasons
+    assert result.attendance_percent == 80
+    assert result.post_score == 60
+
+
+def test_below_attendance_gives_the_reason(five_sessions):
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 3)
+    post_test(five_sessions, person, 5)
+    result = verdict(person)
+    assert not result.eligible
+    assert result.reasons == ["kehadiran 60% < 80%"]
+
+
+def test_late_counts_as_present(five_sessions):
+    from bimtek.attendance.services import check_in
+
+    person = factories.make_participant(five_sessions)
+    for session in five_sessions.sessions[:4]:
+        result = check_in(session, person, actor=None, now=session.starts_at + timedelta(hours=1))
+        assert result.status == "terlambat"
+    db.session.commit()
+    post_test(five_sessions, person, 4)
+    assert verdict(person).eligible
+
+
+def test_excused_counts_only_when_the_event_says_so(five_sessions):
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 3)
+    izin_session = five_sessions.sessions[3]
+    from bimtek.attendance.services import mark_excused
+
+    mark_excused(izin_session, person, "izin", "surat tugas", actor=None)
+    db.session.commit()
+    post_test(five_sessions, person, 5)
+    assert verdict(person).reasons == ["kehadiran 60% < 80%"]
+
+    services.update_settings(five_sessions, settings_data(count_excused="1"))
+    db.session.commit()
+    result = verdict(person)
+    assert result.eligible and result.attendance_percent == 80
+
+
+def test_sick_counts_only_when_the_event_says_so(five_sessions):
+    from bimtek.attendance.services import mark_excused
+
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 3)
+    mark_excused(five_sessions.sessions[4], person, "sakit", "surat dokter", actor=None)
+    db.session.commit()
+    post_test(five_sessions, person, 5)
+    services.update_settings(five_sessions, settings_data(count_excused="1"))
+    db.session.commit()
+    assert not verdict(person).eligible  # izin counts, sakit does not
+    services.update_settings(five_sessions, settings_data(count_sick="1"))
+    db.session.commit()
+    assert verdict(person).eligible
+
+
+def test_no_mandatory_sessions_means_no_attendance_rule(app):
+    event = factories.make_event("TANPA", sessions=0)
+    person = factories.make_participant(event)
+    post_test(event, person, 2)
+    result = verdict(person)
+    assert result.eligible, result.reasons
+    assert result.attendance_percent is None
+
+
+def test_missing_post_test(five_sessions):
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 5)
+    assert verdict(person).reasons == ["post-test belum dikerjakan"]
+    services.update_settings(five_sessions, settings_data(post_test_required="0"))
+    db.session.commit()
+    assert verdict(person).eligible
+
+
+def test_started_but_unsubmitted_post_test_is_not_done(five_sessions):
+    from bimtek.assessments.services import get_assessment, start_attempt
+
+    from tests.certificates.conftest import ensure_bank
+
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 5)
+    ensure_bank(five_sessions)
+    start_attempt(get_assessment(five_sessions, "post"), person)
+    db.session.commit()
+    assert verdict(person).reasons == ["post-test belum dikerjakan"]
+
+
+def test_score_below_minimum(five_sessions):
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 5)
+    post_test(five_sessions, person, 3)  # 60
+    services.update_settings(five_sessions, settings_data(min_post_score="70"))
+    db.session.commit()
+    assert verdict(person).reasons == ["nilai post-test 60 < 70"]
+    services.update_settings(five_sessions, settings_data(min_post_score="60"))
+    db.session.commit()
+    assert verdict(person).eligible  # exactly the minimum passes
+
+
+def test_several_reasons_at_once(five_sessions):
+    person = factories.make_participant(five_sessions)
+    attend(five_sessions, person, 1)
+    result = verdict(person)
+    assert result.reasons == ["kehadiran 20% < 80%", "post-test belum dikerjakan"]
+    assert result.reason == "kehadiran 20% < 80%; post-test belum dikerjakan"
+
+
+def test_cancelled_and_waitlisted_are_never_eligible(app):
+    event = factories.make_event("KECIL", capacity=1, sessions=1)
+    seated = factories.make_participant(event)
+    waiting = factories.make_participant(event)
+    assert waiting.status == "waitlisted"
+    qualify(event, seated)
+    assert verdict(waiting).reasons[0] == "masih di daftar tunggu"
+    participant_services.cancel(seated, actor=None, reason="mundur")
+    db.session.commit()
+    db.session.refresh(seated)
+    # the waitlisted person got the seat; the cancelled one is out despite full attendance
+    assert "pendaftaran dibatalkan" in verdict(seated).reasons
+    listed = {v.participant.id for v in services.eligibility(event)}
+    assert seated.id not in listed
+    with pytest.raises(services.NotEligible):
+        services.issue(seated)
+
+
+def test_eligibility_lists_every_registered_participant_by_name(five_sessions):
+    names = ["Zainal", "andi", "Budi"]
+    people = [factories.make_participant(five_sessions, full_name=n) for n in names]
+    qualify(five_sessions, people[2])
+    rows = services.eligibility(five_sessions)
+    assert [r.participant.full_name for r in rows] == ["andi", "Budi", "Zainal"]
+    assert [r.eligible for r in rows] == [False, True, False]
+
+
+# --- issuing --------------------------------------------------------------------------------
+
+
+def test_issue_all_numbers_in_sequence_and_never_twice(five_sessions, admin):
+    people = [factories.make_participant(five_sessions) for _ in range(3)]
+    for person in people[:2]:
+        qualify(five_sessions, person)
+    outcome = services.issue_all(five_sessions, actor=admin)
+    db.session.commit()
+    assert len(outcome.issued) == 2 and outcome.not_eligible == 1
+    month = services.ROMAN[outcome.issued[0].issued_at.astimezone(
+        __import__("zoneinfo").ZoneInfo("Asia/Makassar")).month - 1]
+    year = outcome.issued[0].issued_at.year
+    assert sorted(c.number for c in outcome.issued) == [
+        f"001/BIMTEK-SERT24/{month}/{year}",
+        f"002/BIMTEK-SERT24/{month}/{year}",
+    ]
+    again = services.issue_all(five_sessions, actor=admin)
+    db.session.commit()
+    assert again.issued == [] and again.already == 2
+    assert services.issue(people[0]).seq in (1, 2)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 2
+
+
+def test_issue_one_refuses_the_ineligible_with_the_reason(five_sessions):
+    person = factories.make_participant(five_sessions, full_name="Siti Aminah")
+    attend(five_sessions, person, 2)
+    with pytest.raises(services.NotEligible) as caught:
+        services.issue(person)
+    assert "kehadiran 40% < 80%" in caught.value.message
+
+
+def test_revoke_keeps_the_number_and_reissue_gets_a_new_one(five_sessions, admin):
+    person = factories.make_participant(five_sessions)
+    qualify(five_sessions, person)
+    first = services.issue(person, actor=admin)
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        services.revoke(first, "  ", actor=admin)
+    services.revoke(first, "Salah cetak nama", actor=admin)
+    db.session.commit()
+    assert services.get_by_code(first.verification_code).status == "revoked"
+    second = services.issue(person, actor=admin)
+    db.session.commit()
+    assert (first.seq, second.seq) == (1, 2)
+    assert second.number != first.number
+    assert second.verification_code != first.verification_code
+    assert services.get_by_code(first.verification_code).revoke_reason == "Salah cetak nama"
+    with pytest.raises(services.Conflict):
+        services.revoke(first, "lagi")
+    # the revoked number is not handed out again to someone else either
+    other = factories.make_participant(five_sessions)
+    qualify(five_sessions, other)
+    assert services.issue(other).seq == 3
+
+
+def test_certificate_keeps_a_snapshot(five_sessions):
+    person = factories.make_participant(five_sessions, full_name="Agus Hari")
+    qualify(five_sessions, person)
+    certificate = services.issue(person)
+    db.session.commit()
+    person.full_name = "Nama Lain"
+    five_sessions.title = "Judul Baru"
+    db.session.commit()
+    db.session.refresh(certificate)
+    assert certificate.name == "Agus Hari"
+    assert certificate.event_title == "Bimtek Uji SERT24"
+    assert certificate.total_jp == 10  # one module of 2 JP × 5 sessions
+    assert certificate.modules == [{"title": "Mitigasi Konflik", "jp": 10}]
+
+
+def test_verification_codes_are_long_and_random(five_sessions):
+    codes = {services.new_verification_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(services.CODE_PATTERN.match(code) for code in codes)
+
+
+def test_unknown_codes(app):
+    for code in ("", "x", "A" * 24, "../../etc/passwd", "' OR 1=1 --"):
+        with pytest.raises(services.UnknownCertificate):
+            services.get_by_code(code)
+
+
+def test_settings_validation(five_sessions):
+    with pytest.raises(InvalidInput) as caught:
+        services.update_settings(
+            five_sessions,
+            settings_data(min_attendance_percent="120", min_post_score="abc", title_text="",
+                          signing_date="31-10-2024", number_format="{nik}"),
+        )
+    assert set(caught.value.fields) == {
+        "min_attendance_percent", "min_post_score", "title_text", "signing_date",
+        "number_format",
+    }
+
+
+def test_image_checks(five_sessions):
+    import io
+
+    from PIL import Image
+
+    with pytest.raises(InvalidInput):
+        services.set_image(five_sessions, "logo_left", b"%PDF-1.4 not an image")
+    with pytest.raises(InvalidInput):
+        services.set_image(five_sessions, "logo_left", b"GIF89a" + b"\0" * 100)
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, "GIF")
+    with pytest.raises(InvalidInput):
+        services.set_image(five_sessions, "logo_left", gif.getvalue())
+    with pytest.raises(InvalidInput):
+        services.set_image(five_sessions, "logo_left", b"\x89PNG" + b"\0" * (3 * 1024 * 1024))
+    big = io.BytesIO()
+    Image.new("RGBA", (1600, 1200), (10, 90, 70, 255)).save(big, "PNG")
+    services.set_image(five_sessions, "logo_left", big.getvalue())
+    settings = services.get_settings(five_sessions)
+    assert settings.logo_left_type == "image/png"
+    assert max(Image.open(io.BytesIO(settings.logo_left)).size) == 600
+    with pytest.raises(services.NotFound):
+        services.set_image(five_sessions, "../../x", big.getvalue())
+
+
+def test_at_most_three_signatories(five_sessions):
+    for index in range(3):
+        services.save_signatory(five_sessions, {"name": f"Pejabat {index}", "title": "Kepala"})
+    with pytest.raises(InvalidInput):
+        services.save_signatory(five_sessions, {"name": "Keempat"})
+    with pytest.raises(InvalidInput):
+        services.save_signatory(
+            five_sessions, {"name": "X", "nip": "abc"},
+            signatory=services.get_settings(five_sessions).signatories[0],
+        )
