@@ -176,7 +176,8 @@ DEMO_QUESTIONS = [
     ),
     (
         "M2",
-        "Lembaga yang menyusun Indeks Kerawanan Pemilu (IKP) untuk Pemilihan Serentak 2024 adalah …",
+        "Lembaga yang menyusun Indeks Kerawanan Pemilu (IKP) untuk Pemilihan Serentak 2024 "
+        "adalah …",
         ["Bawaslu", "KPU", "Badan Pusat Statistik", "Mahkamah Konstitusi"],
         0,
         "IKP disusun dan diluncurkan oleh Bawaslu sebagai dasar pencegahan dan pengawasan.",

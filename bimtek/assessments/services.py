@@ -379,6 +379,13 @@ def draw_questions(assessment: Assessment, rng: random.Random) -> list[Question]
     return bank
 
 
+def question_count(assessment: Assessment) -> int:
+    """How many questions one attempt of ``assessment`` gets."""
+    per_module = assessment.questions_per_module
+    counts = [row["count"] for row in bank_summary(assessment.event)]
+    return sum(min(c, per_module) if per_module else c for c in counts)
+
+
 def start_attempt(assessment: Assessment, participant: Participant, now=None) -> Attempt:
     """Start the participant's one attempt, or return the one already started."""
     now = now or utcnow()

@@ -1,3 +1,379 @@
-from flask import Blueprint
+"""Pages of the assessments domain: the question bank and results (admin), and taking the
+pre-/post-test (participant, on a phone)."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from bimtek.assessments import charts, excel, services
+from bimtek.assessments.analysis import BAND_LABELS
+from bimtek.assessments.models import KINDS, MAX_OPTIONS
+from bimtek.core.timeutil import utcnow
+from bimtek.core.web import admin_required, staff_required
+from bimtek.errors import InvalidInput, ServiceError
+from bimtek.events.services import get_event
+from bimtek.extensions import db, login_manager
 
 bp = Blueprint("assessments", __name__)
+
+ADMIN = "/admin/kegiatan/<code>/tes"
+PORTAL = "/peserta/<int:participant_id>/tes"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --------------------------------------------------------------------------------- admin
+
+
+@bp.route(ADMIN)
+@admin_required
+def admin_index(code):
+    event = get_event(code)
+    assessments = {kind: services.get_assessment(event, kind) for kind in KINDS}
+    db.session.commit()
+    return render_template(
+        "assessments/admin/index.html",
+        event=event,
+        assessments=assessments,
+        questions=services.list_questions(event),
+        summary=services.bank_summary(event),
+        letters=services.LETTERS,
+        form=FlaskForm(),
+    )
+
+
+@bp.route(ADMIN + "/pengaturan/<kind>", methods=["GET", "POST"])
+@admin_required
+def settings(code, kind):
+    event = get_event(code)
+    assessment = services.get_assessment(event, kind)
+    form = FlaskForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            services.update_assessment(assessment, request.form, actor=current_user)
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Pengaturan %(label)s tersimpan.", label=assessment.label), "success")
+            return redirect(url_for(".admin_index", code=event.code))
+    return render_template(
+        "assessments/admin/settings.html",
+        event=event,
+        assessment=assessment,
+        form=form,
+        errors=errors,
+        values=request.form if request.method == "POST" else None,
+    ), (422 if errors else 200)
+
+
+@bp.route(ADMIN + "/soal/baru", methods=["GET", "POST"])
+@bp.route(ADMIN + "/soal/<int:question_id>", methods=["GET", "POST"])
+@admin_required
+def question_form(code, question_id=None):
+    event = get_event(code)
+    question = services.get_question(event, question_id) if question_id else None
+    form = FlaskForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            services.save_question(event, request.form, question=question, actor=current_user)
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Soal tersimpan."), "success")
+            if request.form.get("again"):
+                return redirect(url_for(".question_form", code=event.code))
+            return redirect(url_for(".admin_index", code=event.code) + "#bank")
+    return render_template(
+        "assessments/admin/question_form.html",
+        event=event,
+        question=question,
+        answered=question is not None and services.question_has_answers(question),
+        form=form,
+        errors=errors,
+        values=request.form if request.method == "POST" else None,
+        max_options=MAX_OPTIONS,
+        letters=services.LETTERS,
+        module_options=[(m.id, f"{m.code} — {m.title}") for m in event.modules],
+    ), (422 if errors else 200)
+
+
+@bp.route(ADMIN + "/soal/<int:question_id>/hapus", methods=["POST"])
+@admin_required
+def delete_question(code, question_id):
+    event = get_event(code)
+    question = services.get_question(event, question_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_question(question, actor=current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Soal dihapus."), "success")
+    return redirect(url_for(".admin_index", code=event.code) + "#bank")
+
+
+@bp.route(ADMIN + "/impor", methods=["GET", "POST"])
+@admin_required
+def import_questions(code):
+    event = get_event(code)
+    form = FlaskForm()
+    report, error_message = None, None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(excel.MAX_FILE_BYTES + 1) if upload else b""
+        try:
+            report = excel.import_questions(
+                event, data, valid_only=bool(request.form.get("valid_only")), actor=current_user
+            )
+        except InvalidInput as error:
+            error_message = error.message
+        else:
+            if report.imported:
+                db.session.commit()
+                flash(_("%(n)s soal diimpor.", n=report.imported), "success")
+                if not report.problems:
+                    return redirect(url_for(".admin_index", code=event.code) + "#bank")
+            else:
+                db.session.rollback()
+    status = 422 if error_message or (report and report.problems and not report.imported) else 200
+    return render_template(
+        "assessments/admin/import.html",
+        event=event,
+        form=form,
+        report=report,
+        error_message=error_message,
+        max_mb=excel.MAX_FILE_BYTES // (1024 * 1024),
+        max_rows=excel.MAX_ROWS,
+    ), status
+
+
+@bp.route(ADMIN + "/templat-soal.xlsx")
+@admin_required
+def question_template(code):
+    event = get_event(code)
+    return send_file(
+        excel.template(event),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"templat-soal-{event.code}.xlsx",
+    )
+
+
+@bp.route(ADMIN + "/soal.xlsx")
+@admin_required
+def export_questions(code):
+    event = get_event(code)
+    return send_file(
+        excel.export_questions(event),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"bank-soal-{event.code}.xlsx",
+    )
+
+
+@bp.route(ADMIN + "/hasil")
+@staff_required
+def results(code):
+    event = get_event(code)
+    figures = services.results(event)
+    db.session.commit()  # attempts closed at their deadline while computing
+    item_kind = request.args.get("butir", "post")
+    if item_kind not in KINDS:
+        item_kind = "post"
+    return render_template(
+        "assessments/admin/results.html",
+        event=event,
+        r=figures,
+        item_kind=item_kind,
+        bands=BAND_LABELS,
+        distribution_chart=charts.distribution_svg(
+            figures["distribution"]["pre"], figures["distribution"]["post"]
+        ),
+        module_chart=charts.module_gain_svg(figures["modules"]) if figures["modules"] else None,
+    )
+
+
+@bp.route(ADMIN + "/hasil.xlsx")
+@staff_required
+def export_results(code):
+    event = get_event(code)
+    figures = services.results(event)
+    db.session.commit()
+    return send_file(
+        excel.export_results(event, figures),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"hasil-pre-post-{event.code}.xlsx",
+    )
+
+
+# ---------------------------------------------------------------------------- participant
+
+
+def _own_participant(participant_id):
+    if not current_user.is_authenticated:
+        return None
+    return services.participant_for_user(participant_id, current_user)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or request.is_json
+
+
+@bp.route(PORTAL)
+def portal(participant_id):
+    participant = _own_participant(participant_id)
+    if participant is None:
+        return login_manager.unauthorized()
+    items = services.portal_overview(participant)
+    db.session.commit()
+    return render_template(
+        "assessments/portal.html", participant=participant, event=participant.event, items=items
+    )
+
+
+@bp.route(PORTAL + "/<kind>")
+def take(participant_id, kind):
+    participant = _own_participant(participant_id)
+    if participant is None:
+        return login_manager.unauthorized()
+    assessment = services.get_assessment(participant.event, kind)
+    now = utcnow()
+    attempt = services.find_attempt(assessment, participant, now)
+    db.session.commit()
+    context = {
+        "participant": participant,
+        "event": participant.event,
+        "assessment": assessment,
+        "attempt": attempt,
+        "form": FlaskForm(),
+    }
+    if attempt is None:
+        context["state"] = assessment.window_state(now)
+        context["question_count"] = services.question_count(assessment)
+        return render_template("assessments/start.html", **context)
+    chosen = services.chosen_options(attempt)
+    if attempt.is_closed:
+        return render_template(
+            "assessments/done.html",
+            answered=len(chosen),
+            total=len(attempt.question_order or []),
+            **context,
+        )
+    return render_template(
+        "assessments/take.html",
+        questions=services.attempt_questions(attempt),
+        chosen=chosen,
+        now=now,
+        letters=services.LETTERS,
+        **context,
+    )
+
+
+@bp.route(PORTAL + "/<kind>/mulai", methods=["POST"])
+def start(participant_id, kind):
+    participant = _own_participant(participant_id)
+    if participant is None:
+        return login_manager.unauthorized()
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    assessment = services.get_assessment(participant.event, kind)
+    try:
+        services.start_attempt(assessment, participant)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".portal", participant_id=participant.id))
+    db.session.commit()
+    return redirect(url_for(".take", participant_id=participant.id, kind=kind))
+
+
+def _choices_from_form() -> dict:
+    """q<question id> = <option id> pairs of the posted form (or JSON object)."""
+    source = request.get_json(silent=True) if request.is_json else request.form
+    if not isinstance(source, dict) and not hasattr(source, "items"):
+        return {}
+    return {
+        key[1:]: value
+        for key, value in source.items()
+        if key.startswith("q") and key[1:].isdigit() and str(value).strip()
+    }
+
+
+def _attempt_for_post(participant_id, kind):
+    participant = _own_participant(participant_id)
+    if participant is None:
+        return None, None
+    assessment = services.get_assessment(participant.event, kind)
+    attempt = services.find_attempt(assessment, participant)
+    if attempt is None:
+        raise services.TestNotOpen("Tes belum dimulai.", code="not_started")
+    return participant, attempt
+
+
+@bp.route(PORTAL + "/<kind>/jawab", methods=["POST"])
+def answer(participant_id, kind):
+    """Save one or more choices; JSON for the page's script, a redirect for a plain form."""
+    try:
+        participant, attempt = _attempt_for_post(participant_id, kind)
+        if participant is None:
+            return login_manager.unauthorized()
+        saved = services.save_answers(attempt, _choices_from_form())
+    except ServiceError as error:
+        db.session.commit()  # keep an attempt closed at its deadline closed
+        if _wants_json():
+            return jsonify(error.to_dict()), error.status
+        flash(error.message, "error")
+        return redirect(url_for(".take", participant_id=participant_id, kind=kind))
+    db.session.commit()
+    if _wants_json():
+        return jsonify(
+            {
+                "saved": saved,
+                "answered": len(services.chosen_options(attempt)),
+                "total": len(attempt.question_order or []),
+                "deadline_at": attempt.deadline_at.isoformat(),
+            }
+        )
+    flash(_("Jawaban tersimpan."), "success")
+    return redirect(url_for(".take", participant_id=participant.id, kind=kind))
+
+
+@bp.route(PORTAL + "/<kind>/kumpulkan", methods=["POST"])
+def submit(participant_id, kind):
+    """Save what the form carries, then close the attempt. A second submit is harmless."""
+    try:
+        participant, attempt = _attempt_for_post(participant_id, kind)
+        if participant is None:
+            return login_manager.unauthorized()
+        choices = _choices_from_form()
+        if choices and not attempt.is_closed:
+            try:
+                services.save_answers(attempt, choices)
+            except services.DeadlinePassed:
+                pass  # closed at the deadline with what was saved before it
+        services.submit_attempt(attempt)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".portal", participant_id=participant_id))
+    db.session.commit()
+    return redirect(url_for(".take", participant_id=participant.id, kind=kind))
