@@ -251,9 +251,7 @@ def register_many(
         .limit(1)
     )
     if existing is not None:
-        error = _duplicate(existing)
-        error.message = f"NIK {existing.nik}: {error.message}"
-        raise error
+        raise DuplicateNik(f"NIK {existing.nik}: {_duplicate(existing).message}")
     free = event.capacity - count_registered(event.id)
     waiting_before = status_counts(event.id)["waitlisted"]
     accounts = {

@@ -300,6 +300,8 @@ def _cell_text(value, field_name: str) -> tuple[str, str | None]:
                 )
         return digits, None
     text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # a cell neutralised by an export (ours included): take it back
     if field_name in DIGIT_FIELDS and _SCIENTIFIC.match(text):
         return text, (
             f"tertulis dalam format ilmiah ({text}): digitnya sudah hilang. Format kolom "

@@ -33,6 +33,11 @@ def _subheading(event: Event, now: datetime) -> str:
     return " · ".join(parts)
 
 
+def local_phone(phone: str) -> str:
+    """+6281234567890 as 081234567890: how phones are written locally, and never a formula."""
+    return "0" + phone[3:] if phone.startswith("+62") else phone
+
+
 def participants_sheet(event: Event, now: datetime) -> Sheet:
     """Every participant of the event (cancelled ones too), in registration order."""
     people = db.session.scalars(
@@ -66,7 +71,7 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
             p.institution,
             p.category_label,
             p.job_title,
-            p.phone,
+            local_phone(p.phone),
             p.email or None,
             p.district or None,
             STATUS_LABELS.get(p.status, p.status),

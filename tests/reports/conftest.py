@@ -35,7 +35,7 @@ FIELDS = [
 
 def person_row(**overrides) -> list:
     """One spreadsheet row of a valid, fresh person (category as its label, as typed)."""
-    data = registration_data(institution_category="KPU", **overrides)
+    data = registration_data(**{"institution_category": "KPU", **overrides})
     return [data[f] or None for f in FIELDS]
 
 

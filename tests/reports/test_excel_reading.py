@@ -127,12 +127,13 @@ def test_formulas_give_their_stored_values(tmp_path):
     archive = zipfile.ZipFile(io.BytesIO(data))
     xml = archive.read("xl/worksheets/sheet1.xml").decode()
     cell = '<c r="G2" t="str"><f>UPPER("staf")</f><v>STAF</v></c>'
-    xml = xml.replace(xml[xml.index('<c r="G2"') : xml.index("</c>", xml.index('<c r="G2"')) + 4], cell)
+    start = xml.index('<c r="G2"')
+    xml = xml[:start] + cell + xml[xml.index("</c>", start) + 4 :]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as new:
         for item in archive.infolist():
-            content = xml.encode() if item.filename == "xl/worksheets/sheet1.xml" else archive.read(item)
-            new.writestr(item, content)
+            is_sheet = item.filename == "xl/worksheets/sheet1.xml"
+            new.writestr(item, xml.encode() if is_sheet else archive.read(item))
     sheet = read_participant_sheet(out.getvalue())
     assert sheet.had_formulas
     assert sheet.rows[0].values["job_title"] == "STAF"
@@ -175,7 +176,7 @@ def test_template_has_validation_lists_text_columns_and_example():
 
 
 def _csv_bytes():
-    return "Nama lengkap,NIK\nAndi,6408011705900001\n".encode()
+    return b"Nama lengkap,NIK\nAndi,6408011705900001\n"
 
 
 @pytest.mark.parametrize(

@@ -80,8 +80,7 @@ def test_every_bad_row_reason_with_row_and_column(event):
         (7, "institution_category"): "Pilih kategori instansi dari daftar.",
         (8, "phone"): "Nomor HP harus nomor seluler (diawali 08 atau +628).",
         (9, "gender"): (
-            "Jenis kelamin tidak sesuai dengan NIK (tanggal lahir pada NIK perempuan "
-            "ditambah 40)."
+            "Jenis kelamin tidak sesuai dengan NIK (tanggal lahir pada NIK perempuan ditambah 40)."
         ),
     }
     by_number = {row.number: row for row in report.rows}
