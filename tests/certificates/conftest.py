@@ -98,8 +98,19 @@ def decode_qr(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
     source = tmp_path / "certificate.pdf"
     source.write_bytes(data)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), "-singlefile",
-         str(source), str(tmp_path / "page")],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(source),
+            str(tmp_path / "page"),
+        ],
         check=True,
     )
     image = Image.open(tmp_path / "page.png")

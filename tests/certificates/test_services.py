@@ -176,7 +176,6 @@ def test_missing_post_test(five_sessions):
 
 def test_started_but_unsubmitted_post_test_is_not_done(five_sessions):
     from bimtek.assessments.services import get_assessment, start_attempt
-
     from tests.certificates.conftest import ensure_bank
 
     person = factories.make_participant(five_sessions)
@@ -244,8 +243,12 @@ def test_issue_all_numbers_in_sequence_and_never_twice(five_sessions, admin):
     outcome = services.issue_all(five_sessions, actor=admin)
     db.session.commit()
     assert len(outcome.issued) == 2 and outcome.not_eligible == 1
-    month = services.ROMAN[outcome.issued[0].issued_at.astimezone(
-        __import__("zoneinfo").ZoneInfo("Asia/Makassar")).month - 1]
+    month = services.ROMAN[
+        outcome.issued[0]
+        .issued_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Makassar"))
+        .month
+        - 1
+    ]
     year = outcome.issued[0].issued_at.year
     assert sorted(c.number for c in outcome.issued) == [
         f"001/BIMTEK-SERT24/{month}/{year}",
@@ -321,11 +324,19 @@ def test_settings_validation(five_sessions):
     with pytest.raises(InvalidInput) as caught:
         services.update_settings(
             five_sessions,
-            settings_data(min_attendance_percent="120", min_post_score="abc", title_text="",
-                          signing_date="31-10-2024", number_format="{nik}"),
+            settings_data(
+                min_attendance_percent="120",
+                min_post_score="abc",
+                title_text="",
+                signing_date="31-10-2024",
+                number_format="{nik}",
+            ),
         )
     assert set(caught.value.fields) == {
-        "min_attendance_percent", "min_post_score", "title_text", "signing_date",
+        "min_attendance_percent",
+        "min_post_score",
+        "title_text",
+        "signing_date",
         "number_format",
     }
 
@@ -362,6 +373,7 @@ def test_at_most_three_signatories(five_sessions):
         services.save_signatory(five_sessions, {"name": "Keempat"})
     with pytest.raises(InvalidInput):
         services.save_signatory(
-            five_sessions, {"name": "X", "nip": "abc"},
+            five_sessions,
+            {"name": "X", "nip": "abc"},
             signatory=services.get_settings(five_sessions).signatories[0],
         )

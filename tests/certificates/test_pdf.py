@@ -1,0 +1,151 @@
+"""The certificate PDF: text, the QR code, Unicode names, many at once."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from bimtek.certificates import pdf, services
+from bimtek.extensions import db
+from tests import factories
+from tests.certificates.conftest import decode_qr, pdf_text, qualify
+
+
+@pytest.fixture
+def issued(five_sessions):
+    def make(name):
+        person = factories.make_participant(five_sessions, full_name=name)
+        qualify(five_sessions, person)
+        certificate = services.issue(person)
+        db.session.commit()
+        return certificate
+
+    return make
+
+
+def test_pdf_holds_name_number_and_modules(five_sessions, issued):
+    certificate = issued("Dr. H. M. Agus Hari Kesuma, M.Si")
+    data = services.certificates_pdf(five_sessions, [certificate])
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+    front = reader.pages[0].extract_text()
+    assert "Dr. H. M. Agus Hari Kesuma, M.Si" in front
+    assert certificate.number in front
+    assert "SERTIFIKAT" in front.replace(" ", "")
+    assert "Bimtek Uji SERT24" in front
+    assert "10 JP" in front
+    back = reader.pages[1].extract_text()
+    assert "Mitigasi Konflik" in back and certificate.number in back
+
+
+def test_qr_decodes_to_the_verification_url(five_sessions, issued, tmp_path):
+    certificate = issued("Siti Rahmawati")
+    data = services.certificates_pdf(five_sessions, [certificate])
+    expected = f"http://bimtek.test/verify/{certificate.verification_code}"
+    assert decode_qr(data, tmp_path) == [expected]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Nguyễn Thị Ánh",
+        "Dr. H. M. Agus Hari Kesuma, M.Si",
+        "Andi Muh. Ma'ruf O'Neil, S.Sos.",
+        "Ni Luh Putu Ayu Ṣāliḥ",
+        "Prof. Dr. Ir. H. Muhammad Syafruddin Abdurrahman Wahid Kusumanegara, S.H., M.H., "
+        "M.Si., Ph.D",
+    ],
+)
+def test_unicode_and_long_names_print_exactly(five_sessions, issued, name):
+    certificate = issued(name)
+    text = pdf_text(services.certificates_pdf(five_sessions, [certificate]))
+    assert " ".join(name.split()) in " ".join(text.split())
+
+
+def test_arabic_name_uses_a_font_that_has_the_glyphs(five_sessions, issued, tmp_path):
+    name = "محمد عبد الله"
+    certificate = issued(name)
+    data = services.certificates_pdf(five_sessions, [certificate])
+    assert not pdf.has_glyphs("Serif-Bold", name)
+    assert pdf.pick_font(name, "Serif-Bold", "Sans-Bold") == "Sans-Bold"
+    fonts = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for xobject in page["/Resources"]["/XObject"].values():
+            fonts.update(str(f) for f in xobject.get_object()["/Resources"].get("/Font", {}))
+        fonts.update(str(f) for f in page["/Resources"].get("/Font", {}))
+    assert fonts  # the fonts are embedded
+    assert decode_qr(data, tmp_path)  # and the page still renders with its QR
+
+
+def test_static_parts_are_drawn_once_per_document(five_sessions, issued):
+    certificates = [issued(f"Peserta {i}") for i in range(3)]
+    data = services.certificates_pdf(five_sessions, certificates)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 6
+    forms = {
+        xobject.get_object().indirect_reference.idnum
+        for page in reader.pages
+        for xobject in page["/Resources"]["/XObject"].values()
+    }
+    assert len(forms) == 2  # one front and one back form shared by every page
+
+
+def test_revoked_certificate_is_stamped(five_sessions, issued):
+    certificate = issued("Budi Santoso")
+    services.revoke(certificate, "Data tidak benar")
+    db.session.commit()
+    text = pdf_text(services.certificates_pdf(five_sessions, [certificate]))
+    assert "DICABUT" in text
+
+
+def test_design_with_images_and_signatories(five_sessions, issued, tmp_path):
+    from PIL import Image, ImageDraw
+
+    def png(size, color):
+        image = Image.new("RGBA", size, (0, 0, 0, 0))
+        ImageDraw.Draw(image).ellipse((5, 5, size[0] - 5, size[1] - 5), fill=color)
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        return out.getvalue()
+
+    services.set_image(five_sessions, "logo_left", png((300, 300), (11, 93, 75, 255)))
+    services.set_image(five_sessions, "logo_right", png((300, 300), (176, 141, 60, 255)))
+    background = io.BytesIO()
+    Image.new("RGB", (1200, 850), (250, 247, 238)).save(background, "JPEG")
+    services.set_image(five_sessions, "background", background.getvalue())
+    for index in range(3):
+        services.save_signatory(
+            five_sessions,
+            {"name": f"Pejabat Nomor {index + 1}", "title": "Kepala Dinas", "nip": "1965 0412"},
+            signature=png((400, 140), (20, 30, 120, 255)),
+        )
+    db.session.commit()
+    certificate = issued("Rina Kartika")
+    data = services.certificates_pdf(five_sessions, [certificate])
+    text = pdf_text(data)
+    for index in range(3):
+        assert f"Pejabat Nomor {index + 1}" in text
+    assert "NIP. 1965 0412" in text
+    assert decode_qr(data, tmp_path) == [services.verification_url(certificate.verification_code)]
+
+
+def test_sample_preview(five_sessions):
+    data = services.sample_pdf(five_sessions)
+    text = pdf_text(data)
+    assert "Contoh Nama Peserta" in text
+    assert "001/BIMTEK-SERT24/" in text
+
+
+def test_zip_has_one_safe_named_pdf_per_certificate(five_sessions, issued):
+    import zipfile
+
+    names = ["Nguyễn Thị Ánh", "../../etc/passwd", "محمد"]
+    for name in names:
+        issued(name)
+    archive = zipfile.ZipFile(io.BytesIO(services.certificates_zip(five_sessions)))
+    files = archive.namelist()
+    assert files == ["001-Nguyen_Thi_Anh.pdf", "002-etc_passwd.pdf", "003-sertifikat.pdf"]
+    for name in files:
+        assert len(PdfReader(io.BytesIO(archive.read(name))).pages) == 2

@@ -1,0 +1,323 @@
+"""Certificate pages and API: admin, participant portal, public verification."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from bimtek.certificates import services
+from bimtek.certificates.models import Certificate
+from bimtek.extensions import db
+from tests import factories
+from tests.certificates.conftest import attend, pdf_text, qualify
+from tests.conftest import login
+
+SECRET_NIK = factories.valid_nik(4242)  # 6408011705904242
+SECRET_PHONE = "081234567890"
+
+
+@pytest.fixture
+def person(five_sessions):
+    participant = factories.make_participant(
+        five_sessions,
+        full_name="Dr. H. M. Agus Hari Kesuma, M.Si",
+        nik=SECRET_NIK,
+        phone=SECRET_PHONE,
+        email="agus@example.id",
+        institution="Bawaslu Kutai Timur",
+    )
+    qualify(five_sessions, participant)
+    return participant
+
+
+@pytest.fixture
+def certificate(person):
+    issued = services.issue(person)
+    db.session.commit()
+    return issued
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+def test_admin_list_shows_eligibility_and_reasons(admin_client, five_sessions, person):
+    lagging = factories.make_participant(five_sessions, full_name="Budi Lambat")
+    attend(five_sessions, lagging, 3)
+    page = admin_client.get(f"/admin/kegiatan/{five_sessions.code}/sertifikat")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Budi Lambat" in html and "kehadiran 60% &lt; 80%" in html
+    assert "post-test belum dikerjakan" in html
+    assert "Memenuhi syarat" in html
+
+
+def test_admin_pages_need_an_admin(client, panitia_client, five_sessions):
+    url = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    assert panitia_client.get(url).status_code == 403
+    assert panitia_client.post(url + "/terbitkan").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, five_sessions):
+    response = client.get(f"/admin/kegiatan/{five_sessions.code}/sertifikat")
+    assert response.status_code == 302 and "/masuk" in response.headers["Location"]
+
+
+def test_issue_all_button_and_revoke(admin_client, five_sessions, person):
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    response = admin_client.post(base + "/terbitkan", follow_redirects=True)
+    assert "1 sertifikat diterbitkan" in response.get_data(as_text=True)
+    again = admin_client.post(base + "/terbitkan", follow_redirects=True)
+    assert "Tidak ada sertifikat baru" in again.get_data(as_text=True)
+    certificate = db.session.scalar(db.select(Certificate))
+    refused = admin_client.post(
+        f"{base}/{certificate.id}/cabut", data={"reason": ""}, follow_redirects=True
+    )
+    assert "Alasan pencabutan wajib diisi" in refused.get_data(as_text=True)
+    done = admin_client.post(
+        f"{base}/{certificate.id}/cabut", data={"reason": "Nama salah ketik"}, follow_redirects=True
+    )
+    assert "dicabut" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).revoke_reason == "Nama salah ketik"
+
+
+def test_issue_one(admin_client, five_sessions, person):
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    response = admin_client.post(f"{base}/peserta/{person.id}/terbitkan", follow_redirects=True)
+    assert "diterbitkan" in response.get_data(as_text=True)
+    other = factories.make_participant(five_sessions, full_name="Belum Hadir")
+    refused = admin_client.post(f"{base}/peserta/{other.id}/terbitkan", follow_redirects=True)
+    assert "belum memenuhi syarat" in refused.get_data(as_text=True)
+
+
+def test_admin_downloads(admin_client, five_sessions, certificate):
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    one = admin_client.get(f"{base}/{certificate.id}.pdf")
+    assert one.status_code == 200 and one.mimetype == "application/pdf"
+    assert certificate.number in pdf_text(one.data)
+    merged = admin_client.get(base + "/gabungan.pdf")
+    assert len(PdfReader(io.BytesIO(merged.data)).pages) == 2
+    archive = admin_client.get(base + "/semua.zip")
+    assert archive.mimetype == "application/zip"
+    preview = admin_client.get(base + "/contoh.pdf")
+    assert preview.status_code == 200 and "inline" in preview.headers["Content-Disposition"]
+
+
+def test_register_xlsx(admin_client, five_sessions, certificate, admin):
+    services.revoke(certificate, '=HYPERLINK("http://evil")', actor=admin)
+    db.session.commit()
+    response = admin_client.get(f"/admin/kegiatan/{five_sessions.code}/sertifikat/register.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["No. sertifikat", "Nama (seperti tercetak)", "No. registrasi"]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    row = [cell.value for cell in sheet[2]]
+    assert row[0] == certificate.number
+    assert row[1] == "Dr. H. M. Agus Hari Kesuma, M.Si"
+    assert row[6] == "dicabut"
+    assert row[8] == '\'=HYPERLINK("http://evil")'
+    issued_cell = sheet.cell(row=2, column=5)
+    assert issued_cell.is_date
+
+
+def test_settings_page_saves_and_validates(admin_client, five_sessions):
+    url = f"/admin/kegiatan/{five_sessions.code}/sertifikat/pengaturan"
+    assert admin_client.get(url).status_code == 200
+    data = {
+        "min_attendance_percent": "75",
+        "count_excused": "1",
+        "count_sick": "0",
+        "post_test_required": "1",
+        "min_post_score": "60,5",
+        "number_format": "{seq:04d}/SERT/{code}/{year}",
+        "title_text": "SERTIFIKAT",
+        "awarded_text": "diberikan kepada",
+        "role_text": "Peserta",
+        "body_text": "telah mengikuti",
+        "signing_place": "Sangatta",
+        "signing_date": "",
+    }
+    assert admin_client.post(url, data=data).status_code == 302
+    settings = services.get_settings(five_sessions)
+    db.session.refresh(settings)
+    assert (settings.min_attendance_percent, settings.min_post_score) == (75, 60.5)
+    assert settings.count_excused and not settings.count_sick
+    bad = admin_client.post(url, data={**data, "number_format": "{seq.__class__}"})
+    assert bad.status_code == 422
+    assert "tidak dikenal" in bad.get_data(as_text=True) or "didukung" in bad.get_data(as_text=True)
+
+
+def test_upload_logo_and_signatory(admin_client, five_sessions):
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGBA", (64, 64), (11, 93, 75, 255)).save(png, "PNG")
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat/pengaturan"
+    response = admin_client.post(
+        base + "/gambar/logo_left",
+        data={"image": (io.BytesIO(png.getvalue()), "logo.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Gambar disimpan" in response.get_data(as_text=True)
+    assert admin_client.get(base + "/gambar/logo_left").mimetype == "image/png"
+    bad = admin_client.post(
+        base + "/gambar/logo_right",
+        data={"image": (io.BytesIO(b"<svg onload=alert(1)>"), "logo.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "hanya gambar PNG atau JPG" in bad.get_data(as_text=True)
+    added = admin_client.post(
+        base + "/penanda-tangan",
+        data={
+            "name": "H. Ardiansyah",
+            "title": "Bupati",
+            "nip": "",
+            "signature": (io.BytesIO(png.getvalue()), "ttd.png"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Penanda tangan disimpan" in added.get_data(as_text=True)
+    signatory = services.get_settings(five_sessions).signatories[0]
+    assert admin_client.get(base + f"/gambar/ttd-{signatory.id}").status_code == 200
+    removed = admin_client.post(
+        base + f"/penanda-tangan/{signatory.id}", data={"delete": "1"}, follow_redirects=True
+    )
+    assert "dihapus" in removed.get_data(as_text=True)
+
+
+def test_cli_issues_certificates(runner, five_sessions, person):
+    result = runner.invoke(args=["issue-certificates", five_sessions.code])
+    assert result.exit_code == 0, result.output
+    assert "1 sertifikat diterbitkan: 001/BIMTEK-SERT24/" in result.output
+    again = runner.invoke(args=["issue-certificates", five_sessions.code.lower()])
+    assert "Tidak ada sertifikat baru" in again.output
+    unknown = runner.invoke(args=["issue-certificates", "NOPE"])
+    assert unknown.exit_code != 0 and "tidak ditemukan" in unknown.output
+
+
+# --- participant ----------------------------------------------------------------------------
+
+
+def test_participant_downloads_their_own(client, five_sessions, certificate, person):
+    login(client, person.nik)
+    page = client.get(f"/portal/peserta/{person.id}/sertifikat")
+    assert page.status_code == 200 and certificate.number in page.get_data(as_text=True)
+    download = client.get(f"/portal/peserta/{person.id}/sertifikat.pdf")
+    assert download.status_code == 200
+    assert person.full_name in pdf_text(download.data)
+
+
+def test_participant_cannot_get_someone_elses(client, five_sessions, certificate, person):
+    other = factories.make_participant(five_sessions, full_name="Orang Lain")
+    login(client, other.nik)
+    assert client.get(f"/portal/peserta/{person.id}/sertifikat").status_code == 403
+    assert client.get(f"/portal/peserta/{person.id}/sertifikat.pdf").status_code == 403
+    assert client.get("/portal/peserta/999999/sertifikat").status_code == 404
+    mine = client.get(f"/portal/peserta/{other.id}/sertifikat").get_data(as_text=True)
+    assert "Belum memenuhi syarat" in mine and "post-test belum dikerjakan" in mine
+    assert client.get(f"/portal/peserta/{other.id}/sertifikat.pdf").status_code == 404
+
+
+def test_staff_are_not_participants(admin_client, person):
+    assert admin_client.get(f"/portal/peserta/{person.id}/sertifikat").status_code == 403
+
+
+# --- public verification --------------------------------------------------------------------
+
+
+def test_verify_page_shows_enough_and_nothing_private(client, certificate, person):
+    page = client.get(f"/verify/{certificate.verification_code}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for shown in (person.full_name, certificate.number, "Bimtek Uji SERT24", "SAH", "10 JP"):
+        assert shown in html
+    for secret in (
+        SECRET_NIK,
+        "640801170590",
+        SECRET_PHONE,
+        "+6281234567890",
+        "agus@example.id",
+        "Bawaslu Kutai Timur",
+        person.ticket_code,
+    ):
+        assert secret not in html
+    assert page.headers["X-Robots-Tag"] == "noindex"
+    lower = client.get(f"/verify/{certificate.verification_code.lower()}")
+    assert lower.status_code == 200
+
+
+def test_verify_api(client, certificate, person):
+    response = client.get(f"/api/v1/certificates/{certificate.verification_code}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "valid" and body["name"] == person.full_name
+    assert body["number"] == certificate.number and body["total_jp"] == 10
+    raw = response.get_data(as_text=True)
+    for secret in (
+        SECRET_NIK,
+        SECRET_PHONE,
+        "6281234567890",
+        "agus@example.id",
+        "Bawaslu",
+        person.ticket_code,
+        '"participant_id"',
+    ):
+        assert secret not in raw
+
+
+def test_revoked_stays_verifiable_as_revoked(client, certificate, admin):
+    services.revoke(certificate, "Tidak memenuhi kehadiran", actor=admin)
+    db.session.commit()
+    html = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
+    assert "DICABUT" in html and "Tidak memenuhi kehadiran" in html
+    body = client.get(f"/api/v1/certificates/{certificate.verification_code}").get_json()
+    assert body["status"] == "revoked" and body["revoke_reason"] == "Tidak memenuhi kehadiran"
+    assert body["revoked_on"]
+
+
+def test_unknown_code(client, app):
+    page = client.get("/verify/ABCDEFGHJKLMNPQRSTUVWXYZ")
+    assert page.status_code == 404 and "tidak ditemukan" in page.get_data(as_text=True)
+    api = client.get("/api/v1/certificates/ABCDEFGHJKLMNPQRSTUVWXYZ")
+    assert api.status_code == 404
+    assert api.get_json()["error"]["code"] == "unknown_certificate"
+    assert client.get("/verify").status_code == 200
+    assert client.get("/verify?kode=abc").status_code == 302
+
+
+def test_nothing_lists_certificates_publicly(client, certificate):
+    assert client.get("/api/v1/events/SERT24/certificates").status_code == 401
+    assert client.get("/verify/").status_code in (302, 308, 404)
+
+
+def test_admin_api_list(client, certificate, admin):
+    from bimtek.auth.services import issue_api_token
+
+    _token, plain = issue_api_token(admin, "test")
+    db.session.commit()
+    response = client.get(
+        "/api/v1/events/SERT24/certificates", headers={"Authorization": f"Bearer {plain}"}
+    )
+    assert response.get_json()["total"] == 1
+
+
+def test_openapi_documents_verification(client, app):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/certificates/{code}" in spec["paths"]
+    assert "CertificateVerification" in spec["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_VERIFY": "3/minute"}]
+)
+def test_verify_is_rate_limited(client, app_config, certificate):
+    codes = [client.get("/verify/ABCDEFGHJKLMNPQRSTUVWXYZ").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    api = [client.get("/api/v1/certificates/X").status_code for _ in range(4)]
+    assert api[-1] == 429
