@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
 
 from bimtek.audit.services import record
 from bimtek.auth.models import User
@@ -94,13 +95,7 @@ def waitlist_position(participant: Participant) -> int | None:
         .where(
             Participant.event_id == participant.event_id,
             Participant.status == "waitlisted",
-            sa.or_(
-                Participant.waitlisted_at < participant.waitlisted_at,
-                sa.and_(
-                    Participant.waitlisted_at == participant.waitlisted_at,
-                    Participant.id < participant.id,
-                ),
-            ),
+            Participant.registration_number < participant.registration_number,
         )
     )
     return ahead + 1
@@ -141,6 +136,9 @@ def register(
     if enforce_window:
         check_registration_window(event, now)
 
+    password = values.pop("password")
+    # hashing is slow on purpose: do it before taking the event lock, not while holding it
+    password_hash = generate_password_hash(password) if password else None
     number = lock_event(event.id, next_registration=True)
     existing = db.session.scalar(
         sa.select(Participant).where(
@@ -151,8 +149,7 @@ def register(
         raise _duplicate(existing)
 
     has_seat = count_registered(event.id) < event.capacity
-    password = values.pop("password")
-    user, existing_account = _account_for(values, password)
+    user, existing_account = _account_for(values, password_hash)
     participant = Participant(
         event_id=event.id,
         user=user,
@@ -193,16 +190,15 @@ def _duplicate(existing: Participant) -> DuplicateNik:
     )
 
 
-def _account_for(values: dict, password: str | None) -> tuple[User, bool]:
+def _account_for(values: dict, password_hash: str | None) -> tuple[User, bool]:
     """The participant's login account, found by NIK or made new."""
     user = db.session.scalar(sa.select(User).where(User.nik == values["nik"]))
     if user is not None:
-        if not user.password_hash and password:
-            user.set_password(password)
+        if not user.password_hash and password_hash:
+            user.password_hash = password_hash
         return user, True
     user = User(nik=values["nik"], full_name=values["full_name"], role="participant")
-    if password:
-        user.set_password(password)
+    user.password_hash = password_hash
     db.session.add(user)
     return user, False
 
@@ -342,7 +338,7 @@ def fill_from_waitlist(
     queue = db.session.scalars(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.status == "waitlisted")
-        .order_by(Participant.waitlisted_at, Participant.id)
+        .order_by(Participant.registration_number)
         .limit(free)
     ).all()
     for person in queue:
