@@ -44,7 +44,7 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]
 
 
 def _workbook() -> Workbook:
-    workbook = _workbook()
+    workbook = Workbook()
     workbook.remove(workbook.active)
     return workbook
 

@@ -318,24 +318,22 @@ def _choices_from_form() -> dict:
     }
 
 
-def _attempt_for_post(participant_id, kind):
-    participant = _own_participant(participant_id)
-    if participant is None:
-        return None, None
+def _attempt_of(participant, kind):
     assessment = services.get_assessment(participant.event, kind)
     attempt = services.find_attempt(assessment, participant)
     if attempt is None:
         raise services.TestNotOpen("Tes belum dimulai.", code="not_started")
-    return participant, attempt
+    return attempt
 
 
 @bp.route(PORTAL + "/<kind>/jawab", methods=["POST"])
 def answer(participant_id, kind):
     """Save one or more choices; JSON for the page's script, a redirect for a plain form."""
+    participant = _own_participant(participant_id)  # another's attempt: 403 / 404
+    if participant is None:
+        return login_manager.unauthorized()
     try:
-        participant, attempt = _attempt_for_post(participant_id, kind)
-        if participant is None:
-            return login_manager.unauthorized()
+        attempt = _attempt_of(participant, kind)
         saved = services.save_answers(attempt, _choices_from_form())
     except ServiceError as error:
         db.session.commit()  # keep an attempt closed at its deadline closed
@@ -360,10 +358,11 @@ def answer(participant_id, kind):
 @bp.route(PORTAL + "/<kind>/kumpulkan", methods=["POST"])
 def submit(participant_id, kind):
     """Save what the form carries, then close the attempt. A second submit is harmless."""
+    participant = _own_participant(participant_id)  # another's attempt: 403 / 404
+    if participant is None:
+        return login_manager.unauthorized()
     try:
-        participant, attempt = _attempt_for_post(participant_id, kind)
-        if participant is None:
-            return login_manager.unauthorized()
+        attempt = _attempt_of(participant, kind)
         choices = _choices_from_form()
         if choices and not attempt.is_closed:
             try:
