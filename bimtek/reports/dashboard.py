@@ -1,7 +1,7 @@
 """What the organizer's dashboard shows: queries only, no changes."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -87,29 +87,122 @@ def today_sessions(event: Event, today: date | None = None) -> list:
     return [session for session in event.sessions if session.local_day == today]
 
 
+ATTENDANCE_SERIES = ("hadir", "terlambat", "izin", "sakit", "alpa", "belum")
+
+
+def attendance_panel(event: Event, now: datetime | None = None) -> dict:
+    """Per session: expected, each status, checked-in share, and its stacked bar."""
+    from bimtek.attendance.services import session_counts
+
+    now = now or utcnow()
+    sessions = []
+    for session in event.sessions:
+        counts = session_counts(session, now=now)
+        expected = counts["expected"]
+        started = session.starts_at <= now
+        sessions.append(
+            {
+                "session": session,
+                "counts": counts,
+                "started": started,
+                "percent": round(100 * counts["checked_in"] / expected) if expected else 0,
+                "segments": charts.stack(
+                    [(key, counts[key]) for key in ATTENDANCE_SERIES if started or key != "belum"],
+                    expected,
+                ),
+            }
+        )
+    finished = [s for s in sessions if s["counts"]["finished"] and s["counts"]["expected"]]
+    mean = round(sum(s["percent"] for s in finished) / len(finished)) if finished else None
+    return {"sessions": sessions, "finished": len(finished), "mean_percent": mean}
+
+
+def assessment_panel(event: Event) -> dict:
+    """Pre/post: how many took each, mean scores, both class gains, negative gains."""
+    from bimtek.assessments.analysis import group_gain, hake_band, mean
+    from bimtek.assessments.services import scores
+
+    pre, post = scores(event, "pre"), scores(event, "post")
+    gain = group_gain([(pre[pid], post[pid]) for pid in pre if pid in post])
+    mean_pre, mean_post = mean(pre.values()), mean(post.values())
+    return {
+        "pre_taken": len(pre),
+        "post_taken": len(post),
+        "mean_pre": mean_pre,
+        "mean_post": mean_post,
+        "pre_segments": charts.stack([("pre", mean_pre or 0)], 100),
+        "post_segments": charts.stack([("post", mean_post or 0)], 100),
+        "pairs": gain.n,
+        "g_of_means": gain.g_of_means,
+        "mean_g": gain.mean_g,
+        "band": hake_band(gain.g_of_means),
+        "negative": gain.negative,
+    }
+
+
+def certificate_panel(event: Event) -> dict:
+    """Eligible, issued, still to issue, not eligible, revoked."""
+    from bimtek.certificates.services import eligibility, issued_certificates
+
+    verdicts = eligibility(event)
+    issued = sum(1 for v in verdicts if v.certificate is not None)
+    eligible = sum(1 for v in verdicts if v.eligible)
+    to_issue = sum(1 for v in verdicts if v.eligible and v.certificate is None)
+    not_eligible = sum(1 for v in verdicts if not v.eligible and v.certificate is None)
+    revoked = sum(1 for c in issued_certificates(event, include_revoked=True) if c.revoked_at)
+    total = len(verdicts)
+    return {
+        "registered": total,
+        "eligible": eligible,
+        "issued": issued,
+        "to_issue": to_issue,
+        "not_eligible": not_eligible,
+        "revoked": revoked,
+        "segments": charts.stack(
+            [("hadir", issued), ("terlambat", to_issue), ("belum", not_eligible)], total
+        ),
+    }
+
+
 def overview(event: Event) -> dict:
     """Everything the dashboard page shows, panel by panel."""
+    now = utcnow()
+    attendance = attendance_panel(event, now)
+    today = event.local(now).date()
     return {
         "registration": registration_panel(event),
-        "today": today_sessions(event),
+        "attendance": attendance,
+        "today": [s for s in attendance["sessions"] if s["session"].local_day == today],
+        "assessments": assessment_panel(event),
+        "certificates": certificate_panel(event),
     }
 
 
 def live(event: Event) -> dict:
     """Today's sessions and their counts, for the dashboard's 10-second refresh."""
+    from bimtek.attendance.services import session_counts
+
+    now = utcnow()
     counts = status_counts(event.id)
-    return {
-        "event": event.code,
-        "generated_at": event.local(utcnow()).strftime("%H:%M:%S"),
-        "counts": counts,
-        "seats_left": max(0, event.capacity - counts["registered"]),
-        "sessions": [
+    sessions = []
+    for session in today_sessions(event):
+        session_count = session_counts(session, now=now)
+        sessions.append(
             {
                 "id": session.id,
                 "title": session.title,
                 "start": session.local_start.strftime("%H:%M"),
                 "end": session.local_end.strftime("%H:%M"),
+                "counts": {
+                    key: session_count[key]
+                    for key in ("expected", "checked_in", *ATTENDANCE_SERIES)
+                },
             }
-            for session in today_sessions(event)
-        ],
+        )
+    return {
+        "event": event.code,
+        "generated_at": event.local(now).strftime("%H:%M:%S"),
+        "counts": counts,
+        "seats_left": max(0, event.capacity - counts["registered"]),
+        "sessions": sessions,
     }

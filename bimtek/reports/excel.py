@@ -464,8 +464,8 @@ TEXT_FORMAT = "@"
 @dataclass
 class SheetColumn:
     header: str
-    #: "text", "digits" (kept as text: NIK, NIP, phone), "int", "number", "percent",
-    #: "date", "datetime", "time"
+    #: "text", "digits" (kept as text: NIK, NIP, phone), "int", "number" (a score),
+    #: "gain" (3 decimals), "percent" (a fraction shown as %), "date", "datetime", "time"
     kind: str = "text"
     #: a fixed width; otherwise fitted to the contents
     width: float | None = None
@@ -486,7 +486,8 @@ class Sheet:
 
 NUMBER_FORMATS = {
     "int": "0",
-    "number": "0.0",
+    "number": "0.0#",
+    "gain": "0.000",
     "percent": "0.0%",
     "date": DATE_FORMAT,
     "datetime": DATETIME_FORMAT,
@@ -502,6 +503,8 @@ def _display_length(value, kind: str) -> int:
         return 10
     if kind == "datetime":
         return 16
+    if kind == "time":
+        return 5
     if kind == "percent":
         return 6
     return max((len(part) for part in str(value).split("\n")), default=0)

@@ -89,9 +89,274 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
     )
 
 
-#: kind -> (label, sheet builder). Lists of other domains join as their services land.
-EXPORTS: dict[str, tuple[str, Callable[[Event, datetime], Sheet]]] = {
-    "peserta": ("Daftar peserta", participants_sheet),
+def _person_columns() -> list[SheetColumn]:
+    return [
+        SheetColumn("No. registrasi"),
+        SheetColumn("Nama lengkap"),
+        SheetColumn("Instansi"),
+        SheetColumn("Kategori instansi"),
+    ]
+
+
+def _person_cells(event: Event, person: Participant) -> list:
+    return [
+        f"{event.code}-{person.registration_number:04d}",
+        person.full_name,
+        person.institution,
+        person.category_label,
+    ]
+
+
+ATTENDANCE_WORDS = {
+    "hadir": "Hadir",
+    "terlambat": "Terlambat",
+    "izin": "Izin",
+    "sakit": "Sakit",
+    "alpa": "Alpa",
+}
+
+
+def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
+    """The attendance recap: participants × sessions with a percentage; totals per session."""
+    from bimtek.attendance.services import attendance_matrix
+
+    matrix = attendance_matrix(event, now=now)
+    session_headers = [
+        SheetColumn(
+            f"{session.title} ({_naive_local(event, session.starts_at):%d/%m %H:%M})"
+            + ("" if session.mandatory else " — tidak wajib"),
+            width=16,
+        )
+        for session in matrix.sessions
+    ]
+    columns = [
+        *_person_columns(),
+        *session_headers,
+        SheetColumn("Hadir", "int"),
+        SheetColumn("Terlambat", "int"),
+        SheetColumn("Izin", "int"),
+        SheetColumn("Sakit", "int"),
+        SheetColumn("Alpa", "int"),
+        SheetColumn("Sesi wajib", "int"),
+        SheetColumn("Kehadiran", "percent"),
+    ]
+    rows = []
+    for row in matrix.rows:
+        summary = row.summary
+        rows.append(
+            [
+                *_person_cells(event, row.participant),
+                *(ATTENDANCE_WORDS.get(status, None) for status in row.statuses),
+                summary.present - summary.late,
+                summary.late,
+                summary.excused,
+                summary.sick,
+                summary.absent,
+                summary.mandatory_total,
+                summary.percent / 100,
+            ]
+        )
+    per_participant = Sheet(
+        title="Rekap kehadiran",
+        heading=f"Rekap Kehadiran — {event.title}",
+        subheading=_subheading(event, now),
+        columns=columns,
+        rows=rows,
+        note=(
+            "Kehadiran = (hadir + terlambat) ÷ semua sesi wajib. Alpa: sesi wajib yang sudah "
+            "selesai tanpa catatan. Sel kosong: sesi belum selesai dan belum ada catatan."
+        ),
+    )
+    session_rows = []
+    for session, totals in zip(matrix.sessions, matrix.session_totals, strict=True):
+        expected = totals["expected"]
+        session_rows.append(
+            [
+                session.title,
+                _naive_local(event, session.starts_at).date(),
+                _naive_local(event, session.starts_at).time(),
+                _naive_local(event, session.ends_at).time(),
+                session.room or None,
+                "Ya" if session.mandatory else "Tidak",
+                expected,
+                totals["hadir"],
+                totals["terlambat"],
+                totals["izin"],
+                totals["sakit"],
+                totals["alpa"],
+                totals["checked_in"] / expected if expected else None,
+            ]
+        )
+    per_session = Sheet(
+        title="Kehadiran per sesi",
+        heading=f"Kehadiran per Sesi — {event.title}",
+        subheading=_subheading(event, now),
+        columns=[
+            SheetColumn("Sesi"),
+            SheetColumn("Tanggal", "date"),
+            SheetColumn("Mulai", "time"),
+            SheetColumn("Selesai", "time"),
+            SheetColumn("Ruang"),
+            SheetColumn("Wajib"),
+            SheetColumn("Peserta", "int"),
+            SheetColumn("Hadir", "int"),
+            SheetColumn("Terlambat", "int"),
+            SheetColumn("Izin", "int"),
+            SheetColumn("Sakit", "int"),
+            SheetColumn("Alpa", "int"),
+            SheetColumn("Check-in", "percent"),
+        ],
+        rows=session_rows,
+    )
+    return [per_participant, per_session]
+
+
+BAND_WORDS = {"high": "Tinggi", "medium": "Sedang", "low": "Rendah"}
+
+
+def assessment_sheets(event: Event, now: datetime) -> list[Sheet]:
+    """Pre/post scores, gain and normalised gain per participant; class, module, category."""
+    from bimtek.assessments.services import results
+
+    data = results(event)
+    rows = [
+        [
+            row["registration_number"],
+            row["full_name"],
+            row["institution"],
+            row["category_label"],
+            STATUS_LABELS.get(row["status"], row["status"]),
+            row["pre"],
+            row["post"],
+            row["gain"],
+            row["g"],
+            BAND_WORDS.get(row["band"]),
+            row["note"] or None,
+        ]
+        for row in data["participants"]
+    ]
+    per_participant = Sheet(
+        title="Hasil pre-post test",
+        heading=f"Hasil Pre-test dan Post-test — {event.title}",
+        subheading=_subheading(event, now),
+        columns=[
+            *_person_columns(),
+            SheetColumn("Status"),
+            SheetColumn("Pre-test", "number"),
+            SheetColumn("Post-test", "number"),
+            SheetColumn("Selisih", "number"),
+            SheetColumn("Gain ternormalisasi (g)", "gain"),
+            SheetColumn("Kategori g"),
+            SheetColumn("Catatan", width=50),
+        ],
+        rows=rows,
+        note=(
+            "g = (post − pre) ÷ (100 − pre). Kategori Hake: tinggi ≥ 0,7; sedang ≥ 0,3; "
+            "rendah di bawahnya (termasuk g negatif)."
+        ),
+    )
+    klass = data["class"]
+    summary_rows = [["Seluruh peserta", None, *_gain_cells(klass)]]
+    summary_rows += [[f"Materi {m['code']}", m["title"], *_gain_cells(m)] for m in data["modules"]]
+    summary_rows += [["Kategori instansi", c["label"], *_gain_cells(c)] for c in data["categories"]]
+    summary = Sheet(
+        title="Ringkasan gain",
+        heading=f"Ringkasan Gain Pre-Post — {event.title}",
+        subheading=_subheading(event, now),
+        columns=[
+            SheetColumn("Kelompok"),
+            SheetColumn("Keterangan"),
+            SheetColumn("Peserta (pre & post)", "int"),
+            SheetColumn("Rata-rata pre", "number"),
+            SheetColumn("Rata-rata post", "number"),
+            SheetColumn("⟨g⟩ dari rata-rata", "gain"),
+            SheetColumn("Rata-rata g individu", "gain"),
+            SheetColumn("Kategori ⟨g⟩"),
+            SheetColumn("g negatif", "int"),
+        ],
+        rows=summary_rows,
+        note=(
+            "⟨g⟩ dari rata-rata dihitung dari rata-rata pre dan post kelompok; rata-rata g "
+            "individu adalah rata-rata g tiap peserta. Keduanya berbeda dan dilaporkan bersama."
+        ),
+    )
+    return [per_participant, summary]
+
+
+def _gain_cells(group: dict) -> list:
+    return [
+        group["n"],
+        group["mean_pre"],
+        group["mean_post"],
+        group["g_of_means"],
+        group["mean_g"],
+        BAND_WORDS.get(group["band"]),
+        group["negative"],
+    ]
+
+
+CERTIFICATE_STATUS = {"valid": "Berlaku", "revoked": "Dicabut"}
+
+
+def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
+    """Every certificate issued for the event, revoked ones too, in number order."""
+    from bimtek.certificates.services import issued_certificates, verification_url
+
+    certificates = issued_certificates(event, include_revoked=True)
+    people = {
+        p.id: p
+        for p in db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))
+    }
+    rows = []
+    for certificate in certificates:
+        person = people.get(certificate.participant_id)
+        rows.append(
+            [
+                certificate.seq,
+                certificate.number,
+                certificate.name,
+                f"{event.code}-{person.registration_number:04d}" if person else None,
+                person.institution if person else None,
+                person.category_label if person else None,
+                certificate.total_jp,
+                _naive_local(event, certificate.issued_at),
+                CERTIFICATE_STATUS.get(certificate.status, certificate.status),
+                _naive_local(event, certificate.revoked_at),
+                certificate.revoke_reason or None,
+                verification_url(certificate.verification_code),
+            ]
+        )
+    return [
+        Sheet(
+            title="Register sertifikat",
+            heading=f"Register Sertifikat — {event.title}",
+            subheading=_subheading(event, now),
+            columns=[
+                SheetColumn("Urut", "int"),
+                SheetColumn("Nomor sertifikat"),
+                SheetColumn("Nama pada sertifikat"),
+                SheetColumn("No. registrasi"),
+                SheetColumn("Instansi"),
+                SheetColumn("Kategori instansi"),
+                SheetColumn("JP", "int"),
+                SheetColumn("Diterbitkan", "datetime"),
+                SheetColumn("Status"),
+                SheetColumn("Dicabut", "datetime"),
+                SheetColumn("Alasan pencabutan"),
+                SheetColumn("Tautan verifikasi", width=48),
+            ],
+            rows=rows,
+            note="Nomor yang dicabut tetap tercatat dan tidak dipakai ulang.",
+        )
+    ]
+
+
+#: kind -> (label, builder of its sheets)
+EXPORTS: dict[str, tuple[str, Callable[[Event, datetime], list[Sheet]]]] = {
+    "peserta": ("Daftar peserta", lambda event, now: [participants_sheet(event, now)]),
+    "kehadiran": ("Rekap kehadiran", attendance_sheets),
+    "nilai": ("Hasil pre/post-test", assessment_sheets),
+    "sertifikat": ("Register sertifikat", certificate_sheets),
 }
 ALL = "semua"
 
@@ -107,6 +372,6 @@ def export_workbook(event: Event, kind: str, *, now: datetime | None = None) -> 
     """The .xlsx bytes of one export (or all) and a file name for the download."""
     now = now or utcnow()
     kinds = list(EXPORTS) if kind == ALL else [kind]
-    sheets = [EXPORTS[name][1](event, now) for name in kinds]
+    sheets = [sheet for name in kinds for sheet in EXPORTS[name][1](event, now)]
     stamp = _naive_local(event, now).strftime("%Y%m%d-%H%M")
     return write_workbook(sheets), f"{event.code}-{kind}-{stamp}.xlsx"
