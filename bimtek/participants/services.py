@@ -11,10 +11,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import generate_password_hash
 
 from bimtek.audit.services import record
-from bimtek.auth.models import User
+from bimtek.auth.models import User, hash_password
 from bimtek.core.timeutil import format_date_id, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.models import Event
@@ -138,7 +137,7 @@ def register(
 
     password = values.pop("password")
     # hashing is slow on purpose: do it before taking the event lock, not while holding it
-    password_hash = generate_password_hash(password) if password else None
+    password_hash = hash_password(password) if password else None
     number = lock_event(event.id, next_registration=True)
     existing = db.session.scalar(
         sa.select(Participant).where(
