@@ -1,0 +1,491 @@
+"""Check-in under load, against a real gunicorn, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/checkin.py                 # both databases
+    .venv/bin/python bench/checkin.py --db sqlite     # or postgres
+    .venv/bin/python bench/checkin.py --kill          # SIGKILL a worker mid-stream too
+
+For each database: migrate a fresh database, seed one event with 400 registered participants
+and a panitia API token, start gunicorn (wsgi:app, 4 sync workers: the production setting of
+the Makefile, one process per request in flight, nothing shared between them), then from 8
+client threads (requests.Session each, keep-alive where the worker offers it):
+
+1. ping     GET /api/v1/ping as fast as possible (no database): the server's ceiling;
+2. checkin  POST /api/v1/sessions/{id}/checkins for all 400 tickets, each once;
+3. repeat   the same 400 again, which must all answer 200 "already".
+
+Prints throughput, p50/p99 latency, rows in the database, duplicates, errors and the ratio
+of check-in to ping throughput. Targets: ratio >= 0.5, p99 <= 25 ms, 400 rows, 0 duplicates,
+0 errors.
+
+With --kill, a fourth phase streams check-ins for a second session and SIGKILLs one worker
+halfway; every check-in that got a 2xx must be in the database afterwards, and scans that
+failed on the killed connection are retried with the same scan_id, as the desk does.
+"""
+
+import argparse
+import os
+import queue
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_URL = os.environ.get(
+    "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bimtek_attendance_bench"
+)
+DEFAULT_PORT = 5250
+
+
+# --- database and seed --------------------------------------------------------------------------
+
+
+def prepare_database(kind: str, workdir: Path) -> str:
+    """A fresh, migrated database; returns its URL."""
+    from flask_migrate import upgrade
+
+    from bimtek import create_app
+    from bimtek.extensions import db
+
+    if kind == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.sqlite'}"
+    else:
+        url = PG_URL
+        parsed = sa.engine.make_url(url)
+        admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+            )
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
+        admin.dispose()
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app(_app_config(url, workdir))
+    with app.app_context():
+        upgrade(revision="heads")
+        db.engine.dispose()
+    return url
+
+
+def _app_config(url: str, workdir: Path) -> dict:
+    return {
+        "SECRET_KEY": "bench-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def seed(url: str, workdir: Path, participants: int) -> dict:
+    """One event today with two sessions, ``participants`` registered people and a token."""
+    from bimtek import create_app
+    from bimtek.auth.models import User
+    from bimtek.auth.services import issue_api_token
+    from bimtek.events import services as events
+    from bimtek.extensions import db
+    from bimtek.participants.services import register
+
+    app = create_app(_app_config(url, workdir))
+    with app.app_context():
+        today = datetime.now(ZoneInfo("Asia/Makassar")).date()
+        event = events.create_event(
+            {
+                "code": "BENCH24",
+                "title": "Bimtek Benchmark",
+                "start_date": today,
+                "end_date": today + timedelta(days=3),
+                "capacity": participants,
+            },
+            channel="cli",
+        )
+        sessions = [
+            events.save_session(
+                event,
+                {"title": title, "day": today, "start_time": start, "end_time": end},
+                channel="cli",
+            )
+            for title, start, end in (
+                ("Pembukaan", "00:00", "23:00"),
+                ("Materi 1", "00:30", "23:30"),
+            )
+        ]
+        codes = []
+        for serial in range(1, participants + 1):
+            data = {
+                "full_name": f"Peserta Bench {serial}",
+                "nik": f"6408011705{90:02d}{serial:04d}",
+                "gender": "L",
+                "institution": "KPU Kabupaten Kutai Timur",
+                "institution_category": "kpu",
+                "job_title": "Anggota",
+                "phone": f"0812{serial:08d}",
+                "district": "Sangatta Utara",
+                "password": "",
+            }
+            outcome = register(event, data, channel="cli", enforce_window=False)
+            codes.append(outcome.participant.ticket_code)
+        staff = User(email="bench@bimtek.local", role="panitia", full_name="Bench")
+        db.session.add(staff)
+        db.session.flush()
+        _token, plain = issue_api_token(staff, "bench")
+        db.session.commit()
+        result = {"sessions": [s.id for s in sessions], "codes": codes, "token": plain}
+        db.engine.dispose()
+    return result
+
+
+def count_rows(url: str, session_id: int) -> tuple[int, int]:
+    """Rows at a session, and how many (session, participant) pairs appear more than once."""
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.scalar(
+            sa.text("SELECT count(*) FROM attendances WHERE session_id = :s"), {"s": session_id}
+        )
+        duplicates = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM (SELECT participant_id FROM attendances WHERE session_id = :s"
+                " GROUP BY participant_id HAVING count(*) > 1) AS d"
+            ),
+            {"s": session_id},
+        )
+        codes = {
+            row[0]
+            for row in connection.execute(
+                sa.text(
+                    "SELECT p.ticket_code FROM attendances a JOIN participants p "
+                    "ON p.id = a.participant_id WHERE a.session_id = :s"
+                ),
+                {"s": session_id},
+            )
+        }
+    engine.dispose()
+    return rows, duplicates, codes
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn wsgi:app in a subprocess; stopped (and waited for) on exit."""
+
+    def __init__(
+        self, url: str, workdir: Path, port: int, workers: int, worker_class: str, threads: int
+    ):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=url,
+            SECRET_KEY="bench-secret-" + secrets.token_hex(8),
+            BIMTEK_INSTANCE_PATH=str(workdir / "instance"),
+        )
+        env.pop("FLASK_DEBUG", None)
+        command = [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ]
+        if worker_class == "gthread":
+            command += ["--threads", str(threads)]
+        command.append("wsgi:app")
+        self.log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early; see {self.log.name}")
+            try:
+                if requests.get(self.base + "/api/v1/ping", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer in time")
+
+    def workers(self) -> list[int]:
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.log.close()
+
+
+# --- load ---------------------------------------------------------------------------------------
+
+
+def run_clients(server: Server, jobs: list, clients: int, make_request) -> dict:
+    """Run ``jobs`` from ``clients`` threads; each job -> (status or None, seconds, job)."""
+    work = queue.Queue()
+    for job in jobs:
+        work.put(job)
+    results, lock = [], threading.Lock()
+    start_line = threading.Barrier(clients + 1)
+
+    def client():
+        http = requests.Session()
+        start_line.wait(timeout=30)
+        while True:
+            try:
+                job = work.get_nowait()
+            except queue.Empty:
+                break
+            began = time.perf_counter()
+            try:
+                response = make_request(http, job)
+                status, body = response.status_code, response
+            except requests.RequestException as error:
+                status, body = None, error
+            elapsed = time.perf_counter() - began
+            with lock:
+                results.append((status, elapsed, job, body))
+        http.close()
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    start_line.wait(timeout=30)
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=300)
+    wall = time.perf_counter() - began
+    latencies = sorted(r[1] for r in results)
+    return {
+        "results": results,
+        "wall": wall,
+        "throughput": len(results) / wall if wall else 0.0,
+        "p50": _percentile(latencies, 50),
+        "p99": _percentile(latencies, 99),
+    }
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    index = min(len(values) - 1, max(0, round(pct / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
+def bench(kind: str, args) -> dict:
+    print(
+        f"\n=== {kind}: {args.participants} participants, {args.clients} clients, "
+        f"gunicorn {args.workers} × {args.worker_class}"
+        + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
+        + " ==="
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-checkin-") as tmp:
+        workdir = Path(tmp)
+        began = time.perf_counter()
+        url = prepare_database(kind, workdir)
+        data = seed(url, workdir, args.participants)
+        print(f"seeded in {time.perf_counter() - began:.1f} s")
+        server = Server(url, workdir, args.port, args.workers, args.worker_class, args.threads)
+        try:
+            server.wait_ready()
+            return _measure(kind, server, url, data, args)
+        finally:
+            server.stop()
+
+
+def _measure(kind, server, url, data, args) -> dict:
+    headers = {"Authorization": f"Bearer {data['token']}"}
+    session_id = data["sessions"][0]
+    checkin_url = f"{server.base}/api/v1/sessions/{session_id}/checkins"
+    ping_url = server.base + "/api/v1/ping"
+
+    def ping(http, _job):
+        return http.get(ping_url, timeout=10)
+
+    def check_in(http, code):
+        return http.post(checkin_url, json={"code": code}, headers=headers, timeout=10)
+
+    # warm every worker: imports, first connection, compiled SQL
+    run_clients(server, list(range(200)), args.clients, ping)
+    warm = f"{server.base}/api/v1/sessions/{session_id}/checkins"
+    run_clients(
+        server,
+        list(range(40)),
+        args.clients,
+        lambda http, _j: http.post(warm, json={"code": "WARMUPWARMUPWARM"}, headers=headers),
+    )
+
+    pings = run_clients(server, list(range(args.pings)), args.clients, ping)
+    first = run_clients(server, list(data["codes"]), args.clients, check_in)
+    repeat = run_clients(server, list(data["codes"]), args.clients, check_in)
+    pings_after = run_clients(server, list(range(args.pings)), args.clients, ping)
+    rows, duplicates, _codes = count_rows(url, session_id)
+
+    first_errors = sum(1 for r in first["results"] if r[0] != 201)
+    repeat_errors = sum(
+        1 for r in repeat["results"] if r[0] != 200 or r[3].json().get("already") is not True
+    )
+    ping_tp = (pings["throughput"] + pings_after["throughput"]) / 2
+    combined = first["results"] + repeat["results"]
+    latencies = sorted(r[1] for r in combined)
+    checkin_tp = len(combined) / (first["wall"] + repeat["wall"])
+    summary = {
+        "db": kind,
+        "ping_rps": ping_tp,
+        "checkin_rps": checkin_tp,
+        "first_rps": first["throughput"],
+        "repeat_rps": repeat["throughput"],
+        "p50_ms": _percentile(latencies, 50) * 1000,
+        "p99_ms": _percentile(latencies, 99) * 1000,
+        "first_p99_ms": first["p99"] * 1000,
+        "repeat_p99_ms": repeat["p99"] * 1000,
+        "rows": rows,
+        "duplicates": duplicates,
+        "errors": first_errors + repeat_errors,
+        "ratio": checkin_tp / ping_tp if ping_tp else 0.0,
+    }
+    print(
+        f"ping            {pings['throughput']:8.0f} req/s before, "
+        f"{pings_after['throughput']:.0f} after (p50 {pings['p50'] * 1000:.1f} ms)"
+    )
+    print(
+        f"check-in first  {first['throughput']:8.0f} req/s  p50 {first['p50'] * 1000:5.1f} ms"
+        f"  p99 {first['p99'] * 1000:5.1f} ms  non-201: {first_errors}"
+    )
+    print(
+        f"check-in repeat {repeat['throughput']:8.0f} req/s  p50 {repeat['p50'] * 1000:5.1f} ms"
+        f"  p99 {repeat['p99'] * 1000:5.1f} ms  not 200-already: {repeat_errors}"
+    )
+    print(
+        f"check-in all    {checkin_tp:8.0f} req/s  p50 {summary['p50_ms']:5.1f} ms"
+        f"  p99 {summary['p99_ms']:5.1f} ms"
+    )
+    print(
+        f"rows {rows} (expected {len(data['codes'])}), duplicates {duplicates}, "
+        f"errors {summary['errors']}"
+    )
+    print(f"ratio check-in/ping {summary['ratio']:.2f}")
+    verdict = [
+        ("ratio >= 0.5", summary["ratio"] >= 0.5),
+        ("p99 <= 25 ms", summary["p99_ms"] <= 25),
+        (f"{len(data['codes'])} rows", rows == len(data["codes"])),
+        ("0 duplicates", duplicates == 0),
+        ("0 errors", summary["errors"] == 0),
+    ]
+    print("targets: " + ", ".join(f"{name} {'OK' if ok else 'MISSED'}" for name, ok in verdict))
+    if args.kill:
+        summary["kill"] = kill_stream(server, url, data, args)
+    return summary
+
+
+def kill_stream(server: Server, url: str, data: dict, args) -> dict:
+    """Check everyone in at the second session while one worker is SIGKILLed halfway."""
+    headers = {"Authorization": f"Bearer {data['token']}"}
+    session_id = data["sessions"][1]
+    target = f"{server.base}/api/v1/sessions/{session_id}/checkins"
+    codes = list(data["codes"])
+    scan_ids = {code: f"bench-{i}" for i, code in enumerate(codes)}
+    done = []
+    killed = {}
+    killer_armed = threading.Event()
+
+    def check_in(http, code):
+        response = http.post(
+            target, json={"code": code, "scan_id": scan_ids[code]}, headers=headers, timeout=10
+        )
+        done.append(code)
+        if len(done) == len(codes) // 2 and not killer_armed.is_set():
+            killer_armed.set()
+        return response
+
+    def killer():
+        if killer_armed.wait(timeout=60):
+            victims = server.workers()
+            if victims:
+                os.kill(victims[0], signal.SIGKILL)
+                killed["pid"] = victims[0]
+
+    murderer = threading.Thread(target=killer, daemon=True)
+    murderer.start()
+    stream = run_clients(server, codes, args.clients, check_in)
+    murderer.join(timeout=10)
+    acknowledged = {r[2] for r in stream["results"] if r[0] in (200, 201)}
+    failed = [r[2] for r in stream["results"] if r[0] not in (200, 201)]
+    _rows, _dups, stored = count_rows(url, session_id)
+    lost = acknowledged - stored
+    # the desk's retry: the same scan_id again; the server must count it once
+    retried = run_clients(server, failed, min(args.clients, max(1, len(failed))), check_in)
+    rows, duplicates, stored = count_rows(url, session_id)
+    retry_ok = all(r[0] in (200, 201) for r in retried["results"])
+    print(
+        f"kill: SIGKILLed worker {killed.get('pid')} after {len(codes) // 2} scans; "
+        f"2xx {len(acknowledged)}, failed {len(failed)}, acknowledged but missing {len(lost)}; "
+        f"after retrying the failed ones: rows {rows}, duplicates {duplicates}, "
+        f"retries all 2xx: {retry_ok}"
+    )
+    return {
+        "killed": killed.get("pid"),
+        "acknowledged": len(acknowledged),
+        "lost": len(lost),
+        "failed": len(failed),
+        "rows": rows,
+        "duplicates": duplicates,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--participants", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--pings", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--kill", action="store_true", help="also SIGKILL a worker mid-stream")
+    args = parser.parse_args(argv)
+    if not 5200 <= args.port <= 5299:
+        parser.error("use a port in 5200-5299")
+    kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+    summaries = [bench(kind, args) for kind in kinds]
+    ok = all(
+        s["ratio"] >= 0.5
+        and s["p99_ms"] <= 25
+        and s["rows"] == args.participants
+        and s["duplicates"] == 0
+        and s["errors"] == 0
+        for s in summaries
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
