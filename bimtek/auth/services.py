@@ -130,14 +130,15 @@ def user_for_token(plain: str) -> User | None:
     """The active staff member a bearer token belongs to, or None."""
     if not plain or not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None)
-        )
+    # one query (token joined to its user): this runs on every API call, check-in included
+    user = db.session.scalar(
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
     )
-    if token is None or not token.user.active or not token.user.is_staff:
+    if user is None or not user.active or not user.is_staff:
         return None
-    return token.user
+    return user
 
 
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:
