@@ -79,6 +79,7 @@ def prepare_database(kind: str, workdir: Path) -> str:
     app = create_app(_app_config(url, workdir))
     with app.app_context():
         upgrade(revision="heads")
+        db.session.remove()
         db.engine.dispose()
     return url
 
@@ -145,6 +146,7 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
         _token, plain = issue_api_token(staff, "bench")
         db.session.commit()
         result = {"sessions": [s.id for s in sessions], "codes": codes, "token": plain}
+        db.session.remove()
         db.engine.dispose()
     return result
 
@@ -458,6 +460,21 @@ def kill_stream(server: Server, url: str, data: dict, args) -> dict:
         "rows": rows,
         "duplicates": duplicates,
     }
+
+
+def kill_check(kind: str, *, participants: int, port: int, workers: int = 3, clients: int = 8):
+    """Seed, start gunicorn, run only the kill phase; for tests. Returns kill_stream's dict."""
+    args = argparse.Namespace(clients=clients)
+    with tempfile.TemporaryDirectory(prefix="kill-checkin-") as tmp:
+        workdir = Path(tmp)
+        url = prepare_database(kind, workdir)
+        data = seed(url, workdir, participants)
+        server = Server(url, workdir, port, workers, "sync", 1)
+        try:
+            server.wait_ready()
+            return kill_stream(server, url, data, args)
+        finally:
+            server.stop()
 
 
 def main(argv=None) -> int:
