@@ -1,0 +1,171 @@
+"""600 people register for 400 seats at the same moment, against a real gunicorn.
+
+Runs on SQLite and on PostgreSQL (local server), prints registered / waitlisted / errors and
+p50/p99 latency, then checks the database: exactly `capacity` seats, the rest waitlisted in
+order, no number handed out twice.
+
+    .venv/bin/python bench/registration_burst.py [--db sqlite|postgres|both]
+
+The per-IP registration rate limit is switched off for the run: every request comes from
+127.0.0.1 here, unlike phones on a real network.
+"""
+
+import argparse
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._server import Gunicorn, fresh_database, migrate, percentile, server_env  # noqa: E402
+
+
+def create_event(database_url: str, capacity: int) -> str:
+    from bimtek import create_app
+    from bimtek.events.services import create_event as make
+    from bimtek.extensions import db
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "bench"}
+    )
+    with app.app_context():
+        event = make(
+            {
+                "code": "BURST24",
+                "title": "Bimtek burst",
+                "start_date": "2024-10-28",
+                "end_date": "2024-10-31",
+                "capacity": capacity,
+            },
+            channel="cli",
+        )
+        db.session.commit()
+        code = event.code
+        db.engine.dispose()
+    return code
+
+
+def people(count: int):
+    for serial in range(1, count + 1):
+        yield {
+            "full_name": f"Peserta Burst {serial}",
+            "nik": f"640801170590{serial:04d}",
+            "gender": "L",
+            "institution": "Polres Kutai Timur",
+            "institution_category": "polri",
+            "job_title": "Bhabinkamtibmas",
+            "phone": f"0813{serial:08d}",
+        }
+
+
+def burst(url: str, code: str, count: int, clients: int):
+    payloads = list(people(count))
+    start_together = threading.Barrier(clients)
+    local = threading.local()
+    results = []
+
+    def send(payload):
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+            start_together.wait()
+        began = time.perf_counter()
+        try:
+            response = session.post(
+                f"{url}/api/v1/events/{code}/registrations", json=payload, timeout=60
+            )
+            outcome = (response.status_code, response.json())
+        except requests.RequestException as error:
+            outcome = (0, {"error": repr(error)})
+        return outcome, time.perf_counter() - began
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(send, payloads))
+    return results, time.perf_counter() - began
+
+
+def check_database(database_url: str) -> dict:
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT status, count(*) FROM participants GROUP BY status")
+        ).all()
+        numbers = connection.execute(
+            sa.text(
+                "SELECT count(*), count(DISTINCT registration_number), "
+                "max(CASE WHEN status='registered' THEN registration_number END), "
+                "min(CASE WHEN status='waitlisted' THEN registration_number END) "
+                "FROM participants"
+            )
+        ).one()
+    engine.dispose()
+    return {
+        "counts": dict(rows),
+        "rows": numbers[0],
+        "distinct_numbers": numbers[1],
+        "last_seat_number": numbers[2],
+        "first_waitlist_number": numbers[3],
+    }
+
+
+def run(kind: str, args) -> bool:
+    database_url = fresh_database(kind, "bimtek_bench_registration")
+    env = server_env(database_url, BIMTEK_RATELIMIT_ENABLED="false")
+    migrate(env)
+    code = create_event(database_url, args.capacity)
+    with Gunicorn(env, args.port, workers=args.workers) as url:
+        results, elapsed = burst(url, code, args.registrations, args.clients)
+    statuses = [body.get("status") for (status, body), _ in results if status == 201]
+    errors = [(status, body) for (status, body), _ in results if status != 201]
+    latencies_ms = [seconds * 1000 for _, seconds in results]
+    positions = sorted(
+        body["position"]
+        for (status, body), _ in results
+        if status == 201 and body.get("status") == "waitlisted"
+    )
+    db_state = check_database(database_url)
+    expected_wait = args.registrations - args.capacity
+    ok = (
+        statuses.count("registered") == args.capacity
+        and statuses.count("waitlisted") == expected_wait
+        and not errors
+        and positions == list(range(1, expected_wait + 1))
+        and db_state["distinct_numbers"] == args.registrations
+        and db_state["counts"].get("registered") == args.capacity
+    )
+    print(
+        f"[{kind}] {args.registrations} registrations for {args.capacity} seats, "
+        f"{args.clients} clients, gunicorn {args.workers} workers × 4 threads: "
+        f"registered={statuses.count('registered')} waitlisted={statuses.count('waitlisted')} "
+        f"errors={len(errors)} | p50={percentile(latencies_ms, 0.5):.1f} ms "
+        f"p99={percentile(latencies_ms, 0.99):.1f} ms | {args.registrations / elapsed:.0f} req/s "
+        f"| db: {db_state} | waitlist positions 1..{positions[-1] if positions else 0} "
+        f"{'OK' if ok else 'MISMATCH'}"
+    )
+    for status, body in errors[:5]:
+        print(f"  error {status}: {body}")
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--registrations", type=int, default=600)
+    parser.add_argument("--capacity", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=5150)
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results = [run(kind, args) for kind in kinds]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
