@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -454,10 +453,6 @@ def _read_rows(workbook, worksheet, archive, data, rows_iter, header_row, header
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B5D4B")
 TITLE_FONT = Font(bold=True, size=14)
-SUBTITLE_FONT = Font(italic=True, color="5B6663")
-DATE_FORMAT = "dd/mm/yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-TIME_FORMAT = "hh:mm"
 TEXT_FORMAT = "@"
 
 
@@ -482,18 +477,6 @@ class Sheet:
     rows: list[list]
     #: a sentence under the table (what a mark means), optional
     note: str = ""
-
-
-NUMBER_FORMATS = {
-    "int": "0",
-    "number": "0.0#",
-    "gain": "0.000",
-    "percent": "0.0%",
-    "date": DATE_FORMAT,
-    "datetime": DATETIME_FORMAT,
-    "time": TIME_FORMAT,
-    "digits": TEXT_FORMAT,
-}
 
 
 def _display_length(value, kind: str) -> int:
@@ -528,63 +511,29 @@ def _safe_title(title: str) -> str:
 
 
 def write_workbook(sheets: list[Sheet]) -> bytes:
-    """An .xlsx of the sheets: title rows, bold frozen header, autofilter, fitted widths."""
-    workbook = Workbook(write_only=True)
+    """An .xlsx of the sheets: title rows, bold frozen header, autofilter, fitted widths.
+
+    Every text cell (titles and headers too) goes through ``neutralize_cell``.
+    """
+    from bimtek.reports import xlsx_writer
+
+    safe = []
     for sheet in sheets:
-        _write_sheet(workbook, sheet)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
-    ws = workbook.create_sheet(_safe_title(sheet.title))
-    count = len(sheet.columns)
-    for index, width in enumerate(_fit_widths(sheet), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    header_row = 4
-    ws.freeze_panes = f"A{header_row + 1}"
-    last_row = header_row + max(len(sheet.rows), 1)
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(count)}{last_row}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-    title = WriteOnlyCell(ws, neutralize_cell(sheet.heading))
-    title.font = TITLE_FONT
-    ws.append([title])
-    subtitle = WriteOnlyCell(ws, neutralize_cell(sheet.subheading))
-    subtitle.font = SUBTITLE_FONT
-    ws.append([subtitle])
-    ws.append([])
-    header_cells = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(ws, neutralize_cell(column.header))
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header_cells.append(cell)
-    ws.append(header_cells)
-
-    formats = [NUMBER_FORMATS.get(column.kind) for column in sheet.columns]
-    styled = [i for i, number_format in enumerate(formats) if number_format]
-    for row in sheet.rows:
-        values = [neutralize_cell(value) for value in row]
-        if styled:
-            for i in styled:
-                if values[i] is None:
-                    continue
-                cell = WriteOnlyCell(ws, values[i])
-                cell.number_format = formats[i]
-                values[i] = cell
-        ws.append(values)
-    if sheet.note:
-        ws.append([])
-        note = WriteOnlyCell(ws, neutralize_cell(sheet.note))
-        note.font = SUBTITLE_FONT
-        ws.append([note])
+        safe.append(
+            Sheet(
+                title=sheet.title,
+                heading=neutralize_cell(sheet.heading),
+                subheading=neutralize_cell(sheet.subheading),
+                columns=[
+                    SheetColumn(neutralize_cell(c.header), c.kind, c.width) for c in sheet.columns
+                ],
+                rows=[[neutralize_cell(value) for value in row] for row in sheet.rows],
+                note=neutralize_cell(sheet.note),
+            )
+        )
+    return xlsx_writer.write(
+        safe, [_fit_widths(sheet) for sheet in safe], [_safe_title(s.title) for s in safe]
+    )
 
 
 def participant_template() -> bytes:
