@@ -419,10 +419,14 @@ def load_demo_questions(event: Event) -> int:
         db.session.scalars(sa.select(Question.text).where(Question.event_id == event.id))
     )
     added = 0
-    for code, text, options, correct, explanation in DEMO_QUESTIONS:
+    for number, (code, text, options, correct, explanation) in enumerate(DEMO_QUESTIONS):
         module = modules.get(code)
         if module is None or text in existing:
             continue
+        # spread the key over A–E in the bank (attempts shuffle the options anyway)
+        shift = number % len(options)
+        options = options[len(options) - shift :] + options[: len(options) - shift]
+        correct = (correct + shift) % len(options)
         data = {
             "module_id": module.id,
             "text": text,

@@ -1,0 +1,139 @@
+"""Kill the server mid-attempt: the answers saved before the crash are still there.
+
+A real gunicorn (port 5300–5399) on this test's own database, with CSRF on as in
+production. SIGKILL gives the worker no chance to flush anything: what survives is only
+what each request committed.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from bimtek.assessments import services
+from bimtek.extensions import db
+from tests.assessments.conftest import correct_option, wrong_option
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    for port in range(5300 + os.getpid() % 50, 5400):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip("no free port in 5300–5399")
+
+
+def start_server(port: int, database_url: str, instance: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "kill-test-secret-key-0123456789",
+        "BIMTEK_INSTANCE_PATH": str(instance),
+        "BIMTEK_RATELIMIT_ENABLED": "false",
+    }
+    env.pop("FLASK_DEBUG", None)
+    process = subprocess.Popen(
+        [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read().decode()[-2000:])
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/masuk", timeout=5).status_code == 200:
+                return process
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    kill(process)
+    raise AssertionError("gunicorn did not start")
+
+
+def kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    process.stderr.close()
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html
+    )
+    assert match, html[:500]
+    return match.group(1)
+
+
+def test_saved_answers_survive_a_killed_server(
+    app, database_url, tmp_path, event, bank, participant
+):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    take = f"{base}/peserta/{participant.id}/tes/pre"
+    server = start_server(port, database_url, tmp_path / "gunicorn-instance")
+    try:
+        browser = requests.Session()
+        login_page = browser.get(f"{base}/masuk").text
+        response = browser.post(
+            f"{base}/masuk",
+            data={
+                "identifier": participant.nik,
+                "password": PASSWORD,
+                "csrf_token": csrf_from(login_page),
+            },
+            allow_redirects=False,
+        )
+        assert response.status_code == 302
+        start_page = browser.get(take).text
+        response = browser.post(
+            f"{take}/mulai", data={"csrf_token": csrf_from(start_page)}, allow_redirects=False
+        )
+        assert response.status_code == 302
+        token = csrf_from(browser.get(take).text)
+        chosen = {bank[0].id: correct_option(bank[0]), bank[2].id: wrong_option(bank[2])}
+        for question_id, option_id in chosen.items():
+            response = browser.post(
+                f"{take}/jawab",
+                data={f"q{question_id}": option_id},
+                headers={"X-CSRFToken": token, "Accept": "application/json"},
+            )
+            assert response.status_code == 200, response.text
+        # without the CSRF header the save is refused (as in production)
+        response = browser.post(
+            f"{take}/jawab", data={f"q{bank[1].id}": 1}, headers={"Accept": "application/json"}
+        )
+        assert response.status_code == 400
+    finally:
+        kill(server)  # SIGKILL, mid-attempt
+
+    server = start_server(port, database_url, tmp_path / "gunicorn-instance")
+    try:
+        page = browser.get(take).text  # same cookie, new process
+        for question_id, option_id in chosen.items():
+            assert re.search(rf'name="q{question_id}" value="{option_id}"\s+checked', page)
+        assert page.count("checked") == 2
+    finally:
+        kill(server)
+    db.session.expire_all()
+    attempt = services.find_attempt(services.get_assessment(event, "pre"), participant)
+    assert services.chosen_options(attempt) == chosen
+    assert not attempt.is_closed
