@@ -32,6 +32,9 @@ class DefaultConfig:
     #: Public base URL used in QR codes and printed documents, e.g. https://bimtek.kutaitimurkab.go.id
     PUBLIC_BASE_URL = None
     PARTICIPANTS_PER_PAGE = 50
+    #: where uploaded files live; a shared volume when several app servers run
+    UPLOAD_FOLDER = None  # default: instance/uploads
+    MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 
 
 def environment_overrides(environ=os.environ) -> dict:

@@ -68,7 +68,15 @@ def init_app(app: Flask) -> None:
         local=lambda moment, event: timeutil.to_local(moment, event.timezone),
         hhmm=lambda moment: moment.strftime("%H:%M") if moment else "",
         tz_abbr=lambda event: timeutil.zone_abbreviation(event.timezone),
+        filesize=filesize,
     )
+
+
+def filesize(size: int) -> str:
+    """1.2 MB, 340 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def nav_url(endpoint: str, **values) -> str | None:

@@ -92,6 +92,9 @@ class Module(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="modules")
     sessions: Mapped[list["Session"]] = relationship(back_populates="module")
+    materials: Mapped[list["Material"]] = relationship(
+        back_populates="module", order_by="Material.id", cascade="all, delete-orphan"
+    )
 
     @property
     def speaker_list(self) -> list[str]:
@@ -131,3 +134,28 @@ class Session(db.Model):
     @property
     def local_day(self) -> date:
         return self.local_start.date()
+
+
+class Material(db.Model):
+    """A file handed out with a module (bahan ajar): slides or a reading, PDF or PowerPoint."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("modules.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    #: the file name as uploaded, used for the download
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    #: the name under the upload folder (random, never from the user)
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: "pdf", "ppt" or "pptx", as found in the file's content
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    size_bytes: Mapped[int] = mapped_column()
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    module: Mapped[Module] = relationship(back_populates="materials")

@@ -1,14 +1,19 @@
 """Events, their modules and sessions: creating, changing and finding them."""
 
+import io
 import re
+import secrets
+import zipfile
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
+from werkzeug.utils import secure_filename
 
 from bimtek.audit.services import record
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
-from bimtek.events.models import Event, Module, Session
+from bimtek.events.models import Event, Material, Module, Session
 from bimtek.extensions import db
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
@@ -354,3 +359,114 @@ def schedule_by_day(event: Event) -> list[tuple[date, list[Session]]]:
     for session in event.sessions:
         days.setdefault(session.local_day, []).append(session)
     return sorted(days.items())
+
+
+MATERIAL_KINDS = {
+    "pdf": "application/pdf",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def material_kind(content: bytes) -> str | None:
+    """What the file really is, from its bytes: 'pdf', 'ppt', 'pptx', or None."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(_OLE_MAGIC):
+        return "ppt"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                if "ppt/presentation.xml" in archive.namelist():
+                    return "pptx"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def add_material(
+    module: Module,
+    *,
+    stream,
+    filename: str,
+    title: str,
+    folder: Path,
+    max_bytes: int,
+    actor=None,
+    channel="web",
+) -> Material:
+    """Keep an uploaded PDF or PowerPoint with a module, after checking size and content."""
+    content = stream.read(max_bytes + 1)
+    if not content:
+        raise InvalidInput("Pilih berkas untuk diunggah.", fields={"file": "Berkas kosong."})
+    if len(content) > max_bytes:
+        limit = f"{max_bytes // (1024 * 1024)} MB"
+        raise InvalidInput(f"Berkas lebih dari {limit}.", fields={"file": f"Maksimal {limit}."})
+    kind = material_kind(content)
+    if kind is None:
+        raise InvalidInput(
+            "Hanya berkas PDF, PPT atau PPTX yang diterima.",
+            fields={"file": "Isi berkas bukan PDF/PPT/PPTX."},
+        )
+    safe_name = secure_filename(filename or "") or f"materi.{kind}"
+    stem = safe_name.rsplit(".", 1)[0] if "." in safe_name else safe_name
+    safe_name = f"{stem}.{kind}"
+    title = " ".join(str(title or "").split())[:200] or stem.replace("_", " ")
+    stored = f"{secrets.token_hex(16)}.{kind}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored).write_bytes(content)
+    material = Material(
+        module=module,
+        title=title,
+        filename=safe_name,
+        stored_name=stored,
+        kind=kind,
+        size_bytes=len(content),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(material)
+    db.session.flush()
+    record(
+        "material.upload",
+        actor=actor,
+        channel=channel,
+        event_id=module.event_id,
+        target=material,
+        details={"filename": safe_name, "bytes": len(content)},
+    )
+    return material
+
+
+def delete_material(material: Material, *, folder: Path, actor=None, channel="web") -> None:
+    record(
+        "material.delete",
+        actor=actor,
+        channel=channel,
+        event_id=material.module.event_id,
+        target=material,
+        details={"filename": material.filename},
+    )
+    stored = folder / material.stored_name
+    db.session.delete(material)
+    db.session.flush()
+    stored.unlink(missing_ok=True)
+
+
+def can_download_material(material: Material, user) -> bool:
+    """Staff, and participants registered in the material's event."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    from bimtek.participants.models import Participant
+
+    return bool(
+        db.session.scalar(
+            sa.select(Participant.id).where(
+                Participant.user_id == user.id,
+                Participant.event_id == material.module.event_id,
+                Participant.status == "registered",
+            )
+        )
+    )

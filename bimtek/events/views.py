@@ -1,6 +1,19 @@
 """Public event pages, and the admin pages for events, modules and sessions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -8,7 +21,7 @@ from flask_wtf import FlaskForm
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput
 from bimtek.events import services
-from bimtek.events.models import Module
+from bimtek.events.models import Material, Module
 from bimtek.extensions import db
 from bimtek.participants.services import seats_left, status_counts
 
@@ -173,3 +186,75 @@ def delete_session(code, session_id):
     db.session.commit()
     flash(_("Sesi dihapus."), "success")
     return redirect(url_for(".modules", code=event.code))
+
+
+def materials_folder() -> Path:
+    base = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
+    return Path(base) / "materials"
+
+
+def _event_module(code, module_id) -> tuple:
+    event = services.get_event(code)
+    module = db.session.get(Module, module_id)
+    if module is None or module.event_id != event.id:
+        abort(404)
+    return event, module
+
+
+@admin_bp.route("/kegiatan/<code>/materi/<int:module_id>/bahan", methods=["POST"])
+@admin_required
+def upload_material(code, module_id):
+    event, module = _event_module(code, module_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    upload = request.files.get("file")
+    try:
+        services.add_material(
+            module,
+            stream=upload.stream if upload else io.BytesIO(),
+            filename=upload.filename if upload else "",
+            title=request.form.get("title", ""),
+            folder=materials_folder(),
+            max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+            actor=current_user,
+        )
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return redirect(url_for(".edit_module", code=event.code, module_id=module.id)), 303
+    db.session.commit()
+    flash(_("Bahan ajar diunggah."), "success")
+    return redirect(url_for(".edit_module", code=event.code, module_id=module.id))
+
+
+@admin_bp.route("/kegiatan/<code>/bahan/<int:material_id>/hapus", methods=["POST"])
+@admin_required
+def delete_material(code, material_id):
+    event = services.get_event(code)
+    material = db.session.get(Material, material_id)
+    if material is None or material.module.event_id != event.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    module_id = material.module_id
+    services.delete_material(material, folder=materials_folder(), actor=current_user)
+    db.session.commit()
+    flash(_("Bahan ajar dihapus."), "success")
+    return redirect(url_for(".edit_module", code=event.code, module_id=module_id))
+
+
+@bp.route("/bahan/<int:material_id>/<path:filename>")
+def download_material(material_id, filename):
+    material = db.session.get(Material, material_id)
+    if material is None:
+        abort(404)
+    if not services.can_download_material(material, current_user):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        abort(403)
+    return send_from_directory(
+        materials_folder(),
+        material.stored_name,
+        mimetype=services.MATERIAL_KINDS[material.kind],
+        as_attachment=True,
+        download_name=material.filename,
+    )

@@ -105,6 +105,22 @@ def portal():
     )
 
 
+@bp.route("/portal/<int:participant_id>/jadwal")
+@participant_required
+def schedule(participant_id):
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        abort(404)
+    if participant.user_id != current_user.id:
+        abort(403)
+    return render_template(
+        "participants/schedule.html",
+        event=participant.event,
+        participant=participant,
+        schedule=schedule_by_day(participant.event),
+    )
+
+
 @admin_bp.route("/kegiatan/<code>/peserta")
 @staff_required
 def index(code):

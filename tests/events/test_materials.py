@@ -1,0 +1,146 @@
+"""Module materials: PDF/PPT uploads with content and size checks, downloads by who may."""
+
+import io
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+
+from bimtek.errors import InvalidInput
+from bimtek.events import services
+from bimtek.events.models import Material
+from bimtek.extensions import db
+from tests.conftest import login
+from tests.factories import make_participant
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PPT = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+
+
+def pptx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, kind",
+    [
+        (PDF, "pdf"),
+        (PPT, "ppt"),
+        (pptx_bytes(), "pptx"),
+        (docx_bytes(), None),
+        (b"MZ\x90\x00", None),
+        (b"PK\x03\x04broken", None),
+        (b"", None),
+    ],
+)
+def test_material_kind_reads_the_content(content, kind):
+    assert services.material_kind(content) == kind
+
+
+def upload(module, content, filename="slide.pdf", tmp_path=None, max_bytes=1024 * 1024):
+    return services.add_material(
+        module,
+        stream=io.BytesIO(content),
+        filename=filename,
+        title="",
+        folder=tmp_path,
+        max_bytes=max_bytes,
+    )
+
+
+def test_upload_keeps_the_file_under_a_random_name(event, tmp_path):
+    module = event.modules[0]
+    material = upload(module, PDF, "../../etc/Materi Mitigasi.pdf", tmp_path)
+    db.session.commit()
+    assert material.filename == "etc_Materi_Mitigasi.pdf" or material.filename.endswith(
+        "Materi_Mitigasi.pdf"
+    )
+    assert material.title == material.filename.rsplit(".", 1)[0].replace("_", " ")
+    assert (tmp_path / material.stored_name).read_bytes() == PDF
+    assert material.stored_name != material.filename and material.size_bytes == len(PDF)
+
+
+def test_extension_follows_the_content(event, tmp_path):
+    material = upload(event.modules[0], pptx_bytes(), "slides.pdf", tmp_path)
+    assert material.kind == "pptx" and material.filename == "slides.pptx"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "Pilih berkas"),
+        (b"plain text", "Hanya berkas PDF"),
+        (docx_bytes(), "Hanya berkas"),
+        (PDF + b"x" * 2000, "lebih dari"),
+    ],
+)
+def test_bad_uploads_write_nothing(event, tmp_path, content, message):
+    with pytest.raises(InvalidInput, match=message):
+        upload(event.modules[0], content, "x.pdf", tmp_path, max_bytes=1000)
+    assert list(tmp_path.iterdir()) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
+
+
+def test_admin_uploads_and_deletes_through_the_page(admin_client, event, app):
+    module = event.modules[0]
+    base = f"/admin/kegiatan/{event.code}"
+    response = admin_client.post(
+        f"{base}/materi/{module.id}/bahan",
+        data={"title": "Slide UU 7/2012", "file": (io.BytesIO(PDF), "uu7.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    material = db.session.scalar(sa.select(Material))
+    page = admin_client.get(f"{base}/materi/{module.id}").get_data(as_text=True)
+    assert "Slide UU 7/2012" in page
+    bad = admin_client.post(
+        f"{base}/materi/{module.id}/bahan",
+        data={"file": (io.BytesIO(b"not a pdf"), "virus.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Hanya berkas PDF, PPT atau PPTX yang diterima." in bad.get_data(as_text=True)
+    download = admin_client.get(f"/bahan/{material.id}/uu7.pdf")
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert admin_client.post(f"{base}/bahan/{material.id}/hapus").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
+
+
+def test_only_registered_participants_and_staff_download(client, event, tmp_path, app):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    material = upload(event.modules[0], PDF, "m.pdf", tmp_path / "materials")
+    db.session.commit()
+    url = f"/bahan/{material.id}/m.pdf"
+    assert client.get(url).status_code == 302  # to the login page
+    waiting_event_person = make_participant(event)
+    login(client, waiting_event_person.nik)
+    assert client.get(url).status_code == 200
+    from bimtek.participants.services import cancel
+
+    cancel(waiting_event_person, actor=None)
+    db.session.commit()
+    assert client.get(url).status_code == 403
+    assert client.get("/bahan/999/x.pdf").status_code == 404
+
+
+def test_schedule_page_shows_materials_to_the_participant_only(client, event, tmp_path, app):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    upload(event.modules[0], PDF, "peta-rawan.pdf", tmp_path / "materials")
+    db.session.commit()
+    me, other = make_participant(event), make_participant(event)
+    login(client, me.nik)
+    page = client.get(f"/portal/{me.id}/jadwal").get_data(as_text=True)
+    assert "peta-rawan" in page and "Mitigasi Konflik" in page and "08:00" in page
+    assert client.get(f"/portal/{other.id}/jadwal").status_code == 403
