@@ -57,11 +57,12 @@ class Column:
 def columns(
     points: list[tuple[str, float]], *, height: int = 120, gap: float = 0.18
 ) -> list[Column]:
-    """Vertical bars side by side across the full width (a time series)."""
+    """Vertical bars side by side from the left (a time series), tallest = ``height`` px."""
     if not points:
         return []
     top = max(value for _label, value in points) or 1
-    slot = 100.0 / len(points)
+    # a few days do not make a few fat slabs: slots are at most a fourteenth of the width
+    slot = 100.0 / max(len(points), 14)
     return [
         Column(
             label,
