@@ -16,7 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then the environment, then ``config``."""
     app = Flask(
         __name__,
-        instance_path=os.environ.get("BIMTEK_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("BIMTEK_INSTANCE_PATH", str(ROOT / "instance")),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

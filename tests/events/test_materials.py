@@ -86,9 +86,10 @@ def test_extension_follows_the_content(event, tmp_path):
     ],
 )
 def test_bad_uploads_write_nothing(event, tmp_path, content, message):
+    folder = tmp_path / "materials"
     with pytest.raises(InvalidInput, match=message):
-        upload(event.modules[0], content, "x.pdf", tmp_path, max_bytes=1000)
-    assert list(tmp_path.iterdir()) == []
+        upload(event.modules[0], content, "x.pdf", folder, max_bytes=1000)
+    assert not folder.exists() or list(folder.iterdir()) == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
 
 
@@ -111,9 +112,9 @@ def test_admin_uploads_and_deletes_through_the_page(admin_client, event, app):
         follow_redirects=True,
     )
     assert "Hanya berkas PDF, PPT atau PPTX yang diterima." in bad.get_data(as_text=True)
-    download = admin_client.get(f"/bahan/{material.id}/uu7.pdf")
-    assert download.status_code == 200 and download.data == PDF
-    assert download.headers["Content-Type"] == "application/pdf"
+    with admin_client.get(f"/bahan/{material.id}/uu7.pdf") as download:
+        assert download.status_code == 200 and download.data == PDF
+        assert download.headers["Content-Type"] == "application/pdf"
     assert admin_client.post(f"{base}/bahan/{material.id}/hapus").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
 
@@ -126,7 +127,8 @@ def test_only_registered_participants_and_staff_download(client, event, tmp_path
     assert client.get(url).status_code == 302  # to the login page
     waiting_event_person = make_participant(event)
     login(client, waiting_event_person.nik)
-    assert client.get(url).status_code == 200
+    with client.get(url) as download:
+        assert download.status_code == 200
     from bimtek.participants.services import cancel
 
     cancel(waiting_event_person, actor=None)
