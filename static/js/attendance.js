@@ -107,7 +107,7 @@
 
   function showCheckIn(data) {
     if (data.already) {
-      var kind = data.status === "izin" || data.status === "sakit" ? "late" : "already";
+      var kind = data.status === "izin" || data.status === "sakit" ? "excused" : "already";
       show(kind, msg.already + " " + data.checked_in_local, data.participant,
         msg[data.status] || data.status_label);
     } else if (data.status === "terlambat") {
@@ -355,7 +355,7 @@
     };
     request("POST", urls.excuse, body).then(function (outcome) {
       if (outcome.ok) {
-        show("late", msg[outcome.data.status] + " · " + msg.saved, outcome.data.participant,
+        show("excused", msg[outcome.data.status] + " · " + msg.saved, outcome.data.participant,
           outcome.data.note);
         applyStatus(outcome.data);
         excuseForm.hidden = true;
@@ -426,8 +426,7 @@
     camera.hidden = true;
   }
 
-  if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
-    cameraButton.hidden = false;
+  function offerCamera() {
     cameraButton.addEventListener("click", function () {
       var detector;
       try {
@@ -466,6 +465,17 @@
         });
     });
     document.getElementById("camera-stop").addEventListener("click", stopCamera);
+    cameraButton.hidden = false;
+  }
+
+  // show the camera button only where the browser can really read QR codes
+  if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    var formats = window.BarcodeDetector.getSupportedFormats
+      ? window.BarcodeDetector.getSupportedFormats()
+      : Promise.resolve(["qr_code"]);
+    formats.then(function (list) {
+      if (list.indexOf("qr_code") !== -1) offerCamera();
+    }).catch(function () { /* no camera scanning here */ });
   }
 
   // --- start ---------------------------------------------------------------------------------
