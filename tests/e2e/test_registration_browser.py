@@ -15,7 +15,7 @@ def fill_registration(page, *, name, nik, gender="L", phone="0812 3456 7890"):
     page.get_by_label("Nama lengkap").fill(name)
     page.get_by_label("NIK").fill(nik)
     page.get_by_label("Jenis kelamin").select_option(gender)
-    page.get_by_label("Instansi", exact=True).fill("Bawaslu Kabupaten Kutai Timur")
+    page.locator("#institution").fill("Bawaslu Kabupaten Kutai Timur")
     page.get_by_label("Kategori instansi").select_option("bawaslu")
     page.get_by_label("Jabatan").fill("Panwaslu Kecamatan")
     page.get_by_label("Nomor HP").fill(phone)
