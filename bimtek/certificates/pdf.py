@@ -8,7 +8,10 @@ and the QR code are drawn. 400 certificates make one document in about a second.
 
 import hashlib
 import io
+import itertools
 import math
+import re
+import zlib
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +22,7 @@ import segno
 from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from bimtek.core.fonts import register_fonts
@@ -39,6 +41,10 @@ PAPER = HexColor("#fffdf7")
 WATERMARK = HexColor("#e8efe9")
 QR_X, QR_Y, QR_SIZE = 60, 60, 80
 QR_MASK = 2
+#: length of a verification code (services.CODE_LENGTH)
+CODE_TAIL = 24
+#: from this many certificates in one document on, QR codes use a QrFamily
+BULK = 16
 RED = Color(0.75, 0.1, 0.1, alpha=0.55)
 
 
@@ -101,21 +107,104 @@ class Sheet:
 
 # --- helpers --------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image decoded and compressed once per process, ready to embed in any PDF."""
+
+    key: str
+    width: int
+    height: int
+    color_space: str
+    filters: tuple
+    content: bytes
+    #: the alpha channel as its own compressed DeviceGray image, if the image has one
+    alpha: bytes | None
+
+
 _IMAGE_CACHE: OrderedDict = OrderedDict()
 
 
-def image_reader(data: bytes) -> ImageReader:
-    """A decoded image, cached per process by content hash (a handful of logos per event)."""
-    key = hashlib.sha1(data).digest()
-    reader = _IMAGE_CACHE.get(key)
-    if reader is None:
-        reader = ImageReader(io.BytesIO(data))
-        _IMAGE_CACHE[key] = reader
-        while len(_IMAGE_CACHE) > 32:
-            _IMAGE_CACHE.popitem(last=False)
-    else:
+def prepare_image(data: bytes) -> PreparedImage:
+    """Decode, flatten and compress an uploaded PNG/JPEG once; cached by content hash.
+
+    ReportLab's drawImage would decode, hash and re-compress every image in every document;
+    for a single certificate download that was most of the time.
+    """
+    key = hashlib.sha1(data).hexdigest()
+    prepared = _IMAGE_CACHE.get(key)
+    if prepared is not None:
         _IMAGE_CACHE.move_to_end(key)
-    return reader
+        return prepared
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        alpha = None
+        if image.format == "JPEG" and image.mode in ("RGB", "L"):
+            color_space = "DeviceRGB" if image.mode == "RGB" else "DeviceGray"
+            content, filters = data, ("DCTDecode",)
+            size = image.size
+        else:
+            if image.mode in ("P", "LA", "PA", "RGBA", "La") or "transparency" in image.info:
+                image = image.convert("RGBA")
+                alpha = zlib.compress(image.getchannel("A").tobytes())
+                image = image.convert("RGB")
+            elif image.mode != "L":
+                image = image.convert("RGB")
+            color_space = "DeviceRGB" if image.mode == "RGB" else "DeviceGray"
+            content, filters = zlib.compress(image.tobytes()), ("FlateDecode",)
+            size = image.size
+    prepared = PreparedImage(key, size[0], size[1], color_space, filters, content, alpha)
+    _IMAGE_CACHE[key] = prepared
+    while len(_IMAGE_CACHE) > 32:
+        _IMAGE_CACHE.popitem(last=False)
+    return prepared
+
+
+def _image_xobject(name, width, height, color_space, filters, content):
+    xobject = pdfdoc.PDFImageXObject(name)
+    xobject.width, xobject.height = width, height
+    xobject.bitsPerComponent = 8
+    xobject.colorSpace = color_space
+    xobject._filters = filters
+    xobject.streamContent = content
+    xobject.mask = None
+    return xobject
+
+
+def draw_image(canvas, data: bytes, x, y, width, height, *, stretch: bool = False) -> None:
+    """Draw an image centred in the box, keeping its aspect ratio; embedded once per PDF.
+
+    Does what ``canvas.drawImage`` does when it registers an image XObject, but from the
+    per-process ``prepare_image`` cache instead of decoding and compressing again.
+    """
+    image = prepare_image(data)
+    name = "img" + image.key
+    reg_name = canvas._doc.getXObjectName(name)
+    if canvas._doc.idToObject.get(reg_name) is None:
+        xobject = _image_xobject(
+            name, image.width, image.height, image.color_space, image.filters, image.content
+        )
+        if image.alpha is not None:
+            mask_name = "msk" + image.key
+            mask = _image_xobject(
+                mask_name, image.width, image.height, "DeviceGray", ("FlateDecode",), image.alpha
+            )
+            xobject.smask = canvas._doc.Reference(mask, canvas._doc.getXObjectName(mask_name))
+        canvas._setXObjects(xobject)
+        canvas._doc.Reference(xobject, reg_name)
+        canvas._doc.addForm(name, xobject)
+    if stretch:
+        drawn_w, drawn_h = width, height
+    else:
+        scale = min(width / image.width, height / image.height)
+        drawn_w, drawn_h = image.width * scale, image.height * scale
+    left, bottom = x + (width - drawn_w) / 2, y + (height - drawn_h) / 2
+    canvas._currentPageHasImages = 1
+    canvas.addLiteral(
+        f"q {drawn_w:.3f} 0 0 {drawn_h:.3f} {left:.3f} {bottom:.3f} cm /{reg_name} Do Q"
+    )
 
 
 def has_glyphs(font_name: str, text: str) -> bool:
@@ -261,9 +350,7 @@ def _corner(canvas, x, y, sx, sy):
 def draw_frame(canvas, design: Design) -> None:
     """Paper, optional background image, border with waves and corner ornaments."""
     if design.background:
-        canvas.drawImage(
-            image_reader(design.background), 0, 0, WIDTH, HEIGHT, preserveAspectRatio=False
-        )
+        draw_image(canvas, design.background, 0, 0, WIDTH, HEIGHT, stretch=True)
     else:
         canvas.setFillColor(PAPER)
         canvas.rect(0, 0, WIDTH, HEIGHT, stroke=0, fill=1)
@@ -285,9 +372,7 @@ def draw_frame(canvas, design: Design) -> None:
 
 
 def _logo(canvas, data, x, y, size):
-    canvas.drawImage(
-        image_reader(data), x, y, size, size, preserveAspectRatio=True, anchor="c", mask="auto"
-    )
+    draw_image(canvas, data, x, y, size, size)
 
 
 def body_lines(design: Design, sheet: Sheet) -> list[tuple[str, str, float, object]]:
@@ -390,16 +475,7 @@ def _draw_signatories(canvas, design: Design) -> None:
             canvas.drawCentredString(x, y, line)
             y -= size + 2
         if signer.image:
-            canvas.drawImage(
-                image_reader(signer.image),
-                x - 70,
-                88,
-                140,
-                50,
-                preserveAspectRatio=True,
-                anchor="c",
-                mask="auto",
-            )
+            draw_image(canvas, signer.image, x - 70, 88, 140, 50)
         name_lines, name_size = fit_lines(signer.name, "Sans-Bold", 10.5, column, 1, 7)
         canvas.setFont("Sans-Bold", name_size)
         canvas.drawCentredString(x, 76, name_lines[0])
@@ -471,39 +547,102 @@ def draw_back_static(canvas, design: Design, sheet: Sheet, frame=draw_frame) -> 
 # --- per certificate ------------------------------------------------------------------------
 
 
-def draw_qr(canvas, data: str, x: float, y: float, size: float, border: int = 2) -> None:
-    """A QR code as raw PDF path operators in module units (fast: ~1 ms per code).
+def _qr_bytes(data: bytes, version=None) -> tuple[int, bytes]:
+    """(size, one byte 0/1 per module, row by row) of the QR code of ``data``."""
+    qr = segno.make_qr(
+        data, error="m", mask=QR_MASK, boost_error=False, mode="byte", version=version
+    )
+    return len(qr.matrix), bytes(itertools.chain.from_iterable(qr.matrix))
 
-    The mask pattern is fixed instead of picking the best of eight: that choice is the
-    slowest part of encoding and any mask scans. Runs of dark modules on a row become one
-    rectangle.
+
+class QrFamily:
+    """QR codes of texts that differ only in a fixed-length tail, e.g. verification URLs.
+
+    With the version, error level and mask fixed, a QR code is an affine function of its
+    data bits over GF(2): the Reed-Solomon codewords are linear in the data, placement is a
+    permutation and the mask a constant XOR. So a code is the reference code XOR the
+    pattern of every tail bit that differs from the reference; each pattern is computed
+    once (with segno) and a new code then costs a few big-integer XORs instead of a full
+    encode. ``tests/certificates/test_pdf.py`` checks the result against segno bit for bit.
     """
-    qr = segno.make_qr(data, error="m", mask=QR_MASK)
-    matrix = qr.matrix
-    count = len(matrix) + 2 * border
-    module = size / count
+
+    def __init__(self, prefix: bytes, tail_length: int):
+        self.prefix = prefix
+        self.reference = b"A" * tail_length
+        self.size, modules = _qr_bytes(prefix + self.reference)
+        self.version = segno.make_qr(
+            prefix + self.reference, error="m", mask=QR_MASK, boost_error=False, mode="byte"
+        ).version
+        self.base = int.from_bytes(modules, "big")
+        self.length = len(modules)
+        self._patterns: dict[tuple[int, int], int] = {}
+
+    def _pattern(self, index: int, bit: int) -> int:
+        pattern = self._patterns.get((index, bit))
+        if pattern is None:
+            flipped = bytearray(self.reference)
+            flipped[index] ^= bit
+            _size, modules = _qr_bytes(self.prefix + bytes(flipped), self.version)
+            pattern = self._patterns[(index, bit)] = int.from_bytes(modules, "big") ^ self.base
+        return pattern
+
+    def modules(self, tail: bytes) -> bytes:
+        value = self.base
+        for index, (byte, reference) in enumerate(zip(tail, self.reference, strict=True)):
+            diff = byte ^ reference
+            while diff:
+                bit = diff & -diff
+                value ^= self._pattern(index, bit)
+                diff ^= bit
+        return value.to_bytes(self.length, "big")
+
+
+_FAMILIES: OrderedDict = OrderedDict()
+
+
+def qr_modules(data: str, *, bulk: bool = False) -> tuple[int, bytes]:
+    """(size, modules) of the QR code of ``data``; verification URLs of a bulk run go
+    through their ``QrFamily``."""
+    raw = data.encode()
+    head, sep, tail = raw.rpartition(b"/")
+    if sep and len(tail) == CODE_TAIL:
+        key = (head + sep, len(tail))
+        family = _FAMILIES.get(key)
+        if family is None and bulk:
+            family = _FAMILIES[key] = QrFamily(*key)
+            while len(_FAMILIES) > 8:
+                _FAMILIES.popitem(last=False)
+        if family is not None:
+            return family.size, family.modules(tail)
+    return _qr_bytes(raw)
+
+
+_DARK_RUN = re.compile(rb"\x01+")
+
+
+def draw_qr(canvas, data: str, x: float, y: float, size: float, *, bulk=False) -> None:
+    """A QR code as raw PDF path operators in module units (runs of dark modules on a row
+    are one rectangle). The mask is fixed: choosing the best of eight is the slowest part
+    of encoding, and any mask scans."""
+    count, modules = qr_modules(data, bulk=bulk)
+    border = 2
+    module = size / (count + 2 * border)
     ops = [
         f"q 1 1 1 rg {x:.2f} {y:.2f} {size:.2f} {size:.2f} re f",
         f"0 0 0 rg {module:.4f} 0 0 {module:.4f} {x:.2f} {y:.2f} cm",
     ]
-    top = len(matrix) + border - 1
     append = ops.append
-    for row_index, row in enumerate(matrix):
+    top = count + border - 1
+    for row_index in range(count):
+        row = modules[row_index * count : (row_index + 1) * count]
         yy = top - row_index
-        col, width = 0, len(row)
-        while col < width:
-            if row[col]:
-                start = col
-                while col < width and row[col]:
-                    col += 1
-                append(f"{start + border} {yy} {col - start} 1 re")
-            else:
-                col += 1
+        for run in _DARK_RUN.finditer(row):
+            append(f"{run.start() + border} {yy} {run.end() - run.start()} 1 re")
     append("f Q")
     canvas.addLiteral("\n".join(ops))
 
 
-def draw_front_variable(canvas, sheet: Sheet, *, qr=draw_qr) -> None:
+def draw_front_variable(canvas, sheet: Sheet, *, qr=draw_qr, bulk=False) -> None:
     """The number, the name and the QR code: the only parts that differ per certificate."""
     centred(canvas, f"Nomor: {sheet.number}", 452, "Sans", 11, INK)
     font = pick_font(sheet.name, "Serif-Bold", "Sans-Bold")
@@ -518,7 +657,10 @@ def draw_front_variable(canvas, sheet: Sheet, *, qr=draw_qr) -> None:
         for line in lines[:2]:
             centred(canvas, line, y, font, size, INK)
             y -= size + 3
-    qr(canvas, sheet.url, QR_X, QR_Y, QR_SIZE)
+    if bulk:
+        qr(canvas, sheet.url, QR_X, QR_Y, QR_SIZE, bulk=True)
+    else:
+        qr(canvas, sheet.url, QR_X, QR_Y, QR_SIZE)
     canvas.setFillColor(INK)
     canvas.setFont("Sans-Bold", 6.5)
     canvas.drawString(QR_X + QR_SIZE + 6, QR_Y + 7, sheet.code)
@@ -549,11 +691,11 @@ def _revoked_stamp(canvas) -> None:
     canvas.restoreState()
 
 
-def render(design: Design, sheets, *, title: str = "Sertifikat") -> bytes:
+def render(design: Design, sheets, *, title: str = "Sertifikat", bulk: bool | None = None) -> bytes:
     """One PDF holding every sheet (two pages each). Static parts are forms drawn once."""
     register_fonts()
     with _binary_streams():
-        return _render(design, sheets, title)
+        return _render(design, list(sheets), title, bulk)
 
 
 @contextmanager
@@ -567,13 +709,15 @@ def _binary_streams():
         rl_config.useA85 = previous
 
 
-def _render(design: Design, sheets, title: str) -> bytes:
+def _render(design: Design, sheets: list, title: str, bulk: bool | None) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
     canvas.setTitle(title)
     canvas.setAuthor(design.organizer or "Bimtek")
     canvas.setCreator("Bimtek")
     forms: dict[tuple, str] = {}
+    if bulk is None:
+        bulk = len(sheets) >= BULK
 
     canvas.beginForm("frame")
     draw_frame(canvas, design)
@@ -594,7 +738,7 @@ def _render(design: Design, sheets, title: str) -> bytes:
             draw_back_static(canvas, design, sheet, frame)
             canvas.endForm()
         canvas.doForm(name + "F")
-        draw_front_variable(canvas, sheet)
+        draw_front_variable(canvas, sheet, bulk=bulk)
         canvas.showPage()
         canvas.doForm(name + "B")
         draw_back_variable(canvas, sheet)

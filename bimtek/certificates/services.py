@@ -805,7 +805,10 @@ def certificates_zip(event: Event, base: str | None = None) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in issued_certificates(event):
             data = pdf.render(
-                design, [sheet_for(certificate, base)], title=f"Sertifikat {certificate.number}"
+                design,
+                [sheet_for(certificate, base)],
+                title=f"Sertifikat {certificate.number}",
+                bulk=True,
             )
             archive.writestr(certificate_filename(certificate), data)
     return buffer.getvalue()

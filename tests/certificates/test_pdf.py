@@ -149,3 +149,49 @@ def test_zip_has_one_safe_named_pdf_per_certificate(five_sessions, issued):
     assert files == ["001-Nguyen_Thi_Anh.pdf", "002-etc_passwd.pdf", "003-sertifikat.pdf"]
     for name in files:
         assert len(PdfReader(io.BytesIO(archive.read(name))).pages) == 2
+
+
+def test_qr_family_matches_segno_bit_for_bit():
+    import random
+
+    import segno
+
+    prefix = "https://bimtek.kutaitimurkab.go.id/verify/"
+    family = pdf.QrFamily(prefix.encode(), services.CODE_LENGTH)
+    rng = random.Random(7)
+    for _ in range(25):
+        code = "".join(rng.choice(services.CODE_ALPHABET) for _ in range(services.CODE_LENGTH))
+        expected = segno.make_qr(
+            (prefix + code).encode(),
+            error="m",
+            mask=pdf.QR_MASK,
+            boost_error=False,
+            mode="byte",
+            version=family.version,
+        )
+        flat = bytes(b for row in expected.matrix for b in row)
+        assert family.modules(code.encode()) == flat
+
+
+def test_bulk_document_qr_codes_decode(five_sessions, tmp_path):
+    from datetime import date
+
+    design = services.design_for(five_sessions)
+    codes = [services.new_verification_code() for _ in range(pdf.BULK)]
+    sheets = [
+        pdf.Sheet(
+            f"Peserta {i}",
+            f"{i:03d}/X",
+            code,
+            services.verification_url(code),
+            "Judul",
+            date(2024, 10, 28),
+            date(2024, 10, 31),
+            10,
+            45,
+        )
+        for i, code in enumerate(codes)
+    ]
+    data = pdf.render(design, sheets)
+    for page, code in ((1, codes[0]), (2 * pdf.BULK - 1, codes[-1])):
+        assert decode_qr(data, tmp_path, page=page) == [services.verification_url(code)]
