@@ -20,8 +20,8 @@ def fill_registration(page, *, name, nik, gender="L", phone="0812 3456 7890"):
     page.get_by_label("Jabatan").fill("Panwaslu Kecamatan")
     page.get_by_label("Nomor HP").fill(phone)
     page.get_by_label("Kecamatan asal").fill("Sangatta Utara")
-    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
-    page.get_by_label("Ulangi kata sandi").fill(PASSWORD)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password_confirm").fill(PASSWORD)
 
 
 def test_register_on_a_phone_see_ticket_and_portal(phone, live_server, event):
