@@ -126,16 +126,19 @@ def issue_api_token(
     return token, plain
 
 
+_USER_BY_TOKEN = (
+    sa.select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
+
+
 def user_for_token(plain: str) -> User | None:
     """The active staff member a bearer token belongs to, or None."""
     if not plain or not plain.startswith(TOKEN_PREFIX):
         return None
-    # one query (token joined to its user): this runs on every API call, check-in included
-    user = db.session.scalar(
-        sa.select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
-    )
+    # one prebuilt query (token joined to its user): every API call, check-in included, pays it
+    user = db.session.scalar(_USER_BY_TOKEN, {"token_hash": hash_token(plain)})
     if user is None or not user.active or not user.is_staff:
         return None
     return user
