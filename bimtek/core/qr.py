@@ -10,7 +10,7 @@ def qr_matrix(data: str, error="m"):
 def qr_svg(data: str, *, scale: int = 6, title: str | None = None) -> str:
     """An inline <svg> element, no XML declaration, safe to place in a template with |safe."""
     qr = qr_matrix(data)
-    return qr.svg_inline(scale=scale, border=2, title=title, dark="#111")
+    return qr.svg_inline(scale=scale, border=2, title=title, dark="#111", omitsize=True)
 
 
 def draw_qr(canvas, data: str, x: float, y: float, size: float, border: int = 2) -> None:
