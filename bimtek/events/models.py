@@ -60,6 +60,13 @@ class Event(db.Model):
         return "open"
 
     @property
+    def place(self) -> str:
+        """Venue and city, without naming the city twice ("Hotel Harris Samarinda")."""
+        if self.city and self.city.lower() not in self.venue.lower():
+            return ", ".join(part for part in (self.venue, self.city) if part)
+        return self.venue or self.city
+
+    @property
     def total_jp(self) -> int:
         return sum(module.jp for module in self.modules)
 

@@ -84,7 +84,7 @@ def ticket_pdf(participant) -> io.BytesIO:
     y = qr_y - 26 * mm
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont("Sans-Bold", 9)
-    place = ", ".join(part for part in (event.venue, event.city) if part)
+    place = event.place
     canvas.drawString(
         margin, y, f"{format_date_range_id(event.start_date, event.end_date)} · {place}"
     )

@@ -128,3 +128,12 @@ def test_public_pages(client, event):
     detail = client.get(f"/kegiatan/{event.code}").get_data(as_text=True)
     assert "Mitigasi Konflik" in detail and "Daftar sekarang" in detail
     assert client.get("/kegiatan/NOPE").status_code == 404
+
+
+def test_place_names_the_city_once(event):
+    event.venue, event.city = "Hotel Harris Samarinda", "Samarinda"
+    assert event.place == "Hotel Harris Samarinda"
+    event.venue = "Kantor Bupati Kutai Timur"
+    assert event.place == "Kantor Bupati Kutai Timur, Samarinda"
+    event.venue = ""
+    assert event.place == "Samarinda"
