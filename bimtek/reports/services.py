@@ -207,6 +207,20 @@ def import_participants(
     return ImportResult(registered, len(people) - registered, len(report.invalid), people)
 
 
+def recent_imports(event: Event, limit: int = 10) -> list:
+    """The event's latest imports from the audit log (who, when, file, counts)."""
+    from bimtek.audit.models import AuditLog
+
+    return list(
+        db.session.scalars(
+            sa.select(AuditLog)
+            .where(AuditLog.event_id == event.id, AuditLog.action == "participant.import")
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def format_report(report: ImportReport) -> list[str]:
     """The row-by-row report as plain text lines (for the CLI)."""
     sheet = report.sheet

@@ -107,6 +107,7 @@ def imports(code):
         limit_mb=limit / 1024 / 1024,
         max_rows=MAX_ROWS,
         categories=INSTITUTION_CATEGORIES,
+        history=services.recent_imports(event),
     ), status
 
 

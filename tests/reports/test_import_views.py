@@ -57,6 +57,8 @@ def test_upload_preview_confirm(admin_client, event):
     listing = admin_client.get(done.headers["Location"]).get_data(as_text=True)
     assert "2 peserta diimpor: 2 terdaftar, 0 daftar tunggu." in listing
     assert "1 baris bermasalah dilewati." in listing
+    history = admin_client.get("/admin/kegiatan/UJI24/impor").get_data(as_text=True)
+    assert 'id="import-history"' in history and "peserta.xlsx" in history
     # the upload is gone: confirming again is refused, nothing doubles
     again = admin_client.post(preview_url + "/simpan", data={"valid_rows": "2"})
     assert again.status_code == 404 and count_participants() == 2
