@@ -207,6 +207,27 @@ def import_participants(
     return ImportResult(registered, len(people) - registered, len(report.invalid), people)
 
 
+def report_json(report: ImportReport) -> dict:
+    """The row-by-row report as JSON (the API's answer)."""
+    return {
+        "sheet": report.sheet.sheet_title,
+        "header_row": report.sheet.header_row,
+        "columns": {name: letter for name, (letter, _header) in report.sheet.columns.items()},
+        "ignored_columns": report.sheet.ignored_headers,
+        "rows": len(report.rows),
+        "valid": len(report.valid),
+        "invalid": len(report.invalid),
+        "seats_left": report.seats_left,
+        "will_register": report.will_register,
+        "will_waitlist": report.will_waitlist,
+        "problems": [
+            {"row": row.number, "field": p.field, "column": p.column, "message": p.message}
+            for row in report.invalid
+            for p in row.problems
+        ],
+    }
+
+
 def recent_imports(event: Event, limit: int = 10) -> list:
     """The event's latest imports from the audit log (who, when, file, counts)."""
     from bimtek.audit.models import AuditLog
