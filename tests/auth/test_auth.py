@@ -104,12 +104,11 @@ def test_language_is_chosen_per_user(client, admin):
 
 @pytest.fixture
 def app_config(request):
-    if request.node.get_closest_marker("ratelimited"):
+    if request.node.name == "test_login_is_rate_limited":
         return {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute"}
     return {}
 
 
-@pytest.mark.ratelimited
 def test_login_is_rate_limited(client, admin):
     for _ in range(3):
         client.post("/masuk", data={"identifier": admin.email, "password": "salah"})
