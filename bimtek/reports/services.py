@@ -6,18 +6,15 @@ against the event, and writes nothing. ``import_participants`` registers the val
 through ``participants.services.register`` — capacity and waitlist as for anyone else — all
 in the caller's one transaction: if any row fails, the caller rolls back and nothing is kept.
 
-Between preview and confirm the upload waits in a file under the instance folder, named by
-an unguessable token, so any worker process can pick it up.
+Between preview and confirm the upload waits in the database (``ImportUpload``), named by an
+unguessable token, so any worker process or app server can pick it up.
 """
 
-import json
-import os
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date, datetime, timedelta
+from pathlib import PurePath
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,6 +28,7 @@ from bimtek.participants import services as participant_services
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.validation import clean_registration
 from bimtek.reports.excel import COLUMN_BY_FIELD, COLUMNS, SheetData, read_participant_sheet
+from bimtek.reports.models import ImportUpload
 
 #: uploads waiting for confirmation are kept this long
 UPLOAD_TTL_SECONDS = 24 * 3600
@@ -290,68 +288,47 @@ def import_max_bytes() -> int:
     return int(current_app.config.get("IMPORT_MAX_BYTES") or DEFAULT_IMPORT_MAX_BYTES)
 
 
-def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def store_upload(data: bytes, *, event: Event, user, filename: str) -> str:
-    """Keep an upload until it is confirmed; return its unguessable token."""
-    _remove_expired()
-    token = secrets.token_urlsafe(24)
-    folder = _upload_dir()
-    meta = {
-        "event_id": event.id,
-        "user_id": getattr(user, "id", None),
-        "filename": os.path.basename(filename or "peserta.xlsx")[:200],
-        "uploaded_at": time.time(),
-        "size": len(data),
-    }
-    for suffix, content in ((".xlsx", data), (".json", json.dumps(meta).encode())):
-        temporary = folder / f"{token}{suffix}.part"
-        temporary.write_bytes(content)
-        os.replace(temporary, folder / f"{token}{suffix}")
-    return token
+    """Keep an upload until it is confirmed or discarded; return its unguessable token.
 
-
-def load_upload(token: str, *, event: Event, user) -> tuple[bytes, dict]:
-    """The stored upload and its facts; NotFound when unknown, expired or someone else's."""
-    missing = NotFound(
-        "Berkas unggahan tidak ditemukan atau sudah kedaluwarsa. Unggah ulang berkasnya.",
-        code="unknown_upload",
+    Uploads older than UPLOAD_TTL_SECONDS are deleted on the way. Flushes; caller commits.
+    """
+    cutoff = utcnow() - timedelta(seconds=UPLOAD_TTL_SECONDS)
+    db.session.execute(sa.delete(ImportUpload).where(ImportUpload.created_at < cutoff))
+    upload = ImportUpload(
+        token=secrets.token_urlsafe(24),
+        event_id=event.id,
+        user_id=getattr(user, "id", None),
+        filename=PurePath(filename or "peserta.xlsx").name[:200] or "peserta.xlsx",
+        content=data,
     )
-    if not _TOKEN.match(token or ""):
-        raise missing
-    folder = _upload_dir()
-    try:
-        meta = json.loads((folder / f"{token}.json").read_text())
-        data = (folder / f"{token}.xlsx").read_bytes()
-    except (OSError, ValueError):
-        raise missing from None
-    expired = time.time() - meta.get("uploaded_at", 0) > UPLOAD_TTL_SECONDS
+    db.session.add(upload)
+    db.session.flush()
+    return upload.token
+
+
+def load_upload(token: str, *, event: Event, user) -> ImportUpload:
+    """The stored upload; NotFound when unknown, expired, of another event or another user."""
+    upload = None
+    if _TOKEN.match(token or ""):
+        upload = db.session.scalar(sa.select(ImportUpload).where(ImportUpload.token == token))
+    expired = upload is not None and utcnow() - upload.created_at > timedelta(
+        seconds=UPLOAD_TTL_SECONDS
+    )
     if (
-        expired
-        or meta.get("event_id") != event.id
-        or meta.get("user_id") != getattr(user, "id", None)
+        upload is None
+        or expired
+        or upload.event_id != event.id
+        or upload.user_id != getattr(user, "id", None)
     ):
-        raise missing
-    return data, meta
+        raise NotFound(
+            "Berkas unggahan tidak ditemukan atau sudah kedaluwarsa. Unggah ulang berkasnya.",
+            code="unknown_upload",
+        )
+    return upload
 
 
-def discard_upload(token: str) -> None:
-    if not _TOKEN.match(token or ""):
-        return
-    folder = _upload_dir()
-    for suffix in (".xlsx", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)
-
-
-def _remove_expired() -> None:
-    cutoff = time.time() - UPLOAD_TTL_SECONDS
-    for path in _upload_dir().iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            pass
+def discard_upload(upload: ImportUpload) -> None:
+    """Forget an upload (imported or declined). Flushes; the caller commits."""
+    db.session.delete(upload)
+    db.session.flush()

@@ -138,6 +138,7 @@ def _receive_upload(event, form, limit):
     token = services.store_upload(
         data, event=event, user=current_user, filename=PurePath(upload.filename).name
     )
+    db.session.commit()
     return None, 200, token
 
 
@@ -145,14 +146,14 @@ def _receive_upload(event, form, limit):
 @admin_required
 def import_preview(code, token):
     event = get_event(code)
-    data, meta = services.load_upload(token, event=event, user=current_user)
-    report = services.preview_import(event, data)
+    upload = services.load_upload(token, event=event, user=current_user)
+    report = services.preview_import(event, upload.content)
     return render_template(
         "reports/import_preview.html",
         event=event,
         form=FlaskForm(),
         token=token,
-        meta=meta,
+        upload=upload,
         report=report,
         shown=PREVIEW_ROWS_SHOWN,
         categories=INSTITUTION_CATEGORIES,
@@ -166,8 +167,8 @@ def import_confirm(code, token):
     event = get_event(code)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    data, meta = services.load_upload(token, event=event, user=current_user)
-    report = services.preview_import(event, data)
+    upload = services.load_upload(token, event=event, user=current_user)
+    report = services.preview_import(event, upload.content)
     expected = request.form.get("valid_rows", type=int)
     if expected is not None and expected != len(report.valid):
         flash(
@@ -181,14 +182,14 @@ def import_confirm(code, token):
         return redirect(url_for(".import_preview", code=event.code, token=token))
     try:
         result = services.import_participants(
-            event, report, actor=current_user, channel="import", filename=meta["filename"]
+            event, report, actor=current_user, channel="import", filename=upload.filename
         )
+        services.discard_upload(upload)  # in the same transaction: imported at most once
     except (InvalidInput, services.ImportFailed) as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".import_preview", code=event.code, token=token))
     db.session.commit()
-    services.discard_upload(token)
     flash(
         _(
             "%(n)s peserta diimpor: %(r)s terdaftar, %(w)s daftar tunggu. %(s)s baris "
@@ -209,6 +210,7 @@ def import_discard(code, token):
     event = get_event(code)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.discard_upload(token)
+    services.discard_upload(services.load_upload(token, event=event, user=current_user))
+    db.session.commit()
     flash(_("Impor dibatalkan; tidak ada peserta yang ditambahkan."), "info")
     return redirect(url_for(".imports", code=event.code))

@@ -183,15 +183,37 @@ def test_format_report_lines(event):
     assert lines[-1].startswith("2 baris: 1 valid, 1 bermasalah.")
 
 
-def test_upload_store_load_and_discard(event, admin, app):
+def test_upload_store_load_and_discard(event, admin, panitia):
     token = services.store_upload(b"PK data", event=event, user=admin, filename="../x/kpu.xlsx")
-    data, meta = services.load_upload(token, event=event, user=admin)
-    assert data == b"PK data" and meta["filename"] == "kpu.xlsx"
+    db.session.commit()
+    upload = services.load_upload(token, event=event, user=admin)
+    assert upload.content == b"PK data" and upload.filename == "kpu.xlsx"
     other = make_event("LAIN")
-    with pytest.raises(services.NotFound):
-        services.load_upload(token, event=other, user=admin)
-    with pytest.raises(services.NotFound):
-        services.load_upload("../../config", event=event, user=admin)
-    services.discard_upload(token)
+    for wrong in (
+        {"token": token, "event": other, "user": admin},
+        {"token": token, "event": event, "user": panitia},
+        {"token": "../../config", "event": event, "user": admin},
+    ):
+        with pytest.raises(services.NotFound):
+            services.load_upload(wrong.pop("token"), **wrong)
+    services.discard_upload(upload)
+    db.session.commit()
     with pytest.raises(services.NotFound):
         services.load_upload(token, event=event, user=admin)
+
+
+def test_uploads_expire_after_a_day(event, admin):
+    from datetime import timedelta
+
+    from bimtek.core.timeutil import utcnow
+    from bimtek.reports.models import ImportUpload
+
+    old = services.store_upload(b"PK old", event=event, user=admin, filename="lama.xlsx")
+    stale = db.session.scalar(sa.select(ImportUpload).where(ImportUpload.token == old))
+    stale.created_at = utcnow() - timedelta(days=1, minutes=1)
+    db.session.commit()
+    with pytest.raises(services.NotFound):
+        services.load_upload(old, event=event, user=admin)
+    services.store_upload(b"PK new", event=event, user=admin, filename="baru.xlsx")
+    db.session.commit()
+    assert db.session.scalars(sa.select(ImportUpload.filename)).all() == ["baru.xlsx"]
