@@ -202,6 +202,7 @@ def draw_image(canvas, data: bytes, x, y, width, height, *, stretch: bool = Fals
         drawn_w, drawn_h = image.width * scale, image.height * scale
     left, bottom = x + (width - drawn_w) / 2, y + (height - drawn_h) / 2
     canvas._currentPageHasImages = 1
+    canvas._formsinuse.append(name)  # a resource of the page or form being drawn
     canvas.addLiteral(
         f"q {drawn_w:.3f} 0 0 {drawn_h:.3f} {left:.3f} {bottom:.3f} cm /{reg_name} Do Q"
     )
@@ -279,7 +280,7 @@ def _rosette_ops(cx, cy, radius, color_hex, width) -> str:
     for ring in range(3):
         r0 = radius * (0.55 + 0.2 * ring)
         points = []
-        steps = 720
+        steps = 360
         for step in range(steps + 1):
             t = 2 * math.pi * step / steps
             r = r0 + radius * 0.12 * math.sin(18 * t + ring) * math.cos(3 * t)
@@ -323,6 +324,59 @@ def _wave_band(canvas, inset, amplitude, period, color, width=0.5, phase=0.0):
     canvas.addLiteral(_wave_ops(inset, amplitude, period, color.hexval(), width, phase))
 
 
+WAVE_INSET, WAVE_AMPLITUDE, WAVE_PERIOD = 27.5, 2.6, 16
+
+
+def draw_wave_period(canvas) -> None:
+    """One period of the border's two wave bands, for a form placed all round the page."""
+    ops = []
+    for color, width, phase in ((GOLD_LIGHT, 0.5, 0.0), (GREEN, 0.35, math.pi / 2)):
+        ops += ["q", _color_ops(color), f"{width} w"]
+        for shift in (phase, phase + math.pi):
+            points = [
+                (x / 2, WAVE_AMPLITUDE * math.sin(2 * math.pi * x / 2 / WAVE_PERIOD + shift))
+                for x in range(0, 2 * WAVE_PERIOD + 1)
+            ]
+            ops.append(_polyline(points) + " S")
+        ops.append("Q")
+    canvas.addLiteral("\n".join(ops))
+
+
+@lru_cache(maxsize=4)
+def _wave_placements(form_name: str) -> str:
+    """``cm`` + ``Do`` for each period of the wave form along the four edges."""
+    x0, y0 = WAVE_INSET, WAVE_INSET
+    x1, y1 = WIDTH - WAVE_INSET, HEIGHT - WAVE_INSET
+    ops = []
+    for (ax, ay), (bx, by) in (
+        ((x0, y0), (x1, y0)),
+        ((x1, y0), (x1, y1)),
+        ((x1, y1), (x0, y1)),
+        ((x0, y1), (x0, y0)),
+    ):
+        length = math.hypot(bx - ax, by - ay)
+        count = max(1, round(length / WAVE_PERIOD))
+        step = length / count
+        dx, dy = (bx - ax) / length, (by - ay) / length
+        scale = step / WAVE_PERIOD
+        for index in range(count):
+            px, py = ax + dx * step * index, ay + dy * step * index
+            ops.append(
+                f"q {dx * scale:.4f} {dy * scale:.4f} {-dy:.4f} {dx:.4f} {px:.2f} {py:.2f} cm "
+                f"/{form_name} Do Q"
+            )
+    return "\n".join(ops)
+
+
+def _waves(canvas, wave_form: str | None) -> None:
+    if wave_form is None:
+        _wave_band(canvas, WAVE_INSET, WAVE_AMPLITUDE, WAVE_PERIOD, GOLD_LIGHT, 0.5)
+        _wave_band(canvas, WAVE_INSET, WAVE_AMPLITUDE, WAVE_PERIOD, GREEN, 0.35, math.pi / 2)
+        return
+    canvas._formsinuse.append(wave_form)  # a resource of this stream, as doForm does
+    canvas.addLiteral(_wave_placements(canvas._doc.getXObjectName(wave_form)))
+
+
 def _corner(canvas, x, y, sx, sy):
     """A gold corner ornament; (sx, sy) point into the page."""
     canvas.saveState()
@@ -347,7 +401,7 @@ def _corner(canvas, x, y, sx, sy):
     canvas.restoreState()
 
 
-def draw_frame(canvas, design: Design) -> None:
+def draw_frame(canvas, design: Design, wave_form: str | None = None) -> None:
     """Paper, optional background image, border with waves and corner ornaments."""
     if design.background:
         draw_image(canvas, design.background, 0, 0, WIDTH, HEIGHT, stretch=True)
@@ -360,8 +414,7 @@ def draw_frame(canvas, design: Design) -> None:
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(1.2)
     canvas.rect(21, 21, WIDTH - 42, HEIGHT - 42, stroke=1, fill=0)
-    _wave_band(canvas, 27.5, 2.6, 16, GOLD_LIGHT, 0.5)
-    _wave_band(canvas, 27.5, 2.6, 16, GREEN, 0.35, phase=math.pi / 2)
+    _waves(canvas, wave_form)
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(0.6)
     canvas.rect(34, 34, WIDTH - 68, HEIGHT - 68, stroke=1, fill=0)
@@ -719,8 +772,11 @@ def _render(design: Design, sheets: list, title: str, bulk: bool | None) -> byte
     if bulk is None:
         bulk = len(sheets) >= BULK
 
+    canvas.beginForm("wave", 0, -2 * WAVE_AMPLITUDE, WAVE_PERIOD, 2 * WAVE_AMPLITUDE)
+    draw_wave_period(canvas)
+    canvas.endForm()
     canvas.beginForm("frame")
-    draw_frame(canvas, design)
+    draw_frame(canvas, design, wave_form="wave")
     canvas.endForm()
 
     def frame(canvas, _design):

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload, undefer
 
 from bimtek.audit.services import record
 from bimtek.certificates import pdf
@@ -57,9 +58,20 @@ class UnknownCertificate(NotFound):
 # --- settings -------------------------------------------------------------------------------
 
 
-def get_settings(event: Event) -> CertificateSettings:
-    """The event's certificate settings, created with the defaults on first use."""
-    settings = db.session.get(CertificateSettings, event.id)
+def get_settings(event: Event, *, with_images: bool = False) -> CertificateSettings:
+    """The event's certificate settings, created with the defaults on first use.
+
+    ``with_images`` loads the logos, background and signatures in the same round trips.
+    """
+    options = []
+    if with_images:
+        options = [
+            undefer(CertificateSettings.logo_left),
+            undefer(CertificateSettings.logo_right),
+            undefer(CertificateSettings.background),
+            selectinload(CertificateSettings.signatories).undefer(Signatory.signature),
+        ]
+    settings = db.session.get(CertificateSettings, event.id, options=options)
     if settings is not None:
         return settings
     try:
@@ -713,7 +725,7 @@ def verification_facts(certificate: Certificate) -> dict:
 
 def design_for(event: Event) -> pdf.Design:
     """The event's certificate design (texts, signatories, images) for the renderer."""
-    settings = get_settings(event)
+    settings = get_settings(event, with_images=True)
     return pdf.Design(
         title_text=settings.title_text,
         awarded_text=settings.awarded_text,

@@ -97,7 +97,7 @@ def decode_qr(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
 
     source = tmp_path / "certificate.pdf"
     source.write_bytes(data)
-    subprocess.run(
+    rendered = subprocess.run(
         [
             "pdftoppm",
             "-png",
@@ -112,6 +112,9 @@ def decode_qr(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
             str(tmp_path / "page"),
         ],
         check=True,
+        capture_output=True,
+        text=True,
     )
+    assert rendered.stderr == ""  # poppler complains about any broken resource
     image = Image.open(tmp_path / "page.png")
     return [result.text for result in zxingcpp.read_barcodes(image)]

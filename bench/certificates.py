@@ -1,0 +1,350 @@
+"""Certificates in bulk: the form-XObject renderer against the straightforward approach.
+
+    .venv/bin/python bench/certificates.py            # 400 participants, 3 runs each
+    .venv/bin/python bench/certificates.py --runs 5 --participants 400
+
+Seeds a temporary SQLite database with one event of 400 registered participants (logos, two
+signatories with signature images, five modules), issues the 400 certificates through the
+service, then times, in the same run:
+
+1. fast      ``services.certificates_pdf``: the 400 certificates as one document (the merged
+             PDF for printing); static parts drawn once as form XObjects, per page only the
+             name, number and QR (segno, fixed mask, raw path operators);
+2. naive     the straightforward approach: one ReportLab canvas per certificate, everything
+             drawn on every page, ReportLab's own QR widget (reportlab.graphics.barcode.qr);
+3. zip       ``services.certificates_zip``: 400 separate PDFs (one run only);
+4. download  the participant's own certificate through the Flask view
+             (certificates.mine_download) with the test client: server time per request.
+
+Prints medians. Targets: fast <= 1.5 s, naive / fast >= 5, download <= 50 ms.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FIRST = [
+    "Agus",
+    "Siti",
+    "Muhammad",
+    "Nur",
+    "Rina",
+    "Budi",
+    "Dewi",
+    "Andi",
+    "Ni Luh",
+    "Yohanes",
+    "Fransiskus",
+    "Aisyah",
+    "Rahmat",
+    "Fitri",
+    "Hendra",
+    "Wahyuni",
+    "Daeng",
+    "Nguyễn",
+]
+LAST = [
+    "Hari Kesuma",
+    "Rahmawati",
+    "Syafruddin",
+    "Hidayat",
+    "Kartika",
+    "Santoso",
+    "Lestari",
+    "Ma'ruf",
+    "Putu Ayu",
+    "Pattiradjawane",
+    "Sitompul",
+    "Ramadhani",
+    "Tandi Lolo",
+    "Thị Ánh",
+]
+TITLES = [
+    ("", ""),
+    ("Dr. H. ", ", M.Si"),
+    ("Ir. ", ", M.T."),
+    ("", ", S.Sos."),
+    ("Hj. ", ", S.E., M.M."),
+    ("", ""),
+    ("AKP ", ", S.H."),
+    ("", ", S.IP"),
+]
+
+
+def png(size, color, line=False) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if line:
+        points = [(20, 100), (80, 30), (120, 110), (180, 40), (260, 100), (380, 60)]
+        draw.line(points, fill=color, width=5)
+    else:
+        draw.ellipse((6, 6, size[0] - 6, size[1] - 6), fill=color)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def seed(participants: int):
+    """One event with ``participants`` registered people, all issued a certificate."""
+    from bimtek.auth.models import User
+    from bimtek.certificates import services
+    from bimtek.events import services as event_services
+    from bimtek.extensions import db
+    from bimtek.participants import services as participant_services
+
+    start = date.today()
+    event = event_services.create_event(
+        {
+            "code": "KUTIM24A",
+            "title": "Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
+            "organizer": "Pemerintah Kabupaten Kutai Timur",
+            "provider": "Smart Academy",
+            "venue": "Hotel Harris",
+            "city": "Samarinda",
+            "start_date": start,
+            "end_date": start + timedelta(days=3),
+            "capacity": participants,
+        },
+        channel="cli",
+    )
+    for index, (title, jp) in enumerate(
+        [
+            ("Mitigasi dan Resolusi Konflik Sosial", 8),
+            ("Pemetaan Intelijen Keamanan Daerah Rawan Konflik", 6),
+            ("Kebijakan Tahapan Pilkada 2024", 6),
+            ("Komunikasi Efektif dan Komunikasi Krisis", 6),
+            ("Simulasi Penanganan Gangguan Keamanan", 6),
+        ],
+        start=1,
+    ):
+        event_services.save_module(event, {"code": f"M{index}", "title": title, "jp": jp})
+    rows = []
+    for index in range(participants):
+        prefix, suffix = TITLES[index % len(TITLES)]
+        name = f"{prefix}{FIRST[index % len(FIRST)]} {LAST[(index // 3) % len(LAST)]}{suffix}"
+        rows.append(
+            {
+                "full_name": name,
+                "nik": f"6408011705{90 + index // 9000:02d}{index % 9000 + 1:04d}",
+                "gender": "L",
+                "institution": "KPU Kabupaten Kutai Timur",
+                "institution_category": "kpu",
+                "job_title": "Anggota PPK",
+                "phone": f"0812{index:08d}",
+                "district": "Sangatta Utara",
+            }
+        )
+    if hasattr(participant_services, "register_many"):
+        participant_services.register_many(event, rows, channel="cli")
+    else:
+        for row in rows:
+            participant_services.register(event, row, channel="cli", enforce_window=False)
+    services.update_settings(
+        event,
+        {
+            "min_attendance_percent": "0",
+            "post_test_required": "0",
+            "number_format": "{seq:03d}/BIMTEK-{code}/{month_roman}/{year}",
+            "title_text": "SERTIFIKAT",
+            "awarded_text": "diberikan kepada",
+            "role_text": "Peserta",
+            "body_text": "atas partisipasinya dalam kegiatan Bimbingan Teknis",
+        },
+    )
+    services.set_image(event, "logo_left", png((400, 400), (11, 93, 75, 255)))
+    services.set_image(event, "logo_right", png((400, 400), (176, 141, 60, 255)))
+    services.save_signatory(
+        event,
+        {
+            "name": "Drs. H. Ardiansyah Sulaiman, M.Si",
+            "title": "Bupati Kutai Timur",
+            "nip": "196504121990031007",
+            "position": "0",
+        },
+        signature=png((400, 140), (20, 30, 120, 255), line=True),
+    )
+    services.save_signatory(
+        event,
+        {
+            "name": "Dr. Rina Kartika, S.Sos., M.AP",
+            "title": "Direktur Smart Academy",
+            "position": "1",
+        },
+        signature=png((400, 140), (20, 30, 120, 255), line=True),
+    )
+    outcome = services.issue_all(event, channel="cli")
+    first = outcome.issued[0].participant
+    user = db.session.get(User, first.user_id)
+    user.set_password("bench-password-1")
+    db.session.commit()
+    return event, first
+
+
+def naive_render(design, sheet) -> bytes:
+    """The straightforward approach: a canvas per certificate, ReportLab's QR widget."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.pdfgen.canvas import Canvas
+
+    from bimtek.certificates import pdf
+
+    def widget_qr(canvas, data, x, y, size):
+        widget = QrCodeWidget(data, barLevel="M")
+        left, bottom, right, top = widget.getBounds()
+        drawing = Drawing(
+            size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+        )
+        drawing.add(widget)
+        renderPDF.draw(drawing, canvas, x, y)
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=pdf.PAGE, pageCompression=1)
+    pdf.draw_front_static(canvas, design, sheet)
+    pdf.draw_front_variable(canvas, sheet, qr=widget_qr)
+    canvas.showPage()
+    pdf.draw_back_static(canvas, design, sheet)
+    pdf.draw_back_variable(canvas, sheet)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def median_time(function, runs):
+    """(median wall seconds, median CPU seconds of this process, last result)."""
+    walls, cpus = [], []
+    result = None
+    for _ in range(runs):
+        started, cpu = time.perf_counter(), time.process_time()
+        result = function()
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=5, help="runs of the fast renderer")
+    parser.add_argument(
+        "--naive-runs",
+        type=int,
+        default=1,
+        help="runs of the straightforward approach (about 100 s of CPU each for 400)",
+    )
+    parser.add_argument("--downloads", type=int, default=20)
+    parser.add_argument("--no-zip", action="store_true", help="skip the 400-file zip")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+    from pypdf import PdfReader
+
+    from bimtek import create_app
+    from bimtek.certificates import services
+    from bimtek.core.fonts import register_fonts
+    from bimtek.extensions import db
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite'}",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "PUBLIC_BASE_URL": "https://bimtek.kutaitimurkab.go.id",
+        }
+    )
+    with app.app_context():
+        upgrade(revision="heads")
+        started = time.perf_counter()
+        event, person = seed(args.participants)
+        print(
+            f"seeded {args.participants} participants and issued their certificates "
+            f"in {time.perf_counter() - started:.1f} s (SQLite, {workdir})"
+        )
+        certificates = services.issued_certificates(event)
+        register_fonts()
+        services.certificates_pdf(event, certificates[:1])  # fonts and images, as a worker
+
+        def fast_all():
+            return services.certificates_pdf(event, certificates)
+
+        first_wall, first_cpu, _data = median_time(fast_all, 1)
+        print(
+            f"fast:     first run {first_wall:.3f} s wall / {first_cpu:.3f} s CPU "
+            "(includes the one-time QR pattern build of this worker process)"
+        )
+        fast, fast_cpu, data = median_time(fast_all, args.runs)
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+        print(
+            f"fast:     {len(certificates)} certificates, one PDF of {pages} pages, "
+            f"{len(data) / 1e6:.1f} MB: median {fast:.3f} s wall / {fast_cpu:.3f} s CPU "
+            f"of {args.runs} runs"
+        )
+
+        design = services.design_for(event)
+        sheets = [services.sheet_for(c) for c in certificates]
+
+        def naive_all():
+            return [naive_render(design, sheet) for sheet in sheets]
+
+        naive, naive_cpu, files = median_time(naive_all, args.naive_runs)
+        size = sum(len(f) for f in files)
+        print(
+            f"naive:    {len(files)} PDFs (one canvas each, ReportLab QR widget), "
+            f"{size / 1e6:.1f} MB: median {naive:.3f} s wall / {naive_cpu:.3f} s CPU "
+            f"of {args.naive_runs} run(s)"
+        )
+        print(f"ratio:    naive / fast = {naive / fast:.1f}x wall, {naive_cpu / fast_cpu:.1f}x CPU")
+
+        if not args.no_zip:
+            zipped, zipped_cpu, archive = median_time(lambda: services.certificates_zip(event), 1)
+            print(
+                f"zip:      {len(certificates)} separate PDFs in one .zip, "
+                f"{len(archive) / 1e6:.1f} MB: {zipped:.3f} s wall / {zipped_cpu:.3f} s CPU "
+                "(1 run)"
+            )
+        person_id = person.id
+        nik = person.nik
+        db.session.remove()
+
+    client = app.test_client()
+    response = client.post("/masuk", data={"identifier": nik, "password": "bench-password-1"})
+    assert response.status_code == 302, response.status_code
+    url = f"/portal/peserta/{person_id}/sertifikat.pdf"
+    client.get(url)  # warm
+
+    def download():
+        response = client.get(url)
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        return response
+
+    single, single_cpu, response = median_time(download, args.downloads)
+    print(
+        f"download: one certificate through the Flask view (test client, server time): "
+        f"median {single * 1000:.1f} ms wall / {single_cpu * 1000:.1f} ms CPU "
+        f"of {args.downloads} requests ({len(response.data) / 1000:.0f} kB)"
+    )
+    verdict = [
+        ("fast <= 1.5 s", fast <= 1.5),
+        ("ratio >= 5", naive / fast >= 5),
+        ("download <= 50 ms", single <= 0.050),
+    ]
+    print("targets:  " + ", ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in verdict))
+    print(f"load:     {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1/5/15 min, 2 cores)")
+
+
+if __name__ == "__main__":
+    main()
