@@ -330,7 +330,7 @@ def _find_header(rows_iter) -> tuple[int, tuple, dict[int, str], list[tuple]]:
     for number, row in enumerate(rows_iter, start=1):
         seen.append(row)
         mapped = {i: match_header(v) for i, v in enumerate(row) if match_header(v)}
-        if len(mapped) >= 3 and "full_name" in mapped.values():
+        if len(set(mapped.values())) >= 3:
             return number, row, mapped, seen
         if number >= HEADER_SEARCH_ROWS:
             break
@@ -355,7 +355,8 @@ def _read_workbook(workbook, archive, data: bytes) -> SheetData:
         )
     raise FileProblem(
         "Baris judul kolom tidak ditemukan di 10 baris pertama. Baris judul harus memuat "
-        "setidaknya kolom Nama lengkap, NIK dan Instansi (lihat templat)."
+        "kolom Nama lengkap, NIK, Jenis kelamin, Instansi, Kategori instansi, Jabatan dan "
+        "Nomor HP (lihat templat)."
     )
 
 

@@ -229,6 +229,12 @@ def test_missing_required_column_is_named():
     assert "Kolom wajib tidak ditemukan: Jabatan" in caught.value.message
 
 
+def test_missing_name_column_is_named():
+    header = ["Nama pegawai", *HEADER[1:]]
+    with pytest.raises(FileProblem, match="Kolom wajib tidak ditemukan: Nama lengkap."):
+        read_participant_sheet(xlsx_bytes([person_row()], header=header))
+
+
 def test_same_column_twice():
     header = [*HEADER, "No HP"]
     with pytest.raises(FileProblem, match="Nomor HP muncul dua kali"):
