@@ -223,6 +223,7 @@ def settings(code):
         form=form,
         errors=errors,
         max_signatories=services.MAX_SIGNATORIES,
+        format_score=services.format_score,
     ), 422 if errors else 200
 
 
@@ -325,7 +326,7 @@ def mine(participant_id):
         verdict=verdict,
         certificate=verdict.certificate,
         revoked=[c for c in history if c.revoked_at],
-        verify_url=services.verification_url,
+        format_score=services.format_score,
     )
 
 
