@@ -20,11 +20,11 @@ def ping():
 @token_required("admin", "panitia")
 def create_checkin(session_id):
     data = json_body()
-    session = services.load_session(session_id)
+    session, participant = services.load_for_scan(session_id, data.get("code"))
     try:
         result = services.check_in(
             session,
-            data.get("code"),
+            participant,
             actor=g.api_user,
             scan_id=data.get("scan_id"),
             scanned_at=data.get("scanned_at"),
