@@ -15,6 +15,7 @@ import random
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -365,6 +366,23 @@ def find_attempt(assessment: Assessment, participant: Participant, now=None) -> 
     return attempt
 
 
+def attempt_for(participant: Participant, kind: str, now=None) -> Attempt | None:
+    """The participant's attempt at the event's ``kind`` test (one query), closed first if
+    its deadline has passed."""
+    attempt = db.session.scalar(
+        sa.select(Attempt)
+        .join(Assessment, Attempt.assessment_id == Assessment.id)
+        .where(
+            Assessment.event_id == participant.event_id,
+            Assessment.kind == kind,
+            Attempt.participant_id == participant.id,
+        )
+    )
+    if attempt is not None:
+        close_if_expired(attempt, now or utcnow())
+    return attempt
+
+
 def draw_questions(assessment: Assessment, rng: random.Random) -> list[Question]:
     """All questions of the bank, or N per module, in a shuffled order."""
     bank = list_questions(assessment.event)
@@ -492,19 +510,41 @@ def _score(attempt: Attempt) -> tuple[int, float]:
     return correct, round(100 * correct / len(asked), 2)
 
 
-def _close(attempt: Attempt, moment: datetime, reason: str) -> None:
+def _lock_if_open(attempt: Attempt) -> bool:
+    """Take the attempt's row lock (PostgreSQL) or the write lock (SQLite) for the rest of the
+    transaction; True if the attempt is still open once we hold it.
+
+    Saving an answer and closing an attempt both start here, so they run one after the
+    other: an answer is either in before the score is computed, or refused.
+    """
+    result = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        return True
+    db.session.refresh(attempt)  # someone else closed it meanwhile
+    return False
+
+
+def _close(attempt: Attempt, moment: datetime, reason: str) -> bool:
+    """Score and close an open attempt; False if it was closed by another request first."""
+    if not _lock_if_open(attempt):
+        return False
     attempt.correct_count, attempt.score = _score(attempt)
     attempt.submitted_at = moment
     attempt.closed_reason = reason
     db.session.flush()
+    return True
 
 
 def close_if_expired(attempt: Attempt, now: datetime) -> bool:
     """Close an open attempt whose deadline has passed, with what was answered."""
     if attempt.is_closed or now < attempt.deadline_at:
         return False
-    _close(attempt, attempt.deadline_at, "expired")
-    return True
+    return _close(attempt, attempt.deadline_at, "expired")
 
 
 def close_expired_attempts(now: datetime | None = None, *, event: Event | None = None) -> int:
@@ -519,25 +559,16 @@ def close_expired_attempts(now: datetime | None = None, *, event: Event | None =
     return closed
 
 
-def _check_open(attempt: Attempt, now: datetime) -> None:
-    close_if_expired(attempt, now)
+def _refuse_closed(attempt: Attempt) -> None:
     if attempt.closed_reason == "expired":
         raise DeadlinePassed(
             "Waktu pengerjaan sudah habis; jawaban ini tidak disimpan. Jawaban yang tersimpan "
             "sebelum batas waktu sudah dinilai."
         )
-    if attempt.is_closed:
-        raise AttemptClosed("Tes sudah dikumpulkan; jawaban tidak dapat diubah lagi.")
+    raise AttemptClosed("Tes sudah dikumpulkan; jawaban tidak dapat diubah lagi.")
 
 
-def save_answers(attempt: Attempt, choices: dict, now: datetime | None = None) -> int:
-    """Save {question id: option id} choices (insert or change); return how many were saved.
-
-    Refused as a whole when the attempt is closed or its deadline has passed, or when a
-    question is not in this attempt or an option does not belong to its question.
-    """
-    now = now or utcnow()
-    _check_open(attempt, now)
+def _clean_choices(attempt: Attempt, choices: dict) -> dict[int, int]:
     asked = set(attempt.question_order or [])
     cleaned = {}
     for raw_question, raw_option in choices.items():
@@ -557,47 +588,60 @@ def save_answers(attempt: Attempt, choices: dict, now: datetime | None = None) -
                 fields={str(question_id): "pilihan tidak dikenal"},
             )
         cleaned[question_id] = option_id
-    existing = {
-        answer.question_id: answer
-        for answer in db.session.scalars(
-            sa.select(Answer).where(
-                Answer.attempt_id == attempt.id, Answer.question_id.in_(list(cleaned))
-            )
-        )
-    }
-    for question_id, option_id in cleaned.items():
-        answer = existing.get(question_id)
-        if answer is not None:
-            if answer.option_id != option_id:
-                answer.option_id, answer.answered_at = option_id, now
-            continue
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    Answer(
-                        attempt_id=attempt.id,
-                        question_id=question_id,
-                        option_id=option_id,
-                        answered_at=now,
-                    )
-                )
-        except IntegrityError:
-            # saved at the same moment by another request (a retry): update that row
-            db.session.execute(
-                sa.update(Answer)
-                .where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
-                .values(option_id=option_id, answered_at=now)
-            )
-    db.session.flush()
+    return cleaned
+
+
+def save_answers(attempt: Attempt, choices: dict, now: datetime | None = None) -> int:
+    """Save {question id: option id} choices (insert or change); return how many were saved.
+
+    Refused as a whole when the attempt is closed or its deadline has passed (an attempt
+    found past its deadline is closed here, with what it had), or when a question is not in
+    this attempt or an option does not belong to its question. One statement per call:
+    an upsert on (attempt, question), so a retry or a second phone just overwrites.
+    """
+    now = now or utcnow()
+    if attempt.is_closed:
+        _refuse_closed(attempt)
+    cleaned = _clean_choices(attempt, choices)
+    if not _lock_if_open(attempt):
+        _refuse_closed(attempt)
+    if now >= attempt.deadline_at:
+        _close(attempt, attempt.deadline_at, "expired")
+        _refuse_closed(attempt)
+    if not cleaned:
+        return 0
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Answer).values(
+        [
+            {"attempt_id": attempt.id, "question_id": q, "option_id": o, "answered_at": now}
+            for q, o in cleaned.items()
+        ]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={
+            "option_id": statement.excluded.option_id,
+            "answered_at": statement.excluded.answered_at,
+        },
+    )
+    db.session.execute(statement)
     return len(cleaned)
+
+
+def answered_count(attempt: Attempt) -> int:
+    """How many questions of the attempt have a saved answer."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Answer).where(Answer.attempt_id == attempt.id)
+    )
 
 
 def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Close the attempt and score it. Submitting a closed attempt again changes nothing."""
     now = now or utcnow()
-    if attempt.is_closed or close_if_expired(attempt, now):
+    if attempt.is_closed or close_if_expired(attempt, now) or attempt.is_closed:
         return attempt
-    _close(attempt, now, "submitted")
+    if not _close(attempt, now, "submitted"):
+        return attempt  # closed by a parallel request (double tap): nothing more to do
     record(
         "attempt.submit",
         actor=attempt.participant.user,

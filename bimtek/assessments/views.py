@@ -36,8 +36,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route(ADMIN)
-@admin_required
+@staff_required
 def admin_index(code):
+    """Settings and the bank; panitia see the settings only (the bank holds the key)."""
     event = get_event(code)
     assessments = {kind: services.get_assessment(event, kind) for kind in KINDS}
     db.session.commit()
@@ -45,7 +46,7 @@ def admin_index(code):
         "assessments/admin/index.html",
         event=event,
         assessments=assessments,
-        questions=services.list_questions(event),
+        questions=services.list_questions(event) if current_user.is_admin else [],
         summary=services.bank_summary(event),
         letters=services.LETTERS,
         form=FlaskForm(),
@@ -319,8 +320,9 @@ def _choices_from_form() -> dict:
 
 
 def _attempt_of(participant, kind):
-    assessment = services.get_assessment(participant.event, kind)
-    attempt = services.find_attempt(assessment, participant)
+    if kind not in KINDS:
+        abort(404)
+    attempt = services.attempt_for(participant, kind)
     if attempt is None:
         raise services.TestNotOpen("Tes belum dimulai.", code="not_started")
     return attempt
@@ -346,7 +348,7 @@ def answer(participant_id, kind):
         return jsonify(
             {
                 "saved": saved,
-                "answered": len(services.chosen_options(attempt)),
+                "answered": services.answered_count(attempt),
                 "total": len(attempt.question_order or []),
                 "deadline_at": attempt.deadline_at.isoformat(),
             }

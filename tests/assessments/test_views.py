@@ -219,7 +219,21 @@ def test_admin_pages_render(admin_client, event, bank):
 
 
 def test_panitia_sees_results_but_not_the_bank(panitia_client, event, bank):
-    assert panitia_client.get(f"/admin/kegiatan/{event.code}/tes").status_code == 403
+    page = panitia_client.get(f"/admin/kegiatan/{event.code}/tes")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Soal M1 nomor satu" not in html and "hanya dapat dilihat admin" in html
+    assert "Bank berisi 4 soal" in html
+    assert panitia_client.get(f"/admin/kegiatan/{event.code}/tes/soal.xlsx").status_code == 403
+    assert (
+        panitia_client.get(f"/admin/kegiatan/{event.code}/tes/soal/{bank[0].id}").status_code == 403
+    )
+    assert (
+        panitia_client.post(
+            f"/admin/kegiatan/{event.code}/tes/pengaturan/pre", data={"duration_minutes": "5"}
+        ).status_code
+        == 403
+    )
     assert panitia_client.get(f"/admin/kegiatan/{event.code}/tes/hasil").status_code == 200
 
 

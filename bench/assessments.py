@@ -1,0 +1,211 @@
+"""A pre-test session under load, against a real gunicorn, on SQLite or PostgreSQL.
+
+    .venv/bin/python bench/assessments.py                  # SQLite, 120 takers
+    .venv/bin/python bench/assessments.py --db postgres --takers 200
+
+Seeds the demo event (34 questions, 400 participants with simulated pre/post attempts, so
+the results have 800 attempts and ~27,000 answers to analyse) plus ``--takers`` extra
+participants with a password. Then gunicorn (production config, 127.0.0.1:5350) and 8 client
+threads: each taker logs in (CSRF on, as in production), starts the pre-test and saves every
+answer with its own POST, as the phone does, then submits. Prints the answer-save throughput
+and p50/p99 latency, errors, the rows in the database, and how long the results page and
+``GET /api/v1/events/{code}/results`` take with all of it.
+"""
+
+import argparse
+import queue
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._server import Gunicorn, fresh_database, migrate, percentile, server_env  # noqa: E402
+
+PORT = 5350
+THREADS = 8
+PASSWORD = "rahasia-bench-1"
+
+
+def seed(env: dict, takers: int) -> tuple[str, list[tuple[int, str]], str]:
+    """Demo event with its bank and simulated results, ``takers`` fresh participants, admin."""
+    from bimtek import create_app
+    from bimtek.auth.models import User
+    from bimtek.auth.services import issue_api_token
+    from bimtek.demo import demo_people, load_demo
+    from bimtek.extensions import db
+    from bimtek.participants.services import register
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"]}
+    )
+    with app.app_context():
+        event, _ = load_demo(participant_count=400 - takers)
+        people = []
+        for index, person in enumerate(demo_people(takers, seed=99)):
+            person["nik"] = person["nik"][:12] + f"{9000 - index:04d}"
+            person["password"] = PASSWORD
+            outcome = register(event, person, channel="cli", enforce_window=False)
+            people.append(outcome.participant)
+        admin = User(email="bench-admin@bimtek.local", role="admin", full_name="Bench")
+        admin.set_password(PASSWORD)
+        db.session.add(admin)
+        db.session.flush()
+        _token, plain = issue_api_token(admin, "bench")
+        db.session.commit()
+        code = event.code
+        takers_out = [(p.id, p.nik) for p in people if p.status == "registered"]
+        db.engine.dispose()
+    return code, takers_out, plain
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    return match.group(1)
+
+
+def take_one(url: str, participant_id: int, nik: str, latencies: list, errors: list) -> None:
+    session = requests.Session()
+    page = session.get(f"{url}/masuk").text
+    response = session.post(
+        f"{url}/masuk",
+        data={"identifier": nik, "password": PASSWORD, "csrf_token": csrf(page)},
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        errors.append(("login", response.status_code))
+        return
+    base = f"{url}/peserta/{participant_id}/tes/pre"
+    page = session.get(base).text
+    session.post(f"{base}/mulai", data={"csrf_token": csrf(page)})
+    page = session.get(base).text
+    token = csrf(page)
+    questions = re.findall(r'name="q(\d+)" value="(\d+)"', page)
+    first_option = {}
+    for question_id, option_id in questions:
+        first_option.setdefault(question_id, option_id)
+    for question_id, option_id in first_option.items():
+        started = time.perf_counter()
+        response = session.post(
+            f"{base}/jawab",
+            data={f"q{question_id}": option_id},
+            headers={"X-CSRFToken": token, "Accept": "application/json"},
+        )
+        latencies.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            errors.append(("answer", response.status_code))
+    response = session.post(f"{base}/kumpulkan", data={"csrf_token": token})
+    if response.status_code != 200:
+        errors.append(("submit", response.status_code))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--takers", type=int, default=120)
+    args = parser.parse_args()
+
+    database_url = fresh_database(args.db, "bimtek_assessments_bench")
+    env = server_env(database_url, BIMTEK_RATELIMIT_ENABLED="false")
+    migrate(env)
+    started = time.perf_counter()
+    code, takers, token = seed(env, args.takers)
+    print(f"[{args.db}] seeded in {time.perf_counter() - started:.1f} s: {len(takers)} takers")
+
+    latencies, errors = [], []
+    work = queue.Queue()
+    for item in takers:
+        work.put(item)
+
+    with Gunicorn(env, PORT) as url:
+
+        def worker():
+            while True:
+                try:
+                    participant_id, nik = work.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    take_one(url, participant_id, nik, latencies, errors)
+                except requests.RequestException as error:
+                    errors.append(("connection", str(error)[:60]))
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+
+        admin = requests.Session()
+        page = admin.get(f"{url}/masuk").text
+        admin.post(
+            f"{url}/masuk",
+            data={
+                "identifier": "bench-admin@bimtek.local",
+                "password": PASSWORD,
+                "csrf_token": csrf(page),
+            },
+        )
+        timings = {}
+        for name, target, session, headers in (
+            ("results page", f"{url}/admin/kegiatan/{code}/tes/hasil", admin, {}),
+            (
+                "results API",
+                f"{url}/api/v1/events/{code}/results",
+                requests,
+                {"Authorization": f"Bearer {token}"},
+            ),
+            ("results .xlsx", f"{url}/admin/kegiatan/{code}/tes/hasil.xlsx", admin, {}),
+        ):
+            runs = []
+            for _ in range(3):
+                begin = time.perf_counter()
+                response = session.get(target, headers=headers)
+                runs.append(time.perf_counter() - begin)
+                assert response.status_code == 200, (name, response.status_code)
+            timings[name] = min(runs)
+
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        answers = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM assessment_answers a JOIN assessment_attempts t "
+                "ON t.id = a.attempt_id WHERE t.participant_id IN ("
+                + ",".join(str(p) for p, _ in takers)
+                + ")"
+            )
+        )
+        closed = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM assessment_attempts WHERE submitted_at IS NOT NULL "
+                "AND participant_id IN (" + ",".join(str(p) for p, _ in takers) + ")"
+            )
+        )
+    engine.dispose()
+
+    print(
+        f"[{args.db}] answer saves: {len(latencies)} in {elapsed:.1f} s = "
+        f"{len(latencies) / elapsed:.0f}/s from {THREADS} threads; "
+        f"p50 {1000 * percentile(latencies, 0.5):.1f} ms, "
+        f"p99 {1000 * percentile(latencies, 0.99):.1f} ms"
+    )
+    print(f"[{args.db}] errors: {len(errors)} {errors[:5]}")
+    print(
+        f"[{args.db}] in the database: {answers} answers "
+        f"(expected {len(latencies)}), {closed} submitted attempts (expected {len(takers)})"
+    )
+    for name, seconds in timings.items():
+        print(f"[{args.db}] {name} with {800 + len(takers)} attempts: {1000 * seconds:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
