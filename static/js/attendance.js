@@ -88,10 +88,23 @@
     return outcome.status === 502 || outcome.status === 503 || outcome.status === 504;
   }
 
+  function loggedOut(outcome) {
+    // logged out, or the CSRF token no longer matches: keep the scan, ask for a reload
+    return outcome.status === 401 || (outcome.status === 400 && !outcome.data);
+  }
+
+  function buzz(pattern) {
+    if (navigator.vibrate) {
+      try { navigator.vibrate(pattern); } catch (e) { /* not allowed here */ }
+    }
+  }
+
   // --- the answer panel --------------------------------------------------------------------
 
   function show(kind, word, person, detail) {
     answer.className = "answer answer-" + kind;
+    if (kind === "bad") buzz([90, 60, 90]);
+    else if (kind === "ok" || kind === "late") buzz(40);
     answer.textContent = "";
     answer.appendChild(el("p", "answer-word", word));
     if (person) {
@@ -209,6 +222,10 @@
     flushing = true;
     var head = items[0];
     return request("POST", head.url, head.body).then(function (outcome) {
+      if (loggedOut(outcome)) {
+        show("bad", msg.error, null, msg.reload);
+        throw new Error("login");
+      }
       if (retriable(outcome)) throw new Error("retry");
       // delivered (or refused for good, e.g. an unknown code): either way it leaves the queue
       saveQueue(loadQueue().filter(function (x) { return x.body.scan_id !== head.body.scan_id; }));
@@ -240,6 +257,11 @@
     }
     return request("POST", urls.scan, body).then(function (outcome) {
       if (retriable(outcome)) throw new Error("retry");
+      if (loggedOut(outcome)) {
+        enqueue(item);
+        show("bad", msg.error, null, msg.reload);
+        return;
+      }
       if (outcome.ok) {
         showCheckIn(outcome.data);
         applyStatus(outcome.data);

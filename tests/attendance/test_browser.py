@@ -216,3 +216,20 @@ def test_camera_button_only_where_qr_can_be_read(
     )
     fake.goto(f"{live_server.url}/kegiatan/{event.code}/check-in?sesi={running.id}")
     fake.wait_for_selector("#camera-button", state="visible")
+
+
+def test_a_scan_after_the_login_expired_waits_for_the_next_login(
+    desktop, live_server, event, running, people, panitia
+):
+    page = desktop
+    open_desk(page, live_server, event, running, panitia)
+    page.context.clear_cookies()  # the login session is gone (expired, logged out elsewhere)
+    scan(page, people["siti"].ticket_code)
+    page.wait_for_selector("#answer >> text=muat ulang")
+    page.wait_for_selector("#queue-note >> text=1 menunggu dikirim")
+    assert rows() == []
+
+    open_desk(page, live_server, event, running, panitia)  # log in again, back to the desk
+    page.wait_for_selector("#queue-note", state="hidden")
+    expect(page.locator("#c-checked_in")).to_have_text("1")
+    assert [r.participant_id for r in rows()] == [people["siti"].id]
