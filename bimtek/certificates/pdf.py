@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from bimtek.certificates.arabic import visual
 from bimtek.core.fonts import register_fonts
 from bimtek.core.timeutil import format_date_id, format_date_range_id
 
@@ -243,6 +244,8 @@ def fit_lines(text, font, size, width, max_lines, min_size):
 
 
 def centred(canvas, text, y, font, size, color=INK, char_space=0):
+    """Draw ``text`` (logical order; Arabic is shaped here) centred on the page."""
+    text = visual(text)
     canvas.setFillColor(color)
     if char_space:
         width = pdfmetrics.stringWidth(text, font, size) + char_space * (len(text) - 1)
@@ -525,14 +528,15 @@ def _draw_signatories(canvas, design: Design) -> None:
         canvas.setFillColor(INK)
         for line in lines:
             canvas.setFont("Sans", size)
-            canvas.drawCentredString(x, y, line)
+            canvas.drawCentredString(x, y, visual(line))
             y -= size + 2
         if signer.image:
             draw_image(canvas, signer.image, x - 70, 88, 140, 50)
         name_lines, name_size = fit_lines(signer.name, "Sans-Bold", 10.5, column, 1, 7)
         canvas.setFont("Sans-Bold", name_size)
-        canvas.drawCentredString(x, 76, name_lines[0])
-        name_width = pdfmetrics.stringWidth(name_lines[0], "Sans-Bold", name_size)
+        shown = visual(name_lines[0])
+        canvas.drawCentredString(x, 76, shown)
+        name_width = pdfmetrics.stringWidth(shown, "Sans-Bold", name_size)
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.6)
         canvas.line(x - name_width / 2, 73, x + name_width / 2, 73)
@@ -573,7 +577,7 @@ def draw_back_static(canvas, design: Design, sheet: Sheet, frame=draw_frame) -> 
         baseline = yy - row_height / 2 - font_size * 0.35
         x = left
         for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-            text = str(cell)
+            text = visual(str(cell))
             if index == 1:
                 while text and pdfmetrics.stringWidth(text, face, font_size) > width - 12:
                     text = text[:-2] + "…"
@@ -699,10 +703,11 @@ def draw_front_variable(canvas, sheet: Sheet, *, qr=draw_qr, bulk=False) -> None
     """The number, the name and the QR code: the only parts that differ per certificate."""
     centred(canvas, f"Nomor: {sheet.number}", 452, "Sans", 11, INK)
     font = pick_font(sheet.name, "Serif-Bold", "Sans-Bold")
+    shown = visual(sheet.name)
     size = 32
-    while size > 18 and pdfmetrics.stringWidth(sheet.name, font, size) > 640:
+    while size > 18 and pdfmetrics.stringWidth(shown, font, size) > 640:
         size -= 1
-    if pdfmetrics.stringWidth(sheet.name, font, size) <= 640:
+    if pdfmetrics.stringWidth(shown, font, size) <= 640:
         centred(canvas, sheet.name, 378, font, size, INK)
     else:
         lines, size = fit_lines(sheet.name, font, 18, 640, 2, 10)
@@ -727,7 +732,7 @@ def draw_back_variable(canvas, sheet: Sheet) -> None:
     font = pick_font(sheet.name, "Sans", "Sans")
     text = f"Lampiran sertifikat nomor {sheet.number} a.n. {sheet.name}"
     canvas.setFont(font, 8.5)
-    canvas.drawCentredString(CENTER, 56, text)
+    canvas.drawCentredString(CENTER, 56, visual(text))
     canvas.setFont("Sans", 7.5)
     canvas.drawCentredString(CENTER, 45, f"Verifikasi: {sheet.url}")
     if sheet.revoked:
