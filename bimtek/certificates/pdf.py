@@ -511,8 +511,9 @@ def _draw_signatories(canvas, design: Design) -> None:
         centres = [WIDTH - 215]
     elif count == 2:
         centres = [CENTER - 40, WIDTH - 215]
-    else:
-        centres = [300, 495, 690]
+    else:  # clear of the QR caption on the left, inside the border on the right
+        column = 170
+        centres = [348, 532, 716]
     place = design.signing_place or design.city
     dated = (
         f"{place}, {format_date_id(design.signing_date)}"
@@ -531,7 +532,7 @@ def _draw_signatories(canvas, design: Design) -> None:
             canvas.drawCentredString(x, y, visual(line))
             y -= size + 2
         if signer.image:
-            draw_image(canvas, signer.image, x - 70, 88, 140, 50)
+            draw_image(canvas, signer.image, x - min(70, column / 2), 88, min(140, column), 50)
         name_lines, name_size = fit_lines(signer.name, "Sans-Bold", 10.5, column, 1, 7)
         canvas.setFont("Sans-Bold", name_size)
         shown = visual(name_lines[0])
@@ -711,7 +712,7 @@ def draw_front_variable(canvas, sheet: Sheet, *, qr=draw_qr, bulk=False) -> None
         centred(canvas, sheet.name, 378, font, size, INK)
     else:
         lines, size = fit_lines(sheet.name, font, 18, 640, 2, 10)
-        y = 386
+        y = 394
         for line in lines[:2]:
             centred(canvas, line, y, font, size, INK)
             y -= size + 3
