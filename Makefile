@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app bimtek
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install lint format serve gunicorn bench clean
+.PHONY: run test install lint format serve gunicorn bench clean translations
 
 $(BIN)/activate: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ install: $(BIN)/activate
 instance/config.py:
 	@mkdir -p instance
 	@$(PYTHON) -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_hex(32)))" > $@
+	@echo "# served over plain http on 127.0.0.1 by make run; remove behind HTTPS" >> $@
+	@echo "SESSION_COOKIE_SECURE = False" >> $@
+	@echo "REMEMBER_COOKIE_SECURE = False" >> $@
 	@echo "Wrote $@ with a new random SECRET_KEY"
 
 run: install instance/config.py
@@ -46,6 +49,13 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Re-extract UI strings and update the English catalog; then translate the new entries
+# in bimtek/translations/en/LC_MESSAGES/messages.po and run `make translations` again.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o bimtek/translations/messages.pot .
+	$(BIN)/pybabel update -i bimtek/translations/messages.pot -d bimtek/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel compile -d bimtek/translations
 
 bench: install
 	$(BIN)/python bench/registration_burst.py

@@ -41,6 +41,8 @@ def _test_config(url: str, instance_path: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
         "PUBLIC_BASE_URL": "http://bimtek.test",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 30, "max_overflow": 20}
         if url.startswith("postgresql")

@@ -85,3 +85,15 @@ def test_api_errors_are_json(client):
 )
 def test_neutralize_cell(value, expected):
     assert neutralize_cell(value) == expected
+
+
+def test_session_cookie_flags(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "x" * 32,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.sqlite",
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
