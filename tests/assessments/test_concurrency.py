@@ -47,14 +47,14 @@ def test_saves_racing_a_submit_are_either_scored_or_refused(app, event, bank):
         attempt_id = services.start_attempt(assessment, participant).id
         db.session.commit()
 
-        def save(question_id):
+        def save(question_id, attempt_id=attempt_id):
             def job():
                 attempt = db.session.get(Attempt, attempt_id)
                 services.save_answers(attempt, {question_id: keys[question_id]})
 
             return job
 
-        def submit():
+        def submit(attempt_id=attempt_id):
             services.submit_attempt(db.session.get(Attempt, attempt_id))
 
         run_parallel(app, [save(q.id) for q in bank] + [submit, submit])
