@@ -56,8 +56,22 @@
     });
   }
 
+  function confirmOnce() {
+    var form = document.getElementById("confirm-form");
+    if (!form) return;
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      // a second click would only be refused (NIK already registered): say what is happening
+      window.setTimeout(function () {
+        button.disabled = true;
+        button.textContent = "Mengimpor…";
+      }, 0);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     liveCounts();
     uploadSizeCheck();
+    confirmOnce();
   });
 })();
