@@ -29,6 +29,8 @@ MAX_ROWS = 5000
 MAX_UNPACKED_BYTES = 150 * 1024 * 1024
 #: the header is looked for in the first rows (a title or a blank row may sit above it)
 HEADER_SEARCH_ROWS = 10
+#: this many empty rows in a row end the list (cells formatted down to row 1,048,576)
+BLANK_ROWS_END = 2000
 #: a row whose name starts with this is the template's example and is not imported
 EXAMPLE_MARK = "CONTOH:"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -345,9 +347,7 @@ def _read_workbook(workbook, archive, data: bytes) -> SheetData:
         if any(any(v not in (None, "") for v in row) for row in seen):
             nonempty_sheets += 1
         if header_row:
-            return _read_rows(
-                workbook, worksheet, archive, data, rows_iter, header_row, header, mapped
-            )
+            return _read_rows(worksheet, archive, data, rows_iter, header_row, header, mapped)
     if not nonempty_sheets:
         raise FileProblem(
             "Lembar kerja kosong: tidak ada isi. Isi daftar peserta mulai baris 1 dengan judul "
@@ -360,7 +360,7 @@ def _read_workbook(workbook, archive, data: bytes) -> SheetData:
     )
 
 
-def _read_rows(workbook, worksheet, archive, data, rows_iter, header_row, header, mapped):
+def _read_rows(worksheet, archive, data, rows_iter, header_row, header, mapped):
     merged, has_formulas = _sheet_xml_facts(archive, worksheet._worksheet_path)
     for min_col, min_row, max_col, max_row in merged:
         if min_row <= header_row <= max_row:
@@ -402,12 +402,17 @@ def _read_rows(workbook, worksheet, archive, data, rows_iter, header_row, header
             min_row=header_row + 1, values_only=True
         )
     rows, examples = [], []
+    blank_run = 0
     try:
         for number, row in enumerate(rows_iter, start=header_row + 1):
             formula_row = next(formula_rows, ()) if formula_rows is not None else ()
             raw = {f: row[i] if i < len(row) else None for f, i in fields_seen.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+                blank_run += 1
+                if blank_run > BLANK_ROWS_END:
+                    break  # formatted but empty rows to the bottom of the sheet: the list ended
                 continue
+            blank_run = 0
             values, problems = {}, []
             for field_name, value in raw.items():
                 text, problem = _cell_text(value, field_name)

@@ -265,6 +265,19 @@ def test_too_many_rows():
     assert "lebih dari 5.000 baris" in caught.value.message
 
 
+def test_formatted_empty_rows_below_the_list_end_it():
+    from openpyxl.styles import Border, Side
+
+    def borders(_book, sheet):
+        line = Side(style="thin")
+        for row in range(3, 6000):
+            sheet.cell(row=row, column=1).border = Border(bottom=line)
+        sheet.cell(row=5900, column=1, value="Catatan jauh di bawah")
+
+    sheet = read_participant_sheet(xlsx_bytes([person_row(full_name="Andi")], build=borders))
+    assert [r.values["full_name"] for r in sheet.rows] == ["Andi"]
+
+
 def test_exactly_the_row_limit_is_read():
     row = person_row()
     assert len(read_participant_sheet(xlsx_bytes([row] * MAX_ROWS)).rows) == MAX_ROWS
