@@ -113,7 +113,9 @@ def main() -> None:
     args = parser.parse_args()
 
     database_url = fresh_database(args.db, "bimtek_assessments_bench")
-    env = server_env(database_url, BIMTEK_RATELIMIT_ENABLED="false")
+    env = server_env(
+        database_url, BIMTEK_RATELIMIT_ENABLED="false", BIMTEK_SESSION_COOKIE_SECURE="false"
+    )
     migrate(env)
     started = time.perf_counter()
     code, takers, token = seed(env, args.takers)

@@ -327,6 +327,18 @@ def update_assessment(assessment: Assessment, data, *, actor=None, channel="web"
     assessment.questions_per_module = per_module
     assessment.show_score_after = show not in (False, "", "0", "false", "off", None)
     db.session.flush()
+    if closes:
+        # an earlier close cuts the attempts still running short
+        db.session.execute(
+            sa.update(Attempt)
+            .where(
+                Attempt.assessment_id == assessment.id,
+                Attempt.submitted_at.is_(None),
+                Attempt.deadline_at > closes,
+            )
+            .values(deadline_at=closes)
+            .execution_options(synchronize_session=False)
+        )
     record(
         "assessment.update",
         actor=actor,
@@ -764,7 +776,6 @@ def results(event: Event) -> dict:
     all_ids = [a.id for kind in KINDS for a in attempts[kind]]
     answers = _answers_by_attempt(all_ids)
     questions = list_questions(event)
-    question_by_id = {q.id: q for q in questions}
     correct_of = {q.id: (q.correct_option.id if q.correct_option else None) for q in questions}
 
     attempt_pids = {pid for kind in KINDS for pid in by_participant[kind]}
@@ -777,14 +788,15 @@ def results(event: Event) -> dict:
         .order_by(Participant.registration_number)
     ).all()
 
+    module_of = {q.id: q.module_id for q in questions}
+
     def module_scores(attempt: Attempt) -> dict:
         asked, right = {}, {}
         chosen = answers.get(attempt.id, {})
         for question_id in attempt.question_order or []:
-            question = question_by_id.get(question_id)
-            if question is None:
+            if question_id not in module_of:
                 continue
-            key = question.module_id
+            key = module_of[question_id]
             asked[key] = asked.get(key, 0) + 1
             if (
                 chosen.get(question_id) is not None
@@ -889,12 +901,11 @@ def item_analysis(questions: list[Question], attempts: list[Attempt], answers: d
     """Per question: n, difficulty, discrimination, point-biserial, option counts, flags."""
     responses: dict[int, list] = {}
     for attempt in attempts:
-        chosen = answers.get(attempt.id, {})
+        attempt_id, total = attempt.id, attempt.score or 0.0  # plain values: the loop is hot
+        chosen = answers.get(attempt_id, {})
         for question_id in attempt.question_order or []:
             responses.setdefault(question_id, []).append(
-                analysis.ItemResponse(
-                    total=attempt.score or 0.0, chosen=chosen.get(question_id), key=attempt.id
-                )
+                analysis.ItemResponse(total=total, chosen=chosen.get(question_id), key=attempt_id)
             )
     items = []
     for number, question in enumerate(questions, 1):

@@ -44,6 +44,7 @@ def start_server(port: int, database_url: str, instance: Path) -> subprocess.Pop
         "SECRET_KEY": "kill-test-secret-key-0123456789",
         "BIMTEK_INSTANCE_PATH": str(instance),
         "BIMTEK_RATELIMIT_ENABLED": "false",
+        "BIMTEK_SESSION_COOKIE_SECURE": "false",  # plain http on 127.0.0.1
     }
     env.pop("FLASK_DEBUG", None)
     process = subprocess.Popen(

@@ -345,3 +345,20 @@ def test_demo_bank_loads_once(app):
     for question in services.list_questions(event):
         assert 4 <= len(question.options) <= 5
         assert sum(o.is_correct for o in question.options) == 1
+
+
+def test_closing_the_window_early_cuts_running_attempts(event, bank, participant):
+    assessment = services.get_assessment(event, "pre")
+    attempt = services.start_attempt(assessment, participant, T0)
+    db.session.commit()
+    # 08:20 WITA = 00:20 UTC, ten minutes after the start, twenty before the deadline
+    services.update_assessment(
+        assessment, {"closes_at": "2024-10-28T08:20", "duration_minutes": "30"}
+    )
+    db.session.commit()
+    db.session.refresh(attempt)
+    assert attempt.deadline_at == T0 + timedelta(minutes=10)
+    with pytest.raises(services.DeadlinePassed):
+        services.save_answers(
+            attempt, {bank[0].id: correct_option(bank[0])}, T0 + timedelta(minutes=11)
+        )
