@@ -72,7 +72,16 @@ def test_take_the_pre_test_on_a_phone(phone, live_server, demo_event):
     assert page.locator("#soal-4 input:checked").count() == 0
     assert page.locator("#progress").inner_text() == f"3/{total} dijawab"
 
-    for number in range(4, total + 1):
+    # the connection drops: the choice waits, the page says so, and it goes once back online
+    page.context.set_offline(True)
+    choose(page, 4, 1)
+    page.locator("#soal-4 .save-state.retry").wait_for()
+    assert "Koneksi terputus" in page.locator("#save-error").inner_text()
+    page.context.set_offline(False)
+    page.locator("#soal-4 .save-state.saved").wait_for(timeout=20_000)
+    assert page.locator("#save-error").is_hidden()
+
+    for number in range(5, total + 1):
         choose(page, number, 0)
     page.locator(f"#soal-{total} .save-state.saved").wait_for()
     page.once("dialog", lambda dialog: dialog.accept())
