@@ -15,6 +15,8 @@ from bimtek.reports.excel import XLSX_MIMETYPE
 
 
 class TooLarge(InvalidInput):
+    """The upload is larger than IMPORT_MAX_BYTES."""
+
     status = 413
     code = "too_large"
 
@@ -73,6 +75,7 @@ def event_summary(code):
 @bp.get("/events/<code>/exports/<kind>.xlsx")
 @token_required("admin")
 def export_workbook(code, kind):
+    """An export workbook, as on the dashboard."""
     event = get_event(code)
     if kind not in exports.available():
         raise NotFound("Jenis ekspor tidak dikenal.", code="unknown_export")

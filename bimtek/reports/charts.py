@@ -24,6 +24,8 @@ COLORS = {
 
 @dataclass(frozen=True)
 class Segment:
+    """One coloured part of a horizontal bar."""
+
     key: str
     value: float
     #: left edge and width, in percent of the chart width
@@ -46,6 +48,8 @@ def stack(values: list[tuple[str, float]], scale: float) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Column:
+    """One vertical bar of a time series."""
+
     label: str
     value: float
     x: float

@@ -55,4 +55,5 @@ def import_participants_command(code, path, dry_run):
 
 
 def register(cli) -> None:
+    """Add the reports commands to the ``flask`` command group."""
     cli.add_command(import_participants_command)

@@ -38,6 +38,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 @dataclass(frozen=True)
 class Column:
+    """One column of the import template and the header names it is known by."""
+
     field: str
     label: str
     required: bool
@@ -173,12 +175,16 @@ class FileProblem(InvalidInput):
 
 @dataclass
 class CellProblem:
+    """A cell whose value cannot be trusted as read (lost digits, formula without value)."""
+
     field: str
     message: str
 
 
 @dataclass
 class RawRow:
+    """One non-empty data row as read from the sheet."""
+
     #: the row number as Excel shows it
     number: int
     #: field -> text as read (numbers converted to digits, dates to ISO text)
@@ -189,6 +195,8 @@ class RawRow:
 
 @dataclass
 class SheetData:
+    """What was read from the participant sheet, before any registration rule."""
+
     sheet_title: str
     header_row: int
     #: field -> (column letter, header text as written)
@@ -202,6 +210,7 @@ class SheetData:
     had_formulas: bool
 
     def column_label(self, field_name: str) -> str:
+        """Where a field sits for the organizer: 'C (NIK)'."""
         letter, header = self.columns.get(field_name, ("", COLUMN_BY_FIELD[field_name].label))
         return f"{letter} ({header})" if letter else header
 
@@ -464,6 +473,8 @@ TEXT_FORMAT = "@"
 
 @dataclass
 class SheetColumn:
+    """One column of an export sheet: header, kind of value, optional fixed width."""
+
     header: str
     #: "text", "digits" (kept as text: NIK, NIP, phone), "int", "number" (a score),
     #: "gain" (3 decimals), "percent" (a fraction shown as %), "date", "datetime", "time"
@@ -474,6 +485,8 @@ class SheetColumn:
 
 @dataclass
 class Sheet:
+    """One export sheet: title rows, columns and rows of plain values."""
+
     title: str
     #: the title row: the event, what this is
     heading: str

@@ -42,11 +42,15 @@ STATUS_LABELS = {
 
 
 class ImportFailed(Conflict):
+    """A row was refused while importing (e.g. its NIK registered since the preview)."""
+
     code = "import_failed"
 
 
 @dataclass
 class RowProblem:
+    """One problem of one row: the field, the column as the organizer sees it, the reason."""
+
     field: str
     #: where to look: "C (NIK)"
     column: str
@@ -55,6 +59,8 @@ class RowProblem:
 
 @dataclass
 class RowReport:
+    """One data row of the file: what was read, what would be stored, what is wrong."""
+
     number: int
     #: the values as read from the file (what ``register`` receives)
     raw: dict[str, str]
@@ -71,6 +77,8 @@ class RowReport:
 
 @dataclass
 class ImportReport:
+    """The checked file: every row, and what an import would do with the seats left."""
+
     sheet: SheetData
     rows: list[RowReport]
     seats_left: int
@@ -152,6 +160,8 @@ def check_rows(event: Event, sheet: SheetData, *, today: date | None = None) -> 
 
 @dataclass
 class ImportResult:
+    """What an import did."""
+
     registered: int
     waitlisted: int
     skipped: int
@@ -277,6 +287,7 @@ def format_report(report: ImportReport) -> list[str]:
 
 
 def gender_label(code: str) -> str:
+    """L -> Laki-laki, P -> Perempuan."""
     return GENDERS.get(code, code)
 
 

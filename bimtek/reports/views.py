@@ -36,6 +36,7 @@ PREVIEW_ROWS_SHOWN = 1000
 @bp.route("/kegiatan/<code>/ringkasan")
 @staff_required
 def dashboard(code):
+    """The event's admin home: registration, today's sessions, attendance, tests, certificates."""
     event = get_event(code)
     return render_template(
         "reports/dashboard.html",
@@ -57,6 +58,7 @@ def dashboard_live(code):
 @bp.route("/kegiatan/<code>/ekspor/<kind>.xlsx")
 @admin_required
 def export(code, kind):
+    """One export workbook (peserta, kehadiran, nilai, sertifikat) or all of them (semua)."""
     event = get_event(code)
     if kind not in exports.available():
         abort(404)
@@ -78,6 +80,7 @@ def _xlsx(content: bytes, filename: str):
 @bp.route("/kegiatan/<code>/impor/templat-peserta.xlsx")
 @admin_required
 def import_template(code):
+    """The empty participant template, with drop-down lists and an example row."""
     event = get_event(code)
     return _xlsx(participant_template(), f"templat-peserta-{event.code}.xlsx")
 
@@ -85,6 +88,7 @@ def import_template(code):
 @bp.route("/kegiatan/<code>/impor", methods=["GET", "POST"])
 @admin_required
 def imports(code):
+    """The upload form; a good file is kept and its preview shown, a bad one explained."""
     event = get_event(code)
     form = FlaskForm()
     limit = services.import_max_bytes()
@@ -145,6 +149,7 @@ def _receive_upload(event, form, limit):
 @bp.route("/kegiatan/<code>/impor/<token>")
 @admin_required
 def import_preview(code, token):
+    """Every row as it will be imported and every bad row with its reason; writes nothing."""
     event = get_event(code)
     upload = services.load_upload(token, event=event, user=current_user)
     report = services.preview_import(event, upload.content)
@@ -164,6 +169,7 @@ def import_preview(code, token):
 @bp.route("/kegiatan/<code>/impor/<token>/simpan", methods=["POST"])
 @admin_required
 def import_confirm(code, token):
+    """Import the valid rows of a previewed upload, all or none."""
     event = get_event(code)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -207,6 +213,7 @@ def import_confirm(code, token):
 @bp.route("/kegiatan/<code>/impor/<token>/batal", methods=["POST"])
 @admin_required
 def import_discard(code, token):
+    """Forget a previewed upload without importing anything."""
     event = get_event(code)
     if not FlaskForm().validate_on_submit():
         abort(400)
