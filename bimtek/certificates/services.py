@@ -809,20 +809,25 @@ def certificate_filename(certificate: Certificate) -> str:
 
 
 def certificates_zip(event: Event, base: str | None = None) -> bytes:
-    """Every certificate in force as its own PDF, in one .zip."""
+    """Every certificate in force as its own PDF, in one .zip.
+
+    They are drawn as one document (static parts once) and cut into one file per
+    certificate, which is many times faster than drawing 400 documents.
+    """
     import zipfile
 
-    design = design_for(event)
+    from bimtek.certificates.pdfsplit import split
+
+    certificates = issued_certificates(event)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in issued_certificates(event):
-            data = pdf.render(
-                design,
-                [sheet_for(certificate, base)],
-                title=f"Sertifikat {certificate.number}",
-                bulk=True,
+        if certificates:
+            merged = pdf.render(
+                design_for(event), [sheet_for(c, base) for c in certificates], bulk=True
             )
-            archive.writestr(certificate_filename(certificate), data)
+            titles = [f"Sertifikat {c.number}" for c in certificates]
+            for certificate, data in zip(certificates, split(merged, 2, titles), strict=True):
+                archive.writestr(certificate_filename(certificate), data)
     return buffer.getvalue()
 
 

@@ -153,17 +153,27 @@ def test_sample_preview(five_sessions):
     assert "001/BIMTEK-SERT24/" in text
 
 
-def test_zip_has_one_safe_named_pdf_per_certificate(five_sessions, issued):
+def test_zip_has_one_safe_named_pdf_per_certificate(five_sessions, issued, tmp_path):
     import zipfile
 
     names = ["Nguyễn Thị Ánh", "../../etc/passwd", "محمد"]
-    for name in names:
-        issued(name)
+    issued_list = [issued(name) for name in names]
     archive = zipfile.ZipFile(io.BytesIO(services.certificates_zip(five_sessions)))
     files = archive.namelist()
     assert files == ["001-Nguyen_Thi_Anh.pdf", "002-etc_passwd.pdf", "003-sertifikat.pdf"]
-    for name in files:
-        assert len(PdfReader(io.BytesIO(archive.read(name))).pages) == 2
+    for name, certificate in zip(files, issued_list, strict=True):
+        data = archive.read(name)
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == 2
+        assert reader.metadata.title == f"Sertifikat {certificate.number}"
+        text = pdf_text(data)
+        assert certificate.number in text
+        assert "Nguyễn Thị Ánh" not in text or name.startswith("001")
+    first = archive.read(files[0])
+    assert decode_qr(first, tmp_path) == [
+        services.verification_url(issued_list[0].verification_code)
+    ]
+    assert "Nguyễn Thị Ánh" in pdf_text(first)
 
 
 def test_qr_family_matches_segno_bit_for_bit():
@@ -210,3 +220,18 @@ def test_bulk_document_qr_codes_decode(five_sessions, tmp_path):
     data = pdf.render(design, sheets)
     for page, code in ((1, codes[0]), (2 * pdf.BULK - 1, codes[-1])):
         assert decode_qr(data, tmp_path, page=page) == [services.verification_url(code)]
+
+
+def test_split_documents_render_cleanly(five_sessions, issued, tmp_path):
+    from bimtek.certificates.pdfsplit import split
+
+    certificates = [issued(f"Peserta Potong {i}") for i in range(3)]
+    merged = services.certificates_pdf(five_sessions, certificates)
+    parts = split(merged, 2)
+    assert len(parts) == 3
+    for index, (part, certificate) in enumerate(zip(parts, certificates, strict=True)):
+        assert f"Peserta Potong {index}" in pdf_text(part)
+        assert len(part) < len(merged)
+        url = services.verification_url(certificate.verification_code)
+        assert decode_qr(part, tmp_path) == [url]  # also: poppler reports no broken object
+        assert decode_qr(part, tmp_path, page=2) == []  # page 2 renders too
