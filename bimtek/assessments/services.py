@@ -680,6 +680,90 @@ def portal_overview(participant: Participant, now: datetime | None = None) -> li
     return items
 
 
+def event_attempts(event: Event, kind: str, now: datetime | None = None) -> list[dict]:
+    """Every attempt at the event's ``kind`` test with its participant and answer count,
+    newest first; for the organizer's monitor during the test."""
+    close_expired_attempts(now, event=event)
+    assessment = get_assessment(event, kind)
+    counts = sa.select(sa.func.count()).where(Answer.attempt_id == Attempt.id).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(Attempt, Participant, counts)
+        .join(Participant, Participant.id == Attempt.participant_id)
+        .where(Attempt.assessment_id == assessment.id)
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+    ).all()
+    return [
+        {
+            "attempt": attempt,
+            "participant": participant,
+            "answered": answered,
+            "total": len(attempt.question_order or []),
+        }
+        for attempt, participant, answered in rows
+    ]
+
+
+def get_attempt(event: Event, attempt_id) -> Attempt:
+    try:
+        attempt = db.session.get(Attempt, int(attempt_id))
+    except (TypeError, ValueError):
+        attempt = None
+    if attempt is None or attempt.assessment.event_id != event.id:
+        raise NotFound("Percobaan tes tidak ditemukan.", code="unknown_attempt")
+    return attempt
+
+
+def extend_attempt(attempt: Attempt, minutes, *, actor=None, now=None) -> Attempt:
+    """Give a participant more time (a dead phone, a power cut). An attempt closed at its
+    deadline opens again; one the participant submitted stays closed."""
+    now = now or utcnow()
+    try:
+        minutes = int(str(minutes).strip())
+        if not 1 <= minutes <= 240:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput("Tambahan waktu 1–240 menit.", fields={"minutes": "1–240"}) from None
+    if attempt.closed_reason == "submitted":
+        raise Conflict(
+            "Peserta sudah mengumpulkan tes ini; waktunya tidak dapat ditambah.",
+            code="attempt_submitted",
+        )
+    old_deadline = attempt.deadline_at
+    attempt.deadline_at = max(attempt.deadline_at, now) + timedelta(minutes=minutes)
+    attempt.submitted_at = attempt.closed_reason = attempt.score = attempt.correct_count = None
+    db.session.flush()
+    record(
+        "attempt.extend",
+        actor=actor,
+        event_id=attempt.assessment.event_id,
+        target=attempt,
+        details={
+            "minutes": minutes,
+            "old_deadline": old_deadline.isoformat(),
+            "new_deadline": attempt.deadline_at.isoformat(),
+        },
+    )
+    return attempt
+
+
+def reset_attempt(attempt: Attempt, *, actor=None) -> None:
+    """Delete an attempt and its answers so the participant can start again (recorded)."""
+    record(
+        "attempt.reset",
+        actor=actor,
+        event_id=attempt.assessment.event_id,
+        target=attempt,
+        details={
+            "participant_id": attempt.participant_id,
+            "kind": attempt.assessment.kind,
+            "score": attempt.score,
+            "closed_reason": attempt.closed_reason,
+        },
+    )
+    db.session.delete(attempt)
+    db.session.flush()
+
+
 # ------------------------------------------------------------------------------ results
 
 

@@ -226,6 +226,50 @@ def export_results(code):
     )
 
 
+@bp.route(ADMIN + "/percobaan")
+@staff_required
+def attempts(code):
+    """Who is taking the test now, who finished, who ran out of time."""
+    event = get_event(code)
+    kind = request.args.get("tes", "pre")
+    if kind not in KINDS:
+        kind = "pre"
+    rows = services.event_attempts(event, kind)
+    db.session.commit()  # attempts closed at their deadline while listing
+    return render_template(
+        "assessments/admin/attempts.html",
+        event=event,
+        kind=kind,
+        rows=rows,
+        now=utcnow(),
+        form=FlaskForm(),
+    )
+
+
+@bp.route(ADMIN + "/percobaan/<int:attempt_id>/<action>", methods=["POST"])
+@admin_required
+def attempt_action(code, attempt_id, action):
+    event = get_event(code)
+    attempt = services.get_attempt(event, attempt_id)
+    kind = attempt.assessment.kind
+    if not FlaskForm().validate_on_submit() or action not in ("tambah-waktu", "ulang"):
+        abort(400)
+    try:
+        if action == "tambah-waktu":
+            services.extend_attempt(attempt, request.form.get("minutes"), actor=current_user)
+            message = _("Waktu ditambah.")
+        else:
+            services.reset_attempt(attempt, actor=current_user)
+            message = _("Percobaan dihapus; peserta dapat mulai lagi.")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".attempts", code=event.code, tes=kind))
+
+
 # ---------------------------------------------------------------------------- participant
 
 

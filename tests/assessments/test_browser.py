@@ -127,6 +127,9 @@ def test_results_page(desktop, live_server, demo_event, admin):
     screenshot(page, "assessment-results-desktop")
     page.goto(f"{live_server.url}/admin/kegiatan/{demo_event.code}/tes")
     screenshot(page, "assessment-admin-desktop")
+    page.goto(f"{live_server.url}/admin/kegiatan/{demo_event.code}/tes/percobaan?tes=post")
+    assert page.locator("#attempts tbody tr").count() >= 20
+    page.screenshot(path=SCREENSHOT_DIR + "/assessment-monitor-desktop.png")
 
 
 def test_results_page_on_a_phone(phone, live_server, demo_event):

@@ -367,3 +367,57 @@ def test_cli_close_expired_attempts(runner, event, bank, participant):
     assert "Closed 1 attempt" in result.output
     db.session.expire_all()
     assert db.session.get(Attempt, attempt.id).closed_reason == "expired"
+
+
+def test_attempt_monitor_extend_and_reset(
+    admin_client, event, bank, participant, other_participant
+):
+    assessment = services.get_assessment(event, "pre")
+    expired = services.start_attempt(assessment, participant, utcnow() - timedelta(hours=1))
+    services.save_answers(
+        expired, {bank[0].id: correct_option(bank[0])}, utcnow() - timedelta(minutes=50)
+    )
+    running = services.start_attempt(assessment, other_participant)
+    db.session.commit()
+    expired_id, running_id = expired.id, running.id
+    url = f"/admin/kegiatan/{event.code}/tes/percobaan"
+    page = admin_client.get(url).get_data(as_text=True)
+    assert "1 sedang mengerjakan" in page and "waktu habis" in page
+    assert participant.full_name in page and "1/4" in page
+
+    # more time re-opens the attempt closed at its deadline, from now on
+    response = admin_client.post(f"{url}/{expired_id}/tambah-waktu", data={"minutes": "15"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    reopened = db.session.get(Attempt, expired_id)
+    assert reopened.submitted_at is None and reopened.score is None
+    assert timedelta(minutes=14) < reopened.deadline_at - utcnow() <= timedelta(minutes=15)
+    assert services.chosen_options(reopened) == {bank[0].id: correct_option(bank[0])}
+    assert (
+        admin_client.post(
+            f"{url}/{expired_id}/tambah-waktu", data={"minutes": "999"}, follow_redirects=True
+        ).status_code
+        == 200
+    )
+
+    # a submitted attempt cannot be given more time; it can be reset
+    services.submit_attempt(db.session.get(Attempt, running_id))
+    db.session.commit()
+    page = admin_client.post(
+        f"{url}/{running_id}/tambah-waktu", data={"minutes": "5"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "sudah mengumpulkan" in page
+    assert admin_client.post(f"{url}/{running_id}/ulang").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Attempt, running_id) is None
+    assert admin_client.post(f"{url}/999999/ulang").status_code == 404
+    assert admin_client.post(f"{url}/{expired_id}/hapus-semua").status_code == 400
+
+
+def test_panitia_sees_the_monitor_but_cannot_act(panitia_client, event, bank, participant):
+    attempt = services.start_attempt(services.get_assessment(event, "pre"), participant)
+    db.session.commit()
+    url = f"/admin/kegiatan/{event.code}/tes/percobaan"
+    page = panitia_client.get(url + "?tes=pre").get_data(as_text=True)
+    assert participant.full_name in page and "+ waktu" not in page
+    assert panitia_client.post(f"{url}/{attempt.id}/ulang").status_code == 403
