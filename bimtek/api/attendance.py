@@ -21,6 +21,7 @@ def ping():
 def create_checkin(session_id):
     data = json_body()
     session, participant = services.load_for_scan(session_id, data.get("code"))
+    brief = participant_brief(participant)
     try:
         result = services.check_in(
             session,
@@ -32,7 +33,7 @@ def create_checkin(session_id):
         )
     except services.ParticipantConflict as error:
         return jsonify(error_json(error)), error.status
-    body = checkin_json(result, session.event)
+    body = checkin_json(result, session.event, brief)
     db.session.commit()
     return jsonify(body), 200 if result.already else 201
 
