@@ -233,3 +233,21 @@ def test_a_scan_after_the_login_expired_waits_for_the_next_login(
     page.wait_for_selector("#queue-note", state="hidden")
     expect(page.locator("#c-checked_in")).to_have_text("1")
     assert [r.participant_id for r in rows()] == [people["siti"].id]
+
+
+def test_participant_sees_own_attendance_on_a_phone(phone, live_server, event, running, people):
+    from bimtek.attendance import services
+
+    siti = people["siti"]
+    services.check_in(running, siti.ticket_code, actor=None)
+    db.session.commit()
+    page = phone
+    page.goto(f"{live_server.url}/masuk")
+    page.fill("#identifier", siti.nik)
+    page.fill("#password", factories.PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.click("text=Kehadiran saya")
+    page.wait_for_selector("h1 >> text=Kehadiran saya")
+    assert "Hadir" in page.inner_text(".my-sessions")
+    screenshot(page, "attendance-mine-phone")
