@@ -45,6 +45,11 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
         .where(Participant.event_id == event.id)
         .order_by(Participant.registration_number, Participant.id)
     ).all()
+    waiting = sorted(
+        (p for p in people if p.status == "waitlisted"), key=lambda p: (p.waitlisted_at, p.id)
+    )
+    #: participant id -> place on the waitlist (1 = next to get a seat), as in waitlist_position
+    queue = {p.id: place for place, p in enumerate(waiting, start=1)}
     columns = [
         SheetColumn("No. registrasi"),
         SheetColumn("Nama lengkap"),
@@ -58,6 +63,7 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
         SheetColumn("Email"),
         SheetColumn("Kecamatan asal"),
         SheetColumn("Status"),
+        SheetColumn("Antrean", "int"),
         SheetColumn("Waktu daftar", "datetime"),
         SheetColumn("Waktu batal", "datetime"),
     ]
@@ -75,6 +81,7 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
             p.email or None,
             p.district or None,
             STATUS_LABELS.get(p.status, p.status),
+            queue.get(p.id),
             _naive_local(event, p.created_at),
             _naive_local(event, p.cancelled_at),
         ]

@@ -28,7 +28,7 @@ def test_participants_sheet_layout_and_types(event):
     assert header[:4] == ["No. registrasi", "Nama lengkap", "NIK", "NIP"]
     assert all(c.font.b for c in sheet[4])
     assert sheet.freeze_panes == "A5"
-    assert sheet.auto_filter.ref == "A4:N6"
+    assert sheet.auto_filter.ref == "A4:O6"
     first, second = list(sheet.iter_rows(min_row=5, max_row=6, values_only=True))
     assert first[0] == "UJI24-0001"
     assert first[1] == '\'=HYPERLINK("http://x")'  # neutralised
@@ -36,9 +36,10 @@ def test_participants_sheet_layout_and_types(event):
     assert isinstance(first[2], str) and len(first[2]) == 16  # NIK stays text
     assert sheet["C5"].number_format == "@"
     assert second[3] == "199005172015031001"
-    assert isinstance(first[12], datetime)  # a real date-time, not text
-    assert sheet["M5"].number_format == "dd/mm/yyyy hh:mm"
-    assert first[13] is None
+    assert first[12] is None  # no place on the waitlist
+    assert isinstance(first[13], datetime)  # a real date-time, not text
+    assert sheet["N5"].number_format == "dd/mm/yyyy hh:mm"
+    assert first[14] is None
     assert sheet.column_dimensions["B"].width > len("Nama lengkap")
 
 
@@ -47,6 +48,21 @@ def test_everything_of_an_empty_event_still_opens(event):
     book = open_book(content)
     assert book.sheetnames[0] == "Peserta" and len(book.sheetnames) == 6
     assert book["Peserta"].max_row == 4  # title, subtitle, blank, header
+
+
+def test_waitlist_places_in_the_participant_export(app):
+    from tests.factories import make_event
+
+    full = make_event("PENUH", capacity=1)
+    for name in ("Satu", "Dua", "Tiga"):
+        make_participant(full, full_name=name)
+    content, _name = exports.export_workbook(full, "peserta")
+    rows = list(open_book(content)["Peserta"].iter_rows(min_row=5, values_only=True))
+    assert [(r[1], r[11], r[12]) for r in rows] == [
+        ("Satu", "Terdaftar", None),
+        ("Dua", "Daftar tunggu", 1),
+        ("Tiga", "Daftar tunggu", 2),
+    ]
 
 
 def test_writer_keeps_numbers_and_dates_as_such():
