@@ -183,6 +183,12 @@ def late_after(session: Session) -> datetime:
     return session.starts_at + timedelta(minutes=session.event.late_grace_minutes)
 
 
+def is_running(session: Session, now: datetime | None = None) -> bool:
+    """Open for check-in by the clock: from 30 minutes before the start until the end."""
+    now = now or utcnow()
+    return session.starts_at - timedelta(minutes=30) <= now < session.ends_at
+
+
 def is_late(session: Session, moment: datetime) -> bool:
     """Late = after the session's start plus the event's grace minutes."""
     return moment > late_after(session)

@@ -86,6 +86,7 @@ def desk(code):
         session=session,
         status=_status_payload(session) if session else None,
         late_after=event.local(services.late_after(session)) if session else None,
+        running=session is not None and services.is_running(session),
     )
 
 

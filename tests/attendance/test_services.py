@@ -445,3 +445,11 @@ def test_times_are_aware_utc(session, person, panitia):
     db.session.commit()
     assert rows(session)[0].checked_in_at.utcoffset() == timedelta(0)
     assert rows(session)[0].checked_in_at <= datetime.now(UTC)
+
+
+def test_is_running_from_half_an_hour_before_until_the_end(session):
+    start, end = session.starts_at, session.ends_at
+    assert not services.is_running(session, now=start - timedelta(minutes=31))
+    assert services.is_running(session, now=start - timedelta(minutes=30))
+    assert services.is_running(session, now=end - timedelta(seconds=1))
+    assert not services.is_running(session, now=end)

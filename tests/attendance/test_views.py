@@ -42,6 +42,8 @@ def test_desk_page_picks_a_session(panitia_client, event):
     chosen = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi={s2.id}")
     assert f'data-session-id="{s2.id}"' in chosen.get_data(as_text=True)
     assert "terlambat setelah 10:15" in chosen.get_data(as_text=True)
+    running = services.is_running(s2)
+    assert ("tidak sedang berlangsung" in chosen.get_data(as_text=True)) is not running
     junk = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi=abc")
     assert junk.status_code == 200
     other = factories.make_event("LAIN24")
