@@ -147,6 +147,45 @@ for _column in COLUMNS:
         _ALIASES[_normalise_header(_alias).replace(" ", "")] = _column.field
 
 
+#: how lists from the offices write the category, beyond its code and label (lowercase)
+CATEGORY_ALIASES = {
+    "komisi pemilihan umum": "kpu",
+    "kpud": "kpu",
+    "badan pengawas pemilu": "bawaslu",
+    "panwaslu": "bawaslu",
+    "tni ad": "tni",
+    "kodim": "tni",
+    "koramil": "tni",
+    "kepolisian": "polri",
+    "polres": "polri",
+    "polsek": "polri",
+    "pemerintah kabupaten": "pemda",
+    "pemkab": "pemda",
+    "opd": "pemda",
+    "perangkat daerah": "pemda",
+    "kecamatan": "kecamatan_desa",
+    "desa": "kecamatan_desa",
+    "kelurahan": "kecamatan_desa",
+    "kecamatan desa": "kecamatan_desa",
+    "tokoh": "tokoh_masyarakat",
+    "tomas": "tokoh_masyarakat",
+    "tokoh agama": "tokoh_masyarakat",
+    "lain lain": "lainnya",
+    "lain": "lainnya",
+}
+_CATEGORY_KEYS = {
+    **{_normalise_header(code): code for code in INSTITUTION_CATEGORIES},
+    **{_normalise_header(label): code for code, label in INSTITUTION_CATEGORIES.items()},
+    **CATEGORY_ALIASES,
+}
+
+
+def category_code(text: str) -> str:
+    """A category as written ("POLRI", "Pemda", "Kecamatan/Desa", "Polres") as its code;
+    anything unknown is returned unchanged, for the registration rules to refuse."""
+    return _CATEGORY_KEYS.get(_normalise_header(text), text)
+
+
 def match_header(text) -> str | None:
     """The participant field a header names, or None: case, spaces, punctuation forgiven.
 
@@ -431,6 +470,8 @@ def _read_rows(worksheet, archive, data, rows_iter, header_row, header, mapped):
                         "berisi rumus tanpa nilai tersimpan. Buka berkas di Excel lalu simpan "
                         "ulang, atau salin dan tempel sebagai nilai (Paste Values)."
                     )
+                if field_name == "institution_category" and text:
+                    text = category_code(text)
                 values[field_name] = text
                 if problem:
                     problems.append(CellProblem(field_name, problem))

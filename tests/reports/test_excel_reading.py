@@ -79,7 +79,7 @@ def test_header_below_a_title_row_in_english_and_another_order():
     assert sheet.header_row == 3
     values = sheet.rows[0].values
     assert values["phone"] == "0812 1111 2222" and values["nik"] == "6408015705900003"
-    assert values["institution_category"] == "Bawaslu" and values["full_name"] == "Siti"
+    assert values["institution_category"] == "bawaslu" and values["full_name"] == "Siti"
 
 
 def test_numeric_nik_nip_and_phone_cells_are_converted_to_digits():
@@ -111,6 +111,25 @@ def test_numeric_nik_that_lost_digits_is_flagged():
         ["nip"],
     ]
     assert all("15 digit" in read.problems[0].message for read in sheet.rows)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("POLRI", "polri"),
+        ("Pemda", "pemda"),
+        ("pemerintah daerah", "pemda"),
+        ("Kecamatan/Desa", "kecamatan_desa"),
+        ("Desa", "kecamatan_desa"),
+        ("Polres Kutim", "Polres Kutim"),  # unknown: left for the rules to refuse
+        ("Tokoh Masyarakat", "tokoh_masyarakat"),
+        ("tokoh_masyarakat", "tokoh_masyarakat"),
+    ],
+)
+def test_categories_are_read_forgivingly(written, code):
+    row = person_row()
+    row[5] = written
+    assert read_participant_sheet(xlsx_bytes([row])).rows[0].values["institution_category"] == code
 
 
 def test_scientific_notation_typed_as_text_is_flagged():
