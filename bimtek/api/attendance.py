@@ -20,12 +20,12 @@ def ping():
 @token_required("admin", "panitia")
 def create_checkin(session_id):
     data = json_body()
-    session, participant = services.load_for_scan(session_id, data.get("code"))
-    brief = participant_brief(participant)
+    session, target = services.load_for_scan(session_id, data.get("code"))
+    brief = participant_brief(target.participant)
     try:
         result = services.check_in(
             session,
-            participant,
+            target,
             actor=g.api_user,
             scan_id=data.get("scan_id"),
             scanned_at=data.get("scanned_at"),

@@ -135,16 +135,31 @@ def load_session(session_id) -> Session:
 
 
 _SESSION_AND_PARTICIPANT = (
-    sa.select(Session, Participant)
+    sa.select(Session, Participant, Attendance.id, Attendance.status, Attendance.checked_in_at)
+    .select_from(Session)
     .options(joinedload(Session.event))
     .outerjoin(Participant, Participant.ticket_code == sa.bindparam("code"))
+    .outerjoin(
+        Attendance,
+        sa.and_(Attendance.session_id == Session.id, Attendance.participant_id == Participant.id),
+    )
     .where(Session.id == sa.bindparam("id"))
 )
 
 
-def load_for_scan(session_id, code) -> tuple[Session, Participant]:
-    """The session (with its event) and the ticket's participant in one query: the API's
-    hot path. Raises NotFound unknown_session, InvalidInput or UnknownCode."""
+@dataclass(frozen=True)
+class ScanTarget:
+    """What ``load_for_scan`` found: pass it to ``check_in`` in place of the code."""
+
+    participant: Participant
+    #: (id, status, checked_in_at) of the row already there, or None
+    existing: tuple | None
+
+
+def load_for_scan(session_id, code) -> tuple[Session, ScanTarget]:
+    """The session (with its event), the ticket's participant and any row they already have
+    there, in one query: the API's hot path. Raises NotFound unknown_session, InvalidInput
+    or UnknownCode."""
     code = _clean_code(code)
     try:
         session_id = int(session_id)
@@ -155,9 +170,18 @@ def load_for_scan(session_id, code) -> tuple[Session, Participant]:
         row = db.session.execute(_SESSION_AND_PARTICIPANT, {"id": session_id, "code": code}).first()
     if row is None:
         raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
-    if row[1] is None:
+    session, participant, row_id, status, checked_in_at = row
+    if participant is None:
         raise UnknownCode("Tiket tidak dikenal.")
-    return row[0], row[1]
+    existing = _Existing(row_id, status, checked_in_at) if row_id is not None else None
+    return session, ScanTarget(participant, existing)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    id: int
+    status: str
+    checked_in_at: datetime
 
 
 def event_session(event: Event, session_id) -> Session:
@@ -275,6 +299,9 @@ def _check_participant(session: Session, participant: Participant) -> None:
 # --- changing ------------------------------------------------------------------------------
 
 
+_NOT_LOADED = object()
+
+
 def check_in(
     session: Session,
     code_or_participant,
@@ -285,7 +312,8 @@ def check_in(
     now: datetime | None = None,
     channel: str = "desk",
 ) -> CheckInResult:
-    """Check a participant in at a session, by ticket code or a Participant picked by hand.
+    """Check a participant in at a session, by ticket code, a Participant picked by hand, or
+    the ScanTarget of ``load_for_scan`` (which saves the lookups).
 
     ``scanned_at`` (aware datetime or ISO text) is the scan's original time for a scan that
     waited in an offline queue; it decides hadir/terlambat. ``channel`` is desk, api,
@@ -296,7 +324,10 @@ def check_in(
     source = channel if channel in SOURCES else "desk"
     scan_id = _clean_scan_id(scan_id)
     moment = _clean_scanned_at(scanned_at, session, now) or now
-    if isinstance(code_or_participant, Participant):
+    known = _NOT_LOADED
+    if isinstance(code_or_participant, ScanTarget):
+        participant, known = code_or_participant.participant, code_or_participant.existing
+    elif isinstance(code_or_participant, Participant):
         participant = code_or_participant
     else:
         code = _clean_code(code_or_participant)
@@ -308,7 +339,7 @@ def check_in(
     status = "terlambat" if is_late(session, moment) else "hadir"
     key = {"session_id": session.id, "participant_id": participant.id}
     # a repeat (the common retry) is answered from a read, taking no write lock at all
-    existing = db.session.execute(_EXISTING, key).one_or_none()
+    existing = known if known is not _NOT_LOADED else db.session.execute(_EXISTING, key).first()
     if existing is None:
         new_id = _insert_or_nothing(
             {
