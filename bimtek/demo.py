@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from bimtek.events.models import Event
 from bimtek.events.services import create_event, save_module, save_session
 from bimtek.extensions import db
+from bimtek.participants.models import Participant
 from bimtek.participants.services import register
 
 DEMO_CODE = "KUTIM24"
@@ -272,8 +273,58 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
             )
     for person in demo_people(participant_count):
         register(event, person, channel="cli", enforce_window=False)
+    _load_demo_attendance(event)
     _load_demo_assessments(event)
     return event, True
+
+
+def _load_demo_attendance(event: Event, seed: int = 28) -> None:
+    """Simulated check-ins for the past demo batch: most on time, some late, a few izin or
+    sakit, and a handful of people who missed whole days (so eligibility has reasons)."""
+    from bimtek.attendance.services import check_in, mark_excused
+
+    rng = random.Random(seed)
+    people = db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .order_by(Participant.registration_number)
+    ).all()
+    missed_days = {person.id: rng.sample(range(4), 2) for person in people if rng.random() < 0.1}
+    for session in event.sessions:
+        day_index = (session.local_day - event.start_date).days
+        for person in people:
+            if day_index in missed_days.get(person.id, ()):
+                continue
+            roll = rng.random()
+            if roll < 0.86:
+                moment = session.starts_at + timedelta(minutes=rng.randint(-12, 12))
+            elif roll < 0.93:
+                moment = session.starts_at + timedelta(minutes=rng.randint(16, 45))
+            elif roll < 0.96:
+                mark_excused(
+                    session,
+                    person,
+                    "izin",
+                    "Surat tugas dari instansi",
+                    actor=None,
+                    channel="manual",
+                    now=session.starts_at,
+                )
+                continue
+            elif roll < 0.98:
+                mark_excused(
+                    session,
+                    person,
+                    "sakit",
+                    "Surat keterangan dokter",
+                    actor=None,
+                    channel="manual",
+                    now=session.starts_at,
+                )
+                continue
+            else:
+                continue
+            check_in(session, person, actor=None, scanned_at=moment, now=moment, channel="manual")
 
 
 def _load_demo_assessments(event: Event) -> None:
