@@ -663,9 +663,18 @@ def get_certificate(event: Event, certificate_id) -> Certificate:
     return certificate
 
 
-def issued_certificates(event: Event, *, include_revoked: bool = False) -> list[Certificate]:
-    """The event's certificates in number order."""
+def issued_certificates(
+    event: Event, *, include_revoked: bool = False, with_people: bool = False
+) -> list[Certificate]:
+    """The event's certificates in number order (``with_people``: participant, issuer and
+    revoker loaded in the same round trips)."""
     query = sa.select(Certificate).where(Certificate.event_id == event.id)
+    if with_people:
+        query = query.options(
+            selectinload(Certificate.participant),
+            selectinload(Certificate.issued_by),
+            selectinload(Certificate.revoked_by),
+        )
     if not include_revoked:
         query = query.where(Certificate.revoked_at.is_(None))
     return list(db.session.scalars(query.order_by(Certificate.seq)))
@@ -862,7 +871,7 @@ def certificate_register(event: Event, base: str | None = None) -> bytes:
         cell.font = Font(bold=True)
     for index, (_name, width) in enumerate(REGISTER_COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    for certificate in issued_certificates(event, include_revoked=True):
+    for certificate in issued_certificates(event, include_revoked=True, with_people=True):
         participant = certificate.participant
         issued = to_local(certificate.issued_at, event.timezone).date()
         revoked = to_local(certificate.revoked_at, event.timezone)

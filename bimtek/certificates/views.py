@@ -71,7 +71,11 @@ def admin_index(code):
         verdicts = [v for v in verdicts if not v.eligible and v.certificate is None]
     elif shown == "terbit":
         verdicts = [v for v in verdicts if v.certificate is not None]
-    revoked = [c for c in services.issued_certificates(event, include_revoked=True) if c.revoked_at]
+    revoked = [
+        c
+        for c in services.issued_certificates(event, include_revoked=True, with_people=True)
+        if c.revoked_at
+    ]
     return render_template(
         "certificates/admin_index.html",
         event=event,
