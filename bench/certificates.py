@@ -12,7 +12,8 @@ service, then times, in the same run:
              name, number and QR (segno, fixed mask, raw path operators);
 2. naive     the straightforward approach: one ReportLab canvas per certificate, everything
              drawn on every page, ReportLab's own QR widget (reportlab.graphics.barcode.qr);
-3. zip       ``services.certificates_zip``: 400 separate PDFs (one run only);
+3. zip       ``services.certificates_zip``: 400 separate PDFs, drawn as one document and
+             cut into one file per certificate (one run);
 4. download  the participant's own certificate through the Flask view
              (certificates.mine_download) with the test client: server time per request.
 

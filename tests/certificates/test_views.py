@@ -321,3 +321,13 @@ def test_verify_is_rate_limited(client, app_config, certificate):
     assert codes == [404, 404, 404, 429]
     api = [client.get("/api/v1/certificates/X").status_code for _ in range(4)]
     assert api[-1] == 429
+
+
+def test_admin_is_warned_when_nobody_signs(admin_client, five_sessions):
+    from bimtek.certificates import services as certificate_services
+
+    url = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    assert "Belum ada penanda tangan" in admin_client.get(url).get_data(as_text=True)
+    certificate_services.save_signatory(five_sessions, {"name": "H. Ardiansyah"})
+    db.session.commit()
+    assert "Belum ada penanda tangan" not in admin_client.get(url).get_data(as_text=True)
