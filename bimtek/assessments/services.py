@@ -665,6 +665,32 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     return attempt
 
 
+def module_breakdown(attempt: Attempt) -> list[dict]:
+    """Right answers per module of a closed attempt, for the participant's result page."""
+    if not attempt.is_closed:
+        return []
+    chosen = chosen_options(attempt)
+    rows: dict = {}
+    for question, _options in attempt_questions(attempt):
+        module = question.module
+        key = module.id if module else None
+        row = rows.setdefault(
+            key,
+            {
+                "code": module.code if module else "—",
+                "title": module.title if module else "Tanpa materi",
+                "position": module.position if module else 10**6,
+                "right": 0,
+                "asked": 0,
+            },
+        )
+        row["asked"] += 1
+        correct = question.correct_option
+        if correct is not None and chosen.get(question.id) == correct.id:
+            row["right"] += 1
+    return sorted(rows.values(), key=lambda row: (row["position"], row["code"]))
+
+
 def portal_overview(participant: Participant, now: datetime | None = None) -> list[dict]:
     """For each of pre and post: the assessment, the attempt (if any) and the state."""
     now = now or utcnow()

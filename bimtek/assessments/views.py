@@ -321,6 +321,7 @@ def take(participant_id, kind):
             "assessments/done.html",
             answered=len(chosen),
             total=len(attempt.question_order or []),
+            modules=services.module_breakdown(attempt) if assessment.show_score_after else [],
             **context,
         )
     return render_template(

@@ -122,6 +122,9 @@ def test_post_test_shows_the_score(client, event, bank, participant):
     )
     page = client.get(portal_url(participant, "/post")).get_data(as_text=True)
     assert 'id="score">50<' in page
+    # per module: both M1 questions right (2/2), both M2 questions unanswered (0/2)
+    assert re.search(r"M1</span> Mitigasi Konflik</td><td[^>]*>2/2<", page)
+    assert re.search(r"M2</span> Pemetaan Kerawanan</td><td[^>]*>0/2<", page)
     # only now may the page be more than a score: still no key is ever shown
     assert attempt.id and "Benar" not in page
 
@@ -421,3 +424,14 @@ def test_panitia_sees_the_monitor_but_cannot_act(panitia_client, event, bank, pa
     page = panitia_client.get(url + "?tes=pre").get_data(as_text=True)
     assert participant.full_name in page and "+ waktu" not in page
     assert panitia_client.post(f"{url}/{attempt.id}/ulang").status_code == 403
+
+
+def test_cli_seed_questions(runner, app):
+    from bimtek.demo import load_demo
+
+    event, _ = load_demo(participant_count=3)
+    db.session.commit()
+    result = runner.invoke(args=["seed-questions", event.code])
+    assert result.exit_code == 0 and "0 question(s) added" in result.output  # already there
+    result = runner.invoke(args=["seed-questions", "NOPE"])
+    assert result.exit_code != 0 and "tidak ditemukan" in result.output
