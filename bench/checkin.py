@@ -9,12 +9,6 @@ and a panitia API token, start gunicorn (wsgi:app, 4 sync workers: the productio
 the Makefile, one process per request in flight, nothing shared between them), then from 8
 client threads (requests.Session each, keep-alive where the worker offers it):
 
-Why sync workers: a check-in is short and CPU-bound in Python (plus a few local database
-round trips), so on a 2-core box 2 × cores processes keep both cores busy while one waits on
-the database, and no GIL is shared between requests; sync workers do not keep connections
-alive, which costs a localhost TCP handshake per request. Measured on the same box, 4 ×
-gthread (2 threads) was slower on both databases (--worker-class gthread to compare).
-
 1. checkin  POST /api/v1/sessions/{id}/checkins for all 400 tickets, each once;
 2. repeat   the same 400 again, which must all answer 200 "already";
 and, in turns with them (a slice of pings before each quarter of a pass, same server, same
@@ -23,6 +17,12 @@ clients), GET /api/v1/ping (no database, no token): the server's ceiling.
 Prints throughput, p50/p99 latency, rows in the database, duplicates, errors and the ratio
 of check-in to ping throughput. Targets: ratio >= 0.5, p99 <= 25 ms, 400 rows, 0 duplicates,
 0 errors.
+
+Why sync workers: a check-in is short and CPU-bound in Python (plus a few local database
+round trips), so on a 2-core box 2 × cores processes keep both cores busy while one waits on
+the database, and no GIL is shared between requests; sync workers do not keep connections
+alive, which costs a localhost TCP handshake per request. In my runs on the same (shared,
+noisy) box, 4 × gthread (2 threads) was slower on both databases (--worker-class gthread).
 
 With --kill, a last phase streams check-ins for a second session and SIGKILLs one worker
 halfway; every check-in that got a 2xx must be in the database afterwards, and scans that
