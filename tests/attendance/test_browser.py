@@ -251,3 +251,17 @@ def test_participant_sees_own_attendance_on_a_phone(phone, live_server, event, r
     page.wait_for_selector("h1 >> text=Kehadiran saya")
     assert "Hadir" in page.inner_text(".my-sessions")
     screenshot(page, "attendance-mine-phone")
+
+
+def test_counters_follow_other_desks_without_reload(
+    desktop, live_server, event, running, people, panitia
+):
+    from bimtek.attendance import services
+
+    page = desktop
+    open_desk(page, live_server, event, running, panitia)
+    expect(page.locator("#c-checked_in")).to_have_text("0")
+    services.check_in(running, people["rahmat"].ticket_code, actor=panitia, channel="api")
+    db.session.commit()  # another desk (a scanner on the API) checked someone in
+    expect(page.locator("#c-checked_in")).to_have_text("1", timeout=12_000)
+    expect(page.locator("#recent")).to_contain_text("AKP Rahmat Hidayat")
