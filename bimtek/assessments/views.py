@@ -420,6 +420,6 @@ def submit(participant_id, kind):
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for(".portal", participant_id=participant_id))
+        return redirect(url_for(".take", participant_id=participant_id, kind=kind))
     db.session.commit()
     return redirect(url_for(".take", participant_id=participant.id, kind=kind))
