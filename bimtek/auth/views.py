@@ -53,7 +53,11 @@ def login():
         if user is None:
             flash(_("Email/NIK atau kata sandi salah."), "error")
         else:
+            chosen_language = session.get("lang")
             session.clear()
+            if chosen_language in current_app.config["LANGUAGES"]:
+                user.locale = chosen_language  # picked on the login page: keep it
+                session["lang"] = chosen_language
             login_user(user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
