@@ -27,6 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bimtek.certificates.arabic import visual
 from bimtek.core.fonts import register_fonts
+from bimtek.core.pdftext import wrap_text
 from bimtek.core.timeutil import format_date_id, format_date_range_id
 
 PAGE = landscape(A4)
@@ -219,24 +220,10 @@ def pick_font(text: str, preferred: str, fallback: str) -> str:
     return preferred if has_glyphs(preferred, text) else fallback
 
 
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if not line or pdfmetrics.stringWidth(candidate, font, size) <= width:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
-
-
 def fit_lines(text, font, size, width, max_lines, min_size):
     """Wrap ``text`` into at most ``max_lines`` lines, shrinking the size as needed."""
     while True:
-        lines = wrap(text, font, size, width)
+        lines = wrap_text(text, font, size, width)
         widest = max((pdfmetrics.stringWidth(line, font, size) for line in lines), default=0)
         if (len(lines) <= max_lines and widest <= width) or size <= min_size:
             return lines, size
@@ -434,7 +421,7 @@ def _logo(canvas, data, x, y, size):
 def body_lines(design: Design, sheet: Sheet) -> list[tuple[str, str, float, object]]:
     """The sentences under the name: (text, font, size, colour) per line."""
     lines = []
-    for line in wrap(design.body_text, "Serif", 12.5, 600):
+    for line in wrap_text(design.body_text, "Serif", 12.5, 600):
         lines.append((line, "Serif", 12.5, INK))
     title_font = pick_font(sheet.event_title, "Serif-Bold", "Sans-Bold")
     title_lines, title_size = fit_lines(f"“{sheet.event_title}”", title_font, 16, 640, 2, 11)

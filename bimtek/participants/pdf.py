@@ -8,26 +8,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from bimtek.core.fonts import register_fonts
+from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
 from bimtek.core.timeutil import format_date_range_id, zone_abbreviation
 from bimtek.events.services import schedule_by_day
 
 ACCENT = HexColor("#0b5d4b")
 MUTED = HexColor("#555555")
-
-
-def _wrap(canvas, text, font, size, width):
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if canvas.stringWidth(candidate, font, size) <= width or not line:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
 
 
 def ticket_pdf(participant) -> io.BytesIO:
@@ -47,21 +34,21 @@ def ticket_pdf(participant) -> io.BytesIO:
     canvas.setFont("Sans-Bold", 9)
     canvas.drawString(margin, height - 10 * mm, "TIKET PESERTA BIMBINGAN TEKNIS")
     y = height - 16 * mm
-    for line in _wrap(canvas, event.title, "Sans-Bold", 11, text_width)[:2]:
+    for line in wrap_text(event.title, "Sans-Bold", 11, text_width)[:2]:
         canvas.setFont("Sans-Bold", 11)
         canvas.drawString(margin, y, line)
         y -= 5.5 * mm
 
     y = height - 40 * mm
     canvas.setFillColorRGB(0, 0, 0)
-    for line in _wrap(canvas, participant.full_name, "Sans-Bold", 15, text_width)[:3]:
+    for line in wrap_text(participant.full_name, "Sans-Bold", 15, text_width)[:3]:
         canvas.setFont("Sans-Bold", 15)
         canvas.drawString(margin, y, line)
         y -= 7 * mm
     canvas.setFont("Sans", 10)
     canvas.setFillColor(MUTED)
-    for line in _wrap(
-        canvas, f"{participant.job_title} — {participant.institution}", "Sans", 10, text_width
+    for line in wrap_text(
+        f"{participant.job_title} — {participant.institution}", "Sans", 10, text_width
     )[:2]:
         canvas.drawString(margin, y, line)
         y -= 5 * mm
