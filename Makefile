@@ -37,7 +37,7 @@ run: install instance/config.py
 
 gunicorn: install instance/config.py
 	$(FLASK) init-db
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 4 wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

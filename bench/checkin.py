@@ -205,7 +205,9 @@ class Server:
         )
         env.pop("FLASK_DEBUG", None)
         command = [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -1,8 +1,5 @@
 """Flask commands: ``flask --app bimtek <command>``. They call services and commit once."""
 
-import importlib
-import importlib.util
-
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -11,21 +8,22 @@ from flask_migrate import upgrade
 from bimtek.errors import ServiceError
 from bimtek.extensions import db
 
-#: domain modules that add their own commands through a ``register(cli_group)`` function
-DOMAIN_COMMANDS = (
-    "bimtek.attendance.commands",
-    "bimtek.assessments.commands",
-    "bimtek.certificates.commands",
-    "bimtek.reports.commands",
-)
-
 
 def register_cli(app: Flask) -> None:
+    from bimtek.assessments import commands as assessments_commands
+    from bimtek.attendance import commands as attendance_commands
+    from bimtek.certificates import commands as certificates_commands
+    from bimtek.reports import commands as reports_commands
+
     for command in (init_db, seed_demo, create_user, create_token, reset_password):
         app.cli.add_command(command)
-    for name in DOMAIN_COMMANDS:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(app.cli)
+    for domain in (
+        attendance_commands,
+        assessments_commands,
+        certificates_commands,
+        reports_commands,
+    ):
+        domain.register(app.cli)
 
 
 def fail(error: ServiceError):
@@ -36,7 +34,7 @@ def fail(error: ServiceError):
 @click.command("init-db")
 def init_db():
     """Create or upgrade the database schema (Alembic migrations)."""
-    upgrade(revision="heads")
+    upgrade()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
