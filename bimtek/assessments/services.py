@@ -32,7 +32,8 @@ from bimtek.assessments.models import (
     Question,
 )
 from bimtek.audit.services import record
-from bimtek.core.timeutil import local_to_utc, utcnow
+from bimtek.core.forms import parse_flag, parse_int, parse_local_datetime
+from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bimtek.events.models import Event, Module
 from bimtek.extensions import db
@@ -281,51 +282,40 @@ def get_assessment(event: Event, kind: str) -> Assessment:
     return assessment
 
 
-def _parse_local(raw, tz_name, errors, field, label):
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime):
-        return raw if raw.tzinfo else local_to_utc(raw, tz_name)
-    try:
-        naive = datetime.fromisoformat(str(raw).strip())
-    except ValueError:
-        errors[field] = f"{label}: isi tanggal dan jam yang valid."
-        return None
-    return naive if naive.tzinfo else local_to_utc(naive, tz_name)
-
-
 def update_assessment(assessment: Assessment, data, *, actor=None, channel="web") -> Assessment:
     """Change the window, duration, questions per module and whether the score is shown."""
     errors = {}
     tz_name = assessment.event.timezone
-    opens = _parse_local(data.get("opens_at"), tz_name, errors, "opens_at", "Dibuka")
-    closes = _parse_local(data.get("closes_at"), tz_name, errors, "closes_at", "Ditutup")
+    opens = parse_local_datetime(data.get("opens_at"), tz_name, "Dibuka", errors, "opens_at")
+    closes = parse_local_datetime(data.get("closes_at"), tz_name, "Ditutup", errors, "closes_at")
     if opens and closes and closes <= opens:
         errors["closes_at"] = "Waktu tutup harus setelah waktu buka."
-    try:
-        duration = int(str(data.get("duration_minutes") or "").strip())
-        if not 1 <= duration <= 600:
-            raise ValueError
-    except ValueError:
-        errors["duration_minutes"] = "Durasi 1–600 menit."
-        duration = None
-    raw_per_module = str(data.get("questions_per_module") or "").strip()
-    per_module = None
-    if raw_per_module:
-        try:
-            per_module = int(raw_per_module)
-            if not 1 <= per_module <= 500:
-                raise ValueError
-        except ValueError:
-            errors["questions_per_module"] = "Isi 1–500, atau kosongkan untuk semua soal."
+    duration = parse_int(
+        data.get("duration_minutes"),
+        "Durasi",
+        errors,
+        "duration_minutes",
+        minimum=1,
+        maximum=600,
+        message="Durasi 1–600 menit.",
+    )
+    per_module = parse_int(
+        data.get("questions_per_module") or None,  # a JSON 0 too: every question
+        "Soal per materi",
+        errors,
+        "questions_per_module",
+        minimum=1,
+        maximum=500,
+        optional=True,
+        message="Isi 1–500, atau kosongkan untuk semua soal.",
+    )
     if errors:
         raise InvalidInput("Periksa kembali pengaturan tes.", fields=errors)
-    show = data.get("show_score_after", False)
     assessment.opens_at = opens
     assessment.closes_at = closes
     assessment.duration_minutes = duration
     assessment.questions_per_module = per_module
-    assessment.show_score_after = show not in (False, "", "0", "false", "off", None)
+    assessment.show_score_after = parse_flag(data.get("show_score_after", False))
     db.session.flush()
     if closes:
         # an earlier close cuts the attempts still running short

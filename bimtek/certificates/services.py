@@ -26,6 +26,7 @@ from bimtek.certificates.models import (
     CertificateSettings,
     Signatory,
 )
+from bimtek.core.forms import parse_date, parse_flag, parse_int
 from bimtek.core.timeutil import to_local, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bimtek.events.models import Event
@@ -154,21 +155,21 @@ def format_number(pattern: str, *, seq: int, code: str, day: date) -> str:
     )
 
 
-def _parse_bool(raw) -> bool:
-    return raw not in (False, None, "", "0", "false", "off", "no")
-
-
 def update_settings(event: Event, data, *, actor=None, channel="web") -> CertificateSettings:
     """Change the eligibility rules, numbering and texts of an event's certificates."""
     settings = get_settings(event)
     errors, values = {}, {}
-    try:
-        percent = int(str(data.get("min_attendance_percent", 80)).strip())
-        if not 0 <= percent <= 100:
-            raise ValueError
+    percent = parse_int(
+        data.get("min_attendance_percent", 80),
+        "Kehadiran minimal",
+        errors,
+        "min_attendance_percent",
+        minimum=0,
+        maximum=100,
+        message="Isi bilangan bulat 0–100.",
+    )
+    if percent is not None:
         values["min_attendance_percent"] = percent
-    except ValueError:
-        errors["min_attendance_percent"] = "Isi bilangan bulat 0–100."
     raw_score = str(data.get("min_post_score") or "").strip().replace(",", ".")
     if raw_score:
         try:
@@ -181,7 +182,7 @@ def update_settings(event: Event, data, *, actor=None, channel="web") -> Certifi
     else:
         values["min_post_score"] = None
     for name in ("count_excused", "count_sick", "post_test_required"):
-        values[name] = _parse_bool(data.get(name, False))
+        values[name] = parse_flag(data.get(name, False))
     try:
         values["number_format"] = validate_number_format(data.get("number_format", ""))
     except InvalidInput as error:
@@ -199,13 +200,14 @@ def update_settings(event: Event, data, *, actor=None, channel="web") -> Certifi
         elif len(value) > limit:
             errors[name] = f"{label} paling banyak {limit} karakter."
         values[name] = value
-    raw_date = str(data.get("signing_date") or "").strip()
-    values["signing_date"] = None
-    if raw_date:
-        try:
-            values["signing_date"] = date.fromisoformat(raw_date)
-        except ValueError:
-            errors["signing_date"] = "Isi tanggal dengan format TTTT-BB-HH, atau kosongkan."
+    values["signing_date"] = parse_date(
+        data.get("signing_date"),
+        "Tanggal penandatanganan",
+        errors,
+        "signing_date",
+        optional=True,
+        message="Isi tanggal dengan format TTTT-BB-HH, atau kosongkan.",
+    )
     if errors:
         raise InvalidInput("Periksa kembali pengaturan sertifikat.", fields=errors)
     changed = sorted(k for k, v in values.items() if getattr(settings, k) != v)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from werkzeug.utils import secure_filename
 
 from bimtek.audit.services import record
+from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.models import Event, Material, Module, Session
@@ -44,42 +45,6 @@ def public_events():
     ).all()
 
 
-def _parse_date(raw, label, errors, field):
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        errors[field] = f"{label}: isi tanggal dengan format TTTT-BB-HH."
-        return None
-
-
-def _parse_local_datetime(raw, tz_name, label, errors, field):
-    """A wall-clock date-time in the event's zone (from <input type=datetime-local>)."""
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime):
-        return raw if raw.tzinfo else local_to_utc(raw, tz_name)
-    try:
-        naive = datetime.fromisoformat(str(raw).strip())
-    except ValueError:
-        errors[field] = f"{label}: isi tanggal dan jam yang valid."
-        return None
-    return naive if naive.tzinfo else local_to_utc(naive, tz_name)
-
-
-def _parse_int(raw, label, errors, field, *, minimum=0, maximum=1_000_000):
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        errors[field] = f"{label} harus bilangan bulat."
-        return None
-    if not minimum <= value <= maximum:
-        errors[field] = f"{label} harus antara {minimum} dan {maximum}."
-        return None
-    return value
-
-
 def clean_event(data, *, existing: Event | None = None) -> dict:
     """Check an event's fields; raise InvalidInput listing every problem."""
     errors, values = {}, {}
@@ -108,16 +73,14 @@ def clean_event(data, *, existing: Event | None = None) -> dict:
         errors["timezone"] = "Zona waktu tidak dikenal."
         tz_name = "Asia/Makassar"
     values["timezone"] = tz_name
-    values["start_date"] = _parse_date(
-        data.get("start_date"), "Tanggal mulai", errors, "start_date"
-    )
-    values["end_date"] = _parse_date(data.get("end_date"), "Tanggal selesai", errors, "end_date")
+    values["start_date"] = parse_date(data.get("start_date"), "Tanggal mulai", errors, "start_date")
+    values["end_date"] = parse_date(data.get("end_date"), "Tanggal selesai", errors, "end_date")
     if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
         errors["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
-    values["capacity"] = _parse_int(
+    values["capacity"] = parse_int(
         data.get("capacity"), "Kapasitas", errors, "capacity", minimum=1, maximum=100_000
     )
-    values["minutes_per_jp"] = _parse_int(
+    values["minutes_per_jp"] = parse_int(
         data.get("minutes_per_jp", 45),
         "Menit per JP",
         errors,
@@ -125,7 +88,7 @@ def clean_event(data, *, existing: Event | None = None) -> dict:
         minimum=1,
         maximum=240,
     )
-    values["late_grace_minutes"] = _parse_int(
+    values["late_grace_minutes"] = parse_int(
         data.get("late_grace_minutes", 15),
         "Toleransi terlambat",
         errors,
@@ -133,14 +96,14 @@ def clean_event(data, *, existing: Event | None = None) -> dict:
         minimum=0,
         maximum=240,
     )
-    values["registration_opens_at"] = _parse_local_datetime(
+    values["registration_opens_at"] = parse_local_datetime(
         data.get("registration_opens_at"),
         tz_name,
         "Pendaftaran dibuka",
         errors,
         "registration_opens_at",
     )
-    values["registration_closes_at"] = _parse_local_datetime(
+    values["registration_closes_at"] = parse_local_datetime(
         data.get("registration_closes_at"),
         tz_name,
         "Pendaftaran ditutup",
@@ -150,8 +113,7 @@ def clean_event(data, *, existing: Event | None = None) -> dict:
     opens, closes = values["registration_opens_at"], values["registration_closes_at"]
     if opens and closes and closes <= opens:
         errors["registration_closes_at"] = "Penutupan pendaftaran harus setelah pembukaan."
-    published = data.get("published", True)
-    values["published"] = published not in (False, "", "0", "false", "off", None)
+    values["published"] = parse_flag(data.get("published", True))
     if not errors.get("code"):
         clash = db.session.scalar(sa.select(Event.id).where(Event.code == code))
         if clash and (existing is None or clash != existing.id):
@@ -211,8 +173,8 @@ def clean_module(event: Event, data, *, existing: Module | None = None) -> dict:
     values["speakers"] = "\n".join(
         line.strip() for line in str(data.get("speakers") or "").splitlines() if line.strip()
     )
-    values["jp"] = _parse_int(data.get("jp", 0), "JP", errors, "jp", minimum=0, maximum=500)
-    values["position"] = _parse_int(
+    values["jp"] = parse_int(data.get("jp", 0), "JP", errors, "jp", minimum=0, maximum=500)
+    values["position"] = parse_int(
         data.get("position", 0) or 0, "Urutan", errors, "position", minimum=0, maximum=1000
     )
     if code and "code" not in errors:
@@ -275,7 +237,7 @@ def clean_session(event: Event, data) -> dict:
         errors["title"] = "Judul sesi wajib diisi (atau pilih materi)."
     values["title"] = title[:300]
     values["module_id"] = module.id if module else None
-    day = _parse_date(data.get("day"), "Tanggal", errors, "day")
+    day = parse_date(data.get("day"), "Tanggal", errors, "day")
     starts = ends = None
     for field, label in (("start_time", "Jam mulai"), ("end_time", "Jam selesai")):
         raw = data.get(field)
@@ -301,8 +263,7 @@ def clean_session(event: Event, data) -> dict:
         errors["day"] = "Tanggal sesi harus di antara tanggal mulai dan selesai kegiatan."
     values["starts_at"], values["ends_at"] = starts, ends
     values["room"] = " ".join(str(data.get("room") or "").split())[:120]
-    mandatory = data.get("mandatory", True)
-    values["mandatory"] = mandatory not in (False, "", "0", "false", "off", None)
+    values["mandatory"] = parse_flag(data.get("mandatory", True))
     if errors:
         raise InvalidInput("Periksa kembali isian sesi.", fields=errors)
     return values

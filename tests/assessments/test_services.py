@@ -347,6 +347,28 @@ def test_demo_bank_loads_once(app):
         assert sum(o.is_correct for o in question.options) == 1
 
 
+def test_assessment_settings_validation(event):
+    assessment = services.get_assessment(event, "pre")
+    with pytest.raises(InvalidInput) as caught:
+        services.update_assessment(
+            assessment,
+            {"opens_at": "besok", "duration_minutes": "0", "questions_per_module": "501"},
+        )
+    assert caught.value.fields == {
+        "opens_at": "Dibuka: isi tanggal dan jam yang valid.",
+        "duration_minutes": "Durasi 1–600 menit.",
+        "questions_per_module": "Isi 1–500, atau kosongkan untuk semua soal.",
+    }
+    # empty questions per module (or a JSON 0): every question; "off" hides the score
+    for every in ("", 0):
+        services.update_assessment(
+            assessment,
+            {"duration_minutes": "45", "questions_per_module": every, "show_score_after": "off"},
+        )
+    assert (assessment.duration_minutes, assessment.questions_per_module) == (45, None)
+    assert assessment.show_score_after is False
+
+
 def test_closing_the_window_early_cuts_running_attempts(event, bank, participant):
     assessment = services.get_assessment(event, "pre")
     attempt = services.start_attempt(assessment, participant, T0)

@@ -339,6 +339,21 @@ def test_settings_validation(five_sessions):
         "signing_date",
         "number_format",
     }
+    assert caught.value.fields["min_attendance_percent"] == "Isi bilangan bulat 0–100."
+    assert caught.value.fields["signing_date"] == (
+        "Isi tanggal dengan format TTTT-BB-HH, atau kosongkan."
+    )
+
+
+def test_settings_flags_and_an_empty_signing_date(five_sessions):
+    settings = services.update_settings(
+        five_sessions, settings_data(count_excused="on", count_sick="no", signing_date=" ")
+    )
+    assert (settings.count_excused, settings.count_sick, settings.signing_date) == (
+        True,
+        False,
+        None,
+    )
 
 
 def test_image_checks(five_sessions):
