@@ -184,21 +184,6 @@ def download_merged(code):
     return _pdf_response(data, f"sertifikat-{event.code}-cetak.pdf")
 
 
-@bp.route(ADMIN + "/register.xlsx")
-@admin_required
-def download_register(code):
-    event = get_event(code)
-    response = send_file(
-        io.BytesIO(services.certificate_register(event)),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"register-sertifikat-{event.code}.xlsx",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- admin: settings ------------------------------------------------------------------------
 
 

@@ -306,30 +306,28 @@ CERTIFICATE_STATUS = {"valid": "Berlaku", "revoked": "Dicabut"}
 
 
 def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
-    """Every certificate issued for the event, revoked ones too, in number order."""
+    """The certificate register: every certificate issued for the event, revoked ones too, in
+    number order, with who issued it and how to verify it (the office's official list)."""
     from bimtek.certificates.services import issued_certificates, verification_url
 
-    certificates = issued_certificates(event, include_revoked=True)
-    people = {
-        p.id: p
-        for p in db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))
-    }
     rows = []
-    for certificate in certificates:
-        person = people.get(certificate.participant_id)
+    for certificate in issued_certificates(event, include_revoked=True, with_people=True):
+        person = certificate.participant
         rows.append(
             [
                 certificate.seq,
                 certificate.number,
                 certificate.name,
-                f"{event.code}-{person.registration_number:04d}" if person else None,
+                person.registration_label if person else None,
                 person.institution if person else None,
                 person.category_label if person else None,
                 certificate.total_jp,
                 _naive_local(event, certificate.issued_at),
+                certificate.issued_by.full_name if certificate.issued_by else None,
                 CERTIFICATE_STATUS.get(certificate.status, certificate.status),
                 _naive_local(event, certificate.revoked_at),
                 certificate.revoke_reason or None,
+                certificate.verification_code,
                 verification_url(certificate.verification_code),
             ]
         )
@@ -347,9 +345,11 @@ def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
                 SheetColumn("Kategori instansi"),
                 SheetColumn("JP", "int"),
                 SheetColumn("Diterbitkan", "datetime"),
+                SheetColumn("Diterbitkan oleh"),
                 SheetColumn("Status"),
                 SheetColumn("Dicabut", "datetime"),
                 SheetColumn("Alasan pencabutan"),
+                SheetColumn("Kode verifikasi"),
                 SheetColumn("Tautan verifikasi", width=48),
             ],
             rows=rows,

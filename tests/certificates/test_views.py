@@ -104,23 +104,40 @@ def test_admin_downloads(admin_client, five_sessions, certificate):
     assert preview.status_code == 200 and "inline" in preview.headers["Content-Disposition"]
 
 
-def test_register_xlsx(admin_client, five_sessions, certificate, admin):
+def test_register_download_is_the_reports_export(admin_client, five_sessions, certificate, admin):
+    """The page's register button is the reports export "sertifikat": every certificate,
+    revoked ones too, with what an office files (the columns are checked in tests/reports)."""
     services.revoke(certificate, '=HYPERLINK("http://evil")', actor=admin)
+    again = services.issue(certificate.participant, actor=admin)
     db.session.commit()
-    response = admin_client.get(f"/admin/kegiatan/{five_sessions.code}/sertifikat/register.xlsx")
-    sheet = load_workbook(io.BytesIO(response.data)).active
-    header = [cell.value for cell in sheet[1]]
-    assert header[:3] == ["No. sertifikat", "Nama (seperti tercetak)", "No. registrasi"]
-    assert all(cell.font.bold for cell in sheet[1])
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref.startswith("A1:")
-    row = [cell.value for cell in sheet[2]]
-    assert row[0] == certificate.number
-    assert row[1] == "Dr. H. M. Agus Hari Kesuma, M.Si"
-    assert row[6] == "dicabut"
-    assert row[8] == '\'=HYPERLINK("http://evil")'
-    issued_cell = sheet.cell(row=2, column=5)
-    assert issued_cell.is_date
+    code = five_sessions.code
+    page = admin_client.get(f"/admin/kegiatan/{code}/sertifikat").get_data(as_text=True)
+    link = f"/admin/kegiatan/{code}/ekspor/sertifikat.xlsx"
+    assert f'href="{link}"' in page
+    response = admin_client.get(link)
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data))["Register sertifikat"]
+    header = [cell.value for cell in sheet[4]]
+    assert header[1:3] == ["Nomor sertifikat", "Nama pada sertifikat"]
+    revoked, current = (
+        dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=5, max_row=6, values_only=True)
+    )
+    assert revoked["Nomor sertifikat"] == certificate.number
+    assert revoked["Nama pada sertifikat"] == "Dr. H. M. Agus Hari Kesuma, M.Si"
+    assert revoked["Status"] == "Dicabut"
+    assert revoked["Alasan pencabutan"] == '\'=HYPERLINK("http://evil")'
+    assert revoked["Diterbitkan oleh"] is None  # issued by the fixture, without an actor
+    assert current["Nomor sertifikat"] == again.number != certificate.number
+    assert current["Status"] == "Berlaku" and current["Dicabut"] is None
+    assert current["Diterbitkan oleh"] == admin.full_name
+    assert current["Kode verifikasi"] == again.verification_code
+    assert current["Tautan verifikasi"] == f"http://bimtek.test/verify/{again.verification_code}"
+
+
+def test_register_download_needs_an_admin(panitia_client, five_sessions, certificate):
+    url = f"/admin/kegiatan/{five_sessions.code}/ekspor/sertifikat.xlsx"
+    assert panitia_client.get(url).status_code == 403
 
 
 def test_settings_page_saves_and_validates(admin_client, five_sessions):

@@ -66,11 +66,49 @@ def test_assessment_results_sheets(busy_event):
 def test_certificate_register_sheet(busy_event):
     content, _name = exports.export_workbook(busy_event, "sertifikat")
     sheet = openpyxl.load_workbook(io.BytesIO(content))["Register sertifikat"]
+    assert [c.value for c in sheet[4]] == [
+        "Urut",
+        "Nomor sertifikat",
+        "Nama pada sertifikat",
+        "No. registrasi",
+        "Instansi",
+        "Kategori instansi",
+        "JP",
+        "Diterbitkan",
+        "Diterbitkan oleh",
+        "Status",
+        "Dicabut",
+        "Alasan pencabutan",
+        "Kode verifikasi",
+        "Tautan verifikasi",
+    ]
     (row,) = rows_of(sheet)
     assert row[0] == 1 and row[1].startswith("001/BIMTEK-RAMAI/")
     assert row[2] == "Ani" and row[3] == "RAMAI-0001"
-    assert isinstance(row[7], datetime) and row[8] == "Berlaku"
-    assert row[11].startswith("http://bimtek.test/verify/")
+    assert row[5] == "KPU"
+    assert isinstance(row[7], datetime) and sheet["H5"].number_format == "dd/mm/yyyy hh:mm"
+    assert row[8] == "Admin Uji" and row[9] == "Berlaku"
+    assert row[10] is None and row[11] is None
+    code = row[12]
+    assert len(code) >= 10 and row[13] == f"http://bimtek.test/verify/{code}"
+
+
+def test_certificate_register_keeps_revoked_numbers(busy_event, admin):
+    from bimtek.certificates.services import active_certificate, issue, revoke
+    from bimtek.extensions import db
+    from bimtek.participants.models import Participant
+
+    ani = db.session.scalar(db.select(Participant).where(Participant.full_name == "Ani"))
+    first = active_certificate(ani)
+    revoke(first, "=salah nama", actor=admin)
+    second = issue(ani, actor=admin)
+    db.session.commit()
+    content, _name = exports.export_workbook(busy_event, "sertifikat")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Register sertifikat"]
+    old, new = rows_of(sheet)
+    assert (old[1], old[9], old[11]) == (first.number, "Dicabut", "'=salah nama")
+    assert isinstance(old[10], datetime)
+    assert (new[0], new[1], new[9], new[10]) == (2, second.number, "Berlaku", None)
 
 
 def test_everything_in_one_workbook(busy_event):
