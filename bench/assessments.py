@@ -166,7 +166,7 @@ def main() -> None:
                 requests,
                 {"Authorization": f"Bearer {token}"},
             ),
-            ("results .xlsx", f"{url}/admin/kegiatan/{code}/tes/hasil.xlsx", admin, {}),
+            ("results .xlsx", f"{url}/admin/kegiatan/{code}/ekspor/nilai.xlsx", admin, {}),
         ):
             runs = []
             for _ in range(3):

@@ -1,5 +1,6 @@
-"""The question bank as .xlsx (template, export, import with a row-by-row report) and the
-results workbook."""
+"""The question bank as .xlsx (template, export, import with a row-by-row report).
+
+The results workbook is the reports export "nilai" (``bimtek.reports.exports``)."""
 
 import io
 import zipfile
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bimtek.assessments.models import MAX_OPTIONS, Question
@@ -287,134 +288,3 @@ def import_questions(
         details={"imported": report.imported, "failed_rows": report.failed_rows},
     )
     return report
-
-
-def export_results(event: Event, figures: dict) -> io.BytesIO:
-    """The results page as a workbook: participants, modules, categories, items, summary."""
-    workbook = _workbook()
-    summary = _sheet(workbook, "Ringkasan", ["Ukuran", "Nilai", "Keterangan"], [42, 14, 80])
-    c = figures["class"]
-    for label, value, note in (
-        ("Peserta (terdaftar atau punya hasil tes)", c["participants"], ""),
-        ("Mengikuti pre-test", c["pre_taken"], ""),
-        ("Mengikuti post-test", c["post_taken"], ""),
-        ("Peserta dengan pre dan post (n)", c["n"], "Dasar semua angka gain"),
-        ("Rata-rata pre-test", c["mean_pre"], "Peserta dengan pre dan post"),
-        ("Rata-rata post-test", c["mean_post"], "Peserta dengan pre dan post"),
-        ("<g> dari rata-rata", c["g_of_means"], "(rata post − rata pre) / (100 − rata pre)"),
-        ("Rata-rata g individu", c["mean_g"], "Tanpa peserta dengan pre = 100"),
-        ("g tidak terdefinisi (pre = 100)", c["g_undefined"], ""),
-        ("Skor turun (gain negatif)", c["negative"], ""),
-    ):
-        summary.append([label, value, note])
-
-    people = _sheet(
-        workbook,
-        "Peserta",
-        [
-            "No. registrasi",
-            "Nama",
-            "Instansi",
-            "Kategori",
-            "Pre",
-            "Post",
-            "Gain",
-            "g",
-            "Kategori g",
-            "Catatan",
-        ],
-        [16, 32, 32, 18, 8, 8, 8, 8, 12, 60],
-    )
-    for row in figures["participants"]:
-        people.append(
-            [
-                _text(row["registration_number"]),
-                _text(row["full_name"]),
-                _text(row["institution"]),
-                _text(row["category_label"]),
-                row["pre"],
-                row["post"],
-                row["gain"],
-                row["g"],
-                {"high": "Tinggi", "medium": "Sedang", "low": "Rendah"}.get(row["band"], ""),
-                _text(row["note"]),
-            ]
-        )
-    for title, key, first in (
-        ("Materi", "modules", ("Kode", "code")),
-        ("Kategori instansi", "categories", ("Kategori", "label")),
-    ):
-        sheet = _sheet(
-            workbook,
-            title,
-            [
-                first[0],
-                *(["Judul"] if key == "modules" else []),
-                "n",
-                "Rata pre",
-                "Rata post",
-                "<g> dari rata-rata",
-                "Rata-rata g",
-            ],
-            [12, 50, 6, 10, 10, 16, 12] if key == "modules" else [20, 6, 10, 10, 16, 12],
-        )
-        for row in figures[key]:
-            sheet.append(
-                [
-                    _text(row[first[1]]),
-                    *([_text(row["title"])] if key == "modules" else []),
-                    row["n"],
-                    row["mean_pre"],
-                    row["mean_post"],
-                    row["g_of_means"],
-                    row["mean_g"],
-                ]
-            )
-    for kind, label in (("pre", "Butir soal pre"), ("post", "Butir soal post")):
-        sheet = _sheet(
-            workbook,
-            label,
-            [
-                "No",
-                "Materi",
-                "Pertanyaan",
-                "Kunci",
-                "n",
-                "Tingkat kesukaran (p)",
-                "Daya beda (D)",
-                "Point-biserial",
-                "Pilihan A",
-                "Pilihan B",
-                "Pilihan C",
-                "Pilihan D",
-                "Pilihan E",
-                "Kosong",
-                "Catatan",
-            ],
-            [5, 8, 60, 6, 6, 12, 12, 12, 9, 9, 9, 9, 9, 8, 50],
-        )
-        for item in figures["items"][kind]:
-            counts = [option["chosen"] for option in item["options"]]
-            counts += [None] * (MAX_OPTIONS - len(counts))
-            notes = []
-            if "low_discrimination" in item["flags"]:
-                notes.append("Daya beda < 0,2")
-            if item["unused_distractors"]:
-                notes.append("Pengecoh tidak dipilih: " + ", ".join(item["unused_distractors"]))
-            sheet.append(
-                [
-                    item["number"],
-                    _text(item["module_code"] or ""),
-                    _text(item["text"]),
-                    item["correct"],
-                    item["n"],
-                    item["difficulty"],
-                    item["discrimination"],
-                    item["point_biserial"],
-                    *counts[:MAX_OPTIONS],
-                    item["blank"],
-                    "; ".join(notes),
-                ]
-            )
-            sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True)
-    return _save(workbook)

@@ -212,20 +212,6 @@ def results(code):
     )
 
 
-@bp.route(ADMIN + "/hasil.xlsx")
-@staff_required
-def export_results(code):
-    event = get_event(code)
-    figures = services.results(event)
-    db.session.commit()
-    return send_file(
-        excel.export_results(event, figures),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"hasil-pre-post-{event.code}.xlsx",
-    )
-
-
 @bp.route(ADMIN + "/percobaan")
 @staff_required
 def attempts(code):

@@ -518,7 +518,8 @@ class SheetColumn:
 
     header: str
     #: "text", "digits" (kept as text: NIK, NIP, phone), "int", "number" (a score),
-    #: "gain" (3 decimals), "percent" (a fraction shown as %), "date", "datetime", "time"
+    #: "gain" (3 decimals), "percent" (a fraction shown as %), "date", "datetime", "time",
+    #: "general" (numbers in Excel's General format), "wrap" (long text wrapped in its width)
     kind: str = "text"
     #: a fixed width; otherwise fitted to the contents
     width: float | None = None

@@ -219,10 +219,12 @@ def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
 
 
 BAND_WORDS = {"high": "Tinggi", "medium": "Sedang", "low": "Rendah"}
+TEST_WORDS = {"pre": "Pre-test", "post": "Post-test"}
 
 
 def assessment_sheets(event: Event, now: datetime) -> list[Sheet]:
-    """Pre/post scores, gain and normalised gain per participant; class, module, category."""
+    """The pre/post-test results: scores, gain and normalised gain per participant; the
+    test in figures; gain per class, module and category; item analysis of each test."""
     from bimtek.assessments.services import results
 
     data = results(event)
@@ -280,6 +282,7 @@ def assessment_sheets(event: Event, now: datetime) -> list[Sheet]:
             SheetColumn("Rata-rata g individu", "gain"),
             SheetColumn("Kategori ⟨g⟩"),
             SheetColumn("g negatif", "int"),
+            SheetColumn("g tak terdefinisi (pre = 100)", "int"),
         ],
         rows=summary_rows,
         note=(
@@ -287,7 +290,8 @@ def assessment_sheets(event: Event, now: datetime) -> list[Sheet]:
             "individu adalah rata-rata g tiap peserta. Keduanya berbeda dan dilaporkan bersama."
         ),
     )
-    return [per_participant, summary]
+    items = [_item_sheet(event, now, kind, data["items"][kind]) for kind in TEST_WORDS]
+    return [per_participant, _test_figures_sheet(event, now, klass), summary, *items]
 
 
 def _gain_cells(group: dict) -> list:
@@ -299,7 +303,94 @@ def _gain_cells(group: dict) -> list:
         group["mean_g"],
         BAND_WORDS.get(group["band"]),
         group["negative"],
+        group["g_undefined"],
     ]
+
+
+def _test_figures_sheet(event: Event, now: datetime, klass: dict) -> Sheet:
+    """The whole class in a few figures: who took which test, means, both gains."""
+    figures = [
+        ("Peserta (terdaftar atau punya hasil tes)", klass["participants"], None),
+        ("Mengikuti pre-test", klass["pre_taken"], None),
+        ("Mengikuti post-test", klass["post_taken"], None),
+        ("Peserta dengan pre dan post (n)", klass["n"], "Dasar semua angka gain"),
+        ("Rata-rata pre-test", klass["mean_pre"], "Peserta dengan pre dan post"),
+        ("Rata-rata post-test", klass["mean_post"], "Peserta dengan pre dan post"),
+        ("⟨g⟩ dari rata-rata", klass["g_of_means"], "(rata post − rata pre) ÷ (100 − rata pre)"),
+        ("Rata-rata g individu", klass["mean_g"], "Tanpa peserta dengan pre = 100"),
+        ("g tak terdefinisi (pre = 100)", klass["g_undefined"], None),
+        ("Skor turun (gain negatif)", klass["negative"], None),
+    ]
+    return Sheet(
+        title="Ringkasan tes",
+        heading=f"Ringkasan Pre-test dan Post-test — {event.title}",
+        subheading=_subheading(event, now),
+        columns=[
+            SheetColumn("Ukuran", width=42),
+            SheetColumn("Nilai", "general", width=14),
+            SheetColumn("Keterangan", width=60),
+        ],
+        rows=[list(figure) for figure in figures],
+    )
+
+
+def _item_sheet(event: Event, now: datetime, kind: str, items: list[dict]) -> Sheet:
+    """Item analysis of one test: per question its key, difficulty, discrimination,
+    point-biserial, how often each option was chosen, and what needs a look."""
+    from bimtek.assessments.models import MAX_OPTIONS
+    from bimtek.assessments.services import LETTERS
+
+    letters = LETTERS[:MAX_OPTIONS]
+    rows = []
+    for item in items:
+        counts = [option["chosen"] for option in item["options"]]
+        counts += [None] * (MAX_OPTIONS - len(counts))
+        notes = []
+        if "low_discrimination" in item["flags"]:
+            notes.append("Daya beda < 0,2")
+        if item["unused_distractors"]:
+            notes.append("Pengecoh tidak dipilih: " + ", ".join(item["unused_distractors"]))
+        rows.append(
+            [
+                item["number"],
+                item["module_code"],
+                item["text"],
+                item["correct"],
+                item["n"],
+                item["difficulty"],
+                item["discrimination"],
+                item["point_biserial"],
+                *counts[:MAX_OPTIONS],
+                item["blank"],
+                "; ".join(notes) or None,
+            ]
+        )
+    label = TEST_WORDS[kind]
+    return Sheet(
+        title=f"Butir soal {kind}",
+        heading=f"Analisis Butir Soal {label} — {event.title}",
+        subheading=_subheading(event, now),
+        columns=[
+            SheetColumn("No", "int"),
+            SheetColumn("Materi"),
+            SheetColumn("Pertanyaan", "wrap", width=60),
+            SheetColumn("Kunci"),
+            SheetColumn("n", "int"),
+            SheetColumn("Tingkat kesukaran (p)", "gain"),
+            SheetColumn("Daya beda (D)", "gain"),
+            SheetColumn("Point-biserial", "gain"),
+            *(SheetColumn(f"Pilihan {letter}", "int") for letter in letters),
+            SheetColumn("Kosong", "int"),
+            SheetColumn("Catatan", width=50),
+        ],
+        rows=rows,
+        note=(
+            f"n: peserta {label.lower()} yang mendapat soal ini. p: bagian yang menjawab benar "
+            "(makin besar makin mudah). D: p kelompok atas 27% − p kelompok bawah 27% menurut "
+            "skor total; di bawah 0,2 daya bedanya rendah. Point-biserial: korelasi jawaban "
+            "benar dengan skor total."
+        ),
+    )
 
 
 CERTIFICATE_STATUS = {"valid": "Berlaku", "revoked": "Dicabut"}
@@ -366,6 +457,9 @@ EXPORTS: dict[str, tuple[str, Callable[[Event, datetime], list[Sheet]]]] = {
     "sertifikat": ("Register sertifikat", certificate_sheets),
 }
 ALL = "semua"
+#: exports panitia may download too: the test results they see on the results page (no NIK,
+#: phone or e-mail); every other export, and "semua", is for admins only
+STAFF_KINDS = ("nilai",)
 
 
 def available() -> dict[str, str]:

@@ -56,13 +56,19 @@ def dashboard_live(code):
 
 
 @bp.route("/kegiatan/<code>/ekspor/<kind>.xlsx")
-@admin_required
+@staff_required
 def export(code, kind):
-    """One export workbook (peserta, kehadiran, nilai, sertifikat) or all of them (semua)."""
+    """One export workbook (peserta, kehadiran, nilai, sertifikat) or all of them (semua).
+
+    Admins get every export; panitia only ``exports.STAFF_KINDS`` (the test results).
+    """
     event = get_event(code)
     if kind not in exports.available():
         abort(404)
+    if not current_user.is_admin and kind not in exports.STAFF_KINDS:
+        abort(403)
     content, filename = exports.export_workbook(event, kind)
+    db.session.commit()  # test attempts that reached their deadline were closed on the way
     return _xlsx(content, filename)
 
 

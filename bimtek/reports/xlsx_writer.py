@@ -31,6 +31,9 @@ STYLE = {
     "date": 9,
     "datetime": 10,
     "time": 11,
+    "wrap": 12,
+    #: numbers as Excel's General format (counts and decimals mixed in one column)
+    "general": 0,
 }
 
 NUMERIC_KINDS = ("int", "number", "gain", "percent")
@@ -59,7 +62,7 @@ STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="12">
+<cellXfs count="13">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>
@@ -73,6 +76,8 @@ applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>
 <xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="168" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="169" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
+<alignment vertical="top" wrapText="1"/></xf>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>
@@ -120,7 +125,7 @@ def _cell(ref: str, value, kind: str) -> str:
         if kind not in ("date", "datetime", "time"):
             style = STYLE["datetime" if isinstance(value, datetime) else "date"]
         return f'<c r="{ref}" s="{style}"><v>{_serial(value)!r}</v></c>'
-    return _text_cell(ref, str(value), style if kind == "digits" else 0)
+    return _text_cell(ref, str(value), style if kind in ("digits", "wrap") else 0)
 
 
 def sheet_xml(sheet, widths: list[float], *, header_row: int = 4) -> str:

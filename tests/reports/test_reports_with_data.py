@@ -60,7 +60,7 @@ def test_assessment_results_sheets(busy_event):
     whole = rows_of(summary)[0]
     # means 50 → 60: <g> = 10/50 = 0.2; mean of g = (0.5 - 0.25)/2 = 0.125; one negative
     assert whole[0] == "Seluruh peserta"
-    assert whole[2:9] == [2, 50, 60, 0.2, 0.125, "Rendah", 1]
+    assert whole[2:10] == [2, 50, 60, 0.2, 0.125, "Rendah", 1, 0]
 
 
 def test_certificate_register_sheet(busy_event):
@@ -120,7 +120,10 @@ def test_everything_in_one_workbook(busy_event):
         "Rekap kehadiran",
         "Kehadiran per sesi",
         "Hasil pre-post test",
+        "Ringkasan tes",
         "Ringkasan gain",
+        "Butir soal pre",
+        "Butir soal post",
         "Register sertifikat",
     ]
     for sheet in book.worksheets:
