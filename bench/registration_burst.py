@@ -141,7 +141,7 @@ def run(kind: str, args) -> bool:
     )
     print(
         f"[{kind}] {args.registrations} registrations for {args.capacity} seats, "
-        f"{args.clients} clients, gunicorn {args.workers} workers × 4 threads: "
+        f"{args.clients} clients, gunicorn {args.workers} sync workers: "
         f"registered={statuses.count('registered')} waitlisted={statuses.count('waitlisted')} "
         f"errors={len(errors)} | p50={percentile(latencies_ms, 0.5):.1f} ms "
         f"p99={percentile(latencies_ms, 0.99):.1f} ms | {args.registrations / elapsed:.0f} req/s "
