@@ -21,6 +21,7 @@ from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from bimtek.events.services import current_session, get_event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.services import list_participants
 
 bp = Blueprint("attendance", __name__)
 
@@ -189,11 +190,7 @@ def sign_in_sheet(code, session_id):
 @staff_required
 def badges(code):
     event = get_event(code)
-    people = db.session.scalars(
-        db.select(Participant)
-        .where(Participant.event_id == event.id, Participant.status == "registered")
-        .order_by(db.func.lower(Participant.full_name), Participant.id)
-    ).all()
+    people = list_participants(event.id, status="registered", sort="name")
     return send_file(
         badges_pdf(event, people),
         mimetype="application/pdf",

@@ -37,6 +37,11 @@ def get_session(session_id) -> Session:
     return session
 
 
+def all_events() -> list[Event]:
+    """Every event, newest first (the staff list)."""
+    return list(db.session.scalars(sa.select(Event).order_by(Event.start_date.desc(), Event.id)))
+
+
 def public_events():
     return db.session.scalars(
         sa.select(Event)

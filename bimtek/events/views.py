@@ -53,9 +53,7 @@ def detail(code):
 @admin_bp.route("/", endpoint="index")
 @staff_required
 def admin_index():
-    from bimtek.events.models import Event
-
-    events = db.session.scalars(db.select(Event).order_by(Event.start_date.desc())).all()
+    events = services.all_events()
     return render_template(
         "events/admin/index.html", events=events, counts={e.id: status_counts(e.id) for e in events}
     )

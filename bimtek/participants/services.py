@@ -423,3 +423,19 @@ def participant_query(
         query = query.where(Participant.status == status)
     order = PARTICIPANT_SORTS.get(sort, Participant.registration_number)
     return query.order_by(order, Participant.id)
+
+
+def list_participants(event_id: int, **filters) -> list[Participant]:
+    """The participants of ``participant_query`` (same filters), as a list."""
+    return list(db.session.scalars(participant_query(event_id, **filters)))
+
+
+def registrations_of(user: User) -> list[Participant]:
+    """Every registration of one person (their account), newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(Participant.user_id == user.id)
+            .order_by(Participant.created_at.desc())
+        )
+    )

@@ -93,11 +93,7 @@ def ticket_download(ticket_code):
 @bp.route("/portal")
 @participant_required
 def portal():
-    registrations = db.session.scalars(
-        db.select(Participant)
-        .where(Participant.user_id == current_user.id)
-        .order_by(Participant.created_at.desc())
-    ).all()
+    registrations = services.registrations_of(current_user)
     return render_template(
         "participants/portal.html",
         registrations=registrations,
