@@ -57,6 +57,16 @@ def xlsx_bytes(rows, header=HEADER, *, title_rows=(), build=None) -> bytes:
     return buffer.getvalue()
 
 
+def rows_of(sheet, first=5):
+    """The data rows under the header, up to the blank row before the note."""
+    rows = []
+    for row in sheet.iter_rows(min_row=first, values_only=True):
+        if all(value is None for value in row):
+            break
+        rows.append(list(row))
+    return rows
+
+
 @pytest.fixture
 def people():
     """A function giving ``n`` valid rows."""

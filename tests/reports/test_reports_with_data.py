@@ -6,16 +6,7 @@ from datetime import datetime, time, timedelta
 import openpyxl
 
 from bimtek.reports import dashboard, exports
-
-
-def rows_of(sheet, first=5):
-    """The data rows under the header, up to the blank row before the note."""
-    rows = []
-    for row in sheet.iter_rows(min_row=first, values_only=True):
-        if all(value is None for value in row):
-            break
-        rows.append(list(row))
-    return rows
+from tests.reports.conftest import rows_of
 
 
 def test_attendance_recap_sheets(busy_event):
