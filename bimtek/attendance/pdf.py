@@ -19,6 +19,7 @@ from reportlab.platypus import (
 
 from bimtek.attendance.models import STATUS_LABELS
 from bimtek.core.fonts import register_fonts
+from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
 from bimtek.core.timeutil import format_date_id, format_day_id, utcnow, zone_abbreviation
 
@@ -223,29 +224,15 @@ BADGE_COLUMNS, BADGE_ROWS = 2, 4
 BADGE_W, BADGE_H = A4[0] / BADGE_COLUMNS, A4[1] / BADGE_ROWS
 
 
-def _wrap(canvas, text, font, size, width):
-    words, lines, line = (text or "").split(), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if canvas.stringWidth(candidate, font, size) <= width or not line:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
-
-
 def _fit_name(canvas, name, width, max_lines=3):
     """The largest size (17 → 10 pt) at which the name fits in ``max_lines`` lines."""
     for size in (17, 16, 15, 14, 13, 12, 11, 10):
-        lines = _wrap(canvas, name, "Sans-Bold", size, width)
+        lines = wrap_text(name, "Sans-Bold", size, width)
         if len(lines) <= max_lines and all(
             canvas.stringWidth(line, "Sans-Bold", size) <= width for line in lines
         ):
             return size, lines
-    return 10, _wrap(canvas, name, "Sans-Bold", 10, width)[:max_lines]
+    return 10, wrap_text(name, "Sans-Bold", 10, width)[:max_lines]
 
 
 def _cut_lines(canvas):
@@ -269,7 +256,7 @@ def _badge(canvas, event, person, x, y):
     canvas.setFillColor(colors.white)
     canvas.setFont("Sans-Bold", 6.5)
     canvas.drawString(x + pad, y + BADGE_H - 7.5 * mm, "PESERTA BIMBINGAN TEKNIS")
-    title_lines = _wrap(canvas, event.title, "Sans", 6.5, BADGE_W - 2 * pad)[:2]
+    title_lines = wrap_text(event.title, "Sans", 6.5, BADGE_W - 2 * pad)[:2]
     for index, line in enumerate(title_lines):
         canvas.setFont("Sans", 6.5)
         canvas.drawString(x + pad, y + BADGE_H - (11 + 3 * index) * mm, line)
@@ -292,7 +279,7 @@ def _badge(canvas, event, person, x, y):
         top -= size * 1.2
     top -= 2 * mm
     canvas.setFillColor(MUTED)
-    for line in _wrap(canvas, person.institution, "Sans", 8.5, text_width)[:3]:
+    for line in wrap_text(person.institution, "Sans", 8.5, text_width)[:3]:
         canvas.setFont("Sans", 8.5)
         canvas.drawString(x + pad, top, line)
         top -= 10.5
