@@ -32,6 +32,7 @@ from bimtek.assessments.models import (
     Question,
 )
 from bimtek.audit.services import record
+from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -79,10 +80,7 @@ def list_questions(event: Event) -> list[Question]:
 
 
 def get_question(event: Event, question_id) -> Question:
-    try:
-        question = db.session.get(Question, int(question_id))
-    except (TypeError, ValueError):
-        question = None
+    question = get_by_id(Question, question_id)
     if question is None or question.event_id != event.id:
         raise NotFound("Soal tidak ditemukan.", code="unknown_question")
     return question
@@ -146,10 +144,7 @@ def _form_options(data) -> list[tuple[str, bool]]:
 def _module_for(event: Event, raw) -> tuple[Module | None, str | None]:
     if raw in (None, "", "0", 0):
         return None, "Pilih materi yang diuji soal ini."
-    try:
-        module = db.session.get(Module, int(raw))
-    except (TypeError, ValueError):
-        module = None
+    module = get_by_id(Module, raw)
     if module is None or module.event_id != event.id:
         return None, "Materi tidak ditemukan pada kegiatan ini."
     return module, None
@@ -345,10 +340,7 @@ def update_assessment(assessment: Assessment, data, *, actor=None, channel="web"
 
 def participant_for_user(participant_id, user) -> Participant:
     """The participant record, only when it belongs to ``user`` (else Forbidden)."""
-    try:
-        participant = db.session.get(Participant, int(participant_id))
-    except (TypeError, ValueError):
-        participant = None
+    participant = get_by_id(Participant, participant_id)
     if participant is None:
         raise NotFound("Peserta tidak ditemukan.", code="unknown_participant")
     if user is None or participant.user_id is None or participant.user_id != user.id:
@@ -720,10 +712,7 @@ def event_attempts(event: Event, kind: str, now: datetime | None = None) -> list
 
 
 def get_attempt(event: Event, attempt_id) -> Attempt:
-    try:
-        attempt = db.session.get(Attempt, int(attempt_id))
-    except (TypeError, ValueError):
-        attempt = None
+    attempt = get_by_id(Attempt, attempt_id)
     if attempt is None or attempt.assessment.event_id != event.id:
         raise NotFound("Percobaan tes tidak ditemukan.", code="unknown_attempt")
     return attempt

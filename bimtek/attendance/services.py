@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, STATUS_LABELS, Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
+from bimtek.core.database import get_by_id
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.models import Event, Session
@@ -193,10 +194,7 @@ def event_session(event: Event, session_id) -> Session:
 
 
 def get_participant(event: Event, participant_id) -> Participant:
-    try:
-        found = db.session.get(Participant, int(participant_id))
-    except (TypeError, ValueError, OverflowError):
-        found = None
+    found = get_by_id(Participant, participant_id)
     if found is None or found.event_id != event.id:
         raise NotFound("Peserta tidak ditemukan.", code="unknown_participant")
     return found

@@ -16,6 +16,7 @@ from bimtek.attendance.payloads import (
     participant_brief,
 )
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
+from bimtek.core.database import get_by_id
 from bimtek.core.web import staff_required
 from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from bimtek.events.services import current_session, get_event
@@ -217,7 +218,7 @@ def my_attendance(participant_id):
         from bimtek.extensions import login_manager
 
         return login_manager.unauthorized()
-    participant = db.session.get(Participant, participant_id)
+    participant = get_by_id(Participant, participant_id)
     if participant is None or participant.user_id != current_user.id:
         raise Forbidden(_("Halaman ini hanya untuk peserta yang bersangkutan."))
     summary = services.attendance_summary(participant.event).get(participant.id)

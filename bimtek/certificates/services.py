@@ -26,6 +26,7 @@ from bimtek.certificates.models import (
     CertificateSettings,
     Signatory,
 )
+from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_date, parse_flag, parse_int
 from bimtek.core.timeutil import to_local, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -354,10 +355,7 @@ def save_signatory(
 
 
 def get_signatory(event: Event, signatory_id) -> Signatory:
-    try:
-        signatory = db.session.get(Signatory, int(signatory_id))
-    except (TypeError, ValueError):
-        signatory = None
+    signatory = get_by_id(Signatory, signatory_id)
     if signatory is None or signatory.event_id != event.id:
         raise NotFound("Penanda tangan tidak ditemukan.")
     return signatory
@@ -656,10 +654,7 @@ def get_by_code(code: str) -> Certificate:
 
 
 def get_certificate(event: Event, certificate_id) -> Certificate:
-    try:
-        certificate = db.session.get(Certificate, int(certificate_id))
-    except (TypeError, ValueError):
-        certificate = None
+    certificate = get_by_id(Certificate, certificate_id)
     if certificate is None or certificate.event_id != event.id:
         raise NotFound("Sertifikat tidak ditemukan.")
     return certificate

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.certificates import services
+from bimtek.core.database import get_by_id
 from bimtek.core.web import admin_required, participant_required
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.services import get_event
@@ -113,7 +114,7 @@ def issue_all(code):
 @admin_required
 def issue_one(code, participant_id):
     event = get_event(code)
-    participant = db.session.get(Participant, participant_id)
+    participant = get_by_id(Participant, participant_id)
     if participant is None or participant.event_id != event.id:
         abort(404)
     try:
@@ -294,7 +295,7 @@ def save_signatory(code, signatory_id=None):
 
 
 def _own_participant(participant_id) -> Participant:
-    participant = db.session.get(Participant, participant_id)
+    participant = get_by_id(Participant, participant_id)
     if participant is None:
         abort(404)
     if participant.user_id != current_user.id:

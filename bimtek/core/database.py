@@ -39,3 +39,19 @@ def is_postgres() -> bool:
     from bimtek.extensions import db
 
     return db.engine.dialect.name == "postgresql"
+
+
+MAX_ID = 2**31 - 1
+
+
+def get_by_id(model, raw_id):
+    """The row of ``model`` with this id, or None — also for ids that are not numbers."""
+    from bimtek.extensions import db
+
+    try:
+        value = int(raw_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not 0 < value <= MAX_ID:  # PostgreSQL would refuse a number out of integer range
+        return None
+    return db.session.get(model, value)

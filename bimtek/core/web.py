@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 
 from bimtek.core import timeutil
 from bimtek.core.qr import qr_svg
-from bimtek.extensions import db, login_manager
+from bimtek.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -27,11 +27,9 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id):
         from bimtek.auth.models import User
+        from bimtek.core.database import get_by_id
 
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+        return get_by_id(User, user_id)
 
     @app.after_request
     def security_headers(response):

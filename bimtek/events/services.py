@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from werkzeug.utils import secure_filename
 
 from bimtek.audit.services import record
+from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
@@ -28,10 +29,7 @@ def get_event(code: str) -> Event:
 
 
 def get_session(session_id) -> Session:
-    try:
-        session = db.session.get(Session, int(session_id))
-    except (TypeError, ValueError):
-        session = None
+    session = get_by_id(Session, session_id)
     if session is None:
         raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
     return session
@@ -229,10 +227,7 @@ def clean_session(event: Event, data) -> dict:
     module_id = data.get("module_id") or None
     module = None
     if module_id not in (None, "", "0", 0):
-        try:
-            module = db.session.get(Module, int(module_id))
-        except (TypeError, ValueError):
-            module = None
+        module = get_by_id(Module, module_id)
         if module is None or module.event_id != event.id:
             errors["module_id"] = "Materi tidak ditemukan pada kegiatan ini."
             module = None

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from bimtek.core.database import get_by_id
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput
 from bimtek.events import services
@@ -129,7 +130,7 @@ def edit_module(code, module_id=None):
     event = services.get_event(code)
     module = None
     if module_id is not None:
-        module = db.session.get(Module, module_id)
+        module = get_by_id(Module, module_id)
         if module is None or module.event_id != event.id:
             abort(404)
     return _save_form(
@@ -145,7 +146,7 @@ def edit_module(code, module_id=None):
 @admin_required
 def delete_module(code, module_id):
     event = services.get_event(code)
-    module = db.session.get(Module, module_id)
+    module = get_by_id(Module, module_id)
     if module is None or module.event_id != event.id or not FlaskForm().validate_on_submit():
         abort(404)
     services.delete_module(module, actor=current_user)
@@ -193,7 +194,7 @@ def materials_folder() -> Path:
 
 def _event_module(code, module_id) -> tuple:
     event = services.get_event(code)
-    module = db.session.get(Module, module_id)
+    module = get_by_id(Module, module_id)
     if module is None or module.event_id != event.id:
         abort(404)
     return event, module
@@ -228,7 +229,7 @@ def upload_material(code, module_id):
 @admin_required
 def delete_material(code, material_id):
     event = services.get_event(code)
-    material = db.session.get(Material, material_id)
+    material = get_by_id(Material, material_id)
     if material is None or material.module.event_id != event.id:
         abort(404)
     if not FlaskForm().validate_on_submit():
@@ -242,7 +243,7 @@ def delete_material(code, material_id):
 
 @bp.route("/bahan/<int:material_id>/<path:filename>")
 def download_material(material_id, filename):
-    material = db.session.get(Material, material_id)
+    material = get_by_id(Material, material_id)
     if material is None:
         abort(404)
     if not services.can_download_material(material, current_user):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
 from bimtek.core.web import admin_required, participant_required, staff_required
 from bimtek.errors import InvalidInput
@@ -104,7 +105,7 @@ def portal():
 @bp.route("/portal/<int:participant_id>/jadwal")
 @participant_required
 def schedule(participant_id):
-    participant = db.session.get(Participant, participant_id)
+    participant = get_by_id(Participant, participant_id)
     if participant is None:
         abort(404)
     if participant.user_id != current_user.id:
@@ -146,7 +147,7 @@ def index(code):
 
 def _event_participant(code, participant_id) -> Participant:
     event = get_event(code)
-    participant = db.session.get(Participant, participant_id)
+    participant = get_by_id(Participant, participant_id)
     if participant is None or participant.event_id != event.id:
         abort(404)
     return participant

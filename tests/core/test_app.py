@@ -97,3 +97,52 @@ def test_session_cookie_flags(tmp_path):
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("raw", [None, "", "abc", "1.5", 10**40, "99999999999999999999999"])
+def test_get_by_id_tolerates_junk(app, raw):
+    from bimtek.core.database import get_by_id
+    from bimtek.events.models import Event
+
+    assert get_by_id(Event, raw) is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/kegiatan/UJI24/materi/99999999999",
+        "/admin/kegiatan/UJI24/sesi/99999999999",
+        "/admin/kegiatan/UJI24/peserta/99999999999",
+        "/bahan/99999999999/x.pdf",
+        "/portal/99999999999/jadwal",
+    ],
+)
+def test_ids_beyond_the_integer_range_are_404(admin_client, event, path):
+    """PostgreSQL refuses such numbers; the app must answer 404, never 500."""
+    assert admin_client.get(path).status_code in (403, 404)
+
+
+def test_api_ids_beyond_the_integer_range_are_404(client, event, auth_headers):
+    big = 99999999999
+    response = client.post(
+        f"/api/v1/sessions/{big}/checkins", json={"code": "X" * 16}, headers=auth_headers
+    )
+    assert response.status_code == 404
+    assert client.get(f"/api/v1/sessions/{big}/attendance", headers=auth_headers).status_code == 404
+    assert (
+        client.delete(f"/api/v1/sessions/{big}/checkins/{big}", headers=auth_headers).status_code
+        == 404
+    )
+
+
+def test_portal_ids_beyond_the_integer_range_are_404(client, event):
+    from tests.conftest import login
+    from tests.factories import make_participant
+
+    login(client, make_participant(event).nik)
+    for path in (
+        "/peserta/99999999999/tes",
+        "/peserta/99999999999/kehadiran",
+        "/portal/99999999999/jadwal",
+    ):
+        assert client.get(path).status_code in (403, 404), path
