@@ -1,14 +1,15 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 
 class LoginForm(FlaskForm):
-    identifier = StringField("Email atau NIK", validators=[DataRequired("Wajib diisi.")])
-    password = PasswordField("Kata sandi", validators=[DataRequired("Wajib diisi.")])
+    identifier = StringField(_l("Email atau NIK"), validators=[DataRequired(_l("Wajib diisi."))])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Wajib diisi."))])
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Kata sandi lama")
-    new = PasswordField("Kata sandi baru")
-    confirm = PasswordField("Ulangi kata sandi baru")
+    current = PasswordField(_l("Kata sandi lama"))
+    new = PasswordField(_l("Kata sandi baru"))
+    confirm = PasswordField(_l("Ulangi kata sandi baru"))

@@ -1,5 +1,6 @@
 """The registration form: WTForms for rendering and CSRF; the rules are in validation.py."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
@@ -8,25 +9,25 @@ from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
-    return [SelectChoice("", "— pilih —")] + [SelectChoice(k, v) for k, v in labels.items()]
+    return [SelectChoice("", _l("— pilih —"))] + [SelectChoice(k, v) for k, v in labels.items()]
 
 
 class RegistrationForm(FlaskForm):
-    full_name = StringField("Nama lengkap")
-    nik = StringField("NIK")
-    nip = StringField("NIP")
-    gender = SelectField("Jenis kelamin", choices=_choices(GENDERS))
-    institution = StringField("Instansi")
+    full_name = StringField(_l("Nama lengkap"))
+    nik = StringField(_l("NIK"))
+    nip = StringField(_l("NIP"))
+    gender = SelectField(_l("Jenis kelamin"), choices=_choices(GENDERS))
+    institution = StringField(_l("Instansi"))
     institution_category = SelectField(
         "Kategori instansi", choices=_choices(INSTITUTION_CATEGORIES)
     )
-    job_title = StringField("Jabatan")
-    phone = TelField("Nomor HP")
-    email = EmailField("Email")
-    district = StringField("Kecamatan asal")
-    password = PasswordField("Kata sandi")
-    password_confirm = PasswordField("Ulangi kata sandi")
+    job_title = StringField(_l("Jabatan"))
+    phone = TelField(_l("Nomor HP"))
+    email = EmailField(_l("Email"))
+    district = StringField(_l("Kecamatan asal"))
+    password = PasswordField(_l("Kata sandi"))
+    password_confirm = PasswordField(_l("Ulangi kata sandi"))
 
 
 class CancelForm(FlaskForm):
-    reason = StringField("Alasan")
+    reason = StringField(_l("Alasan"))
