@@ -19,7 +19,7 @@ class RegistrationForm(FlaskForm):
     gender = SelectField(_l("Jenis kelamin"), choices=_choices(GENDERS))
     institution = StringField(_l("Instansi"))
     institution_category = SelectField(
-        "Kategori instansi", choices=_choices(INSTITUTION_CATEGORIES)
+        _l("Kategori instansi"), choices=_choices(INSTITUTION_CATEGORIES)
     )
     job_title = StringField(_l("Jabatan"))
     phone = TelField(_l("Nomor HP"))
