@@ -47,17 +47,16 @@ def new_ticket_code() -> str:
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
 
 
-def lock_event(event_id: int, *, next_registration: bool = False) -> int:
+def lock_event(event_id: int, *, take: int = 0) -> int:
     """Take the event's row lock for the rest of the transaction; return the registration seq.
 
-    This must be the transaction's first write. With ``next_registration`` the event's
-    registration counter is advanced and the new number returned.
+    This must be the transaction's first write. With ``take`` the event's registration
+    counter is advanced by that many numbers and the last one returned.
     """
-    bump = 1 if next_registration else 0
     return db.session.execute(
         sa.update(Event)
         .where(Event.id == event_id)
-        .values(registration_seq=Event.registration_seq + bump)
+        .values(registration_seq=Event.registration_seq + take)
         .returning(Event.registration_seq)
     ).scalar_one()
 
@@ -134,72 +133,10 @@ def register(
         raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
     if enforce_window:
         check_registration_window(event, now)
-
     password = values.pop("password")
     # hashing is slow on purpose: do it before taking the event lock, not while holding it
     password_hash = hash_password(password) if password else None
-    number = lock_event(event.id, next_registration=True)
-    existing = db.session.scalar(
-        sa.select(Participant).where(
-            Participant.event_id == event.id, Participant.nik == values["nik"]
-        )
-    )
-    if existing is not None:
-        raise _duplicate(existing)
-
-    has_seat = count_registered(event.id) < event.capacity
-    user, existing_account = _account_for(values, password_hash)
-    participant = Participant(
-        event_id=event.id,
-        user=user,
-        registration_number=number,
-        ticket_code=new_ticket_code(),
-        status="registered" if has_seat else "waitlisted",
-        waitlisted_at=None if has_seat else now,
-        created_at=now,
-        **values,
-    )
-    db.session.add(participant)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # only reachable if the lock was bypassed; the transaction is spoilt either way
-        db.session.rollback()
-        raise DuplicateNik("NIK ini sudah terdaftar pada kegiatan ini.") from None
-    record(
-        "participant.register",
-        actor=actor or user,
-        channel=channel,
-        event_id=event.id,
-        target=participant,
-        details={"status": participant.status},
-    )
-    return RegistrationOutcome(participant, waitlist_position(participant), existing_account)
-
-
-def _duplicate(existing: Participant) -> DuplicateNik:
-    if existing.status == "cancelled":
-        return DuplicateNik(
-            "NIK ini pernah terdaftar pada kegiatan ini dan pendaftarannya "
-            "dibatalkan. Hubungi panitia untuk mengaktifkan kembali."
-        )
-    return DuplicateNik(
-        "NIK ini sudah terdaftar pada kegiatan ini. Masuk ke portal peserta "
-        "untuk melihat tiket Anda."
-    )
-
-
-def _account_for(values: dict, password_hash: str | None) -> tuple[User, bool]:
-    """The participant's login account, found by NIK or made new."""
-    user = db.session.scalar(sa.select(User).where(User.nik == values["nik"]))
-    if user is not None:
-        if not user.password_hash and password_hash:
-            user.password_hash = password_hash
-        return user, True
-    user = User(nik=values["nik"], full_name=values["full_name"], role="participant")
-    user.password_hash = password_hash
-    db.session.add(user)
-    return user, False
+    return _seat(event, [(values, password_hash)], now=now, channel=channel, actor=actor)[0]
 
 
 def register_many(
@@ -212,58 +149,63 @@ def register_many(
 ) -> list[RegistrationOutcome]:
     """Register many people at once (a spreadsheet import) by the rules of ``register``.
 
-    Same checks, seats in the given order then the waitlist, one NIK once per event, an
-    account found by NIK or made (without a password), an audit entry each — but under one
-    event lock with one count and one insert for the lot, so 400 rows take a fraction of a
-    second. The registration window is not checked (an organizer's action). Raises
-    InvalidInput (``fields`` of the first bad row, message naming its 1-based index) or
-    DuplicateNik; nothing is half-done as long as the caller rolls back on error.
+    Same checks, seats in the given order then the waitlist, accounts without a password,
+    all under one event lock. The registration window is not checked (an organizer's
+    action). Raises InvalidInput (``fields`` of the first bad row, message naming its 1-based
+    index) or DuplicateNik; nothing is half-done as long as the caller rolls back on error.
     """
     now = now or utcnow()
-    cleaned = []
+    people = []
     for index, data in enumerate(rows, start=1):
         values, errors = clean_registration(data, today=now.date())
         if errors:
             raise InvalidInput(f"Data ke-{index}: periksa kembali isian.", fields=errors)
         values.pop("password")
-        cleaned.append(values)
-    if not cleaned:
-        return []
-    niks = [values["nik"] for values in cleaned]
+        people.append((values, None))
+    niks = [values["nik"] for values, _hash in people]
     if len(set(niks)) != len(niks):
         twice = next(nik for nik in niks if niks.count(nik) > 1)
         raise DuplicateNik(f"NIK {twice} muncul lebih dari sekali dalam daftar.")
-    # the same row lock as lock_event, advancing the counter by the whole batch
-    last_number = db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event.id)
-        .values(registration_seq=Event.registration_seq + len(cleaned))
-        .returning(Event.registration_seq)
-    ).scalar_one()
+    return _seat(event, people, now=now, channel=channel, actor=actor) if people else []
+
+
+def _seat(
+    event: Event, people: list[tuple[dict, str | None]], *, now, channel, actor
+) -> list[RegistrationOutcome]:
+    """Why a person got a seat or a waitlist place: the one place that decides it.
+
+    Under the event lock, in the given order: a seat while ``capacity`` allows, else the end
+    of the waitlist. ``people`` holds checked values and a password hash (or None) each.
+    """
+    last_number = lock_event(event.id, take=len(people))
+    niks = [values["nik"] for values, _hash in people]
     existing = db.session.scalar(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.nik.in_(niks))
         .limit(1)
     )
     if existing is not None:
-        raise DuplicateNik(f"NIK {existing.nik}: {_duplicate(existing).message}")
+        duplicate = _duplicate(existing)
+        if len(people) > 1:
+            duplicate = DuplicateNik(f"NIK {existing.nik}: {duplicate.message}")
+        raise duplicate
     free = event.capacity - count_registered(event.id)
-    waiting_before = status_counts(event.id)["waitlisted"]
-    accounts = {
-        user.nik: user for user in db.session.scalars(sa.select(User).where(User.nik.in_(niks)))
-    }
-    people = []
-    for offset, values in enumerate(cleaned):
+    waiting = status_counts(event.id)["waitlisted"] if free < len(people) else 0
+    accounts = {u.nik: u for u in db.session.scalars(sa.select(User).where(User.nik.in_(niks)))}
+    seated = []
+    for offset, (values, password_hash) in enumerate(people):
         user = accounts.get(values["nik"])
         existing_account = user is not None
         if user is None:
             user = User(nik=values["nik"], full_name=values["full_name"], role="participant")
             db.session.add(user)
+        if password_hash and not user.password_hash:
+            user.password_hash = password_hash
         has_seat = offset < free
         participant = Participant(
             event_id=event.id,
             user=user,
-            registration_number=last_number - len(cleaned) + 1 + offset,
+            registration_number=last_number - len(people) + 1 + offset,
             ticket_code=new_ticket_code(),
             status="registered" if has_seat else "waitlisted",
             waitlisted_at=None if has_seat else now,
@@ -271,11 +213,15 @@ def register_many(
             **values,
         )
         db.session.add(participant)
-        people.append((participant, existing_account))
-    db.session.flush()
+        seated.append((participant, existing_account))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # only reachable if the lock was bypassed; the transaction is spoilt either way
+        db.session.rollback()
+        raise DuplicateNik("NIK ini sudah terdaftar pada kegiatan ini.") from None
     outcomes = []
-    waiting = waiting_before
-    for participant, existing_account in people:
+    for participant, existing_account in seated:
         record(
             "participant.register",
             actor=actor or participant.user,
@@ -287,10 +233,21 @@ def register_many(
         position = None
         if participant.status == "waitlisted":
             waiting += 1
-            position = waiting
+            position = waiting  # the newest registrants stand at the end of the queue
         outcomes.append(RegistrationOutcome(participant, position, existing_account))
-    db.session.flush()
     return outcomes
+
+
+def _duplicate(existing: Participant) -> DuplicateNik:
+    if existing.status == "cancelled":
+        return DuplicateNik(
+            "NIK ini pernah terdaftar pada kegiatan ini dan pendaftarannya "
+            "dibatalkan. Hubungi panitia untuk mengaktifkan kembali."
+        )
+    return DuplicateNik(
+        "NIK ini sudah terdaftar pada kegiatan ini. Masuk ke portal peserta "
+        "untuk melihat tiket Anda."
+    )
 
 
 def cancel(
