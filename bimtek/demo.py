@@ -275,7 +275,24 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
         register(event, person, channel="cli", enforce_window=False)
     _load_demo_attendance(event)
     _load_demo_assessments(event)
+    _load_demo_signatory(event)
     return event, True
+
+
+def _load_demo_signatory(event: Event) -> None:
+    """A placeholder signatory, so the demo can issue certificates; the organizer replaces it
+    (name, title, NIP and signature image) under Sertifikat → Pengaturan & desain."""
+    from bimtek.certificates.services import save_signatory
+
+    save_signatory(
+        event,
+        {
+            "name": "Nama Pejabat Penanda Tangan (contoh)",
+            "title": "Sekretaris Daerah Kabupaten Kutai Timur",
+            "nip": "",
+        },
+        channel="cli",
+    )
 
 
 def _load_demo_attendance(event: Event, seed: int = 28) -> None:

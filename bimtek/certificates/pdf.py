@@ -68,8 +68,8 @@ class Design:
     body_text: str
     organizer: str
     provider: str
-    venue: str
-    city: str
+    #: venue and city as printed ("Hotel Harris Samarinda"), see Event.place
+    place: str
     signing_place: str
     signing_date: date
     signatories: tuple[SignatoryPrint, ...] = ()
@@ -432,7 +432,7 @@ def body_lines(design: Design, sheet: Sheet) -> list[tuple[str, str, float, obje
         organised = f"yang diselenggarakan oleh {design.organizer}"
         if design.provider:
             organised += f" bekerja sama dengan {design.provider}"
-    place = ", ".join(part for part in (design.venue, design.city) if part)
+    place = design.place
     when = format_date_range_id(sheet.start_date, sheet.end_date)
     detail = f"di {place}, " if place else ""
     detail += f"pada tanggal {when}"
@@ -501,7 +501,7 @@ def _draw_signatories(canvas, design: Design) -> None:
     else:  # clear of the QR caption on the left, inside the border on the right
         column = 170
         centres = [348, 532, 716]
-    place = design.signing_place or design.city
+    place = design.signing_place
     dated = (
         f"{place}, {format_date_id(design.signing_date)}"
         if place

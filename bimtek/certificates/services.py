@@ -53,6 +53,19 @@ class NotEligible(Forbidden):
     code = "not_eligible"
 
 
+class Unsigned(Conflict):
+    code = "no_signatory"
+
+
+def ensure_signed(settings: CertificateSettings) -> None:
+    """A certificate goes out signed: refuse to issue while the event has no signatory."""
+    if not settings.signatories:
+        raise Unsigned(
+            "Tambahkan minimal satu penanda tangan (Pengaturan & desain) sebelum "
+            "menerbitkan sertifikat."
+        )
+
+
 class UnknownCertificate(NotFound):
     code = "unknown_certificate"
 
@@ -556,8 +569,9 @@ def issue(
     verdict = eligibility_for(participant)
     if not verdict.eligible:
         raise NotEligible(f"{participant.full_name} belum memenuhi syarat: {verdict.reason}.")
-    seq = lock_numbering(event, take=1)
     settings = get_settings(event)
+    ensure_signed(settings)
+    seq = lock_numbering(event, take=1)
     certificate = _new_certificate(event, settings, participant, seq, now or utcnow(), actor)
     db.session.flush()
     record(
@@ -589,8 +603,9 @@ def issue_all(
     not_eligible = sum(1 for v in verdicts if not v.eligible and v.certificate is None)
     issued = []
     if todo:
-        last = lock_numbering(event, take=len(todo))
         settings = get_settings(event)
+        ensure_signed(settings)
+        last = lock_numbering(event, take=len(todo))
         now = now or utcnow()
         first = last - len(todo) + 1
         for offset, participant in enumerate(todo):
@@ -739,8 +754,7 @@ def design_for(event: Event) -> pdf.Design:
         body_text=settings.body_text,
         organizer=event.organizer,
         provider=event.provider,
-        venue=event.venue,
-        city=event.city,
+        place=event.place,
         signing_place=settings.signing_place or event.city,
         signing_date=settings.signing_date or event.end_date,
         signatories=tuple(

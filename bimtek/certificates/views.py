@@ -93,7 +93,11 @@ def admin_index(code):
 @admin_required
 def issue_all(code):
     event = get_event(code)
-    outcome = services.issue_all(event, actor=current_user)
+    try:
+        outcome = services.issue_all(event, actor=current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".admin_index", code=event.code))
     db.session.commit()
     if outcome.issued:
         flash(

@@ -70,8 +70,25 @@ def post_test(event, participant, correct, *, total=5, kind="post"):
     return attempt
 
 
+def sign(event):
+    """Give the event a signatory (certificates are only issued signed); idempotent."""
+    from bimtek.certificates.services import get_settings, save_signatory
+
+    if not get_settings(event).signatories:
+        save_signatory(
+            event,
+            {
+                "name": "Drs. Penanda Tangan, M.Si",
+                "title": "Sekretaris Daerah",
+                "nip": "196805121990031004",
+            },
+        )
+        db.session.commit()
+
+
 def qualify(event, participant):
-    """Full attendance and a post-test of 100."""
+    """Full attendance and a post-test of 100, in an event whose certificates are signed."""
+    sign(event)
     attend(event, participant, len([s for s in event.sessions if s.mandatory]))
     post_test(event, participant, 5)
 

@@ -392,3 +392,26 @@ def test_at_most_three_signatories(five_sessions):
             {"name": "X", "nip": "abc"},
             signatory=services.get_settings(five_sessions).signatories[0],
         )
+
+
+def test_nothing_is_issued_unsigned(five_sessions, admin_client):
+    """An unsigned certificate is worth nothing to an office: no signatory, no issuing."""
+    from bimtek.certificates import services
+    from tests.certificates.conftest import attend, post_test
+
+    event = five_sessions
+    person = factories.make_participant(event)
+    attend(event, person, 5)
+    post_test(event, person, 5)
+    with pytest.raises(services.Unsigned) as error:
+        services.issue(person)
+    assert error.value.code == "no_signatory"
+    db.session.rollback()
+    with pytest.raises(services.Unsigned):
+        services.issue_all(event)
+    db.session.rollback()
+    page = admin_client.post(
+        f"/admin/kegiatan/{event.code}/sertifikat/terbitkan", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Tambahkan minimal satu penanda tangan" in page
+    assert services.issued_certificates(event) == []

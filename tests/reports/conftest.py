@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 
+from tests.certificates.conftest import sign
 from tests.factories import registration_data
 
 HEADER = [
@@ -128,6 +129,7 @@ def busy_event(app, admin):
     settings = get_settings(event)
     settings.min_attendance_percent = 50
     db.session.flush()
+    sign(event)
     issue(ani, actor=admin)
     db.session.commit()
     event.at = at
