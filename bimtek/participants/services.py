@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.audit.services import record
@@ -102,14 +103,18 @@ def waitlist_position(participant: Participant) -> int | None:
 def check_registration_window(event: Event, now: datetime) -> None:
     state = event.registration_state(now)
     if not event.published:
-        raise RegistrationClosed("Kegiatan ini tidak menerima pendaftaran.")
+        raise RegistrationClosed(_("Kegiatan ini tidak menerima pendaftaran."))
     if state == "not_yet":
         opens = event.local(event.registration_opens_at)
         raise RegistrationClosed(
-            f"Pendaftaran belum dibuka. Dibuka {format_date_id(opens)} pukul {opens:%H:%M}."
+            _(
+                "Pendaftaran belum dibuka. Dibuka %(day)s pukul %(time)s.",
+                day=format_date_id(opens),
+                time=f"{opens:%H:%M}",
+            )
         )
     if state == "closed":
-        raise RegistrationClosed("Pendaftaran sudah ditutup.")
+        raise RegistrationClosed(_("Pendaftaran sudah ditutup."))
 
 
 def register(
@@ -130,7 +135,7 @@ def register(
     now = now or utcnow()
     values, errors = clean_registration(data, password_required=password_required, today=now.date())
     if errors:
-        raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
+        raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=errors)
     if enforce_window:
         check_registration_window(event, now)
     password = values.pop("password")
@@ -241,12 +246,16 @@ def _seat(
 def _duplicate(existing: Participant) -> DuplicateNik:
     if existing.status == "cancelled":
         return DuplicateNik(
-            "NIK ini pernah terdaftar pada kegiatan ini dan pendaftarannya "
-            "dibatalkan. Hubungi panitia untuk mengaktifkan kembali."
+            _(
+                "NIK ini pernah terdaftar pada kegiatan ini dan pendaftarannya "
+                "dibatalkan. Hubungi panitia untuk mengaktifkan kembali."
+            )
         )
     return DuplicateNik(
-        "NIK ini sudah terdaftar pada kegiatan ini. Masuk ke portal peserta "
-        "untuk melihat tiket Anda."
+        _(
+            "NIK ini sudah terdaftar pada kegiatan ini. Masuk ke portal peserta "
+            "untuk melihat tiket Anda."
+        )
     )
 
 
@@ -313,7 +322,7 @@ def update_participant(
     """Correct a participant's details (admin). Same checks as registration."""
     values, errors = clean_registration(data)
     if errors:
-        raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
+        raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=errors)
     values.pop("password")
     if values["nik"] != participant.nik:
         clash = db.session.scalar(

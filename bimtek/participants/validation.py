@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
@@ -80,9 +81,9 @@ def _two_digit_year(yy: int, today: date) -> int:
 def clean_nik(raw, today: date | None = None) -> str:
     nik = re.sub(r"[\s.\-]", "", str(raw or ""))
     if not nik:
-        raise FieldProblem("NIK wajib diisi.")
+        raise FieldProblem(_("NIK wajib diisi."))
     if not nik.isdigit() or len(nik) != 16:
-        raise FieldProblem("NIK harus 16 digit angka.")
+        raise FieldProblem(_("NIK harus 16 digit angka."))
     nik_facts(nik, today)
     return nik
 
@@ -92,9 +93,9 @@ def nik_facts(nik: str, today: date | None = None) -> NikFacts:
     today = today or date.today()
     province = int(nik[0:2])
     if province not in PROVINCE_CODES:
-        raise FieldProblem("NIK tidak valid: kode provinsi (2 digit pertama) tidak dikenal.")
+        raise FieldProblem(_("NIK tidak valid: kode provinsi (2 digit pertama) tidak dikenal."))
     if nik[2:4] == "00" or nik[4:6] == "00":
-        raise FieldProblem("NIK tidak valid: kode kabupaten/kecamatan tidak boleh 00.")
+        raise FieldProblem(_("NIK tidak valid: kode kabupaten/kecamatan tidak boleh 00."))
     day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     gender = "L"
     if day > 40:
@@ -104,12 +105,12 @@ def nik_facts(nik: str, today: date | None = None) -> NikFacts:
         born = date(_two_digit_year(yy, today), month, day)
     except ValueError:
         raise FieldProblem(
-            "NIK tidak valid: bagian tanggal lahir (digit 7–12) bukan tanggal."
+            _("NIK tidak valid: bagian tanggal lahir (digit 7–12) bukan tanggal.")
         ) from None
     if born > today:
-        raise FieldProblem("NIK tidak valid: tanggal lahir di masa depan.")
+        raise FieldProblem(_("NIK tidak valid: tanggal lahir di masa depan."))
     if nik[12:16] == "0000":
-        raise FieldProblem("NIK tidak valid: nomor urut (4 digit terakhir) tidak boleh 0000.")
+        raise FieldProblem(_("NIK tidak valid: nomor urut (4 digit terakhir) tidak boleh 0000."))
     return NikFacts(province, born, gender)
 
 
@@ -118,21 +119,21 @@ def clean_nip(raw, today: date | None = None) -> str | None:
     if not nip:
         return None
     if not nip.isdigit() or len(nip) != 18:
-        raise FieldProblem("NIP harus 18 digit angka (kosongkan bila tidak punya).")
+        raise FieldProblem(_("NIP harus 18 digit angka (kosongkan bila tidak punya)."))
     today = today or date.today()
     try:
         born = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
         raise FieldProblem(
-            "NIP tidak valid: 8 digit pertama harus tanggal lahir (TTTTBBHH)."
+            _("NIP tidak valid: 8 digit pertama harus tanggal lahir (TTTTBBHH).")
         ) from None
     if not (1940 <= born.year <= today.year - 15):
-        raise FieldProblem("NIP tidak valid: tahun lahir pada 8 digit pertama tidak masuk akal.")
+        raise FieldProblem(_("NIP tidak valid: tahun lahir pada 8 digit pertama tidak masuk akal."))
     appointed_month = int(nip[12:14])
     if not 1 <= appointed_month <= 12:
-        raise FieldProblem("NIP tidak valid: bulan pengangkatan (digit 13–14) salah.")
+        raise FieldProblem(_("NIP tidak valid: bulan pengangkatan (digit 13–14) salah."))
     if nip[14] not in "12":
-        raise FieldProblem("NIP tidak valid: digit ke-15 (jenis kelamin) harus 1 atau 2.")
+        raise FieldProblem(_("NIP tidak valid: digit ke-15 (jenis kelamin) harus 1 atau 2."))
     return nip
 
 
@@ -140,14 +141,14 @@ def clean_phone(raw) -> str:
     """Normalise an Indonesian mobile number to +628…"""
     text = str(raw or "").strip()
     if not text:
-        raise FieldProblem("Nomor HP wajib diisi.")
+        raise FieldProblem(_("Nomor HP wajib diisi."))
     digits = re.sub(r"[\s.\-()/]", "", text)
     if digits.startswith("+"):
         digits = digits[1:]
         if not digits.startswith("62"):
-            raise FieldProblem("Nomor HP harus nomor Indonesia (08… atau +62…).")
+            raise FieldProblem(_("Nomor HP harus nomor Indonesia (08… atau +62…)."))
     if not digits.isdigit():
-        raise FieldProblem("Nomor HP hanya boleh berisi angka, spasi atau tanda +.")
+        raise FieldProblem(_("Nomor HP hanya boleh berisi angka, spasi atau tanda +."))
     if digits.startswith("62"):
         national = digits[2:]
     elif digits.startswith("0"):
@@ -155,9 +156,9 @@ def clean_phone(raw) -> str:
     else:
         national = digits
     if not national.startswith("8"):
-        raise FieldProblem("Nomor HP harus nomor seluler (diawali 08 atau +628).")
+        raise FieldProblem(_("Nomor HP harus nomor seluler (diawali 08 atau +628)."))
     if not 9 <= len(national) <= 12:
-        raise FieldProblem("Panjang nomor HP tidak sesuai (10–13 digit diawali 08).")
+        raise FieldProblem(_("Panjang nomor HP tidak sesuai (10–13 digit diawali 08)."))
     return "+62" + national
 
 
@@ -165,22 +166,22 @@ def clean_name(raw) -> str:
     """Trim the ends; keep titles, apostrophes and any script exactly as typed."""
     name = str(raw or "").strip()
     if not name:
-        raise FieldProblem("Nama lengkap wajib diisi.")
+        raise FieldProblem(_("Nama lengkap wajib diisi."))
     if _CONTROL.search(name):
-        raise FieldProblem("Nama lengkap berisi karakter yang tidak diizinkan.")
+        raise FieldProblem(_("Nama lengkap berisi karakter yang tidak diizinkan."))
     if len(name) > NAME_MAX:
-        raise FieldProblem(f"Nama lengkap paling banyak {NAME_MAX} karakter.")
+        raise FieldProblem(_("Nama lengkap paling banyak %(n)s karakter.", n=NAME_MAX))
     if not any(ch.isalpha() for ch in name):
-        raise FieldProblem("Nama lengkap harus berisi huruf.")
+        raise FieldProblem(_("Nama lengkap harus berisi huruf."))
     return name
 
 
 def clean_text(raw, label: str, *, required: bool, max_length: int = TEXT_MAX) -> str:
     text = " ".join(str(raw or "").split())
     if required and not text:
-        raise FieldProblem(f"{label} wajib diisi.")
+        raise FieldProblem(_("%(label)s wajib diisi.", label=label))
     if len(text) > max_length:
-        raise FieldProblem(f"{label} paling banyak {max_length} karakter.")
+        raise FieldProblem(_("%(label)s paling banyak %(n)s karakter.", label=label, n=max_length))
     return text
 
 
@@ -191,7 +192,7 @@ def clean_email(raw) -> str | None:
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise FieldProblem("Alamat email tidak valid.") from None
+        raise FieldProblem(_("Alamat email tidak valid.")) from None
 
 
 def clean_gender(raw) -> str:
@@ -208,7 +209,7 @@ def clean_gender(raw) -> str:
     }
     value = aliases.get(value, value)
     if value not in GENDERS:
-        raise FieldProblem("Pilih jenis kelamin: Laki-laki atau Perempuan.")
+        raise FieldProblem(_("Pilih jenis kelamin: Laki-laki atau Perempuan."))
     return value
 
 
@@ -219,19 +220,19 @@ def clean_category(raw) -> str:
     by_label = {label.lower(): code for code, label in INSTITUTION_CATEGORIES.items()}
     if value.lower() in by_label:
         return by_label[value.lower()]
-    raise FieldProblem("Pilih kategori instansi dari daftar.")
+    raise FieldProblem(_("Pilih kategori instansi dari daftar."))
 
 
 def clean_password(raw, *, required: bool) -> str | None:
     password = str(raw or "")
     if not password:
         if required:
-            raise FieldProblem("Kata sandi wajib diisi.")
+            raise FieldProblem(_("Kata sandi wajib diisi."))
         return None
     if len(password) < 8:
-        raise FieldProblem("Kata sandi minimal 8 karakter.")
+        raise FieldProblem(_("Kata sandi minimal 8 karakter."))
     if len(password) > 200:
-        raise FieldProblem("Kata sandi terlalu panjang.")
+        raise FieldProblem(_("Kata sandi terlalu panjang."))
     return password
 
 
@@ -258,12 +259,12 @@ def clean_registration(
         "nik": lambda v: clean_nik(v, today),
         "nip": lambda v: clean_nip(v, today),
         "gender": clean_gender,
-        "institution": lambda v: clean_text(v, "Instansi", required=True),
+        "institution": lambda v: clean_text(v, _("Instansi"), required=True),
         "institution_category": clean_category,
-        "job_title": lambda v: clean_text(v, "Jabatan", required=True),
+        "job_title": lambda v: clean_text(v, _("Jabatan"), required=True),
         "phone": clean_phone,
         "email": clean_email,
-        "district": lambda v: clean_text(v, "Kecamatan asal", required=False, max_length=120),
+        "district": lambda v: clean_text(v, _("Kecamatan asal"), required=False, max_length=120),
         "password": lambda v: clean_password(v, required=password_required),
     }
     values, errors = {}, {}
@@ -274,7 +275,7 @@ def clean_registration(
             errors[field] = problem.message
     if "nik" in values and "gender" in values:
         if nik_facts(values["nik"], today).gender != values["gender"]:
-            errors["gender"] = (
+            errors["gender"] = _(
                 "Jenis kelamin tidak sesuai dengan NIK (tanggal lahir pada NIK "
                 "perempuan ditambah 40)."
             )
