@@ -180,3 +180,13 @@ def test_participant_cannot_open_admin(client, event):
 def test_anonymous_is_sent_to_login(client, event):
     response = client.get(f"/admin/kegiatan/{event.code}/peserta")
     assert response.status_code == 302 and "/masuk" in response.headers["Location"]
+
+
+def test_registration_in_english(client, event):
+    client.post("/bahasa/en", data={"next": "/"})
+    response = client.post(f"/kegiatan/{event.code}/daftar", data=form_data(nik="123", phone=""))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ">Full name" in html and "NIK must be 16 digits." in html
+    assert "Mobile number is required." in html
+    assert "NIK harus 16 digit angka." not in html
