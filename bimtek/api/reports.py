@@ -1,17 +1,15 @@
 """Reports over the API: the dashboard's figures, export workbooks, participant imports."""
 
-import io
-
-from flask import g, jsonify, request, send_file
+from flask import g, jsonify, request
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
+from bimtek.core.spreadsheets import XLSX_MIMETYPE, send_xlsx
 from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.services import get_event
 from bimtek.extensions import db
 from bimtek.reports import dashboard, exports, services
-from bimtek.reports.excel import XLSX_MIMETYPE
 
 
 class TooLarge(InvalidInput):
@@ -80,9 +78,7 @@ def export_workbook(code, kind):
     if kind not in exports.available():
         raise NotFound("Jenis ekspor tidak dikenal.", code="unknown_export")
     content, filename = exports.export_workbook(event, kind)
-    return send_file(
-        io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename
-    )
+    return send_xlsx(content, filename)
 
 
 @bp.post("/events/<code>/imports")

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from flask_wtf import FlaskForm
 from bimtek.assessments import charts, excel, services
 from bimtek.assessments.analysis import BAND_LABELS
 from bimtek.assessments.models import KINDS, MAX_OPTIONS
+from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.timeutil import utcnow
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput, ServiceError
@@ -29,7 +29,6 @@ bp = Blueprint("assessments", __name__)
 
 ADMIN = "/admin/kegiatan/<code>/tes"
 PORTAL = "/peserta/<int:participant_id>/tes"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --------------------------------------------------------------------------------- admin
@@ -170,24 +169,14 @@ def import_questions(code):
 @admin_required
 def question_template(code):
     event = get_event(code)
-    return send_file(
-        excel.template(event),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"templat-soal-{event.code}.xlsx",
-    )
+    return send_xlsx(excel.template(event), f"templat-soal-{event.code}.xlsx")
 
 
 @bp.route(ADMIN + "/soal.xlsx")
 @admin_required
 def export_questions(code):
     event = get_event(code)
-    return send_file(
-        excel.export_questions(event),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"bank-soal-{event.code}.xlsx",
-    )
+    return send_xlsx(excel.export_questions(event), f"bank-soal-{event.code}.xlsx")
 
 
 @bp.route(ADMIN + "/hasil")

@@ -33,7 +33,6 @@ HEADER_SEARCH_ROWS = 10
 BLANK_ROWS_END = 2000
 #: a row whose name starts with this is the template's example and is not imported
 EXAMPLE_MARK = "CONTOH:"
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """The organizer's dashboard, spreadsheet exports and the participant import (under /admin)."""
 
-import io
 from pathlib import PurePath
 
 from flask import (
@@ -11,13 +10,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput
 from bimtek.events.services import get_event
@@ -25,7 +24,7 @@ from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES
 from bimtek.reports import charts, exports, services
 from bimtek.reports import dashboard as dashboard_data
-from bimtek.reports.excel import MAX_ROWS, XLSX_MIMETYPE, participant_template
+from bimtek.reports.excel import MAX_ROWS, participant_template
 
 bp = Blueprint("reports", __name__)
 
@@ -69,18 +68,7 @@ def export(code, kind):
         abort(403)
     content, filename = exports.export_workbook(event, kind)
     db.session.commit()  # test attempts that reached their deadline were closed on the way
-    return _xlsx(content, filename)
-
-
-def _xlsx(content: bytes, filename: str):
-    response = send_file(
-        io.BytesIO(content),
-        mimetype=XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=filename,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_xlsx(content, filename)
 
 
 @bp.route("/kegiatan/<code>/impor/templat-peserta.xlsx")
@@ -88,7 +76,7 @@ def _xlsx(content: bytes, filename: str):
 def import_template(code):
     """The empty participant template, with drop-down lists and an example row."""
     event = get_event(code)
-    return _xlsx(participant_template(), f"templat-peserta-{event.code}.xlsx")
+    return send_xlsx(participant_template(), f"templat-peserta-{event.code}.xlsx")
 
 
 @bp.route("/kegiatan/<code>/impor", methods=["GET", "POST"])

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 
 from bimtek.auth.services import issue_api_token
+from bimtek.core.spreadsheets import XLSX_MIMETYPE
 from bimtek.extensions import db
-from bimtek.reports.excel import XLSX_MIMETYPE
 from tests.reports.conftest import person_row, xlsx_bytes
 
 
@@ -34,6 +34,7 @@ def test_export_needs_an_admin_token(client, event, auth_headers, admin_headers)
     response = client.get(url, headers=admin_headers)
     assert response.status_code == 200 and response.mimetype == XLSX_MIMETYPE
     assert openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames == ["Peserta"]
+    assert response.headers["Cache-Control"] == "no-store"  # personal data: never cached
     missing = client.get("/api/v1/events/UJI24/exports/x.xlsx", headers=admin_headers)
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "unknown_export"
 
