@@ -212,7 +212,7 @@ def upload_material(code, module_id):
             module,
             stream=upload.stream if upload else io.BytesIO(),
             filename=upload.filename if upload else "",
-            title=request.form.get("title", ""),
+            title=request.form.get("material_title", ""),
             folder=materials_folder(),
             max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
             actor=current_user,

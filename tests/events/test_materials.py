@@ -98,13 +98,15 @@ def test_admin_uploads_and_deletes_through_the_page(admin_client, event, app):
     base = f"/admin/kegiatan/{event.code}"
     response = admin_client.post(
         f"{base}/materi/{module.id}/bahan",
-        data={"title": "Slide UU 7/2012", "file": (io.BytesIO(PDF), "uu7.pdf")},
+        data={"material_title": "Slide UU 7/2012", "file": (io.BytesIO(PDF), "uu7.pdf")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
     material = db.session.scalar(sa.select(Material))
+    assert material.title == "Slide UU 7/2012"
     page = admin_client.get(f"{base}/materi/{module.id}").get_data(as_text=True)
     assert "Slide UU 7/2012" in page
+    assert page.count('id="f-title"') == 1  # the upload form has its own field ids
     bad = admin_client.post(
         f"{base}/materi/{module.id}/bahan",
         data={"file": (io.BytesIO(b"not a pdf"), "virus.pdf")},
