@@ -76,18 +76,35 @@ def seed_demo(participants, admin_email):
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "panitia"]), required=True)
+@click.option("--role", type=click.Choice(["admin", "manager", "panitia"]), required=True)
+@click.option("--event", "event_code", default=None, help="Event code (manager and panitia).")
 @click.option("--name", default="", help="Full name shown in the audit log.")
-def create_user(email, role, name):
-    """Create a staff account and print its one-time password."""
-    from bimtek.auth import services
+def create_user(email, role, event_code, name):
+    """Create a staff account and print its one-time password.
 
+    ``--role admin`` is the install-wide administrator; ``manager`` and ``panitia`` hold
+    their right in the one event given with ``--event``.
+    """
+    from bimtek.auth import services
+    from bimtek.events.services import get_event
+    from bimtek.events.staff import assign_staff
+
+    if role != "admin" and not event_code:
+        raise click.UsageError("--event CODE is required for a manager or panitia.")
+    if role == "admin" and event_code:
+        raise click.UsageError("An admin has every event; leave out --event.")
     try:
-        user, password = services.create_user(email, role=role, full_name=name)
+        event = get_event(event_code) if event_code else None
+        user, password = services.create_user(
+            email, role="admin" if role == "admin" else "staff", full_name=name
+        )
+        if event is not None:
+            assign_staff(event, user, role, channel="cli")
     except ServiceError as error:
         fail(error)
     db.session.commit()
-    click.echo(f"Created {user.role} {user.email}; one-time password: {password}")
+    where = f" of {event.code}" if event is not None else ""
+    click.echo(f"Created {role}{where} {user.email}; one-time password: {password}")
 
 
 @click.command("reset-password")

@@ -5,7 +5,7 @@ from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ApiToken, User
 from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
-from bimtek.events.models import Event, Material, Module, Session
+from bimtek.events.models import Event, EventStaff, Material, Module, Session
 from bimtek.participants.models import Participant
 from bimtek.reports.models import ImportUpload
 
@@ -19,6 +19,7 @@ __all__ = [
     "Certificate",
     "CertificateSettings",
     "Event",
+    "EventStaff",
     "ImportUpload",
     "Material",
     "Module",

@@ -99,13 +99,19 @@ def make_participant(event, **overrides):
     return outcome.participant
 
 
-def make_staff(role: str = "admin", email: str | None = None) -> User:
+def make_staff(role: str = "admin", email: str | None = None, event=None) -> User:
+    """An admin, or a staff account with ``role`` ("manager"/"panitia") in ``event``."""
+    from bimtek.events.staff import assign_staff
+
     user = User(
         email=email or f"{role}{next(_serial)}@bimtek.local",
-        role=role,
+        role="admin" if role == "admin" else "staff",
         full_name=f"{role.title()} Uji",
     )
     user.set_password(PASSWORD)
     db.session.add(user)
+    db.session.flush()
+    if event is not None and role != "admin":
+        assign_staff(event, user, role, channel="cli")
     db.session.commit()
     return user

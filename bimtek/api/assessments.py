@@ -11,7 +11,7 @@ from bimtek.extensions import db
 
 
 @bp.get("/events/<code>/results")
-@token_required("admin", "panitia")
+@token_required()
 def assessment_results(code):
     event = get_event(code)
     figures = services.results(event)

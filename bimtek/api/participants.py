@@ -60,7 +60,7 @@ def register(code):
 
 
 @bp.get("/events/<code>/participants")
-@token_required("admin", "panitia")
+@token_required()
 def list_participants(code):
     event = get_event(code)
     per_page = min(page_number(request.args.get("per_page"), 100), 500)

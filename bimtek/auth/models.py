@@ -1,4 +1,8 @@
-"""Accounts: staff (admin, panitia) and participants, and API tokens for devices."""
+"""Accounts: staff and participants, and API tokens for devices.
+
+``role`` says what kind of account this is: the install-wide ``admin``, ``staff`` (whose
+rights are per event, see ``bimtek.events.access``) or ``participant``.
+"""
 
 from datetime import datetime
 
@@ -11,8 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
-ROLES = ("admin", "panitia", "participant")
-STAFF_ROLES = ("admin", "panitia")
+ROLES = ("admin", "staff", "participant")
+STAFF_ROLES = ("admin", "staff")
 
 
 def hash_password(password: str) -> str:
@@ -29,7 +33,7 @@ class User(UserMixin, db.Model):
     #: login name for participants (16-digit national ID)
     nik: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
-    #: admin, panitia or participant
+    #: admin (install-wide), staff (rights per event) or participant
     role: Mapped[str] = mapped_column(sa.String(20))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     #: the password was handed out (one-time) and must be changed at the next login
@@ -39,6 +43,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: bumped to end every session of this account (logout everywhere, password change)
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     api_tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 

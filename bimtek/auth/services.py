@@ -54,9 +54,13 @@ def one_time_password() -> str:
 def create_user(
     email: str, *, role: str, full_name: str = "", actor: User | None = None, channel: str = "cli"
 ) -> tuple[User, str]:
-    """Create a staff account with a one-time password, returned once to hand over."""
+    """Create a staff account with a one-time password, returned once to hand over.
+
+    ``role`` is "admin" (install-wide) or "staff" (rights given per event, see
+    ``bimtek.events.staff.assign_staff``).
+    """
     if role not in ROLES or role == "participant":
-        raise InvalidInput("Peran harus admin atau panitia.", fields={"role": role})
+        raise InvalidInput("Peran harus admin atau staff.", fields={"role": role})
     email = clean_login_email(email)
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())):
         raise Conflict(f"Pengguna {email} sudah ada.", code="user_exists")
@@ -115,7 +119,7 @@ def issue_api_token(
 ) -> tuple[ApiToken, str]:
     """A new bearer token for a staff member; the plain token is returned only here."""
     if not user.is_staff:
-        raise InvalidInput("Token API hanya untuk admin dan panitia.")
+        raise InvalidInput("Token API hanya untuk akun staf.")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user, name=name or "token", token_hash=hash_token(plain), prefix=plain[:12]

@@ -1,12 +1,16 @@
 """An event (one Bimtek batch), its modules (materi) and its sessions (sesi)."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.core.timeutil import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
 from bimtek.extensions import db
+
+if TYPE_CHECKING:
+    from bimtek.auth.models import User
 
 
 class Event(db.Model):
@@ -75,6 +79,28 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.code}>"
+
+
+EVENT_ROLES = ("manager", "panitia")
+
+
+class EventStaff(db.Model):
+    """A staff member's right in one event: manager (everything) or panitia (check-in desk)."""
+
+    __tablename__ = "event_staff"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: "manager" or "panitia"
+    role: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped["User"] = relationship()
 
 
 class Module(db.Model):

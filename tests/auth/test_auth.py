@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from bimtek.auth import services
 from bimtek.auth.models import ApiToken, User
+from bimtek.events.access import event_right
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -15,7 +16,7 @@ from tests.factories import PASSWORD
 
 
 def test_create_user_hands_out_a_one_time_password(app):
-    user, password = services.create_user("Kepala@Kesbangpol.go.id", role="panitia")
+    user, password = services.create_user("Kepala@Kesbangpol.go.id", role="staff")
     db.session.commit()
     assert user.email == "kepala@kesbangpol.go.id" and user.must_change_password
     assert services.authenticate("KEPALA@kesbangpol.go.id", password) == user
@@ -117,10 +118,18 @@ def test_login_is_rate_limited(client, admin):
     assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
 
 
-def test_cli_create_user_token_and_reset(runner, app):
+def test_cli_create_user_token_and_reset(runner, app, event):
     result = runner.invoke(args=["create-user", "meja1@bimtek.local", "--role", "panitia"])
+    assert result.exit_code == 2 and "--event" in result.output
+    result = runner.invoke(
+        args=["create-user", "meja1@bimtek.local", "--role", "panitia", "--event", event.code]
+    )
     assert result.exit_code == 0 and "one-time password" in result.output
-    result = runner.invoke(args=["create-user", "meja1@bimtek.local", "--role", "panitia"])
+    user = db.session.scalar(sa.select(User).where(User.email == "meja1@bimtek.local"))
+    assert user.role == "staff" and event_right(user, event) == "panitia"
+    result = runner.invoke(
+        args=["create-user", "meja1@bimtek.local", "--role", "manager", "--event", event.code]
+    )
     assert result.exit_code == 1 and "sudah ada" in result.output
     result = runner.invoke(args=["create-token", "meja1@bimtek.local", "--name", "scanner"])
     plain = result.output.strip()

@@ -1,0 +1,151 @@
+"""Who may do what in an event: the one place where staff rights are decided.
+
+Install-wide administrators may do everything. Other staff hold a right per event
+(``EventStaff``), as Indico's event managers and pretix's teams: ``manager`` may do
+everything about that event, ``panitia`` runs the check-in desk and prints its sign-in
+sheets and badges. Staff not assigned to an event get a 404 for it, so a regency's staff
+do not even learn another regency's Bimtek exists; staff with a lesser right get a 403.
+
+Every view and API handler that takes an event code, or an id of a row inside an event,
+loads it through ``load_event`` / ``load_in_event`` (or the ``event_required`` decorator),
+so the answer for "not yours" is the same everywhere.
+"""
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import g, request
+from flask_login import current_user
+
+from bimtek.core.database import get_by_id
+from bimtek.errors import Forbidden, NotFound
+from bimtek.events.models import EVENT_ROLES, Event, EventStaff
+from bimtek.extensions import db, login_manager
+
+#: a right includes every right ranked below it
+RANK = {"panitia": 1, "manager": 2}
+
+
+class EventForbidden(Forbidden):
+    code = "forbidden"
+
+
+def unknown_event() -> NotFound:
+    return NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+
+
+def event_right(user, event: Event) -> str | None:
+    """'manager', 'panitia' or None: what ``user`` may do in ``event`` (admins: manager)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_admin:
+        return "manager"
+    if user.role != "staff":
+        return None
+    cache = g.setdefault("_event_rights", {}) if _has_g() else {}
+    key = (user.id, event.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            sa.select(EventStaff.role).where(
+                EventStaff.event_id == event.id, EventStaff.user_id == user.id
+            )
+        )
+    return cache[key]
+
+
+def may(user, event: Event, need: str) -> bool:
+    """Whether ``user`` holds at least the right ``need`` ('panitia' or 'manager') in ``event``."""
+    right = event_right(user, event)
+    return right is not None and RANK[right] >= RANK[need]
+
+
+def load_event(code: str, user, need: str = "panitia") -> Event:
+    """The event with this code if ``user`` holds ``need`` in it: 404 if unknown or not theirs,
+    403 if theirs with a lesser right."""
+    if need not in RANK:
+        raise ValueError(f"unknown right {need!r}")
+    event = db.session.scalar(sa.select(Event).where(Event.code == str(code or "").upper()))
+    if event is None:
+        raise unknown_event()
+    right = event_right(user, event)
+    if right is None:
+        raise unknown_event()
+    if RANK[right] < RANK[need]:
+        raise EventForbidden("Anda tidak berhak atas tindakan ini pada kegiatan ini.")
+    return event
+
+
+def load_in_event(model, row_id, event: Event, *, event_of=None):
+    """The row of ``model`` with this id if it belongs to ``event``, else 404.
+
+    ``event_of(row)`` gives the row's event id for models without an ``event_id`` column.
+    """
+    row = get_by_id(model, row_id)
+    if row is not None:
+        owner = event_of(row) if event_of else row.event_id
+        if owner == event.id:
+            return row
+    raise NotFound("Data tidak ditemukan.", code="not_found")
+
+
+def events_for(user) -> list[Event]:
+    """The events ``user`` may see as staff, newest first."""
+    query = sa.select(Event).order_by(Event.start_date.desc(), Event.id.desc())
+    if not user.is_admin:
+        query = query.join(EventStaff, EventStaff.event_id == Event.id).where(
+            EventStaff.user_id == user.id
+        )
+    return list(db.session.scalars(query))
+
+
+def acting_user():
+    """The API token's user on the API, else the browser's logged-in user."""
+    api_user = g.get("api_user") if _has_g() else None
+    return api_user if api_user is not None else current_user
+
+
+def event_required(need: str = "panitia"):
+    """Decorator for views and API handlers taking ``code``: passes ``event`` instead.
+
+    In the browser an anonymous visitor is sent to the login page; on the API the handler
+    must sit under ``token_required``. ``g.event`` and ``g.event_right`` are set for
+    templates (menus show only what the person may open).
+    """
+    if need not in RANK:
+        raise ValueError(f"unknown right {need!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, code, **kwargs):
+            user = acting_user()
+            if not getattr(user, "is_authenticated", False) and not request.path.startswith(
+                "/api/"
+            ):
+                return login_manager.unauthorized()
+            event = load_event(code, user, need)
+            g.event = event
+            g.event_right = event_right(user, event)
+            return view(*args, event=event, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _has_g() -> bool:
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+__all__ = [
+    "EVENT_ROLES",
+    "EventForbidden",
+    "acting_user",
+    "event_required",
+    "event_right",
+    "events_for",
+    "load_event",
+    "load_in_event",
+    "may",
+]
