@@ -37,6 +37,11 @@ from bimtek.staff import queries
 
 bp = Blueprint("staff", __name__)
 
+
+def right_label(role: str) -> str:
+    return {"manager": _("manajer"), "panitia": _("panitia")}.get(role, role)
+
+
 ASSIGN_LIMIT = "30 per minute"
 TOKEN_LIMIT = "20 per hour"
 
@@ -138,7 +143,7 @@ def assign(user_id):
         _(
             "%(name)s kini %(role)s %(code)s.",
             name=user.full_name,
-            role=request.form["role"],
+            role=right_label(request.form["role"]),
             code=event.code,
         ),
         "success",
@@ -217,7 +222,12 @@ def event_staff_page(event):
         else:
             db.session.commit()
             flash(
-                _("%(name)s kini %(role)s kegiatan ini.", name=user.full_name, role=role), "success"
+                _(
+                    "%(name)s kini %(role)s kegiatan ini.",
+                    name=user.full_name,
+                    role=right_label(role),
+                ),
+                "success",
             )
             return redirect(url_for(".event_staff_page", code=event.code))
     elif request.method == "POST":
