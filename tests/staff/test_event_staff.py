@@ -1,5 +1,6 @@
 """An event's managers give rights in that event to existing staff accounts."""
 
+import pytest
 import sqlalchemy as sa
 from flask import g
 
@@ -133,3 +134,24 @@ def test_the_staff_tab_shows_to_managers_only(client, event):
     page = other.get("/kegiatan/UJI24/check-in")
     assert page.status_code == 200
     assert "/admin/kegiatan/UJI24/staf" not in page.get_data(as_text=True)
+
+
+@pytest.fixture
+def app_config(request):
+    if request.node.name == "test_looking_up_staff_by_email_is_rate_limited":
+        return {"RATELIMIT_ENABLED": True}
+    return {}
+
+
+def test_looking_up_staff_by_email_is_rate_limited(client, event):
+    from bimtek.staff.views import ASSIGN_LIMIT
+
+    manager = factories.make_staff("manager", event=event)
+    login(client, manager.email)
+    allowed = int(ASSIGN_LIMIT.split()[0])
+    for number in range(allowed):
+        data = {"email": f"tebak{number}@bimtek.local", "role": "panitia"}
+        assert client.post("/admin/kegiatan/UJI24/staf", data=data).status_code == 422
+    data = {"email": "tebak@bimtek.local", "role": "panitia"}
+    assert client.post("/admin/kegiatan/UJI24/staf", data=data).status_code == 429
+    assert client.get("/admin/kegiatan/UJI24/staf").status_code == 200
