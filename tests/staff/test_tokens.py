@@ -145,3 +145,11 @@ def test_cli_revoke_token(runner, app):
     assert again.exit_code == 0 and "already revoked" in again.output
     missing = runner.invoke(args=["revoke-token", "bmt_nothere"])
     assert missing.exit_code == 1 and "tidak ditemukan" in missing.output
+
+
+def test_the_token_page_speaks_english(client, event):
+    desk = factories.make_staff("panitia", event=event)
+    client.post("/bahasa/en", data={"next": "/masuk"})
+    login(client, desk.email)
+    page = client.get("/admin/token-api").get_data(as_text=True)
+    assert "My tokens" in page and "Create token" in page and "Token saya" not in page
