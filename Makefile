@@ -29,9 +29,10 @@ run: install instance/config.py
 	$(FLASK) seed-demo
 	@echo ""
 	@echo "  Bimtek is starting on http://$(HOST):$(PORT)"
-	@echo "  Log in as admin at http://$(HOST):$(PORT)/masuk with the email and one-time password"
-	@echo "  printed above (shown only when the admin is first created; to get a new one:"
-	@echo "  $(FLASK) reset-password admin@bimtek.local)."
+	@echo "  Log in at http://$(HOST):$(PORT)/masuk with one of the staff logins printed above:"
+	@echo "  the admin (every event, staff accounts), and a manager and a panitia for each demo"
+	@echo "  batch (KUTIM24, KUTIM24B). One-time passwords are printed only when an account is"
+	@echo "  first created; to get a new one: $(FLASK) reset-password EMAIL"
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.participants.views import admin_bp as participants_admin_bp
     from bimtek.participants.views import bp as participants_bp
     from bimtek.reports.views import bp as reports_bp
+    from bimtek.staff.views import bp as staff_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(participants_bp)
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp, url_prefix="/admin")
+    app.register_blueprint(staff_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -14,6 +14,7 @@ def register_cli(app: Flask) -> None:
     from bimtek.attendance import commands as attendance_commands
     from bimtek.certificates import commands as certificates_commands
     from bimtek.reports import commands as reports_commands
+    from bimtek.staff import commands as staff_commands
 
     for command in (init_db, seed_demo, create_user, create_token, reset_password):
         app.cli.add_command(command)
@@ -22,6 +23,7 @@ def register_cli(app: Flask) -> None:
         assessments_commands,
         certificates_commands,
         reports_commands,
+        staff_commands,
     ):
         domain.register(app.cli)
 
@@ -43,35 +45,50 @@ def init_db():
     "--participants",
     default=60,
     show_default=True,
-    help="How many fictional participants to register in the demo event.",
+    help="How many fictional participants to register in Angkatan I.",
 )
 @click.option("--admin-email", default="admin@bimtek.local", show_default=True)
 def seed_demo(participants, admin_email):
-    """Load the Kutai Timur demo Bimtek and an admin account. Safe to run again."""
+    """Load both demo batches of the Kutai Timur Bimtek, an admin, and a manager and a
+    panitia per batch. Safe to run again: nothing doubles, no password changes."""
     from bimtek.auth.models import User
     from bimtek.auth.services import create_user
-    from bimtek.demo import load_demo
+    from bimtek.demo import load_demo, load_demo_staff, load_second_batch
 
-    event, created = load_demo(participant_count=participants)
-    admin = db.session.scalar(sa.select(User).where(User.role == "admin"))
-    password = None
+    first, first_created = load_demo(participant_count=participants)
+    second, second_created = load_second_batch()
+    admin = db.session.scalar(sa.select(User).where(User.role == "admin").order_by(User.id))
+    admin_password = None
     if admin is None:
-        admin, password = create_user(admin_email, role="admin", full_name="Admin Bimtek")
+        admin, admin_password = create_user(admin_email, role="admin", full_name="Admin Bimtek")
+    staff = load_demo_staff([first, second])
     db.session.commit()
-    click.echo(
-        ("Demo event loaded: " if created else "Demo event already present: ")
-        + f"{event.code} — {event.title}"
-    )
-    if password:
-        click.echo("")
-        click.echo("  Admin account created (one-time password, change it at first login):")
-        click.echo(f"    email:    {admin.email}")
-        click.echo(f"    password: {password}")
-    else:
+
+    for event, created, note in (
+        (first, first_created, "Angkatan I, finished"),
+        (second, second_created, "Angkatan II, open for registration"),
+    ):
+        state = "loaded" if created else "already present"
         click.echo(
-            f"Admin account exists: {admin.email} (forgot the password? "
-            f"flask --app bimtek reset-password {admin.email})"
+            f"Demo event {state}: {event.code} — {note}, {event.start_date:%d %b %Y} "
+            f"at {event.place}"
         )
+    logins = [("admin", "every event", admin, admin_password)] + [
+        (right, event.code, user, password) for right, event, user, password in staff
+    ]
+    fresh = [login for login in logins if login[3]]
+    if fresh:
+        click.echo("")
+        click.echo("  Staff logins (one-time passwords, shown once; change at first login):")
+        for right, scope, user, password in fresh:
+            click.echo(f"    {right:<8} {scope:<11} {user.email:<32} password: {password}")
+    existing = [login for login in logins if not login[3]]
+    if existing:
+        click.echo("")
+        click.echo("  Staff accounts already there (passwords unchanged):")
+        for right, scope, user, _password in existing:
+            click.echo(f"    {right:<8} {scope:<11} {user.email}")
+        click.echo("  Forgot a password? flask --app bimtek reset-password EMAIL")
 
 
 @click.command("create-user")

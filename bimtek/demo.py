@@ -1,11 +1,16 @@
-"""The demo event: the Kutai Timur Bimtek on conflict mitigation for Pilkada 2024.
+"""The demo: the two batches of the Kutai Timur Bimtek on conflict mitigation for Pilkada 2024.
 
-Modules and schedule follow the news reports in shared/seeds (Hotel Harris, Samarinda,
-28–31 October 2024). Participants are fictional, with well-formed NIKs.
+Both follow the news reports in shared/seeds. Angkatan I (``KUTIM24``) was held at Hotel
+Harris, Samarinda, 28–31 October 2024: it is finished, with attendance, tests and
+certificates. Angkatan II (``KUTIM24B``) was opened by the Pjs Bupati at the Bupati's office
+in Sangatta (6 November 2024); in the demo it is scheduled a few weeks after the day
+``seed-demo`` runs and open for registration, so the public pages have something to show.
+Each batch has a manager and a panitia account. Participants are fictional, with
+well-formed NIKs.
 """
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -16,6 +21,10 @@ from bimtek.participants.models import Participant
 from bimtek.participants.services import register
 
 DEMO_CODE = "KUTIM24"
+SECOND_CODE = "KUTIM24B"
+#: Angkatan II starts this many days after the day seed-demo first runs (then a Wednesday,
+#: the weekday it opened in 2024)
+SECOND_BATCH_LEAD_DAYS = 21
 
 DEMO_EVENT = {
     "code": DEMO_CODE,
@@ -350,3 +359,177 @@ def _load_demo_assessments(event: Event) -> None:
 
     load_demo_questions(event)
     simulate_demo_attempts(event)
+
+
+SECOND_EVENT = {
+    "code": SECOND_CODE,
+    "title": "Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024 "
+    "(Angkatan II)",
+    "description": (
+        "Angkatan kedua Bimbingan Teknis bagi KPU, Bawaslu, aparat keamanan, pemerintah "
+        "daerah dan tokoh masyarakat Kabupaten Kutai Timur, dibuka oleh Pjs Bupati Kutai Timur "
+        "di Kantor Bupati: pemetaan wilayah dengan sejarah konflik sosial dan persaingan "
+        "politik yang tajam, koordinasi deteksi dini dan respons cepat antarlembaga, "
+        "komunikasi krisis dan penggunaan kekuatan yang proporsional, serta penegakan hukum "
+        "yang adil terhadap provokasi, hoaks dan kekerasan politik."
+    ),
+    "organizer": "Pemerintah Kabupaten Kutai Timur",
+    "provider": "Smart Academy",
+    "venue": "Kantor Bupati Kutai Timur",
+    "city": "Sangatta",
+    "timezone": "Asia/Makassar",
+    "capacity": 400,
+    "minutes_per_jp": 45,
+    "late_grace_minutes": 15,
+}
+
+SECOND_MODULES = [
+    (
+        "M1",
+        "Mitigasi dan Resolusi Konflik Sosial",
+        6,
+        "Pencegahan, penghentian dan pemulihan pascakonflik (UU No. 7 Tahun 2012); "
+        "prioritas daerah dengan sejarah konflik sosial.",
+        "Badan Kesatuan Bangsa dan Politik Kab. Kutai Timur",
+    ),
+    (
+        "M2",
+        "Pemetaan Intelijen Keamanan dan Deteksi Dini",
+        6,
+        "Pemetaan wilayah rawan, tanda-tanda awal konflik, dan sinergi KPU, Bawaslu, aparat "
+        "keamanan, pemerintah daerah dan tokoh masyarakat untuk respons cepat.",
+        "Polres Kutai Timur\nKodim Kutai Timur",
+    ),
+    (
+        "M3",
+        "Kebijakan Tahapan Pilkada Serentak 2024",
+        4,
+        "Tahapan menjelang pemungutan suara dan rekapitulasi; pengawasan dan penanganan "
+        "pelanggaran.",
+        "KPU Kabupaten Kutai Timur\nBawaslu Kabupaten Kutai Timur",
+    ),
+    (
+        "M4",
+        "Komunikasi Krisis dan Penggunaan Kekuatan yang Proporsional",
+        4,
+        "Mengelola massa tanpa memicu konflik baru: komunikasi krisis dan kekuatan yang "
+        "proporsional.",
+        "Polres Kutai Timur\nTim Fasilitator Smart Academy",
+    ),
+    (
+        "M5",
+        "Penegakan Hukum terhadap Provokasi, Hoaks dan Kekerasan Politik",
+        4,
+        "Tindakan hukum yang cepat dan adil untuk menjaga integritas dan keamanan pemilihan.",
+        "Kejaksaan Negeri Kutai Timur\nBawaslu Kabupaten Kutai Timur",
+    ),
+]
+
+#: module code per slot, day by day (12 sessions of 2 JP = 24 JP)
+SECOND_PLAN = [
+    ["M1", "M1", "M1", "M2"],
+    ["M2", "M2", "M3", "M3"],
+    ["M4", "M4", "M5", "M5"],
+]
+
+
+def second_batch_dates(today: date) -> tuple[date, date]:
+    """A Wednesday at least ``SECOND_BATCH_LEAD_DAYS`` ahead, and the Friday after it."""
+    start = today + timedelta(days=SECOND_BATCH_LEAD_DAYS)
+    start += timedelta(days=(2 - start.weekday()) % 7)
+    return start, start + timedelta(days=len(SECOND_PLAN) - 1)
+
+
+def load_second_batch(today: date | None = None) -> tuple[Event, bool]:
+    """Angkatan II, open for registration until the day before it starts. (event, created)"""
+    event = db.session.scalar(sa.select(Event).where(Event.code == SECOND_CODE))
+    if event is not None:
+        return event, False
+    start, end = second_batch_dates(today or date.today())
+    event = create_event(
+        {
+            **SECOND_EVENT,
+            "start_date": start,
+            "end_date": end,
+            # a wall-clock time at the venue (WITA): the evening before the opening
+            "registration_closes_at": datetime.combine(start - timedelta(days=1), time(23, 59)),
+        },
+        channel="cli",
+    )
+    modules = {}
+    for position, (code, title, jp, description, speakers) in enumerate(SECOND_MODULES, 1):
+        modules[code] = save_module(
+            event,
+            {
+                "code": code,
+                "title": title,
+                "jp": jp,
+                "description": description,
+                "speakers": speakers,
+                "position": position,
+            },
+            channel="cli",
+        )
+    for day_index, plan in enumerate(SECOND_PLAN):
+        day = start + timedelta(days=day_index)
+        if day_index == 0:
+            _extra_session(event, "Pembukaan oleh Pjs Bupati dan Pre-test", day, 8)
+        for (slot_start, slot_end), code in zip(SLOTS, plan, strict=True):
+            save_session(
+                event,
+                {
+                    "module_id": modules[code].id,
+                    "day": day,
+                    "start_time": slot_start,
+                    "end_time": slot_end,
+                    "room": "Ruang Meranti, Kantor Bupati",
+                },
+                channel="cli",
+            )
+        if day_index == len(SECOND_PLAN) - 1:
+            _extra_session(event, "Post-test dan Penutupan", day, 17)
+    return event, True
+
+
+def _extra_session(event: Event, title: str, day: date, hour: int) -> None:
+    save_session(
+        event,
+        {
+            "title": title,
+            "day": day,
+            "start_time": time(hour, 0),
+            "end_time": time(hour + 1, 0),
+            "room": "Ruang Meranti, Kantor Bupati",
+            "mandatory": True,
+        },
+        channel="cli",
+    )
+
+
+def demo_staff_email(right: str, code: str) -> str:
+    return f"{right}.{code.lower()}@bimtek.local"
+
+
+def load_demo_staff(events: list[Event]) -> list[tuple[str, Event, object, str | None]]:
+    """A manager and a panitia account for each demo event.
+
+    Returns (right, event, user, one-time password or None if the account existed): an
+    existing account is left as it is (its password may have been changed since).
+    """
+    from bimtek.auth.models import User
+    from bimtek.auth.services import create_user
+    from bimtek.events.staff import assign_staff
+
+    accounts = []
+    for event in events:
+        for right, label in (("manager", "Manajer"), ("panitia", "Panitia")):
+            email = demo_staff_email(right, event.code)
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            password = None
+            if user is None:
+                user, password = create_user(
+                    email, role="staff", full_name=f"{label} {event.code} (demo)", channel="cli"
+                )
+                assign_staff(event, user, right, channel="cli")
+            accounts.append((right, event, user, password))
+    return accounts

@@ -4,8 +4,9 @@ from functools import wraps
 
 from flask import g, request
 
-from bimtek.auth.services import user_for_token
+from bimtek.auth.tokens import note_token_use, token_for_bearer
 from bimtek.errors import ServiceError
+from bimtek.extensions import db
 
 
 class Unauthorized(ServiceError):
@@ -30,10 +31,12 @@ def token_required(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            token = bearer_token()
-            user = user_for_token(token) if token else None
-            if user is None:
+            token = token_for_bearer(bearer_token())
+            if token is None:
                 raise Unauthorized("Token API tidak ada atau tidak berlaku.")
+            if note_token_use(token):
+                db.session.commit()  # the last-used stamp, at most once a minute per token
+            user = token.user
             if roles and user.role not in roles:
                 raise ApiForbidden("Token ini tidak berhak atas tindakan ini.")
             g.api_user = user

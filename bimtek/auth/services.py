@@ -1,19 +1,17 @@
 """Accounts, passwords and API tokens."""
 
-import hashlib
 import re
 import secrets
 
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
-from bimtek.auth.models import ROLES, ApiToken, User
+from bimtek.auth.models import ROLES, User
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.extensions import db
 from bimtek.participants.validation import FieldProblem, clean_password
 
-TOKEN_PREFIX = "bmt_"
 LOGIN_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
@@ -110,45 +108,11 @@ def user_by_email(email: str) -> User:
     return user
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_api_token(
-    user: User, name: str = "", *, actor: User | None = None, channel: str = "cli"
-) -> tuple[ApiToken, str]:
-    """A new bearer token for a staff member; the plain token is returned only here."""
-    if not user.is_staff:
-        raise InvalidInput("Token API hanya untuk akun staf.")
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user=user, name=name or "token", token_hash=hash_token(plain), prefix=plain[:12]
-    )
-    db.session.add(token)
-    db.session.flush()
-    record("api_token.create", actor=actor or user, channel=channel, target=token)
-    return token, plain
-
-
-_USER_BY_TOKEN = (
-    sa.select(User)
-    .join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+# API tokens live in bimtek.auth.tokens; these names stay importable from here.
+from bimtek.auth.tokens import (  # noqa: E402,F401 (callers import them from here)
+    TOKEN_PREFIX,
+    hash_token,
+    issue_api_token,
+    revoke_api_token,
+    user_for_token,
 )
-
-
-def user_for_token(plain: str) -> User | None:
-    """The active staff member a bearer token belongs to, or None."""
-    if not plain or not plain.startswith(TOKEN_PREFIX):
-        return None
-    # one prebuilt query (token joined to its user): every API call, check-in included, pays it
-    user = db.session.scalar(_USER_BY_TOKEN, {"token_hash": hash_token(plain)})
-    if user is None or not user.active or not user.is_staff:
-        return None
-    return user
-
-
-def revoke_api_token(token: ApiToken, *, actor: User) -> None:
-    token.revoked_at = utcnow()
-    record("api_token.revoke", actor=actor, target=token)
-    db.session.flush()

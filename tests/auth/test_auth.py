@@ -8,9 +8,7 @@ import sqlalchemy as sa
 from bimtek.auth import services
 from bimtek.auth.models import ApiToken, User
 from bimtek.events.access import event_right
-from bimtek.events.models import Event
 from bimtek.extensions import db
-from bimtek.participants.models import Participant
 from tests.conftest import login
 from tests.factories import PASSWORD
 
@@ -142,20 +140,3 @@ def test_cli_create_user_token_and_reset(runner, app, event):
     assert result.exit_code == 1 and "tidak ditemukan" in result.output
     result = runner.invoke(args=["reset-password", "meja1@bimtek.local"])
     assert result.exit_code == 0 and "one-time password" in result.output
-
-
-def test_cli_seed_demo_is_idempotent(runner, app):
-    first = runner.invoke(args=["seed-demo", "--participants", "12"])
-    assert first.exit_code == 0, first.output
-    assert "password:" in first.output and "KUTIM24" in first.output
-    second = runner.invoke(args=["seed-demo", "--participants", "12"])
-    assert second.exit_code == 0 and "already present" in second.output
-    assert "password:" not in second.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 12
-    assert (
-        db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == "admin"))
-        == 1
-    )
-    event = db.session.scalar(sa.select(Event))
-    assert event.total_jp == 32 and len(event.sessions) == 18

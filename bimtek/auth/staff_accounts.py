@@ -1,0 +1,134 @@
+"""Staff accounts managed by an administrator: create, deactivate, reactivate, reset.
+
+Only install-wide administrators create staff accounts. An account is install-wide (it
+logs in, holds API tokens and can be given rights in any event), so who has one is the
+administrator's decision; an event's managers give rights in *their* event to accounts
+that already exist (``bimtek.events.staff``). Rights per event are not stored here.
+"""
+
+import sqlalchemy as sa
+
+from bimtek.audit.services import record
+from bimtek.auth import services
+from bimtek.auth.models import STAFF_ROLES, User
+from bimtek.auth.sessions import end_sessions
+from bimtek.core.database import get_by_id
+from bimtek.errors import Conflict, InvalidInput, NotFound
+from bimtek.extensions import db
+
+#: "admin" (every event) or "staff" (rights given per event)
+ACCOUNT_KINDS = ("admin", "staff")
+NAME_MAX = 200
+
+
+def staff_accounts() -> list[User]:
+    """Every staff account (admins and staff), active ones first, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role.in_(STAFF_ROLES))
+            .order_by(User.active.desc(), User.role, User.full_name, User.id)
+        )
+    )
+
+
+def get_staff_account(user_id) -> User:
+    """The staff account with this id; participants and unknown ids are a 404."""
+    user = get_by_id(User, user_id)
+    if user is None or user.role not in STAFF_ROLES:
+        raise NotFound("Akun staf tidak ditemukan.", code="unknown_staff")
+    return user
+
+
+def active_staff_by_email(email) -> User:
+    """An active staff account (not an admin) to give a right in an event.
+
+    One message for unknown, participant, admin and inactive accounts: a manager typing
+    addresses learns only whether an assignable staff account has this email.
+    """
+    email = str(email or "").strip().lower()
+    user = None
+    if email and len(email) <= 254:
+        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+    if user is None or user.role != "staff" or not user.active:
+        message = "Tidak ada akun staf aktif dengan email itu. Akun staf dibuat oleh administrator."
+        raise NotFound(message, code="unknown_staff", fields={"email": message})
+    return user
+
+
+def clean_full_name(raw) -> str:
+    name = " ".join(str(raw or "").split())
+    if not name:
+        raise InvalidInput("Nama wajib diisi.", fields={"full_name": "Nama wajib diisi."})
+    if len(name) > NAME_MAX:
+        message = f"Nama paling banyak {NAME_MAX} karakter."
+        raise InvalidInput(message, fields={"full_name": message})
+    return name
+
+
+def create_staff_account(data, *, actor: User, channel: str = "web") -> tuple[User, str]:
+    """A new staff account with a one-time password, returned once to hand over."""
+    kind = str(data.get("kind") or "")
+    errors = {}
+    if kind not in ACCOUNT_KINDS:
+        errors["kind"] = "Pilih administrator atau staf."
+    try:
+        full_name = clean_full_name(data.get("full_name"))
+    except InvalidInput as error:
+        errors.update(error.fields)
+    try:
+        email = services.clean_login_email(data.get("email"))
+    except InvalidInput as error:
+        errors.update(error.fields)
+    if errors:
+        raise InvalidInput("Periksa isian yang ditandai.", fields=errors)
+    try:
+        return services.create_user(
+            email, role=kind, full_name=full_name, actor=actor, channel=channel
+        )
+    except Conflict as error:
+        message = "Sudah ada akun dengan email ini."
+        raise Conflict(message, code=error.code, fields={"email": message}) from None
+
+
+def active_admin_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(User.role == "admin", User.active.is_(True))
+    )
+
+
+def deactivate(user: User, *, actor: User, channel: str = "web") -> None:
+    """Close the account: no login, no API token, no rights; every session ends."""
+    if user.id == actor.id:
+        raise InvalidInput("Anda tidak dapat menonaktifkan akun Anda sendiri.", code="self")
+    if user.is_admin and user.active and active_admin_count() <= 1:
+        raise InvalidInput(
+            "Ini administrator aktif terakhir; aktifkan atau buat administrator lain dulu.",
+            code="last_admin",
+        )
+    if not user.active:
+        return
+    user.active = False
+    end_sessions(user)
+    record("user.deactivate", actor=actor, channel=channel, target=user)
+    db.session.flush()
+
+
+def reactivate(user: User, *, actor: User, channel: str = "web") -> None:
+    """Open the account again; its rights per event and its unrevoked tokens come back."""
+    if user.active:
+        return
+    user.active = True
+    record("user.reactivate", actor=actor, channel=channel, target=user)
+    db.session.flush()
+
+
+def reset_staff_password(user: User, *, actor: User, channel: str = "web") -> str:
+    """A new one-time password for a staff member (to change at next login); sessions end."""
+    if user.id == actor.id:
+        raise InvalidInput(
+            "Ganti kata sandi Anda sendiri di halaman Ganti kata sandi.", code="self"
+        )
+    password = services.reset_password(user, actor=actor, channel=channel)
+    end_sessions(user)
+    return password

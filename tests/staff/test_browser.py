@@ -1,0 +1,114 @@
+"""In headless Chromium at 1366×768 and on a 360 px phone: an administrator creates a staff
+account and assigns it, a manager adds panitia to their event, a token is made and revoked."""
+
+import re
+
+import pytest
+
+from bimtek.auth import tokens
+from bimtek.extensions import db
+from tests import factories
+from tests.conftest import screenshot
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}  # the real forms, tokens included
+
+
+@pytest.fixture
+def laptop(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page, base, email):
+    page.goto(f"{base}/masuk")
+    page.get_by_label("Email atau NIK").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(re.compile(r"/admin/?$"))
+
+
+def watch_console(page):
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
+def test_admin_creates_assigns_and_resets_a_staff_account(laptop, live_server, event, admin):
+    page = laptop
+    problems = watch_console(page)
+    factories.make_staff("manager", "manajer@bimtek.local", event=event)
+    log_in(page, live_server.url, admin.email)
+    page.get_by_role("link", name="Staf", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/staf$"))
+    screenshot(page, "staff-index-1366")
+    page.get_by_role("link", name="Akun staf baru").click()
+    page.get_by_label("Nama lengkap").fill("Rina Wulandari")
+    page.get_by_label("Email (untuk masuk)").fill("rina@bimtek.local")
+    page.get_by_role("button", name="Buat akun").click()
+    password = page.locator("#password").inner_text()
+    assert len(password) >= 10
+    screenshot(page, "staff-created-1366")
+    page.get_by_role("link", name=re.compile("Sudah dicatat")).click()
+    page.get_by_label("Kegiatan").select_option("UJI24")
+    page.get_by_label("Hak").select_option("panitia")
+    page.get_by_role("button", name="Tugaskan").click()
+    assert "kini panitia UJI24" in page.locator(".flash-success").inner_text()
+    screenshot(page, "staff-account-1366")
+    page.get_by_role("button", name="Reset kata sandi").click()
+    assert page.locator("#password").inner_text() != password
+    page.goto(f"{live_server.url}/admin/staf")
+    assert "rina@bimtek.local" in page.locator("#staff-accounts").inner_text()
+    assert problems == []
+
+
+def test_manager_adds_panitia_to_their_event(laptop, live_server, event):
+    page = laptop
+    manager = factories.make_staff("manager", "manajer@bimtek.local", event=event)
+    factories.make_staff("panitia", "meja1@bimtek.local")
+    log_in(page, live_server.url, manager.email)
+    page.goto(f"{live_server.url}/admin/kegiatan/{event.code}/staf")
+    page.get_by_label("Email akun staf").fill("meja1@bimtek.local")
+    page.get_by_role("button", name="Tugaskan").click()
+    page.wait_for_url(re.compile(r"/staf$"))
+    assert "meja1@bimtek.local" in page.locator("#event-staff").inner_text()
+    page.get_by_label("Email akun staf").fill("tidakada@bimtek.local")
+    page.get_by_role("button", name="Tugaskan").click()
+    assert "Tidak ada akun staf aktif" in page.locator(".flash-error").inner_text()
+    screenshot(page, "staff-event-1366")
+
+
+def test_tokens_on_a_phone(phone, live_server, event, admin):
+    page = phone
+    desk = factories.make_staff("panitia", event=event)
+    tokens.issue_api_token(desk, "Pemindai meja 2")
+    db.session.commit()
+    log_in(page, live_server.url, admin.email)
+    page.goto(f"{live_server.url}/admin/token-api")
+    page.get_by_label(re.compile("Nama token")).fill("Tablet pendaftaran")
+    page.get_by_role("button", name="Buat token").click()
+    plain = page.locator("#token-plain").inner_text()
+    assert plain.startswith("bmt_")
+    screenshot(page, "staff-tokens-360")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"page is {width}px wide on a 360px phone"
+    page.locator("#my-tokens").get_by_role("button", name="Cabut").click()
+    assert "dicabut" in page.locator(".flash-success").inner_text()
+    page.goto(f"{live_server.url}/admin/staf")
+    screenshot(page, "staff-index-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"{live_server.url}/admin/staf/{desk.id}")
+    screenshot(page, "staff-account-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"{live_server.url}/admin/kegiatan/{event.code}/staf")
+    screenshot(page, "staff-event-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
