@@ -6,7 +6,7 @@ from bimtek.api import bp
 from bimtek.api.auth import json_body, token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.core.pagination import page_number
-from bimtek.events.services import get_event
+from bimtek.events.services import get_event, get_public_event
 from bimtek.extensions import db, limiter
 from bimtek.participants import services
 from bimtek.participants.validation import REGISTRATION_FIELDS
@@ -39,7 +39,7 @@ def _registration_limit():
 @bp.post("/events/<code>/registrations")
 @limiter.limit(_registration_limit)
 def register(code):
-    event = get_event(code)
+    event = get_public_event(code)
     data = json_body()
     outcome = services.register(event, data, channel="api")
     db.session.commit()
