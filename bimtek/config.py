@@ -26,10 +26,17 @@ class DefaultConfig:
     LANGUAGES = ("id", "en")
 
     RATELIMIT_ENABLED = True
+    #: where the counts live; memory:// counts per process, so with several workers use
+    #: redis://host:6379 (BIMTEK_RATELIMIT_STORAGE_URI) and every worker shares them
     RATELIMIT_STORAGE_URI = "memory://"
+    #: put before every key in the storage (several installs may share one Redis)
+    RATELIMIT_KEY_PREFIX = "bimtek"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
+    #: registrations per address, the public form and the API together (a hall on one NAT)
     RATELIMIT_REGISTRATION = "120 per minute"
+    #: certificate look-ups per address, the page and the API together
+    RATELIMIT_VERIFY = "30 per minute"
 
     #: Public base URL used in QR codes and printed documents, e.g. https://bimtek.kutaitimurkab.go.id
     PUBLIC_BASE_URL = None
