@@ -45,6 +45,23 @@ class DefaultConfig:
     UPLOAD_FOLDER = None  # default: instance/uploads
     MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 
+    # Imports from .xlsx (bimtek/core/xlsx_reader.py): every file is checked against these
+    # before openpyxl reads it, and while it is read.
+    #: largest participant list (.xlsx) accepted, in bytes; 5,000 people take under 1 MB
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    #: most participant rows one import takes; bigger lists are split into several files
+    IMPORT_MAX_ROWS = 5000
+    #: largest question bank (.xlsx) accepted, in bytes
+    QUESTION_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    #: most questions one import takes
+    QUESTION_IMPORT_MAX_ROWS = 2000
+    #: an .xlsx whose parts unpack to more than this (declared sizes) is refused unopened
+    XLSX_MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+    #: ... as is one with a part over 1 MB packed more than this many times (a zip bomb)
+    XLSX_MAX_COMPRESSION_RATIO = 100
+    #: reading one .xlsx stops with a clear message after this many seconds
+    XLSX_MAX_SECONDS = 20
+
 
 def environment_overrides(environ=os.environ) -> dict:
     """Settings taken from the environment: DATABASE_URL, SECRET_KEY and BIMTEK_* names."""

@@ -135,10 +135,11 @@ def delete_question(code, question_id):
 def import_questions(code):
     event = get_event(code)
     form = FlaskForm()
+    limits = excel.import_limits()
     report, error_message = None, None
     if form.validate_on_submit():
         upload = request.files.get("file")
-        data = upload.read(excel.MAX_FILE_BYTES + 1) if upload else b""
+        data = upload.read(limits.max_bytes + 1) if upload else b""
         try:
             report = excel.import_questions(
                 event, data, valid_only=bool(request.form.get("valid_only")), actor=current_user
@@ -160,8 +161,8 @@ def import_questions(code):
         form=form,
         report=report,
         error_message=error_message,
-        max_mb=excel.MAX_FILE_BYTES // (1024 * 1024),
-        max_rows=excel.MAX_ROWS,
+        max_mb=limits.max_bytes // (1024 * 1024),
+        max_rows=limits.max_rows,
     ), status
 
 
