@@ -44,6 +44,10 @@ class DefaultConfig:
     #: where uploaded files live; a shared volume when several app servers run
     UPLOAD_FOLDER = None  # default: instance/uploads
     MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+    #: largest JSON body the API and the pages' scripts accept, in bytes
+    JSON_MAX_BYTES = 1024 * 1024
+    #: deepest nesting of arrays/objects in a JSON body (found without parsing it)
+    JSON_MAX_DEPTH = 20
 
     # Imports from .xlsx (bimtek/core/xlsx_reader.py): every file is checked against these
     # before openpyxl reads it, and while it is read.

@@ -36,7 +36,7 @@ def participant_json(participant) -> dict:
 @registration_limit
 def register(code):
     event = get_public_event(code)
-    data = json_body()
+    data = json_body(REGISTRATION_REQUEST)
     outcome = services.register(event, data, channel="api")
     db.session.commit()
     participant = outcome.participant
@@ -99,6 +99,9 @@ _REGISTRATION_PROPERTIES["institution_category"] = {
     ],
 }
 
+#: what a registration takes; validates the JSON types of a request and documents them
+REGISTRATION_REQUEST = {"type": "object", "properties": _REGISTRATION_PROPERTIES}
+
 document(
     {
         "/events/{code}/registrations": {
@@ -122,7 +125,7 @@ document(
                                     "job_title",
                                     "phone",
                                 ],
-                                "properties": _REGISTRATION_PROPERTIES,
+                                "properties": REGISTRATION_REQUEST["properties"],
                             }
                         }
                     },

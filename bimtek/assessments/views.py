@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from bimtek.assessments import charts, excel, services
 from bimtek.assessments.analysis import BAND_LABELS
 from bimtek.assessments.models import KINDS, MAX_OPTIONS
+from bimtek.core.inputs import WrongType, json_object
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.timeutil import utcnow
 from bimtek.core.web import admin_required, staff_required
@@ -330,14 +331,17 @@ def start(participant_id, kind):
 
 def _choices_from_form() -> dict:
     """q<question id> = <option id> pairs of the posted form (or JSON object)."""
-    source = request.get_json(silent=True) if request.is_json else request.form
-    if not isinstance(source, dict) and not hasattr(source, "items"):
-        return {}
-    return {
+    source = json_object() if request.is_json else request.form
+    choices = {
         key[1:]: value
         for key, value in source.items()
         if key.startswith("q") and key[1:].isdigit() and str(value).strip()
     }
+    wrong = [f"q{key}" for key, value in choices.items() if not isinstance(value, str | int)]
+    wrong += [f"q{key}" for key, value in choices.items() if isinstance(value, bool)]
+    if wrong:
+        raise WrongType("Jawaban tidak valid.", fields=dict.fromkeys(wrong, "harus nomor opsi"))
+    return choices
 
 
 def _attempt_of(participant, kind):
