@@ -18,6 +18,7 @@ import re
 from itertools import accumulate
 
 from flask import current_app, request
+from flask_babel import gettext as _
 
 from bimtek.errors import InvalidInput, ServiceError
 
@@ -55,9 +56,11 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
-TEXT_MESSAGE = (
-    "Isian berisi karakter yang tidak diizinkan (mis. karakter NUL). Hapus lalu kirim lagi."
-)
+
+def _text_message() -> str:
+    return _(
+        "Isian berisi karakter yang tidak diizinkan (mis. karakter NUL). Hapus lalu kirim lagi."
+    )
 
 
 def json_depth(data: bytes) -> int:
@@ -79,11 +82,11 @@ def check_text(value, field: str = "body") -> None:
         item, name = stack.pop()
         if isinstance(item, str):
             if has_unstorable_text(item):
-                raise InvalidText(TEXT_MESSAGE, fields={name: "karakter tidak diizinkan"})
+                raise InvalidText(_text_message(), fields={name: "karakter tidak diizinkan"})
         elif isinstance(item, dict):
             for key, inner in item.items():
                 if has_unstorable_text(key):
-                    raise InvalidText(TEXT_MESSAGE, fields={name: "karakter tidak diizinkan"})
+                    raise InvalidText(_text_message(), fields={name: "karakter tidak diizinkan"})
                 stack.append((inner, key if name == "body" and item is value else name))
         elif isinstance(item, list):
             stack.extend((inner, name) for inner in item)
@@ -124,7 +127,10 @@ def check_types(data: dict, schema: dict) -> None:
             problems[field] = f"harus {_TYPE_WORDS[wanted]}"
     if problems:
         raise WrongType(
-            "Jenis isian tidak sesuai: " + ", ".join(f"{k} {v}" for k, v in problems.items()) + ".",
+            _(
+                "Jenis isian tidak sesuai: %(fields)s.",
+                fields=", ".join(f"{k} {v}" for k, v in problems.items()),
+            ),
             fields=problems,
         )
 
@@ -137,22 +143,29 @@ def json_object(schema: dict | None = None) -> dict:
     """
     config = current_app.config
     if request.content_length and request.content_length > config["JSON_MAX_BYTES"]:
-        raise JsonTooLarge("Badan permintaan terlalu besar.")
+        raise JsonTooLarge(_("Badan permintaan terlalu besar."))
     if not request.is_json:
-        raise InvalidInput("Badan permintaan harus objek JSON.", fields={"body": "not an object"})
+        raise InvalidInput(
+            _("Badan permintaan harus objek JSON."), fields={"body": "not an object"}
+        )
     data = request.get_data(cache=True)
     if len(data) > config["JSON_MAX_BYTES"]:
-        raise JsonTooLarge("Badan permintaan terlalu besar.")
+        raise JsonTooLarge(_("Badan permintaan terlalu besar."))
     if json_depth(data) > config["JSON_MAX_DEPTH"]:
         raise JsonTooDeep(
-            f"JSON bersarang terlalu dalam (paling banyak {config['JSON_MAX_DEPTH']} tingkat)."
+            _(
+                "JSON bersarang terlalu dalam (paling banyak %(n)s tingkat).",
+                n=config["JSON_MAX_DEPTH"],
+            )
         )
     try:
         value = json.loads(data)
     except (ValueError, RecursionError):
-        raise InvalidJson("Badan permintaan bukan JSON yang valid.") from None
+        raise InvalidJson(_("Badan permintaan bukan JSON yang valid.")) from None
     if not isinstance(value, dict):
-        raise InvalidInput("Badan permintaan harus objek JSON.", fields={"body": "not an object"})
+        raise InvalidInput(
+            _("Badan permintaan harus objek JSON."), fields={"body": "not an object"}
+        )
     check_text(value)
     if schema:
         check_types(value, schema)
@@ -172,4 +185,4 @@ def refuse_unstorable_text() -> None:
     for name, text in pairs:
         if has_unstorable_text(text):
             field = "form" if has_unstorable_text(name) else name[:40]
-            raise InvalidText(TEXT_MESSAGE, fields={field: "karakter tidak diizinkan"})
+            raise InvalidText(_text_message(), fields={field: "karakter tidak diizinkan"})

@@ -22,6 +22,7 @@ import zipfile
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from bimtek.config import DefaultConfig
@@ -70,10 +71,10 @@ class XlsxLimits:
 def _what_it_is(data: bytes) -> str:
     head = data[:4096]
     if b"<html" in head.lower() or b"<table" in head.lower():
-        return "halaman HTML"
+        return _("halaman HTML")
     if b"\x00" not in head and (b"," in head or b";" in head or b"\t" in head):
-        return "teks/CSV"
-    return "bukan spreadsheet Excel"
+        return _("teks/CSV")
+    return _("bukan spreadsheet Excel")
 
 
 def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
@@ -83,25 +84,35 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
     """
     if not data:
         raise XlsxProblem(
-            "Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi data.",
+            _("Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi data."),
             fields={"file": "kosong"},
         )
     if len(data) > limits.max_bytes:
         raise XlsxProblem(
-            f"Berkas terlalu besar ({len(data) / MB:.1f} MB); batas {limits.max_bytes / MB:.0f} "
-            "MB. Hapus gambar atau lembar lain, atau pecah menjadi beberapa berkas.",
+            _(
+                "Berkas terlalu besar (%(size).1f MB); batas %(limit).0f MB. Hapus gambar atau "
+                "lembar lain, atau pecah menjadi beberapa berkas.",
+                size=len(data) / MB,
+                limit=limits.max_bytes / MB,
+            ),
             fields={"file": "terlalu besar"},
         )
     if data.startswith(OLE2_MAGIC):
         raise XlsxProblem(
-            "Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi. Buka di Excel, "
-            "hapus kata sandinya bila ada, lalu pilih Simpan Sebagai → Buku Kerja Excel (.xlsx).",
+            _(
+                "Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi. Buka di "
+                "Excel, hapus kata sandinya bila ada, lalu pilih Simpan Sebagai → Buku Kerja "
+                "Excel (.xlsx)."
+            ),
             fields={"file": "xls"},
         )
     if not data.startswith(b"PK"):
         raise XlsxProblem(
-            f"Berkas ini {_what_it_is(data)}, bukan .xlsx (walaupun namanya mungkin berakhiran "
-            ".xlsx). Buka di Excel lalu pilih Simpan Sebagai → Buku Kerja Excel (.xlsx).",
+            _(
+                "Berkas ini %(kind)s, bukan .xlsx (walaupun namanya mungkin berakhiran .xlsx). "
+                "Buka di Excel lalu pilih Simpan Sebagai → Buku Kerja Excel (.xlsx).",
+                kind=_what_it_is(data),
+            ),
             fields={"file": "bukan xlsx"},
         )
     try:
@@ -109,13 +120,15 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
         parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise XlsxProblem(
-            "Berkas .xlsx rusak atau tidak lengkap (bukan .xlsx yang utuh). Simpan ulang dari "
-            "Excel.",
+            _(
+                "Berkas .xlsx rusak atau tidak lengkap (bukan .xlsx yang utuh). Simpan ulang "
+                "dari Excel."
+            ),
             fields={"file": "rusak"},
         ) from None
     if "xl/workbook.xml" not in {part.filename for part in parts}:
         raise XlsxProblem(
-            "Berkas ini arsip ZIP atau dokumen Office lain, bukan buku kerja Excel (.xlsx).",
+            _("Berkas ini arsip ZIP atau dokumen Office lain, bukan buku kerja Excel (.xlsx)."),
             fields={"file": "bukan xlsx"},
         )
     unpacked = sum(part.file_size for part in parts)
@@ -127,11 +140,16 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
     ]
     if unpacked > limits.max_unpacked_bytes or packed_badly:
         raise XlsxProblem(
-            f"Isi berkas terlalu besar untuk dibaca: {len(data) / 1024:.0f} KB yang bila dibuka "
-            f"menjadi {unpacked / MB:.0f} MB (batas {limits.max_unpacked_bytes / MB:.0f} MB, "
-            f"dipadatkan paling banyak {limits.max_compression_ratio}×). Berkas seperti ini "
-            "bukan simpanan Excel biasa: simpan ulang dari Excel, atau pecah menjadi beberapa "
-            "berkas.",
+            _(
+                "Isi berkas terlalu besar untuk dibaca: %(packed).0f KB yang bila dibuka menjadi "
+                "%(unpacked).0f MB (batas %(limit).0f MB, dipadatkan paling banyak %(ratio)s×). "
+                "Berkas seperti ini bukan simpanan Excel biasa: simpan ulang dari Excel, atau "
+                "pecah menjadi beberapa berkas.",
+                packed=len(data) / 1024,
+                unpacked=unpacked / MB,
+                limit=limits.max_unpacked_bytes / MB,
+                ratio=limits.max_compression_ratio,
+            ),
             fields={"file": "terlalu besar bila dibuka"},
         )
     return archive
@@ -169,8 +187,10 @@ class XlsxFile:
             workbook = load_workbook(io.BytesIO(self._data), read_only=True, data_only=data_only)
         except Exception:  # openpyxl raises many kinds for a damaged package
             raise XlsxProblem(
-                "Berkas .xlsx rusak atau tidak dapat dibaca (bukan .xlsx yang utuh). Simpan "
-                "ulang dari Excel.",
+                _(
+                    "Berkas .xlsx rusak atau tidak dapat dibaca (bukan .xlsx yang utuh). Simpan "
+                    "ulang dari Excel."
+                ),
                 fields={"file": "rusak"},
             ) from None
         self._workbooks.append(workbook)
@@ -181,9 +201,11 @@ class XlsxFile:
         """XlsxProblem once reading has taken longer than XLSX_MAX_SECONDS."""
         if time.monotonic() > self._deadline:
             raise XlsxProblem(
-                f"Berkas terlalu lama dibaca (lebih dari {self.limits.max_seconds:.0f} detik). "
-                "Hapus lembar, gambar atau format yang tidak perlu, atau pecah menjadi beberapa "
-                "berkas.",
+                _(
+                    "Berkas terlalu lama dibaca (lebih dari %(seconds).0f detik). Hapus lembar, "
+                    "gambar atau format yang tidak perlu, atau pecah menjadi beberapa berkas.",
+                    seconds=self.limits.max_seconds,
+                ),
                 fields={"file": "terlalu lama"},
             )
 
