@@ -194,6 +194,25 @@ def test_query_numbers_and_text(client, event, auth_headers):
     assert response.status_code == 422 and response.json["error"]["code"] == "invalid_text"
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("nik", "²" * 16),  # str.isdigit() says yes, int() says no: a 500 before
+        ("nik", "٦٤٠٨٠١١٧٠٥٩٠٠٠٠١"),  # Arabic-Indic digits: int() reads them
+        ("phone", "08" + "²" * 10),
+        ("nip", "١" * 18),
+    ],
+)
+def test_digits_other_than_0_to_9_are_refused(client, event, field, value):
+    response = post_json(client, registrations(event), registration_data(**{field: value}))
+    assert response.status_code == 422 and field in response.json["error"]["fields"]
+    assert count(Participant) == 0
+
+
+def test_search_with_other_digits(admin_client, event):
+    assert admin_client.get(f"/admin/kegiatan/{event.code}/peserta?q=UJI24-²").status_code == 200
+
+
 def test_nul_in_a_url_part_is_refused(client, event):
     assert client.get("/api/v1/events/UJI%0024").status_code == 422
     assert client.get("/kegiatan/UJI%0024").status_code == 422
