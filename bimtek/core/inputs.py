@@ -173,7 +173,8 @@ def json_object(schema: dict | None = None) -> dict:
 
 
 def refuse_unstorable_text() -> None:
-    """Before every request: no NUL in a URL part, a query string or a form field."""
+    """Before every request: no NUL in a URL part, a query string, a form field or the name
+    of an uploaded file."""
     pairs = [(name, str(value)) for name, value in (request.view_args or {}).items()]
     sources = [request.args]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -182,6 +183,8 @@ def refuse_unstorable_text() -> None:
         for name, items in source.lists():
             pairs.append((name, name))
             pairs.extend((name, item) for item in items)
+    if request.mimetype == "multipart/form-data":
+        pairs.extend((name, upload.filename or "") for name, upload in request.files.items())
     for name, text in pairs:
         if has_unstorable_text(text):
             field = "form" if has_unstorable_text(name) else name[:40]

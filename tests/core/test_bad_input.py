@@ -272,6 +272,20 @@ def test_nul_in_admin_forms_is_refused(admin_client, event):
     assert admin_client.get(base + "/peserta?q=%00").status_code == 422
 
 
+def test_nul_in_an_uploaded_files_name_is_refused(admin_client, event):
+    import io
+
+    from tests.reports.conftest import person_row, xlsx_bytes
+
+    response = admin_client.post(
+        f"/admin/kegiatan/{event.code}/impor",
+        data={"berkas": (io.BytesIO(xlsx_bytes([person_row()])), "peserta\x00.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "karakter yang tidak diizinkan" in response.get_data(as_text=True)
+
+
 EVENT_FORM = {
     "code": "UJI24",
     "title": "Bimtek Uji",
