@@ -26,10 +26,17 @@ class DefaultConfig:
     LANGUAGES = ("id", "en")
 
     RATELIMIT_ENABLED = True
+    #: where the counts live; memory:// counts per process, so with several workers use
+    #: redis://host:6379 (BIMTEK_RATELIMIT_STORAGE_URI) and every worker shares them
     RATELIMIT_STORAGE_URI = "memory://"
+    #: put before every key in the storage (several installs may share one Redis)
+    RATELIMIT_KEY_PREFIX = "bimtek"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
+    #: registrations per address, the public form and the API together (a hall on one NAT)
     RATELIMIT_REGISTRATION = "120 per minute"
+    #: certificate look-ups per address, the page and the API together
+    RATELIMIT_VERIFY = "30 per minute"
 
     #: Public base URL used in QR codes and printed documents, e.g. https://bimtek.kutaitimurkab.go.id
     PUBLIC_BASE_URL = None
@@ -37,6 +44,27 @@ class DefaultConfig:
     #: where uploaded files live; a shared volume when several app servers run
     UPLOAD_FOLDER = None  # default: instance/uploads
     MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+    #: largest JSON body the API and the pages' scripts accept, in bytes
+    JSON_MAX_BYTES = 1024 * 1024
+    #: deepest nesting of arrays/objects in a JSON body (found without parsing it)
+    JSON_MAX_DEPTH = 20
+
+    # Imports from .xlsx (bimtek/core/xlsx_reader.py): every file is checked against these
+    # before openpyxl reads it, and while it is read.
+    #: largest participant list (.xlsx) accepted, in bytes; 5,000 people take under 1 MB
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    #: most participant rows one import takes; bigger lists are split into several files
+    IMPORT_MAX_ROWS = 5000
+    #: largest question bank (.xlsx) accepted, in bytes
+    QUESTION_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    #: most questions one import takes
+    QUESTION_IMPORT_MAX_ROWS = 2000
+    #: an .xlsx whose parts unpack to more than this (declared sizes) is refused unopened
+    XLSX_MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+    #: ... as is one with a part over 1 MB packed more than this many times (a zip bomb)
+    XLSX_MAX_COMPRESSION_RATIO = 100
+    #: reading one .xlsx stops with a clear message after this many seconds
+    XLSX_MAX_SECONDS = 20
 
 
 def environment_overrides(environ=os.environ) -> dict:

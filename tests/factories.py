@@ -1,5 +1,6 @@
 """Builders for test data (CTFd's tests/helpers.py style). Call inside an app context."""
 
+import functools
 import itertools
 from datetime import date, time, timedelta
 
@@ -115,3 +116,36 @@ def make_staff(role: str = "admin", email: str | None = None, event=None) -> Use
         assign_staff(event, user, role, channel="cli")
     db.session.commit()
     return user
+
+
+@functools.cache
+def zip_bomb_xlsx(unpacked_mb: int = 51) -> bytes:
+    """A small .xlsx (about 125 KB) whose shared strings unpack to ``unpacked_mb`` MB.
+
+    A real workbook made by openpyxl, with its sharedStrings.xml replaced by one string of
+    that many megabytes, written in chunks so the test never holds it in memory.
+    """
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Nama lengkap", "NIK", "Kode materi", "Pertanyaan"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w") as target:
+        for info in source.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
+        entry = zipfile.ZipInfo("xl/sharedStrings.xml")
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with target.open(entry, "w", force_zip64=True) as stream:
+            stream.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            stream.write(b"<si><t>")
+            chunk = b"A" * (1024 * 1024)
+            for _ in range(unpacked_mb):
+                stream.write(chunk)
+            stream.write(b"</t></si></sst>")
+    return bomb.getvalue()

@@ -6,7 +6,14 @@ from bimtek.api import bp
 from bimtek.api.auth import json_body, token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.attendance import services
-from bimtek.attendance.payloads import attendance_json, checkin_json, error_json, participant_brief
+from bimtek.attendance.payloads import (
+    CHECKIN_REQUEST,
+    EXCUSE_REQUEST,
+    attendance_json,
+    checkin_json,
+    error_json,
+    participant_brief,
+)
 from bimtek.extensions import db
 
 
@@ -19,7 +26,7 @@ def ping():
 @bp.post("/sessions/<int:session_id>/checkins")
 @token_required()
 def create_checkin(session_id):
-    data = json_body()
+    data = json_body(CHECKIN_REQUEST)
     session, target = services.load_for_scan(session_id, data.get("code"))
     brief = participant_brief(target.participant)
     try:
@@ -51,7 +58,7 @@ def delete_checkin(session_id, participant_id):
 @bp.post("/sessions/<int:session_id>/excuses")
 @token_required()
 def create_excuse(session_id):
-    data = json_body()
+    data = json_body(EXCUSE_REQUEST)
     session = services.load_session(session_id)
     participant = services.get_participant(session.event, data.get("participant_id"))
     row = services.mark_excused(
@@ -190,19 +197,7 @@ document(
                 "parameters": [_SESSION_ID],
                 "requestBody": {
                     "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["participant_id", "status", "note"],
-                                "properties": {
-                                    "participant_id": {"type": "integer"},
-                                    "status": {"type": "string", "enum": ["izin", "sakit"]},
-                                    "note": {"type": "string", "maxLength": 500},
-                                },
-                            }
-                        }
-                    },
+                    "content": {"application/json": {"schema": EXCUSE_REQUEST}},
                 },
                 "responses": {
                     "200": {"description": "Recorded"},
@@ -246,23 +241,7 @@ document(
         },
     },
     {
-        "CheckInRequest": {
-            "type": "object",
-            "required": ["code"],
-            "properties": {
-                "code": {"type": "string", "description": "The ticket code from the QR"},
-                "scan_id": {
-                    "type": "string",
-                    "pattern": "^[A-Za-z0-9._:-]{1,64}$",
-                    "description": "Client-made id, unique per session; a retry reuses it",
-                },
-                "scanned_at": {
-                    "type": "string",
-                    "format": "date-time",
-                    "description": "When the scan happened, with a zone (for queued scans)",
-                },
-            },
-        },
+        "CheckInRequest": CHECKIN_REQUEST,
         "CheckIn": {
             "type": "object",
             "properties": {

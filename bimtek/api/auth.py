@@ -5,6 +5,7 @@ from functools import wraps
 from flask import g, request
 
 from bimtek.auth.tokens import note_token_use, token_for_bearer
+from bimtek.core.inputs import json_object
 from bimtek.errors import ServiceError
 from bimtek.extensions import db
 
@@ -47,11 +48,7 @@ def token_required(*roles: str):
     return decorator
 
 
-def json_body() -> dict:
-    """The request's JSON object, or an `invalid` error that says what is wrong with it."""
-    from bimtek.errors import InvalidInput
-
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput("Badan permintaan harus objek JSON.", fields={"body": "not an object"})
-    return data
+def json_body(schema: dict | None = None) -> dict:
+    """The request's JSON object, checked by ``bimtek.core.inputs.json_object``: size,
+    nesting, text, and the JSON type of each field ``schema`` (the OpenAPI schema) names."""
+    return json_object(schema)

@@ -6,13 +6,12 @@ from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.certificates import services
-from bimtek.certificates.views import verify_limit
 from bimtek.events.services import get_event
-from bimtek.extensions import limiter
+from bimtek.extensions import verify_limit
 
 
 @bp.get("/certificates/<code>")
-@limiter.limit(verify_limit)
+@verify_limit
 def verify_certificate(code):
     """Public: is this certificate genuine? Nothing private about the person is returned."""
     certificate = services.get_by_code(code)

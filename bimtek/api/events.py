@@ -4,7 +4,7 @@ from flask import jsonify
 
 from bimtek.api import bp
 from bimtek.api.openapi import document, error_response
-from bimtek.events.services import get_event, public_events
+from bimtek.events.services import get_public_event, public_events
 from bimtek.participants.services import seats_left
 
 
@@ -58,11 +58,7 @@ def list_events():
 
 @bp.get("/events/<code>")
 def show_event(code):
-    event = get_event(code)
-    if not event.published:
-        from bimtek.errors import NotFound
-
-        raise NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+    event = get_public_event(code)
     return jsonify(event_json(event, detailed=True))
 
 

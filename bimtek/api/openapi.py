@@ -37,7 +37,27 @@ def error_response(description: str) -> dict:
     }
 
 
+def _document_json_body_errors() -> None:
+    """Every operation taking a JSON body answers the errors of ``bimtek.core.inputs``."""
+    answers = {
+        "400": "invalid_json (not JSON) or json_too_deep (nested deeper than 20 levels)",
+        "413": "too_large (a body over 1 MB)",
+        "422": "invalid (with the failing fields), wrong_type (a field of another JSON "
+        "type than documented, named in fields) or invalid_text (a NUL or a lone surrogate)",
+    }
+    for operations in PATHS.values():
+        for operation in operations.values():
+            if "application/json" not in operation.get("requestBody", {}).get("content", {}):
+                continue
+            for status, description in answers.items():
+                known = operation["responses"].get(status, {}).get("description")
+                if known is None or description not in known:
+                    text = f"{known}; {description}" if known else description
+                    operation["responses"][status] = error_response(text)
+
+
 def spec() -> dict:
+    _document_json_body_errors()
     return {
         "openapi": "3.0.3",
         "info": {

@@ -1,13 +1,13 @@
 """Registration (public) and the participant list (staff)."""
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from bimtek.api import bp
 from bimtek.api.auth import json_body, token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.core.pagination import page_number
-from bimtek.events.services import get_event
-from bimtek.extensions import db, limiter
+from bimtek.events.services import get_event, get_public_event
+from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
 from bimtek.participants.validation import REGISTRATION_FIELDS
 
@@ -32,15 +32,11 @@ def participant_json(participant) -> dict:
     }
 
 
-def _registration_limit():
-    return current_app.config["RATELIMIT_REGISTRATION"]
-
-
 @bp.post("/events/<code>/registrations")
-@limiter.limit(_registration_limit)
+@registration_limit
 def register(code):
-    event = get_event(code)
-    data = json_body()
+    event = get_public_event(code)
+    data = json_body(REGISTRATION_REQUEST)
     outcome = services.register(event, data, channel="api")
     db.session.commit()
     participant = outcome.participant
@@ -103,6 +99,9 @@ _REGISTRATION_PROPERTIES["institution_category"] = {
     ],
 }
 
+#: what a registration takes; validates the JSON types of a request and documents them
+REGISTRATION_REQUEST = {"type": "object", "properties": _REGISTRATION_PROPERTIES}
+
 document(
     {
         "/events/{code}/registrations": {
@@ -126,7 +125,7 @@ document(
                                     "job_title",
                                     "phone",
                                 ],
-                                "properties": _REGISTRATION_PROPERTIES,
+                                "properties": REGISTRATION_REQUEST["properties"],
                             }
                         }
                     },

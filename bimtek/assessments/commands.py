@@ -1,4 +1,6 @@
-"""Assessment commands: ``flask --app bimtek close-expired-attempts`` and ``seed-questions``."""
+"""Assessment commands: ``close-expired-attempts``, ``seed-questions``, ``import-questions``."""
+
+from pathlib import Path
 
 import click
 
@@ -35,6 +37,36 @@ def seed_questions(code, simulate):
     click.echo(f"{event.code}: {added} question(s) added, {made} simulated attempt(s).")
 
 
+@click.command("import-questions")
+@click.argument("code")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--valid-only", is_flag=True, help="Import the valid rows even if some fail.")
+def import_questions(code, path, valid_only):
+    """Add questions to event CODE's bank from an .xlsx (the template's layout).
+
+    Nothing is saved when a row fails, unless --valid-only; every failing row is listed.
+    """
+    from bimtek.assessments import excel
+    from bimtek.events.services import get_event
+
+    try:
+        event = get_event(code)
+        report = excel.import_questions(
+            event, path.read_bytes(), valid_only=valid_only, channel="cli"
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        fail(error)
+    for problem in report.problems:
+        click.echo(f"Baris {problem.row}, {problem.column}: {problem.reason}")
+    if report.problems and not report.imported:
+        db.session.rollback()
+        raise click.ClickException("Ada baris bermasalah; tidak ada soal yang disimpan.")
+    db.session.commit()
+    click.echo(f"{report.imported} soal diimpor dari {report.rows} baris.")
+
+
 def register(cli):
     cli.add_command(close_expired_attempts)
     cli.add_command(seed_questions)
+    cli.add_command(import_questions)

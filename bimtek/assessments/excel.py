@@ -3,24 +3,21 @@
 The results workbook is the reports export "nilai" (``bimtek.reports.exports``)."""
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from bimtek.assessments.models import MAX_OPTIONS, Question
 from bimtek.assessments.services import LETTERS, list_questions, question_problems, save_question
 from bimtek.audit.services import record
 from bimtek.core.spreadsheets import neutralize_cell
+from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
 from bimtek.errors import InvalidInput
 from bimtek.events.models import Event, Module
 from bimtek.extensions import db
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
 #: how many option columns the template has (A–E); a file may carry more to be refused
 OPTION_HEADERS = [f"Opsi {letter}" for letter in LETTERS]
 HEADERS = [
@@ -143,48 +140,37 @@ def _cell_text(value) -> str:
     return text
 
 
+def import_limits() -> XlsxLimits:
+    """QUESTION_IMPORT_MAX_BYTES and _MAX_ROWS, with the XLSX_* limits of every import."""
+    return XlsxLimits.for_import("QUESTION_IMPORT")
+
+
 def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
     """Headers and (row number, values) of the first sheet; InvalidInput for a bad file."""
-    if not data:
-        raise InvalidInput(
-            "Berkas kosong. Pilih berkas .xlsx berisi soal.", fields={"file": "kosong"}
-        )
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput(
-            f"Berkas terlalu besar (maks. {MAX_FILE_BYTES // (1024 * 1024)} MB).",
-            fields={"file": "terlalu besar"},
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise InvalidInput(
-            "Berkas bukan .xlsx yang valid. Simpan sebagai Excel Workbook (.xlsx) lalu unggah "
-            "lagi, atau mulai dari templat.",
-            fields={"file": "bukan xlsx"},
-        ) from None
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        raise InvalidInput("Berkas tidak memiliki lembar kerja.", fields={"file": "kosong"})
-    rows = []
-    headers = None
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        values = [_cell_text(v) for v in values]
-        if headers is None:
-            if any(values):
-                headers = values
-            continue
-        if not any(values):
-            continue
-        rows.append((number, values))
-        if len(rows) > MAX_ROWS:
-            workbook.close()
-            raise InvalidInput(
-                f"Terlalu banyak baris (maks. {MAX_ROWS} soal per impor).",
-                fields={"file": "terlalu banyak baris"},
-            )
-    workbook.close()
+    limits = import_limits()
+    with XlsxFile(data, limits) as xlsx:
+        workbook = xlsx.workbook()
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise XlsxProblem("Berkas tidak memiliki lembar kerja.", fields={"file": "kosong"})
+        rows = []
+        headers = None
+        for number, values in enumerate(xlsx.rows(sheet), 1):
+            values = [_cell_text(v) for v in values]
+            if headers is None:
+                if any(values):
+                    headers = values
+                continue
+            if not any(values):
+                continue
+            rows.append((number, values))
+            if len(rows) > limits.max_rows:
+                raise XlsxProblem(
+                    f"Terlalu banyak baris (maks. {limits.max_rows} soal per impor).",
+                    fields={"file": "terlalu banyak baris"},
+                )
     if headers is None:
-        raise InvalidInput(
+        raise XlsxProblem(
             "Lembar kerja pertama kosong. Isi soal mulai baris 2 di bawah judul kolom templat.",
             fields={"file": "kosong"},
         )

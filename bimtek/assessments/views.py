@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from bimtek.assessments import charts, excel, services
 from bimtek.assessments.analysis import BAND_LABELS
 from bimtek.assessments.models import KINDS, MAX_OPTIONS
+from bimtek.core.inputs import WrongType, json_object
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.timeutil import utcnow
 from bimtek.core.web import admin_required, staff_required
@@ -135,10 +136,11 @@ def delete_question(code, question_id):
 def import_questions(code):
     event = get_event(code)
     form = FlaskForm()
+    limits = excel.import_limits()
     report, error_message = None, None
     if form.validate_on_submit():
         upload = request.files.get("file")
-        data = upload.read(excel.MAX_FILE_BYTES + 1) if upload else b""
+        data = upload.read(limits.max_bytes + 1) if upload else b""
         try:
             report = excel.import_questions(
                 event, data, valid_only=bool(request.form.get("valid_only")), actor=current_user
@@ -160,8 +162,8 @@ def import_questions(code):
         form=form,
         report=report,
         error_message=error_message,
-        max_mb=excel.MAX_FILE_BYTES // (1024 * 1024),
-        max_rows=excel.MAX_ROWS,
+        max_mb=limits.max_bytes // (1024 * 1024),
+        max_rows=limits.max_rows,
     ), status
 
 
@@ -329,14 +331,17 @@ def start(participant_id, kind):
 
 def _choices_from_form() -> dict:
     """q<question id> = <option id> pairs of the posted form (or JSON object)."""
-    source = request.get_json(silent=True) if request.is_json else request.form
-    if not isinstance(source, dict) and not hasattr(source, "items"):
-        return {}
-    return {
+    source = json_object() if request.is_json else request.form
+    choices = {
         key[1:]: value
         for key, value in source.items()
         if key.startswith("q") and key[1:].isdigit() and str(value).strip()
     }
+    wrong = [f"q{key}" for key, value in choices.items() if not isinstance(value, str | int)]
+    wrong += [f"q{key}" for key, value in choices.items() if isinstance(value, bool)]
+    if wrong:
+        raise WrongType("Jawaban tidak valid.", fields=dict.fromkeys(wrong, "harus nomor opsi"))
+    return choices
 
 
 def _attempt_of(participant, kind):

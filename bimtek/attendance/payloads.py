@@ -2,6 +2,49 @@
 
 from bimtek.attendance.models import STATUS_LABELS
 
+# Request schemas: they check the JSON types of a request (bimtek.core.inputs) and are the
+# OpenAPI document's, so what is documented is what is enforced.
+
+#: a check-in by ticket code (API and desk)
+CHECKIN_REQUEST = {
+    "type": "object",
+    "required": ["code"],
+    "properties": {
+        "code": {"type": "string", "description": "The ticket code from the QR"},
+        "scan_id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+            "description": "Client-made id, unique per session; a retry reuses it",
+        },
+        "scanned_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the scan happened, with a zone (for queued scans)",
+        },
+    },
+}
+#: izin (excused) or sakit (sick) with a note
+EXCUSE_REQUEST = {
+    "type": "object",
+    "required": ["participant_id", "status", "note"],
+    "properties": {
+        "participant_id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["izin", "sakit"]},
+        "note": {"type": "string", "maxLength": 500},
+    },
+}
+#: the desk page's scan: a ticket code, or a participant picked by hand
+DESK_SCAN_REQUEST = {
+    "type": "object",
+    "properties": {
+        **CHECKIN_REQUEST["properties"],
+        "participant_id": {"type": "integer"},
+        "source": {"type": "string"},
+    },
+}
+#: the desk page's undo
+DESK_UNDO_REQUEST = {"type": "object", "properties": {"participant_id": {"type": "integer"}}}
+
 
 def participant_brief(participant) -> dict:
     """What the desk shows about a person: no NIK, no phone."""

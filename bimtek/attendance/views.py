@@ -10,6 +10,9 @@ from flask_login import current_user
 from bimtek.attendance import services
 from bimtek.attendance.models import STATUS_LABELS
 from bimtek.attendance.payloads import (
+    DESK_SCAN_REQUEST,
+    DESK_UNDO_REQUEST,
+    EXCUSE_REQUEST,
     attendance_json,
     checkin_json,
     error_json,
@@ -17,8 +20,9 @@ from bimtek.attendance.payloads import (
 )
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.core.database import get_by_id
+from bimtek.core.inputs import json_object
 from bimtek.core.web import staff_required
-from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from bimtek.errors import Forbidden, NotFound, ServiceError
 from bimtek.events.services import current_session, get_event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -49,11 +53,9 @@ def staff_json(view):
     return wrapped
 
 
-def _desk_data() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput("Badan permintaan harus objek JSON.")
-    return data
+def _desk_data(schema: dict) -> dict:
+    """The page's JSON, checked like the API's (bimtek.core.inputs.json_object)."""
+    return json_object(schema)
 
 
 def _status_payload(session) -> dict:
@@ -97,7 +99,7 @@ def desk(code):
 def desk_scan(code, session_id):
     event = get_event(code)
     session = services.event_session(event, session_id)
-    data = _desk_data()
+    data = _desk_data(DESK_SCAN_REQUEST)
     source = data.get("source") if data.get("source") in DESK_SOURCES else "desk"
     target = data.get("code")
     if data.get("participant_id") not in (None, ""):
@@ -122,7 +124,9 @@ def desk_scan(code, session_id):
 def desk_undo(code, session_id):
     event = get_event(code)
     session = services.event_session(event, session_id)
-    participant = services.get_participant(event, _desk_data().get("participant_id"))
+    participant = services.get_participant(
+        event, _desk_data(DESK_UNDO_REQUEST).get("participant_id")
+    )
     services.undo_check_in(session, participant, actor=current_user, channel="web")
     db.session.commit()
     return jsonify({"undone": participant_brief(participant), **_status_payload(session)})
@@ -133,7 +137,7 @@ def desk_undo(code, session_id):
 def desk_excuse(code, session_id):
     event = get_event(code)
     session = services.event_session(event, session_id)
-    data = _desk_data()
+    data = _desk_data(EXCUSE_REQUEST)
     participant = services.get_participant(event, data.get("participant_id"))
     row = services.mark_excused(
         session, participant, data.get("status"), data.get("note"), actor=current_user

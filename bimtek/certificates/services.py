@@ -47,6 +47,8 @@ IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 4000 * 4000
 MAX_SIGNATORIES = 3
+#: the largest place a signatory may be given in the row of signatures
+MAX_POSITION = 9
 
 
 class NotEligible(Forbidden):
@@ -330,10 +332,9 @@ def save_signatory(
         errors["title"] = "Jabatan paling banyak 200 karakter."
     if nip and not re.fullmatch(r"[0-9 ]{8,30}", nip):
         errors["nip"] = "NIP hanya angka (boleh dengan spasi)."
-    try:
-        position = int(str(data.get("position") or 0))
-    except ValueError:
-        position = 0
+    position = parse_int(
+        data.get("position") or 0, "Urutan", errors, "position", minimum=0, maximum=MAX_POSITION
+    )
     if signatory is None and len(settings.signatories) >= MAX_SIGNATORIES:
         errors["name"] = f"Paling banyak {MAX_SIGNATORIES} penanda tangan."
     image = mime = None

@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,16 +22,12 @@ from bimtek.core.database import get_by_id
 from bimtek.core.web import admin_required, participant_required
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.services import get_event
-from bimtek.extensions import db, limiter
+from bimtek.extensions import db, verify_limit
 from bimtek.participants.models import Participant
 
 bp = Blueprint("certificates", __name__)
 
 ADMIN = "/admin/kegiatan/<code>/sertifikat"
-
-
-def verify_limit():
-    return current_app.config.get("RATELIMIT_VERIFY", "30 per minute")
 
 
 def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
@@ -339,7 +334,7 @@ def mine_download(participant_id):
 
 
 @bp.route("/verify/<code>")
-@limiter.limit(verify_limit)
+@verify_limit
 def verify(code):
     try:
         certificate = services.get_by_code(code)
@@ -361,7 +356,7 @@ def verify(code):
 
 
 @bp.route("/verify", methods=["GET"])
-@limiter.limit(verify_limit)
+@verify_limit
 def verify_form():
     code = (request.args.get("kode") or "").strip().upper().replace(" ", "")
     if code:

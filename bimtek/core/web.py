@@ -44,6 +44,10 @@ def init_app(app: Flask) -> None:
             )
         return response
 
+    from bimtek.core.inputs import refuse_unstorable_text
+
+    app.before_request(refuse_unstorable_text)
+
     @app.before_request
     def force_password_change():
         if (

@@ -28,6 +28,22 @@ def get_event(code: str) -> Event:
     return event
 
 
+def get_public_event(code: str, *, preview: bool = False) -> Event:
+    """An event for the public pages and the public API: NotFound while it is unpublished.
+
+    ``preview`` lets staff look at a draft's public page. Every public view and API handler
+    that takes an event code loads it here.
+    """
+    return public_or_not_found(get_event(code), preview=preview)
+
+
+def public_or_not_found(event: Event, *, preview: bool = False) -> Event:
+    """The event if the public may see it (published, or ``preview``), else NotFound."""
+    if not event.published and not preview:
+        raise NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+    return event
+
+
 def get_session(session_id) -> Session:
     session = get_by_id(Session, session_id)
     if session is None:

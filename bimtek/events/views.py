@@ -40,15 +40,17 @@ def index():
 
 @bp.route("/kegiatan/<code>")
 def detail(code):
-    event = services.get_event(code)
-    if not event.published and not (current_user.is_authenticated and current_user.is_staff):
-        abort(404)
+    event = services.get_public_event(code, preview=_is_staff(current_user))
     return render_template(
         "events/detail.html",
         event=event,
         seats_left=seats_left(event),
         schedule=services.schedule_by_day(event),
     )
+
+
+def _is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff)
 
 
 @admin_bp.route("/", endpoint="index")
@@ -246,6 +248,7 @@ def download_material(material_id, filename):
     material = get_by_id(Material, material_id)
     if material is None:
         abort(404)
+    services.public_or_not_found(material.module.event, preview=_is_staff(current_user))
     if not services.can_download_material(material, current_user):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()

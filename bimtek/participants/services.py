@@ -380,7 +380,7 @@ def participant_query(
             Participant.phone.like(f"%{term.lstrip('0')}%"),
         ]
         tail = term.rsplit("-", 1)[-1]
-        if tail.isdigit() and len(tail) <= 6:
+        if tail.isascii() and tail.isdigit() and len(tail) <= 6:
             conditions.append(Participant.registration_number == int(tail))
         query = query.where(sa.or_(*conditions))
     if category:

@@ -59,6 +59,8 @@ PROVINCE_CODES = frozenset(
 NAME_MAX = 200
 TEXT_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: 0–9 only: str.isdigit() also takes "²" and "٦", which int() refuses or a NIK must not hold
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class FieldProblem(ValueError):
@@ -82,7 +84,7 @@ def clean_nik(raw, today: date | None = None) -> str:
     nik = re.sub(r"[\s.\-]", "", str(raw or ""))
     if not nik:
         raise FieldProblem(_("NIK wajib diisi."))
-    if not nik.isdigit() or len(nik) != 16:
+    if not _DIGITS.fullmatch(nik) or len(nik) != 16:
         raise FieldProblem(_("NIK harus 16 digit angka."))
     nik_facts(nik, today)
     return nik
@@ -118,7 +120,7 @@ def clean_nip(raw, today: date | None = None) -> str | None:
     nip = re.sub(r"[\s.\-]", "", str(raw or ""))
     if not nip:
         return None
-    if not nip.isdigit() or len(nip) != 18:
+    if not _DIGITS.fullmatch(nip) or len(nip) != 18:
         raise FieldProblem(_("NIP harus 18 digit angka (kosongkan bila tidak punya)."))
     today = today or date.today()
     try:
@@ -147,7 +149,7 @@ def clean_phone(raw) -> str:
         digits = digits[1:]
         if not digits.startswith("62"):
             raise FieldProblem(_("Nomor HP harus nomor Indonesia (08… atau +62…)."))
-    if not digits.isdigit():
+    if not _DIGITS.fullmatch(digits):
         raise FieldProblem(_("Nomor HP hanya boleh berisi angka, spasi atau tanda +."))
     if digits.startswith("62"):
         national = digits[2:]

@@ -8,8 +8,8 @@ from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
 from bimtek.core.web import admin_required, participant_required, staff_required
 from bimtek.errors import InvalidInput
-from bimtek.events.services import get_event, schedule_by_day
-from bimtek.extensions import db
+from bimtek.events.services import get_event, get_public_event, schedule_by_day
+from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
 from bimtek.participants.forms import CancelForm, RegistrationForm
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
@@ -21,8 +21,9 @@ admin_bp = Blueprint("participants_admin", __name__)
 
 
 @bp.route("/kegiatan/<code>/daftar", methods=["GET", "POST"])
+@registration_limit
 def register(code):
-    event = get_event(code)
+    event = get_public_event(code)
     form = RegistrationForm()
     errors = {}
     if form.validate_on_submit():

@@ -14,19 +14,18 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from bimtek.config import DefaultConfig
 from bimtek.core.spreadsheets import neutralize_cell
-from bimtek.errors import InvalidInput
+from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
-#: most data rows one import takes; bigger lists are split into several files
-MAX_ROWS = 5000
-#: refuse archives that unpack to more than this (a "zip bomb" would exhaust memory)
-MAX_UNPACKED_BYTES = 150 * 1024 * 1024
+#: most data rows one import takes by default (IMPORT_MAX_ROWS); see ``_max_rows``
+MAX_ROWS = DefaultConfig.IMPORT_MAX_ROWS
 #: the header is looked for in the first rows (a title or a blank row may sit above it)
 HEADER_SEARCH_ROWS = 10
 #: this many empty rows in a row end the list (cells formatted down to row 1,048,576)
@@ -205,10 +204,8 @@ def match_header(text) -> str | None:
     return None
 
 
-class FileProblem(InvalidInput):
-    """The file as a whole cannot be read as a participant list; the message says why."""
-
-    code = "bad_file"
+#: the file as a whole cannot be read as a participant list; the message says why
+FileProblem = XlsxProblem
 
 
 @dataclass
@@ -253,46 +250,7 @@ class SheetData:
         return f"{letter} ({header})" if letter else header
 
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
-
-
-def _sniff(data: bytes) -> zipfile.ZipFile:
-    """Open the upload as an xlsx package, or raise FileProblem naming what it really is."""
-    if not data:
-        raise FileProblem("Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi daftar peserta.")
-    if data.startswith(OLE2_MAGIC):
-        raise FileProblem(
-            "Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi. Buka di Excel, "
-            "hapus kata sandinya bila ada, lalu pilih Simpan Sebagai → Buku Kerja Excel (.xlsx)."
-        )
-    if not data.startswith(b"PK"):
-        head = data[:4096]
-        if b"<html" in head.lower() or b"<table" in head.lower():
-            kind = "halaman HTML"
-        elif b"\x00" not in head and (b"," in head or b";" in head or b"\t" in head):
-            kind = "teks/CSV"
-        else:
-            kind = "bukan spreadsheet Excel"
-        raise FileProblem(
-            f"Berkas ini {kind}, bukan .xlsx (walaupun namanya mungkin berakhiran .xlsx). "
-            "Buka di Excel lalu pilih Simpan Sebagai → Buku Kerja Excel (.xlsx)."
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise FileProblem(
-            "Berkas .xlsx rusak atau tidak lengkap. Simpan ulang dari Excel."
-        ) from None
-    if "xl/workbook.xml" not in names:
-        raise FileProblem(
-            "Berkas ini arsip ZIP atau dokumen Office lain, bukan buku kerja Excel (.xlsx)."
-        )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileProblem("Isi berkas terlalu besar untuk dibaca. Pecah menjadi beberapa berkas.")
-    return archive
 
 
 def _sheet_xml_facts(
@@ -358,19 +316,15 @@ def _cell_text(value, field_name: str) -> tuple[str, str | None]:
     return text, None
 
 
-def read_participant_sheet(data: bytes) -> SheetData:
-    """Read a participant list from .xlsx bytes; raise FileProblem when it cannot be done."""
-    archive = _sniff(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged package
-        raise FileProblem(
-            "Berkas .xlsx rusak atau tidak dapat dibaca. Simpan ulang dari Excel."
-        ) from None
-    try:
-        return _read_workbook(workbook, archive, data)
-    finally:
-        workbook.close()
+def _max_rows() -> int:
+    return XlsxLimits.for_import("IMPORT").max_rows
+
+
+def read_participant_sheet(data: bytes, limits: XlsxLimits | None = None) -> SheetData:
+    """Read a participant list from .xlsx bytes; raise FileProblem (an XlsxProblem) when it
+    cannot be done. ``limits`` default to the IMPORT_* and XLSX_* settings."""
+    with XlsxFile(data, limits or XlsxLimits.for_import("IMPORT")) as xlsx:
+        return _read_workbook(xlsx)
 
 
 def _find_header(rows_iter) -> tuple[int, tuple, dict[int, str], list[tuple]]:
@@ -386,15 +340,15 @@ def _find_header(rows_iter) -> tuple[int, tuple, dict[int, str], list[tuple]]:
     return 0, (), {}, seen
 
 
-def _read_workbook(workbook, archive, data: bytes) -> SheetData:
+def _read_workbook(xlsx: XlsxFile) -> SheetData:
     nonempty_sheets = 0
-    for worksheet in workbook.worksheets:
-        rows_iter = worksheet.iter_rows(values_only=True)
+    for worksheet in xlsx.workbook().worksheets:
+        rows_iter = xlsx.rows(worksheet)
         header_row, header, mapped, seen = _find_header(rows_iter)
         if any(any(v not in (None, "") for v in row) for row in seen):
             nonempty_sheets += 1
         if header_row:
-            return _read_rows(worksheet, archive, data, rows_iter, header_row, header, mapped)
+            return _read_rows(xlsx, worksheet, rows_iter, header_row, header, mapped)
     if not nonempty_sheets:
         raise FileProblem(
             "Lembar kerja kosong: tidak ada isi. Isi daftar peserta mulai baris 1 dengan judul "
@@ -407,8 +361,8 @@ def _read_workbook(workbook, archive, data: bytes) -> SheetData:
     )
 
 
-def _read_rows(worksheet, archive, data, rows_iter, header_row, header, mapped):
-    merged, has_formulas = _sheet_xml_facts(archive, worksheet._worksheet_path)
+def _read_rows(xlsx: XlsxFile, worksheet, rows_iter, header_row, header, mapped):
+    merged, has_formulas = _sheet_xml_facts(xlsx.archive, worksheet._worksheet_path)
     for min_col, min_row, max_col, max_row in merged:
         if min_row <= header_row <= max_row:
             raise FileProblem(
@@ -444,49 +398,44 @@ def _read_rows(worksheet, archive, data, rows_iter, header_row, header, mapped):
 
     formula_rows = None
     if has_formulas:
-        formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        formula_rows = formulas_book[worksheet.title].iter_rows(
-            min_row=header_row + 1, values_only=True
-        )
+        formulas_book = xlsx.workbook(data_only=False)
+        formula_rows = xlsx.rows(formulas_book[worksheet.title], min_row=header_row + 1)
+    max_rows = xlsx.limits.max_rows
     rows, examples = [], []
     blank_run = 0
-    try:
-        for number, row in enumerate(rows_iter, start=header_row + 1):
-            formula_row = next(formula_rows, ()) if formula_rows is not None else ()
-            raw = {f: row[i] if i < len(row) else None for f, i in fields_seen.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
-                blank_run += 1
-                if blank_run > BLANK_ROWS_END:
-                    break  # formatted but empty rows to the bottom of the sheet: the list ended
-                continue
-            blank_run = 0
-            values, problems = {}, []
-            for field_name, value in raw.items():
-                text, problem = _cell_text(value, field_name)
-                index = fields_seen[field_name]
-                if value is None and index < len(formula_row) and _is_formula(formula_row[index]):
-                    problem = (
-                        "berisi rumus tanpa nilai tersimpan. Buka berkas di Excel lalu simpan "
-                        "ulang, atau salin dan tempel sebagai nilai (Paste Values)."
-                    )
-                if field_name == "institution_category" and text:
-                    text = category_code(text)
-                values[field_name] = text
-                if problem:
-                    problems.append(CellProblem(field_name, problem))
-            if values.get("full_name", "").upper().startswith(EXAMPLE_MARK):
-                examples.append(number)
-                continue
-            rows.append(RawRow(number, values, problems))
-            if len(rows) > MAX_ROWS:
-                raise FileProblem(
-                    f"Berkas berisi lebih dari {MAX_ROWS:,} baris peserta".replace(",", ".")
-                    + f". Satu impor paling banyak {MAX_ROWS:,} baris".replace(",", ".")
-                    + ": pecah daftar menjadi beberapa berkas."
+    for number, row in enumerate(rows_iter, start=header_row + 1):
+        formula_row = next(formula_rows, ()) if formula_rows is not None else ()
+        raw = {f: row[i] if i < len(row) else None for f, i in fields_seen.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+            blank_run += 1
+            if blank_run > BLANK_ROWS_END:
+                break  # formatted but empty rows to the bottom of the sheet: the list ended
+            continue
+        blank_run = 0
+        values, problems = {}, []
+        for field_name, value in raw.items():
+            text, problem = _cell_text(value, field_name)
+            index = fields_seen[field_name]
+            if value is None and index < len(formula_row) and _is_formula(formula_row[index]):
+                problem = (
+                    "berisi rumus tanpa nilai tersimpan. Buka berkas di Excel lalu simpan "
+                    "ulang, atau salin dan tempel sebagai nilai (Paste Values)."
                 )
-    finally:
-        if formula_rows is not None:
-            formulas_book.close()
+            if field_name == "institution_category" and text:
+                text = category_code(text)
+            values[field_name] = text
+            if problem:
+                problems.append(CellProblem(field_name, problem))
+        if values.get("full_name", "").upper().startswith(EXAMPLE_MARK):
+            examples.append(number)
+            continue
+        rows.append(RawRow(number, values, problems))
+        if len(rows) > max_rows:
+            raise FileProblem(
+                f"Berkas berisi lebih dari {max_rows:,} baris peserta".replace(",", ".")
+                + f". Satu impor paling banyak {max_rows:,} baris".replace(",", ".")
+                + ": pecah daftar menjadi beberapa berkas."
+            )
     if not rows:
         raise FileProblem(
             f"Tidak ada baris peserta di bawah baris judul (baris {header_row}). "
@@ -633,7 +582,8 @@ def participant_template() -> bytes:
         cell = ws.cell(row=2, column=index, value=example[column.field])
         cell.font = example_font
     ws.freeze_panes = "A2"
-    last = MAX_ROWS + 1
+    max_rows = _max_rows()
+    last = max_rows + 1
     for field_name in DIGIT_FIELDS:
         letter = get_column_letter(list(COLUMN_BY_FIELD).index(field_name) + 1)
         # text format on the whole column, so a typed NIK is never turned into 6.40801E+15
@@ -667,7 +617,7 @@ def participant_template() -> bytes:
         "4. NIK 16 digit dan NIP 18 digit ditulis sebagai teks (kolomnya sudah diformat Teks).",
         "5. Nomor HP: 08… atau +62….",
         "6. Kategori instansi dan Jenis kelamin dipilih dari daftar.",
-        f"7. Paling banyak {MAX_ROWS:,} peserta per berkas.".replace(",", "."),
+        f"7. Paling banyak {max_rows:,} peserta per berkas.".replace(",", "."),
     ):
         notes.append([line])
     notes["A1"].font = TITLE_FONT

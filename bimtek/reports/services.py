@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 
 import sqlalchemy as sa
-from flask import current_app
 
 from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
+from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -32,7 +32,6 @@ from bimtek.reports.models import ImportUpload
 
 #: uploads waiting for confirmation are kept this long
 UPLOAD_TTL_SECONDS = 24 * 3600
-DEFAULT_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 STATUS_LABELS = {
     "registered": "Terdaftar",
@@ -295,8 +294,8 @@ def gender_label(code: str) -> str:
 
 
 def import_max_bytes() -> int:
-    """The largest participant file accepted (IMPORT_MAX_BYTES, default 5 MB)."""
-    return int(current_app.config.get("IMPORT_MAX_BYTES") or DEFAULT_IMPORT_MAX_BYTES)
+    """The largest participant file accepted (IMPORT_MAX_BYTES)."""
+    return XlsxLimits.for_import("IMPORT").max_bytes
 
 
 def store_upload(data: bytes, *, event: Event, user, filename: str) -> str:

@@ -18,13 +18,14 @@ from flask_wtf import FlaskForm
 
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.web import admin_required, staff_required
+from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import InvalidInput
 from bimtek.events.services import get_event
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES
 from bimtek.reports import charts, exports, services
 from bimtek.reports import dashboard as dashboard_data
-from bimtek.reports.excel import MAX_ROWS, participant_template
+from bimtek.reports.excel import participant_template
 
 bp = Blueprint("reports", __name__)
 
@@ -103,7 +104,7 @@ def imports(code):
         form=form,
         error=error,
         limit_mb=limit / 1024 / 1024,
-        max_rows=MAX_ROWS,
+        max_rows=XlsxLimits.for_import("IMPORT").max_rows,
         categories=INSTITUTION_CATEGORIES,
         history=services.recent_imports(event),
     ), status

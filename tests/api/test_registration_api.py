@@ -73,8 +73,12 @@ def test_register_body_not_an_object(client, event, body):
         json=body if body is not None else None,
         content_type="application/json",
     )
-    assert response.status_code == 422
-    assert response.json["error"]["code"] == "invalid"
+    if body is None:  # not JSON at all (tests/core/test_bad_input.py has the rest)
+        assert response.status_code == 400
+        assert response.json["error"]["code"] == "invalid_json"
+    else:
+        assert response.status_code == 422
+        assert response.json["error"]["code"] == "invalid"
 
 
 def test_register_closed_403(client, app):

@@ -127,7 +127,7 @@ def test_more_than_five_options_refused(event, modules):
         (b"", "Berkas kosong"),
         (b"Nama;NIK\nBudi;123\n", "bukan .xlsx"),
         (b"PK\x03\x04 not really a zip", "bukan .xlsx"),
-        (b"x" * (excel.MAX_FILE_BYTES + 1), "terlalu besar"),
+        (b"x" * (excel.import_limits().max_bytes + 1), "terlalu besar"),
     ],
 )
 def test_bad_files(event, modules, data, words):
@@ -142,8 +142,8 @@ def test_empty_sheet_and_wrong_headers(event, modules):
         excel.import_questions(event, xlsx([["a", "b"]], headers=["Materi", "Soal"]))
 
 
-def test_too_many_rows(event, modules, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 3)
+def test_too_many_rows(app, event, modules):
+    app.config["QUESTION_IMPORT_MAX_ROWS"] = 3
     rows = [row(Pertanyaan=f"Soal {i}") for i in range(5)]
     with pytest.raises(InvalidInput, match="Terlalu banyak baris"):
         excel.import_questions(event, xlsx(rows))
@@ -222,3 +222,16 @@ def test_import_page(admin_client, event, modules):
         admin_client.get(f"/admin/kegiatan/{event.code}/tes/templat-soal.xlsx").status_code == 200
     )
     assert admin_client.get(f"/admin/kegiatan/{event.code}/tes/soal.xlsx").status_code == 200
+
+
+def test_cli_import_questions(runner, event, modules, tmp_path):
+    path = tmp_path / "soal.xlsx"
+    path.write_bytes(xlsx([row(), row(Pertanyaan="Tanpa kunci", Jawaban_benar="")]))
+    refused = runner.invoke(args=["import-questions", event.code, str(path)])
+    assert refused.exit_code == 1 and "Baris 3, Jawaban benar" in refused.output
+    db.session.expire_all()
+    assert services.list_questions(event) == []
+    done = runner.invoke(args=["import-questions", event.code, str(path), "--valid-only"])
+    assert done.exit_code == 0 and "1 soal diimpor dari 2 baris." in done.output
+    db.session.expire_all()
+    assert len(services.list_questions(event)) == 1

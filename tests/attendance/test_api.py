@@ -60,13 +60,15 @@ def test_errors(client, auth_headers, event, session, person, panitia):
     for bad in (
         {},
         {"code": ""},
-        {"code": 5},
         {"code": person.ticket_code, "scan_id": "a b"},
         {"code": person.ticket_code, "scanned_at": "besok"},
     ):
         answer = post(bad)
         assert answer.status_code == 422, bad
         assert answer.get_json()["error"]["code"] == "invalid"
+    wrong_type = post({"code": 5})  # a number where text goes: named, not stored as "5"
+    assert wrong_type.status_code == 422
+    assert wrong_type.get_json()["error"]["code"] == "wrong_type"
     not_json = client.post(url(session), data="code=x", headers=auth_headers)
     assert not_json.status_code == 422
 

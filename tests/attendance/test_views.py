@@ -112,8 +112,10 @@ def test_desk_errors_are_json(panitia_client, event, session):
     assert unknown.get_json()["error"]["code"] == "unknown_code"
     not_json = panitia_client.post(desk_url(event, session, "scan"), data="x")
     assert not_json.status_code == 422
-    nobody = panitia_client.post(desk_url(event, session, "undo"), json={"participant_id": "x"})
+    nobody = panitia_client.post(desk_url(event, session, "undo"), json={"participant_id": 999})
     assert nobody.status_code == 404
+    text_id = panitia_client.post(desk_url(event, session, "undo"), json={"participant_id": "x"})
+    assert text_id.status_code == 422 and text_id.get_json()["error"]["code"] == "wrong_type"
     other = factories.make_event("LAIN24")
     wrong_session = panitia_client.post(
         desk_url(event, other.sessions[0], "scan"), json={"code": "ZZZZ"}
