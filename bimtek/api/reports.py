@@ -7,7 +7,7 @@ from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.core.spreadsheets import XLSX_MIMETYPE, send_xlsx
 from bimtek.errors import InvalidInput, NotFound, ServiceError
-from bimtek.events.services import get_event
+from bimtek.events.access import event_required
 from bimtek.extensions import db
 from bimtek.reports import dashboard, exports, services
 
@@ -21,9 +21,9 @@ class TooLarge(InvalidInput):
 
 @bp.get("/events/<code>/summary")
 @token_required()
-def event_summary(code):
+@event_required("manager")
+def event_summary(event):
     """Registration, attendance per session, pre/post means and gains, certificates."""
-    event = get_event(code)
     data = dashboard.overview(event)
     registration = data["registration"]
     tests = data["assessments"]
@@ -71,10 +71,10 @@ def event_summary(code):
 
 
 @bp.get("/events/<code>/exports/<kind>.xlsx")
-@token_required("admin")
-def export_workbook(code, kind):
+@token_required()
+@event_required("manager")
+def export_workbook(event, kind):
     """An export workbook, as on the dashboard."""
-    event = get_event(code)
     if kind not in exports.available():
         raise NotFound("Jenis ekspor tidak dikenal.", code="unknown_export")
     content, filename = exports.export_workbook(event, kind)
@@ -82,10 +82,10 @@ def export_workbook(code, kind):
 
 
 @bp.post("/events/<code>/imports")
-@token_required("admin")
-def import_participants(code):
+@token_required()
+@event_required("manager")
+def import_participants(event):
     """Check an .xlsx participant list (``?dry_run=1``) or import its valid rows."""
-    event = get_event(code)
     limit = services.import_max_bytes()
     if request.content_length and request.content_length > limit + 64 * 1024:
         raise TooLarge(f"Berkas terlalu besar; batas {limit // (1024 * 1024)} MB.")
