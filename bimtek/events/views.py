@@ -237,6 +237,8 @@ def download_material(material_id, filename):
     if not services.can_download_material(material, current_user):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
+        if current_user.is_staff:
+            abort(404)  # staff of other events do not learn it exists
         abort(403)
     return send_from_directory(
         materials_folder(),
