@@ -197,7 +197,7 @@ document(
                         "only for the event's managers and administrators"
                     },
                     "401": error_response("unauthorized"),
-                    "404": error_response("unknown_event"),
+                    "404": error_response("unknown_event (also an event not the token's)"),
                 },
             }
         },

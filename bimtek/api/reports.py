@@ -147,7 +147,7 @@ document(
     {
         "/events/{code}/summary": {
             "get": {
-                "summary": "The organizer dashboard's figures (staff token)",
+                "summary": "The organizer dashboard's figures (a manager's token)",
                 "parameters": [_CODE],
                 "responses": {
                     "200": {
@@ -156,13 +156,14 @@ document(
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
                     "401": error_response("No valid token"),
-                    "404": error_response("Unknown event"),
+                    "403": error_response("Not a manager of this event"),
+                    "404": error_response("Unknown event, or not one of the token's"),
                 },
             }
         },
         "/events/{code}/exports/{kind}.xlsx": {
             "get": {
-                "summary": "An export workbook (admin token): peserta, kehadiran, nilai, "
+                "summary": "An export workbook (a manager's token): peserta, kehadiran, nilai, "
                 "sertifikat or semua",
                 "parameters": [
                     _CODE,
@@ -183,14 +184,14 @@ document(
                             XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}
                         },
                     },
-                    "403": error_response("Not an admin token"),
+                    "403": error_response("Not a manager of this event"),
                     "404": error_response("Unknown event or export"),
                 },
             }
         },
         "/events/{code}/imports": {
             "post": {
-                "summary": "Import participants from an .xlsx (admin token); dry_run=1 only checks",
+                "summary": "Import participants from an .xlsx (manager's token); dry_run=1 checks",
                 "parameters": [
                     _CODE,
                     {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
@@ -216,6 +217,9 @@ document(
                         "description": "Valid rows imported (all or none); the report",
                         "content": {"application/json": {"schema": _REPORT}},
                     },
+                    "401": error_response("No valid token"),
+                    "403": error_response("Not a manager of this event"),
+                    "404": error_response("Unknown event, or not one of the token's"),
                     "409": error_response("A row was taken since the check; nothing imported"),
                     "413": error_response("File too large"),
                     "422": error_response("Not a usable .xlsx, or no valid row"),

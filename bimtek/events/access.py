@@ -16,6 +16,7 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.core.database import get_by_id
@@ -32,7 +33,7 @@ class EventForbidden(Forbidden):
 
 
 def unknown_event() -> NotFound:
-    return NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+    return NotFound(_("Kegiatan tidak ditemukan."), code="unknown_event")
 
 
 def event_right(user, event: Event) -> str | None:
@@ -68,7 +69,7 @@ def authorize(user, event: Event, need: str = "panitia") -> Event:
     if right is None:
         raise unknown_event()
     if RANK[right] < RANK[need]:
-        raise EventForbidden("Anda tidak berhak atas tindakan ini pada kegiatan ini.")
+        raise EventForbidden(_("Anda tidak berhak atas tindakan ini pada kegiatan ini."))
     return event
 
 
@@ -95,7 +96,7 @@ def owner_event_id(row) -> int:
 def not_in_event(model) -> NotFound:
     """The one answer for a row that is unknown or not in the event: 404 ``unknown_<model>``."""
     name = re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
-    return NotFound("Data tidak ditemukan pada kegiatan ini.", code=f"unknown_{name}")
+    return NotFound(_("Data tidak ditemukan pada kegiatan ini."), code=f"unknown_{name}")
 
 
 def load_in_event(model, row_id, event: Event, *, event_of=None):
@@ -159,10 +160,10 @@ def event_required(need: str = "panitia"):
             user = acting_user()
             if not getattr(user, "is_authenticated", False):
                 if request.path.startswith("/api/"):
-                    raise NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+                    raise NotFound(_("Kegiatan tidak ditemukan."), code="unknown_event")
                 return login_manager.unauthorized()
             if not user.is_staff:
-                raise EventForbidden("Halaman ini khusus staf kegiatan.")
+                raise EventForbidden(_("Halaman ini khusus staf kegiatan."))
             event = load_event(code, user, need)
             g.event = event
             g.event_right = event_right(user, event)
