@@ -105,6 +105,7 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
     from bimtek.auth.models import User
     from bimtek.auth.services import issue_api_token
     from bimtek.events import services as events
+    from bimtek.events.staff import assign_staff
     from bimtek.extensions import db
     from bimtek.participants.services import register
 
@@ -147,9 +148,10 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
             }
             outcome = register(event, data, channel="cli", enforce_window=False)
             codes.append(outcome.participant.ticket_code)
-        staff = User(email="bench@bimtek.local", role="panitia", full_name="Bench")
+        staff = User(email="bench@bimtek.local", role="staff", full_name="Bench")
         db.session.add(staff)
         db.session.flush()
+        assign_staff(event, staff, "panitia", channel="cli")  # the desk of this event
         _token, plain = issue_api_token(staff, "bench")
         db.session.commit()
         result = {"sessions": [s.id for s in sessions], "codes": codes, "token": plain}
