@@ -151,7 +151,7 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
         staff = User(email="bench@bimtek.local", role="staff", full_name="Bench")
         db.session.add(staff)
         db.session.flush()
-        assign_staff(event, staff, "panitia", channel="cli")
+        assign_staff(event, staff, "panitia", channel="cli")  # the desk of this event
         _token, plain = issue_api_token(staff, "bench")
         db.session.commit()
         result = {"sessions": [s.id for s in sessions], "codes": codes, "token": plain}

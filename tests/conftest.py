@@ -162,8 +162,15 @@ def admin(app):
 
 
 @pytest.fixture
-def panitia(app):
-    return factories.make_staff("panitia", "panitia@bimtek.local")
+def panitia(app, event):
+    """A staff account with the panitia right (check-in desk) in ``event``."""
+    return factories.make_staff("panitia", "panitia@bimtek.local", event=event)
+
+
+@pytest.fixture
+def manager(app, event):
+    """A staff account with the manager right (everything about it) in ``event``."""
+    return factories.make_staff("manager", "manager@bimtek.local", event=event)
 
 
 def login(client, identifier: str, password: str = factories.PASSWORD):
@@ -185,6 +192,12 @@ def panitia_client(client, panitia):
 
 
 @pytest.fixture
+def manager_client(client, manager):
+    login(client, manager.email)
+    return client
+
+
+@pytest.fixture
 def api_token(panitia):
     from bimtek.auth.services import issue_api_token
 
@@ -195,7 +208,18 @@ def api_token(panitia):
 
 @pytest.fixture
 def auth_headers(api_token):
+    """The panitia's API token (panitia of ``event``)."""
     return {"Authorization": f"Bearer {api_token}"}
+
+
+@pytest.fixture
+def manager_headers(manager):
+    """An API token of the manager of ``event``."""
+    from bimtek.auth.services import issue_api_token
+
+    _token, plain = issue_api_token(manager, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
 
 
 @pytest.fixture

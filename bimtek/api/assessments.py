@@ -6,14 +6,15 @@ from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.assessments import services
-from bimtek.events.services import get_event
+from bimtek.events.access import event_required
 from bimtek.extensions import db
 
 
 @bp.get("/events/<code>/results")
 @token_required()
-def assessment_results(code):
-    event = get_event(code)
+@event_required("manager")
+def assessment_results(event):
+    """Scores and item analysis (which hold the answer key): managers only."""
     figures = services.results(event)
     db.session.commit()  # attempts closed at their deadline while computing
     return jsonify(figures)

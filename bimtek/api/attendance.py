@@ -14,7 +14,10 @@ from bimtek.attendance.payloads import (
     error_json,
     participant_brief,
 )
+from bimtek.events.access import load_in_event, load_row
+from bimtek.events.models import Session
 from bimtek.extensions import db
+from bimtek.participants.models import Participant
 
 
 @bp.get("/ping")
@@ -26,6 +29,7 @@ def ping():
 @bp.post("/sessions/<int:session_id>/checkins")
 @token_required()
 def create_checkin(session_id):
+    load_row(Session, session_id, g.api_user, "panitia")  # before anything is said about it
     data = json_body(CHECKIN_REQUEST)
     session, target = services.load_for_scan(session_id, data.get("code"))
     brief = participant_brief(target.participant)
@@ -48,8 +52,8 @@ def create_checkin(session_id):
 @bp.delete("/sessions/<int:session_id>/checkins/<int:participant_id>")
 @token_required()
 def delete_checkin(session_id, participant_id):
-    session = services.load_session(session_id)
-    participant = services.get_participant(session.event, participant_id)
+    session = load_row(Session, session_id, g.api_user, "panitia")
+    participant = load_in_event(Participant, participant_id, session.event)
     services.undo_check_in(session, participant, actor=g.api_user, channel="api")
     db.session.commit()
     return "", 204
@@ -58,9 +62,9 @@ def delete_checkin(session_id, participant_id):
 @bp.post("/sessions/<int:session_id>/excuses")
 @token_required()
 def create_excuse(session_id):
+    session = load_row(Session, session_id, g.api_user, "panitia")
     data = json_body(EXCUSE_REQUEST)
-    session = services.load_session(session_id)
-    participant = services.get_participant(session.event, data.get("participant_id"))
+    participant = load_in_event(Participant, data.get("participant_id"), session.event)
     row = services.mark_excused(
         session, participant, data.get("status"), data.get("note"), actor=g.api_user, channel="api"
     )
@@ -72,7 +76,7 @@ def create_excuse(session_id):
 @bp.get("/sessions/<int:session_id>/attendance")
 @token_required()
 def list_attendance(session_id):
-    session = services.load_session(session_id)
+    session = load_row(Session, session_id, g.api_user, "panitia")
     event = session.event
     rows = services.session_attendance(session)
     counts = services.session_counts(session)

@@ -6,7 +6,7 @@ from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.certificates import services
-from bimtek.events.services import get_event
+from bimtek.events.access import event_required
 from bimtek.extensions import verify_limit
 
 
@@ -21,10 +21,10 @@ def verify_certificate(code):
 
 
 @bp.get("/events/<code>/certificates")
-@token_required("admin")
-def list_certificates(code):
+@token_required()
+@event_required("manager")
+def list_certificates(event):
     """Admin: every certificate of the event, revoked ones included, in number order."""
-    event = get_event(code)
     rows = []
     for certificate in services.issued_certificates(event, include_revoked=True):
         facts = services.verification_facts(certificate)

@@ -1,14 +1,16 @@
 """Registration (public) and the participant list (staff)."""
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
 from bimtek.api import bp
 from bimtek.api.auth import json_body, token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.core.pagination import page_number
-from bimtek.events.services import get_event, get_public_event
+from bimtek.events.access import event_required
+from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
+from bimtek.participants.privacy import sees_personal_data, without_personal_data
 from bimtek.participants.validation import REGISTRATION_FIELDS
 
 
@@ -57,21 +59,28 @@ def register(code):
 
 @bp.get("/events/<code>/participants")
 @token_required()
-def list_participants(code):
-    event = get_event(code)
+@event_required("panitia")
+def list_participants(event):
+    """Managers get the full records; the panitia's token gets no NIK, NIP, phone or e-mail
+    and matches a NIK only in full (``participants.privacy``)."""
+    personal = sees_personal_data(g.api_user, event)
     per_page = min(page_number(request.args.get("per_page"), 100), 500)
     query = services.participant_query(
         event.id,
         search=request.args.get("q", ""),
         category=request.args.get("category", ""),
         status=request.args.get("status", ""),
+        personal=personal,
     )
     page = db.paginate(
         query, page=page_number(request.args.get("page")), per_page=per_page, error_out=False
     )
     return jsonify(
         {
-            "participants": [participant_json(p) for p in page.items],
+            "participants": [
+                participant_json(p) if personal else without_personal_data(participant_json(p))
+                for p in page.items
+            ],
             "page": page.page,
             "per_page": page.per_page,
             "total": page.total,
@@ -182,9 +191,12 @@ document(
                     {"name": "category", "in": "query", "schema": {"type": "string"}},
                 ],
                 "responses": {
-                    "200": {"description": "A page of participants"},
+                    "200": {
+                        "description": "A page of participants; nik, nip, phone and email "
+                        "only for the event's managers and administrators"
+                    },
                     "401": error_response("unauthorized"),
-                    "404": error_response("unknown_event"),
+                    "404": error_response("unknown_event (also an event not the token's)"),
                 },
             }
         },

@@ -7,7 +7,7 @@ from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.core.spreadsheets import XLSX_MIMETYPE, send_xlsx
 from bimtek.errors import InvalidInput, NotFound, ServiceError
-from bimtek.events.services import get_event
+from bimtek.events.access import event_required
 from bimtek.extensions import db
 from bimtek.reports import dashboard, exports, services
 
@@ -21,9 +21,9 @@ class TooLarge(InvalidInput):
 
 @bp.get("/events/<code>/summary")
 @token_required()
-def event_summary(code):
+@event_required("manager")
+def event_summary(event):
     """Registration, attendance per session, pre/post means and gains, certificates."""
-    event = get_event(code)
     data = dashboard.overview(event)
     registration = data["registration"]
     tests = data["assessments"]
@@ -71,10 +71,10 @@ def event_summary(code):
 
 
 @bp.get("/events/<code>/exports/<kind>.xlsx")
-@token_required("admin")
-def export_workbook(code, kind):
+@token_required()
+@event_required("manager")
+def export_workbook(event, kind):
     """An export workbook, as on the dashboard."""
-    event = get_event(code)
     if kind not in exports.available():
         raise NotFound("Jenis ekspor tidak dikenal.", code="unknown_export")
     content, filename = exports.export_workbook(event, kind)
@@ -82,10 +82,10 @@ def export_workbook(code, kind):
 
 
 @bp.post("/events/<code>/imports")
-@token_required("admin")
-def import_participants(code):
+@token_required()
+@event_required("manager")
+def import_participants(event):
     """Check an .xlsx participant list (``?dry_run=1``) or import its valid rows."""
-    event = get_event(code)
     limit = services.import_max_bytes()
     if request.content_length and request.content_length > limit + 64 * 1024:
         raise TooLarge(f"Berkas terlalu besar; batas {limit // (1024 * 1024)} MB.")
@@ -147,7 +147,7 @@ document(
     {
         "/events/{code}/summary": {
             "get": {
-                "summary": "The organizer dashboard's figures (staff token)",
+                "summary": "The organizer dashboard's figures (a manager's token)",
                 "parameters": [_CODE],
                 "responses": {
                     "200": {
@@ -156,13 +156,14 @@ document(
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
                     "401": error_response("No valid token"),
-                    "404": error_response("Unknown event"),
+                    "403": error_response("Not a manager of this event"),
+                    "404": error_response("Unknown event, or not one of the token's"),
                 },
             }
         },
         "/events/{code}/exports/{kind}.xlsx": {
             "get": {
-                "summary": "An export workbook (admin token): peserta, kehadiran, nilai, "
+                "summary": "An export workbook (a manager's token): peserta, kehadiran, nilai, "
                 "sertifikat or semua",
                 "parameters": [
                     _CODE,
@@ -183,14 +184,14 @@ document(
                             XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}
                         },
                     },
-                    "403": error_response("Not an admin token"),
+                    "403": error_response("Not a manager of this event"),
                     "404": error_response("Unknown event or export"),
                 },
             }
         },
         "/events/{code}/imports": {
             "post": {
-                "summary": "Import participants from an .xlsx (admin token); dry_run=1 only checks",
+                "summary": "Import participants from an .xlsx (manager's token); dry_run=1 checks",
                 "parameters": [
                     _CODE,
                     {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
@@ -216,6 +217,9 @@ document(
                         "description": "Valid rows imported (all or none); the report",
                         "content": {"application/json": {"schema": _REPORT}},
                     },
+                    "401": error_response("No valid token"),
+                    "403": error_response("Not a manager of this event"),
+                    "404": error_response("Unknown event, or not one of the token's"),
                     "409": error_response("A row was taken since the check; nothing imported"),
                     "413": error_response("File too large"),
                     "422": error_response("Not a usable .xlsx, or no valid row"),

@@ -52,6 +52,8 @@ class Option(db.Model):
     the service, since the database cannot count)."""
 
     __tablename__ = "assessment_options"
+    #: how ``bimtek.events.access.load_in_event`` reaches its event
+    __event_parent__ = "question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(
@@ -106,6 +108,8 @@ class Attempt(db.Model):
     """One participant's single try at one assessment, with its shuffled order."""
 
     __tablename__ = "assessment_attempts"
+    #: how ``bimtek.events.access.load_in_event`` reaches its event
+    __event_parent__ = "assessment"
     __table_args__ = (sa.UniqueConstraint("assessment_id", "participant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +150,8 @@ class Answer(db.Model):
     """The option a participant chose for one question; changed in place (upsert)."""
 
     __tablename__ = "assessment_answers"
+    #: how ``bimtek.events.access.load_in_event`` reaches its event
+    __event_parent__ = "attempt"
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

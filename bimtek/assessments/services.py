@@ -36,6 +36,7 @@ from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Module
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
@@ -80,10 +81,8 @@ def list_questions(event: Event) -> list[Question]:
 
 
 def get_question(event: Event, question_id) -> Question:
-    question = get_by_id(Question, question_id)
-    if question is None or question.event_id != event.id:
-        raise NotFound("Soal tidak ditemukan.", code="unknown_question")
-    return question
+    """A question of ``event`` (404 ``unknown_question`` otherwise)."""
+    return load_in_event(Question, question_id, event)
 
 
 def question_problems(text: str, options: list[tuple[str, bool]]) -> dict[str, str]:
@@ -712,10 +711,8 @@ def event_attempts(event: Event, kind: str, now: datetime | None = None) -> list
 
 
 def get_attempt(event: Event, attempt_id) -> Attempt:
-    attempt = get_by_id(Attempt, attempt_id)
-    if attempt is None or attempt.assessment.event_id != event.id:
-        raise NotFound("Percobaan tes tidak ditemukan.", code="unknown_attempt")
-    return attempt
+    """An attempt at a test of ``event`` (404 ``unknown_attempt`` otherwise)."""
+    return load_in_event(Attempt, attempt_id, event)
 
 
 def extend_attempt(attempt: Attempt, minutes, *, actor=None, now=None) -> Attempt:

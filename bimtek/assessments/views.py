@@ -21,9 +21,8 @@ from bimtek.assessments.models import KINDS, MAX_OPTIONS
 from bimtek.core.inputs import WrongType, json_object
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.timeutil import utcnow
-from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput, ServiceError
-from bimtek.events.services import get_event
+from bimtek.events.access import event_required
 from bimtek.extensions import db, login_manager
 
 bp = Blueprint("assessments", __name__)
@@ -36,17 +35,16 @@ PORTAL = "/peserta/<int:participant_id>/tes"
 
 
 @bp.route(ADMIN)
-@staff_required
-def admin_index(code):
-    """Settings and the bank; panitia see the settings only (the bank holds the key)."""
-    event = get_event(code)
+@event_required("manager")
+def admin_index(event):
+    """Settings and the bank (with the answer key): managers only."""
     assessments = {kind: services.get_assessment(event, kind) for kind in KINDS}
     db.session.commit()
     return render_template(
         "assessments/admin/index.html",
         event=event,
         assessments=assessments,
-        questions=services.list_questions(event) if current_user.is_admin else [],
+        questions=services.list_questions(event),
         summary=services.bank_summary(event),
         letters=services.LETTERS,
         form=FlaskForm(),
@@ -54,9 +52,8 @@ def admin_index(code):
 
 
 @bp.route(ADMIN + "/pengaturan/<kind>", methods=["GET", "POST"])
-@admin_required
-def settings(code, kind):
-    event = get_event(code)
+@event_required("manager")
+def settings(event, kind):
     assessment = services.get_assessment(event, kind)
     form = FlaskForm()
     errors = {}
@@ -82,9 +79,8 @@ def settings(code, kind):
 
 @bp.route(ADMIN + "/soal/baru", methods=["GET", "POST"])
 @bp.route(ADMIN + "/soal/<int:question_id>", methods=["GET", "POST"])
-@admin_required
-def question_form(code, question_id=None):
-    event = get_event(code)
+@event_required("manager")
+def question_form(event, question_id=None):
     question = services.get_question(event, question_id) if question_id else None
     form = FlaskForm()
     errors = {}
@@ -115,9 +111,8 @@ def question_form(code, question_id=None):
 
 
 @bp.route(ADMIN + "/soal/<int:question_id>/hapus", methods=["POST"])
-@admin_required
-def delete_question(code, question_id):
-    event = get_event(code)
+@event_required("manager")
+def delete_question(event, question_id):
     question = services.get_question(event, question_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -132,9 +127,8 @@ def delete_question(code, question_id):
 
 
 @bp.route(ADMIN + "/impor", methods=["GET", "POST"])
-@admin_required
-def import_questions(code):
-    event = get_event(code)
+@event_required("manager")
+def import_questions(event):
     form = FlaskForm()
     limits = excel.import_limits()
     report, error_message = None, None
@@ -168,23 +162,20 @@ def import_questions(code):
 
 
 @bp.route(ADMIN + "/templat-soal.xlsx")
-@admin_required
-def question_template(code):
-    event = get_event(code)
+@event_required("manager")
+def question_template(event):
     return send_xlsx(excel.template(event), f"templat-soal-{event.code}.xlsx")
 
 
 @bp.route(ADMIN + "/soal.xlsx")
-@admin_required
-def export_questions(code):
-    event = get_event(code)
+@event_required("manager")
+def export_questions(event):
     return send_xlsx(excel.export_questions(event), f"bank-soal-{event.code}.xlsx")
 
 
 @bp.route(ADMIN + "/hasil")
-@staff_required
-def results(code):
-    event = get_event(code)
+@event_required("manager")
+def results(event):
     figures = services.results(event)
     db.session.commit()  # attempts closed at their deadline while computing
     item_kind = request.args.get("butir", "post")
@@ -204,10 +195,9 @@ def results(code):
 
 
 @bp.route(ADMIN + "/percobaan")
-@staff_required
-def attempts(code):
+@event_required("manager")
+def attempts(event):
     """Who is taking the test now, who finished, who ran out of time."""
-    event = get_event(code)
     kind = request.args.get("tes", "pre")
     if kind not in KINDS:
         kind = "pre"
@@ -224,9 +214,8 @@ def attempts(code):
 
 
 @bp.route(ADMIN + "/percobaan/<int:attempt_id>/<action>", methods=["POST"])
-@admin_required
-def attempt_action(code, attempt_id, action):
-    event = get_event(code)
+@event_required("manager")
+def attempt_action(event, attempt_id, action):
     attempt = services.get_attempt(event, attempt_id)
     kind = attempt.assessment.kind
     if not FlaskForm().validate_on_submit() or action not in ("tambah-waktu", "ulang"):

@@ -29,6 +29,8 @@ STATUS_LABELS = {
 
 class Attendance(db.Model):
     __tablename__ = "attendances"
+    #: how ``bimtek.events.access.load_in_event`` reaches its event
+    __event_parent__ = "session"
     __table_args__ = (
         sa.UniqueConstraint("session_id", "participant_id"),
         sa.UniqueConstraint("session_id", "scan_id"),

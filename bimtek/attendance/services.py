@@ -23,9 +23,9 @@ from sqlalchemy.orm import joinedload
 from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, STATUS_LABELS, Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
-from bimtek.core.database import get_by_id
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
+from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
@@ -186,18 +186,13 @@ class _Existing:
 
 
 def event_session(event: Event, session_id) -> Session:
-    """A session that belongs to ``event``."""
-    found = load_session(session_id)
-    if found.event_id != event.id:
-        raise NotFound("Sesi tidak ditemukan pada kegiatan ini.", code="unknown_session")
-    return found
+    """A session that belongs to ``event`` (404 ``unknown_session`` otherwise)."""
+    return load_in_event(Session, session_id, event)
 
 
 def get_participant(event: Event, participant_id) -> Participant:
-    found = get_by_id(Participant, participant_id)
-    if found is None or found.event_id != event.id:
-        raise NotFound("Peserta tidak ditemukan.", code="unknown_participant")
-    return found
+    """A participant of ``event`` (404 ``unknown_participant`` otherwise)."""
+    return load_in_event(Participant, participant_id, event)
 
 
 def late_after(session: Session) -> datetime:
@@ -577,17 +572,24 @@ def session_attendance(session: Session) -> list[tuple[Participant, Attendance |
 
 
 def find_participants(
-    event: Event, term: str, session: Session | None = None, limit: int = 8
+    event: Event,
+    term: str,
+    session: Session | None = None,
+    limit: int = 8,
+    *,
+    personal: bool = False,
 ) -> list[tuple[Participant, Attendance | None]]:
-    """Desk search by name, NIK, registration number or institution (all statuses)."""
+    """Desk search by name, NIK, registration number or institution (all statuses).
+
+    Without ``personal`` (the panitia) a NIK matches only in full, see
+    ``participants.privacy``."""
     from bimtek.participants.services import participant_query
 
     term = " ".join(str(term or "").split())[:100]
     if len(term) < 2:
         return []
-    people = list(
-        db.session.scalars(participant_query(event.id, search=term, sort="name").limit(limit))
-    )
+    query = participant_query(event.id, search=term, sort="name", personal=personal)
+    people = list(db.session.scalars(query.limit(limit)))
     rows = {}
     if session is not None and people:
         rows = {

@@ -21,11 +21,13 @@ from bimtek.attendance.payloads import (
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.core.database import get_by_id
 from bimtek.core.inputs import json_object
-from bimtek.core.web import staff_required
 from bimtek.errors import Forbidden, NotFound, ServiceError
-from bimtek.events.services import current_session, get_event
+from bimtek.events.access import event_required, load_in_event
+from bimtek.events.models import Session
+from bimtek.events.services import current_session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.privacy import sees_personal_data
 from bimtek.participants.services import list_participants
 
 bp = Blueprint("attendance", __name__)
@@ -73,9 +75,8 @@ def _status_payload(session) -> dict:
 
 
 @bp.route("/kegiatan/<code>/check-in")
-@staff_required
-def desk(code):
-    event = get_event(code)
+@event_required("panitia")
+def desk(event):
     session = None
     chosen = request.args.get("sesi")
     if chosen:
@@ -96,14 +97,14 @@ def desk(code):
 
 @bp.post("/kegiatan/<code>/check-in/<int:session_id>/scan")
 @staff_json
-def desk_scan(code, session_id):
-    event = get_event(code)
-    session = services.event_session(event, session_id)
+@event_required("panitia")
+def desk_scan(event, session_id):
+    session = load_in_event(Session, session_id, event)
     data = _desk_data(DESK_SCAN_REQUEST)
     source = data.get("source") if data.get("source") in DESK_SOURCES else "desk"
     target = data.get("code")
     if data.get("participant_id") not in (None, ""):
-        target = services.get_participant(event, data.get("participant_id"))
+        target = load_in_event(Participant, data.get("participant_id"), event)
         source = "manual"
     result = services.check_in(
         session,
@@ -121,11 +122,11 @@ def desk_scan(code, session_id):
 
 @bp.post("/kegiatan/<code>/check-in/<int:session_id>/undo")
 @staff_json
-def desk_undo(code, session_id):
-    event = get_event(code)
-    session = services.event_session(event, session_id)
-    participant = services.get_participant(
-        event, _desk_data(DESK_UNDO_REQUEST).get("participant_id")
+@event_required("panitia")
+def desk_undo(event, session_id):
+    session = load_in_event(Session, session_id, event)
+    participant = load_in_event(
+        Participant, _desk_data(DESK_UNDO_REQUEST).get("participant_id"), event
     )
     services.undo_check_in(session, participant, actor=current_user, channel="web")
     db.session.commit()
@@ -134,11 +135,11 @@ def desk_undo(code, session_id):
 
 @bp.post("/kegiatan/<code>/check-in/<int:session_id>/excuse")
 @staff_json
-def desk_excuse(code, session_id):
-    event = get_event(code)
-    session = services.event_session(event, session_id)
+@event_required("panitia")
+def desk_excuse(event, session_id):
+    session = load_in_event(Session, session_id, event)
     data = _desk_data(EXCUSE_REQUEST)
-    participant = services.get_participant(event, data.get("participant_id"))
+    participant = load_in_event(Participant, data.get("participant_id"), event)
     row = services.mark_excused(
         session, participant, data.get("status"), data.get("note"), actor=current_user
     )
@@ -149,10 +150,15 @@ def desk_excuse(code, session_id):
 
 @bp.get("/kegiatan/<code>/check-in/<int:session_id>/search")
 @staff_json
-def desk_search(code, session_id):
-    event = get_event(code)
-    session = services.event_session(event, session_id)
-    matches = services.find_participants(event, request.args.get("q", ""), session)
+@event_required("panitia")
+def desk_search(event, session_id):
+    session = load_in_event(Session, session_id, event)
+    matches = services.find_participants(
+        event,
+        request.args.get("q", ""),
+        session,
+        personal=sees_personal_data(current_user, event),
+    )
     return jsonify(
         {
             "results": [
@@ -168,9 +174,9 @@ def desk_search(code, session_id):
 
 @bp.get("/kegiatan/<code>/check-in/<int:session_id>/status")
 @staff_json
-def desk_status(code, session_id):
-    event = get_event(code)
-    session = services.event_session(event, session_id)
+@event_required("panitia")
+def desk_status(event, session_id):
+    session = load_in_event(Session, session_id, event)
     return jsonify(_status_payload(session))
 
 
@@ -178,10 +184,9 @@ def desk_status(code, session_id):
 
 
 @bp.route("/kegiatan/<code>/sesi/<int:session_id>/daftar-hadir.pdf")
-@staff_required
-def sign_in_sheet(code, session_id):
-    event = get_event(code)
-    session = services.event_session(event, session_id)
+@event_required("panitia")
+def sign_in_sheet(event, session_id):
+    session = load_in_event(Session, session_id, event)
     rows = services.session_attendance(session)
     return send_file(
         sign_in_sheet_pdf(session, rows),
@@ -192,9 +197,8 @@ def sign_in_sheet(code, session_id):
 
 
 @bp.route("/kegiatan/<code>/kartu-peserta.pdf")
-@staff_required
-def badges(code):
-    event = get_event(code)
+@event_required("panitia")
+def badges(event):
     people = list_participants(event.id, status="registered", sort="name")
     return send_file(
         badges_pdf(event, people),
@@ -205,9 +209,9 @@ def badges(code):
 
 
 @bp.route("/kegiatan/<code>/rekap-kehadiran")
-@staff_required
-def recap(code):
-    event = get_event(code)
+@event_required("panitia")
+def recap(event):
+    """Who came to which session: the desk's own record, no personal data (panitia too)."""
     return render_template(
         "attendance/recap.html",
         event=event,

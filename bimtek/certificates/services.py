@@ -26,10 +26,10 @@ from bimtek.certificates.models import (
     CertificateSettings,
     Signatory,
 )
-from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_date, parse_flag, parse_int
 from bimtek.core.timeutil import to_local, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bimtek.events.access import load_in_event
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -369,10 +369,8 @@ def save_signatory(
 
 
 def get_signatory(event: Event, signatory_id) -> Signatory:
-    signatory = get_by_id(Signatory, signatory_id)
-    if signatory is None or signatory.event_id != event.id:
-        raise NotFound("Penanda tangan tidak ditemukan.")
-    return signatory
+    """A signatory of ``event``'s certificates (404 ``unknown_signatory`` otherwise)."""
+    return load_in_event(Signatory, signatory_id, event)
 
 
 def delete_signatory(signatory: Signatory, *, actor=None, channel="web") -> None:
@@ -670,10 +668,8 @@ def get_by_code(code: str) -> Certificate:
 
 
 def get_certificate(event: Event, certificate_id) -> Certificate:
-    certificate = get_by_id(Certificate, certificate_id)
-    if certificate is None or certificate.event_id != event.id:
-        raise NotFound("Sertifikat tidak ditemukan.")
-    return certificate
+    """A certificate of ``event`` (404 ``unknown_certificate`` otherwise)."""
+    return load_in_event(Certificate, certificate_id, event)
 
 
 def issued_certificates(

@@ -19,9 +19,9 @@ from flask_login import current_user
 
 from bimtek.certificates import services
 from bimtek.core.database import get_by_id
-from bimtek.core.web import admin_required, participant_required
+from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, ServiceError
-from bimtek.events.services import get_event
+from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, verify_limit
 from bimtek.participants.models import Participant
 
@@ -48,9 +48,8 @@ FILTERS = ("semua", "layak", "belum", "terbit")
 
 
 @bp.route(ADMIN)
-@admin_required
-def admin_index(code):
-    event = get_event(code)
+@event_required("manager")
+def admin_index(event):
     verdicts = services.eligibility(event)
     shown = request.args.get("tampil", "semua")
     if shown not in FILTERS:
@@ -85,9 +84,8 @@ def admin_index(code):
 
 
 @bp.post(ADMIN + "/terbitkan")
-@admin_required
-def issue_all(code):
-    event = get_event(code)
+@event_required("manager")
+def issue_all(event):
     try:
         outcome = services.issue_all(event, actor=current_user)
     except ServiceError as error:
@@ -110,12 +108,9 @@ def issue_all(code):
 
 
 @bp.post(ADMIN + "/peserta/<int:participant_id>/terbitkan")
-@admin_required
-def issue_one(code, participant_id):
-    event = get_event(code)
-    participant = get_by_id(Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        abort(404)
+@event_required("manager")
+def issue_one(event, participant_id):
+    participant = load_in_event(Participant, participant_id, event)
     try:
         certificate = services.issue(participant, actor=current_user)
     except ServiceError as error:
@@ -128,9 +123,8 @@ def issue_one(code, participant_id):
 
 
 @bp.post(ADMIN + "/<int:certificate_id>/cabut")
-@admin_required
-def revoke(code, certificate_id):
-    event = get_event(code)
+@event_required("manager")
+def revoke(event, certificate_id):
     certificate = services.get_certificate(event, certificate_id)
     try:
         services.revoke(certificate, request.form.get("reason", ""), actor=current_user)
@@ -144,27 +138,24 @@ def revoke(code, certificate_id):
 
 
 @bp.route(ADMIN + "/<int:certificate_id>.pdf")
-@admin_required
-def admin_download(code, certificate_id):
-    event = get_event(code)
+@event_required("manager")
+def admin_download(event, certificate_id):
     certificate = services.get_certificate(event, certificate_id)
     data = services.certificates_pdf(event, [certificate])
     return _pdf_response(data, services.certificate_filename(certificate))
 
 
 @bp.route(ADMIN + "/contoh.pdf")
-@admin_required
-def preview(code):
-    event = get_event(code)
+@event_required("manager")
+def preview(event):
     return _pdf_response(
         services.sample_pdf(event), f"contoh-sertifikat-{event.code}.pdf", inline=True
     )
 
 
 @bp.route(ADMIN + "/semua.zip")
-@admin_required
-def download_zip(code):
-    event = get_event(code)
+@event_required("manager")
+def download_zip(event):
     response = send_file(
         io.BytesIO(services.certificates_zip(event)),
         mimetype="application/zip",
@@ -177,9 +168,8 @@ def download_zip(code):
 
 
 @bp.route(ADMIN + "/gabungan.pdf")
-@admin_required
-def download_merged(code):
-    event = get_event(code)
+@event_required("manager")
+def download_merged(event):
     data = services.certificates_pdf(event, services.issued_certificates(event))
     return _pdf_response(data, f"sertifikat-{event.code}-cetak.pdf")
 
@@ -188,9 +178,8 @@ def download_merged(code):
 
 
 @bp.route(ADMIN + "/pengaturan", methods=["GET", "POST"])
-@admin_required
-def settings(code):
-    event = get_event(code)
+@event_required("manager")
+def settings(event):
     current = services.get_settings(event)
     errors, form = {}, None
     if request.method == "POST":
@@ -224,9 +213,8 @@ def _upload(name: str) -> bytes | None:
 
 
 @bp.post(ADMIN + "/pengaturan/gambar/<slot>")
-@admin_required
-def upload_image(code, slot):
-    event = get_event(code)
+@event_required("manager")
+def upload_image(event, slot):
     try:
         if request.form.get("remove"):
             services.set_image(event, slot, None, actor=current_user)
@@ -245,9 +233,8 @@ def upload_image(code, slot):
 
 
 @bp.route(ADMIN + "/pengaturan/gambar/<slot>")
-@admin_required
-def image(code, slot):
-    event = get_event(code)
+@event_required("manager")
+def image(event, slot):
     settings = services.get_settings(event)
     if slot in services.IMAGE_SLOTS:
         data, mime = getattr(settings, slot), getattr(settings, f"{slot}_type")
@@ -263,9 +250,8 @@ def image(code, slot):
 
 @bp.post(ADMIN + "/pengaturan/penanda-tangan")
 @bp.post(ADMIN + "/pengaturan/penanda-tangan/<int:signatory_id>")
-@admin_required
-def save_signatory(code, signatory_id=None):
-    event = get_event(code)
+@event_required("manager")
+def save_signatory(event, signatory_id=None):
     try:
         signatory = services.get_signatory(event, signatory_id) if signatory_id else None
         if request.form.get("delete") and signatory is not None:

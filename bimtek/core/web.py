@@ -90,7 +90,10 @@ def nav_url(endpoint: str, **values) -> str | None:
 
 
 def staff_required(view):
-    """Admin or panitia, logged in through the browser."""
+    """Any staff account (administrator or event staff), logged in through the browser.
+
+    Pages of one event use ``bimtek.events.access.event_required`` instead, which decides
+    the right in that event."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):

@@ -11,10 +11,12 @@ loads it through ``load_event`` / ``load_in_event`` (or the ``event_required`` d
 so the answer for "not yours" is the same everywhere.
 """
 
+import re
 from functools import wraps
 
 import sqlalchemy as sa
 from flask import g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.core.database import get_by_id
@@ -31,7 +33,7 @@ class EventForbidden(Forbidden):
 
 
 def unknown_event() -> NotFound:
-    return NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+    return NotFound(_("Kegiatan tidak ditemukan."), code="unknown_event")
 
 
 def event_right(user, event: Event) -> str | None:
@@ -59,6 +61,18 @@ def may(user, event: Event, need: str) -> bool:
     return right is not None and RANK[right] >= RANK[need]
 
 
+def authorize(user, event: Event, need: str = "panitia") -> Event:
+    """``event`` if ``user`` holds ``need`` in it: 404 if not theirs, 403 if a lesser right."""
+    if need not in RANK:
+        raise ValueError(f"unknown right {need!r}")
+    right = event_right(user, event)
+    if right is None:
+        raise unknown_event()
+    if RANK[right] < RANK[need]:
+        raise EventForbidden(_("Anda tidak berhak atas tindakan ini pada kegiatan ini."))
+    return event
+
+
 def load_event(code: str, user, need: str = "panitia") -> Event:
     """The event with this code if ``user`` holds ``need`` in it: 404 if unknown or not theirs,
     403 if theirs with a lesser right."""
@@ -67,25 +81,51 @@ def load_event(code: str, user, need: str = "panitia") -> Event:
     event = db.session.scalar(sa.select(Event).where(Event.code == str(code or "").upper()))
     if event is None:
         raise unknown_event()
-    right = event_right(user, event)
-    if right is None:
-        raise unknown_event()
-    if RANK[right] < RANK[need]:
-        raise EventForbidden("Anda tidak berhak atas tindakan ini pada kegiatan ini.")
-    return event
+    return authorize(user, event, need)
+
+
+def owner_event_id(row) -> int:
+    """The id of the event ``row`` lives in: its ``event_id``, or its parent's (a model
+    without ``event_id`` names the relationship to its parent in ``__event_parent__``,
+    e.g. Material → module, Attempt → assessment, Attendance → session)."""
+    while not hasattr(type(row), "event_id"):
+        row = getattr(row, type(row).__event_parent__)
+    return row.event_id
+
+
+def not_in_event(model) -> NotFound:
+    """The one answer for a row that is unknown or not in the event: 404 ``unknown_<model>``."""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+    return NotFound(_("Data tidak ditemukan pada kegiatan ini."), code=f"unknown_{name}")
 
 
 def load_in_event(model, row_id, event: Event, *, event_of=None):
     """The row of ``model`` with this id if it belongs to ``event``, else 404.
 
-    ``event_of(row)`` gives the row's event id for models without an ``event_id`` column.
+    ``event_of(row)`` gives the row's event id; by default ``owner_event_id`` (the row's
+    ``event_id`` or its parent's).
     """
     row = get_by_id(model, row_id)
     if row is not None:
-        owner = event_of(row) if event_of else row.event_id
+        owner = event_of(row) if event_of else owner_event_id(row)
         if owner == event.id:
             return row
-    raise NotFound("Data tidak ditemukan.", code="not_found")
+    raise not_in_event(model)
+
+
+def load_row(model, row_id, user, need: str = "panitia", *, row=None):
+    """For routes that take only a row's id (e.g. ``/api/v1/sessions/<id>``): the row if
+    ``user`` holds ``need`` in its event. Unknown and not-theirs are the same 404; a lesser
+    right is a 403. ``row`` is a row already loaded (a hot path's one query)."""
+    row = row if row is not None else get_by_id(model, row_id)
+    if row is None:
+        raise not_in_event(model)
+    event = db.session.get(Event, owner_event_id(row))
+    try:
+        authorize(user, event, need)
+    except NotFound:
+        raise not_in_event(model) from None
+    return row
 
 
 def events_for(user) -> list[Event]:
@@ -118,10 +158,12 @@ def event_required(need: str = "panitia"):
         @wraps(view)
         def wrapped(*args, code, **kwargs):
             user = acting_user()
-            if not getattr(user, "is_authenticated", False) and not request.path.startswith(
-                "/api/"
-            ):
+            if not getattr(user, "is_authenticated", False):
+                if request.path.startswith("/api/"):
+                    raise NotFound(_("Kegiatan tidak ditemukan."), code="unknown_event")
                 return login_manager.unauthorized()
+            if not user.is_staff:
+                raise EventForbidden(_("Halaman ini khusus staf kegiatan."))
             event = load_event(code, user, need)
             g.event = event
             g.event_right = event_right(user, event)
@@ -142,10 +184,12 @@ __all__ = [
     "EVENT_ROLES",
     "EventForbidden",
     "acting_user",
+    "authorize",
     "event_required",
     "event_right",
     "events_for",
     "load_event",
     "load_in_event",
+    "load_row",
     "may",
 ]

@@ -173,6 +173,8 @@ class Material(db.Model):
     """A file handed out with a module (bahan ajar): slides or a reading, PDF or PowerPoint."""
 
     __tablename__ = "materials"
+    #: how ``bimtek.events.access.load_in_event`` reaches its event
+    __event_parent__ = "module"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(

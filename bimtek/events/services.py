@@ -15,6 +15,7 @@ from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
+from bimtek.events.access import may
 from bimtek.events.models import Event, Material, Module, Session
 from bimtek.extensions import db
 
@@ -431,11 +432,11 @@ def delete_material(material: Material, *, folder: Path, actor=None, channel="we
 
 
 def can_download_material(material: Material, user) -> bool:
-    """Staff, and participants registered in the material's event."""
+    """Staff of the material's event, and participants registered in it."""
     if not user or not user.is_authenticated:
         return False
     if user.is_staff:
-        return True
+        return may(user, material.module.event, "panitia")
     from bimtek.participants.models import Participant
 
     return bool(

@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -22,7 +23,9 @@ from bimtek.core.database import get_by_id
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput
 from bimtek.events import services
-from bimtek.events.models import Material, Module
+from bimtek.events.access import acting_user, event_required, events_for, load_in_event
+from bimtek.events.access import may as may_in_event
+from bimtek.events.models import Material, Module, Session
 from bimtek.extensions import db
 from bimtek.participants.services import seats_left, status_counts
 
@@ -40,7 +43,8 @@ def index():
 
 @bp.route("/kegiatan/<code>")
 def detail(code):
-    event = services.get_public_event(code, preview=_is_staff(current_user))
+    event = services.get_event(code)
+    services.public_or_not_found(event, preview=may_in_event(current_user, event, "panitia"))
     return render_template(
         "events/detail.html",
         event=event,
@@ -49,14 +53,19 @@ def detail(code):
     )
 
 
-def _is_staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff)
+@admin_bp.app_template_global("may")
+def may_here(need: str, event=None) -> bool:
+    """For templates: whether the person (or API token) holds ``need`` in ``event`` (default:
+    the event the page is about), so menus show only what they may open."""
+    event = event if event is not None else g.get("event")
+    return event is not None and may_in_event(acting_user(), event, need)
 
 
 @admin_bp.route("/", endpoint="index")
 @staff_required
 def admin_index():
-    events = services.all_events()
+    """The events this staff member is assigned to (all of them for an administrator)."""
+    events = events_for(current_user)
     return render_template(
         "events/admin/index.html", events=events, counts={e.id: status_counts(e.id) for e in events}
     )
@@ -89,6 +98,7 @@ def _save_form(template, *, event=None, **context):
 @admin_bp.route("/kegiatan/baru", methods=["GET", "POST"])
 @admin_required
 def new_event():
+    """Only an install-wide administrator creates events (and then assigns their staff)."""
     created = {}
 
     def save(data):
@@ -102,9 +112,8 @@ def new_event():
 
 
 @admin_bp.route("/kegiatan/<code>/ubah", methods=["GET", "POST"])
-@admin_required
-def edit_event(code):
-    event = services.get_event(code)
+@event_required("manager")
+def edit_event(event):
     return _save_form(
         "events/admin/event_form.html",
         event=event,
@@ -114,9 +123,8 @@ def edit_event(code):
 
 
 @admin_bp.route("/kegiatan/<code>/materi")
-@staff_required
-def modules(code):
-    event = services.get_event(code)
+@event_required("manager")
+def modules(event):
     return render_template(
         "events/admin/modules.html",
         event=event,
@@ -127,14 +135,9 @@ def modules(code):
 
 @admin_bp.route("/kegiatan/<code>/materi/baru", methods=["GET", "POST"])
 @admin_bp.route("/kegiatan/<code>/materi/<int:module_id>", methods=["GET", "POST"])
-@admin_required
-def edit_module(code, module_id=None):
-    event = services.get_event(code)
-    module = None
-    if module_id is not None:
-        module = get_by_id(Module, module_id)
-        if module is None or module.event_id != event.id:
-            abort(404)
+@event_required("manager")
+def edit_module(event, module_id=None):
+    module = load_in_event(Module, module_id, event) if module_id is not None else None
     return _save_form(
         "events/admin/module_form.html",
         event=event,
@@ -145,12 +148,11 @@ def edit_module(code, module_id=None):
 
 
 @admin_bp.route("/kegiatan/<code>/materi/<int:module_id>/hapus", methods=["POST"])
-@admin_required
-def delete_module(code, module_id):
-    event = services.get_event(code)
-    module = get_by_id(Module, module_id)
-    if module is None or module.event_id != event.id or not FlaskForm().validate_on_submit():
-        abort(404)
+@event_required("manager")
+def delete_module(event, module_id):
+    module = load_in_event(Module, module_id, event)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     services.delete_module(module, actor=current_user)
     db.session.commit()
     flash(_("Materi dihapus."), "success")
@@ -159,14 +161,9 @@ def delete_module(code, module_id):
 
 @admin_bp.route("/kegiatan/<code>/sesi/baru", methods=["GET", "POST"])
 @admin_bp.route("/kegiatan/<code>/sesi/<int:session_id>", methods=["GET", "POST"])
-@admin_required
-def edit_session(code, session_id=None):
-    event = services.get_event(code)
-    session = None
-    if session_id is not None:
-        session = services.get_session(session_id)
-        if session.event_id != event.id:
-            abort(404)
+@event_required("manager")
+def edit_session(event, session_id=None):
+    session = load_in_event(Session, session_id, event) if session_id is not None else None
     return _save_form(
         "events/admin/session_form.html",
         event=event,
@@ -177,12 +174,11 @@ def edit_session(code, session_id=None):
 
 
 @admin_bp.route("/kegiatan/<code>/sesi/<int:session_id>/hapus", methods=["POST"])
-@admin_required
-def delete_session(code, session_id):
-    event = services.get_event(code)
-    session = services.get_session(session_id)
-    if session.event_id != event.id or not FlaskForm().validate_on_submit():
-        abort(404)
+@event_required("manager")
+def delete_session(event, session_id):
+    session = load_in_event(Session, session_id, event)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     services.delete_session(session, actor=current_user)
     db.session.commit()
     flash(_("Sesi dihapus."), "success")
@@ -194,18 +190,10 @@ def materials_folder() -> Path:
     return Path(base) / "materials"
 
 
-def _event_module(code, module_id) -> tuple:
-    event = services.get_event(code)
-    module = get_by_id(Module, module_id)
-    if module is None or module.event_id != event.id:
-        abort(404)
-    return event, module
-
-
 @admin_bp.route("/kegiatan/<code>/materi/<int:module_id>/bahan", methods=["POST"])
-@admin_required
-def upload_material(code, module_id):
-    event, module = _event_module(code, module_id)
+@event_required("manager")
+def upload_material(event, module_id):
+    module = load_in_event(Module, module_id, event)
     if not FlaskForm().validate_on_submit():
         abort(400)
     upload = request.files.get("file")
@@ -228,12 +216,9 @@ def upload_material(code, module_id):
 
 
 @admin_bp.route("/kegiatan/<code>/bahan/<int:material_id>/hapus", methods=["POST"])
-@admin_required
-def delete_material(code, material_id):
-    event = services.get_event(code)
-    material = get_by_id(Material, material_id)
-    if material is None or material.module.event_id != event.id:
-        abort(404)
+@event_required("manager")
+def delete_material(event, material_id):
+    material = load_in_event(Material, material_id, event)
     if not FlaskForm().validate_on_submit():
         abort(400)
     module_id = material.module_id
@@ -248,10 +233,13 @@ def download_material(material_id, filename):
     material = get_by_id(Material, material_id)
     if material is None:
         abort(404)
-    services.public_or_not_found(material.module.event, preview=_is_staff(current_user))
+    event = material.module.event
+    services.public_or_not_found(event, preview=may_in_event(current_user, event, "panitia"))
     if not services.can_download_material(material, current_user):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
+        if current_user.is_staff:
+            abort(404)  # staff of other events do not learn it exists
         abort(403)
     return send_from_directory(
         materials_folder(),

@@ -366,9 +366,21 @@ PARTICIPANT_SORTS = {
 
 
 def participant_query(
-    event_id: int, *, search: str = "", category: str = "", status: str = "", sort: str = "number"
+    event_id: int,
+    *,
+    search: str = "",
+    category: str = "",
+    status: str = "",
+    sort: str = "number",
+    personal: bool = True,
 ):
-    """The select behind the admin list and the API: search by name, NIK, number, institution."""
+    """The select behind the admin list, the desk search and the API: search by name, NIK,
+    number, institution (and phone).
+
+    With ``personal=False`` (someone who may not see personal data, see
+    ``participants.privacy``) a NIK matches only in full and the phone is not searched, so
+    neither can be read out digit by digit.
+    """
     query = sa.select(Participant).where(Participant.event_id == event_id)
     term = (search or "").strip()
     if term:
@@ -376,9 +388,12 @@ def participant_query(
         conditions = [
             sa.func.lower(Participant.full_name).like(like),
             sa.func.lower(Participant.institution).like(like),
-            Participant.nik.like(f"{term}%"),
-            Participant.phone.like(f"%{term.lstrip('0')}%"),
         ]
+        if personal:
+            conditions.append(Participant.nik.like(f"{term}%"))
+            conditions.append(Participant.phone.like(f"%{term.lstrip('0')}%"))
+        elif len(term) == 16 and term.isdigit():
+            conditions.append(Participant.nik == term)
         tail = term.rsplit("-", 1)[-1]
         if tail.isascii() and tail.isdigit() and len(tail) <= 6:
             conditions.append(Participant.registration_number == int(tail))

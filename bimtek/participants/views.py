@@ -6,14 +6,16 @@ from flask_login import current_user, login_user
 
 from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
-from bimtek.core.web import admin_required, participant_required, staff_required
+from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput
-from bimtek.events.services import get_event, get_public_event, schedule_by_day
+from bimtek.events.access import event_required, load_in_event
+from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
 from bimtek.participants.forms import CancelForm, RegistrationForm
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.pdf import ticket_pdf
+from bimtek.participants.privacy import sees_personal_data
 from bimtek.participants.validation import clean_registration
 
 bp = Blueprint("participants", __name__)
@@ -120,15 +122,17 @@ def schedule(participant_id):
 
 
 @admin_bp.route("/kegiatan/<code>/peserta")
-@staff_required
-def index(code):
-    event = get_event(code)
+@event_required("panitia")
+def index(event):
+    """The participant list: managers edit from it, the desk's panitia look people up (without
+    their personal data, see ``participants.privacy``)."""
     search = request.args.get("q", "")
     category = request.args.get("kategori", "")
     status = request.args.get("status", "")
     sort = request.args.get("urut", "number")
+    personal = sees_personal_data(current_user, event)
     query = services.participant_query(
-        event.id, search=search, category=category, status=status, sort=sort
+        event.id, search=search, category=category, status=status, sort=sort, personal=personal
     )
     page = db.paginate(
         query, page=page_number(request.args.get("hal")), per_page=50, error_out=False
@@ -141,23 +145,16 @@ def index(code):
         category=category,
         status=status,
         sort=sort,
+        personal=personal,
         categories=INSTITUTION_CATEGORIES,
         counts=services.status_counts(event.id),
     )
 
 
-def _event_participant(code, participant_id) -> Participant:
-    event = get_event(code)
-    participant = get_by_id(Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        abort(404)
-    return participant
-
-
 @admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>", methods=["GET", "POST"])
-@admin_required
-def edit(code, participant_id):
-    participant = _event_participant(code, participant_id)
+@event_required("manager")
+def edit(event, participant_id):
+    participant = load_in_event(Participant, participant_id, event)
     form = RegistrationForm(obj=participant)
     errors = {}
     if form.validate_on_submit():
@@ -169,7 +166,7 @@ def edit(code, participant_id):
         else:
             db.session.commit()
             flash(_("Data peserta disimpan."), "success")
-            return redirect(url_for(".index", code=code))
+            return redirect(url_for(".index", code=event.code))
     return render_template(
         "participants/admin/edit.html",
         event=participant.event,
@@ -182,9 +179,9 @@ def edit(code, participant_id):
 
 
 @admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/batal", methods=["POST"])
-@admin_required
-def cancel(code, participant_id):
-    participant = _event_participant(code, participant_id)
+@event_required("manager")
+def cancel(event, participant_id):
+    participant = load_in_event(Participant, participant_id, event)
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
@@ -195,4 +192,4 @@ def cancel(code, participant_id):
         flash(
             _("%(name)s naik dari daftar tunggu menjadi peserta.", name=promoted.full_name), "info"
         )
-    return redirect(url_for(".index", code=code))
+    return redirect(url_for(".index", code=event.code))

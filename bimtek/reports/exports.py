@@ -457,9 +457,6 @@ EXPORTS: dict[str, tuple[str, Callable[[Event, datetime], list[Sheet]]]] = {
     "sertifikat": ("Register sertifikat", certificate_sheets),
 }
 ALL = "semua"
-#: exports panitia may download too: the test results they see on the results page (no NIK,
-#: phone or e-mail); every other export, and "semua", is for admins only
-STAFF_KINDS = ("nilai",)
 
 
 def available() -> dict[str, str]:

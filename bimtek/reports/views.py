@@ -17,10 +17,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.core.spreadsheets import send_xlsx
-from bimtek.core.web import admin_required, staff_required
 from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import InvalidInput
-from bimtek.events.services import get_event
+from bimtek.events.access import event_required
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES
 from bimtek.reports import charts, exports, services
@@ -34,10 +33,9 @@ PREVIEW_ROWS_SHOWN = 1000
 
 
 @bp.route("/kegiatan/<code>/ringkasan")
-@staff_required
-def dashboard(code):
+@event_required("manager")
+def dashboard(event):
     """The event's admin home: registration, today's sessions, attendance, tests, certificates."""
-    event = get_event(code)
     return render_template(
         "reports/dashboard.html",
         event=event,
@@ -48,43 +46,35 @@ def dashboard(code):
 
 
 @bp.route("/kegiatan/<code>/ringkasan/langsung.json")
-@staff_required
-def dashboard_live(code):
+@event_required("manager")
+def dashboard_live(event):
     """Today's sessions with their check-in counts, polled by the dashboard every 10 s."""
-    event = get_event(code)
     return jsonify(dashboard_data.live(event))
 
 
 @bp.route("/kegiatan/<code>/ekspor/<kind>.xlsx")
-@staff_required
-def export(code, kind):
-    """One export workbook (peserta, kehadiran, nilai, sertifikat) or all of them (semua).
-
-    Admins get every export; panitia only ``exports.STAFF_KINDS`` (the test results).
-    """
-    event = get_event(code)
+@event_required("manager")
+def export(event, kind):
+    """One export workbook (peserta, kehadiran, nilai, sertifikat) or all of them (semua):
+    managers only (they hold personal data and test results)."""
     if kind not in exports.available():
         abort(404)
-    if not current_user.is_admin and kind not in exports.STAFF_KINDS:
-        abort(403)
     content, filename = exports.export_workbook(event, kind)
     db.session.commit()  # test attempts that reached their deadline were closed on the way
     return send_xlsx(content, filename)
 
 
 @bp.route("/kegiatan/<code>/impor/templat-peserta.xlsx")
-@admin_required
-def import_template(code):
+@event_required("manager")
+def import_template(event):
     """The empty participant template, with drop-down lists and an example row."""
-    event = get_event(code)
     return send_xlsx(participant_template(), f"templat-peserta-{event.code}.xlsx")
 
 
 @bp.route("/kegiatan/<code>/impor", methods=["GET", "POST"])
-@admin_required
-def imports(code):
+@event_required("manager")
+def imports(event):
     """The upload form; a good file is kept and its preview shown, a bad one explained."""
-    event = get_event(code)
     form = FlaskForm()
     limit = services.import_max_bytes()
     error = None
@@ -142,10 +132,9 @@ def _receive_upload(event, form, limit):
 
 
 @bp.route("/kegiatan/<code>/impor/<token>")
-@admin_required
-def import_preview(code, token):
+@event_required("manager")
+def import_preview(event, token):
     """Every row as it will be imported and every bad row with its reason; writes nothing."""
-    event = get_event(code)
     upload = services.load_upload(token, event=event, user=current_user)
     report = services.preview_import(event, upload.content)
     return render_template(
@@ -162,10 +151,9 @@ def import_preview(code, token):
 
 
 @bp.route("/kegiatan/<code>/impor/<token>/simpan", methods=["POST"])
-@admin_required
-def import_confirm(code, token):
+@event_required("manager")
+def import_confirm(event, token):
     """Import the valid rows of a previewed upload, all or none."""
-    event = get_event(code)
     if not FlaskForm().validate_on_submit():
         abort(400)
     upload = services.load_upload(token, event=event, user=current_user)
@@ -206,10 +194,9 @@ def import_confirm(code, token):
 
 
 @bp.route("/kegiatan/<code>/impor/<token>/batal", methods=["POST"])
-@admin_required
-def import_discard(code, token):
+@event_required("manager")
+def import_discard(event, token):
     """Forget a previewed upload without importing anything."""
-    event = get_event(code)
     if not FlaskForm().validate_on_submit():
         abort(400)
     services.discard_upload(services.load_upload(token, event=event, user=current_user))

@@ -135,7 +135,7 @@ def test_results_page(desktop, live_server, demo_event, admin):
 def test_results_page_on_a_phone(phone, live_server, demo_event):
     from tests.factories import make_staff
 
-    staff = make_staff("panitia")
+    staff = make_staff("manager", event=demo_event)
     log_in(phone, live_server.url, staff.email)
     phone.goto(f"{live_server.url}/admin/kegiatan/{demo_event.code}/tes/hasil")
     phone.get_by_role("heading", name="Hasil & analisis").wait_for()

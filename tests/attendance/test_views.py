@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from bimtek.attendance import services
 from bimtek.attendance.models import Attendance
+from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from tests import factories
 from tests.conftest import login
@@ -52,8 +53,10 @@ def test_desk_page_picks_a_session(panitia_client, event):
     assert panitia_client.get("/kegiatan/TIDAKADA/check-in").status_code == 404
 
 
-def test_desk_without_sessions(panitia_client, app):
+def test_desk_without_sessions(panitia_client, panitia):
     event = factories.make_event("KOSONG", sessions=0)
+    assign_staff(event, panitia, "panitia")
+    db.session.commit()
     page = panitia_client.get(f"/kegiatan/{event.code}/check-in")
     assert page.status_code == 200
     assert "belum punya sesi" in page.get_data(as_text=True)

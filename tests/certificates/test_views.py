@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
+from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from tests import factories
 from tests.certificates.conftest import attend, pdf_text, qualify
@@ -52,10 +53,16 @@ def test_admin_list_shows_eligibility_and_reasons(admin_client, five_sessions, p
     assert "Memenuhi syarat" in html
 
 
-def test_admin_pages_need_an_admin(client, panitia_client, five_sessions):
+def test_certificate_pages_need_a_manager(client, panitia_client, panitia, five_sessions):
     url = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    assert panitia_client.get(url).status_code == 404  # not their event
+    assign_staff(five_sessions, panitia, "panitia")
+    db.session.commit()
     assert panitia_client.get(url).status_code == 403
     assert panitia_client.post(url + "/terbitkan").status_code == 403
+    assign_staff(five_sessions, panitia, "manager")
+    db.session.commit()
+    assert panitia_client.get(url).status_code == 200
 
 
 def test_anonymous_is_sent_to_login(client, five_sessions):
@@ -135,7 +142,9 @@ def test_register_download_is_the_reports_export(admin_client, five_sessions, ce
     assert current["Tautan verifikasi"] == f"http://bimtek.test/verify/{again.verification_code}"
 
 
-def test_register_download_needs_an_admin(panitia_client, five_sessions, certificate):
+def test_register_download_needs_a_manager(panitia_client, panitia, five_sessions, certificate):
+    assign_staff(five_sessions, panitia, "panitia")
+    db.session.commit()
     url = f"/admin/kegiatan/{five_sessions.code}/ekspor/sertifikat.xlsx"
     assert panitia_client.get(url).status_code == 403
 

@@ -3,7 +3,14 @@
 import pytest
 
 from bimtek.errors import Forbidden, NotFound
-from bimtek.events.access import event_right, events_for, load_event, load_in_event, may
+from bimtek.events.access import (
+    event_right,
+    events_for,
+    load_event,
+    load_in_event,
+    load_row,
+    may,
+)
 from bimtek.events.models import Session
 from tests import factories
 
@@ -50,3 +57,67 @@ def test_rows_are_loaded_only_inside_their_event(app):
     for junk in (session.id, "x", 10**20, None):
         with pytest.raises(NotFound):
             load_in_event(Session, junk, kutim)
+
+
+def test_rows_reach_their_event_through_their_parent(app, tmp_path):
+    """Material → module, Attendance → session, Attempt → assessment: one loader for all."""
+    import io
+
+    from bimtek.assessments.models import Attempt
+    from bimtek.assessments.services import get_assessment, start_attempt
+    from bimtek.attendance.models import Attendance
+    from bimtek.attendance.services import check_in
+    from bimtek.events.models import Material
+    from bimtek.events.services import add_material
+    from bimtek.extensions import db
+    from tests.certificates.conftest import ensure_bank
+
+    kutim = factories.make_event("KUTIM1")
+    other = factories.make_event("BERAU1")
+    person = factories.make_participant(kutim)
+    material = add_material(
+        kutim.modules[0],
+        stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+        filename="modul.pdf",
+        title="Modul",
+        folder=tmp_path,
+        max_bytes=10_000,
+    )
+    check_in(kutim.sessions[0], person, actor=None)
+    ensure_bank(kutim, 1)
+    attempt = start_attempt(get_assessment(kutim, "pre"), person)
+    db.session.commit()
+    attendance = db.session.scalar(db.select(Attendance))
+    for model, row in ((Material, material), (Attendance, attendance), (Attempt, attempt)):
+        assert load_in_event(model, row.id, kutim) == row
+        with pytest.raises(NotFound) as refused:
+            load_in_event(model, row.id, other)
+        assert refused.value.code == f"unknown_{model.__name__.lower()}"
+
+
+def test_rows_by_id_alone_answer_404_to_staff_of_other_events(app):
+    kutim = factories.make_event("KUTIM1")
+    other = factories.make_event("BERAU1")
+    panitia = factories.make_staff("panitia", event=kutim)
+    manager = factories.make_staff("manager", event=other)
+    session = kutim.sessions[0]
+    assert load_row(Session, session.id, panitia, "panitia") == session
+    with pytest.raises(Forbidden):
+        load_row(Session, session.id, panitia, "manager")
+    with pytest.raises(NotFound) as theirs:
+        load_row(Session, session.id, manager, "panitia")
+    with pytest.raises(NotFound) as unknown:
+        load_row(Session, 10**6, manager, "panitia")
+    assert theirs.value.code == unknown.value.code == "unknown_session"
+
+
+def test_staff_list_shows_only_their_events(client, app):
+    from tests.conftest import login
+
+    kutim = factories.make_event("KUTIM1")
+    factories.make_event("BERAU1")
+    manager = factories.make_staff("manager", event=kutim)
+    login(client, manager.email)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "KUTIM1" in page and "BERAU1" not in page
+    assert client.get("/admin/kegiatan/baru").status_code == 403  # events: administrators

@@ -18,8 +18,11 @@ def admin_headers(admin):
     return {"Authorization": f"Bearer {plain}"}
 
 
-def test_summary(client, busy_event, auth_headers):
+def test_summary(client, busy_event, auth_headers, admin_headers):
+    # a panitia token of another event does not learn the event exists
     response = client.get("/api/v1/events/RAMAI/summary", headers=auth_headers)
+    assert response.status_code == 404 and response.json["error"]["code"] == "unknown_event"
+    response = client.get("/api/v1/events/RAMAI/summary", headers=admin_headers)
     assert response.status_code == 200
     body = response.get_json()
     assert body["counts"] == {"registered": 3, "waitlisted": 1, "cancelled": 0}

@@ -10,6 +10,7 @@ from bimtek.events.services import save_module
 from bimtek.extensions import db
 from bimtek.reports import exports
 from tests.assessments.conftest import add_question, take_test
+from tests.conftest import login
 from tests.factories import make_participant
 from tests.reports.conftest import rows_of
 
@@ -140,12 +141,16 @@ def test_results_workbook_neutralises_formulas(event):
     assert rows_of(book["Butir soal pre"])[0][2] == "'=SUM(A0)"
 
 
-def test_panitia_may_download_the_results_but_no_other_export(panitia_client, taken):
-    response = panitia_client.get("/admin/kegiatan/UJI24/ekspor/nilai.xlsx")
+def test_exports_are_for_managers_only(client, panitia, manager, taken):
+    """The results hold the answer key (item analysis), the rest personal data."""
+    login(client, panitia.email)
+    for kind in ("peserta", "kehadiran", "nilai", "sertifikat", "semua"):
+        assert client.get(f"/admin/kegiatan/UJI24/ekspor/{kind}.xlsx").status_code == 403
+    client.post("/keluar")
+    login(client, manager.email)
+    response = client.get("/admin/kegiatan/UJI24/ekspor/nilai.xlsx")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     assert "Butir soal post" in openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames
-    for kind in ("peserta", "kehadiran", "sertifikat", "semua"):
-        assert panitia_client.get(f"/admin/kegiatan/UJI24/ekspor/{kind}.xlsx").status_code == 403
 
 
 def test_admin_downloads_every_export(admin_client, taken):

@@ -5,6 +5,8 @@ from datetime import datetime, time, timedelta
 
 import openpyxl
 
+from bimtek.events.staff import assign_staff
+from bimtek.extensions import db
 from bimtek.reports import dashboard, exports
 from tests.reports.conftest import rows_of
 
@@ -172,10 +174,15 @@ def test_dashboard_of_an_empty_event(admin_client, event):
     assert "Belum ada yang mengerjakan pre-test" in html
 
 
-def test_panitia_sees_the_dashboard_without_exports(panitia_client, busy_event):
-    page = panitia_client.get("/admin/kegiatan/RAMAI/ringkasan")
-    assert page.status_code == 200
-    assert "ekspor/semua.xlsx" not in page.get_data(as_text=True)
+def test_panitia_is_sent_to_the_desk_not_the_dashboard(panitia_client, panitia, busy_event):
+    assert panitia_client.get("/admin/kegiatan/RAMAI/ringkasan").status_code == 404
+    assign_staff(busy_event, panitia, "panitia")
+    db.session.commit()
+    assert panitia_client.get("/admin/kegiatan/RAMAI/ringkasan").status_code == 403
+    listing = panitia_client.get("/admin/").get_data(as_text=True)
+    assert 'href="/kegiatan/RAMAI/check-in"' in listing and "ringkasan" not in listing
+    desk = panitia_client.get("/kegiatan/RAMAI/check-in").get_data(as_text=True)
+    assert "/ringkasan" not in desk and "/sertifikat" not in desk and "/peserta" in desk
 
 
 def test_registration_timeline_fills_gaps(busy_event):

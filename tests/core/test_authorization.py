@@ -1,0 +1,460 @@
+"""Who may call what: one walk over EVERY rule of the URL map, for every identity.
+
+Identities: anonymous, participant A and participant B (each registered in event 1; the
+``participant_id`` in URLs is A's), the panitia of event 1, the manager of event 1, the
+install-wide administrator, and the API tokens of that panitia, manager and administrator.
+Each rule is called with the ids of event 1's rows, and again with the ids of event 2's rows
+(an event the panitia and manager are NOT assigned to: they must get 404 there, as for an
+event that does not exist).
+
+Answers: ``OK`` (anything but 401/403/404 or a redirect to the login page), ``LOGIN`` (302 to
+the login page), or the status code the identity must get.
+
+GET (and every refused call) is really made. A call that may change data is made for an
+identity that may call it only when the route is not marked ``unsafe`` (the form is posted
+empty, so the answer is a validation error or a redirect, never a write); refusals are always
+checked, since a refused call writes nothing.
+
+HOW TO ADD A ROUTE: add its endpoint to ``ROUTES`` below with one of the access classes
+(``PUBLIC``, ``LOGGED_IN``, ``STAFF``, ``ADMIN``, ``EVENT_PANITIA``, ``EVENT_MANAGER``,
+``DESK``, ``OWN``, ``PARTICIPANT``, ``MATERIAL``, ``API_PUBLIC``, ``API_PANITIA``,
+``API_MANAGER``) or a new class, ``args=`` for URL arguments that differ from the defaults
+in ``_arguments`` (e.g. ``kind``) and ``unsafe=True`` if an empty POST by someone allowed
+would still change data. A route missing from ``ROUTES`` fails this test.
+"""
+
+import io
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+from flask import current_app
+
+from bimtek import create_app
+from bimtek.extensions import db
+from tests import factories
+from tests.conftest import POSTGRES_URL, IsolatedClient, _test_config
+
+OK = "ok"
+LOGIN = "login"
+
+ANON, A, B = "anonymous", "participant A", "participant B"
+PANITIA, MANAGER, ADMIN = "panitia of event 1", "manager of event 1", "administrator"
+T_PANITIA, T_MANAGER, T_ADMIN = "panitia's token", "manager's token", "administrator's token"
+BROWSER = (ANON, A, B, PANITIA, MANAGER, ADMIN)
+TOKENS = (T_PANITIA, T_MANAGER, T_ADMIN)
+EVERYONE = BROWSER + TOKENS
+
+
+def _answers(event1: dict, event2: dict | None = None) -> dict:
+    """An access class: the answer of each identity in event 1, and (for identities whose
+    answer differs there or matters) in event 2."""
+    assert set(event1) == set(EVERYONE), set(EVERYONE) - set(event1)
+    return {1: event1, 2: event2 or {}}
+
+
+def _browser(anon, participant, panitia, manager, admin, token=None):
+    token = anon if token is None else token
+    return {
+        ANON: anon,
+        A: participant,
+        B: participant,
+        PANITIA: panitia,
+        MANAGER: manager,
+        ADMIN: admin,
+        **dict.fromkeys(TOKENS, token),
+    }
+
+
+#: everyone (pages of published events, tickets by their secret code, verification)
+PUBLIC = _answers(dict.fromkeys(EVERYONE, OK))
+#: any logged-in account
+LOGGED_IN = _answers(_browser(LOGIN, OK, OK, OK, OK))
+#: any staff account (what each sees is filtered: the event list shows only their events)
+STAFF = _answers(_browser(LOGIN, 403, OK, OK, OK))
+#: install-wide administrators only
+ADMIN_ONLY = _answers(_browser(LOGIN, 403, 403, 403, OK))
+#: pages of an event for its panitia (check-in desk, sign-in sheets, badges, recap, list)
+EVENT_PANITIA = _answers(_browser(LOGIN, 403, OK, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
+#: pages of an event for its managers
+EVENT_MANAGER = _answers(_browser(LOGIN, 403, 403, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
+#: the check-in desk's JSON calls (session cookie, answers in JSON)
+DESK = _answers(_browser(401, 403, OK, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
+#: a participant's own pages, by the id of their registration (participant A's)
+OWN = _answers({**_browser(LOGIN, 403, 403, 403, 403), A: OK}, {A: 403})
+#: any participant's portal
+PARTICIPANT = _answers(_browser(LOGIN, OK, 403, 403, 403))
+#: a module's teaching material: participants registered in the event and its staff
+MATERIAL = _answers(
+    _browser(LOGIN, OK, OK, OK, OK), {A: 403, B: 403, PANITIA: 404, MANAGER: 404, ADMIN: OK}
+)
+#: the public API
+API_PUBLIC = _answers(dict.fromkeys(EVERYONE, OK))
+#: the API for tokens of an event's panitia (and managers, administrators)
+API_PANITIA = _answers(
+    {**dict.fromkeys(BROWSER, 401), **dict.fromkeys(TOKENS, OK)},
+    {T_PANITIA: 404, T_MANAGER: 404, T_ADMIN: OK},
+)
+#: the API for tokens of an event's managers (and administrators)
+API_MANAGER = _answers(
+    {**dict.fromkeys(BROWSER, 401), T_PANITIA: 403, T_MANAGER: OK, T_ADMIN: OK},
+    {T_PANITIA: 404, T_MANAGER: 404, T_ADMIN: OK},
+)
+
+#: revoking an API token (``token_id`` is the administrator's): its owner and administrators
+OTHERS_TOKEN = _answers(_browser(LOGIN, 403, 404, 404, OK))
+
+
+@dataclass
+class Route:
+    access: dict
+    #: URL arguments for this route that differ from ``_arguments``
+    args: dict = field(default_factory=dict)
+    #: an empty POST by an identity that may call it would still change data: not made
+    unsafe: bool = False
+
+
+ROUTES = {
+    "static": Route(PUBLIC, args={"filename": "css/app.css"}),
+    # --- accounts
+    "auth.login": Route(PUBLIC),
+    "auth.logout": Route(PUBLIC, unsafe=True),
+    "auth.change_password": Route(LOGGED_IN),
+    "auth.set_language": Route(PUBLIC),
+    # --- public pages
+    "events.index": Route(PUBLIC),
+    "events.detail": Route(PUBLIC),
+    "participants.register": Route(PUBLIC),
+    "participants.ticket": Route(PUBLIC),
+    "participants.ticket_download": Route(PUBLIC),
+    "certificates.verify": Route(PUBLIC, args={"code": "VERIFY"}),
+    "certificates.verify_form": Route(PUBLIC),
+    # --- participants
+    "participants.portal": Route(PARTICIPANT),
+    "participants.schedule": Route(OWN),
+    "attendance.my_attendance": Route(OWN),
+    "assessments.portal": Route(OWN),
+    "assessments.take": Route(OWN, args={"kind": "post"}),
+    "assessments.start": Route(OWN, args={"kind": "post"}),  # already taken: refused
+    "assessments.answer": Route(OWN, args={"kind": "post"}),  # closed: refused
+    "assessments.submit": Route(OWN, args={"kind": "post"}),  # a second submit is harmless
+    "certificates.mine": Route(OWN),
+    "certificates.mine_download": Route(OWN),
+    "events.download_material": Route(MATERIAL),
+    # --- staff: events
+    "events_admin.index": Route(STAFF),
+    "events_admin.new_event": Route(ADMIN_ONLY),
+    "events_admin.edit_event": Route(EVENT_MANAGER),
+    "events_admin.modules": Route(EVENT_MANAGER),
+    "events_admin.edit_module": Route(EVENT_MANAGER),
+    "events_admin.delete_module": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.edit_session": Route(EVENT_MANAGER),
+    "events_admin.delete_session": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.upload_material": Route(EVENT_MANAGER),
+    "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
+    # --- staff: participants
+    "participants_admin.index": Route(EVENT_PANITIA),
+    "participants_admin.edit": Route(EVENT_MANAGER),
+    "participants_admin.cancel": Route(EVENT_MANAGER, unsafe=True),
+    # --- staff: check-in desk and its documents
+    "attendance.desk": Route(EVENT_PANITIA),
+    "attendance.desk_scan": Route(DESK),
+    "attendance.desk_undo": Route(DESK),
+    "attendance.desk_excuse": Route(DESK),
+    "attendance.desk_search": Route(DESK),
+    "attendance.desk_status": Route(DESK),
+    "attendance.sign_in_sheet": Route(EVENT_PANITIA),
+    "attendance.badges": Route(EVENT_PANITIA),
+    "attendance.recap": Route(EVENT_PANITIA),
+    # --- staff: tests (the bank and item analysis hold the answer key)
+    "assessments.admin_index": Route(EVENT_MANAGER),
+    "assessments.settings": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),
+    "assessments.question_form": Route(EVENT_MANAGER),
+    "assessments.delete_question": Route(EVENT_MANAGER, unsafe=True),
+    "assessments.import_questions": Route(EVENT_MANAGER),
+    "assessments.question_template": Route(EVENT_MANAGER),
+    "assessments.export_questions": Route(EVENT_MANAGER),
+    "assessments.results": Route(EVENT_MANAGER),
+    "assessments.attempts": Route(EVENT_MANAGER),
+    "assessments.attempt_action": Route(EVENT_MANAGER, unsafe=True),
+    # --- staff: certificates
+    "certificates.admin_index": Route(EVENT_MANAGER),
+    "certificates.issue_all": Route(EVENT_MANAGER, unsafe=True),
+    "certificates.issue_one": Route(EVENT_MANAGER, unsafe=True),
+    "certificates.revoke": Route(EVENT_MANAGER, unsafe=True),
+    "certificates.admin_download": Route(EVENT_MANAGER),
+    "certificates.preview": Route(EVENT_MANAGER),
+    "certificates.download_zip": Route(EVENT_MANAGER),
+    "certificates.download_merged": Route(EVENT_MANAGER),
+    "certificates.settings": Route(EVENT_MANAGER, unsafe=True),
+    "certificates.upload_image": Route(EVENT_MANAGER),
+    "certificates.image": Route(EVENT_MANAGER),
+    "certificates.save_signatory": Route(EVENT_MANAGER, unsafe=True),
+    # --- staff: dashboard, exports, import
+    "reports.dashboard": Route(EVENT_MANAGER),
+    "reports.dashboard_live": Route(EVENT_MANAGER),
+    "reports.export": Route(EVENT_MANAGER, args={"kind": "peserta"}),
+    "reports.import_template": Route(EVENT_MANAGER),
+    "reports.imports": Route(EVENT_MANAGER),
+    "reports.import_preview": Route(EVENT_MANAGER),
+    "reports.import_confirm": Route(EVENT_MANAGER, unsafe=True),
+    "reports.import_discard": Route(EVENT_MANAGER, unsafe=True),
+    # --- API
+    "api.ping": Route(API_PUBLIC),
+    "api.openapi_json": Route(API_PUBLIC),
+    "api.list_events": Route(API_PUBLIC),
+    "api.show_event": Route(API_PUBLIC),
+    "api.register": Route(API_PUBLIC),
+    "api.verify_certificate": Route(API_PUBLIC, args={"code": "VERIFY"}),
+    "api.list_participants": Route(API_PANITIA),
+    "api.create_checkin": Route(API_PANITIA),
+    "api.delete_checkin": Route(API_PANITIA, unsafe=True),
+    "api.create_excuse": Route(API_PANITIA),
+    "api.list_attendance": Route(API_PANITIA),
+    "api.assessment_results": Route(API_MANAGER),
+    "api.event_summary": Route(API_MANAGER),
+    "api.export_workbook": Route(API_MANAGER, args={"kind": "peserta"}),
+    "api.import_participants": Route(API_MANAGER),
+    "api.list_certificates": Route(API_MANAGER),
+    # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
+    "staff.index": Route(ADMIN_ONLY),
+    "staff.new_account": Route(ADMIN_ONLY),
+    "staff.account": Route(ADMIN_ONLY),
+    "staff.assign": Route(ADMIN_ONLY, unsafe=True),
+    "staff.unassign": Route(ADMIN_ONLY, unsafe=True),
+    "staff.deactivate": Route(ADMIN_ONLY, unsafe=True),
+    "staff.reactivate": Route(ADMIN_ONLY, unsafe=True),
+    "staff.reset_password": Route(ADMIN_ONLY, unsafe=True),
+    "staff.event_staff_page": Route(EVENT_MANAGER),
+    "staff.event_staff_remove": Route(EVENT_MANAGER, unsafe=True),
+    "staff.api_tokens": Route(STAFF),
+    "staff.revoke_token": Route(OTHERS_TOKEN, unsafe=True),
+}
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass
+class World:
+    app: object
+    clients: dict
+    #: URL arguments per event (1, 2) and identity
+    arguments: dict
+
+
+def _database_url(template, tmp_path) -> str:
+    if POSTGRES_URL:
+        engine = sa.create_engine(template)
+        with engine.begin() as connection:
+            tables = [t for t in sa.inspect(connection).get_table_names() if t != "alembic_version"]
+            names = ", ".join(f'"{t}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return template
+    path = tmp_path / "bimtek.sqlite"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _pdf() -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    canvas.drawString(72, 720, "Modul")
+    canvas.save()
+    return out.getvalue()
+
+
+def _event_rows(event, person, uploaders):
+    """Rows inside ``event``: a qualified ``person`` with a certificate, teaching material, a
+    certificate logo and kept import uploads (one per uploader: an upload is its own)."""
+    from bimtek.assessments.models import Attempt
+    from bimtek.assessments.services import list_questions
+    from bimtek.certificates import services as certificates
+    from bimtek.events.services import add_material
+    from bimtek.events.views import materials_folder
+    from bimtek.reports.excel import participant_template
+    from bimtek.reports.services import store_upload
+    from tests.certificates.conftest import qualify
+
+    qualify(event, person)
+    certificate = certificates.issue(person)
+    certificates.set_image(event, "logo_left", _png())
+    module = event.modules[0]
+    material = add_material(
+        module,
+        stream=io.BytesIO(_pdf()),
+        filename="modul.pdf",
+        title="Modul",
+        folder=materials_folder(),
+        max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+    )
+    tokens = {
+        who: store_upload(participant_template(), event=event, user=user, filename="p.xlsx")
+        for who, user in uploaders.items()
+    }
+    db.session.commit()
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.participant_id == person.id))
+    return {
+        "code": event.code,
+        "session_id": event.sessions[0].id,
+        "module_id": module.id,
+        "material_id": material.id,
+        "filename": material.filename,
+        "participant_id": person.id,
+        "question_id": list_questions(event)[0].id,
+        "attempt_id": attempt.id,
+        "certificate_id": certificate.id,
+        "signatory_id": certificates.get_settings(event).signatories[0].id,
+        "slot": "logo_left",
+        "action": "tambah-waktu",
+        "ticket_code": person.ticket_code,
+        "lang": "en",
+        "VERIFY": certificate.verification_code,
+        "tokens": tokens,
+    }
+
+
+@pytest.fixture(scope="module")
+def world(database_template, tmp_path_factory):
+    from bimtek.auth.services import issue_api_token
+    from tests.conftest import login
+
+    tmp_path = tmp_path_factory.mktemp("authorization")
+    app = create_app(
+        _test_config(_database_url(database_template, tmp_path), str(tmp_path / "instance"))
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        first = factories.make_event("UJI24", published=True)
+        second = factories.make_event("LAIN24", published=True)
+        admin = factories.make_staff("admin", "admin@bimtek.local")
+        panitia = factories.make_staff("panitia", "panitia@bimtek.local", event=first)
+        manager = factories.make_staff("manager", "manager@bimtek.local", event=first)
+        person_a = factories.make_participant(first, full_name="Peserta A")
+        person_b = factories.make_participant(first, full_name="Peserta B")
+        person_c = factories.make_participant(second, full_name="Peserta C")
+        arguments = {
+            1: _event_rows(first, person_a, {MANAGER: manager, ADMIN: admin}),
+            2: _event_rows(second, person_c, {ADMIN: admin}),
+        }
+        clients = {}
+        for who, account in (
+            (ANON, None),
+            (A, person_a.nik),
+            (B, person_b.nik),
+            (PANITIA, panitia.email),
+            (MANAGER, manager.email),
+            (ADMIN, admin.email),
+        ):
+            clients[who] = (app.test_client(), {})
+            if account:
+                login(clients[who][0], account)
+        for who, user in ((T_PANITIA, panitia), (T_MANAGER, manager), (T_ADMIN, admin)):
+            _token, plain = issue_api_token(user, "walk")
+            clients[who] = (app.test_client(), {"Authorization": f"Bearer {plain}"})
+            if who == T_ADMIN:
+                for values in arguments.values():
+                    values["token_id"] = _token.id
+        for values in arguments.values():
+            values["user_id"] = panitia.id
+        db.session.commit()
+        yield World(app, clients, arguments)
+        db.session.remove()
+        db.engine.dispose()
+
+
+# ---------------------------------------------------------------------------- the walk
+
+
+def _url(rule, route: Route, values: dict, who: str) -> str:
+    arguments = {}
+    for name in rule.arguments:
+        value = route.args.get(name, values.get(name))
+        if name == "token":
+            value = values["tokens"].get(who) or next(iter(values["tokens"].values()))
+        elif value in values and isinstance(value, str) and value.isupper():
+            value = values[value]  # e.g. "VERIFY": the event's certificate's code
+        assert value is not None, f"{rule.endpoint}: no value for <{name}>"
+        arguments[name] = value
+    return rule.build(arguments, append_unknown=False)[1]
+
+
+def _verdict(response) -> str | int:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and "/masuk" in location:
+        return LOGIN
+    return response.status_code
+
+
+def _agrees(expected, response) -> bool:
+    got = _verdict(response)
+    if expected == OK:
+        if got in (LOGIN, 401, 403):
+            return False
+        if got == 404:  # a row-level answer (e.g. nothing to undo) is fine, "not yours" is not
+            body = response.get_data(as_text=True)
+            return not any(
+                sign in body for sign in ("unknown_event", "Kegiatan tidak ditemukan", "Event not")
+            )
+        return True
+    return got == expected
+
+
+def test_every_route_has_an_authorization_decision_and_keeps_it(world):
+    undecided, wrong, calls = [], [], 0
+    for rule in sorted(world.app.url_map.iter_rules(), key=lambda r: r.rule):
+        route = ROUTES.get(rule.endpoint)
+        if route is None:
+            undecided.append(f"{rule.endpoint} ({rule.rule})")
+            continue
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        for event in (1, 2):
+            answers = route.access[event]
+            if event == 2 and not any(name in rule.arguments for name in _EVENT_ARGUMENTS):
+                continue
+            for who, expected in answers.items():
+                for method in methods:
+                    if method != "GET" and expected == OK and route.unsafe:
+                        continue
+                    client, headers = world.clients[who]
+                    url = _url(rule, route, world.arguments[event], who)
+                    response = client.open(url, method=method, headers=headers)
+                    calls += 1
+                    if not _agrees(expected, response):
+                        wrong.append(
+                            f"{method} {url} as {who} (event {event}): expected {expected}, "
+                            f"got {_verdict(response)}"
+                        )
+                    response.close()  # file downloads hold their file open until closed
+    assert not undecided, "new route without an authorization decision: " + ", ".join(undecided)
+    assert not wrong, f"{len(wrong)} of {calls} answers differ:\n" + "\n".join(wrong)
+    stale = set(ROUTES) - {rule.endpoint for rule in world.app.url_map.iter_rules()}
+    assert not stale, f"routes in the table that no longer exist: {sorted(stale)}"
+
+
+#: URL arguments that name an event or a row inside one (the walk repeats those in event 2)
+_EVENT_ARGUMENTS = (
+    "code",
+    "session_id",
+    "module_id",
+    "material_id",
+    "participant_id",
+    "question_id",
+    "attempt_id",
+    "certificate_id",
+    "signatory_id",
+    "token",
+    "ticket_code",
+)
