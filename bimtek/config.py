@@ -28,7 +28,21 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: every login POST, per address
     RATELIMIT_LOGIN = "10 per minute"
+    #: failed logins per account (email/NIK typed) before its password login locks for the
+    #: rest of the window; account claim and password recovery stay open (auth/throttle.py)
+    RATELIMIT_LOGIN_ACCOUNT = "5 per 10 minutes"
+    #: failed logins per address, over every account
+    RATELIMIT_LOGIN_ADDRESS_FAILURES = "50 per hour"
+    #: account claim and password recovery POSTs, per address
+    RATELIMIT_ACCOUNT_RECOVERY = "10 per hour"
+    #: wrong proofs (ticket or activation code) per NIK, from any address
+    RATELIMIT_RECOVERY_ACCOUNT = "10 per hour"
+    #: how long a manager's one-time activation code stays valid
+    ACTIVATION_CODE_DAYS = 14
+    #: how long personal data is kept after an event, as told in the registration notice
+    PERSONAL_DATA_RETENTION_YEARS = 5
     RATELIMIT_REGISTRATION = "120 per minute"
 
     #: Public base URL used in QR codes and printed documents, e.g. https://bimtek.kutaitimurkab.go.id

@@ -39,6 +39,7 @@ def registration_data(**overrides) -> dict:
         "email": "",
         "district": "Sangatta Utara",
         "password": PASSWORD,
+        "consent": True,
     }
     data.update(overrides)
     return data
