@@ -47,14 +47,20 @@ def _registering_account():
 def _keep_pending(event, data) -> None:
     """Keep what was typed (never the password) to fill the form again after the login."""
     values = {field: str(data.get(field) or "")[:254] for field in REGISTRATION_FIELDS}
-    values.pop("nik", None)  # after the login the account's own NIK is used
-    session[PENDING] = {"event": event.code, "values": values}
+    nik = "".join(ch for ch in values.pop("nik", "") if ch.isdigit())
+    session[PENDING] = {"event": event.code, "nik": nik, "values": values}
 
 
 def _prefill(event, account) -> dict | None:
+    """What to fill the form with: the registration typed before logging in (only for the
+    account of the NIK typed: on a shared computer nobody else sees it), else the details of
+    the person's latest registration."""
     pending = session.get(PENDING)
     if pending and pending.get("event") == event.code:
-        return dict(pending.get("values") or {})
+        if account is not None and pending.get("nik") == account.nik:
+            return dict(pending.get("values") or {})
+        if account is not None:
+            session.pop(PENDING, None)
     latest = services.registrations_of(account)[:1] if account else []
     if latest:
         return {field: getattr(latest[0], field) or "" for field in REGISTRATION_FIELDS}

@@ -135,3 +135,18 @@ def test_service_never_changes_an_existing_account(app, imported, second_event):
     user = db.session.get(User, imported.user_id)
     db.session.refresh(user)
     assert user.password_hash is None and user.full_name == imported.full_name
+
+
+def test_someone_else_logging_in_on_the_same_computer_does_not_see_it(
+    client, registered, second_event, event
+):
+    """At the venue's shared computer: the next person to log in gets an empty form."""
+    from tests.factories import make_participant
+
+    _stranger_registers(client, second_event, registered.nik, institution="Bawaslu Rahasia")
+    other = make_participant(event)
+    login(client, other.nik)
+    form = client.get(f"/kegiatan/{second_event.code}/daftar").get_data(as_text=True)
+    assert "Bawaslu Rahasia" not in form
+    with client.session_transaction() as session:
+        assert "pending_registration" not in session
