@@ -97,6 +97,7 @@ def activation_code(event, participant_id):
         participant=participant,
         code=plain,
         link=link,
+        claim_url=_public_url(url_for("accounts.claim")),
         expires_at=issued.expires_at,
         back=nav_url("participants_admin.edit", code=event.code, participant_id=participant.id),
     )

@@ -87,3 +87,18 @@ def test_recovery_page_on_a_phone(phone, live_server, registered):
     page.locator("#f-confirm").fill("Lembayung-senja")
     page.get_by_role("button", name="Simpan dan masuk").click()
     page.wait_for_url(re.compile(r"/portal$"))
+
+
+def test_manager_prints_an_activation_code(phone, live_server, event, imported, admin):
+    page = phone
+    page.goto(f"{live_server.url}/masuk")
+    page.get_by_label("Email atau NIK").fill(admin.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"{live_server.url}/admin/kegiatan/{event.code}/peserta/{imported.id}")
+    page.get_by_role("button", name="Buat kode aktivasi akun").click()
+    code = page.locator(".activation-code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    assert page.locator(".qr svg").is_visible()
+    screenshot(page, "activation-code-phone")
+    _fits(page)
