@@ -33,8 +33,9 @@ class DefaultConfig:
     #: failed logins per account (email/NIK typed) before its password login locks for the
     #: rest of the window; account claim and password recovery stay open (auth/throttle.py)
     RATELIMIT_LOGIN_ACCOUNT = "5 per 10 minutes"
-    #: failed logins per address, over every account
-    RATELIMIT_LOGIN_ADDRESS_FAILURES = "50 per hour"
+    #: failed logins per address, over every account: broad, since a venue's Wi-Fi puts a
+    #: few hundred participants behind one address
+    RATELIMIT_LOGIN_ADDRESS_FAILURES = "200 per hour"
     #: account claim and password recovery POSTs, per address
     RATELIMIT_ACCOUNT_RECOVERY = "10 per hour"
     #: wrong proofs (ticket or activation code) per NIK, from any address
