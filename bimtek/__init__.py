@@ -81,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.certificates.views import bp as certificates_bp
     from bimtek.events.views import admin_bp as events_admin_bp
     from bimtek.events.views import bp as events_bp
+    from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
+    from bimtek.participants.account_views import bp as accounts_bp
     from bimtek.participants.views import admin_bp as participants_admin_bp
     from bimtek.participants.views import bp as participants_bp
     from bimtek.reports.views import bp as reports_bp
@@ -91,6 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_admin_bp, url_prefix="/admin")
     app.register_blueprint(participants_admin_bp, url_prefix="/admin")
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(participant_accounts_admin_bp, url_prefix="/admin")
     app.register_blueprint(attendance_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(certificates_bp)

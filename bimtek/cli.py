@@ -125,18 +125,49 @@ def create_user(email, role, event_code, name):
 
 
 @click.command("reset-password")
-@click.argument("email")
-def reset_password(email):
-    """Give a staff member a new one-time password."""
+@click.argument("login")
+def reset_password(login):
+    """Staff (LOGIN is an email): print a new one-time password. Participants (LOGIN is a
+    NIK): print a one-time activation code and link, with which they choose a password
+    themselves (as a manager's code from the participant's page)."""
     from bimtek.auth import services
 
+    if "@" not in login:
+        return _participant_activation_code(login)
     try:
-        user = services.user_by_email(email)
+        user = services.user_by_email(login)
     except ServiceError as error:
         fail(error)
     password = services.reset_password(user)
     db.session.commit()
     click.echo(f"New one-time password for {user.email}: {password}")
+
+
+def _participant_activation_code(nik: str) -> None:
+    import sqlalchemy as sa
+    from flask import current_app
+
+    from bimtek.participants.accounts import issue_activation_code
+    from bimtek.participants.models import Participant
+
+    digits = "".join(ch for ch in nik if ch.isdigit())
+    participant = db.session.scalar(
+        sa.select(Participant)
+        .where(Participant.nik == digits, Participant.user_id.is_not(None))
+        .order_by(Participant.created_at.desc())
+        .limit(1)
+    )
+    if participant is None:
+        raise click.ClickException(f"No participant account with NIK {nik}.")
+    try:
+        issued, code = issue_activation_code(participant, actor=None, channel="cli")
+    except ServiceError as error:
+        fail(error)
+    db.session.commit()
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    click.echo(f"One-time activation code for {participant.full_name} (NIK {digits}): {code}")
+    click.echo(f"Link: {base}/akun/aktivasi?kode={code}")
+    click.echo(f"Valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC, once.")
 
 
 @click.command("create-token")

@@ -32,7 +32,22 @@ class DefaultConfig:
     #: put before every key in the storage (several installs may share one Redis)
     RATELIMIT_KEY_PREFIX = "bimtek"
     RATELIMIT_HEADERS_ENABLED = True
+    #: every login POST, per address
     RATELIMIT_LOGIN = "10 per minute"
+    #: failed logins per account (email/NIK typed) before its password login locks for the
+    #: rest of the window; account claim and password recovery stay open (auth/throttle.py)
+    RATELIMIT_LOGIN_ACCOUNT = "5 per 10 minutes"
+    #: failed logins per address, over every account: broad, since a venue's Wi-Fi puts a
+    #: few hundred participants behind one address
+    RATELIMIT_LOGIN_ADDRESS_FAILURES = "200 per hour"
+    #: account claim and password recovery POSTs, per address
+    RATELIMIT_ACCOUNT_RECOVERY = "10 per hour"
+    #: wrong proofs (ticket or activation code) per NIK, from any address
+    RATELIMIT_RECOVERY_ACCOUNT = "10 per hour"
+    #: how long a manager's one-time activation code stays valid
+    ACTIVATION_CODE_DAYS = 14
+    #: how long personal data is kept after an event, as told in the registration notice
+    PERSONAL_DATA_RETENTION_YEARS = 5
     #: registrations per address, the public form and the API together (a hall on one NAT)
     RATELIMIT_REGISTRATION = "120 per minute"
     #: certificate look-ups per address, the page and the API together

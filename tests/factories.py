@@ -40,6 +40,7 @@ def registration_data(**overrides) -> dict:
         "email": "",
         "district": "Sangatta Utara",
         "password": PASSWORD,
+        "consent": True,
     }
     data.update(overrides)
     return data

@@ -39,7 +39,7 @@ def participant_json(participant) -> dict:
 def register(code):
     event = get_public_event(code)
     data = json_body(REGISTRATION_REQUEST)
-    outcome = services.register(event, data, channel="api")
+    outcome = services.register(event, data, channel="api", consent=data.get("consent") is True)
     db.session.commit()
     participant = outcome.participant
     if participant.status == "registered":
@@ -91,7 +91,19 @@ def list_participants(event):
 
 _REGISTRATION_PROPERTIES = {field: {"type": "string"} for field in REGISTRATION_FIELDS}
 _REGISTRATION_PROPERTIES["gender"] = {"type": "string", "enum": ["L", "P"]}
-_REGISTRATION_PROPERTIES["password"] = {"type": "string", "minLength": 8}
+_REGISTRATION_PROPERTIES["consent"] = {
+    "type": "boolean",
+    "enum": [True],
+    "description": (
+        "The registrant agrees to the processing of their personal data (UU 27/2022) as the "
+        "registration form's notice describes; its time is stored. Anything but true is a 422."
+    ),
+}
+_REGISTRATION_PROPERTIES["password"] = {
+    "type": "string",
+    "minLength": 8,
+    "description": "Password of the new portal account (not a common one).",
+}
 _REGISTRATION_PROPERTIES["nik"] = {"type": "string", "pattern": "^[0-9]{16}$"}
 _REGISTRATION_PROPERTIES["nip"] = {"type": "string", "pattern": "^[0-9]{18}$"}
 _REGISTRATION_PROPERTIES["institution_category"] = {
@@ -133,6 +145,7 @@ document(
                                     "institution_category",
                                     "job_title",
                                     "phone",
+                                    "consent",
                                 ],
                                 "properties": REGISTRATION_REQUEST["properties"],
                             }
@@ -161,8 +174,12 @@ document(
                     },
                     "403": error_response("registration_closed"),
                     "404": error_response("unknown_event"),
-                    "409": error_response("duplicate_nik"),
-                    "422": error_response("invalid, with the failing fields"),
+                    "409": error_response(
+                        "duplicate_nik (already registered for this event), or account_exists "
+                        "(the NIK already has an account: its owner logs in on the web and "
+                        "registers there, so nobody registers or changes another's account)"
+                    ),
+                    "422": error_response("invalid, with the failing fields (consent included)"),
                     "429": error_response("rate_limited"),
                 },
             }

@@ -48,6 +48,10 @@ class User(UserMixin, db.Model):
 
     api_tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 
+    def get_id(self) -> str:
+        """What the session and remember cookie hold: bumping the version ends them."""
+        return f"{self.id}:{self.session_version or 1}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
 
@@ -87,3 +91,27 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="api_tokens")
+
+
+class ActivationCode(db.Model):
+    """A one-time code a manager hands a participant to set a password (claim or recovery).
+
+    Only its hash is stored; it is shown once, works once, and expires.
+    """
+
+    __tablename__ = "activation_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: sha256 hex digest of the code (normalised: upper case, no dashes)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: the manager who generated it
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: set when used, or when a newer code replaced it
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

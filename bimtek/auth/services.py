@@ -4,15 +4,27 @@ import re
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from bimtek.audit.services import record
 from bimtek.auth.models import ROLES, User
+from bimtek.auth.passwords import WeakPassword, check_new_password
+from bimtek.auth.sessions import end_sessions
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.extensions import db
-from bimtek.participants.validation import FieldProblem, clean_password
 
 LOGIN_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def login_key(identifier: str) -> str:
+    """The account name as the login counts it: a lowercased email, or a NIK's digits."""
+    identifier = (identifier or "").strip()
+    if "@" in identifier:
+        return identifier.lower()[:254]
+    return "".join(ch for ch in identifier if ch.isdigit())[:32]
 
 
 def find_login(identifier: str) -> User | None:
@@ -28,9 +40,27 @@ def find_login(identifier: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.nik == digits)) if digits else None
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made with the configured method, checked when there is no account's to check."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(identifier: str, password: str) -> User | None:
+    """The active account with this login name and password, else None.
+
+    Exactly one hash is checked, with the configured method, whether the account exists,
+    has no password yet or is inactive: the time taken tells nothing about the account.
+    """
     user = find_login(identifier)
-    if user is None or not user.active or not user.check_password(password or ""):
+    stored = user.password_hash if user is not None and user.password_hash else None
+    matches = check_password_hash(stored or _dummy_hash(), password or "")
+    if user is None or stored is None or not matches or not user.active:
         return None
     user.last_login_at = utcnow()
     return user
@@ -73,30 +103,60 @@ def create_user(
 
 
 def reset_password(user: User, *, actor: User | None = None, channel: str = "cli") -> str:
+    """A new one-time password for a staff member; every session of theirs ends."""
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
+    end_sessions(user)
     record("user.reset_password", actor=actor, channel=channel, target=user)
     db.session.flush()
     return password
 
 
-def change_password(user: User, current: str, new: str, confirm: str) -> None:
-    if not user.check_password(current or ""):
-        raise InvalidInput("Kata sandi lama salah.", fields={"current": "Kata sandi lama salah."})
+def personal_words(user: User) -> list[str]:
+    """What a password of this person must not be built from."""
+    words = [user.full_name, user.email, user.nik]
+    if user.email:
+        words.append(user.email.split("@")[0])
+    return [word for word in words if word]
+
+
+def check_password_choice(user: User, new: str, confirm: str, *, field: str = "new") -> str:
+    """``new`` if it may become ``user``'s password (rules in auth/passwords.py)."""
     try:
-        clean_password(new, required=True)
-    except FieldProblem as problem:
-        raise InvalidInput(problem.message, fields={"new": problem.message}) from None
+        check_new_password(new, staff=user.is_staff, user_inputs=personal_words(user))
+    except WeakPassword as problem:
+        raise InvalidInput(problem.message, fields={field: problem.message}) from None
+    if user.password_hash and user.check_password(new):
+        message = _("Kata sandi baru tidak boleh sama dengan kata sandi lama.")
+        raise InvalidInput(message, fields={field: message})
     if new != confirm:
-        raise InvalidInput(
-            "Konfirmasi kata sandi tidak sama.",
-            fields={"confirm": "Konfirmasi kata sandi tidak sama."},
-        )
+        message = _("Konfirmasi kata sandi tidak sama.")
+        raise InvalidInput(message, fields={"confirm": message})
+    return new
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """The person's own change (also the forced one after a one-time password).
+
+    The one-time password itself is refused, as is any common password; every other
+    session of the account ends (the caller logs this browser in again).
+    """
+    if not user.check_password(current or ""):
+        message = _("Kata sandi lama salah.")
+        raise InvalidInput(message, fields={"current": message})
+    check_password_choice(user, new, confirm)
     user.set_password(new)
     user.must_change_password = False
+    end_sessions(user)
     record("user.change_password", actor=user, channel="web", target=user)
     db.session.flush()
+
+
+def log_out_everywhere(user: User, *, channel: str = "web") -> None:
+    """End every session of ``user``, this browser's too."""
+    end_sessions(user)
+    record("user.logout_everywhere", actor=user, channel=channel, target=user)
 
 
 def user_by_email(email: str) -> User:

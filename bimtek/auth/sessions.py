@@ -1,14 +1,23 @@
-"""Ending an account's browser sessions without server-side session state.
+"""Ending sessions without server state: a per-account version in every session cookie.
 
-Each session remembers the account's ``session_version`` when it logged in; bumping the
-version makes every such session stale at its next request (the user loader compares them).
+``User.get_id()`` is "id:version"; flask-login keeps it in the session and in the remember
+cookie, and the user loader refuses a cookie whose version is not the account's current one.
+Bumping ``session_version`` therefore ends every session of that account on every worker at
+once (the next request of each reads the row anyway).
 """
 
-from bimtek.auth.models import User
 from bimtek.extensions import db
 
 
-def end_sessions(user: User) -> None:
-    """End every browser session of ``user`` (deactivation, password reset, logout everywhere)."""
+def end_sessions(user) -> None:
+    """End every session of ``user`` (all browsers, remember cookies included)."""
     user.session_version = (user.session_version or 1) + 1
     db.session.flush()
+
+
+def parse_session_id(value) -> tuple[int, int] | None:
+    """(user id, session version) from a stored ``get_id()``; None for anything else."""
+    user_id, sep, version = str(value or "").partition(":")
+    if not sep or not user_id.isdigit() or not version.isdigit():
+        return None
+    return int(user_id), int(version)

@@ -129,6 +129,4 @@ def reset_staff_password(user: User, *, actor: User, channel: str = "web") -> st
         raise InvalidInput(
             "Ganti kata sandi Anda sendiri di halaman Ganti kata sandi.", code="self"
         )
-    password = services.reset_password(user, actor=actor, channel=channel)
-    end_sessions(user)
-    return password
+    return services.reset_password(user, actor=actor, channel=channel)  # ends their sessions

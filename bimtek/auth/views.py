@@ -15,8 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from bimtek.auth import services
+from bimtek.auth import services, throttle
 from bimtek.auth.forms import ChangePasswordForm, LoginForm
+from bimtek.auth.passwords import min_length
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db, limiter
 
@@ -42,34 +43,67 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+#: what survives the new session a login starts: the language and a registration under way
+KEPT_ACROSS_LOGIN = ("lang", "pending_registration")
+
+
+def start_session(user) -> None:
+    """Log ``user`` in on a fresh session (no fixation), keeping the language picked."""
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    chosen_language = kept.get("lang")
+    if chosen_language in current_app.config["LANGUAGES"]:
+        user.locale = chosen_language  # picked before logging in: keep it
+    login_user(user)
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
+    next_url = _safe_next(request.args.get("next"))
+    lock = None
     if form.validate_on_submit():
-        user = services.authenticate(form.identifier.data, form.password.data)
-        if user is None:
-            flash(_("Email/NIK atau kata sandi salah."), "error")
-        else:
-            chosen_language = session.get("lang")
-            session.clear()
-            if chosen_language in current_app.config["LANGUAGES"]:
-                user.locale = chosen_language  # picked on the login page: keep it
-                session["lang"] = chosen_language
-            login_user(user)
+        account = services.login_key(form.identifier.data)
+        address = request.remote_addr or ""
+        lock = throttle.login_lock(account, address)
+        user = None if lock else services.authenticate(form.identifier.data, form.password.data)
+        if user is not None:
+            start_session(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 400
+            return redirect(next_url or home_for(user))
+        if lock is None:
+            throttle.login_failed(account, address)
+            flash(_("Email/NIK atau kata sandi salah."), "error")
+    status = 200 if request.method == "GET" else 429 if lock else 400
+    return render_template("auth/login.html", form=form, lock=lock, next_url=next_url), status
 
 
 @bp.route("/keluar", methods=["POST"])
 def logout():
+    """Log out. The session version moves on, so a copy of this cookie is useless too (and
+    with it every other session of the account: there is no per-session state to keep)."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
-    session.pop("lang", None)
+    session.clear()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("events.index"))
+
+
+@bp.route("/keluar/semua", methods=["POST"])
+@login_required
+def logout_everywhere():
+    services.log_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Anda sudah keluar dari semua perangkat."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/kata-sandi", methods=["GET", "POST"])
@@ -85,10 +119,17 @@ def change_password():
         except InvalidInput as error:
             errors = error.fields
         else:
+            login_user(current_user._get_current_object())  # this browser stays logged in
             db.session.commit()
-            flash(_("Kata sandi sudah diganti."), "success")
+            flash(_("Kata sandi sudah diganti. Sesi di perangkat lain sudah berakhir."), "success")
             return redirect(home_for(current_user))
-    return render_template("auth/change_password.html", form=form, errors=errors)
+    status = 422 if errors else 200
+    return render_template(
+        "auth/change_password.html",
+        form=form,
+        errors=errors,
+        min_length=min_length(current_user.is_staff),
+    ), status
 
 
 @bp.route("/bahasa/<lang>", methods=["POST"])

@@ -25,11 +25,19 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id):
+    def load_user(session_id):
+        """The account of a session or remember cookie, if its version is still current."""
         from bimtek.auth.models import User
+        from bimtek.auth.sessions import parse_session_id
         from bimtek.core.database import get_by_id
 
-        return get_by_id(User, user_id)
+        parsed = parse_session_id(session_id)
+        if parsed is None:
+            return None
+        user = get_by_id(User, parsed[0])
+        if user is None or (user.session_version or 1) != parsed[1]:
+            return None
+        return user
 
     @app.after_request
     def security_headers(response):
@@ -54,7 +62,13 @@ def init_app(app: Flask) -> None:
             current_user.is_authenticated
             and current_user.must_change_password
             and request.endpoint
-            not in ("auth.change_password", "auth.logout", "static", "auth.set_language")
+            not in (
+                "auth.change_password",
+                "auth.logout",
+                "auth.logout_everywhere",
+                "static",
+                "auth.set_language",
+            )
             and not request.path.startswith("/api/")
         ):
             return redirect(url_for("auth.change_password"))

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
@@ -27,6 +27,9 @@ class RegistrationForm(FlaskForm):
     district = StringField(_l("Kecamatan asal"))
     password = PasswordField(_l("Kata sandi"))
     password_confirm = PasswordField(_l("Ulangi kata sandi"))
+    consent = BooleanField(
+        _l("Saya menyetujui pemrosesan data pribadi saya seperti dijelaskan di atas.")
+    )
 
 
 class CancelForm(FlaskForm):

@@ -68,6 +68,9 @@ class Participant(db.Model):
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: when the person agreed, on the form or through the API, to the processing of their
+    #: personal data (UU 27/2022); None when an organizer registered them (import, CLI)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event = relationship("Event")
     user = relationship("User")

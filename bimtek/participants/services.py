@@ -34,6 +34,12 @@ class DuplicateNik(Conflict):
     code = "duplicate_nik"
 
 
+class AccountExists(Conflict):
+    """A public registration for a NIK that already has an account: its owner must log in."""
+
+    code = "account_exists"
+
+
 @dataclass(frozen=True)
 class RegistrationOutcome:
     participant: Participant
@@ -126,22 +132,46 @@ def register(
     actor: User | None = None,
     password_required: bool = False,
     enforce_window: bool = True,
+    account: User | None = None,
+    consent: bool | None = None,
 ) -> RegistrationOutcome:
     """Register a person for an event: a seat while there is one, else the waitlist.
 
-    ``data`` holds the raw form or JSON values; they are checked here. Raises InvalidInput
-    (with the failing fields), RegistrationClosed or DuplicateNik.
+    ``data`` holds the raw form or JSON values; they are checked here. ``account`` is the
+    logged-in participant registering themself: their own NIK is used, whatever was sent.
+    Without one, a registration from the public (``channel`` "public" or "api") may only
+    create a new account: a NIK that already has one raises AccountExists (its owner logs
+    in or claims it first), so nobody gets hold of, or changes, somebody else's account.
+    Organizers (import, CLI, admin) may register a NIK that has an account; the account is
+    never changed. ``consent`` (the form's checkbox, the API's ``consent: true``) must be
+    true when given; its time is stored. Raises InvalidInput (with the failing fields),
+    RegistrationClosed, AccountExists or DuplicateNik.
     """
     now = now or utcnow()
+    if account is not None:
+        data = {**data, "nik": account.nik, "password": ""}
+        password_required = False
     values, errors = clean_registration(data, password_required=password_required, today=now.date())
+    if consent is not None and not consent:
+        errors["consent"] = _("Persetujuan pemrosesan data pribadi wajib diberikan.")
     if errors:
         raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=errors)
     if enforce_window:
         check_registration_window(event, now)
     password = values.pop("password")
+    if consent:
+        values["consented_at"] = now
     # hashing is slow on purpose: do it before taking the event lock, not while holding it
     password_hash = hash_password(password) if password else None
-    return _seat(event, [(values, password_hash)], now=now, channel=channel, actor=actor)[0]
+    return _seat(
+        event,
+        [(values, password_hash)],
+        now=now,
+        channel=channel,
+        actor=actor,
+        account=account,
+        refuse_existing=account is None and channel in ("public", "api"),
+    )[0]
 
 
 def register_many(
@@ -175,15 +205,33 @@ def register_many(
 
 
 def _seat(
-    event: Event, people: list[tuple[dict, str | None]], *, now, channel, actor
+    event: Event,
+    people: list[tuple[dict, str | None]],
+    *,
+    now,
+    channel,
+    actor,
+    account: User | None = None,
+    refuse_existing: bool = False,
 ) -> list[RegistrationOutcome]:
     """Why a person got a seat or a waitlist place: the one place that decides it.
 
     Under the event lock, in the given order: a seat while ``capacity`` allows, else the end
-    of the waitlist. ``people`` holds checked values and a password hash (or None) each.
+    of the waitlist. ``people`` holds checked values and a password hash (or None) each; the
+    hash only goes to an account created here, an existing account is never changed.
     """
     last_number = lock_event(event.id, take=len(people))
     niks = [values["nik"] for values, _hash in people]
+    accounts = {u.nik: u for u in db.session.scalars(sa.select(User).where(User.nik.in_(niks)))}
+    if account is not None:
+        accounts[account.nik] = account
+    elif refuse_existing and accounts:
+        raise AccountExists(
+            _(
+                "NIK ini sudah punya akun. Masuk dengan NIK dan kata sandi Anda (atau "
+                "aktifkan akun Anda) untuk melanjutkan pendaftaran."
+            )
+        )
     existing = db.session.scalar(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.nik.in_(niks))
@@ -196,16 +244,19 @@ def _seat(
         raise duplicate
     free = event.capacity - count_registered(event.id)
     waiting = status_counts(event.id)["waitlisted"] if free < len(people) else 0
-    accounts = {u.nik: u for u in db.session.scalars(sa.select(User).where(User.nik.in_(niks)))}
     seated = []
     for offset, (values, password_hash) in enumerate(people):
         user = accounts.get(values["nik"])
         existing_account = user is not None
         if user is None:
-            user = User(nik=values["nik"], full_name=values["full_name"], role="participant")
+            user = User(
+                nik=values["nik"],
+                full_name=values["full_name"],
+                role="participant",
+                password_hash=password_hash,
+            )
             db.session.add(user)
-        if password_hash and not user.password_hash:
-            user.password_hash = password_hash
+            accounts[user.nik] = user
         has_seat = offset < free
         participant = Participant(
             event_id=event.id,

@@ -1,9 +1,22 @@
 """Self-registration, the ticket, the participant portal, and the admin participant list."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from bimtek.auth.views import start_session
 from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
 from bimtek.core.web import participant_required
@@ -16,39 +29,89 @@ from bimtek.participants.forms import CancelForm, RegistrationForm
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.pdf import ticket_pdf
 from bimtek.participants.privacy import sees_personal_data
-from bimtek.participants.validation import clean_registration
+from bimtek.participants.validation import REGISTRATION_FIELDS, clean_registration
 
 bp = Blueprint("participants", __name__)
 admin_bp = Blueprint("participants_admin", __name__)
+
+
+#: the session key holding a registration that waits for its NIK's owner to log in
+PENDING = "pending_registration"
+
+
+def _registering_account():
+    """The logged-in participant, who registers themself; None for anyone else."""
+    if current_user.is_authenticated and current_user.role == "participant":
+        return current_user._get_current_object()
+    return None
+
+
+def _keep_pending(event, data) -> None:
+    """Keep what was typed (never the password) to fill the form again after the login."""
+    values = {field: str(data.get(field) or "")[:254] for field in REGISTRATION_FIELDS}
+    nik = "".join(ch for ch in values.pop("nik", "") if ch.isdigit())
+    session[PENDING] = {"event": event.code, "nik": nik, "values": values}
+
+
+def _prefill(event, account) -> dict | None:
+    """What to fill the form with: the registration typed before logging in (only for the
+    account of the NIK typed: on a shared computer nobody else sees it), else the details of
+    the person's latest registration."""
+    pending = session.get(PENDING)
+    if pending and pending.get("event") == event.code:
+        if account is not None and pending.get("nik") == account.nik:
+            return dict(pending.get("values") or {})
+        if account is not None:
+            session.pop(PENDING, None)
+    latest = services.registrations_of(account)[:1] if account else []
+    if latest:
+        return {field: getattr(latest[0], field) or "" for field in REGISTRATION_FIELDS}
+    return None
 
 
 @bp.route("/kegiatan/<code>/daftar", methods=["GET", "POST"])
 @registration_limit
 def register(code):
     event = get_public_event(code)
-    form = RegistrationForm()
+    account = _registering_account()
+    prefill = _prefill(event, account) if request.method == "GET" else None
+    form = RegistrationForm(data=prefill) if prefill else RegistrationForm()
+    if account is not None:
+        form.nik.data = account.nik
     errors = {}
     if form.validate_on_submit():
         data = request.form.to_dict()
         try:
-            if data.get("password") != data.get("password_confirm"):
+            if account is None and data.get("password") != data.get("password_confirm"):
                 _values, errors = clean_registration(data, password_required=True)
-                errors["password_confirm"] = "Konfirmasi kata sandi tidak sama."
-                raise InvalidInput("Periksa kembali isian yang ditandai.", fields=errors)
-            outcome = services.register(event, data, password_required=True, channel="public")
+                errors["password_confirm"] = _("Konfirmasi kata sandi tidak sama.")
+                if not form.consent.data:
+                    errors["consent"] = _("Persetujuan pemrosesan data pribadi wajib diberikan.")
+                raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=errors)
+            outcome = services.register(
+                event,
+                data,
+                password_required=account is None,
+                channel="public",
+                account=account,
+                consent=bool(form.consent.data),
+            )
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
+        except services.AccountExists as error:
+            if current_user.is_authenticated:  # staff: only the owner may register it
+                raise
+            _keep_pending(event, data)
+            flash(error.message, "info")
+            return redirect(url_for("auth.login", next=url_for(".register", code=event.code)))
         else:
             db.session.commit()
+            session.pop(PENDING, None)
             participant = outcome.participant
-            if not current_user.is_authenticated:
-                login_user(participant.user)
-            if outcome.existing_account:
-                flash(
-                    _("Anda sudah punya akun dengan NIK ini; kata sandi lama tetap berlaku."),
-                    "info",
-                )
+            if not current_user.is_authenticated:  # a new account, created just now
+                start_session(participant.user)
+                db.session.commit()
             return redirect(url_for(".ticket", ticket_code=participant.ticket_code))
     state = event.registration_state()
     status = 422 if errors else 200
@@ -59,6 +122,8 @@ def register(code):
         errors=errors,
         state=state,
         seats_left=services.seats_left(event),
+        account=account,
+        retention_years=current_app.config["PERSONAL_DATA_RETENTION_YEARS"],
     ), status
 
 
@@ -97,12 +162,17 @@ def ticket_download(ticket_code):
 @bp.route("/portal")
 @participant_required
 def portal():
+    """The person's registrations, and the personal data held about them (to them only)."""
     registrations = services.registrations_of(current_user)
-    return render_template(
-        "participants/portal.html",
-        registrations=registrations,
-        positions={p.id: services.waitlist_position(p) for p in registrations},
+    response = make_response(
+        render_template(
+            "participants/portal.html",
+            registrations=registrations,
+            positions={p.id: services.waitlist_position(p) for p in registrations},
+        )
     )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/portal/<int:participant_id>/jadwal")

@@ -51,7 +51,8 @@ def test_register_duplicate_409(client, event):
     client.post(f"/api/v1/events/{event.code}/registrations", json=data)
     response = client.post(f"/api/v1/events/{event.code}/registrations", json=data)
     assert response.status_code == 409
-    assert response.json["error"]["code"] == "duplicate_nik"
+    # the NIK has an account now: the public API never registers (or touches) an existing one
+    assert response.json["error"]["code"] == "account_exists"
 
 
 def test_register_invalid_422_lists_fields(client, event):

@@ -36,7 +36,7 @@ def test_first_login_forces_a_new_password(client, app):
     bad = client.post(
         "/kata-sandi", data={"current": password, "new": "pendek", "confirm": "pendek"}
     )
-    assert "Kata sandi minimal 8 karakter." in bad.get_data(as_text=True)
+    assert "Kata sandi minimal 12 karakter." in bad.get_data(as_text=True)
     good = client.post(
         "/kata-sandi",
         data={"current": password, "new": "sandi-baru-123", "confirm": "sandi-baru-123"},

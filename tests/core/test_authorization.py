@@ -122,6 +122,9 @@ ROUTES = {
     "auth.logout": Route(PUBLIC, unsafe=True),
     "auth.change_password": Route(LOGGED_IN),
     "auth.set_language": Route(PUBLIC),
+    "auth.logout_everywhere": Route(LOGGED_IN, unsafe=True),
+    "accounts.claim": Route(PUBLIC),
+    "accounts.recover": Route(PUBLIC),
     # --- public pages
     "events.index": Route(PUBLIC),
     "events.detail": Route(PUBLIC),
@@ -157,6 +160,7 @@ ROUTES = {
     "participants_admin.index": Route(EVENT_PANITIA),
     "participants_admin.edit": Route(EVENT_MANAGER),
     "participants_admin.cancel": Route(EVENT_MANAGER, unsafe=True),
+    "participant_accounts_admin.activation_code": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: check-in desk and its documents
     "attendance.desk": Route(EVENT_PANITIA),
     "attendance.desk_scan": Route(DESK),

@@ -22,6 +22,7 @@ def fill_registration(page, *, name, nik, gender="L", phone="0812 3456 7890"):
     page.get_by_label("Kecamatan asal").fill("Sangatta Utara")
     page.locator("#password").fill(PASSWORD)
     page.locator("#password_confirm").fill(PASSWORD)
+    page.get_by_label("Saya menyetujui pemrosesan data pribadi").check()
 
 
 def test_register_on_a_phone_see_ticket_and_portal(phone, live_server, event):
