@@ -84,6 +84,13 @@ class Jobs:
                 )(runner)
         self.runner = EmbeddedRunner(self.huey, app.config["QUEUE_EMBEDDED_WORKERS"])
 
+    def describe(self) -> str:
+        """Where the jobs wait, without a password."""
+        if self.embedded:
+            return f"embedded queue {self.huey.storage.filename}"
+        url = sa.engine.make_url(self.app.config["QUEUE_URL"].replace("redis", "redis", 1))
+        return f"Redis {url.render_as_string(hide_password=True)} queue {self.huey.name!r}"
+
     def enqueue(self, func, *args) -> None:
         """Queue ``func(*args)``; a queue that cannot be reached is logged, never raised."""
         try:
@@ -186,7 +193,10 @@ class EmbeddedRunner:
 
 def init_app(app: Flask) -> None:
     """Bind the queue to the app and hook ``enqueue_on_commit`` to the database session."""
+    from bimtek.jobs.commands import worker
+
     app.extensions["bimtek_jobs"] = Jobs(app)
+    app.cli.add_command(worker)
     _listen_once()
 
 
