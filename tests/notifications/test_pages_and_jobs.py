@@ -13,7 +13,7 @@ from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants import services as participants
 from tests.conftest import login
 from tests.factories import make_event, make_staff, registration_data
-from tests.notifications.conftest import settle, wait_for
+from tests.notifications.conftest import settle
 
 
 def _register(event, email="", **overrides):
