@@ -18,9 +18,11 @@ back). Each runs in its own app context, so with its own database session. Jobs 
 idempotent: a retried job finds its work done and does nothing.
 """
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,12 +85,26 @@ class Jobs:
                     retries=retries, retry_delay=delay, retry_backoff=backoff, name=spec_name
                 )(runner)
         self.runner = EmbeddedRunner(self.huey, app.config["QUEUE_EMBEDDED_WORKERS"])
+        self.leftovers_checked = not self.embedded
+
+    def run_leftovers(self) -> None:
+        """Once per process: run jobs an earlier process queued but did not finish."""
+        if self.leftovers_checked:
+            return
+        self.leftovers_checked = True
+        try:
+            waiting = self.huey.pending_count() + self.huey.scheduled_count()
+        except Exception:
+            logger.exception("job queue unreadable")
+            return
+        if waiting:
+            self.runner.wake()
 
     def describe(self) -> str:
         """Where the jobs wait, without a password."""
         if self.embedded:
             return f"embedded queue {self.huey.storage.filename}"
-        url = sa.engine.make_url(self.app.config["QUEUE_URL"].replace("redis", "redis", 1))
+        url = sa.engine.make_url(self.app.config["QUEUE_URL"])
         return f"Redis {url.render_as_string(hide_password=True)} queue {self.huey.name!r}"
 
     def enqueue(self, func, *args) -> None:
@@ -133,6 +149,8 @@ class EmbeddedRunner:
         self.threads: list[threading.Thread] = []
         self.wakeup = threading.Event()
         self.stopping = False
+        self.draining = False
+        RUNNERS.add(self)
 
     def wake(self) -> None:
         self.wakeup.set()
@@ -152,6 +170,13 @@ class EmbeddedRunner:
         self.wakeup.set()
         for thread in list(self.threads):
             thread.join(timeout)
+
+    def drain(self, timeout: float = 60) -> None:
+        """Finish what is queued (not the retries scheduled later), then stop."""
+        self.draining = True
+        deadline = time.monotonic() + timeout
+        for thread in list(self.threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def idle(self) -> bool:
         """Nothing queued, nothing scheduled, no thread running a job."""
@@ -184,19 +209,32 @@ class EmbeddedRunner:
                 except Exception:  # huey logs task errors itself; never let the thread die
                     logger.exception("job %s failed", task)
                 continue
-            waiting = self.huey.scheduled_count() > 0
+            waiting = not self.draining and self.huey.scheduled_count() > 0
             if not waiting and time.monotonic() - last_work > self.idle_seconds:
                 return
             self.wakeup.wait(0.1 if waiting else 0.05)
             self.wakeup.clear()
 
 
+#: every embedded runner of this process, drained at exit (a CLI command's jobs get sent)
+RUNNERS: "weakref.WeakSet[EmbeddedRunner]" = weakref.WeakSet()
+
+
+@atexit.register
+def _drain_at_exit() -> None:
+    for runner in list(RUNNERS):
+        if any(t.is_alive() for t in runner.threads):
+            runner.drain()
+
+
 def init_app(app: Flask) -> None:
     """Bind the queue to the app and hook ``enqueue_on_commit`` to the database session."""
     from bimtek.jobs.commands import worker
 
-    app.extensions["bimtek_jobs"] = Jobs(app)
+    jobs = app.extensions["bimtek_jobs"] = Jobs(app)
     app.cli.add_command(worker)
+    if jobs.embedded and not app.testing:
+        app.before_request(jobs.run_leftovers)
     _listen_once()
 
 

@@ -205,3 +205,17 @@ def test_close_expired_attempts_job(app, event):
 
     assert REGISTRY["close_expired_attempts_job"].periodic is not None
     assert close_expired_attempts_job() == 0
+
+
+def test_forms_need_the_csrf_token(app, client, mailbox, event):
+    _manager(client, event)
+    app.config["WTF_CSRF_ENABLED"] = True
+    for path in ("pengumuman", "pengiriman/ulang", "pengumuman/pengingat-tes"):
+        response = client.post(
+            f"/admin/kegiatan/{event.code}/{path}", data={"subject": "x", "body": "y"}
+        )
+        assert response.status_code == 400, path
+    response = client.post(f"/admin/kegiatan/{event.code}/sertifikat/berkas/zip")
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Announcement)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PreparedFile)) == 0
