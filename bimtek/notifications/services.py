@@ -144,11 +144,19 @@ def remind_test(assessment, *, actor, channel: str = "web") -> int:
     return queued
 
 
+def is_retryable(delivery: Delivery, now=None) -> bool:
+    """Failed, bounced, or stuck (queued or sending for longer than CLAIM_TIMEOUT)."""
+    if delivery.status in RETRYABLE:
+        return True
+    since = delivery.claimed_at if delivery.status == "sending" else delivery.created_at
+    return delivery.status in ("queued", "sending") and since < (now or utcnow()) - CLAIM_TIMEOUT
+
+
 def retry(deliveries: list[Delivery], *, actor, channel: str = "web") -> int:
-    """Send failed or bounced messages again (after commit); returns how many."""
+    """Send failed, bounced or stuck messages again (after commit); returns how many."""
     count = 0
     for delivery in deliveries:
-        if delivery.status in RETRYABLE:
+        if is_retryable(delivery):
             delivery.status = "queued"
             enqueue_on_commit(send_delivery, delivery.id)
             count += 1
@@ -204,9 +212,18 @@ def delivery_counts(event_id: int) -> dict[str, int]:
 
 
 def retryable(event_id: int) -> list[Delivery]:
+    """The event's messages a manager may send again (see ``is_retryable``)."""
+    stale = utcnow() - CLAIM_TIMEOUT
     return list(
         db.session.scalars(
-            sa.select(Delivery).where(Delivery.event_id == event_id, Delivery.status.in_(RETRYABLE))
+            sa.select(Delivery).where(
+                Delivery.event_id == event_id,
+                sa.or_(
+                    Delivery.status.in_(RETRYABLE),
+                    sa.and_(Delivery.status == "queued", Delivery.created_at < stale),
+                    sa.and_(Delivery.status == "sending", Delivery.claimed_at < stale),
+                ),
+            )
         )
     )
 
@@ -249,7 +266,8 @@ def send_delivery(delivery_id: int) -> None:
         _finish(delivery, "bounced", str(error))
         return
     except Exception as error:
-        _finish(delivery, "failed", _reason(error))
+        db.session.rollback()  # whatever failed, the log must say so
+        _finish(db.session.get(Delivery, delivery_id), "failed", _reason(error))
         raise  # the queue retries it with backoff
     _finish(delivery, "sent", "")
 

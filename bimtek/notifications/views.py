@@ -39,6 +39,7 @@ def deliveries(event):
         status=status,
         participant_id=participant_id,
         counts=services.delivery_counts(event.id),
+        stuck=len(services.retryable(event.id)),
         form=FlaskForm(),
     )
 

@@ -88,3 +88,27 @@ def test_a_job_that_raises_does_not_break_the_request(app, client, mailbox, even
     )
     assert response.status_code == 201
     assert wait_for(lambda: "template rusak" in _delivery().error)
+
+
+def test_a_message_stuck_in_sending_can_be_sent_again_by_a_manager(app, client, mailbox, event):
+    from datetime import timedelta
+
+    from bimtek.core.timeutil import utcnow
+    from bimtek.participants import services
+
+    services.register(event, registration_data(email="macet@contoh.id"), channel="api")
+    db.session.commit()
+    assert wait_for(lambda: mailbox.to("macet@contoh.id"))
+    assert settle(app)
+    mailbox.messages.clear()
+    delivery = _delivery()  # as if the process died while sending it
+    delivery.status, delivery.claimed_at = "sending", utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    make_staff("manager", "m2@bimtek.local", event=event)
+    login(client, "m2@bimtek.local")
+    html = client.get(f"/admin/kegiatan/{event.code}/pengiriman").get_data(as_text=True)
+    assert "Kirim ulang semua yang gagal (1)" in html
+    client.post(f"/admin/kegiatan/{event.code}/pengiriman/ulang")
+    assert wait_for(lambda: mailbox.to("macet@contoh.id"))
+    assert settle(app)
+    assert _delivery().status == "sent"
