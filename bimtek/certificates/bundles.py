@@ -33,7 +33,7 @@ from flask_wtf import FlaskForm
 
 from bimtek.audit.services import record
 from bimtek.certificates import pdf, services
-from bimtek.certificates.models import Certificate, CertificateSettings
+from bimtek.certificates.models import Certificate
 from bimtek.core.timeutil import utcnow
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.models import Event
@@ -48,6 +48,8 @@ BUNDLES = {
 }
 #: certificates drawn per step of the ZIP (one progress update each)
 CHUNK = 50
+#: a bundle still queued or running after this is taken for lost (its process died)
+STALE = timedelta(minutes=15)
 
 bp = Blueprint("certificate_bundles", __name__)
 ADMIN = "/kegiatan/<code>/sertifikat/berkas"
@@ -60,7 +62,10 @@ def prepared_folder() -> Path:
 
 
 def fingerprint(event) -> tuple[str, int]:
-    """What the bundle is made of: the certificates in force and the design's version."""
+    """What the bundle is made of: the certificates in force and the design's version.
+
+    Creates the event's certificate settings if missing (as drawing would): call on POST.
+    """
     ids = db.session.scalars(
         sa.select(Certificate.id)
         .where(
@@ -69,10 +74,10 @@ def fingerprint(event) -> tuple[str, int]:
         )
         .order_by(Certificate.seq)
     ).all()
-    changed = db.session.scalar(
-        sa.select(CertificateSettings.updated_at).where(CertificateSettings.event_id == event.id)
-    )
-    digest = hashlib.sha256(f"{ids}|{changed}".encode()).hexdigest()[:40]
+    settings = services.get_settings(event)
+    signatories = [(s.id, s.name, s.title, s.nip) for s in settings.signatories]
+    design = f"{ids}|{settings.updated_at}|{signatories}"
+    digest = hashlib.sha256(design.encode()).hexdigest()[:40]
     return digest, len(ids)
 
 
@@ -88,7 +93,13 @@ def prepare(event, bundle: str, *, actor, channel: str = "web") -> PreparedFile:
             PreparedFile.event_id == event.id,
             PreparedFile.kind == kind,
             PreparedFile.fingerprint == digest,
-            PreparedFile.status.in_(("queued", "running", "ready")),
+            sa.or_(
+                PreparedFile.status == "ready",
+                sa.and_(  # one being built, unless its process died long ago
+                    PreparedFile.status.in_(("queued", "running")),
+                    PreparedFile.created_at > now - STALE,
+                ),
+            ),
         )
         .order_by(PreparedFile.id.desc())
         .limit(1)

@@ -219,3 +219,25 @@ def test_forms_need_the_csrf_token(app, client, mailbox, event):
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Announcement)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PreparedFile)) == 0
+
+
+def test_a_bundle_lost_with_its_process_is_prepared_again(app, mailbox, event, admin):
+    from datetime import timedelta
+
+    from bimtek.certificates.bundles import prepare
+    from bimtek.core.timeutil import utcnow
+
+    first = prepare(event, "zip", actor=admin)
+    db.session.commit()
+    assert settle(app)
+    db.session.refresh(first)
+    assert first.status == "ready"
+    assert prepare(event, "zip", actor=admin).id == first.id  # same certificates: same file
+    first.status, first.created_at = "running", utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    second = prepare(event, "zip", actor=admin)
+    db.session.commit()
+    assert second.id != first.id
+    assert settle(app)
+    db.session.refresh(second)
+    assert second.status == "ready"
