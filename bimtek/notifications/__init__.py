@@ -4,6 +4,8 @@ Other domains never call this package: it listens to their signals
 (``participants.signals``, ``certificates.signals``), connected in ``init_app``.
 """
 
+import logging
+
 from flask import Flask
 
 
@@ -17,6 +19,10 @@ def init_app(app: Flask) -> None:
     participant_promoted.connect(_promoted)
     certificate_issued.connect(_certificate_issued)
     app.jinja_env.globals["whatsapp_link"] = whatsapp_link
+    if not app.config.get("MAIL_SERVER"):
+        # no server: each message goes to the log, which `make run` must show
+        app.logger.name  # noqa: B018  (Flask gives the "bimtek" logger its stderr handler)
+        logging.getLogger("bimtek.mail").setLevel(logging.INFO)
     assert services.send_delivery  # the jobs are declared on import
 
 
