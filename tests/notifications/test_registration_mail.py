@@ -108,7 +108,8 @@ def test_message_in_the_persons_language(app, mailbox, event):
 def test_manager_sees_the_delivery_log_panitia_do_not(app, client, mailbox, event):
     from bimtek.participants import services
 
-    services.register(event, registration_data(email="log@contoh.id"), channel="api")
+    first = services.register(event, registration_data(email="log@contoh.id"), channel="api")
+    services.register(event, registration_data(email="lain@contoh.id"), channel="api")
     db.session.commit()
     assert settle(app)
     make_staff("manager", "manager@bimtek.local", event=event)
@@ -118,4 +119,8 @@ def test_manager_sees_the_delivery_log_panitia_do_not(app, client, mailbox, even
     client.post("/keluar")
     login(client, "manager@bimtek.local")
     html = client.get(f"/admin/kegiatan/{event.code}/pengiriman").get_data(as_text=True)
-    assert "log@contoh.id" in html and "terkirim" in html
+    assert "log@contoh.id" in html and "lain@contoh.id" in html and "terkirim" in html
+    mine = client.get(
+        f"/admin/kegiatan/{event.code}/pengiriman?peserta={first.participant.id}"
+    ).get_data(as_text=True)
+    assert "log@contoh.id" in mine and "lain@contoh.id" not in mine
