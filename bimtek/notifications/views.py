@@ -111,15 +111,25 @@ def remind_test(event):
 @bp.route(ADMIN + "/whatsapp")
 @event_required("manager")
 def whatsapp(event):
+    from bimtek.certificates.models import Certificate
+
     status = request.args.get("status", "registered")
-    if status not in ("registered", "waitlisted"):
+    if status not in ("registered", "waitlisted", "certificate"):
         status = "registered"
-    participants = db.session.scalars(
-        sa.select(Participant)
-        .where(Participant.event_id == event.id, Participant.status == status)
-        .order_by(Participant.registration_number)
-    ).all()
-    rows = [(p, whatsapp_link(p)) for p in participants]
+    query = sa.select(Participant).where(Participant.event_id == event.id)
+    if status == "certificate":  # those with a certificate in force: its download link
+        query = query.where(
+            Participant.id.in_(
+                sa.select(Certificate.participant_id).where(
+                    Certificate.event_id == event.id, Certificate.revoked_at.is_(None)
+                )
+            )
+        )
+    else:
+        query = query.where(Participant.status == status)
+    participants = db.session.scalars(query.order_by(Participant.registration_number)).all()
+    purpose = "certificate" if status == "certificate" else "ticket"
+    rows = [(p, whatsapp_link(p, purpose)) for p in participants]
     return render_template(
         "notifications/whatsapp.html",
         event=event,

@@ -35,9 +35,24 @@ def ticket_text(participant) -> str:
         )
 
 
-def whatsapp_link(participant) -> str | None:
-    """The wa.me link with the ticket link prefilled, or None without a usable number."""
+def certificate_text(participant) -> str:
+    """The prefilled "your certificate is ready" message, in the participant's language."""
+    from bimtek.notifications.services import public_url
+
+    with force_locale(person_locale(participant)):
+        return _(
+            "Halo %(name)s, sertifikat Anda untuk %(event)s sudah terbit. "
+            "Unduh setelah masuk ke portal peserta: %(url)s",
+            name=participant.full_name,
+            event=participant.event.title,
+            url=public_url("certificates.mine", participant_id=participant.id),
+        )
+
+
+def whatsapp_link(participant, purpose: str = "ticket") -> str | None:
+    """The wa.me link with the ticket (or certificate) link prefilled; None without a number."""
     number = wa_number(participant.phone)
     if number is None:
         return None
-    return f"https://wa.me/{number}?text={quote(ticket_text(participant), safe='')}"
+    text = certificate_text(participant) if purpose == "certificate" else ticket_text(participant)
+    return f"https://wa.me/{number}?text={quote(text, safe='')}"

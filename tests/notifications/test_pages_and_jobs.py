@@ -241,3 +241,26 @@ def test_a_bundle_lost_with_its_process_is_prepared_again(app, mailbox, event, a
     assert settle(app)
     db.session.refresh(second)
     assert second.status == "ready"
+
+
+def test_whatsapp_certificate_links_for_those_with_a_certificate(app, client, mailbox):
+    from bimtek.certificates.services import issue
+    from tests.certificates.conftest import qualify
+
+    event = make_event("WASERT24", sessions=2)
+    holder = _register(event, phone="081200000001", full_name="Punya Sertifikat")
+    _register(event, phone="081200000002", full_name="Belum Ada")
+    qualify(event, holder)
+    issue(holder)
+    db.session.commit()
+    _manager(client, event)
+    html = client.get(f"/admin/kegiatan/{event.code}/whatsapp?status=certificate").get_data(
+        as_text=True
+    )
+    import html as htmllib
+    import re
+
+    links = [htmllib.unescape(h) for h in re.findall(r'href="(https://wa\.me/[^"]+)"', html)]
+    assert len(links) == 1 and "wa.me/6281200000001?" in links[0]
+    text = parse_qs(urlparse(links[0]).query)["text"][0]
+    assert f"http://bimtek.test/portal/peserta/{holder.id}/sertifikat" in text
