@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from bimtek.core import web
 
     web.init_app(app)
+    _init_jobs(app)
     _register_blueprints(app)
 
     from bimtek.errors import register_error_handlers
@@ -73,14 +74,26 @@ def _refuse_default_secret(app: Flask) -> None:
         )
 
 
+def _init_jobs(app: Flask) -> None:
+    """The job queue, and the domains that queue jobs or listen to other domains' signals."""
+    from bimtek import jobs, notifications
+    from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
+    from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
+
+    notifications.init_app(app)
+    jobs.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from bimtek.api import bp as api_bp
     from bimtek.assessments.views import bp as assessments_bp
     from bimtek.attendance.views import bp as attendance_bp
     from bimtek.auth.views import bp as auth_bp
+    from bimtek.certificates.bundles import bp as bundles_bp
     from bimtek.certificates.views import bp as certificates_bp
     from bimtek.events.views import admin_bp as events_admin_bp
     from bimtek.events.views import bp as events_bp
+    from bimtek.notifications.views import bp as notifications_bp
     from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
     from bimtek.participants.account_views import bp as accounts_bp
     from bimtek.participants.views import admin_bp as participants_admin_bp
@@ -101,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(notifications_bp, url_prefix="/admin")
+    app.register_blueprint(bundles_bp, url_prefix="/admin")
 
 
 def select_locale() -> str:

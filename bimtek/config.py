@@ -81,6 +81,26 @@ class DefaultConfig:
     #: reading one .xlsx stops with a clear message after this many seconds
     XLSX_MAX_SECONDS = 20
 
+    #: job queue: unset = embedded (instance/jobs.sqlite, run by the app's own threads);
+    #: redis://host:6379/0 = Redis, run by `flask --app bimtek worker` on any machine
+    QUEUE_URL = None
+    QUEUE_NAME = "bimtek"  # one queue per install sharing a Redis server
+    QUEUE_EMBEDDED_WORKERS = 2  # threads per app process running embedded jobs
+    JOB_RETRIES = 5  # a failed job (e.g. mail server down) is tried this many more times
+    JOB_RETRY_DELAY = 30  # seconds before the first retry
+    JOB_RETRY_BACKOFF = 2  # each further retry waits this many times longer
+    PREPARED_FILE_HOURS = 24  # how long a prepared ZIP/PDF is kept under instance/prepared
+
+    #: SMTP server for email; unset = every message is written to the log instead
+    MAIL_SERVER = None
+    MAIL_PORT = 587  # 587 with STARTTLS, 465 with SSL, 25 plain
+    MAIL_USE_TLS = True  # STARTTLS after connecting
+    MAIL_USE_SSL = False  # TLS from the first byte (port 465)
+    MAIL_USERNAME = None  # SMTP login, when the server wants one
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Bimtek <noreply@localhost>"  # From: of every message
+    MAIL_TIMEOUT = 20  # seconds before a silent SMTP server counts as down
+
 
 def environment_overrides(environ=os.environ) -> dict:
     """Settings taken from the environment: DATABASE_URL, SECRET_KEY and BIMTEK_* names."""

@@ -6,10 +6,13 @@ from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ApiToken, User
 from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
 from bimtek.events.models import Event, EventStaff, Material, Module, Session
+from bimtek.jobs.models import PreparedFile
+from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
 from bimtek.reports.models import ImportUpload
 
 __all__ = [
+    "Announcement",
     "Answer",
     "ApiToken",
     "Assessment",
@@ -18,6 +21,7 @@ __all__ = [
     "AuditLog",
     "Certificate",
     "CertificateSettings",
+    "Delivery",
     "Event",
     "EventStaff",
     "ImportUpload",
@@ -25,6 +29,7 @@ __all__ = [
     "Module",
     "Option",
     "Participant",
+    "PreparedFile",
     "Question",
     "Session",
     "Signatory",

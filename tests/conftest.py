@@ -137,6 +137,7 @@ def app(database_url, tmp_path, app_config):
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
+        app.extensions["bimtek_jobs"].runner.stop()  # no job outlives its test
         db.session.remove()
         db.engine.dispose()
 

@@ -26,6 +26,7 @@ from bimtek.certificates.models import (
     CertificateSettings,
     Signatory,
 )
+from bimtek.certificates.signals import certificate_issued
 from bimtek.core.forms import parse_date, parse_flag, parse_int
 from bimtek.core.timeutil import to_local, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -581,6 +582,7 @@ def issue(
         target=certificate,
         details={"number": certificate.number, "participant_id": participant.id},
     )
+    certificate_issued.send(certificate)
     return certificate
 
 
@@ -620,6 +622,8 @@ def issue_all(
             target=event,
             details={"count": len(issued), "first": issued[0].number, "last": issued[-1].number},
         )
+        for certificate in issued:
+            certificate_issued.send(certificate)
     return IssueOutcome(issued, already, not_eligible)
 
 

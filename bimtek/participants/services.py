@@ -20,6 +20,7 @@ from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.signals import participant_promoted, participant_registered
 from bimtek.participants.validation import clean_registration
 
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -291,6 +292,7 @@ def _seat(
             waiting += 1
             position = waiting  # the newest registrants stand at the end of the queue
         outcomes.append(RegistrationOutcome(participant, position, existing_account))
+        participant_registered.send(participant)
     return outcomes
 
 
@@ -364,6 +366,8 @@ def fill_from_waitlist(
             "participant.promote", actor=actor, channel=channel, event_id=event.id, target=person
         )
     db.session.flush()
+    for person in queue:
+        participant_promoted.send(person)
     return list(queue)
 
 

@@ -30,7 +30,7 @@ from bimtek.core.timeutil import DEFAULT_TIMEZONE, to_local
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import ServiceError
 from bimtek.events import staff as event_staff
-from bimtek.events.access import event_required, load_event, may
+from bimtek.events.access import event_required, load_event
 from bimtek.events.models import EVENT_ROLES
 from bimtek.extensions import db, limiter
 from bimtek.staff import queries
@@ -51,12 +51,6 @@ def refuse_inactive_accounts():
     """A session of an account deactivated meanwhile opens nothing here."""
     if current_user.is_authenticated and not current_user.is_active:
         abort(403)
-
-
-@bp.app_template_global()
-def event_may(event, need: str = "panitia") -> bool:
-    """In templates: whether the logged-in person holds ``need`` in ``event``."""
-    return may(current_user, event, need)
 
 
 @bp.app_template_filter()

@@ -221,6 +221,15 @@ ROUTES = {
     "api.export_workbook": Route(API_MANAGER, args={"kind": "peserta"}),
     "api.import_participants": Route(API_MANAGER),
     "api.list_certificates": Route(API_MANAGER),
+    # --- staff: messages, WhatsApp links, certificate bundles built by a job
+    "notifications.deliveries": Route(EVENT_MANAGER),
+    "notifications.retry": Route(EVENT_MANAGER, unsafe=True),
+    "notifications.announcements": Route(EVENT_MANAGER),
+    "notifications.remind_test": Route(EVENT_MANAGER, unsafe=True),
+    "notifications.whatsapp": Route(EVENT_MANAGER),
+    "certificate_bundles.request_bundle": Route(EVENT_MANAGER, args={"bundle": "zip"}, unsafe=True),
+    "certificate_bundles.show": Route(EVENT_MANAGER),
+    "certificate_bundles.download": Route(EVENT_MANAGER),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "staff.index": Route(ADMIN_ONLY),
     "staff.new_account": Route(ADMIN_ONLY),
@@ -288,6 +297,7 @@ def _event_rows(event, person, uploaders):
     from bimtek.certificates import services as certificates
     from bimtek.events.services import add_material
     from bimtek.events.views import materials_folder
+    from bimtek.jobs.models import PreparedFile
     from bimtek.reports.excel import participant_template
     from bimtek.reports.services import store_upload
     from tests.certificates.conftest import qualify
@@ -308,6 +318,8 @@ def _event_rows(event, person, uploaders):
         who: store_upload(participant_template(), event=event, user=user, filename="p.xlsx")
         for who, user in uploaders.items()
     }
+    prepared = PreparedFile(event_id=event.id, kind="certificates_zip", status="queued")
+    db.session.add(prepared)
     db.session.commit()
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.participant_id == person.id))
     return {
@@ -320,6 +332,7 @@ def _event_rows(event, person, uploaders):
         "question_id": list_questions(event)[0].id,
         "attempt_id": attempt.id,
         "certificate_id": certificate.id,
+        "prepared_id": prepared.id,
         "signatory_id": certificates.get_settings(event).signatories[0].id,
         "slot": "logo_left",
         "action": "tambah-waktu",
@@ -458,6 +471,7 @@ _EVENT_ARGUMENTS = (
     "question_id",
     "attempt_id",
     "certificate_id",
+    "prepared_id",
     "signatory_id",
     "token",
     "ticket_code",

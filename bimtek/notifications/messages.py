@@ -1,0 +1,78 @@
+"""What each message says: subject, plain text and HTML (templates/email/), attachments.
+
+Called by ``services.compose`` inside ``force_locale(person's language)``. Short, for a
+phone: who, what, the one link that matters, and the schedule for a new ticket.
+"""
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from bimtek.events.services import schedule_by_day
+from bimtek.notifications.mail import Attachment, Message
+
+
+def build(delivery) -> Message:
+    participant = delivery.participant
+    event = participant.event
+    context = {
+        "delivery": delivery,
+        "participant": participant,
+        "event": event,
+        "ticket_url": ticket_url(participant),
+    }
+    attachments = []
+    kind = delivery.kind
+    if kind == "registration":
+        subject = _("Tiket Anda: %(event)s", event=event.title)
+        context["schedule"] = schedule_by_day(event)
+        attachments.append(_ticket_attachment(participant))
+    elif kind == "waitlist":
+        from bimtek.participants.services import waitlist_position
+
+        subject = _("Daftar tunggu: %(event)s", event=event.title)
+        context["position"] = waitlist_position(participant)
+    elif kind == "promotion":
+        subject = _("Anda mendapat kursi: %(event)s", event=event.title)
+        context["schedule"] = schedule_by_day(event)
+        attachments.append(_ticket_attachment(participant))
+    elif kind == "certificate":
+        from bimtek.notifications.services import public_url
+
+        subject = _("Sertifikat Anda siap: %(event)s", event=event.title)
+        context["certificate_url"] = public_url("certificates.mine", participant_id=participant.id)
+    elif kind == "test_open":
+        from bimtek.notifications.services import public_url
+
+        subject = _("Tes sudah dibuka: %(event)s", event=event.title)
+        context["test_url"] = public_url("assessments.portal", participant_id=participant.id)
+    elif kind == "announcement":
+        subject = delivery.announcement.subject
+        context["announcement"] = delivery.announcement
+    else:
+        raise ValueError(f"unknown message kind {kind!r}")
+    context["subject"] = subject
+    return Message(
+        to=delivery.to_address,
+        subject=subject,
+        text=render_template(f"email/{kind}.txt", **context),
+        html=render_template(f"email/{kind}.html", **context),
+        attachments=attachments,
+        message_id=f"bimtek.{delivery.key.replace(':', '.')}",
+    )
+
+
+def ticket_url(participant) -> str:
+    from bimtek.notifications.services import public_url
+
+    return public_url("participants.ticket", ticket_code=participant.ticket_code)
+
+
+def _ticket_attachment(participant) -> Attachment:
+    from flask import current_app
+
+    from bimtek.participants.pdf import ticket_pdf
+
+    filename = f"tiket-{participant.registration_label}.pdf"
+    if not current_app.config.get("MAIL_SERVER"):  # only logged: don't draw it
+        return Attachment(filename, b"")
+    return Attachment(filename, ticket_pdf(participant).getvalue())

@@ -1,0 +1,69 @@
+"""The delivery log (one row per message, once) and the announcements managers write."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bimtek.core.timeutil import UTCDateTime, utcnow
+from bimtek.extensions import db
+
+KINDS = ("registration", "waitlist", "promotion", "certificate", "test_open", "announcement")
+STATUSES = ("queued", "sending", "sent", "failed", "bounced")
+AUDIENCES = ("registered", "waitlisted", "all")
+
+
+class Announcement(db.Model):
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: who receives it: registered, waitlisted or all (both)
+    audience: Mapped[str] = mapped_column(sa.String(20))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User")
+
+
+class Delivery(db.Model):
+    """One message to one person, sent at most once: ``key`` names it (``registration:17``)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (sa.Index("ix_deliveries_event_status", "event_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    announcement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
+    #: one of KINDS
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    #: unique name of this message, so a retried job never sends it twice
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    #: language the message is written in (the person's)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="id")
+    subject: Mapped[str] = mapped_column(sa.String(250), default="")
+    #: queued, sending (claimed by a job), sent, failed (retried), bounced (refused for good)
+    status: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: why the last attempt failed, as the mail server said it
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when a job took it for sending; a claim older than a few minutes may be taken again
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    participant = relationship("Participant")
+    announcement = relationship("Announcement")
+
+    def __repr__(self) -> str:
+        return f"<Delivery {self.id} {self.key} {self.status}>"

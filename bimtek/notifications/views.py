@@ -1,0 +1,139 @@
+"""Manager pages: the delivery log, announcements, test reminders, WhatsApp links.
+
+Every page is for the event's managers (and admins) only: they show email addresses and
+phone numbers, which panitia never see. Staff without a right in the event get 404.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from bimtek.core.pagination import page_number
+from bimtek.errors import InvalidInput
+from bimtek.events.access import event_required, load_in_event
+from bimtek.extensions import db
+from bimtek.notifications import services
+from bimtek.notifications.models import AUDIENCES, Delivery
+from bimtek.notifications.whatsapp import whatsapp_link
+from bimtek.participants.models import Participant
+
+bp = Blueprint("notifications", __name__)
+ADMIN = "/kegiatan/<code>"
+
+
+@bp.route(ADMIN + "/pengiriman")
+@event_required("manager")
+def deliveries(event):
+    status = request.args.get("status", "")
+    participant_id = request.args.get("peserta", type=int)
+    query = services.delivery_query(event.id, status=status, participant_id=participant_id)
+    page = db.paginate(
+        query, page=page_number(request.args.get("hal")), per_page=50, error_out=False
+    )
+    return render_template(
+        "notifications/deliveries.html",
+        event=event,
+        page=page,
+        status=status,
+        participant_id=participant_id,
+        counts=services.delivery_counts(event.id),
+        stuck=len(services.retryable(event.id)),
+        form=FlaskForm(),
+    )
+
+
+@bp.route(ADMIN + "/pengiriman/ulang", methods=["POST"])
+@event_required("manager")
+def retry(event):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    delivery_id = request.form.get("delivery_id", type=int)
+    if delivery_id:
+        todo = [load_in_event(Delivery, delivery_id, event)]
+    else:
+        todo = services.retryable(event.id)
+    count = services.retry(todo, actor=current_user)
+    db.session.commit()
+    flash(_("%(n)s pesan dikirim ulang.", n=count), "success")
+    return redirect(url_for(".deliveries", code=event.code))
+
+
+@bp.route(ADMIN + "/pengumuman", methods=["GET", "POST"])
+@event_required("manager")
+def announcements(event):
+    form = FlaskForm()
+    errors = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.announce(event, request.form, actor=current_user)
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Pengumuman sedang dikirim."), "success")
+            return redirect(url_for(".announcements", code=event.code))
+    from bimtek.assessments.models import Assessment
+
+    assessments = db.session.scalars(
+        sa.select(Assessment).where(Assessment.event_id == event.id).order_by(Assessment.kind)
+    ).all()
+    return render_template(
+        "notifications/announcements.html",
+        event=event,
+        form=form,
+        errors=errors,
+        values=request.form,
+        audiences=AUDIENCES,
+        announcements=services.announcements_of(event.id),
+        assessments=assessments,
+    ), 422 if errors else 200
+
+
+@bp.route(ADMIN + "/pengumuman/pengingat-tes", methods=["POST"])
+@event_required("manager")
+def remind_test(event):
+    from bimtek.assessments.models import Assessment
+
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    assessment = load_in_event(Assessment, request.form.get("assessment_id", type=int), event)
+    count = services.remind_test(assessment, actor=current_user)
+    db.session.commit()
+    flash(_("Pengingat tes dikirim ke %(n)s peserta.", n=count), "success")
+    return redirect(url_for(".announcements", code=event.code))
+
+
+@bp.route(ADMIN + "/whatsapp")
+@event_required("manager")
+def whatsapp(event):
+    from bimtek.certificates.models import Certificate
+
+    status = request.args.get("status", "registered")
+    if status not in ("registered", "waitlisted", "certificate"):
+        status = "registered"
+    query = sa.select(Participant).where(Participant.event_id == event.id)
+    if status == "certificate":  # those with a certificate in force: its download link
+        query = query.where(
+            Participant.id.in_(
+                sa.select(Certificate.participant_id).where(
+                    Certificate.event_id == event.id, Certificate.revoked_at.is_(None)
+                )
+            )
+        )
+    else:
+        query = query.where(Participant.status == status)
+    participants = db.session.scalars(query.order_by(Participant.registration_number)).all()
+    purpose = "certificate" if status == "certificate" else "ticket"
+    rows = [(p, whatsapp_link(p, purpose)) for p in participants]
+    return render_template(
+        "notifications/whatsapp.html",
+        event=event,
+        rows=[row for row in rows if row[1]],
+        without=[p for p, link in rows if not link],
+        status=status,
+    )

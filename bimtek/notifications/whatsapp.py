@@ -1,0 +1,58 @@
+"""WhatsApp without an API account: a wa.me link the organizer opens on their own phone.
+
+``https://wa.me/<number>?text=<message>`` opens a chat with the message typed in; the
+organizer presses send. The number is international without "+" (62…).
+"""
+
+from urllib.parse import quote
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from bimtek.notifications.messages import ticket_url
+from bimtek.notifications.services import person_locale
+
+
+def wa_number(phone: str | None) -> str | None:
+    """62812… from +62812…, 0812… or 62812…; None when it is not an Indonesian mobile."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    if not digits.startswith("62") or not 10 <= len(digits) <= 15:
+        return None
+    return digits
+
+
+def ticket_text(participant) -> str:
+    """The prefilled message, in the participant's language."""
+    with force_locale(person_locale(participant)):
+        return _(
+            "Halo %(name)s, ini tiket Anda untuk %(event)s (kode %(code)s): %(url)s",
+            name=participant.full_name,
+            event=participant.event.title,
+            code=participant.ticket_code,
+            url=ticket_url(participant),
+        )
+
+
+def certificate_text(participant) -> str:
+    """The prefilled "your certificate is ready" message, in the participant's language."""
+    from bimtek.notifications.services import public_url
+
+    with force_locale(person_locale(participant)):
+        return _(
+            "Halo %(name)s, sertifikat Anda untuk %(event)s sudah terbit. "
+            "Unduh setelah masuk ke portal peserta: %(url)s",
+            name=participant.full_name,
+            event=participant.event.title,
+            url=public_url("certificates.mine", participant_id=participant.id),
+        )
+
+
+def whatsapp_link(participant, purpose: str = "ticket") -> str | None:
+    """The wa.me link with the ticket (or certificate) link prefilled; None without a number."""
+    number = wa_number(participant.phone)
+    if number is None:
+        return None
+    text = certificate_text(participant) if purpose == "certificate" else ticket_text(participant)
+    return f"https://wa.me/{number}?text={quote(text, safe='')}"
