@@ -153,7 +153,7 @@ def revoke(code, certificate_id):
 def admin_download(code, certificate_id):
     event = get_event(code)
     certificate = services.get_certificate(event, certificate_id)
-    data = services.certificates_pdf(event, [certificate])
+    data = services.issued_pdf(certificate)
     return _pdf_response(data, services.certificate_filename(certificate))
 
 
@@ -331,7 +331,7 @@ def mine_download(participant_id):
     certificate = services.active_certificate(participant)
     if certificate is None:
         abort(404)
-    data = services.certificates_pdf(participant.event, [certificate])
+    data = services.issued_pdf(certificate)
     return _pdf_response(data, services.certificate_filename(certificate))
 
 
