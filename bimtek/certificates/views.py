@@ -17,8 +17,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from bimtek.certificates import services
+from bimtek.certificates import services, signing, verification
 from bimtek.core.database import get_by_id
 from bimtek.core.web import admin_required, participant_required
 from bimtek.errors import InvalidInput, ServiceError
@@ -33,6 +34,27 @@ ADMIN = "/admin/kegiatan/<code>/sertifikat"
 
 def verify_limit():
     return current_app.config.get("RATELIMIT_VERIFY", "30 per minute")
+
+
+@bp.context_processor
+def signing_key():
+    """Who signs this install's certificates (and whether it is the demo key), for pages."""
+    return {"certificate_signer": signing.signer_facts}
+
+
+def verify_upload_limit():
+    return current_app.config.get("RATELIMIT_VERIFY_UPLOAD", "10 per minute")
+
+
+def uploaded_pdf() -> bytes:
+    """The PDF in the request's ``file`` field, size-limited before the body is parsed."""
+    limit = current_app.config["CERT_VERIFY_MAX_BYTES"]
+    request.max_content_length = limit + 64 * 1024  # the file plus the multipart framing
+    try:
+        storage = request.files.get("file")
+    except RequestEntityTooLarge as error:
+        raise verification.too_large(limit) from error
+    return verification.read_upload(storage, limit)
 
 
 def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
@@ -367,3 +389,29 @@ def verify_form():
     if code:
         return redirect(url_for(".verify", code=code))
     return render_template("certificates/verify.html", certificate=None, message=None, code="")
+
+
+@bp.post("/verify")
+@limiter.limit(verify_upload_limit)
+def verify_upload():
+    """Public: is this PDF file a certificate we issued, unchanged? The file is not kept."""
+    error, verdict = None, None
+    try:
+        verdict = verification.verify_document(uploaded_pdf())
+    except InvalidInput as refused:
+        error = refused
+    response = Response(
+        render_template(
+            "certificates/verify.html",
+            certificate=None,
+            message=None,
+            code="",
+            verdict=verdict,
+            result=verification.verdict_json(verdict) if verdict else None,
+            upload_error=error.message if error else None,
+        ),
+        status=error.status if error else 200,
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    return response
