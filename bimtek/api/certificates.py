@@ -41,7 +41,7 @@ def list_certificates(code):
 
 
 @bp.post("/verify")
-@limiter.limit(verify_upload_limit)
+@limiter.shared_limit(verify_upload_limit, scope="verify_upload")
 def verify_file():
     """Public: is this PDF (multipart ``file``) a certificate we issued, unchanged?
     Nothing uploaded is kept."""

@@ -392,7 +392,7 @@ def verify_form():
 
 
 @bp.post("/verify")
-@limiter.limit(verify_upload_limit)
+@limiter.shared_limit(verify_upload_limit, scope="verify_upload")
 def verify_upload():
     """Public: is this PDF file a certificate we issued, unchanged? The file is not kept."""
     error, verdict = None, None
