@@ -127,6 +127,29 @@ def test_pyhanko_validates_the_signature_up_to_the_demo_ca(app, issued):
     assert signing.fingerprint(embedded.signer_cert) == issued.signer_fingerprint
 
 
+def test_signatures_after_the_first_come_from_the_template_and_validate(app, issued):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signer = signing.Pkcs12Signer(demo_signer())
+    unsigned = services.certificates_pdf(issued.event, [issued])
+    files = [
+        signing.sign_certificate_pdf(
+            unsigned + b"%" * extra, signer, signing.SignatureDetails("X" * 24, "1")
+        )
+        for extra in range(3)
+    ]
+    templates = signer._signer._templates.values()
+    assert templates and all(t.usable for t in templates)  # the 2nd and 3rd were filled in
+    for data in files:
+        (embedded,) = PdfFileReader(io.BytesIO(data)).embedded_signatures
+        context = ValidationContext(trust_roots=[embedded.signer_cert], allow_fetching=False)
+        status = validate_pdf_signature(embedded, context)
+        assert status.intact and status.valid
+    assert len({f[-20000:] for f in files}) == 3  # different digests, different signatures
+
+
 def test_issue_all_signs_every_certificate(admin_client, five_sessions, tmp_path):
     for name in ("Agus Salim", "Budi Santoso", "Citra Dewi"):
         qualify(five_sessions, factories.make_participant(five_sessions, full_name=name))
