@@ -582,7 +582,11 @@ def issue(
         channel=channel,
         event_id=event.id,
         target=certificate,
-        details={"number": certificate.number, "participant_id": participant.id},
+        details={
+            "number": certificate.number,
+            "participant_id": participant.id,
+            "sha256": certificate.document_sha256,
+        },
     )
     return certificate
 
