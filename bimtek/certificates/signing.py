@@ -204,10 +204,10 @@ class Pkcs12Signer:
             )
             return output.getvalue()
 
-        return _outside_event_loop(sign)
+        return outside_event_loop(sign)
 
 
-def _outside_event_loop(function):
+def outside_event_loop(function):
     """pyHanko's synchronous API starts an asyncio loop, which fails inside a running one
     (an async caller, Playwright's sync API): run it on a helper thread then."""
     import asyncio

@@ -131,7 +131,9 @@ def _signatures(data: bytes) -> list[SignatureCheck]:
         try:
             certificate = signature.signer_cert
             context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
-            status = validate_pdf_signature(signature, context, skip_diff=True)
+            status = signing.outside_event_loop(
+                lambda: validate_pdf_signature(signature, context, skip_diff=True)  # noqa: B023
+            )
             byte_range = list(signature.byte_range)
             end = byte_range[2] + byte_range[3]
             reason = str(signature.sig_object.get("/Reason") or "")
