@@ -28,10 +28,10 @@ instance/config.py:
 DEMO_SIGNER := instance/demo-signer/demo-signer.p12
 $(DEMO_SIGNER): | install instance/config.py
 	$(FLASK) create-demo-signer
-	@grep -q '^CERT_SIGNING_PKCS12' instance/config.py || \
-		echo 'CERT_SIGNING_PKCS12 = "demo-signer/demo-signer.p12"  # DEMO key from make run' >> instance/config.py
 
 run: install instance/config.py $(DEMO_SIGNER)
+	@grep -q '^CERT_SIGNING_PKCS12' instance/config.py || \
+		echo 'CERT_SIGNING_PKCS12 = "demo-signer/demo-signer.p12"  # DEMO key from make run' >> instance/config.py
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	@echo ""

@@ -1,7 +1,7 @@
 """Electronic signatures on certificates (PAdES, with pyHanko), through one function.
 
-Every issued certificate goes through ``sign_certificate_pdf(pdf_bytes, signer)``. A signer
-is anything with a ``sign(pdf_bytes, details) -> bytes`` method and a ``certificate``
+Every issued certificate goes through ``sign_certificate_pdf(pdf_bytes, signer, details)``. A
+signer is anything with a ``sign(pdf_bytes, details) -> bytes`` method and a ``certificate``
 (the signing certificate, an ``asn1crypto.x509.Certificate``): ``Pkcs12Signer`` signs here
 with the organizer's own key; a provider of certified signatures (BSrE and the like), whose
 API takes a PDF and hands it back signed, plugs in as another signer class named by the
