@@ -24,7 +24,14 @@ instance/config.py:
 	@echo "REMEMBER_COOKIE_SECURE = False" >> $@
 	@echo "Wrote $@ with a new random SECRET_KEY"
 
-run: install instance/config.py
+# a DEMO signing key (demo CA) so that certificates can be issued signed; see README
+DEMO_SIGNER := instance/demo-signer/demo-signer.p12
+$(DEMO_SIGNER): | install instance/config.py
+	$(FLASK) create-demo-signer
+
+run: install instance/config.py $(DEMO_SIGNER)
+	@grep -q '^CERT_SIGNING_PKCS12' instance/config.py || \
+		echo 'CERT_SIGNING_PKCS12 = "demo-signer/demo-signer.p12"  # DEMO key from make run' >> instance/config.py
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	@echo ""

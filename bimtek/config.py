@@ -3,6 +3,8 @@
 import os
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
+#: read where they are used, never copied into the app's config
+NOT_SETTINGS = ("BIMTEK_TEST_DATABASE_URL", "BIMTEK_CERT_SIGNING_PASSWORD")
 
 
 class DefaultConfig:
@@ -101,6 +103,15 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = "Bimtek <noreply@localhost>"  # From: of every message
     MAIL_TIMEOUT = 20  # seconds before a silent SMTP server counts as down
 
+    #: PKCS#12 (.p12) with the key that signs certificates; password: BIMTEK_CERT_SIGNING_PASSWORD
+    CERT_SIGNING_PKCS12 = None
+    #: "module:function" building another signer (a certified provider), see certificates/signing
+    CERT_SIGNER_FACTORY = None
+    #: largest PDF accepted for verification (/verify upload and POST /api/v1/verify)
+    CERT_VERIFY_MAX_BYTES = 2 * 1024 * 1024
+    #: how often one address may upload a PDF for verification
+    RATELIMIT_VERIFY_UPLOAD = "10 per minute"
+
 
 def environment_overrides(environ=os.environ) -> dict:
     """Settings taken from the environment: DATABASE_URL, SECRET_KEY and BIMTEK_* names."""
@@ -110,7 +121,7 @@ def environment_overrides(environ=os.environ) -> dict:
     if environ.get("SECRET_KEY"):
         overrides["SECRET_KEY"] = environ["SECRET_KEY"]
     for name, raw in environ.items():
-        if name.startswith("BIMTEK_") and name not in ("BIMTEK_TEST_DATABASE_URL",):
+        if name.startswith("BIMTEK_") and name not in NOT_SETTINGS:
             overrides[name.removeprefix("BIMTEK_")] = _parse_value(raw)
     return overrides
 

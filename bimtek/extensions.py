@@ -44,4 +44,8 @@ registration_limit = limiter.shared_limit(
 )
 #: one budget per address for certificate verification, page and API together
 verify_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_VERIFY"], scope="verify")
+#: one budget per address for verifying an uploaded PDF, page and API together
+verify_upload_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_VERIFY_UPLOAD"], scope="verify_upload"
+)
 babel = Babel()

@@ -4,7 +4,13 @@ from bimtek.assessments.models import Answer, Assessment, Attempt, Option, Quest
 from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ApiToken, User
-from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
+from bimtek.certificates.models import (
+    Certificate,
+    CertificateDesign,
+    CertificateImage,
+    CertificateSettings,
+    Signatory,
+)
 from bimtek.events.models import Event, EventStaff, Material, Module, Session
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
@@ -20,6 +26,8 @@ __all__ = [
     "Attendance",
     "AuditLog",
     "Certificate",
+    "CertificateDesign",
+    "CertificateImage",
     "CertificateSettings",
     "Delivery",
     "Event",

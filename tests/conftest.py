@@ -32,8 +32,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+_DEMO_SIGNER: list[str] = []
+
+
+def demo_signer() -> str:
+    """One demo signing key (PKCS#12) per test run: making RSA keys takes a moment."""
+    if not _DEMO_SIGNER:
+        import atexit
+        import tempfile
+        from pathlib import Path
+
+        from bimtek.certificates.signing import create_demo_signer
+
+        folder = tempfile.mkdtemp(prefix="bimtek-signer-")
+        atexit.register(shutil.rmtree, folder, True)
+        _DEMO_SIGNER.append(str(create_demo_signer(Path(folder))))
+    return _DEMO_SIGNER[0]
+
+
 def _test_config(url: str, instance_path: str, **extra) -> dict:
     config = {
+        "CERT_SIGNING_PKCS12": demo_signer(),
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,

@@ -1,13 +1,17 @@
-"""Certificates: public verification by code, and the issued list for staff integrations."""
+"""Certificates: public verification by code or by file, and the issued list and files for
+staff integrations."""
 
-from flask import jsonify
+import io
+
+from flask import g, jsonify, send_file
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
-from bimtek.certificates import services
-from bimtek.events.access import event_required
-from bimtek.extensions import verify_limit
+from bimtek.certificates import services, verification
+from bimtek.certificates.views import uploaded_pdf
+from bimtek.events.access import authorize, event_required
+from bimtek.extensions import verify_limit, verify_upload_limit
 
 
 @bp.get("/certificates/<code>")
@@ -31,8 +35,42 @@ def list_certificates(event):
         facts["participant_id"] = certificate.participant_id
         facts["verification_code"] = certificate.verification_code
         facts["verification_url"] = services.verification_url(certificate.verification_code)
+        facts["document_sha256"] = certificate.document_sha256
         rows.append(facts)
     return jsonify({"certificates": rows, "total": len(rows)})
+
+
+@bp.post("/verify")
+@verify_upload_limit
+def verify_file():
+    """Public: is this PDF (multipart ``file``) a certificate we issued, unchanged?
+    Nothing uploaded is kept."""
+    verdict = verification.verify_document(uploaded_pdf())
+    response = jsonify(verification.verdict_json(verdict))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/certificates/<code>/pdf")
+@token_required()
+def certificate_pdf(code):
+    """The event's managers: the certificate's PDF exactly as issued (signed), revoked ones
+    included."""
+    certificate = services.get_by_code(code)
+    authorize(g.api_user, certificate.event, "manager")
+    data = certificate.document or services.issued_pdf(certificate)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=services.certificate_filename(certificate),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Certificate-Status"] = certificate.status
+    if certificate.document_sha256:
+        response.headers["X-Content-SHA256"] = certificate.document_sha256
+    return response
 
 
 _DATE = {"type": "string", "format": "date"}
@@ -88,7 +126,7 @@ document(
         },
         "/events/{code}/certificates": {
             "get": {
-                "summary": "Certificates issued in an event, revoked ones included (admin)",
+                "summary": "Certificates issued in an event, revoked ones included (manager token)",
                 "security": [{"bearerAuth": []}],
                 "parameters": [
                     {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -103,4 +141,114 @@ document(
         },
     },
     {"CertificateVerification": CERTIFICATE_SCHEMA},
+)
+
+FILE_VERDICT_SCHEMA = {
+    "type": "object",
+    "required": ["status", "reason", "message"],
+    "properties": {
+        "status": {
+            "type": "string",
+            "enum": ["genuine", "modified", "unknown", "revoked"],
+            "description": "genuine: an issued certificate in force, unchanged (its SHA-256 "
+            "matches, or a valid signature by this install's key covers the whole file); "
+            "revoked: the same, but revoked; modified: it names one of our certificates "
+            "(verification code or signature) but its bytes or signed content differ; "
+            "unknown: anything else",
+        },
+        "reason": {
+            "type": "string",
+            "enum": [
+                "hash_match",
+                "valid_signature",
+                "signature_broken",
+                "changed_after_signing",
+                "content_differs",
+                "issued_before_signing",
+                "no_claim",
+            ],
+        },
+        "message": {"type": "string"},
+        "certificate": {
+            "allOf": [{"$ref": "#/components/schemas/CertificateVerification"}],
+            "nullable": True,
+            "description": "The certificate as issued, when the file names one",
+        },
+        "signature": {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "signer": {"type": "string"},
+                "demo": {"type": "boolean", "description": "signed with the demo key"},
+                "intact": {"type": "boolean"},
+            },
+        },
+    },
+}
+
+document(
+    {
+        "/verify": {
+            "post": {
+                "summary": "Verify a certificate PDF file (public, rate-limited, size-limited)",
+                "description": "Upload the PDF as multipart field `file` (at most "
+                "CERT_VERIFY_MAX_BYTES, 2 MB by default). The file is checked in memory and "
+                "not kept.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "The verdict on the file",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/CertificateFileVerdict"}
+                            }
+                        },
+                    },
+                    "413": error_response("file_too_large"),
+                    "422": error_response("file_missing, not_a_pdf"),
+                    "429": error_response("rate_limited"),
+                },
+            }
+        },
+        "/certificates/{code}/pdf": {
+            "get": {
+                "summary": "The certificate's PDF exactly as issued, signed (manager token of its event)",
+                "description": "Byte-identical on every download; `X-Content-SHA256` holds "
+                "its SHA-256 and `X-Certificate-Status` valid or revoked.",
+                "security": [{"bearerAuth": []}],
+                "parameters": [
+                    {
+                        "name": "code",
+                        "in": "path",
+                        "required": True,
+                        "description": "The verification code",
+                        "schema": {"type": "string", "pattern": "^[A-Z2-9]{24}$"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The PDF",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    },
+                    "401": error_response("unauthorized"),
+                    "403": error_response("forbidden"),
+                    "404": error_response("unknown_certificate"),
+                },
+            }
+        },
+    },
+    {"CertificateFileVerdict": FILE_VERDICT_SCHEMA},
 )

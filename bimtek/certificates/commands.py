@@ -46,5 +46,25 @@ def issue_certificates(code, dry_run):
     )
 
 
+@click.command("create-demo-signer")
+@click.option("--force", is_flag=True, help="Replace an existing demo key.")
+def create_demo_signer(force):
+    """Create a DEMO CA and signing key in instance/demo-signer/ (for make run and trying out;
+    never for real certificates)."""
+    from flask import current_app
+
+    from bimtek.certificates import signing
+
+    target = signing.demo_signer_path(current_app.instance_path)
+    if target.exists() and not force:
+        click.echo(f"Kunci demo sudah ada: {target}")
+        return
+    signing.create_demo_signer(target.parent)
+    click.echo(f"Kunci penanda tangan DEMO dibuat: {target}")
+    click.echo(f"CA demo (untuk dipercaya di pembaca PDF): {target.parent / signing.DEMO_CA}")
+    click.echo(f'Pakai dengan: CERT_SIGNING_PKCS12 = "{signing.DEMO_FOLDER}/{signing.DEMO_PKCS12}"')
+
+
 def register(cli) -> None:
     cli.add_command(issue_certificates)
+    cli.add_command(create_demo_signer)

@@ -134,8 +134,19 @@ class Certificate(db.Model):
     minutes_per_jp: Mapped[int] = mapped_column()
     #: [{"title": ..., "jp": ...}] as printed on page 2
     modules: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: the design (texts, signatories, logos) printed at issue; empty before signing existed
+    design_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("certificate_designs.id", ondelete="RESTRICT"), index=True
+    )
+    #: the issued file, signed, exactly as handed out (about 120 KB)
+    document: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    #: SHA-256 (hex) of ``document``: an uploaded copy with this hash is the issued file
+    document_sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    #: SHA-256 (hex) of the certificate that signed the document
+    signer_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="")
 
     event = relationship("Event")
+    design = relationship("CertificateDesign")
     participant = relationship("Participant")
     issued_by = relationship("User", foreign_keys=[issued_by_id])
     revoked_by = relationship("User", foreign_keys=[revoked_by_id])
@@ -146,3 +157,28 @@ class Certificate(db.Model):
 
     def __repr__(self) -> str:
         return f"<Certificate {self.number} {self.status}>"
+
+
+class CertificateDesign(db.Model):
+    """The design an event's certificates were issued with, shared by every certificate
+    issued with the same design; never changed once written (content-addressed)."""
+
+    __tablename__ = "certificate_designs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 (hex) of ``content``, so the same design is stored once
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: texts, signing place and date, signatories; images as CertificateImage digests
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CertificateImage(db.Model):
+    """A logo, background or scanned signature as printed on issued certificates; stored
+    once by content, kept however the event's settings change later."""
+
+    __tablename__ = "certificate_images"
+
+    #: SHA-256 (hex) of ``data``
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)

@@ -93,6 +93,8 @@ class Sheet:
     minutes_per_jp: int
     modules: tuple[tuple[str, int], ...] = ()
     revoked: bool = False
+    #: the design this certificate was issued with, when it differs from the document's
+    design: Design | None = None
 
     @property
     def static_key(self) -> tuple:
@@ -737,11 +739,28 @@ def _revoked_stamp(canvas) -> None:
     canvas.restoreState()
 
 
-def render(design: Design, sheets, *, title: str = "Sertifikat", bulk: bool | None = None) -> bytes:
-    """One PDF holding every sheet (two pages each). Static parts are forms drawn once."""
+#: the language of the printed text, in the catalog's /Lang
+LANGUAGE = "id-ID"
+SUBJECT = "Sertifikat Bimbingan Teknis"
+
+
+def render(
+    design: Design,
+    sheets,
+    *,
+    title: str = "Sertifikat",
+    bulk: bool | None = None,
+    keywords: str = "",
+) -> bytes:
+    """One PDF holding every sheet (two pages each). Static parts are forms drawn once.
+
+    Every font is embedded (the page's initial font is ours, not ReportLab's Helvetica); the
+    document has a title, author, subject and language. It is not a tagged PDF: ReportLab
+    (open source) writes no structure tree or marked content, so there is nothing to tag.
+    """
     register_fonts()
     with _binary_streams():
-        return _render(design, list(sheets), title, bulk)
+        return _render(design, list(sheets), title, bulk, keywords)
 
 
 @contextmanager
@@ -755,36 +774,57 @@ def _binary_streams():
         rl_config.useA85 = previous
 
 
-def _render(design: Design, sheets: list, title: str, bulk: bool | None) -> bytes:
+def _render(design: Design, sheets: list, title: str, bulk: bool | None, keywords: str) -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    canvas = Canvas(
+        buffer,
+        pagesize=PAGE,
+        pageCompression=1,
+        initialFontName="Sans",
+        initialFontSize=10,
+        lang=LANGUAGE,
+    )
     canvas.setTitle(title)
     canvas.setAuthor(design.organizer or "Bimtek")
+    canvas.setSubject(SUBJECT)
+    canvas.setKeywords(keywords)
     canvas.setCreator("Bimtek")
     forms: dict[tuple, str] = {}
+    frames: dict[int, tuple[str, Design]] = {}
     if bulk is None:
         bulk = len(sheets) >= BULK
 
     canvas.beginForm("wave", 0, -2 * WAVE_AMPLITUDE, WAVE_PERIOD, 2 * WAVE_AMPLITUDE)
     draw_wave_period(canvas)
     canvas.endForm()
-    canvas.beginForm("frame")
-    draw_frame(canvas, design, wave_form="wave")
-    canvas.endForm()
 
-    def frame(canvas, _design):
-        canvas.doForm("frame")
+    def frame_of(sheet_design: Design):
+        """The frame form of a design, drawn once per document."""
+        found = frames.get(id(sheet_design))
+        if found is None:
+            found = frames[id(sheet_design)] = (f"frame{len(frames)}", sheet_design)
+            canvas.beginForm(found[0])
+            draw_frame(canvas, sheet_design, wave_form="wave")
+            canvas.endForm()
+        name = found[0]
+
+        def frame(canvas, _design):
+            canvas.doForm(name)
+
+        return frame
 
     for sheet in sheets:
-        key = sheet.static_key
+        sheet_design = sheet.design or design
+        key = (id(sheet_design), sheet.static_key)
         name = forms.get(key)
         if name is None:
+            frame = frame_of(sheet_design)
             name = forms[key] = f"S{len(forms)}"
             canvas.beginForm(name + "F")
-            draw_front_static(canvas, design, sheet, frame)
+            draw_front_static(canvas, sheet_design, sheet, frame)
             canvas.endForm()
             canvas.beginForm(name + "B")
-            draw_back_static(canvas, design, sheet, frame)
+            draw_back_static(canvas, sheet_design, sheet, frame)
             canvas.endForm()
         canvas.doForm(name + "F")
         draw_front_variable(canvas, sheet, bulk=bulk)

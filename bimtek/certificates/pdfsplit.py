@@ -14,6 +14,9 @@ _REF = re.compile(rb"(\d+) 0 R\b")
 _STREAM = re.compile(rb">>\s*stream\r?\n")
 _HEADER = re.compile(rb"^(\d+) 0 obj\r?\n")
 _KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
+_STRING = rb"(?:\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>)"
+_LANG = re.compile(rb"/Lang " + _STRING)
+_INFO_KEEP = re.compile(rb"/(?:Author|Creator|Subject) " + _STRING)
 
 
 class ParsedPdf:
@@ -46,6 +49,13 @@ class ParsedPdf:
         trailer = data[data.rindex(b"trailer") :]
         self.root = int(re.search(rb"/Root (\d+) 0 R", trailer).group(1))
         root_dict = self.objects[self.root][0]
+        lang = _LANG.search(root_dict)
+        #: the catalog's /Lang entry, kept in every cut document
+        self.lang = lang.group(0) if lang else b""
+        info = re.search(rb"/Info (\d+) 0 R", trailer)
+        info_dict = self.objects[int(info.group(1))][0] if info else b""
+        #: /Author, /Creator and /Subject of the document info, kept in every cut document
+        self.info = b" ".join(m.group(0) for m in _INFO_KEEP.finditer(info_dict))
         self.pages_tree = int(re.search(rb"/Pages (\d+) 0 R", root_dict).group(1))
         kids = _KIDS.search(self.objects[self.pages_tree][0]).group(1)
         self.pages = [int(n) for n in _REF.findall(kids)]
@@ -74,8 +84,9 @@ def _pdf_text(text: str) -> bytes:
     return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
 
 
-def cut(parsed: ParsedPdf, pages: list[int], title: str = "") -> bytes:
-    """A PDF of ``pages`` (object numbers of pages in ``parsed``)."""
+def cut(parsed: ParsedPdf, pages: list[int], title: str = "", keywords: str = "") -> bytes:
+    """A PDF of ``pages`` (object numbers of pages in ``parsed``), with the source's
+    language, author, creator and subject, and its own title and keywords."""
     needed = parsed.closure(pages)
     numbers = {old: new for new, old in enumerate(needed, start=4)}
     numbers[parsed.pages_tree] = 2
@@ -95,9 +106,12 @@ def cut(parsed: ParsedPdf, pages: list[int], title: str = "") -> bytes:
         size += len(chunk)
 
     kids = b" ".join(b"%d 0 R" % numbers[page] for page in pages)
-    add(1, b"<<\n/Pages 2 0 R /Type /Catalog\n>>\n")
+    add(1, b"<<\n/Pages 2 0 R /Type /Catalog " + parsed.lang + b"\n>>\n")
     add(2, b"<<\n/Count %d /Kids [ %s ] /Type /Pages\n>>\n" % (len(pages), kids))
-    add(3, b"<<\n/Producer (Bimtek) /Title " + _pdf_text(title) + b"\n>>\n")
+    info = b"/Producer (Bimtek) /Title " + _pdf_text(title)
+    if keywords:
+        info += b" /Keywords " + _pdf_text(keywords)
+    add(3, b"<<\n" + info + b" " + parsed.info + b"\n>>\n")
     for old in needed:
         head, rest = parsed.objects[old]
         add(numbers[old], _REF.sub(renumber, head) + rest)
@@ -112,11 +126,20 @@ def cut(parsed: ParsedPdf, pages: list[int], title: str = "") -> bytes:
     return b"".join(out)
 
 
-def split(data: bytes, pages_per_document: int, titles: list[str] | None = None) -> list[bytes]:
+def split(
+    data: bytes,
+    pages_per_document: int,
+    titles: list[str] | None = None,
+    keywords: list[str] | None = None,
+) -> list[bytes]:
     """Cut a PDF into consecutive documents of ``pages_per_document`` pages."""
     parsed = ParsedPdf(data)
     documents = []
     for index in range(0, len(parsed.pages), pages_per_document):
-        title = titles[index // pages_per_document] if titles else ""
-        documents.append(cut(parsed, parsed.pages[index : index + pages_per_document], title))
+        number = index // pages_per_document
+        title = titles[number] if titles else ""
+        words = keywords[number] if keywords else ""
+        documents.append(
+            cut(parsed, parsed.pages[index : index + pages_per_document], title, words)
+        )
     return documents

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer
 
 from bimtek.audit.services import record
-from bimtek.certificates import pdf
+from bimtek.certificates import documents, pdf, signing
 from bimtek.certificates.models import (
     DEFAULT_NUMBER_FORMAT,
     Certificate,
@@ -571,16 +571,22 @@ def issue(
         raise NotEligible(f"{participant.full_name} belum memenuhi syarat: {verdict.reason}.")
     settings = get_settings(event)
     ensure_signed(settings)
+    signer = signing.configured_signer()
     seq = lock_numbering(event, take=1)
     certificate = _new_certificate(event, settings, participant, seq, now or utcnow(), actor)
     db.session.flush()
+    sign_issued(event, [certificate], signer)
     record(
         "certificate.issue",
         actor=actor,
         channel=channel,
         event_id=event.id,
         target=certificate,
-        details={"number": certificate.number, "participant_id": participant.id},
+        details={
+            "number": certificate.number,
+            "participant_id": participant.id,
+            "sha256": certificate.document_sha256,
+        },
     )
     certificate_issued.send(certificate)
     return certificate
@@ -606,6 +612,7 @@ def issue_all(
     if todo:
         settings = get_settings(event)
         ensure_signed(settings)
+        signer = signing.configured_signer()
         last = lock_numbering(event, take=len(todo))
         now = now or utcnow()
         first = last - len(todo) + 1
@@ -614,6 +621,7 @@ def issue_all(
                 _new_certificate(event, settings, participant, first + offset, now, actor)
             )
         db.session.flush()
+        sign_issued(event, issued, signer)
         record(
             "certificate.issue_all",
             actor=actor,
@@ -767,8 +775,11 @@ def design_for(event: Event) -> pdf.Design:
     )
 
 
-def sheet_for(certificate: Certificate, base: str | None = None) -> pdf.Sheet:
-    """What one certificate prints: its snapshot and the QR's verification URL."""
+def sheet_for(
+    certificate: Certificate, base: str | None = None, design: pdf.Design | None = None
+) -> pdf.Sheet:
+    """What one certificate prints: its snapshot and the QR's verification URL (and the
+    design it was issued with, when given)."""
     return pdf.Sheet(
         name=certificate.name,
         number=certificate.number,
@@ -781,18 +792,76 @@ def sheet_for(certificate: Certificate, base: str | None = None) -> pdf.Sheet:
         minutes_per_jp=certificate.minutes_per_jp,
         modules=tuple((m["title"], m["jp"]) for m in certificate.modules or ()),
         revoked=certificate.revoked_at is not None,
+        design=design,
     )
+
+
+def _issued_designs(certificates: list[Certificate]):
+    """certificate -> the design it was issued with (None before snapshots existed)."""
+    designs: dict[int, pdf.Design] = {}
+
+    def design_of(certificate: Certificate) -> pdf.Design | None:
+        if certificate.design_id is None:
+            return None
+        if certificate.design_id not in designs:
+            designs[certificate.design_id] = documents.design_from(certificate.design)
+        return designs[certificate.design_id]
+
+    return design_of
 
 
 def certificates_pdf(
     event: Event, certificates: list[Certificate], base: str | None = None
 ) -> bytes:
-    """One PDF with the given certificates (two pages each), for download or printing."""
+    """One PDF with the given certificates (two pages each), for printing; each drawn with
+    the design it was issued with."""
+    design_of = _issued_designs(certificates)
     return pdf.render(
         design_for(event),
-        [sheet_for(c, base) for c in certificates],
+        [sheet_for(c, base, design_of(c)) for c in certificates],
         title=f"Sertifikat {event.code}",
     )
+
+
+def certificate_keywords(certificate: Certificate) -> str:
+    """The document's keywords: how an uploaded copy says which certificate it claims to be."""
+    return f"kode verifikasi {certificate.verification_code}; nomor {certificate.number}"
+
+
+def sign_issued(event: Event, certificates: list[Certificate], signer) -> None:
+    """Draw, sign and keep the files of newly issued certificates, with the design snapshot
+    (flushes). From here on a download is these bytes, whatever changes in the settings."""
+    from bimtek.certificates.pdfsplit import split
+
+    design = design_for(event)
+    snapshot = documents.store_design(design)
+    sheets = [sheet_for(c) for c in certificates]
+    titles = [f"Sertifikat {c.number}" for c in certificates]
+    keywords = [certificate_keywords(c) for c in certificates]
+    if len(sheets) == 1:
+        files = [pdf.render(design, sheets, title=titles[0], keywords=keywords[0])]
+    else:
+        files = split(pdf.render(design, sheets, bulk=True), 2, titles, keywords)
+    signer_fingerprint = signing.fingerprint(signer.certificate)
+    for certificate, data in zip(certificates, files, strict=True):
+        details = signing.SignatureDetails(
+            certificate.verification_code, certificate.number, design.signing_place
+        )
+        signed = signing.sign_certificate_pdf(data, signer, details)
+        certificate.design_id = snapshot.id
+        certificate.document = signed
+        certificate.document_sha256 = documents.sha256(signed)
+        certificate.signer_fingerprint = signer_fingerprint
+    db.session.flush()
+
+
+def issued_pdf(certificate: Certificate) -> bytes:
+    """The certificate's PDF for download: the signed file as issued while it is in force
+    (byte for byte the same every time); a revoked one drawn from its snapshot with the
+    DICABUT stamp; one issued before signing existed drawn as it always was."""
+    if certificate.revoked_at is None and certificate.document is not None:
+        return certificate.document
+    return certificates_pdf(certificate.event, [certificate])
 
 
 def sample_pdf(event: Event, base: str | None = None) -> bytes:
@@ -830,23 +899,31 @@ def certificate_filename(certificate: Certificate) -> str:
 
 
 def certificates_zip(event: Event, base: str | None = None) -> bytes:
-    """Every certificate in force as its own PDF, in one .zip.
+    """Every certificate in force as its own PDF, in one .zip: the signed files as issued.
 
-    They are drawn as one document (static parts once) and cut into one file per
-    certificate, which is many times faster than drawing 400 documents.
+    Certificates issued before signing existed are drawn as one document (static parts
+    once) and cut into one file per certificate, many times faster than drawing 400.
     """
     import zipfile
 
     from bimtek.certificates.pdfsplit import split
 
     certificates = issued_certificates(event)
+    files: dict[int, bytes] = {}
+    signed = [c.id for c in certificates if c.document_sha256 is not None]
+    if signed:
+        files.update(
+            db.session.execute(
+                sa.select(Certificate.id, Certificate.document).where(Certificate.id.in_(signed))
+            ).all()
+        )
+    drawn = [c for c in certificates if c.document_sha256 is None]  # issued before signing
+    if drawn:
+        merged = pdf.render(design_for(event), [sheet_for(c, base) for c in drawn], bulk=True)
+        titles = [f"Sertifikat {c.number}" for c in drawn]
+        files.update(zip([c.id for c in drawn], split(merged, 2, titles), strict=True))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        if certificates:
-            merged = pdf.render(
-                design_for(event), [sheet_for(c, base) for c in certificates], bulk=True
-            )
-            titles = [f"Sertifikat {c.number}" for c in certificates]
-            for certificate, data in zip(certificates, split(merged, 2, titles), strict=True):
-                archive.writestr(certificate_filename(certificate), data)
+        for certificate in certificates:
+            archive.writestr(certificate_filename(certificate), files[certificate.id])
     return buffer.getvalue()

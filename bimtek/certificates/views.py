@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -16,18 +17,36 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from bimtek.certificates import services
+from bimtek.certificates import services, signing, verification
 from bimtek.core.database import get_by_id
 from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.access import event_required, load_in_event
-from bimtek.extensions import db, verify_limit
+from bimtek.extensions import db, verify_limit, verify_upload_limit
 from bimtek.participants.models import Participant
 
 bp = Blueprint("certificates", __name__)
 
 ADMIN = "/admin/kegiatan/<code>/sertifikat"
+
+
+@bp.context_processor
+def signing_key():
+    """Who signs this install's certificates (and whether it is the demo key), for pages."""
+    return {"certificate_signer": signing.signer_facts}
+
+
+def uploaded_pdf() -> bytes:
+    """The PDF in the request's ``file`` field, size-limited before the body is parsed."""
+    limit = current_app.config["CERT_VERIFY_MAX_BYTES"]
+    request.max_content_length = limit + 64 * 1024  # the file plus the multipart framing
+    try:
+        storage = request.files.get("file")
+    except RequestEntityTooLarge as error:
+        raise verification.too_large(limit) from error
+    return verification.read_upload(storage, limit)
 
 
 def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
@@ -141,7 +160,7 @@ def revoke(event, certificate_id):
 @event_required("manager")
 def admin_download(event, certificate_id):
     certificate = services.get_certificate(event, certificate_id)
-    data = services.certificates_pdf(event, [certificate])
+    data = services.issued_pdf(certificate)
     return _pdf_response(data, services.certificate_filename(certificate))
 
 
@@ -312,7 +331,7 @@ def mine_download(participant_id):
     certificate = services.active_certificate(participant)
     if certificate is None:
         abort(404)
-    data = services.certificates_pdf(participant.event, [certificate])
+    data = services.issued_pdf(certificate)
     return _pdf_response(data, services.certificate_filename(certificate))
 
 
@@ -348,3 +367,29 @@ def verify_form():
     if code:
         return redirect(url_for(".verify", code=code))
     return render_template("certificates/verify.html", certificate=None, message=None, code="")
+
+
+@bp.post("/verify")
+@verify_upload_limit
+def verify_upload():
+    """Public: is this PDF file a certificate we issued, unchanged? The file is not kept."""
+    error, verdict = None, None
+    try:
+        verdict = verification.verify_document(uploaded_pdf())
+    except InvalidInput as refused:
+        error = refused
+    response = Response(
+        render_template(
+            "certificates/verify.html",
+            certificate=None,
+            message=None,
+            code="",
+            verdict=verdict,
+            result=verification.verdict_json(verdict) if verdict else None,
+            upload_error=error.message if error else None,
+        ),
+        status=error.status if error else 200,
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -133,6 +133,7 @@ ROUTES = {
     "participants.ticket_download": Route(PUBLIC),
     "certificates.verify": Route(PUBLIC, args={"code": "VERIFY"}),
     "certificates.verify_form": Route(PUBLIC),
+    "certificates.verify_upload": Route(PUBLIC),
     # --- participants
     "participants.portal": Route(PARTICIPANT),
     "participants.schedule": Route(OWN),
@@ -221,6 +222,8 @@ ROUTES = {
     "api.export_workbook": Route(API_MANAGER, args={"kind": "peserta"}),
     "api.import_participants": Route(API_MANAGER),
     "api.list_certificates": Route(API_MANAGER),
+    "api.certificate_pdf": Route(API_MANAGER, args={"code": "VERIFY"}),
+    "api.verify_file": Route(API_PUBLIC),
     # --- staff: messages, WhatsApp links, certificate bundles built by a job
     "notifications.deliveries": Route(EVENT_MANAGER),
     "notifications.retry": Route(EVENT_MANAGER, unsafe=True),

@@ -1,0 +1,455 @@
+"""Signed certificates: the signature (pdfsig and pyHanko), the issued file kept byte for
+byte, verifying uploaded files, the staff API for the files, PDF hygiene."""
+
+import hashlib
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bimtek.certificates import services, signing
+from bimtek.certificates.models import Certificate, CertificateSettings
+from bimtek.extensions import db
+from tests import factories
+from tests.certificates.conftest import pdf_text, qualify
+from tests.conftest import demo_signer
+
+
+@pytest.fixture
+def issued(five_sessions):
+    person = factories.make_participant(five_sessions, full_name="Siti Rahmawati, S.Sos.")
+    qualify(five_sessions, person)
+    certificate = services.issue(person)
+    db.session.commit()
+    return certificate
+
+
+@pytest.fixture
+def admin_headers(admin):
+    from bimtek.auth.services import issue_api_token
+
+    _token, plain = issue_api_token(admin, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def run(tool: str, data: bytes, tmp_path: Path, *args: str) -> str:
+    path = tmp_path / "file.pdf"
+    path.write_bytes(data)
+    done = subprocess.run([tool, *args, str(path)], capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (64, 64), (200, 30, 30, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+def upload(client, data: bytes, url: str = "/api/v1/verify", **kwargs):
+    """POST ``data`` as the multipart ``file``, encoded in memory (a big body would otherwise
+    go through a temporary file that the test client leaves open when the server refuses)."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    boundary, body = encode_multipart(
+        {"file": FileStorage(io.BytesIO(data), "sertifikat.pdf", content_type="application/pdf")}
+    )
+    return client.post(
+        url, data=body, content_type=f"multipart/form-data; boundary={boundary}", **kwargs
+    )
+
+
+def changed_name(data: bytes) -> bytes:
+    """Another name typed over the printed one, appended as an incremental update."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    font = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Font"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
+            generic.NameObject("/BaseFont"): generic.NameObject("/Times-Bold"),
+        }
+    )
+    resources = generic.DictionaryObject(
+        {
+            generic.NameObject("/Font"): generic.DictionaryObject(
+                {generic.NameObject("/FX"): writer.add_object(font)}
+            )
+        }
+    )
+    overlay = generic.StreamObject(
+        stream_data=b"q 1 1 1 rg 100 365 640 45 re f 0 0 0 rg "
+        b"BT /FX 32 Tf 300 378 Td (Orang Lain) Tj ET Q"
+    )
+    writer.add_stream_to_page(0, writer.add_object(overlay), resources=resources)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --- the signature --------------------------------------------------------------------------
+
+
+def test_issued_certificate_is_signed_and_pdfsig_says_valid(issued, tmp_path):
+    assert issued.document.startswith(b"%PDF-")
+    assert issued.document_sha256 == hashlib.sha256(issued.document).hexdigest()
+    report = run("pdfsig", issued.document, tmp_path)
+    assert "Signature is Valid." in report
+    assert "Total document signed" in report
+    assert "ETSI.CAdES.detached" in report  # PAdES
+    assert "Penanda Tangan Sertifikat (DEMO)" in report
+
+
+def test_pyhanko_validates_the_signature_up_to_the_demo_ca(app, issued):
+    from asn1crypto import pem, x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    ca_pem = (Path(demo_signer()).parent / signing.DEMO_CA).read_bytes()
+    ca = x509.Certificate.load(pem.unarmor(ca_pem)[2])
+    (embedded,) = PdfFileReader(io.BytesIO(issued.document)).embedded_signatures
+    context = ValidationContext(trust_roots=[ca], allow_fetching=False)
+    # pyHanko's synchronous call starts an event loop; the browser tests leave one running
+    status = signing.outside_event_loop(lambda: validate_pdf_signature(embedded, context))
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert issued.verification_code in str(embedded.sig_object["/Reason"])
+    assert signing.fingerprint(embedded.signer_cert) == issued.signer_fingerprint
+
+
+def test_signatures_after_the_first_come_from_the_template_and_validate(app, issued):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signer = signing.Pkcs12Signer(demo_signer())
+    unsigned = services.certificates_pdf(issued.event, [issued])
+    files = [
+        signing.sign_certificate_pdf(
+            unsigned + b"%" * extra, signer, signing.SignatureDetails("X" * 24, "1")
+        )
+        for extra in range(3)
+    ]
+    templates = signer._signer._templates.values()
+    assert templates and all(t.usable for t in templates)  # the 2nd and 3rd were filled in
+    for data in files:
+        (embedded,) = PdfFileReader(io.BytesIO(data)).embedded_signatures
+        context = ValidationContext(trust_roots=[embedded.signer_cert], allow_fetching=False)
+        status = signing.outside_event_loop(
+            lambda: validate_pdf_signature(embedded, context)  # noqa: B023
+        )
+        assert status.intact and status.valid
+    assert len({f[-20000:] for f in files}) == 3  # different digests, different signatures
+
+
+def test_issue_all_signs_every_certificate(admin_client, five_sessions, tmp_path):
+    for name in ("Agus Salim", "Budi Santoso", "Citra Dewi"):
+        qualify(five_sessions, factories.make_participant(five_sessions, full_name=name))
+    outcome = services.issue_all(five_sessions)
+    db.session.commit()
+    assert len(outcome.issued) == 3
+    archive = zipfile.ZipFile(
+        io.BytesIO(admin_client.get("/admin/kegiatan/SERT24/sertifikat/semua.zip").data)
+    )
+    files = [archive.read(name) for name in archive.namelist()]
+    assert [hashlib.sha256(f).hexdigest() for f in files] == [
+        c.document_sha256 for c in outcome.issued
+    ]
+    for certificate, data in zip(outcome.issued, files, strict=True):
+        assert "Signature is Valid." in run("pdfsig", data, tmp_path)
+        assert certificate.name in pdf_text(data)
+
+
+def test_without_a_signing_key_issuing_is_refused_and_nothing_is_written(app, five_sessions, admin):
+    person = factories.make_participant(five_sessions, full_name="Tanpa Kunci")
+    qualify(five_sessions, person)
+    app.config["CERT_SIGNING_PKCS12"] = None
+    with pytest.raises(signing.NoSigningKey) as refused:
+        services.issue(person, actor=admin)
+    db.session.rollback()
+    assert "kunci penanda tangan elektronik belum diatur" in refused.value.message
+    with pytest.raises(signing.NoSigningKey):
+        services.issue_all(five_sessions, actor=admin)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 0
+    assert db.session.get(CertificateSettings, five_sessions.id).last_seq == 0
+
+
+def test_a_wrong_password_is_a_clear_refusal(app, tmp_path, monkeypatch):
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        pkcs12,
+    )
+
+    plain = pkcs12.load_pkcs12(Path(demo_signer()).read_bytes(), None)
+    locked = tmp_path / "locked.p12"
+    locked.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"x", plain.key, plain.cert.certificate, None, BestAvailableEncryption(b"rahasia")
+        )
+    )
+    app.config["CERT_SIGNING_PKCS12"] = str(locked)
+    monkeypatch.setenv(signing.PASSWORD_VARIABLE, "salah")
+    with pytest.raises(signing.NoSigningKey, match=signing.PASSWORD_VARIABLE):
+        signing.configured_signer()
+    monkeypatch.setenv(signing.PASSWORD_VARIABLE, "rahasia")
+    expected = signing.Pkcs12Signer(demo_signer()).certificate
+    assert signing.fingerprint(signing.configured_signer().certificate) == signing.fingerprint(
+        expected
+    )
+
+
+def test_the_password_never_lands_in_the_config(monkeypatch):
+    from bimtek.config import environment_overrides
+
+    overrides = environment_overrides({"BIMTEK_CERT_SIGNING_PASSWORD": "1234", "BIMTEK_X": "1"})
+    assert overrides == {"X": 1}
+
+
+# --- the issued document is fixed -----------------------------------------------------------
+
+
+def test_the_same_certificate_downloads_byte_identical(client, admin_client, issued, admin_headers):
+    url = f"/admin/kegiatan/SERT24/sertifikat/{issued.id}.pdf"
+    first, second = admin_client.get(url).data, admin_client.get(url).data
+    api = client.get(f"/api/v1/certificates/{issued.verification_code}/pdf", headers=admin_headers)
+    assert first == second == api.data == issued.document
+    assert api.headers["X-Content-SHA256"] == issued.document_sha256
+
+
+def test_later_signatory_and_logo_edits_do_not_change_an_issued_certificate(
+    admin_client, five_sessions, issued
+):
+    before = issued.document
+    settings = services.get_settings(five_sessions)
+    signatory = settings.signatories[0]
+    services.save_signatory(
+        five_sessions, {"name": "Pejabat Baru, S.H.", "title": "Bupati"}, signatory=signatory
+    )
+    services.set_image(five_sessions, "logo_left", png())
+    db.session.commit()
+    download = admin_client.get(f"/admin/kegiatan/SERT24/sertifikat/{issued.id}.pdf").data
+    assert download == before
+    # the merged print file is drawn with the design as issued, too
+    merged = pdf_text(admin_client.get("/admin/kegiatan/SERT24/sertifikat/gabungan.pdf").data)
+    assert "Drs. Penanda Tangan, M.Si" in merged and "Pejabat Baru" not in merged
+    # a certificate issued now carries the new signatory
+    later = factories.make_participant(five_sessions, full_name="Peserta Kemudian")
+    qualify(five_sessions, later)
+    newer = services.issue(later)
+    db.session.commit()
+    assert "Pejabat Baru, S.H." in pdf_text(newer.document)
+    assert newer.design_id != issued.design_id
+
+
+# --- PDF hygiene ----------------------------------------------------------------------------
+
+
+def test_every_font_is_embedded_and_the_document_has_metadata(issued, tmp_path):
+    fonts = run("pdffonts", issued.document, tmp_path).splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+    assert not any("Helvetica" in line for line in fonts)
+    info = run("pdfinfo", issued.document, tmp_path)
+    assert f"Title:           Sertifikat {issued.number}" in info
+    assert "Subject:         Sertifikat Bimbingan Teknis" in info
+    assert "Author:          Pemkab Kutai Timur" in info
+    assert issued.verification_code in info  # keywords
+    assert b"/Lang (id-ID)" in issued.document
+
+
+def test_split_certificates_keep_fonts_and_metadata(five_sessions, tmp_path):
+    for name in ("Agus Salim", "Budi Santoso"):
+        qualify(five_sessions, factories.make_participant(five_sessions, full_name=name))
+    first = services.issue_all(five_sessions).issued[0]
+    db.session.commit()
+    fonts = run("pdffonts", first.document, tmp_path).splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts)
+    info = run("pdfinfo", first.document, tmp_path)
+    assert "Subject:         Sertifikat Bimbingan Teknis" in info
+    assert first.verification_code in info
+    assert b"/Lang (id-ID)" in first.document
+
+
+# --- verifying an uploaded file -------------------------------------------------------------
+
+
+def test_the_issued_file_is_genuine(client, issued):
+    answer = upload(client, issued.document)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["status"] == "genuine" and body["reason"] == "hash_match"
+    assert body["certificate"]["number"] == issued.number
+    assert body["signature"]["demo"] is True
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_one_changed_byte_is_modified(client, issued):
+    data = bytearray(issued.document)
+    data[len(data) // 3] ^= 0x01
+    body = upload(client, bytes(data)).get_json()
+    assert body["status"] == "modified"
+    assert body["certificate"]["name"] == "Siti Rahmawati, S.Sos."
+
+
+def test_a_name_changed_by_an_incremental_update_is_modified(client, issued, tmp_path):
+    edited = changed_name(issued.document)
+    assert edited.startswith(issued.document)  # the signature still checks out on its part
+    assert "Orang Lain" in pdf_text(edited)
+    body = upload(client, edited).get_json()
+    assert body["status"] == "modified" and body["reason"] == "changed_after_signing"
+    assert body["certificate"]["name"] == "Siti Rahmawati, S.Sos."
+    assert "Total document signed" not in run("pdfsig", edited, tmp_path)
+
+
+def test_an_unsigned_redraw_claiming_the_code_is_modified(client, five_sessions, issued):
+    redrawn = services.certificates_pdf(five_sessions, [issued])
+    body = upload(client, redrawn).get_json()
+    assert body["status"] == "modified" and body["reason"] == "content_differs"
+
+
+def test_a_file_signed_by_another_key_is_not_genuine(client, issued, tmp_path):
+    other = signing.Pkcs12Signer(str(signing.create_demo_signer(tmp_path / "other")))
+    forged = signing.sign_certificate_pdf(
+        services.certificates_pdf(issued.event, [issued]),
+        other,
+        signing.SignatureDetails(issued.verification_code, issued.number),
+    )
+    body = upload(client, forged).get_json()
+    assert body["status"] == "modified"
+
+
+def test_an_unrelated_pdf_is_unknown(client, app, tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(100, 700, "Surat undangan rapat")
+    canvas.save()
+    body = upload(client, buffer.getvalue()).get_json()
+    assert body == {
+        "status": "unknown",
+        "reason": "no_claim",
+        "message": body["message"],
+        "signature": None,
+        "certificate": None,
+    }
+
+
+def test_a_revoked_certificate_is_revoked(client, issued):
+    services.revoke(issued, "Data peserta keliru")
+    db.session.commit()
+    body = upload(client, issued.document).get_json()
+    assert body["status"] == "revoked"
+    assert body["certificate"]["revoke_reason"] == "Data peserta keliru"
+
+
+def test_bad_uploads_have_a_defined_answer(client, app):
+    missing = client.post("/api/v1/verify", data={}, content_type="multipart/form-data")
+    assert missing.status_code == 422
+    assert missing.get_json()["error"]["code"] == "file_missing"
+    not_pdf = upload(client, b"GIF89a not a pdf")
+    assert not_pdf.status_code == 422 and not_pdf.get_json()["error"]["code"] == "not_a_pdf"
+    broken = upload(client, b"%PDF-1.4\n garbage without structure")
+    assert broken.status_code == 200 and broken.get_json()["status"] == "unknown"
+
+
+@pytest.mark.parametrize("app_config", [{"CERT_VERIFY_MAX_BYTES": 200 * 1024}])
+def test_uploads_are_size_limited(client, app_config, app):
+    just_over = b"%PDF-1.4\n" + b"0" * (200 * 1024)
+    answer = upload(client, just_over)
+    assert answer.status_code == 413
+    assert answer.get_json()["error"]["code"] == "file_too_large"
+    far_over = upload(client, b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
+    assert far_over.status_code == 413
+    page = upload(client, just_over, url="/verify")
+    assert page.status_code == 413
+    assert "Berkas terlalu besar" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_VERIFY_UPLOAD": "2/minute"}]
+)
+def test_uploads_are_rate_limited(client, app_config, app):
+    codes = [upload(client, b"%PDF-1.4\n").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert upload(client, b"%PDF-1.4\n", url="/verify").status_code == 429
+
+
+def test_the_verify_page_takes_a_file_and_marks_the_demo_key(client, issued):
+    page = client.get("/verify").get_data(as_text=True)
+    assert 'type="file"' in page and 'enctype="multipart/form-data"' in page
+    assert "kunci DEMO" in page
+    answer = upload(client, issued.document, url="/verify")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert 'data-status="genuine"' in html and "Siti Rahmawati, S.Sos." in html
+    edited = upload(client, changed_name(issued.document), url="/verify").get_data(as_text=True)
+    assert 'data-status="modified"' in edited and "DIUBAH" in edited
+
+
+def test_nothing_uploaded_is_kept(client, app, issued, tmp_path):
+    counts = {
+        table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+        for table in ("certificates", "certificate_images", "certificate_designs", "audit_log")
+    }
+    upload(client, changed_name(issued.document))
+    after = {table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) for table in counts}
+    assert after == counts
+    uploads = Path(app.instance_path)
+    assert not any(p.suffix == ".pdf" for p in uploads.rglob("*"))
+
+
+# --- staff API ------------------------------------------------------------------------------
+
+
+def test_the_pdf_api_needs_an_admin_token(client, issued, auth_headers, admin_headers):
+    url = f"/api/v1/certificates/{issued.verification_code}/pdf"
+    assert client.get(url).status_code == 401
+    assert client.get(url).get_json()["error"]["code"] == "unauthorized"
+    assert client.get(url, headers=auth_headers).status_code == 403  # panitia
+    unknown = client.get("/api/v1/certificates/ABCDEFGHJKLMNPQRSTUVWXYZ/pdf", headers=admin_headers)
+    assert unknown.status_code == 404
+    ok = client.get(url, headers=admin_headers)
+    assert ok.status_code == 200 and ok.mimetype == "application/pdf"
+    assert ok.headers["Cache-Control"] == "private, no-store"
+    assert ok.headers["X-Certificate-Status"] == "valid"
+
+
+def test_the_list_api_names_codes_and_hashes(client, issued, admin_headers):
+    assert client.get("/api/v1/events/SERT24/certificates").status_code == 401
+    rows = client.get("/api/v1/events/SERT24/certificates", headers=admin_headers).get_json()
+    (row,) = rows["certificates"]
+    assert row["verification_code"] == issued.verification_code
+    assert row["document_sha256"] == issued.document_sha256
+
+
+def test_openapi_documents_the_file_endpoints(client, app):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "multipart/form-data" in spec["paths"]["/verify"]["post"]["requestBody"]["content"]
+    assert spec["paths"]["/certificates/{code}/pdf"]["get"]["security"] == [{"bearerAuth": []}]
+    verdict = spec["components"]["schemas"]["CertificateFileVerdict"]
+    assert verdict["properties"]["status"]["enum"] == ["genuine", "modified", "unknown", "revoked"]
+    from openapi_spec_validator import validate
+
+    validate(spec)
+
+
+def test_legacy_certificates_without_a_file_still_download(admin_client, issued, client):
+    issued.document = None
+    issued.document_sha256 = None
+    issued.design_id = None
+    db.session.commit()
+    data = admin_client.get(f"/admin/kegiatan/SERT24/sertifikat/{issued.id}.pdf").data
+    assert issued.name in pdf_text(data)
+    body = upload(client, data).get_json()
+    assert body["status"] == "unknown" and body["reason"] == "issued_before_signing"
