@@ -223,7 +223,7 @@ document(
         },
         "/certificates/{code}/pdf": {
             "get": {
-                "summary": "The certificate's PDF exactly as issued, signed (manager token of its event)",
+                "summary": "The certificate's PDF as issued, signed (manager token of its event)",
                 "description": "Byte-identical on every download; `X-Content-SHA256` holds "
                 "its SHA-256 and `X-Certificate-Status` valid or revoked.",
                 "security": [{"bearerAuth": []}],
