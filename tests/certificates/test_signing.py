@@ -412,17 +412,28 @@ def test_nothing_uploaded_is_kept(client, app, issued, tmp_path):
 # --- staff API ------------------------------------------------------------------------------
 
 
-def test_the_pdf_api_needs_an_admin_token(client, issued, auth_headers, admin_headers):
+def test_the_pdf_api_is_for_the_managers_of_its_event(client, issued, auth_headers, admin_headers):
+    from bimtek.auth.services import issue_api_token
+
     url = f"/api/v1/certificates/{issued.verification_code}/pdf"
     assert client.get(url).status_code == 401
     assert client.get(url).get_json()["error"]["code"] == "unauthorized"
-    assert client.get(url, headers=auth_headers).status_code == 403  # panitia
+    assert client.get(url, headers=auth_headers).status_code == 404  # panitia of another event
+    event = issued.event
+    tokens = {}
+    for right in ("panitia", "manager"):
+        _token, plain = issue_api_token(factories.make_staff(right, event=event), "test")
+        tokens[right] = {"Authorization": f"Bearer {plain}"}
+    db.session.commit()
+    assert client.get(url, headers=tokens["panitia"]).status_code == 403
     unknown = client.get("/api/v1/certificates/ABCDEFGHJKLMNPQRSTUVWXYZ/pdf", headers=admin_headers)
     assert unknown.status_code == 404
-    ok = client.get(url, headers=admin_headers)
-    assert ok.status_code == 200 and ok.mimetype == "application/pdf"
-    assert ok.headers["Cache-Control"] == "private, no-store"
-    assert ok.headers["X-Certificate-Status"] == "valid"
+    for headers in (tokens["manager"], admin_headers):
+        ok = client.get(url, headers=headers)
+        assert ok.status_code == 200 and ok.mimetype == "application/pdf"
+        assert ok.headers["Cache-Control"] == "private, no-store"
+        assert ok.headers["X-Certificate-Status"] == "valid"
+        assert ok.data == issued.document
 
 
 def test_the_list_api_names_codes_and_hashes(client, issued, admin_headers):
