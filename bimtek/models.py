@@ -5,8 +5,16 @@ from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ApiToken, User
 from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
+from bimtek.evaluation.models import (
+    EvaluationDraft,
+    EvaluationItem,
+    EvaluationResponse,
+    EvaluationSettings,
+    EvaluationSubmission,
+)
 from bimtek.events.models import Event, EventStaff, Material, Module, Session
 from bimtek.participants.models import Participant
+from bimtek.privacy.models import PersonalDataPolicy
 from bimtek.reports.models import ImportUpload
 
 __all__ = [
@@ -18,6 +26,11 @@ __all__ = [
     "AuditLog",
     "Certificate",
     "CertificateSettings",
+    "EvaluationDraft",
+    "EvaluationItem",
+    "EvaluationResponse",
+    "EvaluationSettings",
+    "EvaluationSubmission",
     "Event",
     "EventStaff",
     "ImportUpload",
@@ -25,6 +38,7 @@ __all__ = [
     "Module",
     "Option",
     "Participant",
+    "PersonalDataPolicy",
     "Question",
     "Session",
     "Signatory",
