@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.attendance.views import bp as attendance_bp
     from bimtek.auth.views import bp as auth_bp
     from bimtek.certificates.views import bp as certificates_bp
+    from bimtek.evaluation.views import bp as evaluation_bp
     from bimtek.events.views import admin_bp as events_admin_bp
     from bimtek.events.views import bp as events_bp
     from bimtek.participants.views import admin_bp as participants_admin_bp
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp, url_prefix="/admin")
+    app.register_blueprint(evaluation_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
