@@ -311,7 +311,9 @@ def report(event: Event) -> dict:
                     r.scores[item.key] for r in given if isinstance(r.scores.get(item.key), int)
                 ]
                 everything += values
-                row["items"].append({"key": item.key, "text": item.text, **_figures(values, settings)})
+                row["items"].append(
+                    {"key": item.key, "text": item.text, **_figures(values, settings)}
+                )
             row["overall"] = _figures(everything, settings)
             # sorted, so that the order says nothing about who wrote what when
             row["comments"] = sorted(r.comment.strip() for r in given if r.comment.strip())

@@ -53,7 +53,9 @@ def distribution_segments(distribution: dict) -> list[Segment]:
         count = distribution.get(value, 0)
         width = 100.0 * count / total if total else 0.0
         if width > 0:
-            segments.append(Segment(value, count, round(left, 3), round(width, 3), SCALE_COLORS[value]))
+            segments.append(
+                Segment(value, count, round(left, 3), round(width, 3), SCALE_COLORS[value])
+            )
         left += width
     return segments
 

@@ -23,6 +23,4 @@ class PersonalDataPolicy(db.Model):
     retention_months: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_MONTHS)
     #: when the participants' personal data was anonymised; irreversible
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    purged_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    purged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

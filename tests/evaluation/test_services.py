@@ -51,9 +51,7 @@ def test_a_part_is_closed_before_the_speakers_last_session_ends(rated_event):
         )
     operations.save_answers(person, speaker_part.key, {"item-s1": "4"}, now=speaker_part.opens_at)
     with pytest.raises(operations.EvaluationNotOpen):
-        operations.save_answers(
-            person, ORGANIZER_PART, {"item-o1": "3"}, now=speaker_part.opens_at
-        )
+        operations.save_answers(person, ORGANIZER_PART, {"item-o1": "3"}, now=speaker_part.opens_at)
 
 
 def test_answers_are_saved_as_given_in_a_draft(rated_event):
@@ -61,7 +59,9 @@ def test_answers_are_saved_as_given_in_a_draft(rated_event):
     key = reads.parts(rated_event)[0].key
     now = after_event(rated_event)
     operations.save_answers(person, key, {"item-s1": "4"}, now=now)
-    operations.save_answers(person, key, {"item-s2": "2", "comment": "Lebih banyak contoh"}, now=now)
+    operations.save_answers(
+        person, key, {"item-s2": "2", "comment": "Lebih banyak contoh"}, now=now
+    )
     db.session.commit()
     draft = reads.draft_of(person, key)
     assert draft.scores == {"s1": 4, "s2": 2}
@@ -119,8 +119,12 @@ def test_certificate_blocked_only_when_the_event_requires_the_evaluation(rated_e
     assert not reads.certificate_blocked(person)
     operations.update_settings(
         rated_event,
-        {"required_for_certificate": "1", "very_good_from": "88.31", "good_from": "76.61",
-         "fair_from": "65"},
+        {
+            "required_for_certificate": "1",
+            "very_good_from": "88.31",
+            "good_from": "76.61",
+            "fair_from": "65",
+        },
         actor=admin,
     )
     db.session.commit()
@@ -161,8 +165,16 @@ def test_report_figures_worked_out_by_hand(rated_event):
 
 @pytest.mark.parametrize(
     ("index", "expected"),
-    [(100, "sangat_baik"), (88.31, "sangat_baik"), (88.3, "baik"), (76.61, "baik"),
-     (76.6, "cukup"), (65, "cukup"), (64.99, "kurang"), (25, "kurang")],
+    [
+        (100, "sangat_baik"),
+        (88.31, "sangat_baik"),
+        (88.3, "baik"),
+        (76.61, "baik"),
+        (76.6, "cukup"),
+        (65, "cukup"),
+        (64.99, "kurang"),
+        (25, "kurang"),
+    ],
 )
 def test_categories_at_the_default_bounds(rated_event, index, expected):
     assert reads.category(index, reads.settings_of(rated_event)) == expected
@@ -176,14 +188,19 @@ def test_settings_bounds_must_rise(rated_event, admin):
     assert "good_from" in error.value.fields
     with pytest.raises(InvalidInput):
         operations.update_settings(
-            rated_event, {"very_good_from": "abc", "good_from": "80", "fair_from": "60"},
+            rated_event,
+            {"very_good_from": "abc", "good_from": "80", "fair_from": "60"},
             actor=admin,
         )
 
 
 def test_manager_edits_items_until_someone_answered(rated_event, admin):
-    data = {f"text-s{i}": text for i, text in enumerate(
-        ["Penguasaan materi", "Sistematika", "", "Relevansi", "Tanya jawab", "Media"], start=1)}
+    data = {
+        f"text-s{i}": text
+        for i, text in enumerate(
+            ["Penguasaan materi", "Sistematika", "", "Relevansi", "Tanya jawab", "Media"], start=1
+        )
+    }
     data["new"] = "Keteladanan sikap\n\n"
     items = operations.save_items(rated_event, "speaker", data, actor=admin)
     db.session.commit()

@@ -19,8 +19,9 @@ def _all_open(event):
 def test_participant_fills_the_organizer_part(client, rated_event):
     person = factories.make_participant(rated_event)
     login(client, person.nik)
-    with _all_open(rated_event), mock.patch(
-        "bimtek.evaluation.operations.utcnow", return_value=after_event(rated_event)
+    with (
+        _all_open(rated_event),
+        mock.patch("bimtek.evaluation.operations.utcnow", return_value=after_event(rated_event)),
     ):
         page = client.get(f"/portal/peserta/{person.id}/evaluasi")
         assert page.status_code == 200
@@ -41,7 +42,9 @@ def test_participant_fills_the_organizer_part(client, rated_event):
         assert incomplete.status_code == 422
         assert "Belum dinilai" in incomplete.get_data(as_text=True)
         data = {f"item-o{i}": "4" for i in range(1, 7)} | {"comment": "Mantap"}
-        done = client.post(f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}/kirim", data=data)
+        done = client.post(
+            f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}/kirim", data=data
+        )
         assert done.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(EvaluationSubmission.id))) == 1
     assert db.session.scalar(sa.select(EvaluationResponse.comment)) == "Mantap"
@@ -52,7 +55,9 @@ def test_a_part_not_yet_open_redirects_and_refuses_answers(client, rated_event):
     login(client, person.nik)
     before = reads.parts(rated_event)[0].opens_at.replace(year=2000)
     with mock.patch("bimtek.evaluation.reads.utcnow", return_value=before):
-        assert client.get(f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}").status_code == 302
+        assert (
+            client.get(f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}").status_code == 302
+        )
     response = client.post(
         f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}/simpan",
         data={"item-o1": "3"},
@@ -119,8 +124,12 @@ def test_manager_changes_settings_and_items(client, rated_event):
     assert bad.status_code == 422
     good = client.post(
         base + "/pengaturan",
-        data={"required_for_certificate": "1", "very_good_from": "90", "good_from": "80",
-              "fair_from": "70"},
+        data={
+            "required_for_certificate": "1",
+            "very_good_from": "90",
+            "good_from": "80",
+            "fair_from": "70",
+        },
     )
     assert good.status_code == 302
     assert reads.settings_of(rated_event).required_for_certificate
