@@ -391,7 +391,8 @@ def _attendance_section(event: Event, figures: dict, styles, width) -> list:
     full = sum(1 for row in matrix.rows if row.summary.percent >= 80)
     story.append(
         Paragraph(
-            f"{full} dari {len(matrix.rows)} peserta terdaftar hadir pada sedikitnya 80% sesi wajib.",
+            f"{full} dari {len(matrix.rows)} peserta terdaftar hadir pada sedikitnya 80% "
+            "sesi wajib.",
             styles["note"],
         )
     )
