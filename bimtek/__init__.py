@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.events.views import bp as events_bp
     from bimtek.participants.views import admin_bp as participants_admin_bp
     from bimtek.participants.views import bp as participants_bp
+    from bimtek.privacy.views import bp as privacy_bp
     from bimtek.reports.activity_views import bp as activity_report_bp
     from bimtek.reports.views import bp as reports_bp
 
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/admin")
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(activity_report_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
