@@ -2,12 +2,13 @@
 data protection: data is kept no longer than its purpose needs).
 
 What goes, for every participant of the event (registered, waitlisted or cancelled): NIK,
-NIP, mobile number, e-mail and district; the evaluation drafts that tie a person to answers;
-the participant lists uploaded for import. What stays: names (they are on the certificates,
-and the certificates stay verifiable), institution, category, gender and position (the
-aggregates are made of them), attendance, test scores, certificates, anonymous evaluation
-answers: every figure of the dashboard, the results, the exports and the laporan kegiatan
-is the same after the purge.
+NIP, mobile number, e-mail and district; the free-text notes next to them (why a check-in
+was marked izin or sakit, which can be health data; why a registration was cancelled); the
+evaluation drafts that tie a person to answers; the participant lists uploaded for import.
+What stays: names (they are on the certificates, and the certificates stay verifiable),
+institution, category, gender and position (the aggregates are made of them), attendance,
+test scores, certificates, anonymous evaluation answers: every figure of the dashboard, the
+results, the exports and the laporan kegiatan is the same after the purge.
 
 A participant's account holds their NIK too, as its login. It is anonymised as well (and
 can no longer log in) unless the person also takes part in an event whose data is still
@@ -19,6 +20,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from bimtek.attendance.models import Attendance
 from bimtek.audit.services import record
 from bimtek.auth.models import User
 from bimtek.core.timeutil import utcnow
@@ -114,11 +116,15 @@ def purge_personal_data(
         person.phone = ""
         person.email = None
         person.district = ""
+        person.cancel_reason = ""
     ids = [person.id for person in people]
     accounts = _anonymise_accounts({p.user_id for p in people if p.user_id}, event)
     if ids:
         db.session.execute(
             sa.delete(EvaluationDraft).where(EvaluationDraft.participant_id.in_(ids))
+        )
+        db.session.execute(
+            sa.update(Attendance).where(Attendance.participant_id.in_(ids)).values(note="")
         )
     uploads = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.event_id == event.id))
     policy.purged_at = utcnow()

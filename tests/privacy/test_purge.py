@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from bimtek.assessments.services import results
+from bimtek.attendance.models import Attendance
 from bimtek.attendance.services import attendance_matrix
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
@@ -81,6 +82,7 @@ def test_purge_anonymises_keeps_names_certificates_and_every_figure(busy_event, 
     niks = [p.nik for p in people]
     phones = [p.phone for p in people]
     before = _figures(busy_event)
+    assert db.session.scalar(sa.select(Attendance.note).where(Attendance.status == "izin"))
     certificate = db.session.scalar(
         sa.select(Certificate).where(Certificate.event_id == busy_event.id)
     )
@@ -96,8 +98,10 @@ def test_purge_anonymises_keeps_names_certificates_and_every_figure(busy_event, 
     ):
         assert person.nik.startswith("ANON") and person.nik not in niks
         assert person.nip is None and person.phone == "" and person.email is None
-        assert person.district == ""
+        assert person.district == "" and person.cancel_reason == ""
         assert person.full_name in ("Ani", "Budi", "Citra", "Dedi")
+    notes = db.session.scalars(sa.select(Attendance.note).where(Attendance.note != ""))
+    assert list(notes) == []  # "tugas kantor" (Citra's izin) is gone, her izin stays
     stored = " ".join(
         str(value)
         for row in db.session.execute(sa.select(Participant.__table__)).all()
