@@ -172,7 +172,7 @@ document(
                         "required": True,
                         "schema": {
                             "type": "string",
-                            "enum": ["peserta", "kehadiran", "nilai", "sertifikat", "semua"],
+                            "enum": ["peserta", "kehadiran", "nilai", "sertifikat", "evaluasi", "semua"],
                         },
                     },
                 ],

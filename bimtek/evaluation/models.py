@@ -8,6 +8,12 @@ person. While a participant is still filling in a part, the answers given so far
 ``EvaluationDraft`` of their own (saved as given, like the tests); the draft is deleted when
 the part is submitted and its answers become an anonymous response. Reports never read
 drafts.
+
+Limits, said plainly: this is anonymity towards everyone who uses the application
+(speakers, staff, the API). Someone with raw access to a PostgreSQL server could still try
+to pair a response with its submission through system columns (both rows are written by
+the same transaction); the submissions, not the answers, are what such a person would need
+to protect.
 """
 
 import uuid
