@@ -172,7 +172,14 @@ document(
                         "required": True,
                         "schema": {
                             "type": "string",
-                            "enum": ["peserta", "kehadiran", "nilai", "sertifikat", "evaluasi", "semua"],
+                            "enum": [
+                                "peserta",
+                                "kehadiran",
+                                "nilai",
+                                "sertifikat",
+                                "evaluasi",
+                                "semua",
+                            ],
                         },
                     },
                 ],
