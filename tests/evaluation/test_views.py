@@ -137,3 +137,14 @@ def test_manager_changes_settings_and_items(client, rated_event):
     assert client.post(base + "/pernyataan/organizer", data=items).status_code == 302
     assert [i.text for i in reads.items_of(rated_event, "organizer")][-1] == "Kebersihan"
     assert client.post(base + "/pernyataan/lain", data=items).status_code == 404
+
+
+def test_a_waitlisted_participant_sees_no_questionnaire(client, rated_event):
+    person = factories.make_participant(rated_event)
+    person.status = "waitlisted"
+    db.session.commit()
+    login(client, person.nik)
+    with _all_open(rated_event):
+        page = client.get(f"/portal/peserta/{person.id}/evaluasi").get_data(as_text=True)
+    assert "diisi oleh peserta terdaftar" in page
+    assert f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}" not in page
