@@ -158,7 +158,7 @@ def _has_responses(event: Event, target: str) -> bool:
 
 def save_items(event: Event, target: str, data, *, actor=None, channel="web") -> list[reads.Item]:
     """Replace the items of one target from a form: ``text-<key>`` rewords an item, an
-    empty text removes it, ``new`` (one item per line) adds items.
+    empty text removes it, ``new-<target>`` (or ``new``; one item per line) adds items.
 
     Once someone has submitted answers about this target, items may be reworded and added
     but not removed: their answers would silently leave the report.
@@ -174,10 +174,11 @@ def save_items(event: Event, target: str, data, *, actor=None, channel="web") ->
             errors[f"text-{item.key}"] = f"Paling banyak {MAX_ITEM_LENGTH} karakter."
         if text:
             kept.append((item.key, text))
-    added = [" ".join(line.split()) for line in str(data.get("new") or "").splitlines()]
+    raw_new = data.get(f"new-{target}", data.get("new"))
+    added = [" ".join(line.split()) for line in str(raw_new or "").splitlines()]
     added = [line for line in added if line]
     if any(len(line) > MAX_ITEM_LENGTH for line in added):
-        errors["new"] = f"Setiap pernyataan paling banyak {MAX_ITEM_LENGTH} karakter."
+        errors[f"new-{target}"] = f"Setiap pernyataan paling banyak {MAX_ITEM_LENGTH} karakter."
     removed = [item.key for item in mine if item.key not in {key for key, _ in kept}]
     if removed and _has_responses(event, target):
         errors["items"] = (
@@ -187,7 +188,7 @@ def save_items(event: Event, target: str, data, *, actor=None, channel="web") ->
     if not kept and not added:
         errors["items"] = "Sisakan minimal satu pernyataan."
     if len(kept) + len(added) > MAX_ITEMS_PER_TARGET:
-        errors["new"] = f"Paling banyak {MAX_ITEMS_PER_TARGET} pernyataan."
+        errors[f"new-{target}"] = f"Paling banyak {MAX_ITEMS_PER_TARGET} pernyataan."
     if errors:
         raise InvalidInput("Periksa kembali daftar pernyataan.", fields=errors)
     prefix = "s" if target == "speaker" else "o"

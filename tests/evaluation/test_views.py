@@ -133,7 +133,7 @@ def test_manager_changes_settings_and_items(client, rated_event):
     )
     assert good.status_code == 302
     assert reads.settings_of(rated_event).required_for_certificate
-    items = {f"text-o{i}": f"Butir {i}" for i in range(1, 7)} | {"new": "Kebersihan"}
+    items = {f"text-o{i}": f"Butir {i}" for i in range(1, 7)} | {"new-organizer": "Kebersihan"}
     assert client.post(base + "/pernyataan/organizer", data=items).status_code == 302
     assert [i.text for i in reads.items_of(rated_event, "organizer")][-1] == "Kebersihan"
     assert client.post(base + "/pernyataan/lain", data=items).status_code == 404
