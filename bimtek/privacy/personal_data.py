@@ -163,9 +163,40 @@ def personal_data_json(user: User) -> bytes:
     return json.dumps(personal_data(user), ensure_ascii=False, indent=2).encode()
 
 
+STATUS_WORDS = {"registered": "Terdaftar", "waitlisted": "Daftar tunggu", "cancelled": "Dibatalkan"}
+KIND_WORDS = {"pre": "Pre-test", "post": "Post-test"}
+
+
+def _readable(key: str, value, timezone: str):
+    """A value of the JSON as a person reads it: local times, words instead of codes."""
+    from bimtek.attendance.models import STATUS_LABELS
+    from bimtek.core.timeutil import to_local, zone_abbreviation
+    from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        local = to_local(datetime.fromisoformat(value), timezone)
+        return f"{local:%d-%m-%Y %H:%M} {zone_abbreviation(timezone)}"
+    words = {
+        "status": {**STATUS_WORDS, **STATUS_LABELS},
+        "gender": GENDERS,
+        "institution_category": INSTITUTION_CATEGORIES,
+        "kind": KIND_WORDS,
+    }.get(key, {})
+    return words.get(value, value)
+
+
 def personal_data_pdf(user: User) -> bytes:
-    """The same data, laid out for reading and printing."""
+    """The same data, laid out for reading and printing (times in the event's zone)."""
     data = personal_data(user)
+    zones = {
+        person.event.code: person.event.timezone
+        for person in db.session.scalars(
+            sa.select(Participant).where(Participant.user_id == user.id)
+        )
+    }
+    default_zone = next(iter(zones.values()), "Asia/Makassar")
     styles = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -212,8 +243,8 @@ def personal_data_pdf(user: User) -> bytes:
                 ["NIK", account["nik"]],
                 ["Email", account["email"]],
                 ["Bahasa", account["language"]],
-                ["Akun dibuat", account["created_at"]],
-                ["Terakhir masuk", account["last_login_at"]],
+                ["Akun dibuat", _readable("", account["created_at"], default_zone)],
+                ["Terakhir masuk", _readable("", account["last_login_at"], default_zone)],
             ],
             [45 * mm, width - 45 * mm],
         ),
@@ -221,11 +252,15 @@ def personal_data_pdf(user: User) -> bytes:
     labels = dict(REGISTRATION_FIELDS)
     for registration in data["registrations"]:
         event = registration["event"]
+        zone = zones.get(event["code"], default_zone)
         story += [
             Spacer(1, 6 * mm),
             Paragraph(_escape(f"{event['title']} ({event['code']})"), styles["subtitle"]),
             table(
-                [[labels[key], registration[key]] for key, _label in REGISTRATION_FIELDS],
+                [
+                    [labels[key], _readable(key, registration[key], zone)]
+                    for key, _label in REGISTRATION_FIELDS
+                ],
                 [45 * mm, width - 45 * mm],
             ),
         ]
@@ -235,10 +270,15 @@ def personal_data_pdf(user: User) -> bytes:
                 table(
                     [["Sesi", "Mulai", "Status", "Check-in"]]
                     + [
-                        [a["session"], a["starts_at"], a["status"] or "", a["checked_in_at"]]
+                        [
+                            a["session"],
+                            _readable("", a["starts_at"], zone),
+                            _readable("status", a["status"], zone),
+                            _readable("", a["checked_in_at"], zone),
+                        ]
                         for a in registration["attendance"]
                     ],
-                    [width - 120 * mm, 40 * mm, 25 * mm, 55 * mm],
+                    [width - 110 * mm, 40 * mm, 25 * mm, 45 * mm],
                 ),
             ]
         if registration["tests"]:
@@ -247,10 +287,15 @@ def personal_data_pdf(user: User) -> bytes:
                 table(
                     [["Tes", "Mulai", "Selesai", "Nilai"]]
                     + [
-                        [t["kind"], t["started_at"], t["submitted_at"], t["score"]]
+                        [
+                            _readable("kind", t["kind"], zone),
+                            _readable("", t["started_at"], zone),
+                            _readable("", t["submitted_at"], zone),
+                            t["score"],
+                        ]
                         for t in registration["tests"]
                     ],
-                    [25 * mm, 60 * mm, 60 * mm, width - 145 * mm],
+                    [25 * mm, 50 * mm, 50 * mm, width - 125 * mm],
                 ),
             ]
         for certificate in registration["certificates"]:
