@@ -12,7 +12,8 @@ generate_series), not through the services one by one. The measured event has th
 data in both databases.
 
 Then, on each database, the same measures through the app in this process (Flask test
-client, a logged-in administrator; the median of ``--repeat`` runs): the home page, the
+client, a logged-in administrator; the median of ``--repeat`` runs, the two databases
+taking turns run by run so that the shared machine's load falls on both alike): the home page, the
 event's participant list (a search, a category filter, the last page), its dashboard, its
 results page, its full export, eligibility for certificates, issuing them (rolled back),
 the public verify page and one API check-in (a new one each run). It prints a table of both
@@ -209,21 +210,31 @@ class Statements:
 PROFILE: Statements | None = None
 
 
-def timed(function, repeat: int, name: str = "") -> float:
-    if PROFILE is not None:
-        PROFILE.current = name
-    function()  # warm-up (caches, first query plans)
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - started)
-    if PROFILE is not None:
-        PROFILE.current = None
-    return statistics.median(runs) * 1000
+def interleaved(plans: dict, repeat: int) -> dict:
+    """Median ms per measure and side. The sides take turns run by run, so that a busy
+    moment of the (shared) machine falls on both and their ratio stays fair."""
+    figures = {side: {} for side in plans}
+    sides = list(plans)
+    for index, (name, _function, times) in enumerate(plans[sides[0]]):
+        runs = {side: [] for side in sides}
+        for side in sides:
+            plans[side][index][1]()  # warm-up (caches, first query plans)
+        for _ in range(times):
+            for side in sides:
+                function = plans[side][index][1]
+                if PROFILE is not None and side == "national":
+                    PROFILE.current = name
+                started = time.perf_counter()
+                function()
+                runs[side].append(time.perf_counter() - started)
+                if PROFILE is not None:
+                    PROFILE.current = None
+        for side in sides:
+            figures[side][name] = statistics.median(runs[side]) * 1000
+    return figures
 
 
-def measures(app, code: str, repeat: int) -> dict:
+def measures(app, code: str, repeat: int) -> list:
     from bimtek.certificates.services import eligibility, issue_all
     from bimtek.events.models import Event
     from bimtek.extensions import db
@@ -285,7 +296,7 @@ def measures(app, code: str, repeat: int) -> dict:
         ("verify (public)", get(f"/verify/{verify_code}"), repeat),
         ("check-in (API)", checkin, repeat),
     ]
-    return {name: timed(function, times, name) for name, function, times in plan}
+    return plan
 
 
 EXPLAINED = {
@@ -332,9 +343,9 @@ def main() -> None:
 
     from bench._server import migrate, server_env
 
-    figures, sizes = {}, {}
+    plans, sizes, urls = {}, {}, {}
     for name, events in (("lone", 1), ("national", args.events)):
-        url = fresh_database("postgres", f"bench_{name}")
+        url = urls[name] = fresh_database("postgres", f"bench_{name}")
         migrate(server_env(url))
         sizes[name] = generate(url, events)
         print(f"{name}: {sizes[name]}", flush=True)
@@ -344,17 +355,17 @@ def main() -> None:
                 from bimtek.extensions import db
 
                 PROFILE = Statements(db.engine)
-        figures[name] = measures(app, "EV0001", args.repeat)
-        if name == "national":
-            explain(url, "EV0001")
-            if PROFILE is not None:
-                for measure, statements in PROFILE.slowest.items():
-                    top = sorted(statements.items(), key=lambda kv: -kv[1][1])[:3]
-                    print(f"\n## {measure}: {sum(c for c, _ in statements.values())} statements")
-                    for statement, (count, total) in top:
-                        print(f"   {total:8.1f} ms  ×{count:<4} {statement}")
+        plans[name] = measures(app, "EV0001", args.repeat)
+    figures = interleaved(plans, args.repeat)
+    explain(urls["national"], "EV0001")
+    if PROFILE is not None:
+        for measure, statements in PROFILE.slowest.items():
+            top = sorted(statements.items(), key=lambda kv: -kv[1][1])[:3]
+            print(f"\n## {measure}: {sum(c for c, _ in statements.values())} statements")
+            for statement, (count, total) in top:
+                print(f"   {total:8.1f} ms  ×{count:<4} {statement}")
 
-    print(f"\nmedian of {args.repeat} runs, ms (one event of {PEOPLE} in both databases)")
+    print(f"\nmedian of {args.repeat} runs taken in turns, ms (one event of {PEOPLE} in both)")
     print(f"{'measure':28} {'lone':>9} {'national':>10} {'ratio':>7}")
     for key in figures["lone"]:
         lone, national = figures["lone"][key], figures["national"][key]
