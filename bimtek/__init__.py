@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.auth.views import bp as auth_bp
     from bimtek.certificates.bundles import bp as bundles_bp
     from bimtek.certificates.views import bp as certificates_bp
+    from bimtek.evaluation.views import bp as evaluation_bp
     from bimtek.events.views import admin_bp as events_admin_bp
     from bimtek.events.views import bp as events_bp
     from bimtek.notifications.views import bp as notifications_bp
@@ -98,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.participants.account_views import bp as accounts_bp
     from bimtek.participants.views import admin_bp as participants_admin_bp
     from bimtek.participants.views import bp as participants_bp
+    from bimtek.privacy.views import bp as privacy_bp
+    from bimtek.reports.activity_views import bp as activity_report_bp
     from bimtek.reports.views import bp as reports_bp
     from bimtek.staff.views import bp as staff_bp
 
@@ -113,6 +116,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/admin")
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(activity_report_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(notifications_bp, url_prefix="/admin")
     app.register_blueprint(bundles_bp, url_prefix="/admin")

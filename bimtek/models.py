@@ -11,10 +11,18 @@ from bimtek.certificates.models import (
     CertificateSettings,
     Signatory,
 )
+from bimtek.evaluation.models import (
+    EvaluationDraft,
+    EvaluationItem,
+    EvaluationResponse,
+    EvaluationSettings,
+    EvaluationSubmission,
+)
 from bimtek.events.models import Event, EventStaff, Material, Module, Session
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
+from bimtek.privacy.models import PersonalDataPolicy
 from bimtek.reports.models import ImportUpload
 
 __all__ = [
@@ -30,6 +38,11 @@ __all__ = [
     "CertificateImage",
     "CertificateSettings",
     "Delivery",
+    "EvaluationDraft",
+    "EvaluationItem",
+    "EvaluationResponse",
+    "EvaluationSettings",
+    "EvaluationSubmission",
     "Event",
     "EventStaff",
     "ImportUpload",
@@ -38,6 +51,7 @@ __all__ = [
     "Option",
     "Participant",
     "PreparedFile",
+    "PersonalDataPolicy",
     "Question",
     "Session",
     "Signatory",

@@ -16,6 +16,7 @@ from bimtek.api import (  # noqa: E402,F401
     assessments,
     attendance,
     certificates,
+    evaluation,
     events,
     openapi,
     participants,

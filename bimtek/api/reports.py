@@ -173,7 +173,14 @@ document(
                         "required": True,
                         "schema": {
                             "type": "string",
-                            "enum": ["peserta", "kehadiran", "nilai", "sertifikat", "semua"],
+                            "enum": [
+                                "peserta",
+                                "kehadiran",
+                                "nilai",
+                                "sertifikat",
+                                "evaluasi",
+                                "semua",
+                            ],
                         },
                     },
                 ],

@@ -328,6 +328,11 @@ def mine(participant_id):
 @participant_required
 def mine_download(participant_id):
     participant = _own_participant(participant_id)
+    from bimtek.evaluation.reads import certificate_blocked
+
+    if certificate_blocked(participant):
+        flash(_("Lengkapi evaluasi kegiatan terlebih dahulu untuk mengunduh sertifikat."), "info")
+        return redirect(url_for("evaluation.portal", participant_id=participant.id))
     certificate = services.active_certificate(participant)
     if certificate is None:
         abort(404)

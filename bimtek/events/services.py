@@ -57,12 +57,17 @@ def all_events() -> list[Event]:
     return list(db.session.scalars(sa.select(Event).order_by(Event.start_date.desc(), Event.id)))
 
 
-def public_events():
-    return db.session.scalars(
+def public_events_query():
+    """Published events, newest first (the public list pages through it)."""
+    return (
         sa.select(Event)
         .where(Event.published.is_(True))
         .order_by(Event.start_date.desc(), Event.id.desc())
-    ).all()
+    )
+
+
+def public_events():
+    return db.session.scalars(public_events_query()).all()
 
 
 def clean_event(data, *, existing: Event | None = None) -> dict:

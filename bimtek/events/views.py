@@ -20,6 +20,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.core.database import get_by_id
+from bimtek.core.pagination import page_number
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput
 from bimtek.events import services
@@ -27,17 +28,27 @@ from bimtek.events.access import acting_user, event_required, events_for, load_i
 from bimtek.events.access import may as may_in_event
 from bimtek.events.models import Material, Module, Session
 from bimtek.extensions import db
-from bimtek.participants.services import seats_left, status_counts
+from bimtek.participants.services import seats_left, seats_left_of, status_counts
 
 bp = Blueprint("events", __name__)
 admin_bp = Blueprint("events_admin", __name__)
 
 
+#: events on one page of the public list (a nation's install holds hundreds)
+EVENTS_PER_PAGE = 24
+
+
 @bp.route("/")
 def index():
-    events = services.public_events()
+    """Published events, newest first, a page at a time; seats counted in one query."""
+    page = db.paginate(
+        services.public_events_query(),
+        page=page_number(request.args.get("hal")),
+        per_page=EVENTS_PER_PAGE,
+        error_out=False,
+    )
     return render_template(
-        "events/index.html", events=events, seats={e.id: seats_left(e) for e in events}
+        "events/index.html", events=page.items, page=page, seats=seats_left_of(page.items)
     )
 
 

@@ -92,6 +92,23 @@ def seats_left(event: Event) -> int:
     return max(0, event.capacity - count_registered(event.id))
 
 
+def seats_left_of(events: list[Event]) -> dict[int, int]:
+    """Event id → seats left, for a list of events in one query (not one per event)."""
+    ids = [event.id for event in events]
+    registered = (
+        dict(
+            db.session.execute(
+                sa.select(Participant.event_id, sa.func.count(Participant.id))
+                .where(Participant.event_id.in_(ids), Participant.status == "registered")
+                .group_by(Participant.event_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return {event.id: max(0, event.capacity - registered.get(event.id, 0)) for event in events}
+
+
 def waitlist_position(participant: Participant) -> int | None:
     if participant.status != "waitlisted":
         return None

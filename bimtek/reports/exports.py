@@ -9,6 +9,7 @@ from bimtek.core.timeutil import format_date_range_id, utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.reports.evaluation_export import evaluation_sheets
 from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
 
 STATUS_LABELS = {
@@ -455,6 +456,7 @@ EXPORTS: dict[str, tuple[str, Callable[[Event, datetime], list[Sheet]]]] = {
     "kehadiran": ("Rekap kehadiran", attendance_sheets),
     "nilai": ("Hasil pre/post-test", assessment_sheets),
     "sertifikat": ("Register sertifikat", certificate_sheets),
+    "evaluasi": ("Evaluasi narasumber & penyelenggara", evaluation_sheets),
 }
 ALL = "semua"
 

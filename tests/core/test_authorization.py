@@ -83,6 +83,8 @@ EVENT_MANAGER = _answers(_browser(LOGIN, 403, 403, OK, OK), {PANITIA: 404, MANAG
 DESK = _answers(_browser(401, 403, OK, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: a participant's own pages, by the id of their registration (participant A's)
 OWN = _answers({**_browser(LOGIN, 403, 403, 403, 403), A: OK}, {A: 403})
+#: a participant's own pages that answer 404 for someone else's registration
+OWN_OR_404 = _answers({**_browser(LOGIN, 404, 403, 403, 403), A: OK}, {A: 404})
 #: any participant's portal
 PARTICIPANT = _answers(_browser(LOGIN, OK, 403, 403, 403))
 #: a module's teaching material: participants registered in the event and its staff
@@ -233,6 +235,23 @@ ROUTES = {
     "certificate_bundles.request_bundle": Route(EVENT_MANAGER, args={"bundle": "zip"}, unsafe=True),
     "certificate_bundles.show": Route(EVENT_MANAGER),
     "certificate_bundles.download": Route(EVENT_MANAGER),
+    # --- evaluation (Kirkpatrick level 1), the activity report, personal-data lifecycle
+    "evaluation.portal": Route(OWN_OR_404),
+    "evaluation.form": Route(OWN_OR_404, args={"part_key": "organizer"}),
+    "evaluation.save": Route(OWN_OR_404, args={"part_key": "organizer"}, unsafe=True),
+    "evaluation.submit": Route(OWN_OR_404, args={"part_key": "organizer"}, unsafe=True),
+    "evaluation.report": Route(EVENT_MANAGER),
+    "evaluation.settings": Route(EVENT_MANAGER),
+    "evaluation.save_settings": Route(EVENT_MANAGER, unsafe=True),
+    "evaluation.save_items": Route(EVENT_MANAGER, args={"target": "speaker"}, unsafe=True),
+    "activity_report.download": Route(EVENT_MANAGER),
+    "privacy.admin": Route(EVENT_MANAGER),
+    "privacy.set_retention": Route(EVENT_MANAGER, unsafe=True),
+    "privacy.purge_data": Route(EVENT_MANAGER, unsafe=True),
+    "privacy.mine": Route(PARTICIPANT),
+    "privacy.mine_json": Route(PARTICIPANT),
+    "privacy.mine_pdf": Route(PARTICIPANT),
+    "api.evaluation_report": Route(API_MANAGER),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "staff.index": Route(ADMIN_ONLY),
     "staff.new_account": Route(ADMIN_ONLY),

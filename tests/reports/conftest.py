@@ -134,3 +134,6 @@ def busy_event(app, admin):
     db.session.commit()
     event.at = at
     return event
+
+
+from tests.evaluation.conftest import rated_event  # noqa: E402,F401  (activity report tests)

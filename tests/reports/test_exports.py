@@ -46,7 +46,7 @@ def test_participants_sheet_layout_and_types(event):
 def test_everything_of_an_empty_event_still_opens(event):
     content, _name = exports.export_workbook(event, "semua")
     book = open_book(content)
-    assert book.sheetnames[0] == "Peserta" and len(book.sheetnames) == 9
+    assert book.sheetnames[0] == "Peserta" and len(book.sheetnames) == 11  # + 2 of evaluasi
     assert book["Peserta"].max_row == 4  # title, subtitle, blank, header
 
 

@@ -118,6 +118,8 @@ def test_everything_in_one_workbook(busy_event):
         "Butir soal pre",
         "Butir soal post",
         "Register sertifikat",
+        "Evaluasi",
+        "Saran evaluasi",
     ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A5"

@@ -1,0 +1,1 @@
+"""Evaluation (Kirkpatrick level 1): participants rate each narasumber and the organizer."""

@@ -1,0 +1,239 @@
+"""Evaluation pages: the report and the questionnaire's settings (manager of the event),
+and the questionnaire itself (the participant, on a phone)."""
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bimtek.core.database import get_by_id
+from bimtek.core.web import participant_required
+from bimtek.errors import InvalidInput, ServiceError
+from bimtek.evaluation import operations, reads
+from bimtek.events.access import event_required
+from bimtek.extensions import db
+from bimtek.participants.models import Participant
+
+bp = Blueprint("evaluation", __name__)
+
+ADMIN = "/admin/kegiatan/<code>/evaluasi"
+PORTAL = "/portal/peserta/<int:participant_id>/evaluasi"
+
+#: bar colours of the answers 1–4, from "kurang" (red) to "sangat baik" (green)
+SCALE_COLORS = {1: "#b3261e", 2: "#e0a526", 3: "#5b8fd1", 4: "#137a3b"}
+CATEGORY_CLASSES = {"sangat_baik": "ok", "baik": "ok", "cukup": "warn", "kurang": "bad"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One coloured part of a distribution bar (as bimtek/reports/charts.py lays them out)."""
+
+    key: int
+    value: float
+    x: float
+    width: float
+    color: str
+
+
+def distribution_segments(distribution: dict) -> list[Segment]:
+    """A 100%-wide stacked bar of how many chose 1, 2, 3 and 4."""
+    total = sum(distribution.values())
+    segments, left = [], 0.0
+    for value in reads.SCALE:
+        count = distribution.get(value, 0)
+        width = 100.0 * count / total if total else 0.0
+        if width > 0:
+            segments.append(
+                Segment(value, count, round(left, 3), round(width, 3), SCALE_COLORS[value])
+            )
+        left += width
+    return segments
+
+
+# ------------------------------------------------------------------------------------ staff
+
+
+@bp.route(ADMIN)
+@event_required("manager")
+def report(event):
+    """The evaluation report: aggregates only, each part from MIN_RESPONDENTS on."""
+    return render_template(
+        "evaluation/report.html",
+        event=event,
+        data=reads.report(event),
+        settings=reads.settings_of(event),
+        categories=reads.CATEGORY_LABELS,
+        category_classes=CATEGORY_CLASSES,
+        scale_labels=reads.SCALE_LABELS,
+        scale_colors=SCALE_COLORS,
+        segments=distribution_segments,
+    )
+
+
+def _settings_page(event, errors=None, values=None, status=200):
+    return render_template(
+        "evaluation/settings.html",
+        event=event,
+        settings=reads.settings_of(event),
+        items={target: reads.items_of(event, target) for target in ("speaker", "organizer")},
+        parts=reads.parts(event),
+        errors=errors or {},
+        values=values,
+    ), status
+
+
+@bp.route(ADMIN + "/pengaturan")
+@event_required("manager")
+def settings(event):
+    return _settings_page(event)
+
+
+@bp.post(ADMIN + "/pengaturan")
+@event_required("manager")
+def save_settings(event):
+    try:
+        operations.update_settings(event, request.form, actor=current_user)
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return _settings_page(event, error.fields, request.form, 422)
+    db.session.commit()
+    flash(_("Pengaturan evaluasi tersimpan."), "success")
+    return redirect(url_for(".settings", code=event.code))
+
+
+@bp.post(ADMIN + "/pernyataan/<target>")
+@event_required("manager")
+def save_items(event, target):
+    if target not in ("speaker", "organizer"):
+        abort(404)
+    try:
+        operations.save_items(event, target, request.form, actor=current_user)
+    except InvalidInput as error:
+        flash(error.message + " " + " ".join(error.fields.values()), "error")
+        return _settings_page(event, error.fields, None, 422)
+    db.session.commit()
+    flash(_("Daftar pernyataan tersimpan."), "success")
+    return redirect(url_for(".settings", code=event.code) + f"#{target}")
+
+
+# ------------------------------------------------------------------------------ participant
+
+
+def own_participant(participant_id) -> Participant:
+    """The participant record of the logged-in person; 404 for anyone else's."""
+    participant = get_by_id(Participant, participant_id)
+    if participant is None or participant.user_id != current_user.id:
+        abort(404)
+    return participant
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route(PORTAL)
+@participant_required
+def portal(participant_id):
+    participant = own_participant(participant_id)
+    return render_template(
+        "evaluation/portal.html",
+        participant=participant,
+        event=participant.event,
+        progress=reads.progress(participant),
+        settings=reads.settings_of(participant.event),
+    )
+
+
+@bp.route(PORTAL + "/<part_key>")
+@participant_required
+def form(participant_id, part_key):
+    participant = own_participant(participant_id)
+    part = reads.find_part(participant.event, part_key)
+    if part is None:
+        abort(404)
+    if part.key in reads.submitted_keys(participant):
+        flash(_("Bagian ini sudah Anda kirim. Terima kasih."), "info")
+        return redirect(url_for(".portal", participant_id=participant.id))
+    if not reads.is_open(part):
+        flash(_("Bagian evaluasi ini belum dibuka."), "info")
+        return redirect(url_for(".portal", participant_id=participant.id))
+    draft = reads.draft_of(participant, part.key)
+    return render_template(
+        "evaluation/form.html",
+        participant=participant,
+        event=participant.event,
+        part=part,
+        items=reads.items_of(participant.event, part.target),
+        scores=draft.scores if draft else {},
+        comment=draft.comment if draft else "",
+        scale_labels=reads.SCALE_LABELS,
+        errors={},
+    )
+
+
+@bp.post(PORTAL + "/<part_key>/simpan")
+@participant_required
+def save(participant_id, part_key):
+    """Save the answers given so far (each click, from the page's script; or the button)."""
+    participant = own_participant(participant_id)
+    try:
+        operations.save_answers(participant, part_key, request.form)
+    except ServiceError as error:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error.to_dict()), error.status
+        flash(error.message, "error")
+        return redirect(url_for(".portal", participant_id=participant.id))
+    db.session.commit()
+    if _wants_json():
+        return jsonify({"saved": True})
+    flash(_("Jawaban tersimpan."), "success")
+    return redirect(url_for(".form", participant_id=participant.id, part_key=part_key))
+
+
+@bp.post(PORTAL + "/<part_key>/kirim")
+@participant_required
+def submit(participant_id, part_key):
+    participant = own_participant(participant_id)
+    try:
+        operations.submit(participant, part_key, request.form)
+    except InvalidInput as error:
+        db.session.rollback()
+        part = reads.find_part(participant.event, part_key)
+        draft = reads.draft_of(participant, part.key) if part else None
+        if part is None:
+            abort(404)
+        scores = dict(draft.scores) if draft else {}
+        for item in reads.items_of(participant.event, part.target):
+            raw = request.form.get(f"item-{item.key}")
+            if raw and raw.isdigit() and int(raw) in reads.SCALE:
+                scores[item.key] = int(raw)
+        return render_template(
+            "evaluation/form.html",
+            participant=participant,
+            event=participant.event,
+            part=part,
+            items=reads.items_of(participant.event, part.target),
+            scores=scores,
+            comment=request.form.get("comment", ""),
+            scale_labels=reads.SCALE_LABELS,
+            errors=error.fields,
+            message=error.message,
+        ), 422
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".portal", participant_id=participant.id))
+    db.session.commit()
+    flash(_("Terima kasih, penilaian Anda terkirim."), "success")
+    return redirect(url_for(".portal", participant_id=participant.id))
