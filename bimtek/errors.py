@@ -84,10 +84,14 @@ def register_error_handlers(app):
     def handle_http_error(error: HTTPException):
         status = error.code or 500
         message = HTTP_MESSAGES.get(status, error.description)
+        # a 405 names the methods the URL does take (RFC 9110 §15.5.6), as werkzeug's own does
+        allowed = getattr(error, "valid_methods", None) if status == 405 else None
+        headers = {"Allow": ", ".join(allowed)} if allowed else {}
         if wants_json():
             body = {"error": {"code": HTTP_CODES.get(status, "http_error"), "message": message}}
-            return jsonify(body), status
-        return render_template("errors/error.html", status=status, message=message), status
+            return jsonify(body), status, headers
+        page = render_template("errors/error.html", status=status, message=message)
+        return page, status, headers
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

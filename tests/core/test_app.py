@@ -146,3 +146,10 @@ def test_portal_ids_beyond_the_integer_range_are_404(client, event):
         "/portal/99999999999/jadwal",
     ):
         assert client.get(path).status_code in (403, 404), path
+
+
+def test_a_405_names_the_methods_the_url_takes(client):
+    for url in ("/api/v1/events", "/masuk"):
+        response = client.delete(url)
+        assert response.status_code == 405
+        assert "GET" in response.headers["Allow"]
