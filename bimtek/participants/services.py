@@ -19,6 +19,7 @@ from bimtek.core.timeutil import format_date_id, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.models import Event
 from bimtek.extensions import db
+from bimtek.participants import search as search_keys
 from bimtek.participants.models import Participant
 from bimtek.participants.signals import participant_promoted, participant_registered
 from bimtek.participants.validation import clean_registration
@@ -437,18 +438,14 @@ def participant_query(
     neither can be read out digit by digit.
     """
     query = sa.select(Participant).where(Participant.event_id == event_id)
-    term = (search or "").strip()
+    term = " ".join((search or "").split())[:100]
     if term:
-        like = f"%{term.lower()}%"
-        conditions = [
-            sa.func.lower(Participant.full_name).like(like),
-            sa.func.lower(Participant.institution).like(like),
-        ]
-        if personal:
-            conditions.append(Participant.nik.like(f"{term}%"))
-            conditions.append(Participant.phone.like(f"%{term.lstrip('0')}%"))
-        elif len(term) == 16 and term.isdigit():
-            conditions.append(Participant.nik == term)
+        conditions = [Participant.id.in_(_matching_ids(event_id, term, personal=personal))]
+        digits = term.replace(" ", "")
+        if personal and digits.isascii() and digits.isdigit():
+            conditions.append(Participant.nik.like(f"{digits}%"))
+        elif len(digits) == 16 and digits.isascii() and digits.isdigit():
+            conditions.append(Participant.nik == digits)
         tail = term.rsplit("-", 1)[-1]
         if tail.isascii() and tail.isdigit() and len(tail) <= 6:
             conditions.append(Participant.registration_number == int(tail))
@@ -459,6 +456,34 @@ def participant_query(
         query = query.where(Participant.status == status)
     order = PARTICIPANT_SORTS.get(sort, Participant.registration_number)
     return query.order_by(order, Participant.id)
+
+
+def _matching_ids(event_id: int, term: str, *, personal: bool) -> list[int]:
+    """The participants of the event whose name or institution (or, with ``personal``, phone)
+    matches ``term`` by the rules of ``participants.search``.
+
+    Compared in Python over the event's rows (id, name, institution, phone): the same on
+    PostgreSQL and SQLite, about 2 ms for 3000 participants (bench/search.py)."""
+    phone = search_keys.phone_term(term) if personal else ""
+    whole, bare = search_keys.term_keys(term)
+    if not whole and not phone:
+        return []
+    rows = db.session.execute(
+        sa.select(
+            Participant.id, Participant.full_name, Participant.institution, Participant.phone
+        ).where(Participant.event_id == event_id)
+    )
+    found = []
+    for row in rows:
+        if whole:
+            name_whole, name_bare = search_keys.name_keys(row.full_name)
+            place = search_keys.name_keys(row.institution or "")[0]
+            if whole in name_whole or bare in name_bare or whole in place:
+                found.append(row.id)
+                continue
+        if phone and phone in search_keys.phone_key(row.phone or ""):
+            found.append(row.id)
+    return found
 
 
 def list_participants(event_id: int, **filters) -> list[Participant]:
