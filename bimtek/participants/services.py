@@ -136,6 +136,8 @@ def register(
     enforce_window: bool = True,
     account: User | None = None,
     consent: bool | None = None,
+    seat_required: bool = False,
+    over_capacity_reason: str | None = None,
 ) -> RegistrationOutcome:
     """Register a person for an event: a seat while there is one, else the waitlist.
 
@@ -146,7 +148,10 @@ def register(
     in or claims it first), so nobody gets hold of, or changes, somebody else's account.
     Organizers (import, CLI, admin) may register a NIK that has an account; the account is
     never changed. ``consent`` (the form's checkbox, the API's ``consent: true``) must be
-    true when given; its time is stored. Raises InvalidInput (with the failing fields),
+    true when given; its time is stored. With ``seat_required`` (a walk-in at the desk) a
+    full event raises EventFull instead of waitlisting, unless ``over_capacity_reason`` is
+    given by a manager of the event (Forbidden for anyone else): then a seat over the
+    capacity, the reason in the audit record. Raises InvalidInput (with the failing fields),
     RegistrationClosed, AccountExists or DuplicateNik.
     """
     now = now or utcnow()
@@ -173,6 +178,8 @@ def register(
         actor=actor,
         account=account,
         refuse_existing=account is None and channel in ("public", "api"),
+        seat_required=seat_required,
+        over_capacity_reason=over_capacity_reason,
     )[0]
 
 
@@ -215,6 +222,8 @@ def _seat(
     actor,
     account: User | None = None,
     refuse_existing: bool = False,
+    seat_required: bool = False,
+    over_capacity_reason: str | None = None,
 ) -> list[RegistrationOutcome]:
     """Why a person got a seat or a waitlist place: the one place that decides it.
 
@@ -245,6 +254,11 @@ def _seat(
             duplicate = DuplicateNik(f"NIK {existing.nik}: {duplicate.message}")
         raise duplicate
     free = event.capacity - count_registered(event.id)
+    reason = " ".join((over_capacity_reason or "").split())[:500]
+    if seat_required and free < len(people):
+        free = _seat_over_capacity(event, actor, reason, len(people))
+    else:
+        reason = ""
     waiting = status_counts(event.id)["waitlisted"] if free < len(people) else 0
     seated = []
     for offset, (values, password_hash) in enumerate(people):
@@ -286,7 +300,7 @@ def _seat(
             channel=channel,
             event_id=event.id,
             target=participant,
-            details={"status": participant.status},
+            details={"status": participant.status, **({"over_capacity": reason} if reason else {})},
         )
         position = None
         if participant.status == "waitlisted":
@@ -295,6 +309,30 @@ def _seat(
         outcomes.append(RegistrationOutcome(participant, position, existing_account))
         participant_registered.send(participant)
     return outcomes
+
+
+class EventFull(Conflict):
+    code = "event_full"
+
+
+def _seat_over_capacity(event: Event, actor, reason: str, wanted: int) -> int:
+    """Seats for ``wanted`` people in a full event: only a manager of the event, with a
+    reason."""
+    from bimtek.events.access import may
+
+    if actor is None or not may(actor, event, "manager"):
+        raise EventFull(
+            _(
+                "Kuota kegiatan sudah penuh. Hanya manajer kegiatan yang dapat menambah peserta "
+                "melebihi kuota, dengan alasan."
+            )
+        )
+    if not reason:
+        raise InvalidInput(
+            _("Tulis alasan menambah peserta melebihi kuota."),
+            fields={"over_capacity_reason": _("Alasan wajib diisi.")},
+        )
+    return wanted
 
 
 def _duplicate(existing: Participant) -> DuplicateNik:
