@@ -192,7 +192,7 @@
       li.appendChild(el("span", "recent-time", item.checked_in_local));
       li.appendChild(el("span", "recent-name", item.participant.full_name));
       li.appendChild(el("span", "mark mark-" + item.status, item.status_label));
-      var undo = el("button", "linklike undo", msg.undo);
+      var undo = el("button", "button undo", msg.undo);
       undo.type = "button";
       li.appendChild(undo);
       recent.appendChild(li);
@@ -628,7 +628,7 @@
         var link = el("a", "button ticket-link", msg.ticket);
         link.href = outcome.data.ticket_url;
         ticket.appendChild(link);
-        if (outcome.data.emailed) ticket.appendChild(el("span", "small", " " + msg.emailed));
+        if (outcome.data.emailed) ticket.appendChild(el("span", "small block", msg.emailed));
         answer.appendChild(ticket);
         applyStatus(outcome.data);
         walkInForm.reset();
@@ -734,6 +734,7 @@
   renderQueue();
   input.focus();
   root.dataset.ready = "1";
+  if (window.performance && performance.mark) performance.mark("desk-ready");
   var offlineReady = navigator.onLine === false
     ? loadRoster()
     : loadRoster().then(function () { flushQueue(); return keepForOffline(); });
