@@ -7,6 +7,7 @@ The desk's offline search (static/js/attendance.js, ``searchKey``) follows the s
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: academic, religious and rank titles written before or after a name (lower case, no dots)
 TITLES = frozenset(
@@ -38,6 +39,7 @@ def _without_titles(parts: list[str]) -> list[str]:
     return kept or parts
 
 
+@lru_cache(maxsize=65536)
 def name_keys(text: str) -> tuple[str, str]:
     """Two search keys of a name: all its words run together, and the same without titles.
 
@@ -60,6 +62,7 @@ def name_matches(term: str, text: str) -> bool:
     return whole in text_whole or bare in text_bare
 
 
+@lru_cache(maxsize=65536)
 def phone_key(number: str) -> str:
     """A phone number's digits without the country code or trunk zero: 81347001122."""
     digits = re.sub(r"\D", "", number or "")

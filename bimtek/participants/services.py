@@ -500,8 +500,10 @@ def _matching_ids(event_id: int, term: str, *, personal: bool) -> list[int]:
     """The participants of the event whose name or institution (or, with ``personal``, phone)
     matches ``term`` by the rules of ``participants.search``.
 
-    Compared in Python over the event's rows (id, name, institution, phone): the same on
-    PostgreSQL and SQLite, about 2 ms for 3000 participants (bench/search.py)."""
+    Compared in Python over the event's rows (id, name, institution, phone), the keys cached
+    (participants.search): the same on PostgreSQL and SQLite; a whole search of an event of
+    3000 takes a median 10-25 ms on the shared test box (bench/search.py). Beyond some ten
+    thousand rows per event a normalised search column maintained on write would pay off."""
     phone = search_keys.phone_term(term) if personal else ""
     whole, bare = search_keys.term_keys(term)
     if not whole and not phone:
