@@ -448,49 +448,49 @@
   }
 
   function renderResults(term, found, offline) {
-      if (input.value.trim() !== term) return; // typed on since
-      resultList.textContent = "";
-      if (!found.length) {
-        results.hidden = true;
-        show("miss", msg.notFound, null, "\u201c" + term + "\u201d");
-        return;
+    if (input.value.trim() !== term) return; // typed on since
+    resultList.textContent = "";
+    if (!found.length) {
+      results.hidden = true;
+      show("miss", msg.notFound, null, "\u201c" + term + "\u201d");
+      return;
+    }
+    results.hidden = false;
+    show("idle", msg.pick.replace("{n}", found.length), null, offline ? msg.offlineList : null);
+    found.forEach(function (match) {
+      var person = match.participant;
+      var li = el("li", "result");
+      var who = el("div", "result-who");
+      who.appendChild(el("strong", null, person.full_name));
+      who.appendChild(el("span", "muted small",
+        person.institution + " · " + person.registration_number));
+      li.appendChild(who);
+      var actions = el("div", "result-actions");
+      if (match.attendance) {
+        actions.appendChild(el("span", "mark mark-" + match.attendance.status,
+          match.attendance.status_label + " " + match.attendance.checked_in_local));
+      } else if (person.status !== "registered") {
+        actions.appendChild(el("span", "mark mark-alpa",
+          person.status === "waitlisted" ? msg.waitlisted : msg.cancelled));
       }
-      results.hidden = false;
-      show("idle", msg.pick.replace("{n}", found.length), null, offline ? msg.offlineList : null);
-      found.forEach(function (match) {
-        var person = match.participant;
-        var li = el("li", "result");
-        var who = el("div", "result-who");
-        who.appendChild(el("strong", null, person.full_name));
-        who.appendChild(el("span", "muted small",
-          person.institution + " · " + person.registration_number));
-        li.appendChild(who);
-        var actions = el("div", "result-actions");
-        if (match.attendance) {
-          actions.appendChild(el("span", "mark mark-" + match.attendance.status,
-            match.attendance.status_label + " " + match.attendance.checked_in_local));
-        } else if (person.status !== "registered") {
-          actions.appendChild(el("span", "mark mark-alpa",
-            person.status === "waitlisted" ? msg.waitlisted : msg.cancelled));
-        }
-        if (!match.attendance && person.status === "registered") {
-          var pick = el("button", "button primary pick", msg.checkin);
-          pick.type = "button";
-          pick.dataset.participant = person.id;
-          actions.appendChild(pick);
-        }
-        if (person.status === "registered" && !offline &&
-            (!match.attendance || match.attendance.status === "izin" ||
-             match.attendance.status === "sakit")) {
-          var excuse = el("button", "button excuse", msg.excuse);
-          excuse.type = "button";
-          excuse.dataset.participant = person.id;
-          excuse.dataset.name = person.full_name;
-          actions.appendChild(excuse);
-        }
-        li.appendChild(actions);
-        resultList.appendChild(li);
-      });
+      if (!match.attendance && person.status === "registered") {
+        var pick = el("button", "button primary pick", msg.checkin);
+        pick.type = "button";
+        pick.dataset.participant = person.id;
+        actions.appendChild(pick);
+      }
+      if (person.status === "registered" && !offline &&
+          (!match.attendance || match.attendance.status === "izin" ||
+           match.attendance.status === "sakit")) {
+        var excuse = el("button", "button excuse", msg.excuse);
+        excuse.type = "button";
+        excuse.dataset.participant = person.id;
+        excuse.dataset.name = person.full_name;
+        actions.appendChild(excuse);
+      }
+      li.appendChild(actions);
+      resultList.appendChild(li);
+    });
   }
 
   form.addEventListener("submit", function (event) {
