@@ -97,3 +97,28 @@ def error_json(error) -> dict:
     if participant is not None:
         body["participant"] = participant_brief(participant)
     return body
+
+
+#: a walk-in registered and checked in at the desk: the registration form's fields
+WALK_IN_REQUEST = {
+    "type": "object",
+    "properties": {
+        **{
+            name: {"type": "string", "maxLength": 500}
+            for name in (
+                "full_name",
+                "nik",
+                "nip",
+                "gender",
+                "institution",
+                "institution_category",
+                "job_title",
+                "phone",
+                "email",
+                "district",
+                "over_capacity_reason",
+            )
+        },
+        "consent": {"type": "boolean"},
+    },
+}

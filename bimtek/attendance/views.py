@@ -1,11 +1,21 @@
 """The check-in desk, its same-origin JSON endpoints, the recap, the printed documents, and a
 participant's own attendance page."""
 
+import os
 from functools import wraps
 
-from flask import Blueprint, jsonify, render_template, request, send_file
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from bimtek.attendance import services
 from bimtek.attendance.models import STATUS_LABELS
@@ -13,6 +23,7 @@ from bimtek.attendance.payloads import (
     DESK_SCAN_REQUEST,
     DESK_UNDO_REQUEST,
     EXCUSE_REQUEST,
+    WALK_IN_REQUEST,
     attendance_json,
     checkin_json,
     error_json,
@@ -26,8 +37,9 @@ from bimtek.events.access import event_required, load_in_event
 from bimtek.events.models import Session
 from bimtek.events.services import current_session
 from bimtek.extensions import db
-from bimtek.participants.models import Participant
+from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.privacy import sees_personal_data
+from bimtek.participants.search import TITLES
 from bimtek.participants.services import list_participants
 
 bp = Blueprint("attendance", __name__)
@@ -92,6 +104,9 @@ def desk(event):
         status=_status_payload(session) if session else None,
         late_after=event.local(services.late_after(session)) if session else None,
         running=session is not None and services.is_running(session),
+        genders=GENDERS,
+        categories=INSTITUTION_CATEGORIES,
+        search_titles=" ".join(sorted(TITLES)),
     )
 
 
@@ -178,6 +193,54 @@ def desk_search(event, session_id):
 def desk_status(event, session_id):
     session = load_in_event(Session, session_id, event)
     return jsonify(_status_payload(session))
+
+
+@bp.get("/kegiatan/<code>/check-in/roster.json")
+@staff_json
+@event_required("panitia")
+def desk_roster(event):
+    """The roster snapshot the desk keeps for looking people up offline (no personal data:
+    the panitia use it). Not for the HTTP cache: the page keeps it in Cache Storage, which is
+    cleared at logout (``Clear-Site-Data``) and when the snapshot expires."""
+    body = services.roster_snapshot(event)
+    body["csrf_token"] = generate_csrf()  # a page served offline sends its queue with this
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/kegiatan/<code>/check-in/<int:session_id>/walk-in")
+@staff_json
+@event_required("panitia")
+def desk_walk_in(event, session_id):
+    """Register a person who came unregistered and check them in; the answer names them
+    (no NIK or phone echoed back) and links their ticket."""
+    session = load_in_event(Session, session_id, event)
+    data = _desk_data(WALK_IN_REQUEST)
+    reason = data.pop("over_capacity_reason", None)
+    outcome, result = services.walk_in(
+        session, data, actor=current_user, over_capacity_reason=reason
+    )
+    participant = outcome.participant
+    body = checkin_json(result, event)
+    code = participant.ticket_code
+    body["ticket_url"] = url_for("participants.ticket_download", ticket_code=code)
+    body["ticket_code"] = participant.ticket_code
+    body["emailed"] = bool(participant.email)
+    db.session.commit()
+    body.update(_status_payload(session))
+    return jsonify(body), 201
+
+
+@bp.get("/kegiatan/desk-sw.js")
+def desk_service_worker():
+    """The desk's service worker, served under /kegiatan/ so that its scope covers every
+    event's desk (a script under /static/js/ could only control /static/js/)."""
+    path = os.path.join(current_app.static_folder, "js", "desk-sw.js")
+    with open(path, "rb") as script:
+        response = current_app.response_class(script.read(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 # --- documents and recap ---------------------------------------------------------------------

@@ -92,7 +92,7 @@ def logout():
     logout_user()
     session.clear()
     flash(_("Anda sudah keluar."), "info")
-    return redirect(url_for("events.index"))
+    return _forget_device_data(redirect(url_for("events.index")))
 
 
 @bp.route("/keluar/semua", methods=["POST"])
@@ -103,7 +103,15 @@ def logout_everywhere():
     logout_user()
     session.clear()
     flash(_("Anda sudah keluar dari semua perangkat."), "info")
-    return redirect(url_for("auth.login"))
+    return _forget_device_data(redirect(url_for("auth.login")))
+
+
+def _forget_device_data(response):
+    """What the browser kept for this site goes at logout: the check-in desk's roster
+    snapshot, offline page and queue (Cache Storage, localStorage) and its service worker.
+    Cookies are left to the session (the language choice stays)."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/kata-sandi", methods=["GET", "POST"])

@@ -1,8 +1,14 @@
-/* Check-in desk: scanner input, search, camera, live counters, undo and an offline queue.
+/* Check-in desk: scanner input, search, camera, live counters, undo, walk-ins and offline.
  *
  * A scan that cannot reach the server (network error, or a 502/503/504 from the proxy) is
  * kept in localStorage with its original time and a client-made scan_id, and re-sent when
  * the network is back; the server counts a scan_id once, so retrying is always safe.
+ *
+ * Offline through a reload: a service worker (static/js/desk-sw.js) serves this page and its
+ * files from the "bimtek-desk" cache, which this script fills; the roster snapshot (ticket
+ * code, name, institution, status: no NIK or phone) is kept there too, so people are found
+ * by code and by name with no network. The snapshot is used until its expires_at and is
+ * dropped when the server says the login is gone; logging out clears it all.
  */
 (function () {
   "use strict";
@@ -13,6 +19,8 @@
   var TICKET = /^[A-HJ-NP-Z2-9]{16}$/;
   var QUEUE_KEY = "bimtek.checkin.queue";
   var POLL_MS = 5000;
+  var CACHE = "bimtek-desk";
+  var APOSTROPHES = /['`\u00b4\u2018\u2019\u02bc.]/g;
   var RETRY_MS = 10000;
 
   var urls = {
@@ -20,7 +28,10 @@
     undo: root.dataset.undoUrl,
     excuse: root.dataset.excuseUrl,
     search: root.dataset.searchUrl,
-    status: root.dataset.statusUrl
+    status: root.dataset.statusUrl,
+    roster: root.dataset.rosterUrl,
+    walkIn: root.dataset.walkInUrl,
+    worker: root.dataset.workerUrl
   };
   var sessionId = root.dataset.sessionId;
   var deskId = root.dataset.deskId;
@@ -36,6 +47,9 @@
   var recent = document.getElementById("recent");
   var queueNote = document.getElementById("queue-note");
   var excuseForm = document.getElementById("excuse-form");
+  var walkInForm = document.getElementById("walk-in-form");
+  var roster = null;
+  var titles = (root.dataset.titles || "").split(" ");
   var flushing = false;
   var searchTimer = null;
   var seq = 0;
@@ -118,6 +132,11 @@
     if (detail) answer.appendChild(el("p", "answer-detail", detail));
   }
 
+  function showLookup() {
+    // every new lookup starts from a blank card: never the previous person's answer
+    show("idle", msg.searching);
+  }
+
   function showCheckIn(data) {
     if (data.already) {
       var kind = data.status === "izin" || data.status === "sakit" ? "excused" : "already";
@@ -173,7 +192,7 @@
       li.appendChild(el("span", "recent-time", item.checked_in_local));
       li.appendChild(el("span", "recent-name", item.participant.full_name));
       li.appendChild(el("span", "mark mark-" + item.status, item.status_label));
-      var undo = el("button", "linklike undo", msg.undo);
+      var undo = el("button", "button undo", msg.undo);
       undo.type = "button";
       li.appendChild(undo);
       recent.appendChild(li);
@@ -250,8 +269,7 @@
     var item = { url: urls.scan, sessionId: sessionId, body: body };
     if (loadQueue().length || navigator.onLine === false) {
       // keep the order: scans wait behind those already queued
-      enqueue(item);
-      show("queued", msg.queued, null, msg.queuedDetail);
+      showQueued(item);
       flushQueue();
       return Promise.resolve();
     }
@@ -269,9 +287,144 @@
         showError(outcome);
       }
     }).catch(function () {
-      enqueue(item);
-      show("queued", msg.queued, null, msg.queuedDetail);
+      showQueued(item);
     });
+  }
+
+  function showQueued(item) {
+    // offline: say who it is from the roster snapshot, and whether they were seen already
+    var person = rosterPerson(item.body);
+    if (roster && !person) {
+      enqueue(item); // the snapshot may predate a walk-in: the server decides later
+      show("miss", msg.notFound, null, msg.notInRoster);
+      return;
+    }
+    var seen = person ? seenHere(person.id) : null;
+    if (seen) {
+      show("already", msg.already, person, seen === "queued" ? msg.queuedShort : msg[seen] || seen);
+      return;
+    }
+    if (person && person.status !== "registered") {
+      show("bad", person.status === "waitlisted" ? msg.waitlisted : msg.cancelled, person);
+      return;
+    }
+    enqueue(item);
+    show("queued", msg.queued, person, msg.queuedDetail);
+  }
+
+  // --- the roster snapshot (offline lookups) ------------------------------------------------
+
+  function searchKeys(text) {
+    // the server's rules (bimtek/participants/search.py): no diacritics, apostrophes, titles
+    var plain = String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase().replace(APOSTROPHES, "");
+    var words = plain.split(/[^0-9a-z]+/).filter(Boolean);
+    var bare = words.filter(function (w) { return titles.indexOf(w) === -1; });
+    return [words.join(""), (bare.length ? bare : words).join("")];
+  }
+
+  function useRoster(data) {
+    if (!data || !data.participants || new Date(data.expires_at) <= new Date()) {
+      roster = null;
+      return false;
+    }
+    var byCode = {};
+    var byId = {};
+    data.participants.forEach(function (person) {
+      person.keys = searchKeys(person.full_name);
+      person.place = searchKeys(person.institution)[0];
+      byCode[person.ticket_code] = person;
+      byId[person.id] = person;
+    });
+    roster = { data: data, byCode: byCode, byId: byId };
+    return true;
+  }
+
+  function rosterPerson(body) {
+    if (!roster) return null;
+    if (body.participant_id) return roster.byId[body.participant_id] || null;
+    return roster.byCode[String(body.code || "").toUpperCase()] || null;
+  }
+
+  function seenHere(participantId) {
+    // checked in at this session by the snapshot, or waiting in the queue
+    var here = (roster && roster.data.attendance[sessionId]) || {};
+    if (here[participantId]) return here[participantId];
+    var person = roster && roster.byId[participantId];
+    var queued = loadQueue().some(function (item) {
+      if (String(item.sessionId) !== String(sessionId)) return false;
+      if (item.body.participant_id) return item.body.participant_id === participantId;
+      return person && String(item.body.code || "").toUpperCase() === person.ticket_code;
+    });
+    return queued ? "queued" : null;
+  }
+
+  function searchRoster(term) {
+    var keys = searchKeys(term);
+    if (!keys[0]) return [];
+    var code = term.trim().toUpperCase();
+    return roster.data.participants.filter(function (person) {
+      return person.ticket_code === code || person.keys[0].indexOf(keys[0]) !== -1 ||
+        person.keys[1].indexOf(keys[1]) !== -1 || person.place.indexOf(keys[0]) !== -1;
+    }).slice(0, 8).map(function (person) {
+      var seen = seenHere(person.id);
+      return {
+        participant: person,
+        attendance: seen ? { status: seen === "queued" ? "hadir" : seen,
+                             status_label: seen === "queued" ? msg.queuedShort : msg[seen] || seen,
+                             checked_in_local: "" } : null
+      };
+    });
+  }
+
+  function loadRoster() {
+    if (!urls.roster) return Promise.resolve();
+    return fetch(urls.roster, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.status === 401 || response.status === 403) {
+          // the login is gone: what this device kept of the roster goes too
+          roster = null;
+          return window.caches && caches.open(CACHE).then(function (c) { return c.delete(urls.roster); });
+        }
+        if (!response.ok) return null;
+        return response.json().then(function (data) {
+          if (data.csrf_token) csrf = data.csrf_token;
+          if (!useRoster(data) || !window.caches) return null;
+          return caches.open(CACHE).then(function (c) {
+            return c.put(urls.roster, new Response(JSON.stringify(data),
+              { headers: { "Content-Type": "application/json" } }));
+          });
+        });
+      })
+      .catch(function () {
+        // offline: the snapshot this device kept, while it is still valid
+        if (!window.caches) return null;
+        return caches.open(CACHE).then(function (c) {
+          return c.match(urls.roster).then(function (hit) {
+            if (!hit) return null;
+            return hit.json().then(function (data) {
+              if (!useRoster(data)) return c.delete(urls.roster);
+              return null;
+            });
+          });
+        });
+      });
+  }
+
+  function keepForOffline() {
+    // the worker answers for this page with no network; this page fills its cache
+    if (!("serviceWorker" in navigator) || !window.caches || !urls.worker) {
+      return Promise.resolve(false);
+    }
+    var files = [location.pathname + location.search];
+    document.querySelectorAll('link[rel="stylesheet"], link[rel="icon"], script[src]')
+      .forEach(function (node) { files.push(node.getAttribute("href") || node.getAttribute("src")); });
+    return navigator.serviceWorker.register(urls.worker, { scope: root.dataset.workerScope })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function () { return caches.open(CACHE); })
+      .then(function (cache) { return cache.addAll(files); })
+      .then(function () { return true; })
+      .catch(function () { return false; });
   }
 
   function clearResults() {
@@ -280,51 +433,64 @@
   }
 
   function search(term) {
+    showLookup();
+    if (navigator.onLine === false && roster) {
+      renderResults(term, searchRoster(term), true);
+      return Promise.resolve();
+    }
     return request("GET", urls.search + "?q=" + encodeURIComponent(term)).then(function (outcome) {
       if (!outcome.ok) { showError(outcome); return; }
-      if (input.value.trim() !== term) return; // typed on since
-      resultList.textContent = "";
-      results.hidden = false;
-      var found = outcome.data.results || [];
-      if (!found.length) {
-        resultList.appendChild(el("li", "empty", msg.noResults));
-        return;
+      renderResults(term, outcome.data.results || [], false);
+    }).catch(function () {
+      if (roster) renderResults(term, searchRoster(term), true);
+      else show("miss", msg.offline, null, msg.noRoster);
+    });
+  }
+
+  function renderResults(term, found, offline) {
+    if (input.value.trim() !== term) return; // typed on since
+    resultList.textContent = "";
+    if (!found.length) {
+      results.hidden = true;
+      show("miss", msg.notFound, null, "\u201c" + term + "\u201d");
+      return;
+    }
+    results.hidden = false;
+    show("idle", msg.pick.replace("{n}", found.length), null, offline ? msg.offlineList : null);
+    found.forEach(function (match) {
+      var person = match.participant;
+      var li = el("li", "result");
+      var who = el("div", "result-who");
+      who.appendChild(el("strong", null, person.full_name));
+      who.appendChild(el("span", "muted small",
+        person.institution + " · " + person.registration_number));
+      li.appendChild(who);
+      var actions = el("div", "result-actions");
+      if (match.attendance) {
+        actions.appendChild(el("span", "mark mark-" + match.attendance.status,
+          match.attendance.status_label + " " + match.attendance.checked_in_local));
+      } else if (person.status !== "registered") {
+        actions.appendChild(el("span", "mark mark-alpa",
+          person.status === "waitlisted" ? msg.waitlisted : msg.cancelled));
       }
-      found.forEach(function (match) {
-        var person = match.participant;
-        var li = el("li", "result");
-        var who = el("div", "result-who");
-        who.appendChild(el("strong", null, person.full_name));
-        who.appendChild(el("span", "muted small",
-          person.institution + " · " + person.registration_number));
-        li.appendChild(who);
-        var actions = el("div", "result-actions");
-        if (match.attendance) {
-          actions.appendChild(el("span", "mark mark-" + match.attendance.status,
-            match.attendance.status_label + " " + match.attendance.checked_in_local));
-        } else if (person.status !== "registered") {
-          actions.appendChild(el("span", "mark mark-alpa",
-            person.status === "waitlisted" ? msg.waitlisted : msg.cancelled));
-        }
-        if (!match.attendance && person.status === "registered") {
-          var pick = el("button", "button primary pick", msg.checkin);
-          pick.type = "button";
-          pick.dataset.participant = person.id;
-          actions.appendChild(pick);
-        }
-        if (person.status === "registered" &&
-            (!match.attendance || match.attendance.status === "izin" ||
-             match.attendance.status === "sakit")) {
-          var excuse = el("button", "button excuse", msg.excuse);
-          excuse.type = "button";
-          excuse.dataset.participant = person.id;
-          excuse.dataset.name = person.full_name;
-          actions.appendChild(excuse);
-        }
-        li.appendChild(actions);
-        resultList.appendChild(li);
-      });
-    }).catch(function () { show("bad", msg.offline); });
+      if (!match.attendance && person.status === "registered") {
+        var pick = el("button", "button primary pick", msg.checkin);
+        pick.type = "button";
+        pick.dataset.participant = person.id;
+        actions.appendChild(pick);
+      }
+      if (person.status === "registered" && !offline &&
+          (!match.attendance || match.attendance.status === "izin" ||
+           match.attendance.status === "sakit")) {
+        var excuse = el("button", "button excuse", msg.excuse);
+        excuse.type = "button";
+        excuse.dataset.participant = person.id;
+        excuse.dataset.name = person.full_name;
+        actions.appendChild(excuse);
+      }
+      li.appendChild(actions);
+      resultList.appendChild(li);
+    });
   }
 
   form.addEventListener("submit", function (event) {
@@ -336,6 +502,7 @@
     if (TICKET.test(code)) {
       input.value = "";
       clearResults();
+      showLookup();
       scan({ code: code, source: "desk" }).then(function () { input.focus(); });
     } else {
       search(raw);
@@ -424,6 +591,63 @@
       }).catch(function () { show("bad", msg.offline); });
   });
 
+  // --- walk-ins: register at the desk and check in at once -----------------------------------
+
+  if (walkInForm) {
+    walkInForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {};
+      Array.prototype.forEach.call(walkInForm.elements, function (field) {
+        if (!field.name) return;
+        body[field.name] = field.type === "checkbox" ? field.checked : field.value;
+      });
+      walkInForm.querySelectorAll(".error").forEach(function (node) { node.remove(); });
+      var button = walkInForm.querySelector("button[type=submit]");
+      button.disabled = true;
+      showLookup();
+      request("POST", urls.walkIn, body).then(function (outcome) {
+        button.disabled = false;
+        if (!outcome.ok) {
+          showError(outcome);
+          var fields = (outcome.data && outcome.data.error && outcome.data.error.fields) || {};
+          var first = null;
+          Object.keys(fields).forEach(function (name) {
+            var field = walkInForm.elements[name];
+            if (!field) return;
+            var note = el("p", "error", fields[name]);
+            note.id = "wi-error-" + name;
+            field.setAttribute("aria-describedby", note.id);
+            field.closest(".field").appendChild(note);
+            first = first || field;
+          });
+          if (first) first.focus();
+          return;
+        }
+        showCheckIn(outcome.data);
+        var ticket = el("p", "answer-detail");
+        var link = el("a", "button ticket-link", msg.ticket);
+        link.href = outcome.data.ticket_url;
+        ticket.appendChild(link);
+        if (outcome.data.emailed) ticket.appendChild(el("span", "small block", msg.emailed));
+        answer.appendChild(ticket);
+        applyStatus(outcome.data);
+        walkInForm.reset();
+        walkInForm.closest("details").open = false;
+        loadRoster();
+      }).catch(function () {
+        button.disabled = false;
+        show("bad", msg.offline, null, msg.walkInOffline);
+      });
+    });
+  }
+
+  // logging out clears what this device keeps (Clear-Site-Data), the unsent scans too
+  document.querySelectorAll('form[data-logout]').forEach(function (logout) {
+    logout.addEventListener("submit", function (event) {
+      if (loadQueue().length && !window.confirm(msg.logoutQueue)) event.preventDefault();
+    });
+  });
+
   // --- session picker: change = go ----------------------------------------------------------
 
   var picker = document.getElementById("sesi");
@@ -502,10 +726,17 @@
 
   // --- start ---------------------------------------------------------------------------------
 
-  window.addEventListener("online", flushQueue);
+  window.addEventListener("online", function () {
+    loadRoster().then(flushQueue); // a fresh CSRF token first (the page may be from the cache)
+  });
   setInterval(poll, POLL_MS);
   setInterval(flushQueue, RETRY_MS);
   renderQueue();
-  flushQueue();
   input.focus();
+  root.dataset.ready = "1";
+  if (window.performance && performance.mark) performance.mark("desk-ready");
+  var offlineReady = navigator.onLine === false
+    ? loadRoster()
+    : loadRoster().then(function () { flushQueue(); return keepForOffline(); });
+  offlineReady.then(function () { root.dataset.offline = roster ? "ready" : "none"; });
 })();

@@ -33,3 +33,16 @@ def on_time(session):
 def late(session):
     """Twenty minutes after the start: terlambat."""
     return session.starts_at + timedelta(minutes=20)
+
+
+@pytest.fixture
+def running(event):
+    """Make the first session run now (started five minutes ago) so scans are on time."""
+    from bimtek.core.timeutil import utcnow
+    from bimtek.extensions import db
+
+    session = event.sessions[0]
+    session.starts_at = utcnow() - timedelta(minutes=5)
+    session.ends_at = utcnow() + timedelta(hours=2)
+    db.session.commit()
+    return session
