@@ -843,6 +843,14 @@ def verification_url(code: str, base: str | None = None) -> str:
     return f"{public_base_url(base)}/verify/{code}"
 
 
+def printed_issue_date(certificate: Certificate) -> date:
+    """The date printed on the certificate (the issue date of its design), else, for one
+    issued before designs were kept, the day it was issued."""
+    if certificate.design is not None and certificate.design.content.get("signing_date"):
+        return date.fromisoformat(certificate.design.content["signing_date"])
+    return to_local(certificate.issued_at, certificate.event.timezone).date()
+
+
 def verification_facts(certificate: Certificate) -> dict:
     """What the public may see: enough to catch an edited PDF, nothing private."""
     from bimtek.core.timeutil import format_date_range_id
@@ -859,7 +867,7 @@ def verification_facts(certificate: Certificate) -> dict:
         "dates": format_date_range_id(certificate.start_date, certificate.end_date),
         "total_jp": certificate.total_jp,
         "minutes_per_jp": certificate.minutes_per_jp,
-        "issued_on": to_local(certificate.issued_at, event.timezone).date().isoformat(),
+        "issued_on": printed_issue_date(certificate).isoformat(),
         "status": certificate.status,
         "revoked_on": to_local(certificate.revoked_at, event.timezone).date().isoformat()
         if certificate.revoked_at

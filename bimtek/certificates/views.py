@@ -35,7 +35,10 @@ ADMIN = "/admin/kegiatan/<code>/sertifikat"
 @bp.context_processor
 def signing_key():
     """Who signs this install's certificates (and whether it is the demo key), for pages."""
-    return {"certificate_signer": signing.signer_facts}
+    return {
+        "certificate_signer": signing.signer_facts,
+        "printed_issue_date": services.printed_issue_date,
+    }
 
 
 def uploaded_pdf() -> bytes:

@@ -425,6 +425,7 @@ def test_one_issue_date_dates_the_number_and_the_text(five_sessions, admin):
     db.session.commit()
     assert certificate.number == "001/BIMTEK-SERT24/X/2024"
     assert "31 Oktober 2024" in pdf_text(services.issued_pdf(certificate))
+    assert services.verification_facts(certificate)["issued_on"] == "2024-10-31"
 
 
 def test_a_placeholder_signatory_blocks_issuing(five_sessions):
