@@ -31,10 +31,8 @@ def test_a_rejected_registration_leads_to_the_bad_fields(phone, live_server, eve
     expect(summary.get_by_role("link")).to_have_count(page.locator(".error-summary li").count())
     expect(summary.locator('a[href="#nik"]')).to_be_visible()
     _fits(page)
-    screenshot(page, "registration-errors-phone")
-    page.viewport_size and page.screenshot(
-        path="tests/screenshots/registration-errors-viewport.png"
-    )
+    screenshot(page, "registration-error-summary-phone")
+    page.screenshot(path=screenshot(page, "registration-error-summary").replace(".png", "-top.png"))
     summary.locator('a[href="#phone"]').click()
     expect(page.locator("#phone")).to_be_focused()
     expect(page.locator("#phone")).to_be_in_viewport()
