@@ -289,14 +289,15 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
 
 
 def _load_demo_signatory(event: Event) -> None:
-    """A placeholder signatory, so the demo can issue certificates; the organizer replaces it
-    (name, title, NIP and signature image) under Sertifikat → Pengaturan & desain."""
-    from bimtek.certificates.services import save_signatory
+    """A placeholder signatory, shown on the sample certificate; issuing is refused until the
+    organizer replaces it (name, title, NIP and signature image) under Sertifikat →
+    Pengaturan & desain."""
+    from bimtek.certificates.services import PLACEHOLDER_SIGNATORY_NAME, save_signatory
 
     save_signatory(
         event,
         {
-            "name": "Nama Pejabat Penanda Tangan (contoh)",
+            "name": PLACEHOLDER_SIGNATORY_NAME,
             "title": "Sekretaris Daerah Kabupaten Kutai Timur",
             "nip": "",
         },

@@ -46,7 +46,7 @@ def badges(code, output):
     people = db.session.scalars(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.status == "registered")
-        .order_by(sa.func.lower(Participant.full_name), Participant.id)
+        .order_by(Participant.sort_name, Participant.id)
     ).all()
     with open(output, "wb") as handle:
         handle.write(badges_pdf(event, people).read())

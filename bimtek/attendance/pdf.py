@@ -21,7 +21,13 @@ from bimtek.attendance.models import STATUS_LABELS
 from bimtek.core.fonts import register_fonts
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
-from bimtek.core.timeutil import format_date_id, format_day_id, utcnow, zone_abbreviation
+from bimtek.core.timeutil import (
+    format_clock,
+    format_date_id,
+    format_day_id,
+    utcnow,
+    zone_abbreviation,
+)
 
 ACCENT = colors.HexColor("#0b5d4b")
 MUTED = colors.HexColor("#555555")
@@ -92,7 +98,7 @@ def _status_text(event, session, row, finished: bool) -> str:
         return "Alpa" if finished else ""
     label = STATUS_LABELS.get(row.status, row.status)
     if row.status in ("hadir", "terlambat"):
-        return f"{event.local(row.checked_in_at):%H:%M} {label}"
+        return f"{format_clock(event.local(row.checked_in_at))} {label}"
     return label
 
 
@@ -122,7 +128,7 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
         Spacer(1, 2 * mm),
         Paragraph(f"Sesi: <b>{_escape(session.title)}</b>", styles["center"]),
         Paragraph(
-            f"{format_day_id(start.date())} · pukul {start:%H:%M}–{end:%H:%M} {tz}"
+            f"{format_day_id(start.date())} · pukul {format_clock(start)}–{format_clock(end)} {tz}"
             + (f" · {_escape(session.room)}" if session.room else "")
             + (f" · {_escape(event.venue)}" if event.venue else ""),
             styles["center"],

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, STATUS_LABELS, Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
-from bimtek.core.timeutil import utcnow
+from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Session
@@ -483,7 +483,8 @@ def mark_excused(
     if row.status in PRESENT:
         local = session.event.local(row.checked_in_at)
         raise Conflict(
-            f"Peserta sudah check-in pukul {local:%H:%M}; batalkan check-in dulu bila keliru.",
+            f"Peserta sudah check-in pukul {format_clock(local)}; "
+            "batalkan check-in dulu bila keliru.",
             code="already_present",
         )
     previous = None if inserted is not None else {"status": row.status, "note": row.note}
@@ -566,7 +567,7 @@ def session_attendance(session: Session) -> list[tuple[Participant, Attendance |
             ),
         )
         .where(Participant.event_id == session.event_id, Participant.status == "registered")
-        .order_by(sa.func.lower(Participant.full_name), Participant.id)
+        .order_by(Participant.sort_name, Participant.id)
     ).all()
     return [(p, a) for p, a in rows]
 
@@ -666,7 +667,7 @@ def attendance_matrix(event: Event, now: datetime | None = None) -> AttendanceMa
     people = db.session.scalars(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.status == "registered")
-        .order_by(sa.func.lower(Participant.full_name), Participant.id)
+        .order_by(Participant.sort_name, Participant.id)
     ).all()
     rows = []
     totals = [

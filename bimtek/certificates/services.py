@@ -11,6 +11,7 @@ import secrets
 import string
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
@@ -60,13 +61,63 @@ class Unsigned(Conflict):
     code = "no_signatory"
 
 
+class PlaceholderSignatory(Conflict):
+    code = "placeholder_signatory"
+
+
+class LocalPublicAddress(Conflict):
+    code = "local_public_address"
+
+
+#: how the demo names its stand-in signatory; a name like this is never printed for real
+PLACEHOLDER_SIGNATORY_NAME = "Nama Pejabat Penanda Tangan (contoh)"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "")
+
+
+def is_placeholder_signatory(signatory: Signatory) -> bool:
+    name = " ".join((signatory.name or "").lower().split())
+    return name == PLACEHOLDER_SIGNATORY_NAME.lower() or name.endswith("(contoh)")
+
+
+def is_local_address(base: str | None) -> bool:
+    """An unset public address, or one only this machine can open (the QR would point
+    there)."""
+    if not base:
+        return True
+    host = (urlsplit(base).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+
+
 def ensure_signed(settings: CertificateSettings) -> None:
-    """A certificate goes out signed: refuse to issue while the event has no signatory."""
+    """A certificate goes out signed by a real person, with a QR anyone can open: refuse to
+    issue while the event has no signatory, still has the demo's placeholder, or this
+    install has no public address (PUBLIC_BASE_URL)."""
     if not settings.signatories:
         raise Unsigned(
             "Tambahkan minimal satu penanda tangan (Pengaturan & desain) sebelum "
             "menerbitkan sertifikat."
         )
+    placeholders = [s for s in settings.signatories if is_placeholder_signatory(s)]
+    if placeholders:
+        raise PlaceholderSignatory(
+            f'Penanda tangan "{placeholders[0].name}" masih contoh. Ganti nama, jabatan, '
+            "NIP dan tanda tangannya (Sertifikat → Pengaturan & desain) sebelum menerbitkan."
+        )
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if is_local_address(base):
+        raise LocalPublicAddress(
+            "Alamat publik aplikasi belum diatur"
+            + (f" (sekarang {base})" if base else "")
+            + ": QR pada sertifikat akan menunjuk ke alamat yang tidak bisa dibuka orang lain. "
+            "Minta pengelola server mengisi BIMTEK_PUBLIC_BASE_URL, misalnya "
+            "https://bimtek.kutaitimurkab.go.id, lalu terbitkan lagi."
+        )
+
+
+def issue_day(event: Event, settings: CertificateSettings) -> date:
+    """The one date a certificate carries: the date in its text and the month/year of its
+    number (the signing date set in the settings, else the event's last day)."""
+    return settings.signing_date or event.end_date
 
 
 class UnknownCertificate(NotFound):
@@ -479,7 +530,7 @@ def eligibility(event: Event) -> list[Eligibility]:
     participants = db.session.scalars(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.status == "registered")
-        .order_by(sa.func.lower(Participant.full_name), Participant.id)
+        .order_by(Participant.sort_name, Participant.id)
     )
     result = []
     for participant in participants:
@@ -527,7 +578,7 @@ def _new_certificate(
     now: datetime,
     actor,
 ) -> Certificate:
-    day = to_local(now, event.timezone).date()
+    day = issue_day(event, settings)
     certificate = Certificate(
         event_id=event.id,
         participant_id=participant.id,
@@ -590,6 +641,37 @@ def issue(
     )
     certificate_issued.send(certificate)
     return certificate
+
+
+@dataclass
+class IssuePreview:
+    """What "issue all" would do now: how many, which numbers, and what stops it."""
+
+    count: int
+    first_number: str | None
+    last_number: str | None
+    issue_date: date
+    problem: str | None
+
+
+def preview_issue_all(event: Event) -> IssuePreview:
+    """Read only: the certificates ``issue_all`` would hand out now, for the confirmation."""
+    settings = get_settings(event)
+    verdicts = eligibility(event)
+    count = sum(1 for v in verdicts if v.eligible and v.certificate is None)
+    day = issue_day(event, settings)
+    problem = None
+    try:
+        ensure_signed(settings)
+    except Conflict as error:
+        problem = error.message
+    first = last = None
+    if count:
+        first, last = (
+            format_number(settings.number_format, seq=seq, code=event.code, day=day)
+            for seq in (settings.last_seq + 1, settings.last_seq + count)
+        )
+    return IssuePreview(count, first, last, day, problem)
 
 
 @dataclass
@@ -666,9 +748,15 @@ def revoke(certificate: Certificate, reason: str, *, actor=None, channel="web") 
 # --- finding --------------------------------------------------------------------------------
 
 
+def normalise_lookup(text: str) -> str:
+    """What someone typed on /verify, as compared: upper case, without spaces or dashes
+    (codes are read aloud and copied in groups; numbers are typed with odd spacing)."""
+    return re.sub(r"[\s\-\u2010-\u2015]+", "", str(text or "")).upper()
+
+
 def get_by_code(code: str) -> Certificate:
     """The certificate with this verification code (valid or revoked)."""
-    code = (code or "").strip().upper()
+    code = normalise_lookup(code)
     certificate = None
     if CODE_PATTERN.match(code):
         certificate = db.session.scalar(
@@ -676,6 +764,36 @@ def get_by_code(code: str) -> Certificate:
         )
     if certificate is None:
         raise UnknownCertificate("Sertifikat tidak ditemukan. Periksa kembali kodenya.")
+    return certificate
+
+
+def _comparable_number(column):
+    """The number column, normalised in SQL as ``normalise_lookup`` does in Python."""
+    for ch in (" ", "-", "\t"):
+        column = sa.func.replace(column, ch, "")
+    return sa.func.upper(column)
+
+
+def find_for_verification(text: str) -> Certificate:
+    """The certificate someone typed on /verify: its verification code or its printed
+    number (the most visible one), in any case, with or without spaces and dashes."""
+    wanted = normalise_lookup(text)
+    if not wanted or len(wanted) > 160:
+        raise UnknownCertificate("Sertifikat tidak ditemukan. Periksa kembali nomor atau kodenya.")
+    if CODE_PATTERN.match(wanted):
+        certificate = db.session.scalar(
+            sa.select(Certificate).where(Certificate.verification_code == wanted)
+        )
+        if certificate is not None:
+            return certificate
+    certificate = db.session.scalars(
+        sa.select(Certificate)
+        .where(_comparable_number(Certificate.number) == wanted)
+        .order_by(Certificate.id)
+        .limit(1)
+    ).first()
+    if certificate is None:
+        raise UnknownCertificate("Sertifikat tidak ditemukan. Periksa kembali nomor atau kodenya.")
     return certificate
 
 
@@ -725,6 +843,14 @@ def verification_url(code: str, base: str | None = None) -> str:
     return f"{public_base_url(base)}/verify/{code}"
 
 
+def printed_issue_date(certificate: Certificate) -> date:
+    """The date printed on the certificate (the issue date of its design), else, for one
+    issued before designs were kept, the day it was issued."""
+    if certificate.design is not None and certificate.design.content.get("signing_date"):
+        return date.fromisoformat(certificate.design.content["signing_date"])
+    return to_local(certificate.issued_at, certificate.event.timezone).date()
+
+
 def verification_facts(certificate: Certificate) -> dict:
     """What the public may see: enough to catch an edited PDF, nothing private."""
     from bimtek.core.timeutil import format_date_range_id
@@ -741,7 +867,7 @@ def verification_facts(certificate: Certificate) -> dict:
         "dates": format_date_range_id(certificate.start_date, certificate.end_date),
         "total_jp": certificate.total_jp,
         "minutes_per_jp": certificate.minutes_per_jp,
-        "issued_on": to_local(certificate.issued_at, event.timezone).date().isoformat(),
+        "issued_on": printed_issue_date(certificate).isoformat(),
         "status": certificate.status,
         "revoked_on": to_local(certificate.revoked_at, event.timezone).date().isoformat()
         if certificate.revoked_at
@@ -765,7 +891,7 @@ def design_for(event: Event) -> pdf.Design:
         provider=event.provider,
         place=event.place,
         signing_place=settings.signing_place or event.city,
-        signing_date=settings.signing_date or event.end_date,
+        signing_date=issue_day(event, settings),
         signatories=tuple(
             pdf.SignatoryPrint(s.name, s.title, s.nip, s.signature) for s in settings.signatories
         ),

@@ -35,7 +35,10 @@ ADMIN = "/admin/kegiatan/<code>/sertifikat"
 @bp.context_processor
 def signing_key():
     """Who signs this install's certificates (and whether it is the demo key), for pages."""
-    return {"certificate_signer": signing.signer_facts}
+    return {
+        "certificate_signer": signing.signer_facts,
+        "printed_issue_date": services.printed_issue_date,
+    }
 
 
 def uploaded_pdf() -> bytes:
@@ -102,9 +105,20 @@ def admin_index(event):
     )
 
 
+@bp.get(ADMIN + "/terbitkan")
+@event_required("manager")
+def confirm_issue_all(event):
+    """Before issuing all: how many, the first and last number, and what still stops it."""
+    return render_template(
+        "certificates/confirm_issue.html", event=event, preview=services.preview_issue_all(event)
+    )
+
+
 @bp.post(ADMIN + "/terbitkan")
 @event_required("manager")
 def issue_all(event):
+    if request.form.get("confirm") != "1":
+        return redirect(url_for(".confirm_issue_all", code=event.code))
     try:
         outcome = services.issue_all(event, actor=current_user)
     except ServiceError as error:
@@ -352,26 +366,42 @@ def verify(code):
         return render_template(
             "certificates/verify.html", certificate=None, message=error.message, code=code
         ), 404
-    response = Response(
-        render_template(
-            "certificates/verify.html",
-            certificate=certificate,
-            facts=services.verification_facts(certificate),
-            code=certificate.verification_code,
-        )
-    )
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _verified(certificate)
 
 
 @bp.route("/verify", methods=["GET"])
 @verify_limit
 def verify_form():
-    code = (request.args.get("kode") or "").strip().upper().replace(" ", "")
-    if code:
+    """The form; with ``kode`` (a verification code or a certificate number) the answer.
+
+    A code goes on to /verify/<code>; a number is answered here, without revealing the
+    certificate's code (the number is printed for all to see, the code is not)."""
+    typed = (request.args.get("kode") or "").strip()[:200]
+    if not typed:
+        return render_template("certificates/verify.html", certificate=None, message=None, code="")
+    code = services.normalise_lookup(typed)
+    if services.CODE_PATTERN.match(code):
         return redirect(url_for(".verify", code=code))
-    return render_template("certificates/verify.html", certificate=None, message=None, code="")
+    try:
+        certificate = services.find_for_verification(typed)
+    except services.UnknownCertificate as error:
+        return render_template(
+            "certificates/verify.html", certificate=None, message=error.message, code=typed
+        ), 404
+    return _verified(certificate)
+
+
+def _verified(certificate):
+    response = Response(
+        render_template(
+            "certificates/verify.html",
+            certificate=certificate,
+            facts=services.verification_facts(certificate),
+        )
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/verify")

@@ -85,10 +85,85 @@ def format_day_id(day) -> str:
 
 def format_date_range_id(start, end) -> str:
     """28–31 Oktober 2024, or 30 Oktober – 2 November 2024."""
+    return format_date_range(start, end, "id")
+
+
+def format_date_range(start, end, language: str | None = "id") -> str:
+    """28–31 Oktober 2024, or 30 Oktober – 2 November 2024 (English month names in en)."""
+    months = MONTHS_EN if _english(language) else MONTHS_ID
     if start == end:
-        return format_date_id(start)
+        return format_date(start, language)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {MONTHS_ID[end.month - 1]} {end.year}"
+        return f"{start.day}–{end.day} {months[end.month - 1]} {end.year}"
     if start.year == end.year:
-        return f"{start.day} {MONTHS_ID[start.month - 1]} – {format_date_id(end)}"
-    return f"{format_date_id(start)} – {format_date_id(end)}"
+        return f"{start.day} {months[start.month - 1]} – {format_date(end, language)}"
+    return f"{format_date(start, language)} – {format_date(end, language)}"
+
+
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _english(language: str | None) -> bool:
+    return (language or "id").lower().startswith("en")
+
+
+def format_date(day, language: str | None = "id") -> str:
+    """2 Desember 2026 (id) or 2 December 2026 (en): day, month in words, year."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    if _english(language):
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return format_date_id(day)
+
+
+def format_day(day, language: str | None = "id") -> str:
+    """Rabu, 2 Desember 2026 (id) or Wednesday, 2 December 2026 (en)."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    names = DAYS_EN if _english(language) else DAYS_ID
+    return f"{names[day.weekday()]}, {format_date(day, language)}"
+
+
+def format_day_short(day, language: str | None = "id") -> str:
+    """2 Des (id) or 2 Dec (en), for narrow tables and lists."""
+    if day is None:
+        return ""
+    names = MONTHS_EN if _english(language) else MONTHS_ID
+    return f"{day.day} {names[day.month - 1][:3]}"
+
+
+def format_clock(moment, language: str | None = "id") -> str:
+    """08.00 (id, as Indonesians write the time) or 08:00 (en)."""
+    if moment is None:
+        return ""
+    return moment.strftime("%H:%M" if _english(language) else "%H.%M")
+
+
+def format_datetime(moment, zone_name: str = "", language: str | None = "id") -> str:
+    """2 Desember 2026 pukul 08.00 WITA (id) or 2 December 2026, 08:00 WITA (en).
+
+    ``moment`` is already local (see ``to_local``); ``zone_name`` is its abbreviation."""
+    if moment is None:
+        return ""
+    day = format_date(moment.date(), language)
+    clock = format_clock(moment, language)
+    text = f"{day}, {clock}" if _english(language) else f"{day} pukul {clock}"
+    return f"{text} {zone_name}".rstrip()

@@ -78,13 +78,39 @@ def init_app(app: Flask) -> None:
         nav_url=nav_url, get_locale=get_locale, qr_svg=lambda data, **kw: Markup(qr_svg(data, **kw))
     )
     app.jinja_env.filters.update(
-        date_id=timeutil.format_date_id,
-        day_id=timeutil.format_day_id,
-        daterange_id=lambda event: timeutil.format_date_range_id(event.start_date, event.end_date),
+        # every date and time shown on a page goes through these, in the page's language:
+        # "2 Desember 2026 pukul 08.00 WITA" / "2 December 2026, 08:00 WITA"
+        date_long=lambda day: timeutil.format_date(day, _language()),
+        day_long=lambda day: timeutil.format_day(day, _language()),
+        day_short=lambda day: timeutil.format_day_short(day, _language()),
+        clock=lambda moment: timeutil.format_clock(moment, _language()),
+        when=when,
+        date_id=lambda day: timeutil.format_date(day, _language()),
+        day_id=lambda day: timeutil.format_day(day, _language()),
+        daterange_id=lambda event: timeutil.format_date_range(
+            event.start_date, event.end_date, _language()
+        ),
         local=lambda moment, event: timeutil.to_local(moment, event.timezone),
+        #: for form values (<input type="time">), not for reading
         hhmm=lambda moment: moment.strftime("%H:%M") if moment else "",
         tz_abbr=lambda event: timeutil.zone_abbreviation(event.timezone),
         filesize=filesize,
+    )
+
+
+def _language() -> str:
+    return str(get_locale() or "id")
+
+
+def when(moment, event) -> str:
+    """A stored UTC moment as people write it in the event's zone:
+    "2 Desember 2026 pukul 08.00 WITA" (English: "2 December 2026, 08:00 WITA")."""
+    if moment is None:
+        return ""
+    return timeutil.format_datetime(
+        timeutil.to_local(moment, event.timezone),
+        timeutil.zone_abbreviation(event.timezone),
+        _language(),
     )
 
 

@@ -1,12 +1,12 @@
 """An event (one Bimtek batch), its modules (materi) and its sessions (sesi)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bimtek.core.timeutil import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
+from bimtek.core.timeutil import DEFAULT_TIMEZONE, UTCDateTime, local_to_utc, to_local, utcnow
 from bimtek.extensions import db
 
 if TYPE_CHECKING:
@@ -59,9 +59,18 @@ class Event(db.Model):
         now = now or utcnow()
         if self.registration_opens_at and now < self.registration_opens_at:
             return "not_yet"
-        if self.registration_closes_at and now >= self.registration_closes_at:
+        if now >= self.registration_deadline:
             return "closed"
         return "open"
+
+    @property
+    def registration_deadline(self) -> datetime:
+        """When registration closes: the date set, else the end of the event's last day
+        (midnight in the event's zone), so nobody registers for an event that is over."""
+        if self.registration_closes_at:
+            return self.registration_closes_at
+        day_after = datetime.combine(self.end_date + timedelta(days=1), time())
+        return local_to_utc(day_after, self.timezone)
 
     @property
     def place(self) -> str:

@@ -3,10 +3,11 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
+from bimtek.participants.names import sort_key
 
 STATUSES = ("registered", "waitlisted", "cancelled")
 
@@ -45,6 +46,9 @@ class Participant(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20))
     #: the name exactly as it should print on the certificate, titles included
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: what the name sorts by, without titles and degrees (``names.sort_key``); kept in
+    #: step with ``full_name`` by ``_keep_sort_name``
+    sort_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     #: 16-digit national ID (Nomor Induk Kependudukan)
     nik: Mapped[str] = mapped_column(sa.String(16))
     #: 18-digit civil servant number (Nomor Induk Pegawai), when the person has one
@@ -74,6 +78,11 @@ class Participant(db.Model):
 
     event = relationship("Event")
     user = relationship("User")
+
+    @validates("full_name")
+    def _keep_sort_name(self, _key, value):
+        self.sort_name = sort_key(value or "")
+        return value
 
     @property
     def category_label(self) -> str:

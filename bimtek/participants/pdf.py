@@ -10,7 +10,12 @@ from reportlab.pdfgen.canvas import Canvas
 from bimtek.core.fonts import register_fonts
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
-from bimtek.core.timeutil import format_date_range_id, zone_abbreviation
+from bimtek.core.timeutil import (
+    format_clock,
+    format_date_range_id,
+    format_day_short,
+    zone_abbreviation,
+)
 from bimtek.events.services import schedule_by_day
 
 ACCENT = HexColor("#0b5d4b")
@@ -85,8 +90,8 @@ def ticket_pdf(participant) -> io.BytesIO:
         canvas.drawString(
             margin,
             y,
-            f"{day:%d/%m}  {first.local_start:%H:%M}–"
-            f"{last.local_end:%H:%M} {tz} · {len(sessions)} sesi",
+            f"{format_day_short(day)}  {format_clock(first.local_start)}–"
+            f"{format_clock(last.local_end)} {tz} · {len(sessions)} sesi",
         )
         y -= 4 * mm
     canvas.setFillColor(MUTED)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bimtek.audit.services import record
 from bimtek.auth.models import User, hash_password
-from bimtek.core.timeutil import format_date_id, utcnow
+from bimtek.core.timeutil import format_datetime, utcnow, zone_abbreviation
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -133,9 +133,8 @@ def check_registration_window(event: Event, now: datetime) -> None:
         opens = event.local(event.registration_opens_at)
         raise RegistrationClosed(
             _(
-                "Pendaftaran belum dibuka. Dibuka %(day)s pukul %(time)s.",
-                day=format_date_id(opens),
-                time=f"{opens:%H:%M}",
+                "Pendaftaran belum dibuka. Dibuka %(when)s.",
+                when=format_datetime(opens, zone_abbreviation(event.timezone)),
             )
         )
     if state == "closed":
@@ -471,7 +470,7 @@ def find_by_ticket(code: str) -> Participant | None:
 
 PARTICIPANT_SORTS = {
     "number": Participant.registration_number,
-    "name": sa.func.lower(Participant.full_name),
+    "name": Participant.sort_name,
     "institution": sa.func.lower(Participant.institution),
 }
 

@@ -99,6 +99,8 @@ def register(code):
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
+        except services.DuplicateNik as error:
+            return _already_registered(event, error)
         except services.AccountExists as error:
             if current_user.is_authenticated:  # staff: only the owner may register it
                 raise
@@ -125,6 +127,24 @@ def register(code):
         account=account,
         retention_years=current_app.config["PERSONAL_DATA_RETENTION_YEARS"],
     ), status
+
+
+def _already_registered(event, error):
+    """The NIK is already in this event: not a dead end. The person's own registration
+    (logged in) links to its ticket; anyone else is offered login, account activation and
+    password recovery, which all ask for proof before showing anything."""
+    own = None
+    if current_user.is_authenticated and current_user.role == "participant":
+        own = next(
+            (p for p in services.registrations_of(current_user) if p.event_id == event.id), None
+        )
+    return render_template(
+        "participants/already_registered.html",
+        event=event,
+        message=error.message,
+        own=own,
+        next_url=url_for(".portal"),
+    ), 409
 
 
 def _participant_for_ticket(ticket_code: str) -> Participant:

@@ -259,7 +259,7 @@ def test_mark_excused_refuses_someone_present(session, person, panitia, on_time)
     with pytest.raises(Conflict) as caught:
         services.mark_excused(session, person, "izin", "Pulang cepat", actor=panitia)
     assert caught.value.code == "already_present"
-    assert "08:05" in caught.value.message
+    assert "pukul 08.05" in caught.value.message
     assert rows(session)[0].status == "hadir"
 
 

@@ -42,7 +42,7 @@ def test_desk_page_picks_a_session(panitia_client, event):
     assert 'id="scan-input"' in html and 'name="csrf-token"' in html
     chosen = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi={s2.id}")
     assert f'data-session-id="{s2.id}"' in chosen.get_data(as_text=True)
-    assert "terlambat setelah 10:15" in chosen.get_data(as_text=True)
+    assert "terlambat setelah 10.15" in chosen.get_data(as_text=True)
     running = services.is_running(s2)
     assert ("tidak sedang berlangsung" in chosen.get_data(as_text=True)) is not running
     junk = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi=abc")
@@ -149,7 +149,7 @@ def test_sign_in_sheet_pdf(panitia_client, event, session, panitia, on_time):
     assert "DAFTAR HADIR PESERTA" in text
     assert f"Halaman 1 dari {pages}" in text and f"Halaman {pages} dari {pages}" in text
     assert text.index("Peserta 01") < text.index("Peserta 02") < text.index("Peserta 30")
-    assert "08:05 Hadir" in text
+    assert "08.05 Hadir" in text
     assert "Panitia Pelaksana" in text
     assert "Jumlah peserta terdaftar: 30" in text
 
@@ -232,7 +232,7 @@ def test_my_attendance_is_only_for_that_participant(client, app, event, person, 
     page = client.get(path)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Kehadiran saya" in html and "Hadir" in html and "08:00" in html
+    assert "Kehadiran saya" in html and "Hadir" in html and "08.00" in html
 
 
 def test_staff_cannot_open_a_participants_own_page(panitia_client, person):

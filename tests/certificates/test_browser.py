@@ -42,7 +42,12 @@ def test_admin_issues_revokes_and_public_verifies(
     page.goto(f"{live_server.url}/admin/kegiatan/{five_sessions.code}/sertifikat")
     expect(page.get_by_text("kehadiran 60% < 80%")).to_be_visible()
     screenshot(page, "certificates-admin-before")
-    page.get_by_role("button", name="Terbitkan untuk semua yang memenuhi syarat (2)").click()
+    page.get_by_role("link", name="Terbitkan untuk semua yang memenuhi syarat (2)…").click()
+    expect(page.get_by_role("heading", name="Terbitkan 2 sertifikat?")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("001/BIMTEK-SERT24/XII/2026")
+    expect(page.locator("main")).to_contain_text("002/BIMTEK-SERT24/XII/2026")
+    screenshot(page, "certificates-confirm-issue")
+    page.get_by_role("button", name="Ya, terbitkan 2 sertifikat").click()
     expect(page.locator(".flash-success")).to_contain_text("2 sertifikat diterbitkan")
     screenshot(page, "certificates-admin-issued")
 
@@ -72,9 +77,18 @@ def test_admin_issues_revokes_and_public_verifies(
     expect(phone.get_by_text("Nama salah ketik")).to_be_visible()
     screenshot(phone, "certificates-verify-revoked")
     phone.goto(f"{live_server.url}/verify")
+    screenshot(phone, "certificates-verify-form")
     phone.fill("#f-kode", valid.verification_code.lower())
     phone.get_by_role("button", name="Periksa").click()
     expect(phone.locator(".cert-valid")).to_be_visible()
+    # the most visible number, typed as people type it
+    phone.goto(f"{live_server.url}/")
+    phone.get_by_role("link", name="Cek keaslian sertifikat").first.click()
+    phone.fill("#f-kode", " " + valid.number.lower().replace("-", " - ") + " ")
+    phone.get_by_role("button", name="Periksa").click()
+    expect(phone.locator(".cert-valid")).to_be_visible()
+    expect(phone.locator(".cert-name")).to_have_text(valid.name)
+    screenshot(phone, "certificates-verify-by-number")
 
 
 def test_participant_downloads_on_a_phone(live_server, phone, five_sessions):
@@ -86,7 +100,7 @@ def test_participant_downloads_on_a_phone(live_server, phone, five_sessions):
     db.session.commit()
     sign_in(phone, live_server, person.nik)
     phone.goto(f"{live_server.url}/portal")
-    phone.get_by_role("link", name="Sertifikat").click()
+    phone.get_by_role("link", name="Sertifikat", exact=True).click()
     expect(phone.locator(".flash-success")).to_contain_text("sudah terbit")
     screenshot(phone, "certificates-mine")
     with phone.expect_download() as download:

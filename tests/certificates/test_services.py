@@ -1,6 +1,6 @@
 """Certificate rules without HTTP: numbering, eligibility, issuing, revoking."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -243,13 +243,9 @@ def test_issue_all_numbers_in_sequence_and_never_twice(five_sessions, admin):
     outcome = services.issue_all(five_sessions, actor=admin)
     db.session.commit()
     assert len(outcome.issued) == 2 and outcome.not_eligible == 1
-    month = services.ROMAN[
-        outcome.issued[0]
-        .issued_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Makassar"))
-        .month
-        - 1
-    ]
-    year = outcome.issued[0].issued_at.year
+    # no issue date set: the event's last day dates the number
+    month = services.ROMAN[five_sessions.end_date.month - 1]
+    year = five_sessions.end_date.year
     assert sorted(c.number for c in outcome.issued) == [
         f"001/BIMTEK-SERT24/{month}/{year}",
         f"002/BIMTEK-SERT24/{month}/{year}",
@@ -415,3 +411,72 @@ def test_nothing_is_issued_unsigned(five_sessions, admin_client):
     ).get_data(as_text=True)
     assert "Tambahkan minimal satu penanda tangan" in page
     assert services.issued_certificates(event) == []
+
+
+def test_one_issue_date_dates_the_number_and_the_text(five_sessions, admin):
+    """The number said XII/2026 (the month it was issued) while the text said 31 Oktober
+    2024: the issue date in the settings now drives both."""
+    from tests.certificates.conftest import pdf_text
+
+    person = factories.make_participant(five_sessions, full_name="Siti Aminah")
+    qualify(five_sessions, person)
+    services.update_settings(five_sessions, settings_data(signing_date="2024-10-31"))
+    certificate = services.issue(person, actor=admin, now=datetime(2026, 12, 20, 3, tzinfo=UTC))
+    db.session.commit()
+    assert certificate.number == "001/BIMTEK-SERT24/X/2024"
+    assert "31 Oktober 2024" in pdf_text(services.issued_pdf(certificate))
+    assert services.verification_facts(certificate)["issued_on"] == "2024-10-31"
+
+
+def test_a_placeholder_signatory_blocks_issuing(five_sessions):
+    person = factories.make_participant(five_sessions)
+    qualify(five_sessions, person)
+    signatory = services.get_settings(five_sessions).signatories[0]
+    signatory.name = services.PLACEHOLDER_SIGNATORY_NAME
+    db.session.commit()
+    with pytest.raises(services.PlaceholderSignatory) as error:
+        services.issue(person)
+    assert error.value.code == "placeholder_signatory"
+    assert "masih contoh" in error.value.message
+    db.session.rollback()
+    with pytest.raises(services.PlaceholderSignatory):
+        services.issue_all(five_sessions)
+    db.session.rollback()
+    assert services.preview_issue_all(five_sessions).problem.startswith("Penanda tangan")
+    assert services.issued_certificates(five_sessions) == []
+
+
+@pytest.mark.parametrize(
+    "base",
+    [None, "", "http://127.0.0.1:5000", "http://localhost:5000/", "http://0.0.0.0", "http://[::1]"],
+)
+def test_a_local_or_unset_public_address_blocks_issuing(app, five_sessions, base):
+    person = factories.make_participant(five_sessions)
+    qualify(five_sessions, person)
+    app.config["PUBLIC_BASE_URL"] = base
+    with pytest.raises(services.LocalPublicAddress) as error:
+        services.issue(person)
+    assert "BIMTEK_PUBLIC_BASE_URL" in error.value.message
+    db.session.rollback()
+    assert services.issued_certificates(five_sessions) == []
+
+
+def test_a_public_address_allows_issuing(app, five_sessions):
+    assert not services.is_local_address("https://bimtek.kutaitimurkab.go.id")
+    assert not services.is_local_address("http://bimtek.test")
+
+
+def test_the_preview_counts_and_numbers_without_writing(five_sessions):
+    people = [factories.make_participant(five_sessions) for _ in range(3)]
+    for person in people:
+        qualify(five_sessions, person)
+    preview = services.preview_issue_all(five_sessions)
+    assert preview.count == 3 and preview.problem is None
+    assert preview.first_number == "001/BIMTEK-SERT24/XII/2026"
+    assert preview.last_number == "003/BIMTEK-SERT24/XII/2026"
+    assert services.get_settings(five_sessions).last_seq == 0
+    outcome = services.issue_all(five_sessions)
+    assert [outcome.issued[0].number, outcome.issued[-1].number] == [
+        preview.first_number,
+        preview.last_number,
+    ]

@@ -72,9 +72,9 @@ def test_anonymous_is_sent_to_login(client, five_sessions):
 
 def test_issue_all_button_and_revoke(admin_client, five_sessions, person):
     base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
-    response = admin_client.post(base + "/terbitkan", follow_redirects=True)
+    response = admin_client.post(base + "/terbitkan", data={"confirm": "1"}, follow_redirects=True)
     assert "1 sertifikat diterbitkan" in response.get_data(as_text=True)
-    again = admin_client.post(base + "/terbitkan", follow_redirects=True)
+    again = admin_client.post(base + "/terbitkan", data={"confirm": "1"}, follow_redirects=True)
     assert "Tidak ada sertifikat baru" in again.get_data(as_text=True)
     certificate = db.session.scalar(db.select(Certificate))
     refused = admin_client.post(
@@ -87,6 +87,36 @@ def test_issue_all_button_and_revoke(admin_client, five_sessions, person):
     assert "dicabut" in done.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Certificate, certificate.id).revoke_reason == "Nama salah ketik"
+
+
+def test_issue_all_asks_first_with_the_count_and_the_numbers(admin_client, five_sessions, person):
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    listing = admin_client.get(base).get_data(as_text=True)
+    assert f'href="{base}/terbitkan"' in listing
+    unconfirmed = admin_client.post(base + "/terbitkan")
+    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith(
+        base + "/terbitkan"
+    )
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+    other = factories.make_participant(five_sessions, full_name="Siti Kedua")
+    qualify(five_sessions, other)
+    page = admin_client.get(base + "/terbitkan")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Terbitkan 2 sertifikat?" in html
+    assert "001/BIMTEK-SERT24/XII/2026" in html and "002/BIMTEK-SERT24/XII/2026" in html
+    assert 'name="confirm" value="1"' in html
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+
+
+def test_issue_all_page_says_what_blocks_issuing(admin_client, app, five_sessions, person):
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    html = admin_client.get(base + "/terbitkan").get_data(as_text=True)
+    assert "BIMTEK_PUBLIC_BASE_URL" in html and 'name="confirm"' not in html
+    refused = admin_client.post(base + "/terbitkan", data={"confirm": "1"}, follow_redirects=True)
+    assert "Alamat publik aplikasi belum diatur" in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
 
 
 def test_issue_one(admin_client, five_sessions, person):
@@ -278,6 +308,37 @@ def test_verify_page_shows_enough_and_nothing_private(client, certificate, perso
     assert lower.status_code == 200
 
 
+def test_verify_by_the_printed_number_in_any_form(client, certificate, person):
+    number = certificate.number  # 001/BIMTEK-SERT24/XII/2026
+    for typed in (
+        number,
+        number.lower(),
+        f"  {number.replace('-', ' - ')} ",
+        number.replace("-", ""),
+    ):
+        page = client.get("/verify", query_string={"kode": typed})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200, typed
+        assert person.full_name in html and "SAH" in html
+        # the number is public; the code (the QR's secret) is not told to whoever typed it
+        assert certificate.verification_code not in html
+        for secret in (SECRET_NIK, SECRET_PHONE, "agus@example.id", "Bawaslu Kutai Timur"):
+            assert secret not in html
+    missing = client.get("/verify", query_string={"kode": "999/BIMTEK-SERT24/XII/2026"})
+    assert missing.status_code == 404
+    assert "tidak ditemukan" in missing.get_data(as_text=True)
+
+
+def test_verify_cleans_a_code_typed_with_spaces_and_dashes(client, certificate):
+    code = certificate.verification_code
+    typed = f" {code[:4].lower()} {code[4:8]}-{code[8:16]} - {code[16:]} "
+    response = client.get("/verify", query_string={"kode": typed})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/verify/{code}")
+    grouped = client.get(f"/verify/{code[:8]}-{code[8:16]}-{code[16:]}")
+    assert grouped.status_code == 200
+
+
 def test_verify_api(client, certificate, person):
     response = client.get(f"/api/v1/certificates/{certificate.verification_code}")
     assert response.status_code == 200
@@ -314,7 +375,9 @@ def test_unknown_code(client, app):
     assert api.status_code == 404
     assert api.get_json()["error"]["code"] == "unknown_certificate"
     assert client.get("/verify").status_code == 200
-    assert client.get("/verify?kode=abc").status_code == 302
+    # neither a code nor a number issued: answered on the form's page, which keeps what was typed
+    unknown = client.get("/verify?kode=abc")
+    assert unknown.status_code == 404 and 'value="abc"' in unknown.get_data(as_text=True)
 
 
 def test_nothing_lists_certificates_publicly(client, certificate):

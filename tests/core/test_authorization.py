@@ -190,6 +190,7 @@ ROUTES = {
     "assessments.attempt_action": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: certificates
     "certificates.admin_index": Route(EVENT_MANAGER),
+    "certificates.confirm_issue_all": Route(EVENT_MANAGER),
     "certificates.issue_all": Route(EVENT_MANAGER, unsafe=True),
     "certificates.issue_one": Route(EVENT_MANAGER, unsafe=True),
     "certificates.revoke": Route(EVENT_MANAGER, unsafe=True),

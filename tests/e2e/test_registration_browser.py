@@ -65,8 +65,8 @@ def test_form_errors_are_shown_next_to_fields(phone, live_server, event):
     fill_registration(page, name="Budi", nik="1234", phone="021-555")
     page.get_by_role("button", name="Daftar", exact=True).click()
     assert page.locator(".field.has-error").count() == 2
-    assert page.get_by_text("NIK harus 16 digit angka.").is_visible()
-    assert page.get_by_text("Nomor HP harus nomor seluler").is_visible()
+    assert page.locator("small.error").get_by_text("NIK harus 16 digit angka.").is_visible()
+    assert page.locator("small.error").get_by_text("Nomor HP harus nomor seluler").is_visible()
     assert page.get_by_label("Nama lengkap").input_value() == "Budi"  # nothing retyped
     screenshot(page, "registration-errors-phone")
 

@@ -60,7 +60,7 @@ def test_create_event_module_session(admin_client):
     assert session.local_start.strftime("%H:%M") == "08:00"
     assert session.starts_at.hour == 0
     page = admin_client.get(f"/admin/kegiatan/{event.code}/materi").get_data(as_text=True)
-    assert "Mitigasi Konflik" in page and "08:00–09:30" in page
+    assert "Mitigasi Konflik" in page and "08.00–09.30" in page
 
 
 def test_event_form_errors(admin_client):

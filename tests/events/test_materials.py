@@ -146,5 +146,5 @@ def test_schedule_page_shows_materials_to_the_participant_only(client, event, tm
     me, other = make_participant(event), make_participant(event)
     login(client, me.nik)
     page = client.get(f"/portal/{me.id}/jadwal").get_data(as_text=True)
-    assert "peta-rawan" in page and "Mitigasi Konflik" in page and "08:00" in page
+    assert "peta-rawan" in page and "Mitigasi Konflik" in page and "08.00" in page
     assert client.get(f"/portal/{other.id}/jadwal").status_code == 403

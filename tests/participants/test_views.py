@@ -86,6 +86,56 @@ def test_duplicate_nik_on_the_form_is_a_message_not_a_500(client, event):
     assert response.status_code == 302 and response.headers["Location"].startswith("/masuk")
 
 
+def test_a_rejected_form_lists_what_to_fix_with_links_to_the_fields(client, event):
+    response = client.post(
+        f"/kegiatan/{event.code}/daftar", data=form_data(nik="123", phone="12", consent="")
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in html and "data-error-summary" in html
+    assert html.index("error-summary") < html.index('id="registration-form"')
+    for field in ("nik", "phone", "consent"):
+        assert f'<a href="#{field}">' in html
+        assert f'id="{field}"' in html
+    assert 'aria-invalid="true"' in html and 'aria-describedby="nik-error"' in html
+    assert "/static/js/forms.js" in html  # focuses the list; no inline script (CSP)
+    assert "<script>" not in html
+
+
+def test_registering_twice_leads_to_the_ticket_not_a_dead_end(client, event):
+    data = form_data()
+    client.post(f"/kegiatan/{event.code}/daftar", data=data)
+    person = db.session.scalar(sa.select(Participant))
+    again = client.post(f"/kegiatan/{event.code}/daftar", data={**data, "full_name": "Lain"})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 409 and "NIK ini sudah terdaftar" in html
+    assert f"/tiket/{person.ticket_code}" in html
+
+
+def test_the_duplicate_nik_page_offers_login_and_account_claim(client, event):
+    person = make_participant(event)
+    # the NIK has an account: the form sends the person to log in, with claim and recovery
+    other = client.application.test_client()
+    to_login = other.post(
+        f"/kegiatan/{event.code}/daftar",
+        data=form_data(nik=person.nik, full_name="Lain"),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "/akun/aktivasi" in to_login and "/akun/lupa-kata-sandi" in to_login
+    # a registration without an account (made before accounts existed): not a dead end either
+    db.session.delete(person.user)
+    db.session.commit()
+    other = client.application.test_client()
+    response = other.post(
+        f"/kegiatan/{event.code}/daftar", data=form_data(nik=person.nik, full_name="Lain")
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    for link in ("/masuk?next=", "/akun/aktivasi?next=", "/akun/lupa-kata-sandi?next="):
+        assert link in html
+    assert person.ticket_code not in html and person.full_name not in html
+
+
 def test_closed_registration_page(client, app):
     now = utcnow()
     event = make_event(
