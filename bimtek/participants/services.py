@@ -25,6 +25,7 @@ from bimtek.participants.validation import clean_registration
 
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TICKET_LENGTH = 16  # 80 bits
+REASON_MAX = 500
 
 
 class RegistrationClosed(Forbidden):
@@ -33,6 +34,14 @@ class RegistrationClosed(Forbidden):
 
 class DuplicateNik(Conflict):
     code = "duplicate_nik"
+
+
+class NotCancelled(Conflict):
+    code = "not_cancelled"
+
+
+class OverCapacityRefused(Forbidden):
+    code = "over_capacity_refused"
 
 
 class AccountExists(Conflict):
@@ -92,16 +101,29 @@ def seats_left(event: Event) -> int:
     return max(0, event.capacity - count_registered(event.id))
 
 
+#: the waitlist's order: when each person joined it (a reactivated registration joins at the
+#: end, whatever its number), then the registration number for people who joined together
+WAITLIST_JOINED = sa.func.coalesce(Participant.waitlisted_at, Participant.created_at)
+WAITLIST_ORDER = (WAITLIST_JOINED, Participant.registration_number)
+
+
 def waitlist_position(participant: Participant) -> int | None:
     if participant.status != "waitlisted":
         return None
+    joined = participant.waitlisted_at or participant.created_at
     ahead = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Participant)
         .where(
             Participant.event_id == participant.event_id,
             Participant.status == "waitlisted",
-            Participant.registration_number < participant.registration_number,
+            sa.or_(
+                WAITLIST_JOINED < joined,
+                sa.and_(
+                    WAITLIST_JOINED == joined,
+                    Participant.registration_number < participant.registration_number,
+                ),
+            ),
         )
     )
     return ahead + 1
@@ -135,6 +157,7 @@ def register(
     enforce_window: bool = True,
     account: User | None = None,
     consent: bool | None = None,
+    over_capacity_reason: str = "",
 ) -> RegistrationOutcome:
     """Register a person for an event: a seat while there is one, else the waitlist.
 
@@ -145,10 +168,15 @@ def register(
     in or claims it first), so nobody gets hold of, or changes, somebody else's account.
     Organizers (import, CLI, admin) may register a NIK that has an account; the account is
     never changed. ``consent`` (the form's checkbox, the API's ``consent: true``) must be
-    true when given; its time is stored. Raises InvalidInput (with the failing fields),
-    RegistrationClosed, AccountExists or DuplicateNik.
+    true when given; its time is stored. ``over_capacity_reason``: a seat even when the
+    event is full, only for an ``actor`` who manages the event, with the reason audited
+    (OverCapacityRefused otherwise). Raises InvalidInput (with the failing fields),
+    RegistrationClosed, AccountExists, DuplicateNik or OverCapacityRefused.
     """
     now = now or utcnow()
+    over_capacity_reason = " ".join(str(over_capacity_reason or "").split())
+    if over_capacity_reason:
+        _check_over_capacity(event, actor, over_capacity_reason)
     if account is not None:
         data = {**data, "nik": account.nik, "password": ""}
         password_required = False
@@ -172,7 +200,23 @@ def register(
         actor=actor,
         account=account,
         refuse_existing=account is None and channel in ("public", "api"),
+        over_capacity_reason=over_capacity_reason,
     )[0]
+
+
+def _check_over_capacity(event: Event, actor, reason: str) -> None:
+    """Only a manager of the event seats someone beyond its capacity, and says why."""
+    from bimtek.events.access import may
+
+    if actor is None or not may(actor, event, "manager"):
+        raise OverCapacityRefused(
+            _("Hanya pengelola kegiatan yang dapat menambah peserta melebihi kapasitas.")
+        )
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
+            fields={"over_capacity_reason": _("Alasan terlalu panjang.")},
+        )
 
 
 def register_many(
@@ -214,6 +258,7 @@ def _seat(
     actor,
     account: User | None = None,
     refuse_existing: bool = False,
+    over_capacity_reason: str = "",
 ) -> list[RegistrationOutcome]:
     """Why a person got a seat or a waitlist place: the one place that decides it.
 
@@ -258,7 +303,7 @@ def _seat(
             )
             db.session.add(user)
             accounts[user.nik] = user
-        has_seat = offset < free
+        has_seat = offset < free or bool(over_capacity_reason)
         participant = Participant(
             event_id=event.id,
             user=user,
@@ -278,14 +323,17 @@ def _seat(
         db.session.rollback()
         raise DuplicateNik("NIK ini sudah terdaftar pada kegiatan ini.") from None
     outcomes = []
-    for participant, existing_account in seated:
+    for offset, (participant, existing_account) in enumerate(seated):
+        details = {"status": participant.status}
+        if over_capacity_reason and offset >= free:
+            details["over_capacity_reason"] = over_capacity_reason
         record(
             "participant.register",
             actor=actor or participant.user,
             channel=channel,
             event_id=event.id,
             target=participant,
-            details={"status": participant.status},
+            details=details,
         )
         position = None
         if participant.status == "waitlisted":
@@ -301,7 +349,8 @@ def _duplicate(existing: Participant) -> DuplicateNik:
         return DuplicateNik(
             _(
                 "NIK ini pernah terdaftar pada kegiatan ini dan pendaftarannya "
-                "dibatalkan. Hubungi panitia untuk mengaktifkan kembali."
+                "dibatalkan. Pengelola kegiatan (penyelenggara) dapat mengaktifkannya "
+                "kembali: kursi bila masih ada, bila penuh di akhir daftar tunggu."
             )
         )
     return DuplicateNik(
@@ -319,12 +368,25 @@ def cancel(
     reason: str = "",
     channel: str = "web",
     now: datetime | None = None,
+    reason_required: bool = False,
 ) -> Participant | None:
     """Cancel a registration or a waitlist place; a freed seat goes to the next in line.
 
     Returns the participant promoted from the waitlist, if any. Cancelling twice is harmless.
+    ``reason_required``: an organizer cancelling someone must say why (InvalidInput).
     """
     now = now or utcnow()
+    reason = " ".join(str(reason or "").split())
+    if reason_required and not reason:
+        raise InvalidInput(
+            _("Alasan pembatalan wajib diisi."),
+            fields={"reason": _("Alasan pembatalan wajib diisi.")},
+        )
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
+            fields={"reason": _("Alasan terlalu panjang.")},
+        )
     lock_event(participant.event_id)
     db.session.refresh(participant)
     if participant.status == "cancelled":
@@ -345,6 +407,80 @@ def cancel(
     return promoted[0] if promoted else None
 
 
+class EventOver(Conflict):
+    code = "event_over"
+
+
+def may_cancel_own(participant: Participant, now: datetime | None = None) -> bool:
+    """Whether the participant may still cancel it themself: not cancelled, event not over."""
+    event = participant.event
+    return participant.status != "cancelled" and (
+        event.local(now or utcnow()).date() <= event.end_date
+    )
+
+
+def cancel_own(
+    participant: Participant, *, actor: User, reason: str = "", now: datetime | None = None
+) -> Participant | None:
+    """A participant cancels their own registration (until the event's last day is over);
+    the seat goes to the first on the waitlist, as for any cancellation."""
+    now = now or utcnow()
+    if participant.user_id != getattr(actor, "id", None):
+        raise Forbidden(_("Ini bukan pendaftaran Anda."))
+    if participant.status != "cancelled" and not may_cancel_own(participant, now):
+        raise EventOver(_("Kegiatan sudah selesai; pendaftaran tidak dapat dibatalkan lagi."))
+    return cancel(participant, actor=actor, reason=reason, channel="portal", now=now)
+
+
+def reactivate(
+    participant: Participant,
+    *,
+    actor: User,
+    reason: str = "",
+    channel: str = "web",
+    now: datetime | None = None,
+) -> Participant:
+    """Give a cancelled registration back: a seat if one is free, else the end of the waitlist.
+
+    Under the event lock like every seat change. NotCancelled when it is not cancelled.
+    """
+    now = now or utcnow()
+    reason = " ".join(str(reason or "").split())
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
+            fields={"reason": _("Alasan terlalu panjang.")},
+        )
+    lock_event(participant.event_id)
+    db.session.refresh(participant)
+    if participant.status != "cancelled":
+        raise NotCancelled(_("Pendaftaran ini tidak dibatalkan."))
+    event = participant.event
+    waiting = status_counts(event.id)["waitlisted"]
+    has_seat = waiting == 0 and count_registered(event.id) < event.capacity
+    previous = {
+        "cancelled_at": participant.cancelled_at.isoformat() if participant.cancelled_at else None,
+        "cancel_reason": participant.cancel_reason,
+    }
+    participant.status = "registered" if has_seat else "waitlisted"
+    participant.waitlisted_at = None if has_seat else now
+    participant.promoted_at = now if has_seat else None
+    participant.cancelled_at = None
+    participant.cancel_reason = ""
+    record(
+        "participant.reactivate",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=participant,
+        details={"status": participant.status, "reason": reason, "previous": previous},
+    )
+    db.session.flush()
+    if has_seat:
+        participant_promoted.send(participant)
+    return participant
+
+
 def fill_from_waitlist(
     event: Event, *, actor: User | None, channel: str = "web", now: datetime | None = None
 ) -> list[Participant]:
@@ -356,7 +492,7 @@ def fill_from_waitlist(
     queue = db.session.scalars(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.status == "waitlisted")
-        .order_by(Participant.registration_number)
+        .order_by(*WAITLIST_ORDER)
         .limit(free)
     ).all()
     for person in queue:

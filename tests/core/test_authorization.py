@@ -83,6 +83,8 @@ EVENT_MANAGER = _answers(_browser(LOGIN, 403, 403, OK, OK), {PANITIA: 404, MANAG
 DESK = _answers(_browser(401, 403, OK, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: a participant's own pages, by the id of their registration (participant A's)
 OWN = _answers({**_browser(LOGIN, 403, 403, 403, 403), A: OK}, {A: 403})
+#: a participant's own page that answers 404 for any other registration (nobody learns ids)
+OWN_HIDDEN = _answers({**_browser(LOGIN, 404, 403, 403, 403), A: OK}, {A: 404})
 #: any participant's portal
 PARTICIPANT = _answers(_browser(LOGIN, OK, 403, 403, 403))
 #: a module's teaching material: participants registered in the event and its staff
@@ -137,6 +139,7 @@ ROUTES = {
     # --- participants
     "participants.portal": Route(PARTICIPANT),
     "participants.schedule": Route(OWN),
+    "participants.cancel_own": Route(OWN_HIDDEN, unsafe=True),
     "attendance.my_attendance": Route(OWN),
     "assessments.portal": Route(OWN),
     "assessments.take": Route(OWN, args={"kind": "post"}),
@@ -161,6 +164,8 @@ ROUTES = {
     "participants_admin.index": Route(EVENT_PANITIA),
     "participants_admin.edit": Route(EVENT_MANAGER),
     "participants_admin.cancel": Route(EVENT_MANAGER, unsafe=True),
+    "participants_admin.add": Route(EVENT_MANAGER),
+    "participants_admin.reactivate": Route(EVENT_MANAGER),
     "participant_accounts_admin.activation_code": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: check-in desk and its documents
     "attendance.desk": Route(EVENT_PANITIA),
