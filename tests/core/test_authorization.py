@@ -177,6 +177,7 @@ ROUTES = {
     "attendance.sign_in_sheet": Route(EVENT_PANITIA),
     "attendance.badges": Route(EVENT_PANITIA),
     "attendance.recap": Route(EVENT_PANITIA),
+    "attendance.correct": Route(EVENT_MANAGER),
     # --- staff: tests (the bank and item analysis hold the answer key)
     "assessments.admin_index": Route(EVENT_MANAGER),
     "assessments.settings": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),
