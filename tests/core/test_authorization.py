@@ -189,6 +189,8 @@ ROUTES = {
     "assessments.results": Route(EVENT_MANAGER),
     "assessments.attempts": Route(EVENT_MANAGER),
     "assessments.attempt_action": Route(EVENT_MANAGER, unsafe=True),
+    "assessments.open_now": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),
+    "assessments.close_now": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),
     # --- staff: certificates
     "certificates.admin_index": Route(EVENT_MANAGER),
     "certificates.issue_all": Route(EVENT_MANAGER, unsafe=True),

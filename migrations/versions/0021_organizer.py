@@ -1,0 +1,30 @@
+"""organizer: a post-test may open before the pre-test closes only by a manager's choice
+
+Revision ID: 0021
+Revises: 0010
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0021"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("assessments") as batch:
+        batch.add_column(
+            sa.Column(
+                "opens_before_pre_closes",
+                sa.Boolean(),
+                nullable=False,
+                server_default=sa.false(),
+            )
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("assessments") as batch:
+        batch.drop_column("opens_before_pre_closes")
