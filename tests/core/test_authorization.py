@@ -242,6 +242,8 @@ ROUTES = {
     "certificate_bundles.show": Route(EVENT_MANAGER),
     "certificate_bundles.download": Route(EVENT_MANAGER),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
+    "audit.log": Route(EVENT_MANAGER),
+    "audit.export": Route(EVENT_MANAGER),
     "staff.index": Route(ADMIN_ONLY),
     "staff.new_account": Route(ADMIN_ONLY),
     "staff.account": Route(ADMIN_ONLY),
