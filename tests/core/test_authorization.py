@@ -83,6 +83,8 @@ EVENT_MANAGER = _answers(_browser(LOGIN, 403, 403, OK, OK), {PANITIA: 404, MANAG
 DESK = _answers(_browser(401, 403, OK, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: a participant's own pages, by the id of their registration (participant A's)
 OWN = _answers({**_browser(LOGIN, 403, 403, 403, 403), A: OK}, {A: 403})
+#: an event's page for install-wide administrators only (its managers get a 403)
+EVENT_ADMIN = _answers(_browser(LOGIN, 403, 403, 403, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: a participant's own page that answers 404 for any other registration (nobody learns ids)
 OWN_HIDDEN = _answers({**_browser(LOGIN, 404, 403, 403, 403), A: OK}, {A: 404})
 #: any participant's portal
@@ -153,6 +155,7 @@ ROUTES = {
     "events_admin.index": Route(STAFF),
     "events_admin.new_event": Route(ADMIN_ONLY),
     "events_admin.edit_event": Route(EVENT_MANAGER),
+    "events_admin.clone_event": Route(EVENT_ADMIN),
     "events_admin.modules": Route(EVENT_MANAGER),
     "events_admin.edit_module": Route(EVENT_MANAGER),
     "events_admin.delete_module": Route(EVENT_MANAGER, unsafe=True),
