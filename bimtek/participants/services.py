@@ -101,16 +101,16 @@ def seats_left(event: Event) -> int:
     return max(0, event.capacity - count_registered(event.id))
 
 
-#: the waitlist's order: when each person joined it (a reactivated registration joins at the
-#: end, whatever its number), then the registration number for people who joined together
-WAITLIST_JOINED = sa.func.coalesce(Participant.waitlisted_at, Participant.created_at)
-WAITLIST_ORDER = (WAITLIST_JOINED, Participant.registration_number)
+#: the waitlist's order: the registration number (taken under the event lock), except for a
+#: reactivated registration, which joins at the end (``waitlist_seq``); ties keep the number
+WAITLIST_KEY = sa.func.coalesce(Participant.waitlist_seq, Participant.registration_number)
+WAITLIST_ORDER = (WAITLIST_KEY, Participant.registration_number)
 
 
 def waitlist_position(participant: Participant) -> int | None:
     if participant.status != "waitlisted":
         return None
-    joined = participant.waitlisted_at or participant.created_at
+    key = participant.waitlist_seq or participant.registration_number
     ahead = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Participant)
@@ -118,9 +118,9 @@ def waitlist_position(participant: Participant) -> int | None:
             Participant.event_id == participant.event_id,
             Participant.status == "waitlisted",
             sa.or_(
-                WAITLIST_JOINED < joined,
+                WAITLIST_KEY < key,
                 sa.and_(
-                    WAITLIST_JOINED == joined,
+                    WAITLIST_KEY == key,
                     Participant.registration_number < participant.registration_number,
                 ),
             ),
@@ -464,6 +464,7 @@ def reactivate(
     }
     participant.status = "registered" if has_seat else "waitlisted"
     participant.waitlisted_at = None if has_seat else now
+    participant.waitlist_seq = None if has_seat else _end_of_waitlist(event.id)
     participant.promoted_at = now if has_seat else None
     participant.cancelled_at = None
     participant.cancel_reason = ""
@@ -479,6 +480,14 @@ def reactivate(
     if has_seat:
         participant_promoted.send(participant)
     return participant
+
+
+def _end_of_waitlist(event_id: int) -> int:
+    """A waitlist key after everyone's (the caller holds the event lock)."""
+    last = db.session.scalar(
+        sa.select(sa.func.max(WAITLIST_KEY)).where(Participant.event_id == event_id)
+    )
+    return (last or 0) + 1
 
 
 def fill_from_waitlist(

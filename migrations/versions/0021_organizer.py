@@ -1,4 +1,5 @@
-"""organizer: a post-test may open before the pre-test closes only by a manager's choice
+"""organizer: a post-test may open before the pre-test closes only by a manager's choice;
+a reactivated registration's place at the end of the waitlist
 
 Revision ID: 0021
 Revises: 0010
@@ -23,8 +24,12 @@ def upgrade():
                 server_default=sa.false(),
             )
         )
+    with op.batch_alter_table("participants") as batch:
+        batch.add_column(sa.Column("waitlist_seq", sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("participants") as batch:
+        batch.drop_column("waitlist_seq")
     with op.batch_alter_table("assessments") as batch:
         batch.drop_column("opens_before_pre_closes")
