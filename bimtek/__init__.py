@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.api import bp as api_bp
     from bimtek.assessments.views import bp as assessments_bp
     from bimtek.attendance.views import bp as attendance_bp
+    from bimtek.audit.views import bp as audit_bp
     from bimtek.auth.views import bp as auth_bp
     from bimtek.certificates.bundles import bp as bundles_bp
     from bimtek.certificates.views import bp as certificates_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(notifications_bp, url_prefix="/admin")
     app.register_blueprint(bundles_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp, url_prefix="/admin")
 
 
 def select_locale() -> str:

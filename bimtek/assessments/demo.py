@@ -441,6 +441,9 @@ def load_demo_questions(event: Event) -> int:
         assessment = get_assessment(event, kind)
         assessment.duration_minutes = DEMO_DURATION_MINUTES
         assessment.show_score_after = kind == "post"
+        # the demo lets anyone try both tests at any time, not on the schedule's days
+        assessment.opens_at = assessment.closes_at = None
+        assessment.opens_before_pre_closes = kind == "post"
     db.session.flush()
     return added
 

@@ -87,6 +87,8 @@ class Assessment(db.Model):
     questions_per_module: Mapped[int | None] = mapped_column()
     #: the participant sees their score once the attempt is closed
     show_score_after: Mapped[bool] = mapped_column(default=False)
+    #: post-test only: a manager chose to let it open while the pre-test is still open
+    opens_before_pre_closes: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event = relationship("Event")

@@ -34,7 +34,7 @@ from bimtek.assessments.models import (
 from bimtek.audit.services import record
 from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_flag, parse_int, parse_local_datetime
-from bimtek.core.timeutil import utcnow
+from bimtek.core.timeutil import local_to_utc, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Module
@@ -52,6 +52,10 @@ class TestNotOpen(Forbidden):
 
 class DeadlinePassed(Conflict):
     code = "deadline_passed"
+
+
+class PreTestStillOpen(Conflict):
+    code = "pre_test_open"
 
 
 class AttemptClosed(Conflict):
@@ -257,9 +261,12 @@ def get_assessment(event: Event, kind: str) -> Assessment:
         sa.select(Assessment).where(Assessment.event_id == event.id, Assessment.kind == kind)
     )
     if assessment is None:
+        opens, closes = default_window(event, kind)
         assessment = Assessment(
             event_id=event.id,
             kind=kind,
+            opens_at=opens,
+            closes_at=closes,
             duration_minutes=30,
             questions_per_module=None,
             show_score_after=(kind == "post"),
@@ -273,6 +280,125 @@ def get_assessment(event: Event, kind: str) -> Assessment:
                     Assessment.event_id == event.id, Assessment.kind == kind
                 )
             )
+    return assessment
+
+
+def _schedule_days(event: Event):
+    days = sorted({session.local_day for session in event.sessions})
+    return (days[0], days[-1]) if days else (event.start_date, event.end_date)
+
+
+def default_window(event: Event, kind: str) -> tuple[datetime | None, datetime | None]:
+    """Where a new test's window starts: the pre-test on the schedule's first day (until the
+    end of that day), the post-test from the start of its last day (no closing time).
+    Editable in the settings; "Buka sekarang"/"Tutup sekarang" change it at once."""
+    first, last = _schedule_days(event)
+
+    def midnight(day):
+        return local_to_utc(datetime.combine(day, datetime.min.time()), event.timezone)
+
+    if kind == "pre":
+        return midnight(first), midnight(first + timedelta(days=1))
+    return midnight(last), None
+
+
+def pre_test_closed(event: Event, now: datetime) -> bool:
+    return get_assessment(event, "pre").window_state(now) == "closed"
+
+
+def availability(assessment: Assessment, now: datetime) -> str:
+    """'not_yet', 'open' or 'closed': the window, and for a post-test the pre-test rule
+    (it waits until the pre-test closes, unless a manager chose otherwise)."""
+    state = assessment.window_state(now)
+    if (
+        state == "open"
+        and assessment.kind == "post"
+        and not assessment.opens_before_pre_closes
+        and not pre_test_closed(assessment.event, now)
+    ):
+        return "not_yet"
+    return state
+
+
+def _cut_running_attempts(assessment: Assessment, closes: datetime) -> None:
+    """An earlier close cuts the attempts still running short."""
+    db.session.execute(
+        sa.update(Attempt)
+        .where(
+            Attempt.assessment_id == assessment.id,
+            Attempt.submitted_at.is_(None),
+            Attempt.deadline_at > closes,
+        )
+        .values(deadline_at=closes)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _window_details(assessment: Assessment) -> dict:
+    return {
+        "kind": assessment.kind,
+        "opens_at": assessment.opens_at.isoformat() if assessment.opens_at else None,
+        "closes_at": assessment.closes_at.isoformat() if assessment.closes_at else None,
+        "opens_before_pre_closes": assessment.opens_before_pre_closes,
+    }
+
+
+def open_now(
+    assessment: Assessment,
+    *,
+    actor,
+    channel: str = "web",
+    now: datetime | None = None,
+    before_pre_closes: bool = False,
+) -> Assessment:
+    """ "Buka sekarang": the test opens at ``now`` (a later closing time is kept).
+
+    A post-test opens while the pre-test is still open only with ``before_pre_closes`` (a
+    manager's explicit choice, audited); otherwise PreTestStillOpen.
+    """
+    now = now or utcnow()
+    if assessment.kind == "post" and not pre_test_closed(assessment.event, now):
+        if not (before_pre_closes or assessment.opens_before_pre_closes):
+            raise PreTestStillOpen(
+                "Pre-test masih dibuka. Tutup pre-test dulu, atau pilih membuka post-test "
+                "walau pre-test masih dibuka."
+            )
+        assessment.opens_before_pre_closes = True
+    previous = _window_details(assessment)
+    assessment.opens_at = now
+    if assessment.closes_at is not None and assessment.closes_at <= now:
+        assessment.closes_at = None
+    record(
+        "assessment.open",
+        actor=actor,
+        channel=channel,
+        event_id=assessment.event_id,
+        target=assessment,
+        details={**_window_details(assessment), "previous": previous},
+    )
+    db.session.flush()
+    return assessment
+
+
+def close_now(
+    assessment: Assessment, *, actor, channel: str = "web", now: datetime | None = None
+) -> Assessment:
+    """ "Tutup sekarang": no attempt starts after ``now`` and running attempts end now."""
+    now = now or utcnow()
+    previous = _window_details(assessment)
+    assessment.closes_at = now
+    if assessment.opens_at is not None and assessment.opens_at > now:
+        assessment.opens_at = None
+    db.session.flush()
+    _cut_running_attempts(assessment, now)
+    record(
+        "assessment.close",
+        actor=actor,
+        channel=channel,
+        event_id=assessment.event_id,
+        target=assessment,
+        details={**_window_details(assessment), "previous": previous},
+    )
     return assessment
 
 
@@ -310,26 +436,18 @@ def update_assessment(assessment: Assessment, data, *, actor=None, channel="web"
     assessment.duration_minutes = duration
     assessment.questions_per_module = per_module
     assessment.show_score_after = parse_flag(data.get("show_score_after", False))
+    if assessment.kind == "post":
+        assessment.opens_before_pre_closes = parse_flag(data.get("opens_before_pre_closes", False))
     db.session.flush()
     if closes:
-        # an earlier close cuts the attempts still running short
-        db.session.execute(
-            sa.update(Attempt)
-            .where(
-                Attempt.assessment_id == assessment.id,
-                Attempt.submitted_at.is_(None),
-                Attempt.deadline_at > closes,
-            )
-            .values(deadline_at=closes)
-            .execution_options(synchronize_session=False)
-        )
+        _cut_running_attempts(assessment, closes)
     record(
         "assessment.update",
         actor=actor,
         channel=channel,
         event_id=assessment.event_id,
         target=assessment,
-        details={"kind": assessment.kind},
+        details=_window_details(assessment),
     )
     return assessment
 
@@ -410,7 +528,9 @@ def start_attempt(assessment: Assessment, participant: Participant, now=None) ->
             "Hanya peserta terdaftar (bukan daftar tunggu atau batal) yang dapat mengikuti tes.",
             code="not_registered",
         )
-    state = assessment.window_state(now)
+    state = availability(assessment, now)
+    if state == "not_yet" and assessment.window_state(now) == "open":
+        raise TestNotOpen(f"{assessment.label} dibuka setelah pre-test ditutup.")
     if state == "not_yet":
         opens = assessment.event.local(assessment.opens_at)
         raise TestNotOpen(f"{assessment.label} belum dibuka; dibuka {opens:%d-%m-%Y %H:%M}.")
@@ -682,7 +802,7 @@ def portal_overview(participant: Participant, now: datetime | None = None) -> li
         if attempt is not None:
             state = "done" if attempt.is_closed else "in_progress"
         else:
-            state = assessment.window_state(now)
+            state = availability(assessment, now)
         items.append({"assessment": assessment, "attempt": attempt, "state": state})
     return items
 

@@ -40,6 +40,7 @@ def admin_index(event):
     """Settings and the bank (with the answer key): managers only."""
     assessments = {kind: services.get_assessment(event, kind) for kind in KINDS}
     db.session.commit()
+    now = utcnow()
     return render_template(
         "assessments/admin/index.html",
         event=event,
@@ -48,6 +49,9 @@ def admin_index(event):
         summary=services.bank_summary(event),
         letters=services.LETTERS,
         form=FlaskForm(),
+        states={kind: services.availability(a, now) for kind, a in assessments.items()},
+        pre_closed=services.pre_test_closed(event, now),
+        waiting_for_pre=assessments["post"].window_state(now) == "open",
     )
 
 
@@ -75,6 +79,41 @@ def settings(event, kind):
         errors=errors,
         values=request.form if request.method == "POST" else None,
     ), (422 if errors else 200)
+
+
+@bp.route(ADMIN + "/<kind>/buka", methods=["POST"])
+@event_required("manager")
+def open_now(event, kind):
+    """ "Buka sekarang"; a post-test before the pre-test closes only when ticked."""
+    assessment = services.get_assessment(event, kind)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        services.open_now(
+            assessment,
+            actor=current_user,
+            before_pre_closes=request.form.get("before_pre_closes") == "1",
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(label)s dibuka sekarang.", label=assessment.label), "success")
+    return redirect(url_for(".admin_index", code=event.code))
+
+
+@bp.route(ADMIN + "/<kind>/tutup", methods=["POST"])
+@event_required("manager")
+def close_now(event, kind):
+    """ "Tutup sekarang": nobody starts it any more, running attempts end now."""
+    assessment = services.get_assessment(event, kind)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.close_now(assessment, actor=current_user)
+    db.session.commit()
+    flash(_("%(label)s ditutup sekarang.", label=assessment.label), "success")
+    return redirect(url_for(".admin_index", code=event.code))
 
 
 @bp.route(ADMIN + "/soal/baru", methods=["GET", "POST"])
@@ -278,7 +317,10 @@ def take(participant_id, kind):
         "form": FlaskForm(),
     }
     if attempt is None:
-        context["state"] = assessment.window_state(now)
+        context["state"] = services.availability(assessment, now)
+        context["waits_for_pre"] = (
+            context["state"] == "not_yet" and assessment.window_state(now) == "open"
+        )
         context["question_count"] = services.question_count(assessment)
         return render_template("assessments/start.html", **context)
     chosen = services.chosen_options(attempt)

@@ -7,7 +7,9 @@ from functools import wraps
 from flask import (
     Blueprint,
     current_app,
+    flash,
     jsonify,
+    redirect,
     render_template,
     request,
     send_file,
@@ -17,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from bimtek.attendance import services
+from bimtek.attendance import corrections, services
 from bimtek.attendance.models import STATUS_LABELS
 from bimtek.attendance.payloads import (
     DESK_SCAN_REQUEST,
@@ -32,7 +34,7 @@ from bimtek.attendance.payloads import (
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.core.database import get_by_id
 from bimtek.core.inputs import json_object
-from bimtek.errors import Forbidden, NotFound, ServiceError
+from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.models import Session
 from bimtek.events.services import current_session
@@ -281,6 +283,57 @@ def recap(event):
         matrix=services.attendance_matrix(event),
         labels=STATUS_LABELS,
     )
+
+
+@bp.route("/kegiatan/<code>/rekap-kehadiran/peserta/<int:participant_id>", methods=["GET", "POST"])
+@event_required("manager")
+def correct(event, participant_id):
+    """A participant's attendance, session by session; a manager corrects a past session."""
+    participant = load_in_event(Participant, participant_id, event)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.form.to_dict()
+        session_id = request.form.get("session_id", type=int)
+        if session_id is None:
+            raise InvalidInput(_("Pilih sesi yang dikoreksi."), fields={"session_id": "wajib"})
+        session = load_in_event(Session, session_id, event)
+        try:
+            corrections.correct_attendance(
+                session,
+                participant,
+                request.form.get("status", ""),
+                request.form.get("reason", ""),
+                actor=current_user,
+            )
+        except InvalidInput as error:
+            errors = {"session_id": session.id, **error.fields}
+            flash(error.message, "error")
+        except ServiceError as error:
+            errors = {"session_id": session.id}
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Kehadiran %(name)s di %(session)s dikoreksi.",
+                    name=participant.full_name,
+                    session=session.title,
+                ),
+                "success",
+            )
+            return redirect(url_for(".correct", code=event.code, participant_id=participant.id))
+    return render_template(
+        "attendance/correct.html",
+        event=event,
+        participant=participant,
+        record=services.participant_attendance(participant),
+        summary=services.attendance_summary(event).get(participant.id),
+        labels=STATUS_LABELS,
+        choices=corrections.CORRECTABLE,
+        correctable=corrections.is_correctable,
+        errors=errors,
+        posted=posted,
+    ), 422 if errors else 200
 
 
 @bp.route("/peserta/<int:participant_id>/kehadiran")

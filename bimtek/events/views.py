@@ -22,7 +22,7 @@ from flask_wtf import FlaskForm
 from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
 from bimtek.core.web import admin_required, staff_required
-from bimtek.errors import InvalidInput
+from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events import services
 from bimtek.events.access import acting_user, event_required, events_for, load_in_event
 from bimtek.events.access import may as may_in_event
@@ -130,6 +130,28 @@ def edit_event(event):
         event=event,
         save=lambda data: services.update_event(event, data, actor=current_user),
         next_url=lambda: url_for(".edit_event", code=event.code),
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/salin", methods=["GET", "POST"])
+@event_required("manager")
+def clone_event(event):
+    """Salin kegiatan: administrators only, as creating any event is (a new event is a new
+    boundary of rights, decided by an administrator); the event's managers get a 403."""
+    from bimtek.events.cloning import clone_event as clone
+
+    if not current_user.is_admin:
+        raise Forbidden(_("Hanya administrator yang dapat menyalin kegiatan."))
+    created = {}
+
+    def save(data):
+        created["event"] = clone(event, data, actor=current_user)
+
+    return _save_form(
+        "events/admin/clone_form.html",
+        event=event,
+        save=save,
+        next_url=lambda: url_for(".edit_event", code=created["event"].code),
     )
 
 

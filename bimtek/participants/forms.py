@@ -34,3 +34,9 @@ class RegistrationForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Alasan"))
+
+
+class AddParticipantForm(RegistrationForm):
+    """An organizer adds someone (no password: they claim the account later)."""
+
+    over_capacity_reason = StringField(_l("Alasan menambah melebihi kapasitas"))

@@ -66,8 +66,11 @@ class Participant(db.Model):
     #: kecamatan asal
     district: Mapped[str] = mapped_column(sa.String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: when the person joined the waitlist; the queue is ordered by it
+    #: when the person joined the waitlist
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: place in the waitlist's order when it is not the registration number: a reactivated
+    #: registration joins at the end (see participants.services.WAITLIST_ORDER)
+    waitlist_seq: Mapped[int | None] = mapped_column()
     #: when a waitlisted person got a seat
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,6 +26,7 @@ from bimtek.participants.validation import clean_registration
 
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TICKET_LENGTH = 16  # 80 bits
+REASON_MAX = 500
 
 
 class RegistrationClosed(Forbidden):
@@ -34,6 +35,14 @@ class RegistrationClosed(Forbidden):
 
 class DuplicateNik(Conflict):
     code = "duplicate_nik"
+
+
+class NotCancelled(Conflict):
+    code = "not_cancelled"
+
+
+class OverCapacityRefused(Forbidden):
+    code = "over_capacity_refused"
 
 
 class AccountExists(Conflict):
@@ -110,16 +119,29 @@ def seats_left_of(events: list[Event]) -> dict[int, int]:
     return {event.id: max(0, event.capacity - registered.get(event.id, 0)) for event in events}
 
 
+#: the waitlist's order: the registration number (taken under the event lock), except for a
+#: reactivated registration, which joins at the end (``waitlist_seq``); ties keep the number
+WAITLIST_KEY = sa.func.coalesce(Participant.waitlist_seq, Participant.registration_number)
+WAITLIST_ORDER = (WAITLIST_KEY, Participant.registration_number)
+
+
 def waitlist_position(participant: Participant) -> int | None:
     if participant.status != "waitlisted":
         return None
+    key = participant.waitlist_seq or participant.registration_number
     ahead = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Participant)
         .where(
             Participant.event_id == participant.event_id,
             Participant.status == "waitlisted",
-            Participant.registration_number < participant.registration_number,
+            sa.or_(
+                WAITLIST_KEY < key,
+                sa.and_(
+                    WAITLIST_KEY == key,
+                    Participant.registration_number < participant.registration_number,
+                ),
+            ),
         )
     )
     return ahead + 1
@@ -153,7 +175,7 @@ def register(
     account: User | None = None,
     consent: bool | None = None,
     seat_required: bool = False,
-    over_capacity_reason: str | None = None,
+    over_capacity_reason: str = "",
 ) -> RegistrationOutcome:
     """Register a person for an event: a seat while there is one, else the waitlist.
 
@@ -164,13 +186,17 @@ def register(
     in or claims it first), so nobody gets hold of, or changes, somebody else's account.
     Organizers (import, CLI, admin) may register a NIK that has an account; the account is
     never changed. ``consent`` (the form's checkbox, the API's ``consent: true``) must be
-    true when given; its time is stored. With ``seat_required`` (a walk-in at the desk) a
-    full event raises EventFull instead of waitlisting, unless ``over_capacity_reason`` is
-    given by a manager of the event (Forbidden for anyone else): then a seat over the
-    capacity, the reason in the audit record. Raises InvalidInput (with the failing fields),
-    RegistrationClosed, AccountExists or DuplicateNik.
+    true when given; its time is stored. ``over_capacity_reason``: a seat even when the
+    event is full, only for an ``actor`` who manages the event, with the reason audited
+    (OverCapacityRefused otherwise). With ``seat_required`` (a walk-in at the desk) a full
+    event raises EventFull instead of waitlisting, unless a manager gives that reason.
+    Raises InvalidInput (with the failing fields), RegistrationClosed, AccountExists,
+    DuplicateNik, EventFull or OverCapacityRefused.
     """
     now = now or utcnow()
+    over_capacity_reason = " ".join(str(over_capacity_reason or "").split())
+    if over_capacity_reason:
+        _check_over_capacity(event, actor, over_capacity_reason, walk_in=seat_required)
     if account is not None:
         data = {**data, "nik": account.nik, "password": ""}
         password_required = False
@@ -197,6 +223,23 @@ def register(
         seat_required=seat_required,
         over_capacity_reason=over_capacity_reason,
     )[0]
+
+
+def _check_over_capacity(event: Event, actor, reason: str, *, walk_in: bool = False) -> None:
+    """Only a manager of the event seats someone beyond its capacity, and says why."""
+    from bimtek.events.access import may
+
+    if actor is None or not may(actor, event, "manager"):
+        if walk_in:
+            _refuse_walk_in_over_capacity(event, actor)
+        raise OverCapacityRefused(
+            _("Hanya pengelola kegiatan yang dapat menambah peserta melebihi kapasitas.")
+        )
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
+            fields={"over_capacity_reason": _("Alasan terlalu panjang.")},
+        )
 
 
 def register_many(
@@ -239,7 +282,7 @@ def _seat(
     account: User | None = None,
     refuse_existing: bool = False,
     seat_required: bool = False,
-    over_capacity_reason: str | None = None,
+    over_capacity_reason: str = "",
 ) -> list[RegistrationOutcome]:
     """Why a person got a seat or a waitlist place: the one place that decides it.
 
@@ -270,9 +313,13 @@ def _seat(
             duplicate = DuplicateNik(f"NIK {existing.nik}: {duplicate.message}")
         raise duplicate
     free = event.capacity - count_registered(event.id)
-    reason = " ".join((over_capacity_reason or "").split())[:500]
-    if seat_required and free < len(people):
-        free = _seat_over_capacity(event, actor, reason, len(people))
+    within_capacity = free
+    reason = " ".join((over_capacity_reason or "").split())
+    if free < len(people):
+        if reason:  # checked by register(): a manager of the event, with a reason
+            free = len(people)
+        elif seat_required:
+            _refuse_walk_in_over_capacity(event, actor)
     else:
         reason = ""
     waiting = status_counts(event.id)["waitlisted"] if free < len(people) else 0
@@ -309,14 +356,17 @@ def _seat(
         db.session.rollback()
         raise DuplicateNik("NIK ini sudah terdaftar pada kegiatan ini.") from None
     outcomes = []
-    for participant, existing_account in seated:
+    for offset, (participant, existing_account) in enumerate(seated):
+        details = {"status": participant.status}
+        if reason and offset >= within_capacity:
+            details["over_capacity_reason"] = reason
         record(
             "participant.register",
             actor=actor or participant.user,
             channel=channel,
             event_id=event.id,
             target=participant,
-            details={"status": participant.status, **({"over_capacity": reason} if reason else {})},
+            details=details,
         )
         position = None
         if participant.status == "waitlisted":
@@ -331,9 +381,8 @@ class EventFull(Conflict):
     code = "event_full"
 
 
-def _seat_over_capacity(event: Event, actor, reason: str, wanted: int) -> int:
-    """Seats for ``wanted`` people in a full event: only a manager of the event, with a
-    reason."""
+def _refuse_walk_in_over_capacity(event: Event, actor) -> None:
+    """A walk-in at a full event: panitia are told it is full, a manager must give a reason."""
     from bimtek.events.access import may
 
     if actor is None or not may(actor, event, "manager"):
@@ -343,12 +392,10 @@ def _seat_over_capacity(event: Event, actor, reason: str, wanted: int) -> int:
                 "melebihi kuota, dengan alasan."
             )
         )
-    if not reason:
-        raise InvalidInput(
-            _("Tulis alasan menambah peserta melebihi kuota."),
-            fields={"over_capacity_reason": _("Alasan wajib diisi.")},
-        )
-    return wanted
+    raise InvalidInput(
+        _("Tulis alasan menambah peserta melebihi kuota."),
+        fields={"over_capacity_reason": _("Alasan wajib diisi.")},
+    )
 
 
 def _duplicate(existing: Participant) -> DuplicateNik:
@@ -356,7 +403,8 @@ def _duplicate(existing: Participant) -> DuplicateNik:
         return DuplicateNik(
             _(
                 "NIK ini pernah terdaftar pada kegiatan ini dan pendaftarannya "
-                "dibatalkan. Hubungi panitia untuk mengaktifkan kembali."
+                "dibatalkan. Pengelola kegiatan (penyelenggara) dapat mengaktifkannya "
+                "kembali: kursi bila masih ada, bila penuh di akhir daftar tunggu."
             )
         )
     return DuplicateNik(
@@ -374,12 +422,25 @@ def cancel(
     reason: str = "",
     channel: str = "web",
     now: datetime | None = None,
+    reason_required: bool = False,
 ) -> Participant | None:
     """Cancel a registration or a waitlist place; a freed seat goes to the next in line.
 
     Returns the participant promoted from the waitlist, if any. Cancelling twice is harmless.
+    ``reason_required``: an organizer cancelling someone must say why (InvalidInput).
     """
     now = now or utcnow()
+    reason = " ".join(str(reason or "").split())
+    if reason_required and not reason:
+        raise InvalidInput(
+            _("Alasan pembatalan wajib diisi."),
+            fields={"reason": _("Alasan pembatalan wajib diisi.")},
+        )
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
+            fields={"reason": _("Alasan terlalu panjang.")},
+        )
     lock_event(participant.event_id)
     db.session.refresh(participant)
     if participant.status == "cancelled":
@@ -400,6 +461,89 @@ def cancel(
     return promoted[0] if promoted else None
 
 
+class EventOver(Conflict):
+    code = "event_over"
+
+
+def may_cancel_own(participant: Participant, now: datetime | None = None) -> bool:
+    """Whether the participant may still cancel it themself: not cancelled, event not over."""
+    event = participant.event
+    return participant.status != "cancelled" and (
+        event.local(now or utcnow()).date() <= event.end_date
+    )
+
+
+def cancel_own(
+    participant: Participant, *, actor: User, reason: str = "", now: datetime | None = None
+) -> Participant | None:
+    """A participant cancels their own registration (until the event's last day is over);
+    the seat goes to the first on the waitlist, as for any cancellation."""
+    now = now or utcnow()
+    if participant.user_id != getattr(actor, "id", None):
+        raise Forbidden(_("Ini bukan pendaftaran Anda."))
+    if participant.status != "cancelled" and not may_cancel_own(participant, now):
+        raise EventOver(_("Kegiatan sudah selesai; pendaftaran tidak dapat dibatalkan lagi."))
+    return cancel(participant, actor=actor, reason=reason, channel="portal", now=now)
+
+
+def reactivate(
+    participant: Participant,
+    *,
+    actor: User,
+    reason: str = "",
+    channel: str = "web",
+    now: datetime | None = None,
+) -> Participant:
+    """Give a cancelled registration back: a seat if one is free, else the end of the waitlist.
+
+    Under the event lock like every seat change. NotCancelled when it is not cancelled.
+    """
+    now = now or utcnow()
+    reason = " ".join(str(reason or "").split())
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
+            fields={"reason": _("Alasan terlalu panjang.")},
+        )
+    lock_event(participant.event_id)
+    db.session.refresh(participant)
+    if participant.status != "cancelled":
+        raise NotCancelled(_("Pendaftaran ini tidak dibatalkan."))
+    event = participant.event
+    waiting = status_counts(event.id)["waitlisted"]
+    has_seat = waiting == 0 and count_registered(event.id) < event.capacity
+    previous = {
+        "cancelled_at": participant.cancelled_at.isoformat() if participant.cancelled_at else None,
+        "cancel_reason": participant.cancel_reason,
+    }
+    participant.status = "registered" if has_seat else "waitlisted"
+    participant.waitlisted_at = None if has_seat else now
+    participant.waitlist_seq = None if has_seat else _end_of_waitlist(event.id)
+    participant.promoted_at = now if has_seat else None
+    participant.cancelled_at = None
+    participant.cancel_reason = ""
+    record(
+        "participant.reactivate",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=participant,
+        details={"status": participant.status, "reason": reason, "previous": previous},
+    )
+    db.session.flush()
+    if has_seat:
+        participant_promoted.send(participant)
+    return participant
+
+
+def _end_of_waitlist(event_id: int) -> int:
+    """A waitlist key after everyone's (the caller holds the event lock)."""
+    last = db.session.scalar(
+        sa.select(sa.func.max(WAITLIST_KEY)).where(Participant.event_id == event_id)
+    )
+    return (last or 0) + 1
+
+
 def fill_from_waitlist(
     event: Event, *, actor: User | None, channel: str = "web", now: datetime | None = None
 ) -> list[Participant]:
@@ -411,7 +555,7 @@ def fill_from_waitlist(
     queue = db.session.scalars(
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.status == "waitlisted")
-        .order_by(Participant.registration_number)
+        .order_by(*WAITLIST_ORDER)
         .limit(free)
     ).all()
     for person in queue:

@@ -20,12 +20,12 @@ from bimtek.auth.views import start_session
 from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
 from bimtek.core.web import participant_required
-from bimtek.errors import InvalidInput
+from bimtek.errors import Conflict, InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
-from bimtek.participants.forms import CancelForm, RegistrationForm
+from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.pdf import ticket_pdf
 from bimtek.participants.privacy import sees_personal_data
@@ -189,6 +189,7 @@ def portal():
             "participants/portal.html",
             registrations=registrations,
             positions={p.id: services.waitlist_position(p) for p in registrations},
+            cancellable={p.id: services.may_cancel_own(p) for p in registrations},
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
@@ -268,18 +269,156 @@ def edit(event, participant_id):
     ), 422 if errors else 200
 
 
-@admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/batal", methods=["POST"])
+@admin_bp.route("/kegiatan/<code>/peserta/baru", methods=["GET", "POST"])
+@event_required("manager")
+def add(event):
+    """Tambah peserta: the registration form's rules, by a manager, window or not."""
+    form = AddParticipantForm()
+    errors = {}
+    full = services.seats_left(event) == 0
+    if form.validate_on_submit():
+        try:
+            outcome = services.register(
+                event,
+                request.form.to_dict(),
+                channel="admin",
+                actor=current_user,
+                enforce_window=False,
+                over_capacity_reason=form.over_capacity_reason.data or "",
+            )
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        except services.DuplicateNik as error:
+            errors = {"nik": error.message}
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            person = outcome.participant
+            if outcome.waitlist_position:
+                flash(
+                    _(
+                        "%(name)s ditambahkan ke daftar tunggu (antrean ke-%(n)s).",
+                        name=person.full_name,
+                        n=outcome.waitlist_position,
+                    ),
+                    "info",
+                )
+            else:
+                flash(_("%(name)s ditambahkan sebagai peserta.", name=person.full_name), "success")
+            return redirect(url_for(".edit", code=event.code, participant_id=person.id))
+    return render_template(
+        "participants/admin/add.html",
+        event=event,
+        form=form,
+        errors=errors,
+        full=full,
+        seats_left=services.seats_left(event),
+    ), 422 if errors else 200
+
+
+@admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/batal", methods=["GET", "POST"])
 @event_required("manager")
 def cancel(event, participant_id):
+    """Cancel a registration: a confirmation page with the reason, then the POST."""
+    participant = load_in_event(Participant, participant_id, event)
+    form = CancelForm()
+    errors = {}
+    if participant.status != "cancelled" and form.validate_on_submit():
+        try:
+            promoted = services.cancel(
+                participant,
+                actor=current_user,
+                reason=form.reason.data or "",
+                reason_required=True,
+            )
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Pendaftaran %(name)s dibatalkan.", name=participant.full_name), "success")
+            if promoted:
+                flash(
+                    _("%(name)s naik dari daftar tunggu menjadi peserta.", name=promoted.full_name),
+                    "info",
+                )
+            return redirect(url_for(".edit", code=event.code, participant_id=participant.id))
+    elif request.method == "POST" and participant.status != "cancelled":
+        abort(400)
+    return render_template(
+        "participants/admin/cancel.html",
+        event=event,
+        participant=participant,
+        form=form,
+        errors=errors,
+        waiting=services.status_counts(event.id)["waitlisted"],
+    ), 422 if errors else 200
+
+
+@admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/aktifkan", methods=["POST"])
+@event_required("manager")
+def reactivate(event, participant_id):
+    """Give a cancelled registration back (a seat if free, else the end of the waitlist)."""
     participant = load_in_event(Participant, participant_id, event)
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    promoted = services.cancel(participant, actor=current_user, reason=form.reason.data or "")
-    db.session.commit()
-    flash(_("Pendaftaran %(name)s dibatalkan.", name=participant.full_name), "success")
-    if promoted:
-        flash(
-            _("%(name)s naik dari daftar tunggu menjadi peserta.", name=promoted.full_name), "info"
-        )
-    return redirect(url_for(".index", code=event.code))
+    try:
+        services.reactivate(participant, actor=current_user, reason=form.reason.data or "")
+    except (InvalidInput, Conflict) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if participant.status == "registered":
+            flash(_("%(name)s aktif kembali dan mendapat kursi.", name=participant.full_name))
+        else:
+            flash(
+                _(
+                    "%(name)s aktif kembali di akhir daftar tunggu (antrean ke-%(n)s).",
+                    name=participant.full_name,
+                    n=services.waitlist_position(participant),
+                ),
+                "info",
+            )
+    return redirect(url_for(".edit", code=event.code, participant_id=participant.id))
+
+
+@bp.route("/portal/<int:participant_id>/batal", methods=["GET", "POST"])
+@participant_required
+def cancel_own(participant_id):
+    """A participant cancels their own registration, after a confirmation (reason optional).
+
+    Someone else's registration is a 404: nobody learns which ids exist.
+    """
+    participant = get_by_id(Participant, participant_id)
+    if participant is None or participant.user_id != current_user.id:
+        abort(404)
+    form = CancelForm()
+    errors = {}
+    if participant.status != "cancelled" and form.validate_on_submit():
+        try:
+            services.cancel_own(participant, actor=current_user, reason=form.reason.data or "")
+        except (InvalidInput, Conflict) as error:
+            db.session.rollback()
+            errors = getattr(error, "fields", None) or {}
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Pendaftaran Anda dibatalkan."), "success")
+            return redirect(url_for(".portal"))
+    elif request.method == "POST" and participant.status != "cancelled":
+        abort(400)
+    response = make_response(
+        render_template(
+            "participants/cancel_own.html",
+            participant=participant,
+            event=participant.event,
+            form=form,
+            errors=errors,
+        ),
+        422 if errors else 200,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

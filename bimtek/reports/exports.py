@@ -47,7 +47,8 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
         .order_by(Participant.registration_number, Participant.id)
     ).all()
     waiting = sorted(
-        (p for p in people if p.status == "waitlisted"), key=lambda p: (p.waitlisted_at, p.id)
+        (p for p in people if p.status == "waitlisted"),
+        key=lambda p: (p.waitlist_seq or p.registration_number, p.registration_number),
     )
     #: participant id -> place on the waitlist (1 = next to get a seat), as in waitlist_position
     queue = {p.id: place for place, p in enumerate(waiting, start=1)}

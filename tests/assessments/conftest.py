@@ -5,7 +5,7 @@ import pytest
 from bimtek.assessments import services
 from bimtek.events.services import save_module
 from bimtek.extensions import db
-from tests.factories import make_participant
+from tests.factories import make_participant, open_tests
 
 
 def add_question(
@@ -50,9 +50,7 @@ def bank(event, modules):
             options=("Benar", "Salah 1", "Salah 2", "Salah 3", "Salah 4"),
         ),
     ]
-    for kind in ("pre", "post"):
-        services.get_assessment(event, kind)
-    db.session.commit()
+    open_tests(event)
     return questions
 
 

@@ -11,7 +11,7 @@ from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.extensions import db
 from bimtek.participants.services import cancel
 from tests.assessments.conftest import correct_option, take_test, wrong_option
-from tests.factories import make_participant
+from tests.factories import make_participant, open_tests
 
 T0 = datetime(2024, 10, 28, 0, 10, tzinfo=UTC)  # 08:10 WITA
 
@@ -134,7 +134,7 @@ def test_shuffle_differs_between_attempts(event, modules):
 
     for i in range(12):
         add(event, modules["M1"], f"Soal acak {i}")
-    db.session.commit()
+    open_tests(event)
     assessment = services.get_assessment(event, "pre")
     orders = {
         tuple(services.start_attempt(assessment, make_participant(event), T0).question_order)
@@ -171,6 +171,7 @@ def test_window_and_registration_rules(event, bank, participant):
 
 
 def test_no_questions_no_test(event, participant):
+    open_tests(event)
     with pytest.raises(Forbidden, match="belum memiliki soal"):
         services.start_attempt(services.get_assessment(event, "pre"), participant, T0)
 

@@ -133,7 +133,7 @@ def test_full_event_takes_a_walk_in_from_a_manager_with_a_reason(full, session, 
             AuditLog.target_id == outcome.participant.id,
         )
     )
-    assert entry.details["over_capacity"] == "Utusan pengganti"
+    assert entry.details["over_capacity_reason"] == "Utusan pengganti"
 
 
 # --- routes ------------------------------------------------------------------------------------

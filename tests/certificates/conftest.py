@@ -44,6 +44,7 @@ def ensure_bank(event, size=5):
             channel="cli",
         )
     db.session.commit()
+    factories.open_tests(event)
 
 
 def post_test(event, participant, correct, *, total=5, kind="post"):

@@ -83,8 +83,11 @@ EVENT_MANAGER = _answers(_browser(LOGIN, 403, 403, OK, OK), {PANITIA: 404, MANAG
 DESK = _answers(_browser(401, 403, OK, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: a participant's own pages, by the id of their registration (participant A's)
 OWN = _answers({**_browser(LOGIN, 403, 403, 403, 403), A: OK}, {A: 403})
-#: a participant's own pages that answer 404 for someone else's registration
+#: a participant's own pages that answer 404 for someone else's registration (nobody learns
+#: ids)
 OWN_OR_404 = _answers({**_browser(LOGIN, 404, 403, 403, 403), A: OK}, {A: 404})
+#: an event's page for install-wide administrators only (its managers get a 403)
+EVENT_ADMIN = _answers(_browser(LOGIN, 403, 403, 403, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: any participant's portal
 PARTICIPANT = _answers(_browser(LOGIN, OK, 403, 403, 403))
 #: a module's teaching material: participants registered in the event and its staff
@@ -139,6 +142,7 @@ ROUTES = {
     # --- participants
     "participants.portal": Route(PARTICIPANT),
     "participants.schedule": Route(OWN),
+    "participants.cancel_own": Route(OWN_OR_404, unsafe=True),
     "attendance.my_attendance": Route(OWN),
     "assessments.portal": Route(OWN),
     "assessments.take": Route(OWN, args={"kind": "post"}),
@@ -152,6 +156,7 @@ ROUTES = {
     "events_admin.index": Route(STAFF),
     "events_admin.new_event": Route(ADMIN_ONLY),
     "events_admin.edit_event": Route(EVENT_MANAGER),
+    "events_admin.clone_event": Route(EVENT_ADMIN),
     "events_admin.modules": Route(EVENT_MANAGER),
     "events_admin.edit_module": Route(EVENT_MANAGER),
     "events_admin.delete_module": Route(EVENT_MANAGER, unsafe=True),
@@ -163,6 +168,8 @@ ROUTES = {
     "participants_admin.index": Route(EVENT_PANITIA),
     "participants_admin.edit": Route(EVENT_MANAGER),
     "participants_admin.cancel": Route(EVENT_MANAGER, unsafe=True),
+    "participants_admin.add": Route(EVENT_MANAGER),
+    "participants_admin.reactivate": Route(EVENT_MANAGER),
     "participant_accounts_admin.activation_code": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: check-in desk and its documents
     "attendance.desk": Route(EVENT_PANITIA),
@@ -177,6 +184,7 @@ ROUTES = {
     "attendance.sign_in_sheet": Route(EVENT_PANITIA),
     "attendance.badges": Route(EVENT_PANITIA),
     "attendance.recap": Route(EVENT_PANITIA),
+    "attendance.correct": Route(EVENT_MANAGER),
     # --- staff: tests (the bank and item analysis hold the answer key)
     "assessments.admin_index": Route(EVENT_MANAGER),
     "assessments.settings": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),
@@ -188,6 +196,8 @@ ROUTES = {
     "assessments.results": Route(EVENT_MANAGER),
     "assessments.attempts": Route(EVENT_MANAGER),
     "assessments.attempt_action": Route(EVENT_MANAGER, unsafe=True),
+    "assessments.open_now": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),
+    "assessments.close_now": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),
     # --- staff: certificates
     "certificates.admin_index": Route(EVENT_MANAGER),
     "certificates.confirm_issue_all": Route(EVENT_MANAGER),
@@ -257,6 +267,8 @@ ROUTES = {
     "privacy.mine_pdf": Route(PARTICIPANT),
     "api.evaluation_report": Route(API_MANAGER),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
+    "audit.log": Route(EVENT_MANAGER),
+    "audit.export": Route(EVENT_MANAGER),
     "staff.index": Route(ADMIN_ONLY),
     "staff.new_account": Route(ADMIN_ONLY),
     "staff.account": Route(ADMIN_ONLY),

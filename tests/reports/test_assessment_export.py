@@ -7,11 +7,10 @@ import openpyxl
 import pytest
 
 from bimtek.events.services import save_module
-from bimtek.extensions import db
 from bimtek.reports import exports
 from tests.assessments.conftest import add_question, take_test
 from tests.conftest import login
-from tests.factories import make_participant
+from tests.factories import make_participant, open_tests
 from tests.reports.conftest import rows_of
 
 
@@ -27,7 +26,7 @@ def taken(event):
     add_question(event, m2, "Soal M2 nomor satu")
     five = ("Benar", "Salah 1", "Salah 2", "Salah 3", "Salah 4")
     add_question(event, m2, "Soal M2 nomor dua", options=five)
-    db.session.commit()
+    open_tests(event)
     eka = make_participant(event, full_name="Eka")
     fajar = make_participant(event, full_name="Fajar")
     take_test(event, eka, "pre", 1)

@@ -1,0 +1,191 @@
+"""Reading an event's audit log: the manager's viewer and its .xlsx export.
+
+Only what a manager may see anyway: names, registration numbers, the action and its
+details without network addresses; never a NIK or a phone number (the log does not hold
+them, and ``_shown_details`` drops keys that could).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from bimtek.audit.models import AuditLog
+from bimtek.auth.models import User
+from bimtek.events.models import Event
+from bimtek.extensions import db
+from bimtek.participants.models import Participant
+
+#: what each action means, in the organizer's words; unknown actions show their code
+ACTION_LABELS = {
+    "participant.register": _l("Pendaftaran"),
+    "participant.cancel": _l("Pembatalan pendaftaran"),
+    "participant.reactivate": _l("Pendaftaran diaktifkan kembali"),
+    "participant.promote": _l("Naik dari daftar tunggu"),
+    "participant.update": _l("Data peserta diubah"),
+    "checkin.create": _l("Check-in"),
+    "checkin.late": _l("Check-in (terlambat)"),
+    "certificate.issue_all": _l("Sertifikat diterbitkan untuk semua"),
+    "checkin.undo": _l("Check-in dibatalkan"),
+    "attendance.izin": _l("Izin"),
+    "attendance.sakit": _l("Sakit"),
+    "attendance.correct": _l("Koreksi kehadiran"),
+    "assessment.update": _l("Pengaturan tes diubah"),
+    "assessment.open": _l("Tes dibuka"),
+    "assessment.close": _l("Tes ditutup"),
+    "certificate.issue": _l("Sertifikat diterbitkan"),
+    "certificate.revoke": _l("Sertifikat dicabut"),
+    "event.clone": _l("Kegiatan disalin"),
+}
+#: detail keys never shown (a network address is personal data, not an organizer's business)
+HIDDEN_DETAILS = {"ip", "nik", "nip", "phone", "email", "user_agent"}
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    #: name, registration number or ticket-free search of a participant (empty: everyone)
+    person: str = ""
+    action: str = ""
+    actor_id: int | None = None
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _shown_details(details) -> dict:
+    if not isinstance(details, dict):
+        return {}
+    return {k: v for k, v in details.items() if k not in HIDDEN_DETAILS}
+
+
+def details_text(details) -> str:
+    """Details as one line, ``key: value; …`` (nested values compact)."""
+    parts = []
+    for key, value in _shown_details(details).items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in _shown_details(value).items())
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{key}: {value}")
+    return "; ".join(parts)
+
+
+def log_query(event: Event, filters: LogFilters):
+    """The select of the event's entries, newest first, narrowed by ``filters``."""
+    from bimtek.participants.services import participant_query
+
+    query = sa.select(AuditLog).where(AuditLog.event_id == event.id)
+    if filters.person:
+        ids = participant_query(event.id, search=filters.person).with_only_columns(Participant.id)
+        query = query.where(AuditLog.target_type == "participant", AuditLog.target_id.in_(ids))
+    if filters.action:
+        query = query.where(AuditLog.action == filters.action)
+    if filters.actor_id:
+        query = query.where(AuditLog.actor_id == filters.actor_id)
+    return query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+
+
+def actions_in(event: Event) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(AuditLog.action)
+            .where(AuditLog.event_id == event.id)
+            .distinct()
+            .order_by(AuditLog.action)
+        )
+    )
+
+
+def staff_in_log(event: Event) -> list[User]:
+    """Staff members (not participants) who acted in the event, by name."""
+    actor_ids = sa.select(AuditLog.actor_id).where(AuditLog.event_id == event.id).distinct()
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.id.in_(actor_ids), User.role != "participant")
+            .order_by(User.full_name)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LogRow:
+    at: datetime
+    action: str
+    label: str
+    actor: str
+    channel: str
+    subject: str
+    details: str
+
+
+def rows_for(event: Event, entries: list[AuditLog]) -> list[LogRow]:
+    """Entries with names: the actor (staff name, or "peserta" + name) and what was acted on."""
+    people_ids = {e.target_id for e in entries if e.target_type == "participant"}
+    people = {
+        p.id: p
+        for p in db.session.scalars(sa.select(Participant).where(Participant.id.in_(people_ids)))
+    }
+    rows = []
+    for entry in entries:
+        actor = entry.actor
+        if actor is None:
+            who = str(_l("sistem")) if entry.channel in ("cli", "system") else "—"
+        elif actor.role == "participant":
+            who = f"{_l('peserta')}: {actor.full_name}"
+        else:
+            who = actor.full_name or actor.email or f"#{actor.id}"
+        subject = ""
+        if entry.target_type == "participant":
+            person = people.get(entry.target_id)
+            subject = (
+                f"{person.full_name} ({person.registration_label})"
+                if person
+                else f"{_l('peserta')} #{entry.target_id}"
+            )
+        elif entry.target_type:
+            subject = f"{entry.target_type} #{entry.target_id}"
+        rows.append(
+            LogRow(
+                at=entry.at,
+                action=entry.action,
+                label=action_label(entry.action),
+                actor=who,
+                channel=entry.channel,
+                subject=subject,
+                details=details_text(entry.details),
+            )
+        )
+    return rows
+
+
+def log_workbook(event: Event, filters: LogFilters, now: datetime) -> bytes:
+    """Every entry matching ``filters`` as an .xlsx (text cells neutralised by the writer)."""
+    from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
+    from bimtek.reports.exports import _naive_local, _subheading
+
+    entries = list(db.session.scalars(log_query(event, filters)))
+    columns = [
+        SheetColumn("Waktu", "datetime"),
+        SheetColumn("Tindakan"),
+        SheetColumn("Kode tindakan"),
+        SheetColumn("Oleh"),
+        SheetColumn("Kanal"),
+        SheetColumn("Peserta / objek"),
+        SheetColumn("Rincian", "wrap"),
+    ]
+    rows = [
+        [_naive_local(event, r.at), r.label, r.action, r.actor, r.channel, r.subject, r.details]
+        for r in rows_for(event, entries)
+    ]
+    sheet = Sheet(
+        title="Log audit",
+        heading=f"Log Audit — {event.title}",
+        subheading=_subheading(event, now),
+        columns=columns,
+        rows=rows,
+    )
+    return write_workbook([sheet])

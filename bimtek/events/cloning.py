@@ -1,0 +1,188 @@
+"""Salin kegiatan: the next batch of a Bimtek, from an earlier one.
+
+Copied: the event's details, modules, sessions (moved to the new dates, same local times),
+the question bank and the tests' settings (their windows follow the new schedule), the
+certificate settings with logos and background, and the signatories. Not copied: people
+(participants, attendance, attempts, certificates), staff rights (an administrator assigns
+them, as for a new event), teaching material files (uploaded again), messages.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from bimtek.audit.services import record
+from bimtek.core.forms import parse_date
+from bimtek.errors import Forbidden, InvalidInput
+from bimtek.events.models import Event, Module, Session
+from bimtek.events.services import clean_event, create_event
+from bimtek.extensions import db
+
+#: columns of an event a clone takes from its source (the form gives code, title, dates)
+EVENT_FIELDS = (
+    "description",
+    "organizer",
+    "provider",
+    "venue",
+    "city",
+    "timezone",
+    "capacity",
+    "minutes_per_jp",
+    "late_grace_minutes",
+)
+#: certificate settings columns never copied: the key, the numbering, the date of signing
+CERTIFICATE_SKIP = {"event_id", "last_seq", "signing_date", "updated_at"}
+
+
+def clone_event(source: Event, data, *, actor, channel: str = "web") -> Event:
+    """A new, unpublished event like ``source`` with the code, title and dates in ``data``.
+
+    Only install-wide administrators create events, so only they clone (Forbidden
+    otherwise). Raises InvalidInput for a bad code, title or dates, or a schedule that does
+    not fit the new dates.
+    """
+    if actor is None or not getattr(actor, "is_admin", False):
+        raise Forbidden(_("Hanya administrator yang dapat membuat (menyalin) kegiatan."))
+    errors = {}
+    start = parse_date(data.get("start_date"), "Tanggal mulai", errors, "start_date")
+    end = parse_date(data.get("end_date"), "Tanggal selesai", errors, "end_date")
+    shift = timedelta(days=(start - source.start_date).days) if start else None
+    if start and end:
+        last_day = max((s.local_day for s in source.sessions), default=source.start_date)
+        needed = last_day + shift
+        if end < needed:
+            errors["end_date"] = _(
+                "Jadwal asal berakhir hari ke-%(n)s; tanggal selesai minimal %(day)s.",
+                n=(last_day - source.start_date).days + 1,
+                day=needed.strftime("%d-%m-%Y"),
+            )
+    values = {field: getattr(source, field) for field in EVENT_FIELDS}
+    values.update(
+        code=data.get("code"),
+        title=(data.get("title") or "").strip() or source.title,
+        start_date=data.get("start_date"),
+        end_date=data.get("end_date"),
+        published=False,
+    )
+    try:
+        clean_event(values)
+    except InvalidInput as error:
+        errors = {**error.fields, **errors}
+    if errors:
+        raise InvalidInput(_("Periksa kembali isian salinan kegiatan."), fields=errors)
+    event = create_event(values, actor=actor, channel=channel)
+    modules = _copy_modules(source, event)
+    sessions = _copy_sessions(source, event, modules, shift)
+    questions = _copy_question_bank(source, event, modules)
+    signatories = _copy_certificate_settings(source, event)
+    record(
+        "event.clone",
+        actor=actor,
+        channel=channel,
+        event_id=event.id,
+        target=event,
+        details={
+            "source": source.code,
+            "modules": len(modules),
+            "sessions": sessions,
+            "questions": questions,
+            "signatories": signatories,
+        },
+    )
+    db.session.flush()
+    return event
+
+
+def _copy_modules(source: Event, event: Event) -> dict[int, Module]:
+    copies = {}
+    for module in source.modules:
+        copy = Module(
+            event_id=event.id,
+            code=module.code,
+            title=module.title,
+            description=module.description,
+            jp=module.jp,
+            speakers=module.speakers,
+            position=module.position,
+        )
+        db.session.add(copy)
+        copies[module.id] = copy
+    db.session.flush()
+    return copies
+
+
+def _copy_sessions(source: Event, event: Event, modules: dict, shift: timedelta) -> int:
+    for session in source.sessions:
+        module = modules.get(session.module_id)
+        db.session.add(
+            Session(
+                event_id=event.id,
+                module_id=module.id if module else None,
+                title=session.title,
+                starts_at=session.starts_at + shift,
+                ends_at=session.ends_at + shift,
+                room=session.room,
+                mandatory=session.mandatory,
+            )
+        )
+    db.session.flush()
+    db.session.expire(event, ["sessions", "modules"])
+    return len(source.sessions)
+
+
+def _copy_question_bank(source: Event, event: Event, modules: dict) -> int:
+    from bimtek.assessments.models import Assessment, Option, Question
+    from bimtek.assessments.services import get_assessment
+
+    questions = db.session.scalars(
+        sa.select(Question).where(Question.event_id == source.id).order_by(Question.id)
+    ).all()
+    for question in questions:
+        module = modules.get(question.module_id)
+        copy = Question(
+            event_id=event.id,
+            module_id=module.id if module else None,
+            text=question.text,
+            explanation=question.explanation,
+            position=question.position,
+        )
+        copy.options = [
+            Option(text=o.text, is_correct=o.is_correct, position=o.position)
+            for o in question.options
+        ]
+        db.session.add(copy)
+    for original in db.session.scalars(
+        sa.select(Assessment).where(Assessment.event_id == source.id)
+    ):
+        test = get_assessment(event, original.kind)  # windows from the new schedule
+        test.duration_minutes = original.duration_minutes
+        test.questions_per_module = original.questions_per_module
+        test.show_score_after = original.show_score_after
+    db.session.flush()
+    return len(questions)
+
+
+def _copy_certificate_settings(source: Event, event: Event) -> int:
+    from bimtek.certificates.models import CertificateSettings, Signatory
+    from bimtek.certificates.services import get_settings
+
+    original = get_settings(source, with_images=True)
+    settings = get_settings(event)
+    for column in CertificateSettings.__table__.columns:
+        if column.key not in CERTIFICATE_SKIP:
+            setattr(settings, column.key, getattr(original, column.key))
+    for signatory in original.signatories:
+        db.session.add(
+            Signatory(
+                event_id=event.id,
+                position=signatory.position,
+                name=signatory.name,
+                title=signatory.title,
+                nip=signatory.nip,
+                signature=signatory.signature,
+                signature_type=signatory.signature_type,
+            )
+        )
+    db.session.flush()
+    return len(original.signatories)
