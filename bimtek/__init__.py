@@ -79,6 +79,8 @@ def _init_jobs(app: Flask) -> None:
     from bimtek import jobs, notifications
     from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
     from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
+    from bimtek.jobs import prepared  # noqa: F401  (declares its jobs)
+    from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
 
     notifications.init_app(app)
     jobs.init_app(app)
@@ -90,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.attendance.views import bp as attendance_bp
     from bimtek.auth.views import bp as auth_bp
     from bimtek.certificates.bundles import bp as bundles_bp
+    from bimtek.jobs.views import bp as prepared_files_bp
     from bimtek.certificates.views import bp as certificates_bp
     from bimtek.evaluation.views import bp as evaluation_bp
     from bimtek.events.views import admin_bp as events_admin_bp
@@ -122,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(notifications_bp, url_prefix="/admin")
     app.register_blueprint(bundles_bp, url_prefix="/admin")
+    app.register_blueprint(prepared_files_bp, url_prefix="/admin")
 
 
 def select_locale() -> str:

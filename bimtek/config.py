@@ -92,6 +92,12 @@ class DefaultConfig:
     JOB_RETRY_DELAY = 30  # seconds before the first retry
     JOB_RETRY_BACKOFF = 2  # each further retry waits this many times longer
     PREPARED_FILE_HOURS = 24  # how long a prepared ZIP/PDF is kept under instance/prepared
+    #: exports (reports/exports.py) of an event with more participants than this are prepared
+    #: by a job (progress page, file kept PREPARED_FILE_HOURS); smaller ones download at once.
+    #: bench/excel.py: the full export takes ~0.15 s for 400 participants and grows linearly
+    #: (see the figure for --participants 3000 in the README), so below this a request stays
+    #: well under a second; None = always direct
+    EXPORT_JOB_THRESHOLD = 2000
 
     #: SMTP server for email; unset = every message is written to the log instead
     MAIL_SERVER = None
