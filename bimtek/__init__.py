@@ -92,11 +92,11 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.attendance.views import bp as attendance_bp
     from bimtek.auth.views import bp as auth_bp
     from bimtek.certificates.bundles import bp as bundles_bp
-    from bimtek.jobs.views import bp as prepared_files_bp
     from bimtek.certificates.views import bp as certificates_bp
     from bimtek.evaluation.views import bp as evaluation_bp
     from bimtek.events.views import admin_bp as events_admin_bp
     from bimtek.events.views import bp as events_bp
+    from bimtek.jobs.views import bp as prepared_files_bp
     from bimtek.notifications.views import bp as notifications_bp
     from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
     from bimtek.participants.account_views import bp as accounts_bp

@@ -27,9 +27,7 @@ def _values(content: bytes) -> dict:
     return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
 
 
-def test_over_the_threshold_a_job_gives_the_same_workbook(
-    app, event, manager_client, monkeypatch
-):
+def test_over_the_threshold_a_job_gives_the_same_workbook(app, event, manager_client, monkeypatch):
     monkeypatch.setattr(exports, "utcnow", lambda: MOMENT)  # the "dibuat" line is the same
     for name in ("Ani", "Budi", "Citra"):
         make_participant(event, full_name=name)
