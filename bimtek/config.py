@@ -48,6 +48,11 @@ class DefaultConfig:
     RATELIMIT_RECOVERY_ACCOUNT = "10 per hour"
     #: how long a manager's one-time activation code stays valid
     ACTIVATION_CODE_DAYS = 14
+    #: how long the one-time code in a claim/recovery link sent by email stays valid
+    ACCOUNT_LINK_HOURS = 24
+    #: claim/recovery links by email per account (the NIK or address typed, and the account
+    #: found), from any address; more requests get the same answer and no mail
+    RATELIMIT_ACCOUNT_LINK = "3 per hour"
     #: how long personal data is kept after an event, as told in the registration notice
     PERSONAL_DATA_RETENTION_YEARS = 5
     #: registrations per address, the public form and the API together (a hall on one NAT)

@@ -127,6 +127,7 @@ ROUTES = {
     "auth.logout_everywhere": Route(LOGGED_IN, unsafe=True),
     "accounts.claim": Route(PUBLIC),
     "accounts.recover": Route(PUBLIC),
+    "accounts.send_link": Route(PUBLIC),
     # --- public pages
     "events.index": Route(PUBLIC),
     "events.detail": Route(PUBLIC),
@@ -164,6 +165,7 @@ ROUTES = {
     "participants_admin.edit": Route(EVENT_MANAGER),
     "participants_admin.cancel": Route(EVENT_MANAGER, unsafe=True),
     "participant_accounts_admin.activation_code": Route(EVENT_MANAGER, unsafe=True),
+    "participant_accounts_admin.activation_email": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: check-in desk and its documents
     "attendance.desk": Route(EVENT_PANITIA),
     "attendance.desk_scan": Route(DESK),
