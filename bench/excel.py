@@ -162,6 +162,9 @@ def seed_activity(event) -> None:
                 )
     db.session.execute(sa.insert(Attempt), attempts)
     db.session.flush()
+    from bimtek.certificates.services import save_signatory
+
+    save_signatory(event, {"name": "Kepala Dinas", "title": "Kepala", "position": "0"})
     issue_all(event, channel="cli", now=datetime(2024, 10, 29, 9, tzinfo=UTC))
 
 
