@@ -203,10 +203,12 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from bimtek import create_app
+    from bimtek.certificates.signing import create_demo_signer
     from bimtek.extensions import db
 
     app = create_app(
         {
+            "CERT_SIGNING_PKCS12": str(create_demo_signer(Path(folder) / "signer")),
             "TESTING": True,
             "SECRET_KEY": "bench",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",

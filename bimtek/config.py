@@ -99,10 +99,10 @@ class DefaultConfig:
     PREPARED_FILE_HOURS = 24  # how long a prepared ZIP/PDF is kept under instance/prepared
     #: exports (reports/exports.py) of an event with more participants than this are prepared
     #: by a job (progress page, file kept PREPARED_FILE_HOURS); smaller ones download at once.
-    #: bench/excel.py: the full export takes ~0.15 s for 400 participants and grows linearly
-    #: (see the figure for --participants 3000 in the README), so below this a request stays
-    #: well under a second; None = always direct
-    EXPORT_JOB_THRESHOLD = 2000
+    #: bench/excel.py --participants 2000 (8 sessions, tests, certificates): the full export
+    #: took 2.3 s CPU (8.3 s wall on a busy 2-core machine), about 1.2 ms CPU a participant,
+    #: so up to 500 a request stays around half a second; None = always direct
+    EXPORT_JOB_THRESHOLD = 500
 
     #: SMTP server for email; unset = every message is written to the log instead
     MAIL_SERVER = None
