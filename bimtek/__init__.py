@@ -79,6 +79,8 @@ def _init_jobs(app: Flask) -> None:
     from bimtek import jobs, notifications
     from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
     from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
+    from bimtek.jobs import prepared  # noqa: F401  (declares its jobs)
+    from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
 
     notifications.init_app(app)
     jobs.init_app(app)
@@ -95,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from bimtek.evaluation.views import bp as evaluation_bp
     from bimtek.events.views import admin_bp as events_admin_bp
     from bimtek.events.views import bp as events_bp
+    from bimtek.jobs.views import bp as prepared_files_bp
     from bimtek.notifications.views import bp as notifications_bp
     from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
     from bimtek.participants.account_views import bp as accounts_bp
@@ -124,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp, url_prefix="/admin")
     app.register_blueprint(bundles_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/admin")
+    app.register_blueprint(prepared_files_bp, url_prefix="/admin")
 
 
 def select_locale() -> str:

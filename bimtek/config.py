@@ -48,6 +48,11 @@ class DefaultConfig:
     RATELIMIT_RECOVERY_ACCOUNT = "10 per hour"
     #: how long a manager's one-time activation code stays valid
     ACTIVATION_CODE_DAYS = 14
+    #: how long the one-time code in a claim/recovery link sent by email stays valid
+    ACCOUNT_LINK_HOURS = 24
+    #: claim/recovery links by email per account (the NIK or address typed, and the account
+    #: found), from any address; more requests get the same answer and no mail
+    RATELIMIT_ACCOUNT_LINK = "3 per hour"
     #: how long personal data is kept after an event, as told in the registration notice
     PERSONAL_DATA_RETENTION_YEARS = 5
     #: registrations per address, the public form and the API together (a hall on one NAT)
@@ -92,6 +97,12 @@ class DefaultConfig:
     JOB_RETRY_DELAY = 30  # seconds before the first retry
     JOB_RETRY_BACKOFF = 2  # each further retry waits this many times longer
     PREPARED_FILE_HOURS = 24  # how long a prepared ZIP/PDF is kept under instance/prepared
+    #: exports (reports/exports.py) of an event with more participants than this are prepared
+    #: by a job (progress page, file kept PREPARED_FILE_HOURS); smaller ones download at once.
+    #: bench/excel.py --participants 2000 (8 sessions, tests, certificates): the full export
+    #: took 2.3 s CPU (8.3 s wall on a busy 2-core machine), about 1.2 ms CPU a participant,
+    #: so up to 500 a request stays around half a second; None = always direct
+    EXPORT_JOB_THRESHOLD = 500
 
     #: SMTP server for email; unset = every message is written to the log instead
     MAIL_SERVER = None

@@ -103,3 +103,11 @@ def recovery_failed(account_key: str) -> None:
         limiter.limiter.hit(
             _item("RATELIMIT_RECOVERY_ACCOUNT"), *_keys("recovery-account", account_key)
         )
+
+
+def link_allowed(account_key: str) -> bool:
+    """Counts one request for a claim/recovery link by email for this account (a NIK, an
+    address or a user); False once ``RATELIMIT_ACCOUNT_LINK`` is used up."""
+    if not _enabled():
+        return True
+    return limiter.limiter.hit(_item("RATELIMIT_ACCOUNT_LINK"), *_keys("account-link", account_key))

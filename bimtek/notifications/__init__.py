@@ -13,11 +13,16 @@ def init_app(app: Flask) -> None:
     from bimtek.certificates.signals import certificate_issued
     from bimtek.notifications import services
     from bimtek.notifications.whatsapp import whatsapp_link
-    from bimtek.participants.signals import participant_promoted, participant_registered
+    from bimtek.participants.signals import (
+        account_link_requested,
+        participant_promoted,
+        participant_registered,
+    )
 
     participant_registered.connect(_registered)
     participant_promoted.connect(_promoted)
     certificate_issued.connect(_certificate_issued)
+    account_link_requested.connect(_account_link_requested)
     app.jinja_env.globals["whatsapp_link"] = whatsapp_link
     if not app.config.get("MAIL_SERVER"):
         # no server: each message goes to the log, which `make run` must show
@@ -42,3 +47,9 @@ def _certificate_issued(certificate, **_kwargs):
     from bimtek.notifications.services import on_certificate_issued
 
     on_certificate_issued(certificate)
+
+
+def _account_link_requested(participant, **_kwargs):
+    from bimtek.notifications.services import on_account_link_requested
+
+    on_account_link_requested(participant)

@@ -45,6 +45,16 @@ def build(delivery) -> Message:
 
         subject = _("Tes sudah dibuka: %(event)s", event=event.title)
         context["test_url"] = public_url("assessments.portal", participant_id=participant.id)
+    elif kind == "account_link":
+        from bimtek.participants.accounts import issue_link_code
+
+        claim = not participant.user.password_hash
+        subject = _("Aktivasi akun Anda") if claim else _("Buat kata sandi baru")
+        code, expires_at = issue_link_code(participant)
+        context["claim"] = claim
+        context["code"] = code
+        context["expires_at"] = expires_at
+        context["link"] = public_url_of("accounts.claim" if claim else "accounts.recover", code)
     elif kind == "announcement":
         subject = delivery.announcement.subject
         context["announcement"] = delivery.announcement
@@ -59,6 +69,12 @@ def build(delivery) -> Message:
         attachments=attachments,
         message_id=f"bimtek.{delivery.key.replace(':', '.')}",
     )
+
+
+def public_url_of(endpoint: str, code: str) -> str:
+    from bimtek.notifications.services import public_url
+
+    return public_url(endpoint, kode=code)
 
 
 def ticket_url(participant) -> str:

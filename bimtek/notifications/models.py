@@ -8,7 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
-KINDS = ("registration", "waitlist", "promotion", "certificate", "test_open", "announcement")
+KINDS = (
+    "registration",
+    "waitlist",
+    "promotion",
+    "certificate",
+    "test_open",
+    "announcement",
+    "account_link",
+)
 STATUSES = ("queued", "sending", "sent", "failed", "bounced")
 AUDIENCES = ("registered", "waitlisted", "all")
 

@@ -7,6 +7,7 @@ one UPDATE (queued/failed -> sending), so two runs of the same job, or a manager
 racing an automatic one, send it once.
 """
 
+import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -90,6 +91,13 @@ def on_promoted(participant: Participant) -> None:
 
 def on_certificate_issued(certificate) -> None:
     queue_message(certificate.participant, "certificate", f"certificate:{certificate.id}")
+
+
+def on_account_link_requested(participant: Participant) -> None:
+    """A one-time claim/recovery link; its code is made when the job writes the message, so
+    the plain code exists only in that message (never in the log or the queue)."""
+    key = f"account_link:{participant.id}:{secrets.token_hex(8)}"
+    queue_message(participant, "account_link", key)
 
 
 def announce(event, data, *, actor, channel: str = "web") -> Announcement:

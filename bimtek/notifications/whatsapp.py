@@ -56,3 +56,21 @@ def whatsapp_link(participant, purpose: str = "ticket") -> str | None:
         return None
     text = certificate_text(participant) if purpose == "certificate" else ticket_text(participant)
     return f"https://wa.me/{number}?text={quote(text, safe='')}"
+
+
+def whatsapp_claim_link(participant, link: str, code: str, expires_at) -> str | None:
+    """For the manager who just made an activation code: the wa.me link with the claim link
+    and the code prefilled, in the participant's language; None without a number."""
+    number = wa_number(participant.phone)
+    if number is None:
+        return None
+    with force_locale(person_locale(participant)):
+        text = _(
+            "Halo %(name)s, aktifkan akun peserta Bimtek Anda di %(url)s : isi NIK Anda, kode "
+            "aktivasi %(code)s, dan kata sandi baru. Kode berlaku sampai %(when)s, sekali pakai.",
+            name=participant.full_name,
+            url=link,
+            code=code,
+            when=participant.event.local(expires_at).strftime("%d-%m-%Y %H:%M"),
+        )
+    return f"https://wa.me/{number}?text={quote(text, safe='')}"

@@ -3,20 +3,25 @@ manager's one-time activation code. The rules are in participants/accounts.py.""
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
+    flash,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from bimtek.auth.views import _safe_next, start_session
 from bimtek.core.web import nav_url
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, limiter
+from bimtek.notifications.whatsapp import whatsapp_claim_link
 from bimtek.participants import accounts
 from bimtek.participants.models import Participant
 
@@ -83,6 +88,23 @@ def recover():
     return _proof_page("recover")
 
 
+@bp.route("/akun/kirim-tautan", methods=["POST"])
+@limiter.limit(_recovery_limit)
+def send_link():
+    """Anyone: a one-time link to the email on file for a NIK (or address). The page is the
+    same whether or not the NIK exists or has an address; limited per address (here) and
+    per account (``accounts.request_link``)."""
+    kind = "recover" if request.form.get("kind") == "recover" else "claim"
+    accounts.request_link(request.form.get("identifier", ""), address=request.remote_addr or "")
+    db.session.commit()
+    page = render_template(
+        "participants/account_link_sent.html",
+        kind=kind,
+        next_url=_safe_next(request.args.get("next")),
+    )
+    return _no_store(page)
+
+
 @admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/kode-aktivasi", methods=["POST"])
 @event_required("manager")
 def activation_code(event, participant_id):
@@ -91,6 +113,7 @@ def activation_code(event, participant_id):
     issued, plain = accounts.issue_activation_code(participant, actor=current_user)
     db.session.commit()
     link = _public_url(url_for("accounts.claim", kode=plain))
+    whatsapp = whatsapp_claim_link(participant, link, plain, issued.expires_at)
     page = render_template(
         "participants/admin/activation_code.html",
         event=event,
@@ -99,9 +122,38 @@ def activation_code(event, participant_id):
         link=link,
         claim_url=_public_url(url_for("accounts.claim")),
         expires_at=issued.expires_at,
+        whatsapp=whatsapp,
         back=nav_url("participants_admin.edit", code=event.code, participant_id=participant.id),
     )
     return _no_store(page)
+
+
+@admin_bp.route(
+    "/kegiatan/<code>/peserta/<int:participant_id>/kode-aktivasi/email", methods=["POST"]
+)
+@event_required("manager")
+def activation_email(event, participant_id):
+    """Managers of the participant's event (and admins): mail a one-time link (a new code,
+    made when the message is written) to the participant's address."""
+    participant = load_in_event(Participant, participant_id, event)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.send_link_by_manager(participant, actor=current_user)
+    except InvalidInput as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Tautan aktivasi dikirim ke alamat email peserta. Kode aktivasi yang dibuat "
+                "sebelumnya tidak berlaku lagi."
+            ),
+            "success",
+        )
+    return redirect(
+        url_for("participants_admin.edit", code=event.code, participant_id=participant.id)
+    )
 
 
 def _public_url(path: str) -> str:

@@ -60,7 +60,11 @@ def format_code(code: str) -> str:
 
 
 def issue_activation_code(
-    participant: Participant, *, actor: User, channel: str = "web"
+    participant: Participant,
+    *,
+    actor: User | None,
+    channel: str = "web",
+    lifetime: timedelta | None = None,
 ) -> tuple[ActivationCode, str]:
     """A new one-time code for the account of ``participant``; the plain code is returned
     only here. Earlier unused codes of that account stop working."""
@@ -79,7 +83,7 @@ def issue_activation_code(
         code_hash=_hash(plain),
         created_by_id=getattr(actor, "id", None),
         created_at=now,
-        expires_at=now + timedelta(days=current_app.config["ACTIVATION_CODE_DAYS"]),
+        expires_at=now + (lifetime or timedelta(days=current_app.config["ACTIVATION_CODE_DAYS"])),
     )
     db.session.add(code)
     db.session.flush()
@@ -92,6 +96,90 @@ def issue_activation_code(
         details={"participant_id": participant.id, "expires_at": code.expires_at.isoformat()},
     )
     return code, format_code(plain)
+
+
+# --- the email route: a one-time link to the address on file -------------------------------
+
+
+def issue_link_code(participant: Participant) -> tuple[str, object]:
+    """The code of a link being mailed (by the notification job): a fresh activation code
+    valid ``ACCOUNT_LINK_HOURS``. Returns the plain code (for the message only) and expiry."""
+    hours = current_app.config["ACCOUNT_LINK_HOURS"]
+    code, plain = issue_activation_code(
+        participant, actor=None, channel="email", lifetime=timedelta(hours=hours)
+    )
+    return plain, code.expires_at
+
+
+def _link_recipient(identifier: str) -> Participant | None:
+    """The registration whose email address receives the link for ``identifier`` (a NIK or
+    an email address): the latest one with an address, of an active participant account."""
+    query = sa.select(Participant).join(User, User.id == Participant.user_id)
+    query = query.where(User.role == "participant", User.active.is_(True))
+    if "@" in identifier:
+        query = query.where(sa.func.lower(Participant.email) == identifier)
+    else:
+        query = query.where(User.nik == identifier)
+    query = query.where(Participant.email.is_not(None), Participant.email != "")
+    return db.session.scalar(query.order_by(Participant.id.desc()).limit(1))
+
+
+def identifier_key(raw) -> str:
+    """A NIK as its digits, an email address in lower case; "" for anything else."""
+    text = str(raw or "").strip()[:254]
+    if "@" in text:
+        return text.lower()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits if len(digits) == 16 else ""
+
+
+def request_link(raw_identifier, *, address: str, channel: str = "web") -> None:
+    """Mail a one-time claim/recovery link to the address on file for a NIK or an email.
+
+    Says nothing to the caller, whatever happens: an unknown NIK, one without an address,
+    and one over ``RATELIMIT_ACCOUNT_LINK`` (per identifier typed and per account) look the
+    same as a link sent.
+    """
+    from bimtek.participants.signals import account_link_requested
+
+    identifier = identifier_key(raw_identifier)
+    if not identifier or not throttle.link_allowed(identifier):
+        return
+    participant = _link_recipient(identifier)
+    if participant is None or not throttle.link_allowed(f"user:{participant.user_id}"):
+        return
+    record(
+        "user.account_link",
+        actor=None,
+        channel=channel,
+        event_id=participant.event_id,
+        target=participant.user,
+        details={"participant_id": participant.id, "ip": address},
+    )
+    account_link_requested.send(participant)
+    db.session.flush()
+
+
+def send_link_by_manager(participant: Participant, *, actor: User, channel: str = "web") -> None:
+    """A manager mails the participant a one-time claim/recovery link (instead of a printed
+    code); the code is made when the message is written, and replaces earlier ones."""
+    from bimtek.participants.signals import account_link_requested
+
+    user = participant.user
+    if user is None or user.role != "participant":
+        raise InvalidInput(_("Peserta ini tidak punya akun peserta."))
+    if not participant.email:
+        raise InvalidInput(_("Peserta ini tidak punya alamat email."))
+    record(
+        "user.account_link",
+        actor=actor,
+        channel=channel,
+        event_id=participant.event_id,
+        target=user,
+        details={"participant_id": participant.id},
+    )
+    account_link_requested.send(participant)
+    db.session.flush()
 
 
 def _proven_account(nik: str, code: str) -> tuple[User, ActivationCode | None] | None:

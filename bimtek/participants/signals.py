@@ -12,3 +12,6 @@ signals = Namespace()
 participant_registered = signals.signal("participant-registered")
 #: a waitlisted person got a seat; sent with the Participant
 participant_promoted = signals.signal("participant-promoted")
+#: the owner of an account asked for a one-time link by email (claim or recovery); sent
+#: with the Participant record whose email address receives it
+account_link_requested = signals.signal("account-link-requested")

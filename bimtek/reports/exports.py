@@ -4,10 +4,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from bimtek.core.timeutil import format_date_range_id, utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
+from bimtek.jobs import prepared as files
 from bimtek.participants.models import Participant
 from bimtek.reports.evaluation_export import evaluation_sheets
 from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
@@ -476,3 +478,52 @@ def export_workbook(event: Event, kind: str, *, now: datetime | None = None) -> 
     sheets = [sheet for name in kinds for sheet in EXPORTS[name][1](event, now)]
     stamp = _naive_local(event, now).strftime("%Y%m%d-%H%M")
     return write_workbook(sheets), f"{event.code}-{kind}-{stamp}.xlsx"
+
+
+# --- large exports, prepared by a job ------------------------------------------------------
+
+
+def participant_count(event: Event) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Participant).where(Participant.event_id == event.id)
+    )
+
+
+def needs_job(event: Event) -> bool:
+    """Whether the event is big enough for its exports to be prepared by a job."""
+    threshold = current_app.config.get("EXPORT_JOB_THRESHOLD")
+    return threshold is not None and participant_count(event) > threshold
+
+
+def prepare_export(event: Event, kind: str, *, actor, channel: str = "web"):
+    """Queue the export ``kind`` of ``event`` (one already being built is reused; a ready
+    one is not, since the data may have changed since)."""
+    stamp = _naive_local(event, utcnow()).strftime("%Y%m%d-%H%M")
+    return files.prepare(
+        event,
+        f"export_{kind}",
+        fingerprint=kind,
+        total=1,
+        filename=f"{event.code}-{kind}-{stamp}.xlsx",
+        actor=actor,
+        channel=channel,
+        action="report.export_job",
+        details={"participants": participant_count(event)},
+        reuse_ready=False,
+    )
+
+
+def _build_export(prepared) -> bytes:
+    """The job's work: the same workbook as the direct download."""
+    event = db.session.get(Event, prepared.event_id)
+    content, _filename = export_workbook(event, prepared.kind.removeprefix("export_"))
+    db.session.commit()  # test attempts that reached their deadline were closed on the way
+    return content
+
+
+def _register_builders() -> None:
+    kinds = [f"export_{kind}" for kind in available()]
+    files.builder(*kinds, back="reports.dashboard")(_build_export)
+
+
+_register_builders()

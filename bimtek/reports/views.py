@@ -59,9 +59,30 @@ def export(event, kind):
     managers only (they hold personal data and test results)."""
     if kind not in exports.available():
         abort(404)
+    if exports.needs_job(event):  # too big for a request: a button asks for a job (POST)
+        return render_template(
+            "reports/export_job.html",
+            event=event,
+            kind=kind,
+            label=exports.available()[kind],
+            form=FlaskForm(),
+        )
     content, filename = exports.export_workbook(event, kind)
     db.session.commit()  # test attempts that reached their deadline were closed on the way
     return send_xlsx(content, filename)
+
+
+@bp.route("/kegiatan/<code>/ekspor/<kind>/siapkan", methods=["POST"])
+@event_required("manager")
+def prepare_export(event, kind):
+    """Managers: a job prepares the export (any size), then its progress page."""
+    if kind not in exports.available():
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    prepared = exports.prepare_export(event, kind, actor=current_user)
+    db.session.commit()
+    return redirect(url_for("prepared_files.show", code=event.code, prepared_id=prepared.id))
 
 
 @bp.route("/kegiatan/<code>/impor/templat-peserta.xlsx")

@@ -130,6 +130,7 @@ ROUTES = {
     "auth.logout_everywhere": Route(LOGGED_IN, unsafe=True),
     "accounts.claim": Route(PUBLIC),
     "accounts.recover": Route(PUBLIC),
+    "accounts.send_link": Route(PUBLIC),
     # --- public pages
     "events.index": Route(PUBLIC),
     "events.detail": Route(PUBLIC),
@@ -171,6 +172,7 @@ ROUTES = {
     "participants_admin.add": Route(EVENT_MANAGER),
     "participants_admin.reactivate": Route(EVENT_MANAGER),
     "participant_accounts_admin.activation_code": Route(EVENT_MANAGER, unsafe=True),
+    "participant_accounts_admin.activation_email": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: check-in desk and its documents
     "attendance.desk": Route(EVENT_PANITIA),
     "attendance.desk_scan": Route(DESK),
@@ -216,6 +218,9 @@ ROUTES = {
     "reports.dashboard": Route(EVENT_MANAGER),
     "reports.dashboard_live": Route(EVENT_MANAGER),
     "reports.export": Route(EVENT_MANAGER, args={"kind": "peserta"}),
+    "reports.prepare_export": Route(EVENT_MANAGER, args={"kind": "peserta"}, unsafe=True),
+    "prepared_files.show": Route(EVENT_MANAGER),
+    "prepared_files.download": Route(EVENT_MANAGER),
     "reports.import_template": Route(EVENT_MANAGER),
     "reports.imports": Route(EVENT_MANAGER),
     "reports.import_preview": Route(EVENT_MANAGER),
