@@ -4,8 +4,10 @@ Check-in is the hot path (8 desks, 400 people, a weak network). A repeat is answ
 one read, without a write lock. A first scan takes one ``INSERT ... ON CONFLICT DO NOTHING
 RETURNING`` and, only when another desk inserted the same row a moment earlier, one read
 back: two desks scanning the same ticket at the same moment cannot both insert, and
-neither gets an IntegrityError. A queued offline scan carries a client-made ``scan_id``,
-unique per session, so a retry is answered as a repeat instead of counting twice.
+neither gets an IntegrityError. On PostgreSQL that INSERT and the check-in's audit entry are
+one statement (``_attendance_and_audit_insert``). A queued offline scan carries a
+client-made ``scan_id``, unique per session, so a retry is answered as a repeat instead of
+counting twice.
 
 Public functions other domains call: ``attendance_summary``, ``session_counts``,
 ``attendance_matrix`` (see their docstrings).
