@@ -6,6 +6,7 @@ from bimtek.api import bp
 from bimtek.api.auth import bearer_token, json_body, token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.attendance import services
+from bimtek.attendance.models import EXCUSED
 from bimtek.attendance.payloads import (
     CHECKIN_REQUEST,
     EXCUSE_REQUEST,
@@ -15,6 +16,7 @@ from bimtek.attendance.payloads import (
     participant_brief,
 )
 from bimtek.auth.tokens import bearer_hash, stamp_due
+from bimtek.core.database import is_postgres
 from bimtek.errors import ServiceError
 from bimtek.events.access import known_right, load_in_event, load_row
 from bimtek.events.models import Session
@@ -36,6 +38,7 @@ def create_checkin(session_id):
     404 for a session not theirs, then 422)."""
     found = _scan_in_one_read(session_id)
     if found is None:
+        db.session.close()  # a fresh transaction (and no autocommit) for the ordinary path
         return _checked_create_checkin(session_id)
     session, target, data = found
     return _check_in(session, target, data)
@@ -53,10 +56,16 @@ def _scan_in_one_read(session_id):
         code = services.clean_code(data.get("code"))
     except ServiceError:
         return None
+    if is_postgres():
+        # What the fast path writes is one statement (the row and its audit entry), atomic
+        # on its own: without BEGIN and COMMIT a repeat is one round trip, a first scan two.
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     found = services.load_scan_by_token(token_hash, session_id, code)
     if found is None or stamp_due(found[0]):
         return None
     token, session, right, target = found
+    if target.existing is not None and target.existing.status in EXCUSED:
+        return None  # izin/sakit turned up: an update and an audit entry, in a transaction
     g.api_user = user = token.user
     if session is not None:
         known_right(user, session.event, right)

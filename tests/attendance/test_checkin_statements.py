@@ -106,3 +106,25 @@ def test_the_last_used_stamp_is_written_at_most_once_a_minute(scan, auth_headers
     answer, statements = scan(auth_headers, code=other.ticket_code)
     assert answer.status_code == 201
     assert len(statements) == 1 + _first_scan_writes(), statements
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_scan_runs_without_begin_and_commit(scan, headers, person):
+    """The fast path's one write is atomic by itself, so it runs in autocommit: no BEGIN and
+    COMMIT round trips around the read and the write."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    code = person.ticket_code
+    modes = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        modes.append(conn.connection.dbapi_connection.autocommit)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        first, _ = scan(headers, code=code)
+        again, _ = scan(headers, code=code)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert modes == [True, True, True], modes
