@@ -49,16 +49,20 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_URL = os.environ.get(
-    "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bimtek_attendance_bench"
-)
+#: BENCH_PG_URL names the database (it is dropped and recreated); by default one per port, so
+#: two runs (the SIGKILL test, a developer's bench) never share or wipe each other's database
+PG_URL = os.environ.get("BENCH_PG_URL")
 DEFAULT_PORT = 5250
 
 
 # --- database and seed --------------------------------------------------------------------------
 
 
-def prepare_database(kind: str, workdir: Path) -> str:
+def pg_url(port: int) -> str:
+    return PG_URL or f"postgresql+psycopg://postgres@127.0.0.1:5432/bimtek_checkin_bench_{port}"
+
+
+def prepare_database(kind: str, workdir: Path, port: int = DEFAULT_PORT) -> str:
     """A fresh, migrated database; returns its URL."""
     from flask_migrate import upgrade
 
@@ -68,7 +72,7 @@ def prepare_database(kind: str, workdir: Path) -> str:
     if kind == "sqlite":
         url = f"sqlite:///{workdir / 'bench.sqlite'}"
     else:
-        url = PG_URL
+        url = pg_url(port)
         parsed = sa.engine.make_url(url)
         admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -229,7 +233,7 @@ class Server:
             command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -335,7 +339,7 @@ def bench(kind: str, args) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-checkin-") as tmp:
         workdir = Path(tmp)
         began = time.perf_counter()
-        url = prepare_database(kind, workdir)
+        url = prepare_database(kind, workdir, args.port)
         data = seed(url, workdir, args.participants)
         print(f"seeded in {time.perf_counter() - began:.1f} s")
         server = Server(url, workdir, args.port, args.workers, args.worker_class, args.threads)
@@ -504,7 +508,7 @@ def kill_check(kind: str, *, participants: int, port: int, workers: int = 3, cli
     args = argparse.Namespace(clients=clients)
     with tempfile.TemporaryDirectory(prefix="kill-checkin-") as tmp:
         workdir = Path(tmp)
-        url = prepare_database(kind, workdir)
+        url = prepare_database(kind, workdir, port)
         data = seed(url, workdir, participants)
         server = Server(url, workdir, port, workers, "sync", 1)
         try:

@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     database.configure_engine_options(app)
     db.init_app(app)
     database.install_sqlite_pragmas(app)
+    database.install_idle_ping(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -12,6 +12,9 @@ class DefaultConfig:
     SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: sqlite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    #: PostgreSQL: test a pooled connection before use only after it sat idle this many
+    #: seconds (0: before every use, SQLAlchemy's pool_pre_ping; see core/database.py)
+    DATABASE_PING_AFTER_IDLE = 10
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,9 +3,10 @@
 from flask import g, jsonify
 
 from bimtek.api import bp
-from bimtek.api.auth import json_body, token_required
+from bimtek.api.auth import bearer_token, json_body, token_required
 from bimtek.api.openapi import document, error_response
 from bimtek.attendance import services
+from bimtek.attendance.models import EXCUSED
 from bimtek.attendance.payloads import (
     CHECKIN_REQUEST,
     EXCUSE_REQUEST,
@@ -14,7 +15,10 @@ from bimtek.attendance.payloads import (
     error_json,
     participant_brief,
 )
-from bimtek.events.access import load_in_event, load_row
+from bimtek.auth.tokens import bearer_hash, stamp_due
+from bimtek.core.database import is_postgres
+from bimtek.errors import ServiceError
+from bimtek.events.access import known_right, load_in_event, load_row
 from bimtek.events.models import Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -27,11 +31,59 @@ def ping():
 
 
 @bp.post("/sessions/<int:session_id>/checkins")
-@token_required()
 def create_checkin(session_id):
+    """The hot path: a well-formed scan with a live token is one read (token, right, session,
+    ticket, earlier row) and, for a first scan, one write (the row and its audit entry). Any
+    other request takes the ordinary path, which answers in the ordinary order (401, then
+    404 for a session not theirs, then 422)."""
+    found = _scan_in_one_read(session_id)
+    if found is None:
+        db.session.close()  # a fresh transaction (and no autocommit) for the ordinary path
+        return _checked_create_checkin(session_id)
+    session, target, data = found
+    return _check_in(session, target, data)
+
+
+def _scan_in_one_read(session_id):
+    """(session, ScanTarget, body) read in one statement, or None to take the ordinary
+    path: no token-like bearer, a body that is not a clean scan, no live token, or a token
+    whose last-used stamp is due (``token_required`` writes and commits it)."""
+    token_hash = bearer_hash(bearer_token())
+    if token_hash is None:
+        return None
+    try:
+        data = json_body(CHECKIN_REQUEST)
+        code = services.clean_code(data.get("code"))
+    except ServiceError:
+        return None
+    if is_postgres():
+        # What the fast path writes is one statement (the row and its audit entry), atomic
+        # on its own: without BEGIN and COMMIT a repeat is one round trip, a first scan two.
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    found = services.load_scan_by_token(token_hash, session_id, code)
+    if found is None or stamp_due(found[0]):
+        return None
+    token, session, right, target = found
+    if target.existing is not None and target.existing.status in EXCUSED:
+        return None  # izin/sakit turned up: an update and an audit entry, in a transaction
+    g.api_user = user = token.user
+    if session is not None:
+        known_right(user, session.event, right)
+    load_row(Session, session_id, user, "panitia", row=session)  # 404 when not theirs
+    if target.participant is None:
+        raise services.UnknownCode("Tiket tidak dikenal.")
+    return session, target, data
+
+
+@token_required()
+def _checked_create_checkin(session_id):
     load_row(Session, session_id, g.api_user, "panitia")  # before anything is said about it
     data = json_body(CHECKIN_REQUEST)
     session, target = services.load_for_scan(session_id, data.get("code"))
+    return _check_in(session, target, data)
+
+
+def _check_in(session, target, data):
     brief = participant_brief(target.participant)
     try:
         result = services.check_in(

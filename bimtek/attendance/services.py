@@ -4,8 +4,10 @@ Check-in is the hot path (8 desks, 400 people, a weak network). A repeat is answ
 one read, without a write lock. A first scan takes one ``INSERT ... ON CONFLICT DO NOTHING
 RETURNING`` and, only when another desk inserted the same row a moment earlier, one read
 back: two desks scanning the same ticket at the same moment cannot both insert, and
-neither gets an IntegrityError. A queued offline scan carries a client-made ``scan_id``,
-unique per session, so a retry is answered as a repeat instead of counting twice.
+neither gets an IntegrityError. On PostgreSQL that INSERT and the check-in's audit entry are
+one statement (``_attendance_and_audit_insert``). A queued offline scan carries a
+client-made ``scan_id``, unique per session, so a retry is answered as a repeat instead of
+counting twice.
 
 Public functions other domains call: ``attendance_summary``, ``session_counts``,
 ``attendance_matrix`` (see their docstrings).
@@ -18,14 +20,16 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, STATUS_LABELS, Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
+from bimtek.auth.models import ApiToken, User
+from bimtek.auth.tokens import live_token
 from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
-from bimtek.events.access import load_in_event
+from bimtek.events.access import load_in_event, right_column
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
@@ -178,6 +182,26 @@ def load_for_scan(session_id, code) -> tuple[Session, ScanTarget]:
     return session, ScanTarget(participant, existing)
 
 
+def load_scan_by_token(token_hash: str, session_id: int, code: str):
+    """The check-in API's one read: the live API token with its user, the user's right in
+    the session's event (``events.access.right_column``), the session with its event, the
+    ticket's participant and any row they already have there.
+
+    Returns None for no live token, else ``(token, session or None, right, ScanTarget)``
+    whose participant is None for an unknown code. Deciding is the caller's: the right
+    through ``events.access``, an unknown code with ``UnknownCode``. ``code`` is a cleaned
+    code (``clean_code``)."""
+    row = db.session.execute(
+        _TOKEN_SESSION_AND_PARTICIPANT,
+        {"token_hash": token_hash, "id": session_id if 0 < session_id < 2**31 else 0, "code": code},
+    ).first()
+    if row is None:
+        return None
+    token, session, right, participant, row_id, status, checked_in_at = row
+    existing = _Existing(row_id, status, checked_in_at) if row_id is not None else None
+    return token, session, right, ScanTarget(participant, existing)
+
+
 @dataclass(frozen=True)
 class _Existing:
     id: int
@@ -209,6 +233,11 @@ def is_running(session: Session, now: datetime | None = None) -> bool:
 def is_late(session: Session, moment: datetime) -> bool:
     """Late = after the session's start plus the event's grace minutes."""
     return moment > late_after(session)
+
+
+def clean_code(raw) -> str:
+    """A ticket code as scanned: trimmed, upper case; InvalidInput when empty or too long."""
+    return _clean_code(raw)
 
 
 def _clean_code(raw) -> str:
@@ -269,6 +298,65 @@ _UPSERTS = {
     .returning(Attendance.__table__.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
+
+
+# A token, its right, the session, the ticket and any earlier row: ``load_scan_by_token``.
+_TOKEN_SESSION_AND_PARTICIPANT = (
+    live_token(
+        sa.select(
+            ApiToken,
+            Session,
+            right_column(User.role, User.id, Session.event_id),
+            Participant,
+            Attendance.id,
+            Attendance.status,
+            Attendance.checked_in_at,
+        ).select_from(ApiToken)
+    )
+    .outerjoin(Session, Session.id == sa.bindparam("id"))
+    .outerjoin(Event, Event.id == Session.event_id)
+    .outerjoin(Participant, Participant.ticket_code == sa.bindparam("code"))
+    .outerjoin(
+        Attendance,
+        sa.and_(Attendance.session_id == Session.id, Attendance.participant_id == Participant.id),
+    )
+    .options(contains_eager(Session.event))
+)
+
+
+def _audit_columns(prefix: str) -> dict:
+    table = AuditLog.__table__
+    return {
+        name: sa.bindparam(prefix + name, type_=table.c[name].type)
+        for name in ("at", "actor_id", "channel", "action", "event_id", "target_type")
+        + ("target_id", "details")
+    }
+
+
+def _attendance_and_audit_insert():
+    """PostgreSQL: the attendance row and its audit entry in ONE statement (one round trip)::
+
+        WITH new AS (INSERT INTO attendances ... ON CONFLICT DO NOTHING RETURNING id),
+             logged AS (INSERT INTO audit_log (...) SELECT ... FROM new)
+        SELECT id FROM new
+
+    The audit row is written exactly when the attendance row is (none on a conflict)."""
+    table = Attendance.__table__
+    new = (
+        postgresql.insert(table)
+        .values({c.name: sa.bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"})
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+        .cte("new")
+    )
+    audit = _audit_columns("audit_")
+    logged = sa.insert(AuditLog.__table__).from_select(
+        list(audit), sa.select(*audit.values()).select_from(new)
+    )
+    return sa.select(new.c.id).add_cte(logged.cte("logged"))
+
+
+_ATTENDANCE_AND_AUDIT = _attendance_and_audit_insert()
 
 
 def _insert_or_nothing(values: dict):
@@ -334,7 +422,7 @@ def check_in(
     # a repeat (the common retry) is answered from a read, taking no write lock at all
     existing = known if known is not _NOT_LOADED else db.session.execute(_EXISTING, key).first()
     if existing is None:
-        new_id = _insert_or_nothing(
+        new_id = _insert_checked_in(
             {
                 **key,
                 "status": status,
@@ -344,10 +432,10 @@ def check_in(
                 "scan_id": scan_id,
                 "source": source,
                 "created_at": now,
-            }
+            },
+            _check_in_audit(session, participant, actor, source, now, status, scan_id),
         )
         if new_id is not None:
-            _audit_check_in(session, participant, actor, source, now, status, scan_id)
             return CheckInResult(participant, status, moment, False, new_id)
         # another desk won the race a moment ago: answer with its row
         existing = db.session.execute(_EXISTING, key).one_or_none()
@@ -360,25 +448,32 @@ def check_in(
     return CheckInResult(participant, existing.status, existing.checked_in_at, True, existing.id)
 
 
-def _audit_check_in(session, participant, actor, source, now, status, scan_id) -> None:
-    """The audit entry of a first check-in, as one Core INSERT.
+def _check_in_audit(session, participant, actor, source, now, status, scan_id) -> dict:
+    """The audit entry of a first check-in: the row ``bimtek.audit.services.record`` would
+    write, as Core values (the ORM unit of work was the largest cost of a check-in)."""
+    return {
+        "at": now,
+        "action": "checkin.create",
+        "actor_id": getattr(actor, "id", None),
+        "channel": "api" if source == "api" else "web",
+        "event_id": session.event_id,
+        "target_type": "participant",
+        "target_id": participant.id,
+        "details": {"session_id": session.id, "status": status, "scan_id": scan_id},
+    }
 
-    Same row as ``bimtek.audit.services.record`` writes, without the ORM unit of work,
-    which was the largest single cost of the check-in request.
-    """
-    db.session.execute(
-        _AUDIT_INSERT,
-        {
-            "at": now,
-            "action": "checkin.create",
-            "actor_id": getattr(actor, "id", None),
-            "channel": "api" if source == "api" else "web",
-            "event_id": session.event_id,
-            "target_type": "participant",
-            "target_id": participant.id,
-            "details": {"session_id": session.id, "status": status, "scan_id": scan_id},
-        },
-    )
+
+def _insert_checked_in(values: dict, audit: dict):
+    """Insert the attendance row unless it exists and, when it was inserted, its audit entry.
+    The new id, or None. One statement on PostgreSQL; two local calls on SQLite, which has
+    no INSERT inside WITH (and no network round trip to save)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        params = {**values, **{f"audit_{name}": value for name, value in audit.items()}}
+        return db.session.execute(_ATTENDANCE_AND_AUDIT, params).scalar()
+    new_id = _insert_or_nothing(values)
+    if new_id is not None:
+        db.session.execute(_AUDIT_INSERT, audit)
+    return new_id
 
 
 def _excused_arrives(session, participant, existing, status, moment, actor, source):

@@ -72,25 +72,39 @@ def issue_api_token(
     return token, plain
 
 
-_TOKEN_BY_HASH = (
-    sa.select(ApiToken)
-    .join(ApiToken.user)
-    .options(contains_eager(ApiToken.user))
-    .where(
-        ApiToken.token_hash == sa.bindparam("token_hash"),
-        ApiToken.revoked_at.is_(None),
-        User.active.is_(True),
-        User.role.in_(STAFF_ROLES),
+def live_token(query: sa.Select) -> sa.Select:
+    """``query`` (selecting from ApiToken) joined to the token's user (loaded with it) and
+    narrowed to the live token whose hash is the bind parameter ``token_hash``: not revoked,
+    its user an active staff account. The check-in API adds its own rows to this one read."""
+    return (
+        query.join(ApiToken.user)
+        .options(contains_eager(ApiToken.user))
+        .where(
+            ApiToken.token_hash == sa.bindparam("token_hash"),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+            User.role.in_(STAFF_ROLES),
+        )
     )
-)
+
+
+_TOKEN_BY_HASH = live_token(sa.select(ApiToken))
+
+
+def bearer_hash(plain: str | None) -> str | None:
+    """The hash to look a bearer token up by, or None for text that cannot be a token."""
+    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    return hash_token(plain)
 
 
 def token_for_bearer(plain: str | None) -> ApiToken | None:
     """The live token (not revoked, its user an active staff account) or None. Reads only."""
-    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+    token_hash = bearer_hash(plain)
+    if token_hash is None:
         return None
-    # one prebuilt query (token joined to its user): every API call, check-in included, pays it
-    return db.session.scalar(_TOKEN_BY_HASH, {"token_hash": hash_token(plain)})
+    # one prebuilt query (token joined to its user): every API call pays it
+    return db.session.scalar(_TOKEN_BY_HASH, {"token_hash": token_hash})
 
 
 def user_for_token(plain: str | None) -> User | None:
@@ -99,10 +113,16 @@ def user_for_token(plain: str | None) -> User | None:
     return token.user if token is not None else None
 
 
+def stamp_due(token: ApiToken, now=None) -> bool:
+    """Whether a use of ``token`` now must write ``last_used_at`` (see ``TOUCH_INTERVAL``)."""
+    now = now or utcnow()
+    return token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL
+
+
 def note_token_use(token: ApiToken, now=None) -> bool:
     """Stamp ``last_used_at`` if it is older than ``TOUCH_INTERVAL``; True if it wrote."""
     now = now or utcnow()
-    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
+    if not stamp_due(token, now):
         return False
     token.last_used_at = now
     db.session.flush()

@@ -163,3 +163,23 @@ def test_ping_and_openapi(client):
         assert path in paths
     responses = paths["/sessions/{session_id}/checkins"]["post"]["responses"]
     assert {"200", "201", "404", "409", "422"} <= set(responses)
+
+
+def test_someone_excused_who_turns_up_is_checked_in_with_an_audit_entry(
+    client, auth_headers, session, person
+):
+    from bimtek.audit.models import AuditLog
+
+    client.post(
+        url(session, "excuses"),
+        json={"participant_id": person.id, "status": "izin", "note": "Surat tugas"},
+        headers=auth_headers,
+    )
+    answer = client.post(url(session), json={"code": person.ticket_code}, headers=auth_headers)
+    assert answer.status_code == 201
+    assert answer.get_json()["status"] in ("hadir", "terlambat")
+    row = db.session.scalar(sa.select(Attendance))
+    assert row.status == answer.get_json()["status"] and row.source == "api"
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "checkin.create"))
+    assert entry.details["replaces"] == "izin"
+    assert count_rows() == 1
