@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from bimtek.core.timeutil import format_datetime, zone_abbreviation
 from bimtek.notifications.messages import ticket_url
 from bimtek.notifications.services import person_locale
 
@@ -71,6 +72,10 @@ def whatsapp_claim_link(participant, link: str, code: str, expires_at) -> str | 
             name=participant.full_name,
             url=link,
             code=code,
-            when=participant.event.local(expires_at).strftime("%d-%m-%Y %H:%M"),
+            when=format_datetime(
+                participant.event.local(expires_at),
+                zone_abbreviation(participant.event.timezone),
+                person_locale(participant),
+            ),
         )
     return f"https://wa.me/{number}?text={quote(text, safe='')}"

@@ -21,12 +21,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.auth import staff_accounts, tokens
-from bimtek.core.timeutil import DEFAULT_TIMEZONE, to_local
+from bimtek.core.timeutil import DEFAULT_TIMEZONE, format_datetime, to_local, zone_abbreviation
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import ServiceError
 from bimtek.events import staff as event_staff
@@ -55,10 +56,15 @@ def refuse_inactive_accounts():
 
 @bp.app_template_filter()
 def local_time(moment) -> str:
-    """A stored UTC moment on the install's clock (WITA), e.g. 05/11/2024 08:14."""
+    """A stored UTC moment on the install's clock, as people write it:
+    "5 November 2024 pukul 08.14 WITA"."""
     if moment is None:
         return "—"
-    return to_local(moment, DEFAULT_TIMEZONE).strftime("%d/%m/%Y %H:%M")
+    return format_datetime(
+        to_local(moment, DEFAULT_TIMEZONE),
+        zone_abbreviation(DEFAULT_TIMEZONE),
+        str(get_locale() or "id"),
+    )
 
 
 def _checked_form() -> None:
