@@ -20,12 +20,11 @@ from flask_wtf import FlaskForm
 
 from bimtek.certificates import pdf, services
 from bimtek.certificates.models import Certificate
-from bimtek.events.access import event_required, load_in_event
+from bimtek.events.access import event_required
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.jobs import prepared as files
 from bimtek.jobs.models import PreparedFile
-from bimtek.jobs.views import download_response, progress_page
 
 #: bundle name in the URL -> (PreparedFile.kind, mimetype, file suffix)
 BUNDLES = {
@@ -112,24 +111,4 @@ def request_bundle(event, bundle):
         abort(400)
     prepared = prepare(event, bundle, actor=current_user)
     db.session.commit()
-    return redirect(url_for(".show", code=event.code, prepared_id=prepared.id))
-
-
-@bp.route(ADMIN + "/<int:prepared_id>")
-@event_required("manager")
-def show(event, prepared_id):
-    prepared = load_in_event(PreparedFile, prepared_id, event)
-    return progress_page(
-        event,
-        prepared,
-        download_url=url_for(".download", code=event.code, prepared_id=prepared.id),
-    )
-
-
-@bp.route(ADMIN + "/<int:prepared_id>/unduh")
-@event_required("manager")
-def download(event, prepared_id):
-    prepared = load_in_event(PreparedFile, prepared_id, event)
-    return download_response(
-        prepared, again_url=url_for(".show", code=event.code, prepared_id=prepared.id)
-    )
+    return redirect(url_for("prepared_files.show", code=event.code, prepared_id=prepared.id))

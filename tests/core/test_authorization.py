@@ -252,8 +252,6 @@ ROUTES = {
     "notifications.remind_test": Route(EVENT_MANAGER, unsafe=True),
     "notifications.whatsapp": Route(EVENT_MANAGER),
     "certificate_bundles.request_bundle": Route(EVENT_MANAGER, args={"bundle": "zip"}, unsafe=True),
-    "certificate_bundles.show": Route(EVENT_MANAGER),
-    "certificate_bundles.download": Route(EVENT_MANAGER),
     # --- evaluation (Kirkpatrick level 1), the activity report, personal-data lifecycle
     "evaluation.portal": Route(OWN_OR_404),
     "evaluation.form": Route(OWN_OR_404, args={"part_key": "organizer"}),
