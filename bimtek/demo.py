@@ -226,60 +226,14 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
         _load_demo_assessments(event)
         return event, False
     event = create_event(DEMO_EVENT, channel="cli")
-    modules = {}
-    for position, (code, title, jp, description, speakers) in enumerate(DEMO_MODULES, 1):
-        modules[code] = save_module(
-            event,
-            {
-                "code": code,
-                "title": title,
-                "jp": jp,
-                "description": description,
-                "speakers": speakers,
-                "position": position,
-            },
-            channel="cli",
-        )
-    for day_index, plan in enumerate(DEMO_PLAN):
-        day = event.start_date + timedelta(days=day_index)
-        if day_index == 0:
-            save_session(
-                event,
-                {
-                    "title": "Pembukaan dan Pre-test",
-                    "day": day,
-                    "start_time": time(8, 0),
-                    "end_time": time(9, 0),
-                    "room": "Ballroom",
-                    "mandatory": True,
-                },
-                channel="cli",
-            )
-        for (start, end), code in zip(SLOTS, plan, strict=True):
-            save_session(
-                event,
-                {
-                    "module_id": modules[code].id,
-                    "day": day,
-                    "start_time": start,
-                    "end_time": end,
-                    "room": "Ballroom",
-                },
-                channel="cli",
-            )
-        if day_index == len(DEMO_PLAN) - 1:
-            save_session(
-                event,
-                {
-                    "title": "Post-test dan Penutupan",
-                    "day": day,
-                    "start_time": time(17, 0),
-                    "end_time": time(18, 0),
-                    "room": "Ballroom",
-                    "mandatory": True,
-                },
-                channel="cli",
-            )
+    _load_curriculum(
+        event,
+        DEMO_MODULES,
+        DEMO_PLAN,
+        start=event.start_date,
+        room="Ballroom",
+        opening="Pembukaan dan Pre-test",
+    )
     for person in demo_people(participant_count):
         register(event, person, channel="cli", enforce_window=False)
     _load_demo_attendance(event)
@@ -457,8 +411,22 @@ def load_second_batch(today: date | None = None) -> tuple[Event, bool]:
         },
         channel="cli",
     )
+    _load_curriculum(
+        event,
+        SECOND_MODULES,
+        SECOND_PLAN,
+        start=start,
+        room="Ruang Meranti, Kantor Bupati",
+        opening="Pembukaan oleh Pjs Bupati dan Pre-test",
+    )
+    return event, True
+
+
+def _load_curriculum(event, modules_spec, plan, *, start, room: str, opening: str) -> None:
+    """A batch's modules, and per day its sessions in SLOTS, with the opening (and pre-test)
+    on the first morning and the post-test and closing on the last afternoon."""
     modules = {}
-    for position, (code, title, jp, description, speakers) in enumerate(SECOND_MODULES, 1):
+    for position, (code, title, jp, description, speakers) in enumerate(modules_spec, 1):
         modules[code] = save_module(
             event,
             {
@@ -471,11 +439,11 @@ def load_second_batch(today: date | None = None) -> tuple[Event, bool]:
             },
             channel="cli",
         )
-    for day_index, plan in enumerate(SECOND_PLAN):
+    for day_index, day_plan in enumerate(plan):
         day = start + timedelta(days=day_index)
         if day_index == 0:
-            _extra_session(event, "Pembukaan oleh Pjs Bupati dan Pre-test", day, 8)
-        for (slot_start, slot_end), code in zip(SLOTS, plan, strict=True):
+            _extra_session(event, opening, day, 8, room)
+        for (slot_start, slot_end), code in zip(SLOTS, day_plan, strict=True):
             save_session(
                 event,
                 {
@@ -483,16 +451,15 @@ def load_second_batch(today: date | None = None) -> tuple[Event, bool]:
                     "day": day,
                     "start_time": slot_start,
                     "end_time": slot_end,
-                    "room": "Ruang Meranti, Kantor Bupati",
+                    "room": room,
                 },
                 channel="cli",
             )
-        if day_index == len(SECOND_PLAN) - 1:
-            _extra_session(event, "Post-test dan Penutupan", day, 17)
-    return event, True
+        if day_index == len(plan) - 1:
+            _extra_session(event, "Post-test dan Penutupan", day, 17, room)
 
 
-def _extra_session(event: Event, title: str, day: date, hour: int) -> None:
+def _extra_session(event: Event, title: str, day: date, hour: int, room: str) -> None:
     save_session(
         event,
         {
@@ -500,7 +467,7 @@ def _extra_session(event: Event, title: str, day: date, hour: int) -> None:
             "day": day,
             "start_time": time(hour, 0),
             "end_time": time(hour + 1, 0),
-            "room": "Ruang Meranti, Kantor Bupati",
+            "room": room,
             "mandatory": True,
         },
         channel="cli",
