@@ -2,7 +2,8 @@
 
 import functools
 import itertools
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bimtek.auth.models import User
 from bimtek.events import services as event_services
@@ -55,7 +56,9 @@ def make_event(
     **overrides,
 ):
     """An open event with one module and ``sessions`` sessions on its first day."""
-    start = start or date.today()
+    # "today" at the venue: between 16:00 and 24:00 UTC it is already tomorrow in WITA
+    zone = overrides.get("timezone", "Asia/Makassar")
+    start = start or datetime.now(ZoneInfo(zone)).date()
     data = {
         "code": code,
         "title": f"Bimtek Uji {code}",
