@@ -158,7 +158,11 @@ def app(database_url, tmp_path, app_config):
         yield app
         app.extensions["bimtek_jobs"].runner.stop()  # no job outlives its test
         db.session.remove()
+        # A connection still checked out here would outlive the disposed pool and be
+        # garbage-collected open (a ResourceWarning in some later test): fail where it leaks.
+        leaked = db.engine.pool.checkedout() if hasattr(db.engine.pool, "checkedout") else 0
         db.engine.dispose()
+        assert leaked == 0, f"{leaked} database connection(s) still in use after the test"
 
 
 @pytest.fixture
@@ -247,13 +251,44 @@ def live_server(app):
     """The app served over HTTP on 127.0.0.1 in a thread, for the browser."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    in_flight = _InFlight(app)
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()
     thread.join(timeout=5)
+    server.server_close()
+    # A page still open may have a poll in flight; its database connection must go back to
+    # the pool before the app fixture disposes the engine, or it is garbage-collected open.
+    in_flight.wait_idle(timeout=10)
+
+
+class _InFlight:
+    """WSGI wrapper counting requests still being answered by the live server's threads."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        response = self.app(environ, start_response)
+        try:
+            yield from response
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
