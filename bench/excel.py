@@ -52,7 +52,7 @@ def participant_rows(count: int) -> list[list]:
 def build_xlsx(rows) -> bytes:
     from openpyxl import Workbook
 
-    from bimtek.reports.excel import COLUMNS
+    from bimtek.participants.sheet import COLUMNS
 
     workbook = Workbook()
     sheet = workbook.active

@@ -22,8 +22,8 @@ from bimtek.events.models import Event, EventStaff, Material, Module, Session
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
+from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
-from bimtek.reports.models import ImportUpload
 
 __all__ = [
     "Announcement",

@@ -9,7 +9,8 @@ from bimtek.core.spreadsheets import XLSX_MIMETYPE, send_xlsx
 from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required
 from bimtek.extensions import db
-from bimtek.reports import dashboard, exports, services
+from bimtek.participants import importing as services
+from bimtek.reports import dashboard, exports
 
 
 class TooLarge(InvalidInput):

@@ -7,12 +7,10 @@ from html import escape
 
 from markupsafe import Markup
 
-PRE_COLOR = "#9aa9b5"
-POST_COLOR = "#0b5d4b"
-INK = "#1f2a30"
-MUTED = "#5f6b73"
-GRID = "#e3e8ea"
-FONT = 'font-family="system-ui, sans-serif"'
+from bimtek.core.charts import COLORS, FONT, GRID, INK, MUTED
+
+PRE_COLOR = COLORS["pre"]
+POST_COLOR = COLORS["post"]
 
 
 def _fmt(value, digits=1) -> str:

@@ -164,8 +164,9 @@ def rows_for(event: Event, entries: list[AuditLog]) -> list[LogRow]:
 
 def log_workbook(event: Event, filters: LogFilters, now: datetime) -> bytes:
     """Every entry matching ``filters`` as an .xlsx (text cells neutralised by the writer)."""
-    from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
-    from bimtek.reports.exports import _naive_local, _subheading
+    from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
+    from bimtek.reports.headings import naive_local as _naive_local
+    from bimtek.reports.headings import subheading as _subheading
 
     entries = list(db.session.scalars(log_query(event, filters)))
     columns = [

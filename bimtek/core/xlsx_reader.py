@@ -17,6 +17,7 @@ declared in ``bimtek.config.DefaultConfig``.
 """
 
 import io
+import re
 import time
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from bimtek.config import DefaultConfig
 from bimtek.errors import InvalidInput
@@ -208,6 +210,20 @@ class XlsxFile:
                 ),
                 fields={"file": "terlalu lama"},
             )
+
+    def sheet_facts(self, worksheet) -> tuple[list[tuple[int, int, int, int]], bool]:
+        """A sheet's merged ranges (min_col, min_row, max_col, max_row) and whether it holds
+        formulas. Read-only openpyxl reports neither, so the sheet's XML is searched; the part
+        was size-checked by ``check_package``."""
+        try:
+            xml = self.archive.read(worksheet._worksheet_path.lstrip("/"))
+        except KeyError:
+            return [], False
+        merged = [
+            range_boundaries(ref.decode())
+            for ref in re.findall(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+\d+:[A-Z]+\d+)"', xml)
+        ]
+        return merged, re.search(rb"<(?:\w+:)?f[\s>/]", xml) is not None
 
     def rows(self, worksheet, **options):
         """``worksheet.iter_rows(values_only=True, **options)``, watching the clock."""

@@ -29,9 +29,9 @@ from bimtek.evaluation.models import EvaluationDraft
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
 from bimtek.privacy.retention import MAX_RETENTION_MONTHS, retention_of
-from bimtek.reports.models import ImportUpload
 
 
 class RetentionNotOver(Conflict):

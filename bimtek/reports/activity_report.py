@@ -27,23 +27,23 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from bimtek.assessments.analysis import BAND_LABELS
+from bimtek.assessments.services import results
 from bimtek.attendance.models import STATUS_LABELS
 from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styles
+from bimtek.attendance.services import attendance_matrix
+from bimtek.certificates.models import Signatory
+from bimtek.certificates.services import issued_certificates
+from bimtek.core.charts import COLORS, SCALE_COLORS
 from bimtek.core.timeutil import format_date_id, format_date_range_id, utcnow, zone_abbreviation
+from bimtek.evaluation.reads import CATEGORY_LABELS, SCALE_LABELS
+from bimtek.evaluation.reads import report as evaluation_report
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.reports.charts import COLORS
+from bimtek.reports.dashboard import attendance_panel, certificate_panel, registration_panel
 
-BAND_WORDS = {"high": "Tinggi", "medium": "Sedang", "low": "Rendah"}
-CATEGORY_WORDS = {
-    "sangat_baik": "Sangat baik",
-    "baik": "Baik",
-    "cukup": "Cukup",
-    "kurang": "Kurang",
-}
 ATTENDANCE_KEYS = ("hadir", "terlambat", "izin", "sakit", "alpa")
-SCALE_COLORS = {1: "#b3261e", 2: "#e0a526", 3: "#5b8fd1", 4: "#137a3b"}
 #: institutions listed by name; the rest are summed in one row
 TOP_INSTITUTIONS = 15
 HEADER_BG = colors.HexColor("#e3f1ec")
@@ -52,13 +52,6 @@ GRID = colors.HexColor("#b9c4c1")
 
 def activity_figures(event: Event, now: datetime | None = None) -> dict:
     """Every figure of the report, from the functions the pages and exports use."""
-    from bimtek.assessments.services import results
-    from bimtek.attendance.services import attendance_matrix
-    from bimtek.certificates.models import Signatory
-    from bimtek.certificates.services import issued_certificates
-    from bimtek.evaluation.reads import report as evaluation_report
-    from bimtek.reports.dashboard import attendance_panel, certificate_panel, registration_panel
-
     now = now or utcnow()
     institutions = Counter(
         db.session.scalars(
@@ -411,7 +404,7 @@ def _assessment_section(figures: dict, styles, width) -> list:
         ["Rata-rata pre-test", number(klass["mean_pre"])],
         ["Rata-rata post-test", number(klass["mean_post"])],
         ["⟨g⟩ dari rata-rata", number(klass["g_of_means"], 3)],
-        ["Kategori Hake ⟨g⟩", BAND_WORDS.get(klass["band"], "—")],
+        ["Kategori Hake ⟨g⟩", BAND_LABELS.get(klass["band"], "—")],
         ["Rata-rata g individu", number(klass["mean_g"], 3)],
         ["Skor turun (gain negatif)", klass["negative"]],
     ]
@@ -427,7 +420,7 @@ def _assessment_section(figures: dict, styles, width) -> list:
     bands = Counter(row["band"] for row in data["participants"] if row["g"] is not None)
     story.append(Paragraph("Sebaran kategori Hake (per peserta)", styles["h2"]))
     rows = [["Kategori", "Peserta"]]
-    rows += [[BAND_WORDS[band], bands.get(band, 0)] for band in ("high", "medium", "low")]
+    rows += [[BAND_LABELS[band], bands.get(band, 0)] for band in ("high", "medium", "low")]
     story.append(_table(rows, [width - 40 * mm, 40 * mm], styles, numeric_from=1))
     if data["modules"]:
         story.append(Paragraph("Per materi", styles["h2"]))
@@ -439,7 +432,7 @@ def _assessment_section(figures: dict, styles, width) -> list:
                 number(m["mean_pre"]),
                 number(m["mean_post"]),
                 number(m["g_of_means"], 3),
-                BAND_WORDS.get(m["band"], "—"),
+                BAND_LABELS.get(m["band"], "—"),
             ]
             for m in data["modules"]
         ]
@@ -497,7 +490,7 @@ def _evaluation_section(figures: dict, styles, width) -> list:
                 part["respondents"],
                 percent(part["response_rate"]),
                 number(overall["index"]) if overall else "—",
-                CATEGORY_WORDS.get(overall["category"], "") if overall else "< 5 responden",
+                CATEGORY_LABELS.get(overall["category"], "") if overall else "< 5 responden",
             ]
         )
     story.append(
@@ -510,10 +503,7 @@ def _evaluation_section(figures: dict, styles, width) -> list:
     )
     story.append(
         Legend(
-            [
-                (SCALE_COLORS[v], f"{v} {w}")
-                for v, w in ((1, "Kurang"), (2, "Cukup"), (3, "Baik"), (4, "Sangat baik"))
-            ],
+            [(SCALE_COLORS[value], f"{value} {label}") for value, label in SCALE_LABELS.items()],
             width,
         )
     )
@@ -533,7 +523,7 @@ def _evaluation_section(figures: dict, styles, width) -> list:
                     item["text"],
                     number(item["mean"]),
                     number(item["index"]),
-                    CATEGORY_WORDS.get(item["category"], ""),
+                    CATEGORY_LABELS.get(item["category"], ""),
                     Bar([(dist[v], SCALE_COLORS[v]) for v in (1, 2, 3, 4)], item["n"], bar),
                 ]
             )

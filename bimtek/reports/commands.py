@@ -3,9 +3,12 @@
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from bimtek.errors import InvalidInput, ServiceError
+from bimtek.events.services import get_event
 from bimtek.extensions import db
+from bimtek.participants import importing
 
 
 @click.command("import-participants")
@@ -18,39 +21,46 @@ def import_participants_command(code, path, dry_run):
     Only the valid rows are imported (all of them or, if one fails, none); capacity and the
     waitlist apply as in self-registration.
     """
-    from bimtek.events.services import get_event
-    from bimtek.reports import services
-
     try:
         event = get_event(code)
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     data = path.read_bytes()
-    limit = services.import_max_bytes()
+    limit = importing.import_max_bytes()
     if len(data) > limit:
         raise click.ClickException(
-            f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batas {limit / 1048576:.0f} MB."
+            _(
+                "Berkas terlalu besar (%(size).1f MB); batas %(limit).0f MB.",
+                size=len(data) / 1048576,
+                limit=limit / 1048576,
+            )
         )
     try:
-        report = services.preview_import(event, data)
+        report = importing.preview_import(event, data)
     except InvalidInput as error:
         raise click.ClickException(error.message) from None
-    for line in services.format_report(report):
+    for line in importing.format_report(report):
         click.echo(line)
     if dry_run:
-        click.echo("Uji coba (--dry-run): tidak ada yang disimpan.")
+        click.echo(_("Uji coba (--dry-run): tidak ada yang disimpan."))
         return
     if not report.valid:
-        raise click.ClickException("Tidak ada baris yang valid; tidak ada yang diimpor.")
+        raise click.ClickException(_("Tidak ada baris yang valid; tidak ada yang diimpor."))
     try:
-        result = services.import_participants(event, report, channel="cli", filename=path.name)
+        result = importing.import_participants(event, report, channel="cli", filename=path.name)
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(
-        f"Diimpor {result.registered + result.waitlisted} peserta: {result.registered} terdaftar, "
-        f"{result.waitlisted} daftar tunggu; {result.skipped} baris bermasalah dilewati."
+        _(
+            "Diimpor %(n)s peserta: %(registered)s terdaftar, %(waitlisted)s daftar tunggu; "
+            "%(skipped)s baris bermasalah dilewati.",
+            n=result.registered + result.waitlisted,
+            registered=result.registered,
+            waitlisted=result.waitlisted,
+            skipped=result.skipped,
+        )
     )
 
 

@@ -5,12 +5,16 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from bimtek.assessments.analysis import group_gain, hake_band, mean
+from bimtek.assessments.services import scores
+from bimtek.attendance.services import session_counts
+from bimtek.certificates.services import eligibility, issued_certificates
+from bimtek.core import charts
 from bimtek.core.timeutil import utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.services import status_counts
-from bimtek.reports import charts
 
 #: the registrations-over-time chart shows at most this many days (the latest ones)
 TIMELINE_DAYS = 45
@@ -92,8 +96,6 @@ ATTENDANCE_SERIES = ("hadir", "terlambat", "izin", "sakit", "alpa", "belum")
 
 def attendance_panel(event: Event, now: datetime | None = None) -> dict:
     """Per session: expected, each status, checked-in share, and its stacked bar."""
-    from bimtek.attendance.services import session_counts
-
     now = now or utcnow()
     sessions = []
     for session in event.sessions:
@@ -119,9 +121,6 @@ def attendance_panel(event: Event, now: datetime | None = None) -> dict:
 
 def assessment_panel(event: Event) -> dict:
     """Pre/post: how many took each, mean scores, both class gains, negative gains."""
-    from bimtek.assessments.analysis import group_gain, hake_band, mean
-    from bimtek.assessments.services import scores
-
     pre, post = scores(event, "pre"), scores(event, "post")
     gain = group_gain([(pre[pid], post[pid]) for pid in pre if pid in post])
     mean_pre, mean_post = mean(pre.values()), mean(post.values())
@@ -142,8 +141,6 @@ def assessment_panel(event: Event) -> dict:
 
 def certificate_panel(event: Event) -> dict:
     """Eligible, issued, still to issue, not eligible, revoked."""
-    from bimtek.certificates.services import eligibility, issued_certificates
-
     verdicts = eligibility(event)
     issued = sum(1 for v in verdicts if v.certificate is not None)
     eligible = sum(1 for v in verdicts if v.eligible)
@@ -180,8 +177,6 @@ def overview(event: Event) -> dict:
 
 def live(event: Event) -> dict:
     """Today's sessions and their counts, for the dashboard's 10-second refresh."""
-    from bimtek.attendance.services import session_counts
-
     now = utcnow()
     counts = status_counts(event.id)
     sessions = []

@@ -2,23 +2,17 @@
 
 from datetime import datetime
 
-from bimtek.events.models import Event
-from bimtek.reports.excel import Sheet, SheetColumn
+from flask_babel import gettext as _
 
-CATEGORY_WORDS = {
-    "sangat_baik": "Sangat baik",
-    "baik": "Baik",
-    "cukup": "Cukup",
-    "kurang": "Kurang",
-}
+from bimtek.core.xlsx_writer import Sheet, SheetColumn
+from bimtek.evaluation.reads import CATEGORY_LABELS, report
+from bimtek.events.models import Event
+from bimtek.reports.headings import subheading as _subheading
 
 
 def evaluation_sheets(event: Event, now: datetime) -> list[Sheet]:
     """Per narasumber and for the organizer: respondents, response rate, and per item (and
     the part as a whole) the mean, index, category and distribution; then the comments."""
-    from bimtek.evaluation.reads import report
-    from bimtek.reports.exports import _subheading
-
     data = report(event)
     rows, comments = [], []
     for part in data["parts"]:
@@ -27,10 +21,20 @@ def evaluation_sheets(event: Event, now: datetime) -> list[Sheet]:
         base = [who, module, part["respondents"], part["response_rate"]]
         if not part["shown"]:
             rows.append(
-                [*base, "(kurang dari 5 responden)", None, None, None, None, None, None, None]
+                [
+                    *base,
+                    _("(kurang dari %(n)s responden)", n=data["min_respondents"]),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
             )
             continue
-        for item in [*part["items"], {"text": "Keseluruhan", **part["overall"]}]:
+        for item in [*part["items"], {"text": _("Keseluruhan"), **part["overall"]}]:
             dist = item["distribution"]
             rows.append(
                 [
@@ -38,7 +42,7 @@ def evaluation_sheets(event: Event, now: datetime) -> list[Sheet]:
                     item["text"],
                     item["mean"],
                     item["index"],
-                    CATEGORY_WORDS.get(item["category"]),
+                    CATEGORY_LABELS.get(item["category"]),
                     dist[1],
                     dist[2],
                     dist[3],
@@ -48,39 +52,43 @@ def evaluation_sheets(event: Event, now: datetime) -> list[Sheet]:
         comments += [[who, module, comment] for comment in part["comments"]]
     return [
         Sheet(
-            title="Evaluasi",
-            heading=f"Evaluasi Narasumber dan Penyelenggara — {event.title}",
+            title=_("Evaluasi"),
+            heading=_("Evaluasi Narasumber dan Penyelenggara — %(title)s", title=event.title),
             subheading=_subheading(event, now),
             columns=[
-                SheetColumn("Narasumber / penyelenggara"),
-                SheetColumn("Materi"),
-                SheetColumn("Responden", "int"),
-                SheetColumn("Tingkat respons", "percent"),
-                SheetColumn("Pernyataan", "wrap", width=44),
-                SheetColumn("Rata-rata (1–4)", "number"),
-                SheetColumn("Indeks (0–100)", "number"),
-                SheetColumn("Kategori"),
-                SheetColumn("Jawaban 1", "int"),
-                SheetColumn("Jawaban 2", "int"),
-                SheetColumn("Jawaban 3", "int"),
-                SheetColumn("Jawaban 4", "int"),
+                SheetColumn(_("Narasumber / penyelenggara")),
+                SheetColumn(_("Materi")),
+                SheetColumn(_("Responden"), "int"),
+                SheetColumn(_("Tingkat respons"), "percent"),
+                SheetColumn(_("Pernyataan"), "wrap", width=44),
+                SheetColumn(_("Rata-rata (1–4)"), "number"),
+                SheetColumn(_("Indeks (0–100)"), "number"),
+                SheetColumn(_("Kategori")),
+                SheetColumn(_("Jawaban 1"), "int"),
+                SheetColumn(_("Jawaban 2"), "int"),
+                SheetColumn(_("Jawaban 3"), "int"),
+                SheetColumn(_("Jawaban 4"), "int"),
             ],
             rows=rows,
-            note=(
+            note=_(
                 "Skala 1 kurang, 2 cukup, 3 baik, 4 sangat baik; indeks = rata-rata × 25. "
-                f"Kategori: sangat baik ≥ {data['thresholds']['sangat_baik']}, baik ≥ "
-                f"{data['thresholds']['baik']}, cukup ≥ {data['thresholds']['cukup']}. Bagian "
-                "dengan kurang dari 5 responden tidak ditampilkan agar jawaban tetap anonim."
+                "Kategori: sangat baik ≥ %(very_good)s, baik ≥ %(good)s, cukup ≥ %(fair)s. "
+                "Bagian dengan kurang dari %(n)s responden tidak ditampilkan agar jawaban tetap "
+                "anonim.",
+                very_good=data["thresholds"]["sangat_baik"],
+                good=data["thresholds"]["baik"],
+                fair=data["thresholds"]["cukup"],
+                n=data["min_respondents"],
             ),
         ),
         Sheet(
-            title="Saran evaluasi",
-            heading=f"Saran Peserta — {event.title}",
+            title=_("Saran evaluasi"),
+            heading=_("Saran Peserta — %(title)s", title=event.title),
             subheading=_subheading(event, now),
             columns=[
-                SheetColumn("Narasumber / penyelenggara"),
-                SheetColumn("Materi"),
-                SheetColumn("Saran", "wrap", width=80),
+                SheetColumn(_("Narasumber / penyelenggara")),
+                SheetColumn(_("Materi")),
+                SheetColumn(_("Saran"), "wrap", width=80),
             ],
             rows=comments,
         ),

@@ -5,35 +5,25 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from bimtek.core.timeutil import format_date_range_id, utcnow
+from bimtek.assessments.analysis import BAND_LABELS
+from bimtek.assessments.models import KIND_LABELS, MAX_OPTIONS
+from bimtek.assessments.services import LETTERS, results
+from bimtek.attendance.models import STATUS_LABELS as ATTENDANCE_LABELS
+from bimtek.attendance.services import attendance_matrix
+from bimtek.certificates.services import issued_certificates, verification_url
+from bimtek.core.timeutil import utcnow
+from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.jobs import prepared as files
+from bimtek.participants.labels import STATUS_LABELS
 from bimtek.participants.models import Participant
 from bimtek.reports.evaluation_export import evaluation_sheets
-from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
-
-STATUS_LABELS = {
-    "registered": "Terdaftar",
-    "waitlisted": "Daftar tunggu",
-    "cancelled": "Dibatalkan",
-}
-
-
-def _naive_local(event: Event, moment: datetime | None) -> datetime | None:
-    """Excel has no time zones: a moment as the event's wall-clock time."""
-    local = event.local(moment)
-    return local.replace(tzinfo=None, microsecond=0) if local else None
-
-
-def _subheading(event: Event, now: datetime) -> str:
-    generated = _naive_local(event, now)
-    parts = [event.code, format_date_range_id(event.start_date, event.end_date)]
-    if event.venue:
-        parts.append(event.venue)
-    parts.append(f"dibuat {generated:%d/%m/%Y %H:%M}")
-    return " · ".join(parts)
+from bimtek.reports.headings import naive_local as _naive_local
+from bimtek.reports.headings import subheading as _subheading
 
 
 def local_phone(phone: str) -> str:
@@ -55,21 +45,21 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
     #: participant id -> place on the waitlist (1 = next to get a seat), as in waitlist_position
     queue = {p.id: place for place, p in enumerate(waiting, start=1)}
     columns = [
-        SheetColumn("No. registrasi"),
-        SheetColumn("Nama lengkap"),
-        SheetColumn("NIK", "digits"),
-        SheetColumn("NIP", "digits"),
-        SheetColumn("Jenis kelamin"),
-        SheetColumn("Instansi"),
-        SheetColumn("Kategori instansi"),
-        SheetColumn("Jabatan"),
-        SheetColumn("Nomor HP", "digits"),
-        SheetColumn("Email"),
-        SheetColumn("Kecamatan asal"),
-        SheetColumn("Status"),
-        SheetColumn("Antrean", "int"),
-        SheetColumn("Waktu daftar", "datetime"),
-        SheetColumn("Waktu batal", "datetime"),
+        SheetColumn(_("No. registrasi")),
+        SheetColumn(_("Nama lengkap")),
+        SheetColumn(_("NIK"), "digits"),
+        SheetColumn(_("NIP"), "digits"),
+        SheetColumn(_("Jenis kelamin")),
+        SheetColumn(_("Instansi")),
+        SheetColumn(_("Kategori instansi")),
+        SheetColumn(_("Jabatan")),
+        SheetColumn(_("Nomor HP"), "digits"),
+        SheetColumn(_("Email")),
+        SheetColumn(_("Kecamatan asal")),
+        SheetColumn(_("Status")),
+        SheetColumn(_("Antrean"), "int"),
+        SheetColumn(_("Waktu daftar"), "datetime"),
+        SheetColumn(_("Waktu batal"), "datetime"),
     ]
     rows = [
         [
@@ -92,8 +82,8 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
         for p in people
     ]
     return Sheet(
-        title="Peserta",
-        heading=f"Daftar Peserta — {event.title}",
+        title=_("Peserta"),
+        heading=_("Daftar Peserta — %(title)s", title=event.title),
         subheading=_subheading(event, now),
         columns=columns,
         rows=rows,
@@ -102,10 +92,10 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
 
 def _person_columns() -> list[SheetColumn]:
     return [
-        SheetColumn("No. registrasi"),
-        SheetColumn("Nama lengkap"),
-        SheetColumn("Instansi"),
-        SheetColumn("Kategori instansi"),
+        SheetColumn(_("No. registrasi")),
+        SheetColumn(_("Nama lengkap")),
+        SheetColumn(_("Instansi")),
+        SheetColumn(_("Kategori instansi")),
     ]
 
 
@@ -118,24 +108,13 @@ def _person_cells(event: Event, person: Participant) -> list:
     ]
 
 
-ATTENDANCE_WORDS = {
-    "hadir": "Hadir",
-    "terlambat": "Terlambat",
-    "izin": "Izin",
-    "sakit": "Sakit",
-    "alpa": "Alpa",
-}
-
-
 def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
     """The attendance recap: participants × sessions with a percentage; totals per session."""
-    from bimtek.attendance.services import attendance_matrix
-
     matrix = attendance_matrix(event, now=now)
     session_headers = [
         SheetColumn(
             f"{session.title} ({_naive_local(event, session.starts_at):%d/%m %H:%M})"
-            + ("" if session.mandatory else " — tidak wajib"),
+            + ("" if session.mandatory else " — " + _("tidak wajib")),
             width=16,
         )
         for session in matrix.sessions
@@ -143,13 +122,13 @@ def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
     columns = [
         *_person_columns(),
         *session_headers,
-        SheetColumn("Hadir", "int"),
-        SheetColumn("Terlambat", "int"),
-        SheetColumn("Izin", "int"),
-        SheetColumn("Sakit", "int"),
-        SheetColumn("Alpa", "int"),
-        SheetColumn("Sesi wajib", "int"),
-        SheetColumn("Kehadiran", "percent"),
+        SheetColumn(_("Hadir"), "int"),
+        SheetColumn(_("Terlambat"), "int"),
+        SheetColumn(_("Izin"), "int"),
+        SheetColumn(_("Sakit"), "int"),
+        SheetColumn(_("Alpa"), "int"),
+        SheetColumn(_("Sesi wajib"), "int"),
+        SheetColumn(_("Kehadiran"), "percent"),
     ]
     rows = []
     for row in matrix.rows:
@@ -157,7 +136,7 @@ def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
         rows.append(
             [
                 *_person_cells(event, row.participant),
-                *(ATTENDANCE_WORDS.get(status, None) for status in row.statuses),
+                *(ATTENDANCE_LABELS.get(status, None) for status in row.statuses),
                 summary.present - summary.late,
                 summary.late,
                 summary.excused,
@@ -168,12 +147,12 @@ def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
             ]
         )
     per_participant = Sheet(
-        title="Rekap kehadiran",
-        heading=f"Rekap Kehadiran — {event.title}",
+        title=_("Rekap kehadiran"),
+        heading=_("Rekap Kehadiran — %(title)s", title=event.title),
         subheading=_subheading(event, now),
         columns=columns,
         rows=rows,
-        note=(
+        note=_(
             "Kehadiran = (hadir + terlambat) ÷ semua sesi wajib. Alpa: sesi wajib yang sudah "
             "selesai tanpa catatan. Sel kosong: sesi belum selesai dan belum ada catatan."
         ),
@@ -188,7 +167,7 @@ def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
                 _naive_local(event, session.starts_at).time(),
                 _naive_local(event, session.ends_at).time(),
                 session.room or None,
-                "Ya" if session.mandatory else "Tidak",
+                _("Ya") if session.mandatory else _("Tidak"),
                 expected,
                 totals["hadir"],
                 totals["terlambat"],
@@ -199,38 +178,32 @@ def attendance_sheets(event: Event, now: datetime) -> list[Sheet]:
             ]
         )
     per_session = Sheet(
-        title="Kehadiran per sesi",
-        heading=f"Kehadiran per Sesi — {event.title}",
+        title=_("Kehadiran per sesi"),
+        heading=_("Kehadiran per Sesi — %(title)s", title=event.title),
         subheading=_subheading(event, now),
         columns=[
-            SheetColumn("Sesi"),
-            SheetColumn("Tanggal", "date"),
-            SheetColumn("Mulai", "time"),
-            SheetColumn("Selesai", "time"),
-            SheetColumn("Ruang"),
-            SheetColumn("Wajib"),
-            SheetColumn("Peserta", "int"),
-            SheetColumn("Hadir", "int"),
-            SheetColumn("Terlambat", "int"),
-            SheetColumn("Izin", "int"),
-            SheetColumn("Sakit", "int"),
-            SheetColumn("Alpa", "int"),
-            SheetColumn("Check-in", "percent"),
+            SheetColumn(_("Sesi")),
+            SheetColumn(_("Tanggal"), "date"),
+            SheetColumn(_("Mulai"), "time"),
+            SheetColumn(_("Selesai"), "time"),
+            SheetColumn(_("Ruang")),
+            SheetColumn(_("Wajib")),
+            SheetColumn(_("Peserta"), "int"),
+            SheetColumn(_("Hadir"), "int"),
+            SheetColumn(_("Terlambat"), "int"),
+            SheetColumn(_("Izin"), "int"),
+            SheetColumn(_("Sakit"), "int"),
+            SheetColumn(_("Alpa"), "int"),
+            SheetColumn(_("Check-in"), "percent"),
         ],
         rows=session_rows,
     )
     return [per_participant, per_session]
 
 
-BAND_WORDS = {"high": "Tinggi", "medium": "Sedang", "low": "Rendah"}
-TEST_WORDS = {"pre": "Pre-test", "post": "Post-test"}
-
-
 def assessment_sheets(event: Event, now: datetime) -> list[Sheet]:
     """The pre/post-test results: scores, gain and normalised gain per participant; the
     test in figures; gain per class, module and category; item analysis of each test."""
-    from bimtek.assessments.services import results
-
     data = results(event)
     rows = [
         [
@@ -243,58 +216,62 @@ def assessment_sheets(event: Event, now: datetime) -> list[Sheet]:
             row["post"],
             row["gain"],
             row["g"],
-            BAND_WORDS.get(row["band"]),
+            BAND_LABELS.get(row["band"]),
             row["note"] or None,
         ]
         for row in data["participants"]
     ]
     per_participant = Sheet(
-        title="Hasil pre-post test",
-        heading=f"Hasil Pre-test dan Post-test — {event.title}",
+        title=_("Hasil pre-post test"),
+        heading=_("Hasil Pre-test dan Post-test — %(title)s", title=event.title),
         subheading=_subheading(event, now),
         columns=[
             *_person_columns(),
-            SheetColumn("Status"),
-            SheetColumn("Pre-test", "number"),
-            SheetColumn("Post-test", "number"),
-            SheetColumn("Selisih", "number"),
-            SheetColumn("Gain ternormalisasi (g)", "gain"),
-            SheetColumn("Kategori g"),
-            SheetColumn("Catatan", width=50),
+            SheetColumn(_("Status")),
+            SheetColumn(_("Pre-test"), "number"),
+            SheetColumn(_("Post-test"), "number"),
+            SheetColumn(_("Selisih"), "number"),
+            SheetColumn(_("Gain ternormalisasi (g)"), "gain"),
+            SheetColumn(_("Kategori g")),
+            SheetColumn(_("Catatan"), width=50),
         ],
         rows=rows,
-        note=(
+        note=_(
             "g = (post − pre) ÷ (100 − pre). Kategori Hake: tinggi ≥ 0,7; sedang ≥ 0,3; "
             "rendah di bawahnya (termasuk g negatif)."
         ),
     )
     klass = data["class"]
-    summary_rows = [["Seluruh peserta", None, *_gain_cells(klass)]]
-    summary_rows += [[f"Materi {m['code']}", m["title"], *_gain_cells(m)] for m in data["modules"]]
-    summary_rows += [["Kategori instansi", c["label"], *_gain_cells(c)] for c in data["categories"]]
+    summary_rows = [[_("Seluruh peserta"), None, *_gain_cells(klass)]]
+    summary_rows += [
+        [_("Materi %(code)s", code=m["code"]), m["title"], *_gain_cells(m)] for m in data["modules"]
+    ]
+    summary_rows += [
+        [_("Kategori instansi"), c["label"], *_gain_cells(c)] for c in data["categories"]
+    ]
     summary = Sheet(
-        title="Ringkasan gain",
-        heading=f"Ringkasan Gain Pre-Post — {event.title}",
+        title=_("Ringkasan gain"),
+        heading=_("Ringkasan Gain Pre-Post — %(title)s", title=event.title),
         subheading=_subheading(event, now),
         columns=[
-            SheetColumn("Kelompok"),
-            SheetColumn("Keterangan"),
-            SheetColumn("Peserta (pre & post)", "int"),
-            SheetColumn("Rata-rata pre", "number"),
-            SheetColumn("Rata-rata post", "number"),
-            SheetColumn("⟨g⟩ dari rata-rata", "gain"),
-            SheetColumn("Rata-rata g individu", "gain"),
-            SheetColumn("Kategori ⟨g⟩"),
-            SheetColumn("g negatif", "int"),
-            SheetColumn("g tak terdefinisi (pre = 100)", "int"),
+            SheetColumn(_("Kelompok")),
+            SheetColumn(_("Keterangan")),
+            SheetColumn(_("Peserta (pre & post)"), "int"),
+            SheetColumn(_("Rata-rata pre"), "number"),
+            SheetColumn(_("Rata-rata post"), "number"),
+            SheetColumn(_("⟨g⟩ dari rata-rata"), "gain"),
+            SheetColumn(_("Rata-rata g individu"), "gain"),
+            SheetColumn(_("Kategori ⟨g⟩")),
+            SheetColumn(_("g negatif"), "int"),
+            SheetColumn(_("g tak terdefinisi (pre = 100)"), "int"),
         ],
         rows=summary_rows,
-        note=(
+        note=_(
             "⟨g⟩ dari rata-rata dihitung dari rata-rata pre dan post kelompok; rata-rata g "
             "individu adalah rata-rata g tiap peserta. Keduanya berbeda dan dilaporkan bersama."
         ),
     )
-    items = [_item_sheet(event, now, kind, data["items"][kind]) for kind in TEST_WORDS]
+    items = [_item_sheet(event, now, kind, data["items"][kind]) for kind in KIND_LABELS]
     return [per_participant, _test_figures_sheet(event, now, klass), summary, *items]
 
 
@@ -305,7 +282,7 @@ def _gain_cells(group: dict) -> list:
         group["mean_post"],
         group["g_of_means"],
         group["mean_g"],
-        BAND_WORDS.get(group["band"]),
+        BAND_LABELS.get(group["band"]),
         group["negative"],
         group["g_undefined"],
     ]
@@ -314,25 +291,29 @@ def _gain_cells(group: dict) -> list:
 def _test_figures_sheet(event: Event, now: datetime, klass: dict) -> Sheet:
     """The whole class in a few figures: who took which test, means, both gains."""
     figures = [
-        ("Peserta (terdaftar atau punya hasil tes)", klass["participants"], None),
-        ("Mengikuti pre-test", klass["pre_taken"], None),
-        ("Mengikuti post-test", klass["post_taken"], None),
-        ("Peserta dengan pre dan post (n)", klass["n"], "Dasar semua angka gain"),
-        ("Rata-rata pre-test", klass["mean_pre"], "Peserta dengan pre dan post"),
-        ("Rata-rata post-test", klass["mean_post"], "Peserta dengan pre dan post"),
-        ("⟨g⟩ dari rata-rata", klass["g_of_means"], "(rata post − rata pre) ÷ (100 − rata pre)"),
-        ("Rata-rata g individu", klass["mean_g"], "Tanpa peserta dengan pre = 100"),
-        ("g tak terdefinisi (pre = 100)", klass["g_undefined"], None),
-        ("Skor turun (gain negatif)", klass["negative"], None),
+        (_("Peserta (terdaftar atau punya hasil tes)"), klass["participants"], None),
+        (_("Mengikuti pre-test"), klass["pre_taken"], None),
+        (_("Mengikuti post-test"), klass["post_taken"], None),
+        (_("Peserta dengan pre dan post (n)"), klass["n"], _("Dasar semua angka gain")),
+        (_("Rata-rata pre-test"), klass["mean_pre"], _("Peserta dengan pre dan post")),
+        (_("Rata-rata post-test"), klass["mean_post"], _("Peserta dengan pre dan post")),
+        (
+            _("⟨g⟩ dari rata-rata"),
+            klass["g_of_means"],
+            _("(rata post − rata pre) ÷ (100 − rata pre)"),
+        ),
+        (_("Rata-rata g individu"), klass["mean_g"], _("Tanpa peserta dengan pre = 100")),
+        (_("g tak terdefinisi (pre = 100)"), klass["g_undefined"], None),
+        (_("Skor turun (gain negatif)"), klass["negative"], None),
     ]
     return Sheet(
-        title="Ringkasan tes",
-        heading=f"Ringkasan Pre-test dan Post-test — {event.title}",
+        title=_("Ringkasan tes"),
+        heading=_("Ringkasan Pre-test dan Post-test — %(title)s", title=event.title),
         subheading=_subheading(event, now),
         columns=[
-            SheetColumn("Ukuran", width=42),
-            SheetColumn("Nilai", "general", width=14),
-            SheetColumn("Keterangan", width=60),
+            SheetColumn(_("Ukuran"), width=42),
+            SheetColumn(_("Nilai"), "general", width=14),
+            SheetColumn(_("Keterangan"), width=60),
         ],
         rows=[list(figure) for figure in figures],
     )
@@ -341,9 +322,6 @@ def _test_figures_sheet(event: Event, now: datetime, klass: dict) -> Sheet:
 def _item_sheet(event: Event, now: datetime, kind: str, items: list[dict]) -> Sheet:
     """Item analysis of one test: per question its key, difficulty, discrimination,
     point-biserial, how often each option was chosen, and what needs a look."""
-    from bimtek.assessments.models import MAX_OPTIONS
-    from bimtek.assessments.services import LETTERS
-
     letters = LETTERS[:MAX_OPTIONS]
     rows = []
     for item in items:
@@ -351,9 +329,14 @@ def _item_sheet(event: Event, now: datetime, kind: str, items: list[dict]) -> Sh
         counts += [None] * (MAX_OPTIONS - len(counts))
         notes = []
         if "low_discrimination" in item["flags"]:
-            notes.append("Daya beda < 0,2")
+            notes.append(_("Daya beda < 0,2"))
         if item["unused_distractors"]:
-            notes.append("Pengecoh tidak dipilih: " + ", ".join(item["unused_distractors"]))
+            notes.append(
+                _(
+                    "Pengecoh tidak dipilih: %(letters)s",
+                    letters=", ".join(item["unused_distractors"]),
+                )
+            )
         rows.append(
             [
                 item["number"],
@@ -369,42 +352,42 @@ def _item_sheet(event: Event, now: datetime, kind: str, items: list[dict]) -> Sh
                 "; ".join(notes) or None,
             ]
         )
-    label = TEST_WORDS[kind]
+    label = KIND_LABELS[kind]
     return Sheet(
-        title=f"Butir soal {kind}",
-        heading=f"Analisis Butir Soal {label} — {event.title}",
+        title=_("Butir soal %(kind)s", kind=kind),
+        heading=_("Analisis Butir Soal %(test)s — %(title)s", test=label, title=event.title),
         subheading=_subheading(event, now),
         columns=[
-            SheetColumn("No", "int"),
-            SheetColumn("Materi"),
-            SheetColumn("Pertanyaan", "wrap", width=60),
-            SheetColumn("Kunci"),
-            SheetColumn("n", "int"),
-            SheetColumn("Tingkat kesukaran (p)", "gain"),
-            SheetColumn("Daya beda (D)", "gain"),
-            SheetColumn("Point-biserial", "gain"),
-            *(SheetColumn(f"Pilihan {letter}", "int") for letter in letters),
-            SheetColumn("Kosong", "int"),
-            SheetColumn("Catatan", width=50),
+            SheetColumn(_("No"), "int"),
+            SheetColumn(_("Materi")),
+            SheetColumn(_("Pertanyaan"), "wrap", width=60),
+            SheetColumn(_("Kunci")),
+            SheetColumn(_("n"), "int"),
+            SheetColumn(_("Tingkat kesukaran (p)"), "gain"),
+            SheetColumn(_("Daya beda (D)"), "gain"),
+            SheetColumn(_("Point-biserial"), "gain"),
+            *(SheetColumn(_("Pilihan %(letter)s", letter=letter), "int") for letter in letters),
+            SheetColumn(_("Kosong"), "int"),
+            SheetColumn(_("Catatan"), width=50),
         ],
         rows=rows,
-        note=(
-            f"n: peserta {label.lower()} yang mendapat soal ini. p: bagian yang menjawab benar "
-            "(makin besar makin mudah). D: p kelompok atas 27% − p kelompok bawah 27% menurut "
+        note=_(
+            "n: peserta %(test)s yang mendapat soal ini. p: bagian yang menjawab benar "
+            "(makin besar makin mudah). D: p kelompok atas 27%% − p kelompok bawah 27%% menurut "
             "skor total; di bawah 0,2 daya bedanya rendah. Point-biserial: korelasi jawaban "
-            "benar dengan skor total."
+            "benar dengan skor total.",
+            test=str(label).lower(),
         ),
     )
 
 
-CERTIFICATE_STATUS = {"valid": "Berlaku", "revoked": "Dicabut"}
+#: certificate status -> label (the certificates domain names none for a register)
+CERTIFICATE_STATUS = {"valid": _l("Berlaku"), "revoked": _l("Dicabut")}
 
 
 def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
     """The certificate register: every certificate issued for the event, revoked ones too, in
     number order, with who issued it and how to verify it (the office's official list)."""
-    from bimtek.certificates.services import issued_certificates, verification_url
-
     rows = []
     for certificate in issued_certificates(event, include_revoked=True, with_people=True):
         person = certificate.participant
@@ -428,38 +411,38 @@ def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
         )
     return [
         Sheet(
-            title="Register sertifikat",
-            heading=f"Register Sertifikat — {event.title}",
+            title=_("Register sertifikat"),
+            heading=_("Register Sertifikat — %(title)s", title=event.title),
             subheading=_subheading(event, now),
             columns=[
-                SheetColumn("Urut", "int"),
-                SheetColumn("Nomor sertifikat"),
-                SheetColumn("Nama pada sertifikat"),
-                SheetColumn("No. registrasi"),
-                SheetColumn("Instansi"),
-                SheetColumn("Kategori instansi"),
-                SheetColumn("JP", "int"),
-                SheetColumn("Diterbitkan", "datetime"),
-                SheetColumn("Diterbitkan oleh"),
-                SheetColumn("Status"),
-                SheetColumn("Dicabut", "datetime"),
-                SheetColumn("Alasan pencabutan"),
-                SheetColumn("Kode verifikasi"),
-                SheetColumn("Tautan verifikasi", width=48),
+                SheetColumn(_("Urut"), "int"),
+                SheetColumn(_("Nomor sertifikat")),
+                SheetColumn(_("Nama pada sertifikat")),
+                SheetColumn(_("No. registrasi")),
+                SheetColumn(_("Instansi")),
+                SheetColumn(_("Kategori instansi")),
+                SheetColumn(_("JP"), "int"),
+                SheetColumn(_("Diterbitkan"), "datetime"),
+                SheetColumn(_("Diterbitkan oleh")),
+                SheetColumn(_("Status")),
+                SheetColumn(_("Dicabut"), "datetime"),
+                SheetColumn(_("Alasan pencabutan")),
+                SheetColumn(_("Kode verifikasi")),
+                SheetColumn(_("Tautan verifikasi"), width=48),
             ],
             rows=rows,
-            note="Nomor yang dicabut tetap tercatat dan tidak dipakai ulang.",
+            note=_("Nomor yang dicabut tetap tercatat dan tidak dipakai ulang."),
         )
     ]
 
 
 #: kind -> (label, builder of its sheets)
 EXPORTS: dict[str, tuple[str, Callable[[Event, datetime], list[Sheet]]]] = {
-    "peserta": ("Daftar peserta", lambda event, now: [participants_sheet(event, now)]),
-    "kehadiran": ("Rekap kehadiran", attendance_sheets),
-    "nilai": ("Hasil pre/post-test", assessment_sheets),
-    "sertifikat": ("Register sertifikat", certificate_sheets),
-    "evaluasi": ("Evaluasi narasumber & penyelenggara", evaluation_sheets),
+    "peserta": (_l("Daftar peserta"), lambda event, now: [participants_sheet(event, now)]),
+    "kehadiran": (_l("Rekap kehadiran"), attendance_sheets),
+    "nilai": (_l("Hasil pre/post-test"), assessment_sheets),
+    "sertifikat": (_l("Register sertifikat"), certificate_sheets),
+    "evaluasi": (_l("Evaluasi narasumber & penyelenggara"), evaluation_sheets),
 }
 ALL = "semua"
 
@@ -467,7 +450,7 @@ ALL = "semua"
 def available() -> dict[str, str]:
     """kind -> label of every export, with "semua" (every sheet in one workbook) last."""
     kinds = {kind: label for kind, (label, _builder) in EXPORTS.items()}
-    kinds[ALL] = "Semua (satu berkas)"
+    kinds[ALL] = _("Semua (satu berkas)")
     return kinds
 
 

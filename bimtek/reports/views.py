@@ -16,15 +16,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from bimtek.core import charts
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required
 from bimtek.extensions import db
+from bimtek.participants import importing as services
 from bimtek.participants.models import INSTITUTION_CATEGORIES
-from bimtek.reports import charts, exports, services
+from bimtek.participants.template import participant_template
 from bimtek.reports import dashboard as dashboard_data
-from bimtek.reports.excel import participant_template
+from bimtek.reports import exports
 
 bp = Blueprint("reports", __name__)
 

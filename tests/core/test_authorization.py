@@ -339,8 +339,8 @@ def _event_rows(event, person, uploaders):
     from bimtek.events.services import add_material
     from bimtek.events.views import materials_folder
     from bimtek.jobs.models import PreparedFile
-    from bimtek.reports.excel import participant_template
-    from bimtek.reports.services import store_upload
+    from bimtek.participants.importing import store_upload
+    from bimtek.participants.template import participant_template
     from tests.certificates.conftest import qualify
 
     qualify(event, person)

@@ -275,7 +275,7 @@ def test_nul_in_admin_forms_is_refused(admin_client, event):
 def test_nul_in_an_uploaded_files_name_is_refused(admin_client, event):
     import io
 
-    from tests.reports.conftest import person_row, xlsx_bytes
+    from tests.participants.sheets import person_row, xlsx_bytes
 
     response = admin_client.post(
         f"/admin/kegiatan/{event.code}/impor",

@@ -8,7 +8,7 @@ import pytest
 from bimtek.auth.services import issue_api_token
 from bimtek.core.spreadsheets import XLSX_MIMETYPE
 from bimtek.extensions import db
-from tests.reports.conftest import person_row, xlsx_bytes
+from tests.participants.sheets import person_row, xlsx_bytes
 
 
 @pytest.fixture

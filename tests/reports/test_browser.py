@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import screenshot
 from tests.factories import PASSWORD
-from tests.reports.conftest import person_row, xlsx_bytes
+from tests.participants.sheets import person_row, xlsx_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import openpyxl
 
+from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.extensions import db
 from bimtek.reports import exports
-from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
 from tests.factories import make_participant
 
 
@@ -103,13 +103,13 @@ def test_panitia_cannot_download_personal_data(panitia_client, event):
 
 def test_export_of_an_import_reads_back(event, admin):
     """An exported participant list is itself a valid import file (for another batch)."""
-    from bimtek.reports import services
+    from bimtek.participants import importing
     from tests.factories import make_event
 
     make_participant(event, full_name="Andi")
     content, _name = exports.export_workbook(event, "peserta")
     other = make_event("BATCH2")
-    report = services.preview_import(other, content)
+    report = importing.preview_import(other, content)
     assert [row.clean["full_name"] for row in report.valid] == ["Andi"]
     assert report.sheet.header_row == 4
     db.session.rollback()

@@ -11,7 +11,7 @@ from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from tests.conftest import login
 from tests.factories import make_event
-from tests.reports.conftest import person_row, xlsx_bytes
+from tests.participants.sheets import person_row, xlsx_bytes
 
 
 def upload(client, data: bytes, name="peserta.xlsx", code="UJI24"):

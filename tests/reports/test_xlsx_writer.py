@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import openpyxl
 
-from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
+from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 
 
 def sample(**overrides):

@@ -6,15 +6,15 @@ import zipfile
 import openpyxl
 import pytest
 
-from bimtek.reports.excel import (
+from bimtek.participants.sheet import (
     MAX_ROWS,
     FileProblem,
     match_header,
-    participant_template,
     read_participant_sheet,
 )
+from bimtek.participants.template import participant_template
 from tests.factories import valid_nik
-from tests.reports.conftest import HEADER, person_row, xlsx_bytes
+from tests.participants.sheets import HEADER, person_row, xlsx_bytes
 
 
 @pytest.mark.parametrize(

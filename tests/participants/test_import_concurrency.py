@@ -6,19 +6,19 @@ import sqlalchemy as sa
 
 from bimtek.events.models import Event
 from bimtek.extensions import db
+from bimtek.participants import importing
 from bimtek.participants import services as participant_services
 from bimtek.participants.models import Participant
-from bimtek.reports import services
 from tests.conftest import requires_postgres
 from tests.factories import make_event, registration_data
-from tests.reports.conftest import person_row, xlsx_bytes
+from tests.participants.sheets import person_row, xlsx_bytes
 
 
 def _import(app, event_id, data):
     with app.app_context():
         event = db.session.get(Event, event_id)
-        report = services.preview_import(event, data)
-        result = services.import_participants(event, report)
+        report = importing.preview_import(event, data)
+        result = importing.import_participants(event, report)
         db.session.commit()
         return ("import", result.registered, result.waitlisted)
 

@@ -1,4 +1,5 @@
-"""An uploaded participant list waiting between its preview and the organizer's decision."""
+"""An uploaded participant list waiting between its preview and the organizer's decision
+(the table of ``bimtek.participants.importing``)."""
 
 from datetime import datetime
 

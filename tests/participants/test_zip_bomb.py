@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bimtek.auth.services import issue_api_token
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.reports.excel import FileProblem, read_participant_sheet
+from bimtek.participants.sheet import FileProblem, read_participant_sheet
 from tests.factories import zip_bomb_xlsx
 
 MESSAGE = "Isi berkas terlalu besar"

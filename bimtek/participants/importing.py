@@ -1,5 +1,8 @@
 """Importing participants from a spreadsheet: check every row, show the result, then import.
 
+The rules of the import live here, in the participants domain; the pages, the API and the
+CLI command that call them stay with the other spreadsheets (``bimtek.reports``).
+
 The flow is preview → confirm. ``preview_import`` reads the file and checks each row with the
 same rules as self-registration (``clean_registration``), plus duplicates within the file and
 against the event, and writes nothing. ``import_participants`` registers the valid rows
@@ -17,7 +20,9 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
+from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
 from bimtek.core.xlsx_reader import XlsxLimits
@@ -25,19 +30,15 @@ from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants import services as participant_services
+from bimtek.participants.labels import STATUS_LABELS
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.sheet import COLUMN_BY_FIELD, COLUMNS, SheetData, read_participant_sheet
+from bimtek.participants.uploads import ImportUpload
 from bimtek.participants.validation import clean_registration
-from bimtek.reports.excel import COLUMN_BY_FIELD, COLUMNS, SheetData, read_participant_sheet
-from bimtek.reports.models import ImportUpload
 
 #: uploads waiting for confirmation are kept this long
 UPLOAD_TTL_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-STATUS_LABELS = {
-    "registered": "Terdaftar",
-    "waitlisted": "Daftar tunggu",
-    "cancelled": "Dibatalkan",
-}
 
 
 class ImportFailed(Conflict):
@@ -134,13 +135,15 @@ def check_rows(event: Event, sheet: SheetData, *, today: date | None = None) -> 
         nik = values.get("nik") if "nik" not in errors else None
         if nik:
             if nik in first_row_of_nik:
-                errors["nik"] = f"NIK sama dengan baris {first_row_of_nik[nik]} di berkas ini."
+                errors["nik"] = _(
+                    "NIK sama dengan baris %(row)s di berkas ini.", row=first_row_of_nik[nik]
+                )
             else:
                 first_row_of_nik[nik] = raw_row.number
                 if nik in taken:
-                    errors["nik"] = (
-                        "NIK sudah terdaftar pada kegiatan ini (status: "
-                        f"{STATUS_LABELS.get(taken[nik], taken[nik])})."
+                    errors["nik"] = _(
+                        "NIK sudah terdaftar pada kegiatan ini (status: %(status)s).",
+                        status=STATUS_LABELS.get(taken[nik], taken[nik]),
                     )
         problems = [
             RowProblem(name, sheet.column_label(name), errors[name])
@@ -185,7 +188,7 @@ def import_participants(
     """
     rows = report.valid
     if not rows:
-        raise InvalidInput("Tidak ada baris yang valid untuk diimpor.")
+        raise InvalidInput(_("Tidak ada baris yang valid untuk diimpor."))
     now = now or utcnow()
     try:
         outcomes = participant_services.register_many(
@@ -193,7 +196,9 @@ def import_participants(
         )
     except ServiceError as error:
         detail = "; ".join(error.fields.values()) if error.fields else error.message
-        raise ImportFailed(f"{detail} Impor dibatalkan, tidak ada peserta yang disimpan.") from None
+        raise ImportFailed(
+            _("%(detail)s Impor dibatalkan, tidak ada peserta yang disimpan.", detail=detail)
+        ) from None
     people = [outcome.participant for outcome in outcomes]
     registered = sum(1 for p in people if p.status == "registered")
     record(
@@ -237,8 +242,6 @@ def report_json(report: ImportReport) -> dict:
 
 def recent_imports(event: Event, limit: int = 10) -> list:
     """The event's latest imports from the audit log (who, when, file, counts)."""
-    from bimtek.audit.models import AuditLog
-
     return list(
         db.session.scalars(
             sa.select(AuditLog)
@@ -253,34 +256,60 @@ def format_report(report: ImportReport) -> list[str]:
     """The row-by-row report as plain text lines (for the CLI)."""
     sheet = report.sheet
     lines = [
-        f"Lembar '{sheet.sheet_title}', judul kolom di baris {sheet.header_row}.",
-        "Kolom: "
-        + ", ".join(
-            f"{c.label} = {sheet.column_label(c.field)}"
-            for c in COLUMNS
-            if c.field in sheet.columns
+        _(
+            "Lembar '%(sheet)s', judul kolom di baris %(row)s.",
+            sheet=sheet.sheet_title,
+            row=sheet.header_row,
+        ),
+        _(
+            "Kolom: %(columns)s",
+            columns=", ".join(
+                f"{c.label} = {sheet.column_label(c.field)}"
+                for c in COLUMNS
+                if c.field in sheet.columns
+            ),
         ),
     ]
     if sheet.ignored_headers:
-        lines.append("Kolom diabaikan: " + ", ".join(sheet.ignored_headers))
+        lines.append(_("Kolom diabaikan: %(names)s", names=", ".join(sheet.ignored_headers)))
     if sheet.skipped_examples:
-        lines.append("Baris contoh dilewati: " + ", ".join(map(str, sheet.skipped_examples)))
+        lines.append(
+            _(
+                "Baris contoh dilewati: %(rows)s",
+                rows=", ".join(map(str, sheet.skipped_examples)),
+            )
+        )
+    row_word, ok_word, wrong_word = _("baris"), _("OK"), _("SALAH")
     for row in report.rows:
         if row.ok:
-            status = "daftar tunggu" if row.outcome == "waitlisted" else "terdaftar"
+            status = STATUS_LABELS["waitlisted" if row.outcome == "waitlisted" else "registered"]
+            category = INSTITUTION_CATEGORIES[row.clean["institution_category"]]
             lines.append(
-                f"baris {row.number:>5}  OK     {row.clean['full_name']} · NIK {row.clean['nik']}"
-                f" · {INSTITUTION_CATEGORIES[row.clean['institution_category']]} → {status}"
+                f"{row_word} {row.number:>5}  {ok_word:<6} {row.clean['full_name']} · "
+                f"NIK {row.clean['nik']} · "
+                f"{category} → {str(status).lower()}"
             )
         else:
             for problem in row.problems:
                 lines.append(
-                    f"baris {row.number:>5}  SALAH  kolom {problem.column}: {problem.message}"
+                    f"{row_word} {row.number:>5}  {wrong_word:<6} "
+                    + _(
+                        "kolom %(column)s: %(message)s",
+                        column=problem.column,
+                        message=problem.message,
+                    )
                 )
     lines.append(
-        f"{len(report.rows)} baris: {len(report.valid)} valid, {len(report.invalid)} bermasalah. "
-        f"Bila diimpor: {report.will_register} terdaftar, {report.will_waitlist} daftar tunggu "
-        f"(sisa kursi {report.seats_left})."
+        _(
+            "%(rows)s baris: %(valid)s valid, %(invalid)s bermasalah. Bila diimpor: "
+            "%(registered)s terdaftar, %(waitlisted)s daftar tunggu (sisa kursi %(seats)s).",
+            rows=len(report.rows),
+            valid=len(report.valid),
+            invalid=len(report.invalid),
+            registered=report.will_register,
+            waitlisted=report.will_waitlist,
+            seats=report.seats_left,
+        )
     )
     return lines
 
@@ -332,7 +361,7 @@ def load_upload(token: str, *, event: Event, user) -> ImportUpload:
         or upload.user_id != getattr(user, "id", None)
     ):
         raise NotFound(
-            "Berkas unggahan tidak ditemukan atau sudah kedaluwarsa. Unggah ulang berkasnya.",
+            _("Berkas unggahan tidak ditemukan atau sudah kedaluwarsa. Unggah ulang berkasnya."),
             code="unknown_upload",
         )
     return upload

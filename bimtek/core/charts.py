@@ -1,10 +1,20 @@
-"""Chart geometry for the dashboard: server-rendered SVG, no JavaScript library.
+"""One chart style for every page and PDF: the palette, the ink, and bar geometry.
 
-Bars are laid out in percentages of the SVG's own width (``x="12.5%"``), so a chart is as
-wide as its card on a phone or a tablet while its labels stay HTML text at a readable size.
+Charts are server-rendered SVG (pages) or ReportLab drawings (the activity report), never a
+JavaScript library. Bars are laid out in percentages of the SVG's own width (``x="12.5%"``),
+so a chart is as wide as its card on a phone or a tablet while its labels stay HTML text at a
+readable size. Colours come from here only, so the dashboard, the results page and the PDF
+show "post-test" or "alpa" in the same colour; ink and muted grey are those of app.css.
 """
 
 from dataclasses import dataclass
+
+#: text, secondary text and grid lines (app.css --ink, --muted, --line)
+INK = "#1b1f1e"
+MUTED = "#5b6663"
+GRID = "#d9e0de"
+#: the font of SVG text (a presentation attribute: the strict CSP refuses ``style=``)
+FONT = 'font-family="system-ui, sans-serif"'
 
 #: series colours, shared by charts and their legends
 COLORS = {
@@ -20,6 +30,8 @@ COLORS = {
     "post": "#0b5d4b",
     "capacity": "#d9e0de",
 }
+#: the four answers of a Likert item (1 kurang … 4 sangat baik)
+SCALE_COLORS = {1: "#b3261e", 2: "#e0a526", 3: "#5b8fd1", 4: "#137a3b"}
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
+from bimtek.participants import importing
 from bimtek.participants import services as participant_services
 from bimtek.participants.models import Participant
-from bimtek.reports import services
 from tests.factories import make_event, make_participant, registration_data, valid_nik
-from tests.reports.conftest import person_row, xlsx_bytes
+from tests.participants.sheets import person_row, xlsx_bytes
 
 
 def problems_of(report):
@@ -26,12 +26,12 @@ def test_valid_rows_preview_then_import(event, admin):
     rows = [person_row(full_name=f"Peserta {n}") for n in range(3)]
     rows[1][5] = "bawaslu"  # a category code is accepted too
     rows[2][3] = "Laki-laki"
-    report = services.preview_import(event, xlsx_bytes(rows))
+    report = importing.preview_import(event, xlsx_bytes(rows))
     assert [r.number for r in report.valid] == [2, 3, 4]
     assert report.invalid == [] and report.will_register == 3 and report.will_waitlist == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
 
-    result = services.import_participants(event, report, actor=admin, filename="kpu.xlsx")
+    result = importing.import_participants(event, report, actor=admin, filename="kpu.xlsx")
     db.session.commit()
     assert (result.registered, result.waitlisted, result.skipped) == (3, 0, 0)
     people = db.session.scalars(
@@ -70,7 +70,7 @@ def test_every_bad_row_reason_with_row_and_column(event):
         person_row(phone="12345"),  # 8: bad phone
         person_row(nik=valid_nik(gender="P"), gender="L"),  # 9: gender against NIK
     ]
-    report = services.preview_import(event, xlsx_bytes(rows))
+    report = importing.preview_import(event, xlsx_bytes(rows))
     found = problems_of(report)
     assert found == {
         (3, "nik"): "NIK harus 16 digit angka.",
@@ -100,14 +100,14 @@ def test_a_cancelled_nik_counts_as_taken(event):
     person = make_participant(event)
     participant_services.cancel(person, actor=None)
     db.session.commit()
-    report = services.preview_import(event, xlsx_bytes([person_row(nik=person.nik)]))
+    report = importing.preview_import(event, xlsx_bytes([person_row(nik=person.nik)]))
     assert "status: Dibatalkan" in report.rows[0].problems[0].message
 
 
 def test_lost_digits_reported_in_the_nik_column(event):
     row = person_row()
     row[1] = 6408011705900000
-    report = services.preview_import(event, xlsx_bytes([row]))
+    report = importing.preview_import(event, xlsx_bytes([row]))
     (problem,) = report.rows[0].problems
     assert problem.column == "B (NIK)"
     assert problem.message.startswith("NIK tersimpan sebagai angka di Excel")
@@ -117,7 +117,7 @@ def test_import_beyond_capacity_goes_to_the_waitlist_in_row_order(app):
     event = make_event("PENUH", capacity=3)
     make_participant(event)
     rows = [person_row(full_name=f"P{n}") for n in range(4)]
-    report = services.preview_import(event, xlsx_bytes(rows))
+    report = importing.preview_import(event, xlsx_bytes(rows))
     assert report.seats_left == 2
     assert [row.outcome for row in report.rows] == [
         "registered",
@@ -125,7 +125,7 @@ def test_import_beyond_capacity_goes_to_the_waitlist_in_row_order(app):
         "waitlisted",
         "waitlisted",
     ]
-    result = services.import_participants(event, report)
+    result = importing.import_participants(event, report)
     db.session.commit()
     assert (result.registered, result.waitlisted) == (2, 2)
     assert participant_services.status_counts(event.id) == {
@@ -140,7 +140,7 @@ def test_import_beyond_capacity_goes_to_the_waitlist_in_row_order(app):
 
 def test_all_or_nothing_when_a_row_is_taken_after_the_preview(event):
     rows = [person_row(full_name=f"P{n}") for n in range(5)]
-    report = services.preview_import(event, xlsx_bytes(rows))
+    report = importing.preview_import(event, xlsx_bytes(rows))
     assert len(report.valid) == 5
     # between preview and confirm, the fourth person registers on their phone
     late = registration_data()
@@ -148,8 +148,8 @@ def test_all_or_nothing_when_a_row_is_taken_after_the_preview(event):
     late["gender"] = report.rows[3].clean["gender"]
     participant_services.register(event, late)
     db.session.commit()
-    with pytest.raises(services.ImportFailed) as caught:
-        services.import_participants(event, report)
+    with pytest.raises(importing.ImportFailed) as caught:
+        importing.import_participants(event, report)
     db.session.rollback()
     assert "tidak ada peserta yang disimpan" in caught.value.message
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 1
@@ -158,9 +158,9 @@ def test_all_or_nothing_when_a_row_is_taken_after_the_preview(event):
 
 
 def test_nothing_valid_to_import(event):
-    report = services.preview_import(event, xlsx_bytes([person_row(nik="123")]))
+    report = importing.preview_import(event, xlsx_bytes([person_row(nik="123")]))
     with pytest.raises(InvalidInput, match="Tidak ada baris yang valid"):
-        services.import_participants(event, report)
+        importing.import_participants(event, report)
 
 
 def test_existing_account_is_linked_not_duplicated(app):
@@ -168,8 +168,8 @@ def test_existing_account_is_linked_not_duplicated(app):
     second = make_event("A2")
     person = make_participant(first)
     row = person_row(nik=person.nik, full_name=person.full_name)
-    report = services.preview_import(second, xlsx_bytes([row]))
-    result = services.import_participants(second, report)
+    report = importing.preview_import(second, xlsx_bytes([row]))
+    result = importing.import_participants(second, report)
     db.session.commit()
     assert result.participants[0].user_id == person.user_id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
@@ -177,16 +177,16 @@ def test_existing_account_is_linked_not_duplicated(app):
 
 def test_format_report_lines(event):
     rows = [person_row(full_name="Andi"), person_row(phone="abc")]
-    lines = services.format_report(services.preview_import(event, xlsx_bytes(rows)))
+    lines = importing.format_report(importing.preview_import(event, xlsx_bytes(rows)))
     assert any(line.startswith("baris     2  OK     Andi") for line in lines)
     assert any("baris     3  SALAH  kolom H (Nomor HP):" in line for line in lines)
     assert lines[-1].startswith("2 baris: 1 valid, 1 bermasalah.")
 
 
 def test_upload_store_load_and_discard(event, admin, panitia):
-    token = services.store_upload(b"PK data", event=event, user=admin, filename="../x/kpu.xlsx")
+    token = importing.store_upload(b"PK data", event=event, user=admin, filename="../x/kpu.xlsx")
     db.session.commit()
-    upload = services.load_upload(token, event=event, user=admin)
+    upload = importing.load_upload(token, event=event, user=admin)
     assert upload.content == b"PK data" and upload.filename == "kpu.xlsx"
     other = make_event("LAIN")
     for wrong in (
@@ -194,26 +194,26 @@ def test_upload_store_load_and_discard(event, admin, panitia):
         {"token": token, "event": event, "user": panitia},
         {"token": "../../config", "event": event, "user": admin},
     ):
-        with pytest.raises(services.NotFound):
-            services.load_upload(wrong.pop("token"), **wrong)
-    services.discard_upload(upload)
+        with pytest.raises(importing.NotFound):
+            importing.load_upload(wrong.pop("token"), **wrong)
+    importing.discard_upload(upload)
     db.session.commit()
-    with pytest.raises(services.NotFound):
-        services.load_upload(token, event=event, user=admin)
+    with pytest.raises(importing.NotFound):
+        importing.load_upload(token, event=event, user=admin)
 
 
 def test_uploads_expire_after_a_day(event, admin):
     from datetime import timedelta
 
     from bimtek.core.timeutil import utcnow
-    from bimtek.reports.models import ImportUpload
+    from bimtek.participants.uploads import ImportUpload
 
-    old = services.store_upload(b"PK old", event=event, user=admin, filename="lama.xlsx")
+    old = importing.store_upload(b"PK old", event=event, user=admin, filename="lama.xlsx")
     stale = db.session.scalar(sa.select(ImportUpload).where(ImportUpload.token == old))
     stale.created_at = utcnow() - timedelta(days=1, minutes=1)
     db.session.commit()
-    with pytest.raises(services.NotFound):
-        services.load_upload(old, event=event, user=admin)
-    services.store_upload(b"PK new", event=event, user=admin, filename="baru.xlsx")
+    with pytest.raises(importing.NotFound):
+        importing.load_upload(old, event=event, user=admin)
+    importing.store_upload(b"PK new", event=event, user=admin, filename="baru.xlsx")
     db.session.commit()
     assert db.session.scalars(sa.select(ImportUpload.filename)).all() == ["baru.xlsx"]
