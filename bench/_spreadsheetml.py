@@ -1,4 +1,7 @@
-"""A small, fast .xlsx writer for report sheets: title rows, a styled frozen header with an
+"""The hand-written SpreadsheetML writer the reports used until XlsxWriter replaced it
+(issue 10), kept only as the baseline ``bench/excel.py`` compares XlsxWriter with.
+
+A small, fast .xlsx writer for report sheets: title rows, a styled frozen header with an
 autofilter, typed cells (numbers, percentages, dates, times, text kept as text).
 
 openpyxl builds an XML element per cell and spends most of an export doing so (0.4 s of
@@ -16,6 +19,9 @@ from datetime import date, datetime, time
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
+
+from bimtek.core.spreadsheets import neutralize_cell
+from bimtek.core.xlsx_writer import Sheet, SheetColumn, fit_widths, safe_title
 
 #: style index (cellXfs position in STYLES_XML) per column kind and for the fixed rows
 STYLE = {
@@ -249,3 +255,21 @@ def write(sheets: list, widths: list[list[float]], titles: list[str], header_row
         for index, (sheet, sheet_widths) in enumerate(zip(sheets, widths, strict=True), start=1):
             package.writestr(f"xl/worksheets/sheet{index}.xml", sheet_xml(sheet, sheet_widths))
     return buffer.getvalue()
+
+
+def write_workbook(sheets: list) -> bytes:
+    """The old ``write_workbook``: neutralise every text cell, fit widths, write the package."""
+    safe = [
+        Sheet(
+            title=sheet.title,
+            heading=neutralize_cell(str(sheet.heading)),
+            subheading=neutralize_cell(str(sheet.subheading)),
+            columns=[
+                SheetColumn(neutralize_cell(str(c.header)), c.kind, c.width) for c in sheet.columns
+            ],
+            rows=[[neutralize_cell(value) for value in row] for row in sheet.rows],
+            note=neutralize_cell(str(sheet.note)),
+        )
+        for sheet in sheets
+    ]
+    return write(safe, [fit_widths(sheet) for sheet in safe], [safe_title(s.title) for s in safe])

@@ -15,7 +15,6 @@ MEDIUM_G = 0.3
 GROUP_SHARE = 0.27
 #: below this, a question separates strong from weak participants too little
 LOW_DISCRIMINATION = 0.2
-BAND_LABELS = {"high": "Tinggi", "medium": "Sedang", "low": "Rendah"}
 
 
 def normalized_gain(pre: float | None, post: float | None) -> float | None:

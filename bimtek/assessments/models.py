@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bimtek.assessments.labels import KIND_LABELS
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
 KINDS = ("pre", "post")
-KIND_LABELS = {"pre": "Pre-test", "post": "Post-test"}
 #: why an attempt was closed
 CLOSED_REASONS = ("submitted", "expired")
 MIN_OPTIONS = 4
@@ -95,7 +95,7 @@ class Assessment(db.Model):
 
     @property
     def label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     def window_state(self, now: datetime) -> str:
         """'not_yet', 'open' or 'closed' for starting an attempt at ``now``."""

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.assessments import charts, excel, services
-from bimtek.assessments.analysis import BAND_LABELS
+from bimtek.assessments.labels import BAND_LABELS
 from bimtek.assessments.models import KINDS, MAX_OPTIONS
 from bimtek.core.inputs import WrongType, json_object
 from bimtek.core.spreadsheets import send_xlsx

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bimtek.attendance.labels import STATUS_LABELS
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
@@ -17,14 +18,6 @@ PRESENT = ("hadir", "terlambat")
 EXCUSED = ("izin", "sakit")
 #: how a row came in
 SOURCES = ("desk", "api", "camera", "manual")
-
-STATUS_LABELS = {
-    "hadir": "Hadir",
-    "terlambat": "Terlambat",
-    "izin": "Izin",
-    "sakit": "Sakit",
-    "alpa": "Alpa",
-}
 
 
 class Attendance(db.Model):
@@ -66,7 +59,7 @@ class Attendance(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     def __repr__(self) -> str:
         return f"<Attendance s{self.session_id} p{self.participant_id} {self.status}>"

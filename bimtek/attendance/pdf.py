@@ -95,8 +95,8 @@ class _NumberedCanvas(Canvas):
 
 def _status_text(event, session, row, finished: bool) -> str:
     if row is None:
-        return "Alpa" if finished else ""
-    label = STATUS_LABELS.get(row.status, row.status)
+        return str(STATUS_LABELS["alpa"]) if finished else ""
+    label = str(STATUS_LABELS.get(row.status, row.status))
     if row.status in ("hadir", "terlambat"):
         return f"{format_clock(event.local(row.checked_in_at))} {label}"
     return label

@@ -27,9 +27,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from bimtek.assessments.analysis import BAND_LABELS
+from bimtek.assessments.labels import BAND_LABELS
 from bimtek.assessments.services import results
-from bimtek.attendance.models import STATUS_LABELS
+from bimtek.attendance.labels import STATUS_LABELS
 from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styles
 from bimtek.attendance.services import attendance_matrix
 from bimtek.certificates.models import Signatory
@@ -340,7 +340,7 @@ def _attendance_section(event: Event, figures: dict, styles, width) -> list:
             ),
             styles["body"],
         ),
-        Legend([(COLORS[key], STATUS_LABELS.get(key, key)) for key in ATTENDANCE_KEYS], width),
+        Legend([(COLORS[key], str(STATUS_LABELS.get(key, key))) for key in ATTENDANCE_KEYS], width),
     ]
     bar_width = 40 * mm
     rows = [["Sesi", "Grafik", "Hadir", "Telat", "Izin", "Sakit", "Alpa", "%"]]

@@ -8,10 +8,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from bimtek.assessments.analysis import BAND_LABELS
-from bimtek.assessments.models import KIND_LABELS, MAX_OPTIONS
+from bimtek.assessments.labels import BAND_LABELS, KIND_LABELS
+from bimtek.assessments.models import MAX_OPTIONS
 from bimtek.assessments.services import LETTERS, results
-from bimtek.attendance.models import STATUS_LABELS as ATTENDANCE_LABELS
+from bimtek.attendance.labels import STATUS_LABELS as ATTENDANCE_LABELS
 from bimtek.attendance.services import attendance_matrix
 from bimtek.certificates.services import issued_certificates, verification_url
 from bimtek.core.timeutil import utcnow

@@ -5,6 +5,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from flask_babel import force_locale
 
 from bimtek.participants.sheet import (
     MAX_ROWS,
@@ -226,6 +227,11 @@ def test_a_zip_that_is_not_a_workbook():
 def test_empty_sheet():
     with pytest.raises(FileProblem, match="Lembar kerja kosong"):
         read_participant_sheet(xlsx_bytes([], header=None))
+
+
+def test_problems_are_told_in_the_readers_language(app):
+    with force_locale("en"), pytest.raises(FileProblem, match="There are no participant rows"):
+        read_participant_sheet(xlsx_bytes([]))
 
 
 def test_header_without_rows():

@@ -4,11 +4,13 @@ import io
 from datetime import datetime
 
 import openpyxl
+from flask_babel import force_locale
 
 from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.extensions import db
+from bimtek.participants import importing
 from bimtek.reports import exports
-from tests.factories import make_participant
+from tests.factories import make_event, make_participant
 
 
 def open_book(content: bytes):
@@ -51,8 +53,6 @@ def test_everything_of_an_empty_event_still_opens(event):
 
 
 def test_waitlist_places_in_the_participant_export(app):
-    from tests.factories import make_event
-
     full = make_event("PENUH", capacity=1)
     for name in ("Satu", "Dua", "Tiga"):
         make_participant(full, full_name=name)
@@ -103,13 +103,33 @@ def test_panitia_cannot_download_personal_data(panitia_client, event):
 
 def test_export_of_an_import_reads_back(event, admin):
     """An exported participant list is itself a valid import file (for another batch)."""
-    from bimtek.participants import importing
-    from tests.factories import make_event
-
     make_participant(event, full_name="Andi")
     content, _name = exports.export_workbook(event, "peserta")
     other = make_event("BATCH2")
     report = importing.preview_import(other, content)
     assert [row.clean["full_name"] for row in report.valid] == ["Andi"]
     assert report.sheet.header_row == 4
+    db.session.rollback()
+
+
+def test_export_speaks_the_readers_language_and_reads_back_as_an_import(event, admin):
+    """Sheet names, titles, headers and labels in English for an English reader; the English
+    list is still a valid import file (its headers are known names)."""
+    make_participant(event, full_name="Andi")
+    with force_locale("en"):
+        content, _name = exports.export_workbook(event, "peserta")
+    book = open_book(content)
+    assert book.sheetnames == ["Participants"]
+    sheet = book["Participants"]
+    assert sheet["A1"].value.startswith("Participant List — ")
+    assert [c.value for c in sheet[4]][:5] == [
+        "Registration no.",
+        "Full name",
+        "NIK",
+        "NIP",
+        "Gender",
+    ]
+    assert sheet["L5"].value == "Registered"
+    report = importing.preview_import(make_event("BATCH3"), content)
+    assert [row.clean["full_name"] for row in report.valid] == ["Andi"]
     db.session.rollback()
