@@ -38,7 +38,7 @@ SCALE_COLORS = {1: "#b3261e", 2: "#e0a526", 3: "#5b8fd1", 4: "#137a3b"}
 class Segment:
     """One coloured part of a horizontal bar."""
 
-    key: str
+    key: str | int
     value: float
     #: left edge and width, in percent of the chart width
     x: float
@@ -46,14 +46,17 @@ class Segment:
     color: str
 
 
-def stack(values: list[tuple[str, float]], scale: float) -> list[Segment]:
-    """Segments of one horizontal stacked bar; ``scale`` is the value of a full-width bar."""
+def stack(values: list[tuple], scale: float, palette: dict | None = None) -> list[Segment]:
+    """Segments of one horizontal stacked bar; ``scale`` is the value of a full-width bar.
+
+    Each key's colour comes from ``palette`` (default: COLORS)."""
+    palette = COLORS if palette is None else palette
     segments, left = [], 0.0
     for key, value in values:
         width = 100.0 * value / scale if scale > 0 and value > 0 else 0.0
         width = min(width, 100.0 - left)
         if width > 0:
-            segments.append(Segment(key, value, round(left, 3), round(width, 3), COLORS[key]))
+            segments.append(Segment(key, value, round(left, 3), round(width, 3), palette[key]))
         left += width
     return segments
 

@@ -1,8 +1,6 @@
 """Evaluation pages: the report and the questionnaire's settings (manager of the event),
 and the questionnaire itself (the participant, on a phone)."""
 
-from dataclasses import dataclass
-
 from flask import (
     Blueprint,
     abort,
@@ -16,6 +14,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from bimtek.core import charts
+from bimtek.core.charts import SCALE_COLORS
 from bimtek.core.database import get_by_id
 from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, ServiceError
@@ -29,35 +29,13 @@ bp = Blueprint("evaluation", __name__)
 ADMIN = "/admin/kegiatan/<code>/evaluasi"
 PORTAL = "/portal/peserta/<int:participant_id>/evaluasi"
 
-#: bar colours of the answers 1–4, from "kurang" (red) to "sangat baik" (green)
-SCALE_COLORS = {1: "#b3261e", 2: "#e0a526", 3: "#5b8fd1", 4: "#137a3b"}
 CATEGORY_CLASSES = {"sangat_baik": "ok", "baik": "ok", "cukup": "warn", "kurang": "bad"}
 
 
-@dataclass(frozen=True)
-class Segment:
-    """One coloured part of a distribution bar (as bimtek/reports/charts.py lays them out)."""
-
-    key: int
-    value: float
-    x: float
-    width: float
-    color: str
-
-
-def distribution_segments(distribution: dict) -> list[Segment]:
+def distribution_segments(distribution: dict) -> list[charts.Segment]:
     """A 100%-wide stacked bar of how many chose 1, 2, 3 and 4."""
-    total = sum(distribution.values())
-    segments, left = [], 0.0
-    for value in reads.SCALE:
-        count = distribution.get(value, 0)
-        width = 100.0 * count / total if total else 0.0
-        if width > 0:
-            segments.append(
-                Segment(value, count, round(left, 3), round(width, 3), SCALE_COLORS[value])
-            )
-        left += width
-    return segments
+    values = [(value, distribution.get(value, 0)) for value in reads.SCALE]
+    return charts.stack(values, sum(distribution.values()), SCALE_COLORS)
 
 
 # ------------------------------------------------------------------------------------ staff
