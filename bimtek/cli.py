@@ -28,11 +28,6 @@ def register_cli(app: Flask) -> None:
         domain.register(app.cli)
 
 
-def fail(error: ServiceError):
-    detail = "".join(f"\n  {field}: {message}" for field, message in error.fields.items())
-    raise click.ClickException(error.message + detail)
-
-
 @click.command("init-db")
 def init_db():
     """Create or upgrade the database schema (Alembic migrations)."""

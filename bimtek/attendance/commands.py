@@ -3,7 +3,7 @@
 import click
 import sqlalchemy as sa
 
-from bimtek.cli import fail
+from bimtek.core.commands import fail
 from bimtek.errors import ServiceError
 from bimtek.extensions import db
 

@@ -678,7 +678,7 @@ def find_participants(
     """Desk search by name, NIK, registration number or institution (all statuses).
 
     Without ``personal`` (the panitia) a NIK matches only in full, see
-    ``participants.privacy``."""
+    ``participants.visibility``."""
     from bimtek.participants.services import participant_query
 
     term = " ".join(str(term or "").split())[:100]

@@ -40,7 +40,7 @@ from bimtek.events.models import Session
 from bimtek.events.services import current_session
 from bimtek.extensions import db
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
-from bimtek.participants.privacy import sees_personal_data
+from bimtek.participants.visibility import sees_personal_data
 from bimtek.participants.search import TITLES
 from bimtek.participants.services import list_participants
 

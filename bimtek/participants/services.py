@@ -632,7 +632,7 @@ def participant_query(
     number, institution (and phone).
 
     With ``personal=False`` (someone who may not see personal data, see
-    ``participants.privacy``) a NIK matches only in full and the phone is not searched, so
+    ``participants.visibility``) a NIK matches only in full and the phone is not searched, so
     neither can be read out digit by digit.
     """
     query = sa.select(Participant).where(Participant.event_id == event_id)

@@ -28,7 +28,7 @@ from bimtek.participants import services
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.pdf import ticket_pdf
-from bimtek.participants.privacy import sees_personal_data
+from bimtek.participants.visibility import sees_personal_data
 from bimtek.participants.validation import REGISTRATION_FIELDS, clean_registration
 
 bp = Blueprint("participants", __name__)
@@ -216,7 +216,7 @@ def schedule(participant_id):
 @event_required("panitia")
 def index(event):
     """The participant list: managers edit from it, the desk's panitia look people up (without
-    their personal data, see ``participants.privacy``)."""
+    their personal data, see ``participants.visibility``)."""
     search = request.args.get("q", "")
     category = request.args.get("kategori", "")
     status = request.args.get("status", "")
