@@ -6,12 +6,12 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from flask_login import current_user
 
-from bimtek import jobs, models, notifications  # noqa: F401  (models: every table registered)
+from bimtek import cloning, jobs, models, notifications  # noqa: F401  (models: every table; cloning: receivers)
 from bimtek.api import bp as api_bp
 from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
 from bimtek.assessments.views import bp as assessments_bp
 from bimtek.attendance.views import bp as attendance_bp
-from bimtek.audit.views import bp as audit_bp
+from bimtek.audit_log.views import bp as audit_bp
 from bimtek.auth.sessions import load_user
 from bimtek.auth.views import bp as auth_bp
 from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
@@ -28,6 +28,7 @@ from bimtek.extensions import babel, csrf, db, limiter, login_manager, migrate
 from bimtek.jobs import prepared  # noqa: F401  (declares its jobs)
 from bimtek.jobs.views import bp as prepared_files_bp
 from bimtek.notifications.views import bp as notifications_bp
+from bimtek.participants import event_pages  # noqa: F401  (routes on the events blueprints)
 from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
 from bimtek.participants.account_views import bp as accounts_bp
 from bimtek.participants.views import admin_bp as participants_admin_bp

@@ -10,8 +10,8 @@ from bimtek.events.access import event_required
 from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
-from bimtek.participants.visibility import sees_personal_data, without_personal_data
 from bimtek.participants.validation import REGISTRATION_FIELDS
+from bimtek.participants.visibility import sees_personal_data, without_personal_data
 
 
 def participant_json(participant) -> dict:

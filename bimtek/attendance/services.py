@@ -27,12 +27,13 @@ from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.auth.models import ApiToken, User
 from bimtek.auth.tokens import live_token
-from bimtek.core.timeutil import format_clock, utcnow
+from bimtek.core.timeutil import format_clock, local_to_utc, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import load_in_event, right_column
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.services import participant_query, register
 
 SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 CODE_MAX = 64
@@ -679,7 +680,6 @@ def find_participants(
 
     Without ``personal`` (the panitia) a NIK matches only in full, see
     ``participants.visibility``."""
-    from bimtek.participants.services import participant_query
 
     term = " ".join(str(term or "").split())[:100]
     if len(term) < 2:
@@ -835,7 +835,6 @@ ROSTER_LIFETIME = timedelta(hours=24)
 def roster_expiry(event: Event, now: datetime | None = None) -> datetime:
     """When a roster snapshot taken ``now`` stops serving the desk: 24 hours later, or the
     end of the event's last day (its local midnight), whichever comes first."""
-    from bimtek.core.timeutil import local_to_utc
 
     now = now or utcnow()
     last_midnight = local_to_utc(
@@ -905,7 +904,6 @@ def walk_in(
     The registration form's rules (``participants.services.register``, channel "desk"), a
     seat or nothing: a full event takes a walk-in only from a manager, with a reason. Returns
     (RegistrationOutcome, CheckInResult). Flushes; the caller commits (or rolls back)."""
-    from bimtek.participants.services import register
 
     consent = data.get("consent") in (True, "1", "on", "true", "y")
     outcome = register(

@@ -38,11 +38,11 @@ from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.models import Session
 from bimtek.events.services import current_session
-from bimtek.extensions import db
+from bimtek.extensions import db, login_manager
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
-from bimtek.participants.visibility import sees_personal_data
 from bimtek.participants.search import TITLES
 from bimtek.participants.services import list_participants
+from bimtek.participants.visibility import sees_personal_data
 
 bp = Blueprint("attendance", __name__)
 
@@ -339,8 +339,6 @@ def correct(event, participant_id):
 @bp.route("/peserta/<int:participant_id>/kehadiran")
 def my_attendance(participant_id):
     if not current_user.is_authenticated:
-        from bimtek.extensions import login_manager
-
         return login_manager.unauthorized()
     participant = get_by_id(Participant, participant_id)
     if participant is None or participant.user_id != current_user.id:

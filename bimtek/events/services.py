@@ -15,8 +15,8 @@ from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
-from bimtek.events.access import may
 from bimtek.events.models import Event, Material, Module, Session
+from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
@@ -158,21 +158,13 @@ def create_event(data, *, actor=None, channel="web") -> Event:
 
 def update_event(event: Event, data, *, actor=None, channel="web") -> Event:
     """Change an event. A larger capacity gives the new seats to the waitlist at once."""
-    from bimtek.participants.services import count_registered, fill_from_waitlist, lock_event
-
     values = clean_event(data, existing=event)
-    lock_event(event.id)
-    registered = count_registered(event.id)
-    if values["capacity"] < registered:
-        raise InvalidInput(
-            f"Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar ({registered}).",
-            fields={"capacity": f"Minimal {registered}."},
-        )
+    capacity_changing.send(event, capacity=values["capacity"])
     changed = sorted(k for k, v in values.items() if getattr(event, k) != v)
     for key, value in values.items():
         setattr(event, key, value)
     db.session.flush()
-    fill_from_waitlist(event, actor=actor, channel=channel)
+    event_updated.send(event, actor=actor, channel=channel)
     record(
         "event.update",
         actor=actor,
@@ -434,22 +426,3 @@ def delete_material(material: Material, *, folder: Path, actor=None, channel="we
     db.session.delete(material)
     db.session.flush()
     stored.unlink(missing_ok=True)
-
-
-def can_download_material(material: Material, user) -> bool:
-    """Staff of the material's event, and participants registered in it."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return may(user, material.module.event, "panitia")
-    from bimtek.participants.models import Participant
-
-    return bool(
-        db.session.scalar(
-            sa.select(Participant.id).where(
-                Participant.user_id == user.id,
-                Participant.event_id == material.module.event_id,
-                Participant.status == "registered",
-            )
-        )
-    )

@@ -17,7 +17,9 @@ from bimtek.audit.services import record
 from bimtek.auth.models import User, hash_password
 from bimtek.core.timeutil import format_datetime, utcnow, zone_abbreviation
 from bimtek.errors import Conflict, Forbidden, InvalidInput
-from bimtek.events.models import Event
+from bimtek.events.access import may
+from bimtek.events.models import Event, Material
+from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
 from bimtek.participants import search as search_keys
 from bimtek.participants.models import Participant
@@ -227,7 +229,6 @@ def register(
 
 def _check_over_capacity(event: Event, actor, reason: str, *, walk_in: bool = False) -> None:
     """Only a manager of the event seats someone beyond its capacity, and says why."""
-    from bimtek.events.access import may
 
     if actor is None or not may(actor, event, "manager"):
         if walk_in:
@@ -383,7 +384,6 @@ class EventFull(Conflict):
 
 def _refuse_walk_in_over_capacity(event: Event, actor) -> None:
     """A walk-in at a full event: panitia are told it is full, a manager must give a reason."""
-    from bimtek.events.access import may
 
     if actor is None or not may(actor, event, "manager"):
         raise EventFull(
@@ -698,5 +698,44 @@ def registrations_of(user: User) -> list[Participant]:
             sa.select(Participant)
             .where(Participant.user_id == user.id)
             .order_by(Participant.created_at.desc())
+        )
+    )
+
+
+@capacity_changing.connect
+def _refuse_capacity_below_registered(event: Event, *, capacity: int, **_extra) -> None:
+    """An event's capacity never drops below its registered participants (takes the event
+    lock first, so that no registration slips in between the count and the change)."""
+    lock_event(event.id)
+    registered = count_registered(event.id)
+    if capacity < registered:
+        raise InvalidInput(
+            _(
+                "Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar (%(n)s).",
+                n=registered,
+            ),
+            fields={"capacity": _("Minimal %(n)s.", n=registered)},
+        )
+
+
+@event_updated.connect
+def _give_new_seats_to_waitlist(event: Event, *, actor, channel: str, **_extra) -> None:
+    """A larger capacity gives the new seats to the waitlist at once."""
+    fill_from_waitlist(event, actor=actor, channel=channel)
+
+
+def can_download_material(material: Material, user) -> bool:
+    """Staff of the material's event, and participants registered in it."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return may(user, material.module.event, "panitia")
+    return bool(
+        db.session.scalar(
+            sa.select(Participant.id).where(
+                Participant.user_id == user.id,
+                Participant.event_id == material.module.event_id,
+                Participant.status == "registered",
+            )
         )
     )

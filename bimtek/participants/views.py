@@ -28,8 +28,8 @@ from bimtek.participants import services
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.pdf import ticket_pdf
-from bimtek.participants.visibility import sees_personal_data
 from bimtek.participants.validation import REGISTRATION_FIELDS, clean_registration
+from bimtek.participants.visibility import sees_personal_data
 
 bp = Blueprint("participants", __name__)
 admin_bp = Blueprint("participants_admin", __name__)

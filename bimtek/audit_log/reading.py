@@ -16,6 +16,9 @@ from bimtek.auth.models import User
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.services import participant_query
+from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
+from bimtek.reports.exports import _naive_local, _subheading
 
 #: what each action means, in the organizer's words; unknown actions show their code
 ACTION_LABELS = {
@@ -75,7 +78,6 @@ def details_text(details) -> str:
 
 def log_query(event: Event, filters: LogFilters):
     """The select of the event's entries, newest first, narrowed by ``filters``."""
-    from bimtek.participants.services import participant_query
 
     query = sa.select(AuditLog).where(AuditLog.event_id == event.id)
     if filters.person:
@@ -164,8 +166,6 @@ def rows_for(event: Event, entries: list[AuditLog]) -> list[LogRow]:
 
 def log_workbook(event: Event, filters: LogFilters, now: datetime) -> bytes:
     """Every entry matching ``filters`` as an .xlsx (text cells neutralised by the writer)."""
-    from bimtek.reports.excel import Sheet, SheetColumn, write_workbook
-    from bimtek.reports.exports import _naive_local, _subheading
 
     entries = list(db.session.scalars(log_query(event, filters)))
     columns = [
