@@ -295,7 +295,7 @@ def correct(event, participant_id):
         posted = request.form.to_dict()
         session_id = request.form.get("session_id", type=int)
         if session_id is None:
-            raise InvalidInput(_("Pilih sesi yang dikoreksi."), fields={"session_id": "wajib"})
+            raise InvalidInput(_("Pilih sesi yang dikoreksi."), fields={"session_id": _("wajib")})
         session = load_in_event(Session, session_id, event)
         try:
             corrections.correct_attendance(

@@ -263,13 +263,15 @@ def register_many(
     for index, data in enumerate(rows, start=1):
         values, errors = clean_registration(data, today=now.date())
         if errors:
-            raise InvalidInput(f"Data ke-{index}: periksa kembali isian.", fields=errors)
+            raise InvalidInput(
+                _("Data ke-%(index)s: periksa kembali isian.", index=index), fields=errors
+            )
         values.pop("password")
         people.append((values, None))
     niks = [values["nik"] for values, _hash in people]
     if len(set(niks)) != len(niks):
         twice = next(nik for nik in niks if niks.count(nik) > 1)
-        raise DuplicateNik(f"NIK {twice} muncul lebih dari sekali dalam daftar.")
+        raise DuplicateNik(_("NIK %(twice)s muncul lebih dari sekali dalam daftar.", twice=twice))
     return _seat(event, people, now=now, channel=channel, actor=actor) if people else []
 
 
@@ -311,7 +313,9 @@ def _seat(
     if existing is not None:
         duplicate = _duplicate(existing)
         if len(people) > 1:
-            duplicate = DuplicateNik(f"NIK {existing.nik}: {duplicate.message}")
+            duplicate = DuplicateNik(
+                _("NIK %(nik)s: %(message)s", nik=existing.nik, message=duplicate.message)
+            )
         raise duplicate
     free = event.capacity - count_registered(event.id)
     within_capacity = free
@@ -355,7 +359,7 @@ def _seat(
     except IntegrityError:
         # only reachable if the lock was bypassed; the transaction is spoilt either way
         db.session.rollback()
-        raise DuplicateNik("NIK ini sudah terdaftar pada kegiatan ini.") from None
+        raise DuplicateNik(_("NIK ini sudah terdaftar pada kegiatan ini.")) from None
     outcomes = []
     for offset, (participant, existing_account) in enumerate(seated):
         details = {"status": participant.status}
@@ -586,8 +590,8 @@ def update_participant(
         )
         if clash:
             raise DuplicateNik(
-                "NIK ini sudah dipakai peserta lain pada kegiatan ini.",
-                fields={"nik": "NIK sudah terdaftar."},
+                _("NIK ini sudah dipakai peserta lain pada kegiatan ini."),
+                fields={"nik": _("NIK sudah terdaftar.")},
             )
     changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
     for key, value in changed.items():

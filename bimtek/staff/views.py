@@ -31,8 +31,8 @@ from bimtek.core.timeutil import DEFAULT_TIMEZONE, format_datetime, to_local, zo
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events import staff as event_staff
-from bimtek.events.access import event_required, load_event
-from bimtek.events.models import EVENT_ROLES
+from bimtek.events.access import event_required, load_event, not_in_event
+from bimtek.events.models import EVENT_ROLES, EventStaff
 from bimtek.extensions import db, limiter
 from bimtek.staff import queries
 
@@ -250,7 +250,7 @@ def event_staff_remove(event, user_id):
     _checked_form()
     assignment = next((row for row in event_staff.staff_of(event) if row.user_id == user_id), None)
     if assignment is None:
-        abort(404)
+        raise not_in_event(EventStaff)
     _refuse_own_right(assignment.user)
     event_staff.unassign_staff(event, assignment.user, actor=current_user)
     db.session.commit()
