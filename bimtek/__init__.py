@@ -128,8 +128,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The user's chosen language, else the one picked on this browser, else Indonesian."""
+    """The user's chosen language, else the one picked on this browser, else Indonesian.
+    A JSON API client (no browser session) asks with Accept-Language."""
     languages = ("id", "en")
+    if request and request.blueprint == "api":
+        return request.accept_languages.best_match(languages, default="id")
     if getattr(g, "api_user", None) is None and current_user and current_user.is_authenticated:
         if current_user.locale in languages:
             return current_user.locale

@@ -559,7 +559,7 @@ def mark_excused(
     if not note:
         errors["note"] = _("Keterangan wajib diisi (mis. surat tugas, surat dokter).")
     elif len(note) > NOTE_MAX:
-        errors["note"] = _("Keterangan paling banyak %(NOTE_MAX)s karakter.", NOTE_MAX=NOTE_MAX)
+        errors["note"] = _("Keterangan paling banyak %(n)s karakter.", n=NOTE_MAX)
     if errors:
         raise InvalidInput(_("Periksa kembali isian izin/sakit."), fields=errors)
     _check_participant(session, participant)
