@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bimtek.core.i18n import N_, translated
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
@@ -18,13 +19,19 @@ EXCUSED = ("izin", "sakit")
 #: how a row came in
 SOURCES = ("desk", "api", "camera", "manual")
 
+#: status → its word (Indonesian; ``status_labels()`` in the reader's language)
 STATUS_LABELS = {
-    "hadir": "Hadir",
-    "terlambat": "Terlambat",
-    "izin": "Izin",
-    "sakit": "Sakit",
-    "alpa": "Alpa",
+    "hadir": N_("Hadir"),
+    "terlambat": N_("Terlambat"),
+    "izin": N_("Izin"),
+    "sakit": N_("Sakit"),
+    "alpa": N_("Alpa"),
 }
+
+
+def status_labels() -> dict[str, str]:
+    """Status → its word in the reader's language."""
+    return translated(STATUS_LABELS)
 
 
 class Attendance(db.Model):
@@ -66,7 +73,7 @@ class Attendance(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return status_labels().get(self.status, self.status)
 
     def __repr__(self) -> str:
         return f"<Attendance s{self.session_id} p{self.participant_id} {self.status}>"

@@ -33,7 +33,7 @@ from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import load_in_event, right_column
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
-from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant, category_labels
 from bimtek.participants.services import participant_query, register
 
 SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -808,7 +808,7 @@ def _category_totals(rows: list[MatrixRow]) -> list[CategoryTotal]:
         result.append(
             CategoryTotal(
                 category=category,
-                label=INSTITUTION_CATEGORIES.get(category, category),
+                label=category_labels().get(category, category),
                 participants=len(members),
                 present=sum(r.summary.present for r in members),
                 mandatory_total=sum(r.summary.mandatory_total for r in members),
@@ -890,9 +890,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
                 "ticket_code": p.ticket_code,
                 "full_name": p.full_name,
                 "institution": p.institution,
-                "category_label": INSTITUTION_CATEGORIES.get(
-                    p.institution_category, p.institution_category
-                ),
+                "category_label": p.category_label,
                 "registration_number": f"{event.code}-{p.registration_number:04d}",
                 "status": p.status,
             }

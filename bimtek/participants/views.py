@@ -26,7 +26,7 @@ from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
-from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.models import Participant, category_labels
 from bimtek.participants.pdf import ticket_pdf
 from bimtek.participants.validation import REGISTRATION_FIELDS, clean_registration
 from bimtek.participants.visibility import sees_personal_data
@@ -237,7 +237,7 @@ def index(event):
         status=status,
         sort=sort,
         personal=personal,
-        categories=INSTITUTION_CATEGORIES,
+        categories=category_labels(),
         counts=services.status_counts(event.id),
     )
 
