@@ -880,6 +880,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
             )
         ):
             checked[str(session_id)][str(participant_id)] = status
+    categories = category_labels()
     return {
         "event": event.code,
         "generated_at": now.isoformat(),
@@ -890,7 +891,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
                 "ticket_code": p.ticket_code,
                 "full_name": p.full_name,
                 "institution": p.institution,
-                "category_label": p.category_label,
+                "category_label": categories.get(p.institution_category, p.institution_category),
                 "registration_number": f"{event.code}-{p.registration_number:04d}",
                 "status": p.status,
             }
