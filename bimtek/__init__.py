@@ -6,8 +6,38 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from flask_login import current_user
 
+from bimtek import cloning, jobs, models, notifications  # noqa: F401  (models: every table; cloning: receivers)
+from bimtek.api import bp as api_bp
+from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
+from bimtek.assessments.views import bp as assessments_bp
+from bimtek.attendance.views import bp as attendance_bp
+from bimtek.audit_log.views import bp as audit_bp
+from bimtek.auth.sessions import load_user
+from bimtek.auth.views import bp as auth_bp
+from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
+from bimtek.certificates.bundles import bp as bundles_bp
+from bimtek.certificates.views import bp as certificates_bp
+from bimtek.cli import register_cli
 from bimtek.config import DEFAULT_SECRET_KEY, DefaultConfig, environment_overrides
+from bimtek.core import database, web
+from bimtek.errors import register_error_handlers
+from bimtek.evaluation.views import bp as evaluation_bp
+from bimtek.events.views import admin_bp as events_admin_bp
+from bimtek.events.views import bp as events_bp
 from bimtek.extensions import babel, csrf, db, limiter, login_manager, migrate
+from bimtek.jobs import prepared  # noqa: F401  (declares its jobs)
+from bimtek.jobs.views import bp as prepared_files_bp
+from bimtek.notifications.views import bp as notifications_bp
+from bimtek.participants import event_pages  # noqa: F401  (routes on the events blueprints)
+from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
+from bimtek.participants.account_views import bp as accounts_bp
+from bimtek.participants.views import admin_bp as participants_admin_bp
+from bimtek.participants.views import bp as participants_bp
+from bimtek.privacy.views import bp as privacy_bp
+from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
+from bimtek.reports.activity_views import bp as activity_report_bp
+from bimtek.reports.views import bp as reports_bp
+from bimtek.staff.views import bp as staff_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,8 +64,6 @@ def create_app(config: dict | None = None) -> Flask:
         )
     _refuse_default_secret(app)
 
-    from bimtek.core import database
-
     database.configure_engine_options(app)
     db.init_app(app)
     database.install_sqlite_pragmas(app)
@@ -44,24 +72,18 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    login_manager.user_loader(load_user)
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "bimtek" / "translations"),
     )
 
-    from bimtek import models  # noqa: F401  (every table registered)
-    from bimtek.core import web
-
     web.init_app(app)
     _init_jobs(app)
     _register_blueprints(app)
 
-    from bimtek.errors import register_error_handlers
-
     register_error_handlers(app)
-
-    from bimtek.cli import register_cli
 
     register_cli(app)
     return app
@@ -77,38 +99,12 @@ def _refuse_default_secret(app: Flask) -> None:
 
 def _init_jobs(app: Flask) -> None:
     """The job queue, and the domains that queue jobs or listen to other domains' signals."""
-    from bimtek import jobs, notifications
-    from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
-    from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
-    from bimtek.jobs import prepared  # noqa: F401  (declares its jobs)
-    from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
-
     notifications.init_app(app)
     jobs.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from bimtek.api import bp as api_bp
-    from bimtek.assessments.views import bp as assessments_bp
-    from bimtek.attendance.views import bp as attendance_bp
-    from bimtek.audit.views import bp as audit_bp
-    from bimtek.auth.views import bp as auth_bp
-    from bimtek.certificates.bundles import bp as bundles_bp
-    from bimtek.certificates.views import bp as certificates_bp
-    from bimtek.evaluation.views import bp as evaluation_bp
-    from bimtek.events.views import admin_bp as events_admin_bp
-    from bimtek.events.views import bp as events_bp
-    from bimtek.jobs.views import bp as prepared_files_bp
-    from bimtek.notifications.views import bp as notifications_bp
-    from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
-    from bimtek.participants.account_views import bp as accounts_bp
-    from bimtek.participants.views import admin_bp as participants_admin_bp
-    from bimtek.participants.views import bp as participants_bp
-    from bimtek.privacy.views import bp as privacy_bp
-    from bimtek.reports.activity_views import bp as activity_report_bp
-    from bimtek.reports.views import bp as reports_bp
-    from bimtek.staff.views import bp as staff_bp
-
+    """Every domain's blueprint (their modules are imported at the top of this module)."""
     app.register_blueprint(events_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(auth_bp)
@@ -132,8 +128,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The user's chosen language, else the one picked on this browser, else Indonesian."""
+    """The user's chosen language, else the one picked on this browser, else Indonesian.
+    A JSON API client (no browser session) asks with Accept-Language."""
     languages = ("id", "en")
+    if request and request.blueprint == "api":
+        return request.accept_languages.best_match(languages, default="id")
     if getattr(g, "api_user", None) is None and current_user and current_user.is_authenticated:
         if current_user.locale in languages:
             return current_user.locale

@@ -14,8 +14,14 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
+from bimtek.attendance.services import check_in, mark_excused
+from bimtek.auth.models import User
+from bimtek.auth.services import create_user
+from bimtek.certificates.services import PLACEHOLDER_SIGNATORY_NAME, save_signatory
 from bimtek.events.models import Event
 from bimtek.events.services import create_event, save_module, save_session
+from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.services import register
@@ -246,7 +252,6 @@ def _load_demo_signatory(event: Event) -> None:
     """A placeholder signatory, shown on the sample certificate; issuing is refused until the
     organizer replaces it (name, title, NIP and signature image) under Sertifikat →
     Pengaturan & desain."""
-    from bimtek.certificates.services import PLACEHOLDER_SIGNATORY_NAME, save_signatory
 
     save_signatory(
         event,
@@ -262,7 +267,6 @@ def _load_demo_signatory(event: Event) -> None:
 def _load_demo_attendance(event: Event, seed: int = 28) -> None:
     """Simulated check-ins for the past demo batch: most on time, some late, a few izin or
     sakit, and a handful of people who missed whole days (so eligibility has reasons)."""
-    from bimtek.attendance.services import check_in, mark_excused
 
     rng = random.Random(seed)
     people = db.session.scalars(
@@ -310,7 +314,6 @@ def _load_demo_attendance(event: Event, seed: int = 28) -> None:
 
 def _load_demo_assessments(event: Event) -> None:
     """The demo question bank, pre/post tests and simulated results (assessments domain)."""
-    from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
 
     load_demo_questions(event)
     simulate_demo_attempts(event)
@@ -484,9 +487,6 @@ def load_demo_staff(events: list[Event]) -> list[tuple[str, Event, object, str |
     Returns (right, event, user, one-time password or None if the account existed): an
     existing account is left as it is (its password may have been changed since).
     """
-    from bimtek.auth.models import User
-    from bimtek.auth.services import create_user
-    from bimtek.events.staff import assign_staff
 
     accounts = []
     for event in events:

@@ -10,8 +10,8 @@ from bimtek.events.access import event_required
 from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
-from bimtek.participants.privacy import sees_personal_data, without_personal_data
 from bimtek.participants.validation import REGISTRATION_FIELDS
+from bimtek.participants.visibility import sees_personal_data, without_personal_data
 
 
 def participant_json(participant) -> dict:
@@ -62,7 +62,7 @@ def register(code):
 @event_required("panitia")
 def list_participants(event):
     """Managers get the full records; the panitia's token gets no NIK, NIP, phone or e-mail
-    and matches a NIK only in full (``participants.privacy``)."""
+    and matches a NIK only in full (``participants.visibility``)."""
     personal = sees_personal_data(g.api_user, event)
     per_page = min(page_number(request.args.get("per_page"), 100), 500)
     query = services.participant_query(

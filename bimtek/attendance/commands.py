@@ -3,9 +3,13 @@
 import click
 import sqlalchemy as sa
 
-from bimtek.cli import fail
+from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
+from bimtek.attendance.services import load_session, session_attendance, session_counts
+from bimtek.core.commands import fail
 from bimtek.errors import ServiceError
+from bimtek.events.services import get_event
 from bimtek.extensions import db
+from bimtek.participants.models import Participant
 
 
 @click.group("attendance")
@@ -18,8 +22,6 @@ def attendance_cli():
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
 def sheet(session_id, output):
     """Write the daftar hadir PDF of a session."""
-    from bimtek.attendance.pdf import sign_in_sheet_pdf
-    from bimtek.attendance.services import load_session, session_attendance
 
     try:
         session = load_session(session_id)
@@ -35,9 +37,6 @@ def sheet(session_id, output):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
 def badges(code, output):
     """Write the name badges (8 per A4 page) of an event's registered participants."""
-    from bimtek.attendance.pdf import badges_pdf
-    from bimtek.events.services import get_event
-    from bimtek.participants.models import Participant
 
     try:
         event = get_event(code)
@@ -57,8 +56,6 @@ def badges(code, output):
 @click.argument("code")
 def summary(code):
     """Print each session's counts: checked in / expected, late, izin, sakit, alpa."""
-    from bimtek.attendance.services import session_counts
-    from bimtek.events.services import get_event
 
     try:
         event = get_event(code)

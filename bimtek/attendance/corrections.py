@@ -12,7 +12,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from bimtek.attendance.models import PRESENT, Attendance
-from bimtek.attendance.services import _check_participant, _insert_or_nothing, is_late, late_after
+from bimtek.attendance.services import (
+    _check_participant,
+    _insert_or_nothing,
+    is_late,
+    late_after,
+    status_at,
+)
 from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput
@@ -93,7 +99,7 @@ def correct_attendance(
             "recorded_by_id": row.recorded_by_id,
         }
         if row is not None
-        else {"status": "alpa" if session.ends_at <= now else None}
+        else {"status": status_at(session, None, now)}
     )
     result = None
     if status == "alpa":

@@ -20,6 +20,11 @@ EXCUSED = ("izin", "sakit")
 SOURCES = ("desk", "api", "camera", "manual")
 
 
+def status_labels() -> dict[str, str]:
+    """Status → its word in the reader's language."""
+    return {status: str(label) for status, label in STATUS_LABELS.items()}
+
+
 class Attendance(db.Model):
     __tablename__ = "attendances"
     #: how ``bimtek.events.access.load_in_event`` reaches its event
@@ -59,7 +64,7 @@ class Attendance(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return status_labels().get(self.status, self.status)
 
     def __repr__(self) -> str:
         return f"<Attendance s{self.session_id} p{self.participant_id} {self.status}>"

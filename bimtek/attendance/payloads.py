@@ -1,6 +1,6 @@
 """JSON shapes shared by the API and the desk page, so both answer a scan the same way."""
 
-from bimtek.attendance.models import STATUS_LABELS
+from bimtek.attendance.models import status_labels
 
 # Request schemas: they check the JSON types of a request (bimtek.core.inputs) and are the
 # OpenAPI document's, so what is documented is what is enforced.
@@ -70,7 +70,7 @@ def checkin_json(result, event, brief: dict | None = None) -> dict:
     return {
         "participant": brief or participant_brief(result.participant),
         "status": result.status,
-        "status_label": STATUS_LABELS.get(result.status, result.status),
+        "status_label": status_labels().get(result.status, result.status),
         "checked_in_at": result.checked_in_at.isoformat(),
         "checked_in_local": local.strftime("%H:%M"),
         "already": result.already,

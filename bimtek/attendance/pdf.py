@@ -17,7 +17,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from bimtek.attendance.models import STATUS_LABELS
+from bimtek.attendance.models import STATUS_LABELS, status_labels
 from bimtek.core.fonts import register_fonts
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
@@ -95,8 +95,8 @@ class _NumberedCanvas(Canvas):
 
 def _status_text(event, session, row, finished: bool) -> str:
     if row is None:
-        return str(STATUS_LABELS["alpa"]) if finished else ""
-    label = str(STATUS_LABELS.get(row.status, row.status))
+        return status_labels()["alpa"] if finished else ""
+    label = status_labels().get(row.status, row.status)
     if row.status in ("hadir", "terlambat"):
         return f"{format_clock(event.local(row.checked_in_at))} {label}"
     return label
@@ -209,7 +209,9 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
             tally[row.status] += 1
     tally["alpa"] = sum(1 for _person, row in rows if row is None)
     shown = " · ".join(
-        f"{STATUS_LABELS[key]} {value}" for key, value in tally.items() if key != "alpa" or finished
+        f"{status_labels()[key]} {value}"
+        for key, value in tally.items()
+        if key != "alpa" or finished
     )
     summary = Paragraph(f"Jumlah peserta terdaftar: {len(rows)} ({shown})", styles["base"])
     story.append(Spacer(1, 5 * mm))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -27,12 +28,13 @@ from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.auth.models import ApiToken, User
 from bimtek.auth.tokens import live_token
-from bimtek.core.timeutil import format_clock, utcnow
+from bimtek.core.timeutil import format_clock, local_to_utc, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import load_in_event, right_column
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
-from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant, category_labels
+from bimtek.participants.services import participant_query, register
 
 SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 CODE_MAX = 64
@@ -135,7 +137,7 @@ def load_session(session_id) -> Session:
     if session_id is not None and 0 < session_id < 2**31:
         found = db.session.scalar(_SESSION_BY_ID, {"id": session_id})
     if found is None:
-        raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
+        raise NotFound(_("Sesi tidak ditemukan."), code="unknown_session")
     return found
 
 
@@ -174,10 +176,10 @@ def load_for_scan(session_id, code) -> tuple[Session, ScanTarget]:
     if 0 < session_id < 2**31:
         row = db.session.execute(_SESSION_AND_PARTICIPANT, {"id": session_id, "code": code}).first()
     if row is None:
-        raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
+        raise NotFound(_("Sesi tidak ditemukan."), code="unknown_session")
     session, participant, row_id, status, checked_in_at = row
     if participant is None:
-        raise UnknownCode("Tiket tidak dikenal.")
+        raise UnknownCode(_("Tiket tidak dikenal."))
     existing = _Existing(row_id, status, checked_in_at) if row_id is not None else None
     return session, ScanTarget(participant, existing)
 
@@ -242,12 +244,16 @@ def clean_code(raw) -> str:
 
 def _clean_code(raw) -> str:
     if not isinstance(raw, str):
-        raise InvalidInput("Kode tiket wajib diisi.", fields={"code": "Kode tiket wajib diisi."})
+        raise InvalidInput(
+            _("Kode tiket wajib diisi."), fields={"code": _("Kode tiket wajib diisi.")}
+        )
     code = raw.strip().upper()
     if not code:
-        raise InvalidInput("Kode tiket wajib diisi.", fields={"code": "Kode tiket wajib diisi."})
+        raise InvalidInput(
+            _("Kode tiket wajib diisi."), fields={"code": _("Kode tiket wajib diisi.")}
+        )
     if len(code) > CODE_MAX:
-        raise InvalidInput("Kode tiket terlalu panjang.", fields={"code": "Terlalu panjang."})
+        raise InvalidInput(_("Kode tiket terlalu panjang."), fields={"code": _("Terlalu panjang.")})
     return code
 
 
@@ -255,7 +261,7 @@ def _clean_scan_id(raw) -> str | None:
     if raw in (None, ""):
         return None
     if not isinstance(raw, str) or not SCAN_ID_PATTERN.match(raw):
-        message = "scan_id: 1–64 karakter huruf, angka, titik, titik dua, _ atau -."
+        message = _("scan_id: 1–64 karakter huruf, angka, titik, titik dua, _ atau -.")
         raise InvalidInput(message, fields={"scan_id": message})
     return raw
 
@@ -270,13 +276,13 @@ def _clean_scanned_at(raw, session: Session, now: datetime) -> datetime | None:
         except ValueError:
             moment = None
     if not isinstance(moment, datetime) or moment.tzinfo is None:
-        message = "scanned_at harus waktu ISO 8601 dengan zona waktu, mis. 2024-10-28T00:03:00Z."
+        message = _("scanned_at harus waktu ISO 8601 dengan zona waktu, mis. 2024-10-28T00:03:00Z.")
         raise InvalidInput(message, fields={"scanned_at": message})
     if moment > now + CLOCK_SKEW:
-        message = "scanned_at berada di masa depan; periksa jam perangkat."
+        message = _("scanned_at berada di masa depan; periksa jam perangkat.")
         raise InvalidInput(message, fields={"scanned_at": message})
     if moment < session.starts_at - EARLIEST_BEFORE_START:
-        message = "scanned_at terlalu jauh sebelum sesi dimulai."
+        message = _("scanned_at terlalu jauh sebelum sesi dimulai.")
         raise InvalidInput(message, fields={"scanned_at": message})
     return moment
 
@@ -368,12 +374,12 @@ def _insert_or_nothing(values: dict):
 
 def _check_participant(session: Session, participant: Participant) -> None:
     if participant.event_id != session.event_id:
-        raise WrongEvent("Peserta ini terdaftar di kegiatan lain.", participant=participant)
+        raise WrongEvent(_("Peserta ini terdaftar di kegiatan lain."), participant=participant)
     if participant.status == "cancelled":
-        raise NotRegistered("Peserta dibatalkan.", participant=participant)
+        raise NotRegistered(_("Peserta dibatalkan."), participant=participant)
     if participant.status != "registered":
         raise NotRegistered(
-            "Peserta masih di daftar tunggu, belum mendapat kursi.", participant=participant
+            _("Peserta masih di daftar tunggu, belum mendapat kursi."), participant=participant
         )
 
 
@@ -414,7 +420,7 @@ def check_in(
         code = _clean_code(code_or_participant)
         participant = db.session.scalar(_PARTICIPANT_BY_CODE, {"code": code})
         if participant is None:
-            raise UnknownCode("Tiket tidak dikenal.")
+            raise UnknownCode(_("Tiket tidak dikenal."))
     _check_participant(session, participant)
 
     status = "terlambat" if is_late(session, moment) else "hadir"
@@ -441,7 +447,7 @@ def check_in(
         existing = db.session.execute(_EXISTING, key).one_or_none()
     if existing is None:
         # the scan_id was taken by a scan of somebody else: a client bug, not a retry
-        message = "scan_id ini sudah dipakai untuk peserta lain di sesi ini."
+        message = _("scan_id ini sudah dipakai untuk peserta lain di sesi ini.")
         raise InvalidInput(message, fields={"scan_id": message})
     if existing.status in EXCUSED:
         return _excused_arrives(session, participant, existing, status, moment, actor, source)
@@ -510,7 +516,7 @@ def undo_check_in(session: Session, participant: Participant, *, actor, channel:
         )
     )
     if row is None:
-        raise NotFound("Peserta ini belum tercatat di sesi ini.", code="not_checked_in")
+        raise NotFound(_("Peserta ini belum tercatat di sesi ini."), code="not_checked_in")
     record(
         "checkin.undo",
         actor=actor,
@@ -548,14 +554,14 @@ def mark_excused(
     now = now or utcnow()
     errors = {}
     if status not in EXCUSED:
-        errors["status"] = "Pilih izin atau sakit."
+        errors["status"] = _("Pilih izin atau sakit.")
     note = " ".join(str(note or "").split())
     if not note:
-        errors["note"] = "Keterangan wajib diisi (mis. surat tugas, surat dokter)."
+        errors["note"] = _("Keterangan wajib diisi (mis. surat tugas, surat dokter).")
     elif len(note) > NOTE_MAX:
-        errors["note"] = f"Keterangan paling banyak {NOTE_MAX} karakter."
+        errors["note"] = _("Keterangan paling banyak %(n)s karakter.", n=NOTE_MAX)
     if errors:
-        raise InvalidInput("Periksa kembali isian izin/sakit.", fields=errors)
+        raise InvalidInput(_("Periksa kembali isian izin/sakit."), fields=errors)
     _check_participant(session, participant)
     inserted = _insert_or_nothing(
         {
@@ -578,8 +584,10 @@ def mark_excused(
     if row.status in PRESENT:
         local = session.event.local(row.checked_in_at)
         raise Conflict(
-            f"Peserta sudah check-in pukul {format_clock(local)}; "
-            "batalkan check-in dulu bila keliru.",
+            _(
+                "Peserta sudah check-in pukul %(time)s; batalkan check-in dulu bila keliru.",
+                time=format_clock(local),
+            ),
             code="already_present",
         )
     previous = None if inserted is not None else {"status": row.status, "note": row.note}
@@ -598,6 +606,16 @@ def mark_excused(
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+def status_at(session: Session, recorded: str | None, now: datetime) -> str | None:
+    """The one rule for a person's status at a session: the status of their row
+    (``recorded``), else "alpa" once the session has finished, else None (not yet).
+    "alpa" is never stored (``attendance.models``); every page, PDF, export and API derives
+    it here."""
+    if recorded is not None:
+        return recorded
+    return "alpa" if session.ends_at <= now else None
 
 
 def _registered_ids(event_id: int):
@@ -626,7 +644,7 @@ def session_counts(session: Session, now: datetime | None = None) -> dict:
     counts = dict.fromkeys(STATUS_LABELS, 0)
     counts.update(dict(rows))
     recorded = sum(counts[s] for s in ("hadir", "terlambat", "izin", "sakit"))
-    finished = session.ends_at <= now
+    finished = status_at(session, None, now) == "alpa"
     missing = max(0, expected - recorded)
     counts.update(
         expected=expected,
@@ -678,8 +696,7 @@ def find_participants(
     """Desk search by name, NIK, registration number or institution (all statuses).
 
     Without ``personal`` (the panitia) a NIK matches only in full, see
-    ``participants.privacy``."""
-    from bimtek.participants.services import participant_query
+    ``participants.visibility``."""
 
     term = " ".join(str(term or "").split())[:100]
     if len(term) < 2:
@@ -715,12 +732,10 @@ def _status_by_cell(event: Event, session_ids: list[int]) -> dict[tuple[int, int
     return {(pid, sid): status for pid, sid, status in rows}
 
 
-def _summarize(participant_id, mandatory, finished_ids, cells) -> AttendanceSummary:
-    tally = Counter(cells.get((participant_id, s.id)) for s in mandatory)
+def _summarize(participant_id, mandatory, cells, now) -> AttendanceSummary:
+    tally = Counter(status_at(s, cells.get((participant_id, s.id)), now) for s in mandatory)
     present = tally["hadir"] + tally["terlambat"]
-    absent = sum(
-        1 for s in mandatory if s.id in finished_ids and (participant_id, s.id) not in cells
-    )
+    absent = tally["alpa"]
     total = len(mandatory)
     return AttendanceSummary(
         participant_id=participant_id,
@@ -742,10 +757,9 @@ def attendance_summary(event: Event, now: datetime | None = None) -> dict[int, A
     """
     now = now or utcnow()
     mandatory = [s for s in event.sessions if s.mandatory]
-    finished_ids = {s.id for s in mandatory if s.ends_at <= now}
     cells = _status_by_cell(event, [s.id for s in mandatory])
     ids = db.session.scalars(_registered_ids(event.id)).all()
-    return {pid: _summarize(pid, mandatory, finished_ids, cells) for pid in ids}
+    return {pid: _summarize(pid, mandatory, cells, now) for pid in ids}
 
 
 def attendance_matrix(event: Event, now: datetime | None = None) -> AttendanceMatrix:
@@ -757,7 +771,6 @@ def attendance_matrix(event: Event, now: datetime | None = None) -> AttendanceMa
     now = now or utcnow()
     sessions = list(event.sessions)
     mandatory = [s for s in sessions if s.mandatory]
-    finished = {s.id for s in sessions if s.ends_at <= now}
     cells = _status_by_cell(event, [s.id for s in sessions])
     people = db.session.scalars(
         sa.select(Participant)
@@ -772,14 +785,12 @@ def attendance_matrix(event: Event, now: datetime | None = None) -> AttendanceMa
     for person in people:
         statuses = []
         for index, session in enumerate(sessions):
-            status = cells.get((person.id, session.id))
-            if status is None and session.id in finished:
-                status = "alpa"
+            status = status_at(session, cells.get((person.id, session.id)), now)
             statuses.append(status)
             totals[index]["expected"] += 1
             if status:
                 totals[index][status] += 1
-        summary = _summarize(person.id, mandatory, finished & {s.id for s in mandatory}, cells)
+        summary = _summarize(person.id, mandatory, cells, now)
         rows.append(MatrixRow(person, statuses, summary))
     for total in totals:
         total["checked_in"] = total["hadir"] + total["terlambat"]
@@ -797,7 +808,7 @@ def _category_totals(rows: list[MatrixRow]) -> list[CategoryTotal]:
         result.append(
             CategoryTotal(
                 category=category,
-                label=INSTITUTION_CATEGORIES.get(category, category),
+                label=category_labels().get(category, category),
                 participants=len(members),
                 present=sum(r.summary.present for r in members),
                 mandatory_total=sum(r.summary.mandatory_total for r in members),
@@ -821,7 +832,7 @@ def participant_attendance(
     result = []
     for session in participant.event.sessions:
         row = rows.get(session.id)
-        status = row.status if row else ("alpa" if session.ends_at <= now else None)
+        status = status_at(session, row.status if row else None, now)
         result.append((session, status, row))
     return result
 
@@ -835,7 +846,6 @@ ROSTER_LIFETIME = timedelta(hours=24)
 def roster_expiry(event: Event, now: datetime | None = None) -> datetime:
     """When a roster snapshot taken ``now`` stops serving the desk: 24 hours later, or the
     end of the event's last day (its local midnight), whichever comes first."""
-    from bimtek.core.timeutil import local_to_utc
 
     now = now or utcnow()
     last_midnight = local_to_utc(
@@ -870,6 +880,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
             )
         ):
             checked[str(session_id)][str(participant_id)] = status
+    categories = category_labels()
     return {
         "event": event.code,
         "generated_at": now.isoformat(),
@@ -880,9 +891,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
                 "ticket_code": p.ticket_code,
                 "full_name": p.full_name,
                 "institution": p.institution,
-                "category_label": INSTITUTION_CATEGORIES.get(
-                    p.institution_category, p.institution_category
-                ),
+                "category_label": categories.get(p.institution_category, p.institution_category),
                 "registration_number": f"{event.code}-{p.registration_number:04d}",
                 "status": p.status,
             }
@@ -905,7 +914,6 @@ def walk_in(
     The registration form's rules (``participants.services.register``, channel "desk"), a
     seat or nothing: a full event takes a walk-in only from a manager, with a reason. Returns
     (RegistrationOutcome, CheckInResult). Flushes; the caller commits (or rolls back)."""
-    from bimtek.participants.services import register
 
     consent = data.get("consent") in (True, "1", "on", "true", "y")
     outcome = register(

@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from bimtek.attendance import corrections, services
-from bimtek.attendance.models import STATUS_LABELS
+from bimtek.attendance.models import status_labels
 from bimtek.attendance.payloads import (
     DESK_SCAN_REQUEST,
     DESK_UNDO_REQUEST,
@@ -38,11 +38,11 @@ from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.models import Session
 from bimtek.events.services import current_session
-from bimtek.extensions import db
-from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
-from bimtek.participants.privacy import sees_personal_data
+from bimtek.extensions import db, login_manager
+from bimtek.participants.models import Participant, category_labels, gender_labels
 from bimtek.participants.search import TITLES
 from bimtek.participants.services import list_participants
+from bimtek.participants.visibility import sees_personal_data
 
 bp = Blueprint("attendance", __name__)
 
@@ -106,8 +106,8 @@ def desk(event):
         status=_status_payload(session) if session else None,
         late_after=event.local(services.late_after(session)) if session else None,
         running=session is not None and services.is_running(session),
-        genders=GENDERS,
-        categories=INSTITUTION_CATEGORIES,
+        genders=gender_labels(),
+        categories=category_labels(),
         search_titles=" ".join(sorted(TITLES)),
     )
 
@@ -281,7 +281,7 @@ def recap(event):
         "attendance/recap.html",
         event=event,
         matrix=services.attendance_matrix(event),
-        labels=STATUS_LABELS,
+        labels=status_labels(),
     )
 
 
@@ -295,7 +295,7 @@ def correct(event, participant_id):
         posted = request.form.to_dict()
         session_id = request.form.get("session_id", type=int)
         if session_id is None:
-            raise InvalidInput(_("Pilih sesi yang dikoreksi."), fields={"session_id": "wajib"})
+            raise InvalidInput(_("Pilih sesi yang dikoreksi."), fields={"session_id": _("wajib")})
         session = load_in_event(Session, session_id, event)
         try:
             corrections.correct_attendance(
@@ -328,7 +328,7 @@ def correct(event, participant_id):
         participant=participant,
         record=services.participant_attendance(participant),
         summary=services.attendance_summary(event).get(participant.id),
-        labels=STATUS_LABELS,
+        labels=status_labels(),
         choices=corrections.CORRECTABLE,
         correctable=corrections.is_correctable,
         errors=errors,
@@ -339,8 +339,6 @@ def correct(event, participant_id):
 @bp.route("/peserta/<int:participant_id>/kehadiran")
 def my_attendance(participant_id):
     if not current_user.is_authenticated:
-        from bimtek.extensions import login_manager
-
         return login_manager.unauthorized()
     participant = get_by_id(Participant, participant_id)
     if participant is None or participant.user_id != current_user.id:
@@ -352,5 +350,5 @@ def my_attendance(participant_id):
         event=participant.event,
         record=services.participant_attendance(participant),
         summary=summary,
-        labels=STATUS_LABELS,
+        labels=status_labels(),
     )

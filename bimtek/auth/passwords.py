@@ -43,6 +43,8 @@ def check_new_password(password: str, *, staff: bool, user_inputs=()) -> str:
         raise WeakPassword(_("Kata sandi minimal %(n)s karakter.", n=shortest))
     if len(password) > MAX_LENGTH:
         raise WeakPassword(_("Kata sandi terlalu panjang."))
+    # not a cycle: zxcvbn loads its dictionaries on import (132 ms measured), which only
+    # the password forms need, not every worker and command at start
     from zxcvbn import zxcvbn
 
     known = [str(word) for word in (*user_inputs, *SITE_WORDS) if word]

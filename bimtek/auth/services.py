@@ -88,10 +88,10 @@ def create_user(
     ``bimtek.events.staff.assign_staff``).
     """
     if role not in ROLES or role == "participant":
-        raise InvalidInput("Peran harus admin atau staff.", fields={"role": role})
+        raise InvalidInput(_("Peran harus admin atau staff."), fields={"role": role})
     email = clean_login_email(email)
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())):
-        raise Conflict(f"Pengguna {email} sudah ada.", code="user_exists")
+        raise Conflict(_("Pengguna %(email)s sudah ada.", email=email), code="user_exists")
     user = User(email=email, role=role, full_name=full_name or email.split("@")[0])
     password = one_time_password()
     user.set_password(password)
@@ -164,7 +164,7 @@ def user_by_email(email: str) -> User:
         sa.select(User).where(sa.func.lower(User.email) == (email or "").strip().lower())
     )
     if user is None:
-        raise NotFound(f"Pengguna {email} tidak ditemukan.")
+        raise NotFound(_("Pengguna %(email)s tidak ditemukan.", email=email))
     return user
 
 

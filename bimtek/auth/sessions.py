@@ -6,7 +6,21 @@ Bumping ``session_version`` therefore ends every session of that account on ever
 once (the next request of each reads the row anyway).
 """
 
+from bimtek.auth.models import User
+from bimtek.core.database import get_by_id
 from bimtek.extensions import db
+
+
+def load_user(session_id):
+    """The account of a session or remember cookie, if its version is still current
+    (flask-login's user loader, registered by ``create_app``)."""
+    parsed = parse_session_id(session_id)
+    if parsed is None:
+        return None
+    user = get_by_id(User, parsed[0])
+    if user is None or (user.session_version or 1) != parsed[1]:
+        return None
+    return user
 
 
 def end_sessions(user) -> None:

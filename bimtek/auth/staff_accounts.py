@@ -7,6 +7,7 @@ that already exist (``bimtek.events.staff``). Rights per event are not stored he
 """
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.auth import services
@@ -36,7 +37,7 @@ def get_staff_account(user_id) -> User:
     """The staff account with this id; participants and unknown ids are a 404."""
     user = get_by_id(User, user_id)
     if user is None or user.role not in STAFF_ROLES:
-        raise NotFound("Akun staf tidak ditemukan.", code="unknown_staff")
+        raise NotFound(_("Akun staf tidak ditemukan."), code="unknown_staff")
     return user
 
 
@@ -51,7 +52,9 @@ def active_staff_by_email(email) -> User:
     if email and len(email) <= 254:
         user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
     if user is None or user.role != "staff" or not user.active:
-        message = "Tidak ada akun staf aktif dengan email itu. Akun staf dibuat oleh administrator."
+        message = _(
+            "Tidak ada akun staf aktif dengan email itu. Akun staf dibuat oleh administrator."
+        )
         raise NotFound(message, code="unknown_staff", fields={"email": message})
     return user
 
@@ -59,9 +62,9 @@ def active_staff_by_email(email) -> User:
 def clean_full_name(raw) -> str:
     name = " ".join(str(raw or "").split())
     if not name:
-        raise InvalidInput("Nama wajib diisi.", fields={"full_name": "Nama wajib diisi."})
+        raise InvalidInput(_("Nama wajib diisi."), fields={"full_name": _("Nama wajib diisi.")})
     if len(name) > NAME_MAX:
-        message = f"Nama paling banyak {NAME_MAX} karakter."
+        message = _("Nama paling banyak %(n)s karakter.", n=NAME_MAX)
         raise InvalidInput(message, fields={"full_name": message})
     return name
 
@@ -71,7 +74,7 @@ def create_staff_account(data, *, actor: User, channel: str = "web") -> tuple[Us
     kind = str(data.get("kind") or "")
     errors = {}
     if kind not in ACCOUNT_KINDS:
-        errors["kind"] = "Pilih administrator atau staf."
+        errors["kind"] = _("Pilih administrator atau staf.")
     try:
         full_name = clean_full_name(data.get("full_name"))
     except InvalidInput as error:
@@ -81,13 +84,13 @@ def create_staff_account(data, *, actor: User, channel: str = "web") -> tuple[Us
     except InvalidInput as error:
         errors.update(error.fields)
     if errors:
-        raise InvalidInput("Periksa isian yang ditandai.", fields=errors)
+        raise InvalidInput(_("Periksa isian yang ditandai."), fields=errors)
     try:
         return services.create_user(
             email, role=kind, full_name=full_name, actor=actor, channel=channel
         )
     except Conflict as error:
-        message = "Sudah ada akun dengan email ini."
+        message = _("Sudah ada akun dengan email ini.")
         raise Conflict(message, code=error.code, fields={"email": message}) from None
 
 
@@ -100,10 +103,10 @@ def active_admin_count() -> int:
 def deactivate(user: User, *, actor: User, channel: str = "web") -> None:
     """Close the account: no login, no API token, no rights; every session ends."""
     if user.id == actor.id:
-        raise InvalidInput("Anda tidak dapat menonaktifkan akun Anda sendiri.", code="self")
+        raise InvalidInput(_("Anda tidak dapat menonaktifkan akun Anda sendiri."), code="self")
     if user.is_admin and user.active and active_admin_count() <= 1:
         raise InvalidInput(
-            "Ini administrator aktif terakhir; aktifkan atau buat administrator lain dulu.",
+            _("Ini administrator aktif terakhir; aktifkan atau buat administrator lain dulu."),
             code="last_admin",
         )
     if not user.active:
@@ -127,6 +130,6 @@ def reset_staff_password(user: User, *, actor: User, channel: str = "web") -> st
     """A new one-time password for a staff member (to change at next login); sessions end."""
     if user.id == actor.id:
         raise InvalidInput(
-            "Ganti kata sandi Anda sendiri di halaman Ganti kata sandi.", code="self"
+            _("Ganti kata sandi Anda sendiri di halaman Ganti kata sandi."), code="self"
         )
     return services.reset_password(user, actor=actor, channel=channel)  # ends their sessions

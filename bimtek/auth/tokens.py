@@ -15,6 +15,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
 from bimtek.audit.services import record
@@ -38,9 +39,11 @@ def clean_token_name(raw) -> str:
     """What the token is for ("scanner meja 1"): 1–100 characters of one line."""
     name = " ".join(str(raw or "").split())
     if not name:
-        raise InvalidInput("Nama token wajib diisi.", fields={"name": "Nama token wajib diisi."})
+        raise InvalidInput(
+            _("Nama token wajib diisi."), fields={"name": _("Nama token wajib diisi.")}
+        )
     if len(name) > NAME_MAX:
-        message = f"Nama token paling banyak {NAME_MAX} karakter."
+        message = _("Nama token paling banyak %(n)s karakter.", n=NAME_MAX)
         raise InvalidInput(message, fields={"name": message})
     return name
 
@@ -50,9 +53,9 @@ def issue_api_token(
 ) -> tuple[ApiToken, str]:
     """A new bearer token for a staff member; the plain token is returned only here."""
     if not user.is_staff:
-        raise InvalidInput("Token API hanya untuk akun staf.")
+        raise InvalidInput(_("Token API hanya untuk akun staf."))
     if not user.active:
-        raise InvalidInput("Akun ini nonaktif.", code="inactive_user")
+        raise InvalidInput(_("Akun ini nonaktif."), code="inactive_user")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
@@ -171,7 +174,7 @@ def token_visible_to(token_id, user: User) -> ApiToken:
     """The token with this id if ``user`` may manage it (their own, or any for an admin)."""
     token = get_by_id(ApiToken, token_id)
     if token is None or not (user.is_admin or token.user_id == user.id):
-        raise NotFound("Token tidak ditemukan.", code="unknown_token")
+        raise NotFound(_("Token tidak ditemukan."), code="unknown_token")
     return token
 
 
@@ -186,8 +189,10 @@ def find_token(prefix_or_id: str) -> ApiToken:
             sa.select(ApiToken).where(ApiToken.prefix == text[:12]).limit(2)
         ).all()
         if len(matches) > 1:
-            raise InvalidInput(f"Lebih dari satu token berawalan {text}; pakai id-nya.")
+            raise InvalidInput(
+                _("Lebih dari satu token berawalan %(text)s; pakai id-nya.", text=text)
+            )
         token = matches[0] if matches else None
     if token is None:
-        raise NotFound(f"Token {text} tidak ditemukan.", code="unknown_token")
+        raise NotFound(_("Token %(text)s tidak ditemukan.", text=text), code="unknown_token")
     return token

@@ -5,6 +5,8 @@ import time
 import sqlalchemy as sa
 from flask import Flask
 
+from bimtek.extensions import db
+
 
 def configure_engine_options(app: Flask) -> None:
     url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -22,7 +24,6 @@ def configure_engine_options(app: Flask) -> None:
 
 def install_sqlite_pragmas(app: Flask) -> None:
     """Foreign keys on, WAL so readers do not block the writer, waits instead of errors."""
-    from bimtek.extensions import db
 
     with app.app_context():
         engine = db.engine
@@ -47,7 +48,6 @@ def install_idle_ping(app: Flask) -> None:
     replaced before the request sees it. A connection that dies in the middle of a busy
     stream fails its request, as it would with a ping (the server may go between the ping
     and the query), and SQLAlchemy then drops the rest of the pool's connections."""
-    from bimtek.extensions import db
 
     idle = float(app.config.get("DATABASE_PING_AFTER_IDLE") or 0)
     with app.app_context():
@@ -71,7 +71,6 @@ def install_idle_ping(app: Flask) -> None:
 
 
 def is_postgres() -> bool:
-    from bimtek.extensions import db
 
     return db.engine.dialect.name == "postgresql"
 
@@ -81,7 +80,6 @@ MAX_ID = 2**31 - 1
 
 def get_by_id(model, raw_id):
     """The row of ``model`` with this id, or None — also for ids that are not numbers."""
-    from bimtek.extensions import db
 
     try:
         value = int(raw_id)

@@ -8,6 +8,8 @@ can check every field and raise one InvalidInput listing all problems.
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
 from bimtek.core.timeutil import local_to_utc
 
 #: what an unticked checkbox, a select's "no" or a JSON false arrive as
@@ -47,7 +49,7 @@ def parse_local_datetime(raw, tz_name, label, errors, field) -> datetime | None:
     try:
         naive = datetime.fromisoformat(str(raw).strip())
     except ValueError:
-        errors[field] = f"{label}: isi tanggal dan jam yang valid."
+        errors[field] = _("%(label)s: isi tanggal dan jam yang valid.", label=label)
         return None
     return naive if naive.tzinfo else local_to_utc(naive, tz_name)
 

@@ -82,11 +82,11 @@ def check_text(value, field: str = "body") -> None:
         item, name = stack.pop()
         if isinstance(item, str):
             if has_unstorable_text(item):
-                raise InvalidText(_text_message(), fields={name: "karakter tidak diizinkan"})
+                raise InvalidText(_text_message(), fields={name: _("karakter tidak diizinkan")})
         elif isinstance(item, dict):
             for key, inner in item.items():
                 if has_unstorable_text(key):
-                    raise InvalidText(_text_message(), fields={name: "karakter tidak diizinkan"})
+                    raise InvalidText(_text_message(), fields={name: _("karakter tidak diizinkan")})
                 stack.append((inner, key if name == "body" and item is value else name))
         elif isinstance(item, list):
             stack.extend((inner, name) for inner in item)
@@ -146,7 +146,7 @@ def json_object(schema: dict | None = None) -> dict:
         raise JsonTooLarge(_("Badan permintaan terlalu besar."))
     if not request.is_json:
         raise InvalidInput(
-            _("Badan permintaan harus objek JSON."), fields={"body": "not an object"}
+            _("Badan permintaan harus objek JSON."), fields={"body": _("not an object")}
         )
     data = request.get_data(cache=True)
     if len(data) > config["JSON_MAX_BYTES"]:
@@ -164,7 +164,7 @@ def json_object(schema: dict | None = None) -> dict:
         raise InvalidJson(_("Badan permintaan bukan JSON yang valid.")) from None
     if not isinstance(value, dict):
         raise InvalidInput(
-            _("Badan permintaan harus objek JSON."), fields={"body": "not an object"}
+            _("Badan permintaan harus objek JSON."), fields={"body": _("not an object")}
         )
     check_text(value)
     if schema:
@@ -188,4 +188,4 @@ def refuse_unstorable_text() -> None:
     for name, text in pairs:
         if has_unstorable_text(text):
             field = "form" if has_unstorable_text(name) else name[:40]
-            raise InvalidText(_text_message(), fields={field: "karakter tidak diizinkan"})
+            raise InvalidText(_text_message(), fields={field: _("karakter tidak diizinkan")})

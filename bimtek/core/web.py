@@ -4,11 +4,13 @@ from functools import wraps
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from bimtek.core import timeutil
+from bimtek.core.inputs import refuse_unstorable_text
 from bimtek.core.qr import qr_svg
 from bimtek.extensions import login_manager
 
@@ -21,23 +23,8 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message = _l("Silakan masuk terlebih dahulu.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(session_id):
-        """The account of a session or remember cookie, if its version is still current."""
-        from bimtek.auth.models import User
-        from bimtek.auth.sessions import parse_session_id
-        from bimtek.core.database import get_by_id
-
-        parsed = parse_session_id(session_id)
-        if parsed is None:
-            return None
-        user = get_by_id(User, parsed[0])
-        if user is None or (user.session_version or 1) != parsed[1]:
-            return None
-        return user
 
     @app.after_request
     def security_headers(response):
@@ -51,8 +38,6 @@ def init_app(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         return response
-
-    from bimtek.core.inputs import refuse_unstorable_text
 
     app.before_request(refuse_unstorable_text)
 

@@ -87,7 +87,7 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
     if not data:
         raise XlsxProblem(
             _("Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi data."),
-            fields={"file": "kosong"},
+            fields={"file": _("kosong")},
         )
     if len(data) > limits.max_bytes:
         raise XlsxProblem(
@@ -97,7 +97,7 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
                 size=len(data) / MB,
                 limit=limits.max_bytes / MB,
             ),
-            fields={"file": "terlalu besar"},
+            fields={"file": _("terlalu besar")},
         )
     if data.startswith(OLE2_MAGIC):
         raise XlsxProblem(
@@ -106,7 +106,7 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
                 "Excel, hapus kata sandinya bila ada, lalu pilih Simpan Sebagai → Buku Kerja "
                 "Excel (.xlsx)."
             ),
-            fields={"file": "xls"},
+            fields={"file": _("xls")},
         )
     if not data.startswith(b"PK"):
         raise XlsxProblem(
@@ -115,7 +115,7 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
                 "Buka di Excel lalu pilih Simpan Sebagai → Buku Kerja Excel (.xlsx).",
                 kind=_what_it_is(data),
             ),
-            fields={"file": "bukan xlsx"},
+            fields={"file": _("bukan xlsx")},
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -126,12 +126,12 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
                 "Berkas .xlsx rusak atau tidak lengkap (bukan .xlsx yang utuh). Simpan ulang "
                 "dari Excel."
             ),
-            fields={"file": "rusak"},
+            fields={"file": _("rusak")},
         ) from None
     if "xl/workbook.xml" not in {part.filename for part in parts}:
         raise XlsxProblem(
             _("Berkas ini arsip ZIP atau dokumen Office lain, bukan buku kerja Excel (.xlsx)."),
-            fields={"file": "bukan xlsx"},
+            fields={"file": _("bukan xlsx")},
         )
     unpacked = sum(part.file_size for part in parts)
     packed_badly = [
@@ -152,7 +152,7 @@ def check_package(data: bytes, limits: XlsxLimits) -> zipfile.ZipFile:
                 limit=limits.max_unpacked_bytes / MB,
                 ratio=limits.max_compression_ratio,
             ),
-            fields={"file": "terlalu besar bila dibuka"},
+            fields={"file": _("terlalu besar bila dibuka")},
         )
     return archive
 
@@ -193,7 +193,7 @@ class XlsxFile:
                     "Berkas .xlsx rusak atau tidak dapat dibaca (bukan .xlsx yang utuh). Simpan "
                     "ulang dari Excel."
                 ),
-                fields={"file": "rusak"},
+                fields={"file": _("rusak")},
             ) from None
         self._workbooks.append(workbook)
         self.check_time()
@@ -208,7 +208,7 @@ class XlsxFile:
                     "gambar atau format yang tidak perlu, atau pecah menjadi beberapa berkas.",
                     seconds=self.limits.max_seconds,
                 ),
-                fields={"file": "terlalu lama"},
+                fields={"file": _("terlalu lama")},
             )
 
     def sheet_facts(self, worksheet) -> tuple[list[tuple[int, int, int, int]], bool]:

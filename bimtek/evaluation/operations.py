@@ -2,6 +2,7 @@
 anonymously) and a manager's questionnaire and settings. Functions flush, never commit."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.audit.services import record
@@ -35,14 +36,14 @@ class AlreadySubmitted(Conflict):
 
 def _open_part(participant: Participant, key: str, now) -> reads.Part:
     if participant.status != "registered":
-        raise Forbidden("Hanya peserta terdaftar yang dapat mengisi evaluasi.", code="forbidden")
+        raise Forbidden(_("Hanya peserta terdaftar yang dapat mengisi evaluasi."), code="forbidden")
     part = reads.find_part(participant.event, str(key or ""))
     if part is None:
-        raise NotFound("Bagian evaluasi tidak ditemukan.", code="unknown_part")
+        raise NotFound(_("Bagian evaluasi tidak ditemukan."), code="unknown_part")
     if not reads.is_open(part, now):
-        raise EvaluationNotOpen("Bagian evaluasi ini belum dibuka.")
+        raise EvaluationNotOpen(_("Bagian evaluasi ini belum dibuka."))
     if part.key in reads.submitted_keys(participant):
-        raise AlreadySubmitted("Bagian evaluasi ini sudah Anda kirim.")
+        raise AlreadySubmitted(_("Bagian evaluasi ini sudah Anda kirim."))
     return part
 
 
@@ -59,14 +60,17 @@ def _parse(part: reads.Part, event: Event, data) -> tuple[dict, str | None, dict
         except ValueError:
             value = None
         if value not in reads.SCALE:
-            errors[f"item-{item.key}"] = "Pilih salah satu nilai 1 sampai 4."
+            errors[f"item-{item.key}"] = _("Pilih salah satu nilai 1 sampai 4.")
             continue
         scores[item.key] = value
     comment = data.get("comment")
     if comment is not None:
         comment = str(comment).strip()
         if len(comment) > MAX_COMMENT_LENGTH:
-            errors["comment"] = f"Saran paling banyak {MAX_COMMENT_LENGTH} karakter."
+            errors["comment"] = _(
+                "Saran paling banyak %(n)s karakter.",
+                n=MAX_COMMENT_LENGTH,
+            )
     return scores, comment, errors
 
 
@@ -76,7 +80,7 @@ def save_answers(participant: Participant, key: str, data, *, now=None) -> Evalu
     part = _open_part(participant, key, now)
     scores, comment, errors = _parse(part, participant.event, data)
     if errors:
-        raise InvalidInput("Periksa kembali isian evaluasi.", fields=errors)
+        raise InvalidInput(_("Periksa kembali isian evaluasi."), fields=errors)
     draft = reads.draft_of(participant, part.key)
     if draft is None:
         draft = EvaluationDraft(participant_id=participant.id, part_key=part.key, scores={})
@@ -105,7 +109,7 @@ def submit(participant: Participant, key: str, data, *, now=None) -> None:
         if item.key not in draft.scores
     }
     if missing:
-        raise InvalidInput("Masih ada pernyataan yang belum dinilai.", fields=missing)
+        raise InvalidInput(_("Masih ada pernyataan yang belum dinilai."), fields=missing)
     event = participant.event
     try:
         with db.session.begin_nested():
@@ -118,7 +122,7 @@ def submit(participant: Participant, key: str, data, *, now=None) -> None:
                 )
             )
     except IntegrityError:
-        raise AlreadySubmitted("Bagian evaluasi ini sudah Anda kirim.") from None
+        raise AlreadySubmitted(_("Bagian evaluasi ini sudah Anda kirim.")) from None
     db.session.add(
         EvaluationResponse(
             event_id=event.id,
@@ -164,33 +168,39 @@ def save_items(event: Event, target: str, data, *, actor=None, channel="web") ->
     but not removed: their answers would silently leave the report.
     """
     if target not in ("speaker", "organizer"):
-        raise NotFound("Bagian evaluasi tidak ditemukan.", code="unknown_part")
+        raise NotFound(_("Bagian evaluasi tidak ditemukan."), code="unknown_part")
     current = reads.items_of(event)
     mine = [item for item in current if item.target == target]
     kept, errors = [], {}
     for item in mine:
         text = " ".join(str(data.get(f"text-{item.key}") or "").split())
         if len(text) > MAX_ITEM_LENGTH:
-            errors[f"text-{item.key}"] = f"Paling banyak {MAX_ITEM_LENGTH} karakter."
+            errors[f"text-{item.key}"] = _("Paling banyak %(n)s karakter.", n=MAX_ITEM_LENGTH)
         if text:
             kept.append((item.key, text))
     raw_new = data.get(f"new-{target}", data.get("new"))
     added = [" ".join(line.split()) for line in str(raw_new or "").splitlines()]
     added = [line for line in added if line]
     if any(len(line) > MAX_ITEM_LENGTH for line in added):
-        errors[f"new-{target}"] = f"Setiap pernyataan paling banyak {MAX_ITEM_LENGTH} karakter."
+        errors[f"new-{target}"] = _(
+            "Setiap pernyataan paling banyak %(n)s karakter.",
+            n=MAX_ITEM_LENGTH,
+        )
     removed = [item.key for item in mine if item.key not in {key for key, _ in kept}]
     if removed and _has_responses(event, target):
-        errors["items"] = (
+        errors["items"] = _(
             "Sudah ada peserta yang mengisi bagian ini: pernyataan tidak dapat dihapus lagi, "
             "hanya diubah kata-katanya atau ditambah."
         )
     if not kept and not added:
-        errors["items"] = "Sisakan minimal satu pernyataan."
+        errors["items"] = _("Sisakan minimal satu pernyataan.")
     if len(kept) + len(added) > MAX_ITEMS_PER_TARGET:
-        errors[f"new-{target}"] = f"Paling banyak {MAX_ITEMS_PER_TARGET} pernyataan."
+        errors[f"new-{target}"] = _(
+            "Paling banyak %(n)s pernyataan.",
+            n=MAX_ITEMS_PER_TARGET,
+        )
     if errors:
-        raise InvalidInput("Periksa kembali daftar pernyataan.", fields=errors)
+        raise InvalidInput(_("Periksa kembali daftar pernyataan."), fields=errors)
     prefix = "s" if target == "speaker" else "o"
     used = {item.key for item in current}
     stored = {
@@ -254,18 +264,18 @@ def update_settings(event: Event, data, *, actor=None, channel="web") -> Evaluat
         try:
             value = float(raw)
         except ValueError:
-            errors[field] = f"{label} harus angka 0–100."
+            errors[field] = _("%(label)s harus angka 0–100.", label=label)
             continue
         if not 0 < value <= 100:
-            errors[field] = f"{label} harus lebih dari 0 dan paling banyak 100."
+            errors[field] = _("%(label)s harus lebih dari 0 dan paling banyak 100.", label=label)
             continue
         bounds[field] = round(value, 2)
     if len(bounds) == 3 and not (
         bounds["fair_from"] < bounds["good_from"] < bounds["very_good_from"]
     ):
-        errors["good_from"] = "Batas harus naik: cukup < baik < sangat baik."
+        errors["good_from"] = _("Batas harus naik: cukup < baik < sangat baik.")
     if errors:
-        raise InvalidInput("Periksa kembali pengaturan evaluasi.", fields=errors)
+        raise InvalidInput(_("Periksa kembali pengaturan evaluasi."), fields=errors)
     settings = db.session.scalar(
         sa.select(EvaluationSettings).where(EvaluationSettings.event_id == event.id)
     )

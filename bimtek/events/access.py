@@ -15,7 +15,7 @@ import re
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g, has_app_context, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -198,7 +198,6 @@ def event_required(need: str = "panitia"):
 
 
 def _has_g() -> bool:
-    from flask import has_app_context
 
     return has_app_context()
 

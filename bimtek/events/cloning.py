@@ -5,11 +5,13 @@ the question bank and the tests' settings (their windows follow the new schedule
 certificate settings with logos and background, and the signatories. Not copied: people
 (participants, attendance, attempts, certificates), staff rights (an administrator assigns
 them, as for a new event), teaching material files (uploaded again), messages.
+
+The question bank and the certificate settings belong to domains above events: they copy
+their part when ``event_cloned`` is sent (``bimtek/cloning.py``).
 """
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from bimtek.audit.services import record
@@ -17,6 +19,7 @@ from bimtek.core.forms import parse_date
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events.models import Event, Module, Session
 from bimtek.events.services import clean_event, create_event
+from bimtek.events.signals import event_cloned
 from bimtek.extensions import db
 
 #: columns of an event a clone takes from its source (the form gives code, title, dates)
@@ -31,8 +34,6 @@ EVENT_FIELDS = (
     "minutes_per_jp",
     "late_grace_minutes",
 )
-#: certificate settings columns never copied: the key, the numbering, the date of signing
-CERTIFICATE_SKIP = {"event_id", "last_seq", "signing_date", "updated_at"}
 
 
 def clone_event(source: Event, data, *, actor, channel: str = "web") -> Event:
@@ -74,8 +75,9 @@ def clone_event(source: Event, data, *, actor, channel: str = "web") -> Event:
     event = create_event(values, actor=actor, channel=channel)
     modules = _copy_modules(source, event)
     sessions = _copy_sessions(source, event, modules, shift)
-    questions = _copy_question_bank(source, event, modules)
-    signatories = _copy_certificate_settings(source, event)
+    copied = dict(
+        answer for _receiver, answer in event_cloned.send(source, event=event, modules=modules)
+    )
     record(
         "event.clone",
         actor=actor,
@@ -86,8 +88,8 @@ def clone_event(source: Event, data, *, actor, channel: str = "web") -> Event:
             "source": source.code,
             "modules": len(modules),
             "sessions": sessions,
-            "questions": questions,
-            "signatories": signatories,
+            "questions": copied.get("questions", 0),
+            "signatories": copied.get("signatories", 0),
         },
     )
     db.session.flush()
@@ -129,60 +131,3 @@ def _copy_sessions(source: Event, event: Event, modules: dict, shift: timedelta)
     db.session.flush()
     db.session.expire(event, ["sessions", "modules"])
     return len(source.sessions)
-
-
-def _copy_question_bank(source: Event, event: Event, modules: dict) -> int:
-    from bimtek.assessments.models import Assessment, Option, Question
-    from bimtek.assessments.services import get_assessment
-
-    questions = db.session.scalars(
-        sa.select(Question).where(Question.event_id == source.id).order_by(Question.id)
-    ).all()
-    for question in questions:
-        module = modules.get(question.module_id)
-        copy = Question(
-            event_id=event.id,
-            module_id=module.id if module else None,
-            text=question.text,
-            explanation=question.explanation,
-            position=question.position,
-        )
-        copy.options = [
-            Option(text=o.text, is_correct=o.is_correct, position=o.position)
-            for o in question.options
-        ]
-        db.session.add(copy)
-    for original in db.session.scalars(
-        sa.select(Assessment).where(Assessment.event_id == source.id)
-    ):
-        test = get_assessment(event, original.kind)  # windows from the new schedule
-        test.duration_minutes = original.duration_minutes
-        test.questions_per_module = original.questions_per_module
-        test.show_score_after = original.show_score_after
-    db.session.flush()
-    return len(questions)
-
-
-def _copy_certificate_settings(source: Event, event: Event) -> int:
-    from bimtek.certificates.models import CertificateSettings, Signatory
-    from bimtek.certificates.services import get_settings
-
-    original = get_settings(source, with_images=True)
-    settings = get_settings(event)
-    for column in CertificateSettings.__table__.columns:
-        if column.key not in CERTIFICATE_SKIP:
-            setattr(settings, column.key, getattr(original, column.key))
-    for signatory in original.signatories:
-        db.session.add(
-            Signatory(
-                event_id=event.id,
-                position=signatory.position,
-                name=signatory.name,
-                title=signatory.title,
-                nip=signatory.nip,
-                signature=signatory.signature,
-                signature_type=signatory.signature_type,
-            )
-        )
-    db.session.flush()
-    return len(original.signatories)

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from bimtek.audit.services import record
@@ -15,8 +16,9 @@ from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
-from bimtek.events.access import may
+from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Material, Module, Session
+from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
@@ -25,7 +27,7 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 def get_event(code: str) -> Event:
     event = db.session.scalar(sa.select(Event).where(Event.code == (code or "").upper()))
     if event is None:
-        raise NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+        raise NotFound(_("Kegiatan tidak ditemukan."), code="unknown_event")
     return event
 
 
@@ -41,14 +43,14 @@ def get_public_event(code: str, *, preview: bool = False) -> Event:
 def public_or_not_found(event: Event, *, preview: bool = False) -> Event:
     """The event if the public may see it (published, or ``preview``), else NotFound."""
     if not event.published and not preview:
-        raise NotFound("Kegiatan tidak ditemukan.", code="unknown_event")
+        raise NotFound(_("Kegiatan tidak ditemukan."), code="unknown_event")
     return event
 
 
 def get_session(session_id) -> Session:
     session = get_by_id(Session, session_id)
     if session is None:
-        raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
+        raise NotFound(_("Sesi tidak ditemukan."), code="unknown_session")
     return session
 
 
@@ -75,7 +77,7 @@ def clean_event(data, *, existing: Event | None = None) -> dict:
     errors, values = {}, {}
     code = str(data.get("code") or "").strip().upper()
     if not CODE_PATTERN.match(code):
-        errors["code"] = "Kode 2–20 karakter: huruf besar, angka atau tanda minus."
+        errors["code"] = _("Kode 2–20 karakter: huruf besar, angka atau tanda minus.")
     values["code"] = code
     for field, label, limit in (
         ("title", "Judul", 300),
@@ -86,22 +88,24 @@ def clean_event(data, *, existing: Event | None = None) -> dict:
     ):
         value = " ".join(str(data.get(field) or "").split())
         if field == "title" and not value:
-            errors[field] = "Judul wajib diisi."
+            errors[field] = _("Judul wajib diisi.")
         if len(value) > limit:
-            errors[field] = f"{label} paling banyak {limit} karakter."
+            errors[field] = _(
+                "%(label)s paling banyak %(limit)s karakter.", label=label, limit=limit
+            )
         values[field] = value
     values["description"] = str(data.get("description") or "").strip()
     tz_name = str(data.get("timezone") or "Asia/Makassar").strip()
     try:
         zone(tz_name)
     except Exception:
-        errors["timezone"] = "Zona waktu tidak dikenal."
+        errors["timezone"] = _("Zona waktu tidak dikenal.")
         tz_name = "Asia/Makassar"
     values["timezone"] = tz_name
     values["start_date"] = parse_date(data.get("start_date"), "Tanggal mulai", errors, "start_date")
     values["end_date"] = parse_date(data.get("end_date"), "Tanggal selesai", errors, "end_date")
     if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
-        errors["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
+        errors["end_date"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
     values["capacity"] = parse_int(
         data.get("capacity"), "Kapasitas", errors, "capacity", minimum=1, maximum=100_000
     )
@@ -137,14 +141,14 @@ def clean_event(data, *, existing: Event | None = None) -> dict:
     )
     opens, closes = values["registration_opens_at"], values["registration_closes_at"]
     if opens and closes and closes <= opens:
-        errors["registration_closes_at"] = "Penutupan pendaftaran harus setelah pembukaan."
+        errors["registration_closes_at"] = _("Penutupan pendaftaran harus setelah pembukaan.")
     values["published"] = parse_flag(data.get("published", True))
     if not errors.get("code"):
         clash = db.session.scalar(sa.select(Event.id).where(Event.code == code))
         if clash and (existing is None or clash != existing.id):
-            errors["code"] = "Kode ini sudah dipakai kegiatan lain."
+            errors["code"] = _("Kode ini sudah dipakai kegiatan lain.")
     if errors:
-        raise InvalidInput("Periksa kembali isian kegiatan.", fields=errors)
+        raise InvalidInput(_("Periksa kembali isian kegiatan."), fields=errors)
     return values
 
 
@@ -158,21 +162,13 @@ def create_event(data, *, actor=None, channel="web") -> Event:
 
 def update_event(event: Event, data, *, actor=None, channel="web") -> Event:
     """Change an event. A larger capacity gives the new seats to the waitlist at once."""
-    from bimtek.participants.services import count_registered, fill_from_waitlist, lock_event
-
     values = clean_event(data, existing=event)
-    lock_event(event.id)
-    registered = count_registered(event.id)
-    if values["capacity"] < registered:
-        raise InvalidInput(
-            f"Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar ({registered}).",
-            fields={"capacity": f"Minimal {registered}."},
-        )
+    capacity_changing.send(event, capacity=values["capacity"])
     changed = sorted(k for k, v in values.items() if getattr(event, k) != v)
     for key, value in values.items():
         setattr(event, key, value)
     db.session.flush()
-    fill_from_waitlist(event, actor=actor, channel=channel)
+    event_updated.send(event, actor=actor, channel=channel)
     record(
         "event.update",
         actor=actor,
@@ -188,11 +184,11 @@ def clean_module(event: Event, data, *, existing: Module | None = None) -> dict:
     errors, values = {}, {}
     code = str(data.get("code") or "").strip().upper()
     if not code or len(code) > 20:
-        errors["code"] = "Kode materi wajib diisi (maks. 20 karakter)."
+        errors["code"] = _("Kode materi wajib diisi (maks. 20 karakter).")
     values["code"] = code
     title = " ".join(str(data.get("title") or "").split())
     if not title:
-        errors["title"] = "Judul materi wajib diisi."
+        errors["title"] = _("Judul materi wajib diisi.")
     values["title"] = title[:300]
     values["description"] = str(data.get("description") or "").strip()
     values["speakers"] = "\n".join(
@@ -207,9 +203,9 @@ def clean_module(event: Event, data, *, existing: Module | None = None) -> dict:
             sa.select(Module.id).where(Module.event_id == event.id, Module.code == code)
         )
         if clash and (existing is None or clash != existing.id):
-            errors["code"] = "Kode materi sudah dipakai di kegiatan ini."
+            errors["code"] = _("Kode materi sudah dipakai di kegiatan ini.")
     if errors:
-        raise InvalidInput("Periksa kembali isian materi.", fields=errors)
+        raise InvalidInput(_("Periksa kembali isian materi."), fields=errors)
     return values
 
 
@@ -249,14 +245,14 @@ def clean_session(event: Event, data) -> dict:
     module_id = data.get("module_id") or None
     module = None
     if module_id not in (None, "", "0", 0):
-        module = get_by_id(Module, module_id)
-        if module is None or module.event_id != event.id:
-            errors["module_id"] = "Materi tidak ditemukan pada kegiatan ini."
-            module = None
+        try:
+            module = load_in_event(Module, module_id, event)
+        except NotFound:
+            errors["module_id"] = _("Materi tidak ditemukan pada kegiatan ini.")
     if not title and module is not None:
         title = module.title
     if not title:
-        errors["title"] = "Judul sesi wajib diisi (atau pilih materi)."
+        errors["title"] = _("Judul sesi wajib diisi (atau pilih materi).")
     values["title"] = title[:300]
     values["module_id"] = module.id if module else None
     day = parse_date(data.get("day"), "Tanggal", errors, "day")
@@ -266,7 +262,7 @@ def clean_session(event: Event, data) -> dict:
         try:
             parsed = raw if isinstance(raw, time) else time.fromisoformat(str(raw or "").strip())
         except ValueError:
-            errors[field] = f"{label}: isi jam dengan format JJ:MM."
+            errors[field] = _("%(label)s: isi jam dengan format JJ:MM.", label=label)
             continue
         if day:
             moment = local_to_utc(datetime.combine(day, parsed), event.timezone)
@@ -275,19 +271,19 @@ def clean_session(event: Event, data) -> dict:
             else:
                 ends = moment
     if starts and ends and ends <= starts:
-        errors["end_time"] = "Jam selesai harus setelah jam mulai."
+        errors["end_time"] = _("Jam selesai harus setelah jam mulai.")
     if (
         day
         and event.start_date
         and event.end_date
         and not (event.start_date <= day <= event.end_date)
     ):
-        errors["day"] = "Tanggal sesi harus di antara tanggal mulai dan selesai kegiatan."
+        errors["day"] = _("Tanggal sesi harus di antara tanggal mulai dan selesai kegiatan.")
     values["starts_at"], values["ends_at"] = starts, ends
     values["room"] = " ".join(str(data.get("room") or "").split())[:120]
     values["mandatory"] = parse_flag(data.get("mandatory", True))
     if errors:
-        raise InvalidInput("Periksa kembali isian sesi.", fields=errors)
+        raise InvalidInput(_("Periksa kembali isian sesi."), fields=errors)
     return values
 
 
@@ -382,15 +378,18 @@ def add_material(
     """Keep an uploaded PDF or PowerPoint with a module, after checking size and content."""
     content = stream.read(max_bytes + 1)
     if not content:
-        raise InvalidInput("Pilih berkas untuk diunggah.", fields={"file": "Berkas kosong."})
+        raise InvalidInput(_("Pilih berkas untuk diunggah."), fields={"file": _("Berkas kosong.")})
     if len(content) > max_bytes:
         limit = f"{max_bytes // (1024 * 1024)} MB"
-        raise InvalidInput(f"Berkas lebih dari {limit}.", fields={"file": f"Maksimal {limit}."})
+        raise InvalidInput(
+            _("Berkas lebih dari %(limit)s.", limit=limit),
+            fields={"file": _("Maksimal %(limit)s.", limit=limit)},
+        )
     kind = material_kind(content)
     if kind is None:
         raise InvalidInput(
-            "Hanya berkas PDF, PPT atau PPTX yang diterima.",
-            fields={"file": "Isi berkas bukan PDF/PPT/PPTX."},
+            _("Hanya berkas PDF, PPT atau PPTX yang diterima."),
+            fields={"file": _("Isi berkas bukan PDF/PPT/PPTX.")},
         )
     safe_name = secure_filename(filename or "") or f"materi.{kind}"
     stem = safe_name.rsplit(".", 1)[0] if "." in safe_name else safe_name
@@ -434,22 +433,3 @@ def delete_material(material: Material, *, folder: Path, actor=None, channel="we
     db.session.delete(material)
     db.session.flush()
     stored.unlink(missing_ok=True)
-
-
-def can_download_material(material: Material, user) -> bool:
-    """Staff of the material's event, and participants registered in it."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return may(user, material.module.event, "panitia")
-    from bimtek.participants.models import Participant
-
-    return bool(
-        db.session.scalar(
-            sa.select(Participant.id).where(
-                Participant.user_id == user.id,
-                Participant.event_id == material.module.event_id,
-                Participant.status == "registered",
-            )
-        )
-    )

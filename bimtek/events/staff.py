@@ -1,6 +1,7 @@
 """Assigning staff to events: who manages an event and who runs its check-in desk."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.auth.models import User
@@ -12,10 +13,10 @@ from bimtek.extensions import db
 def assign_staff(event: Event, user: User, role: str, *, actor=None, channel: str = "web"):
     """Give ``user`` the right ``role`` in ``event`` (replacing any right they had there)."""
     if role not in EVENT_ROLES:
-        raise InvalidInput("Peran harus manager atau panitia.", fields={"role": role})
+        raise InvalidInput(_("Peran harus manager atau panitia."), fields={"role": role})
     if user.role != "staff":
         raise InvalidInput(
-            "Hanya akun staf yang dapat ditugaskan ke kegiatan.", fields={"user": user.id}
+            _("Hanya akun staf yang dapat ditugaskan ke kegiatan."), fields={"user": user.id}
         )
     assignment = db.session.scalar(
         sa.select(EventStaff).where(EventStaff.event_id == event.id, EventStaff.user_id == user.id)

@@ -1,4 +1,9 @@
-"""Public event pages, and the admin pages for events, modules and sessions."""
+"""The events blueprints: the admin pages for events, modules, sessions and materials.
+
+The pages that also count participants (the public list and page of an event, the staff's
+list of events) and the material download (registered participants may) are routes of
+these blueprints too, defined in ``bimtek/participants/event_pages.py``: participants sit
+above events, so events' own modules cannot count them."""
 
 import io
 from pathlib import Path
@@ -12,56 +17,23 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.core.database import get_by_id
-from bimtek.core.pagination import page_number
-from bimtek.core.web import admin_required, staff_required
+from bimtek.core.web import admin_required
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events import services
-from bimtek.events.access import acting_user, event_required, events_for, load_in_event
+from bimtek.events.access import acting_user, event_required, load_in_event
 from bimtek.events.access import may as may_in_event
+from bimtek.events.cloning import clone_event as clone
 from bimtek.events.models import Material, Module, Session
 from bimtek.extensions import db
-from bimtek.participants.services import seats_left, seats_left_of, status_counts
 
 bp = Blueprint("events", __name__)
 admin_bp = Blueprint("events_admin", __name__)
-
-
-#: events on one page of the public list (a nation's install holds hundreds)
-EVENTS_PER_PAGE = 24
-
-
-@bp.route("/")
-def index():
-    """Published events, newest first, a page at a time; seats counted in one query."""
-    page = db.paginate(
-        services.public_events_query(),
-        page=page_number(request.args.get("hal")),
-        per_page=EVENTS_PER_PAGE,
-        error_out=False,
-    )
-    return render_template(
-        "events/index.html", events=page.items, page=page, seats=seats_left_of(page.items)
-    )
-
-
-@bp.route("/kegiatan/<code>")
-def detail(code):
-    event = services.get_event(code)
-    services.public_or_not_found(event, preview=may_in_event(current_user, event, "panitia"))
-    return render_template(
-        "events/detail.html",
-        event=event,
-        seats_left=seats_left(event),
-        schedule=services.schedule_by_day(event),
-    )
 
 
 @admin_bp.app_template_global("may")
@@ -70,16 +42,6 @@ def may_here(need: str, event=None) -> bool:
     the event the page is about), so menus show only what they may open."""
     event = event if event is not None else g.get("event")
     return event is not None and may_in_event(acting_user(), event, need)
-
-
-@admin_bp.route("/", endpoint="index")
-@staff_required
-def admin_index():
-    """The events this staff member is assigned to (all of them for an administrator)."""
-    events = events_for(current_user)
-    return render_template(
-        "events/admin/index.html", events=events, counts={e.id: status_counts(e.id) for e in events}
-    )
 
 
 def _save_form(template, *, event=None, **context):
@@ -138,8 +100,6 @@ def edit_event(event):
 def clone_event(event):
     """Salin kegiatan: administrators only, as creating any event is (a new event is a new
     boundary of rights, decided by an administrator); the event's managers get a 403."""
-    from bimtek.events.cloning import clone_event as clone
-
     if not current_user.is_admin:
         raise Forbidden(_("Hanya administrator yang dapat menyalin kegiatan."))
     created = {}
@@ -259,25 +219,3 @@ def delete_material(event, material_id):
     db.session.commit()
     flash(_("Bahan ajar dihapus."), "success")
     return redirect(url_for(".edit_module", code=event.code, module_id=module_id))
-
-
-@bp.route("/bahan/<int:material_id>/<path:filename>")
-def download_material(material_id, filename):
-    material = get_by_id(Material, material_id)
-    if material is None:
-        abort(404)
-    event = material.module.event
-    services.public_or_not_found(event, preview=may_in_event(current_user, event, "panitia"))
-    if not services.can_download_material(material, current_user):
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        if current_user.is_staff:
-            abort(404)  # staff of other events do not learn it exists
-        abort(403)
-    return send_from_directory(
-        materials_folder(),
-        material.stored_name,
-        mimetype=services.MATERIAL_KINDS[material.kind],
-        as_attachment=True,
-        download_name=material.filename,
-    )

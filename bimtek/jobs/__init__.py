@@ -31,6 +31,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey, crontab
 
+from bimtek.extensions import db
+
 logger = logging.getLogger(__name__)
 
 #: name -> JobSpec, filled by @job at import time; every app registers them all
@@ -121,8 +123,6 @@ class Jobs:
 def _in_app_context(app: Flask, func):
     def run(*args):
         with app.app_context():
-            from bimtek.extensions import db
-
             try:
                 return func(*args)
             finally:
@@ -229,10 +229,8 @@ def _drain_at_exit() -> None:
 
 def init_app(app: Flask) -> None:
     """Bind the queue to the app and hook ``enqueue_on_commit`` to the database session."""
-    from bimtek.jobs.commands import worker
 
     jobs = app.extensions["bimtek_jobs"] = Jobs(app)
-    app.cli.add_command(worker)
     if jobs.embedded and not app.testing:
         app.before_request(jobs.run_leftovers)
     _listen_once()
@@ -249,7 +247,6 @@ def enqueue(func, *args) -> None:
 
 def enqueue_on_commit(func, *args) -> None:
     """Queue ``func(*args)`` when the current transaction commits; drop it on rollback."""
-    from bimtek.extensions import db
 
     db.session().info.setdefault(PENDING, []).append((func, args))
 

@@ -3,12 +3,13 @@
 import click
 from flask import current_app
 
+from bimtek.jobs import jobs_of
+
 
 @click.command("worker")
 @click.option("--threads", "-w", default=4, show_default=True, help="Jobs run at once.")
 def worker(threads):
     """Run queued jobs, their retries and the periodic ones until stopped (Ctrl-C/SIGTERM)."""
-    from bimtek.jobs import jobs_of
 
     jobs = jobs_of(current_app)
     click.echo(f"Bimtek worker: {threads} thread(s) on {jobs.describe()}")

@@ -8,16 +8,23 @@ import logging
 
 from flask import Flask
 
+from bimtek.certificates.signals import certificate_issued
+from bimtek.notifications import services
+from bimtek.notifications.services import (
+    on_account_link_requested,
+    on_certificate_issued,
+    on_promoted,
+    on_registered,
+)
+from bimtek.notifications.whatsapp import whatsapp_link
+from bimtek.participants.signals import (
+    account_link_requested,
+    participant_promoted,
+    participant_registered,
+)
+
 
 def init_app(app: Flask) -> None:
-    from bimtek.certificates.signals import certificate_issued
-    from bimtek.notifications import services
-    from bimtek.notifications.whatsapp import whatsapp_link
-    from bimtek.participants.signals import (
-        account_link_requested,
-        participant_promoted,
-        participant_registered,
-    )
 
     participant_registered.connect(_registered)
     participant_promoted.connect(_promoted)
@@ -32,24 +39,20 @@ def init_app(app: Flask) -> None:
 
 
 def _registered(participant, **_kwargs):
-    from bimtek.notifications.services import on_registered
 
     on_registered(participant)
 
 
 def _promoted(participant, **_kwargs):
-    from bimtek.notifications.services import on_promoted
 
     on_promoted(participant)
 
 
 def _certificate_issued(certificate, **_kwargs):
-    from bimtek.notifications.services import on_certificate_issued
 
     on_certificate_issued(certificate)
 
 
 def _account_link_requested(participant, **_kwargs):
-    from bimtek.notifications.services import on_account_link_requested
 
     on_account_link_requested(participant)

@@ -4,11 +4,15 @@ Called by ``services.compose`` inside ``force_locale(person's language)``. Short
 phone: who, what, the one link that matters, and the schedule for a new ticket.
 """
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from bimtek.events.services import schedule_by_day
+from bimtek.notifications.links import public_url
 from bimtek.notifications.mail import Attachment, Message
+from bimtek.participants.accounts import issue_link_code
+from bimtek.participants.pdf import ticket_pdf
+from bimtek.participants.services import waitlist_position
 
 
 def build(delivery) -> Message:
@@ -27,8 +31,6 @@ def build(delivery) -> Message:
         context["schedule"] = schedule_by_day(event)
         attachments.append(_ticket_attachment(participant))
     elif kind == "waitlist":
-        from bimtek.participants.services import waitlist_position
-
         subject = _("Daftar tunggu: %(event)s", event=event.title)
         context["position"] = waitlist_position(participant)
     elif kind == "promotion":
@@ -36,18 +38,12 @@ def build(delivery) -> Message:
         context["schedule"] = schedule_by_day(event)
         attachments.append(_ticket_attachment(participant))
     elif kind == "certificate":
-        from bimtek.notifications.services import public_url
-
         subject = _("Sertifikat Anda siap: %(event)s", event=event.title)
         context["certificate_url"] = public_url("certificates.mine", participant_id=participant.id)
     elif kind == "test_open":
-        from bimtek.notifications.services import public_url
-
         subject = _("Tes sudah dibuka: %(event)s", event=event.title)
         context["test_url"] = public_url("assessments.portal", participant_id=participant.id)
     elif kind == "account_link":
-        from bimtek.participants.accounts import issue_link_code
-
         claim = not participant.user.password_hash
         subject = _("Aktivasi akun Anda") if claim else _("Buat kata sandi baru")
         code, expires_at = issue_link_code(participant)
@@ -72,21 +68,16 @@ def build(delivery) -> Message:
 
 
 def public_url_of(endpoint: str, code: str) -> str:
-    from bimtek.notifications.services import public_url
 
     return public_url(endpoint, kode=code)
 
 
 def ticket_url(participant) -> str:
-    from bimtek.notifications.services import public_url
 
     return public_url("participants.ticket", ticket_code=participant.ticket_code)
 
 
 def _ticket_attachment(participant) -> Attachment:
-    from flask import current_app
-
-    from bimtek.participants.pdf import ticket_pdf
 
     filename = f"tiket-{participant.registration_label}.pdf"
     if not current_app.config.get("MAIL_SERVER"):  # only logged: don't draw it

@@ -11,7 +11,6 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -20,31 +19,14 @@ from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from bimtek.jobs import enqueue_on_commit, job
-from bimtek.notifications import mail
+from bimtek.notifications import mail, messages
+from bimtek.notifications.links import person_locale
 from bimtek.notifications.models import AUDIENCES, Announcement, Delivery
 from bimtek.participants.models import Participant
 
 #: a claim older than this is taken to be from a job that died while sending
 CLAIM_TIMEOUT = timedelta(minutes=10)
 RETRYABLE = ("failed", "bounced")
-
-
-def person_locale(participant: Participant) -> str:
-    """The participant's language: their account's choice, else Indonesian."""
-    locale = getattr(participant.user, "locale", None)
-    return locale if locale in current_app.config["LANGUAGES"] else "id"
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute link on PUBLIC_BASE_URL, built in a request or in a job."""
-    from bimtek.certificates.services import public_base_url
-
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return public_base_url() + path
 
 
 # --- queueing ------------------------------------------------------------------------------
@@ -317,7 +299,6 @@ def _reason(error: Exception) -> str:
 
 def compose(delivery: Delivery) -> mail.Message:
     """The message for a logged delivery, in the person's language."""
-    from bimtek.notifications import messages
 
     if delivery.participant is not None:  # the language as of sending
         delivery.locale = person_locale(delivery.participant)

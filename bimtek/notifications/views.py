@@ -10,13 +10,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from bimtek.assessments.models import Assessment
+from bimtek.certificates.models import Certificate
 from bimtek.core.pagination import page_number
+from bimtek.core.web import nav_url
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db
 from bimtek.notifications import services
 from bimtek.notifications.models import AUDIENCES, Delivery
-from bimtek.notifications.whatsapp import whatsapp_link
+from bimtek.notifications.whatsapp import whatsapp_claim_link, whatsapp_link
+from bimtek.participants import accounts
+from bimtek.participants.account_views import admin_bp as accounts_admin_bp
+from bimtek.participants.account_views import no_store, public_link
 from bimtek.participants.models import Participant
 
 bp = Blueprint("notifications", __name__)
@@ -77,7 +83,6 @@ def announcements(event):
             db.session.commit()
             flash(_("Pengumuman sedang dikirim."), "success")
             return redirect(url_for(".announcements", code=event.code))
-    from bimtek.assessments.models import Assessment
 
     assessments = db.session.scalars(
         sa.select(Assessment).where(Assessment.event_id == event.id).order_by(Assessment.kind)
@@ -97,7 +102,6 @@ def announcements(event):
 @bp.route(ADMIN + "/pengumuman/pengingat-tes", methods=["POST"])
 @event_required("manager")
 def remind_test(event):
-    from bimtek.assessments.models import Assessment
 
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -111,7 +115,6 @@ def remind_test(event):
 @bp.route(ADMIN + "/whatsapp")
 @event_required("manager")
 def whatsapp(event):
-    from bimtek.certificates.models import Certificate
 
     status = request.args.get("status", "registered")
     if status not in ("registered", "waitlisted", "certificate"):
@@ -137,3 +140,30 @@ def whatsapp(event):
         without=[p for p, link in rows if not link],
         status=status,
     )
+
+
+@accounts_admin_bp.route(
+    "/kegiatan/<code>/peserta/<int:participant_id>/kode-aktivasi", methods=["POST"]
+)
+@event_required("manager")
+def activation_code(event, participant_id):
+    """Managers of the participant's event (and admins): a printable one-time code, once,
+    with a WhatsApp link to send it (endpoint ``participant_accounts_admin.activation_code``:
+    a route of the participants' blueprint, here because it needs notifications)."""
+    participant = load_in_event(Participant, participant_id, event)
+    issued, plain = accounts.issue_activation_code(participant, actor=current_user)
+    db.session.commit()
+    link = public_link(url_for("accounts.claim", kode=plain))
+    whatsapp = whatsapp_claim_link(participant, link, plain, issued.expires_at)
+    page = render_template(
+        "participants/admin/activation_code.html",
+        event=event,
+        participant=participant,
+        code=plain,
+        link=link,
+        claim_url=public_link(url_for("accounts.claim")),
+        expires_at=issued.expires_at,
+        whatsapp=whatsapp,
+        back=nav_url("participants_admin.edit", code=event.code, participant_id=participant.id),
+    )
+    return no_store(page)

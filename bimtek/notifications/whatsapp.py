@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from bimtek.core.timeutil import format_datetime, zone_abbreviation
+from bimtek.notifications.links import person_locale, public_url
 from bimtek.notifications.messages import ticket_url
-from bimtek.notifications.services import person_locale
 
 
 def wa_number(phone: str | None) -> str | None:
@@ -38,7 +38,6 @@ def ticket_text(participant) -> str:
 
 def certificate_text(participant) -> str:
     """The prefilled "your certificate is ready" message, in the participant's language."""
-    from bimtek.notifications.services import public_url
 
     with force_locale(person_locale(participant)):
         return _(

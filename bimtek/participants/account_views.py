@@ -17,11 +17,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.auth.views import _safe_next, start_session
-from bimtek.core.web import nav_url
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, limiter
-from bimtek.notifications.whatsapp import whatsapp_claim_link
 from bimtek.participants import accounts
 from bimtek.participants.models import Participant
 
@@ -33,7 +31,7 @@ def _recovery_limit():
     return current_app.config["RATELIMIT_ACCOUNT_RECOVERY"]
 
 
-def _no_store(response):
+def no_store(response):
     response = make_response(response)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -71,7 +69,7 @@ def _proof_page(kind: str):
         errors=errors,
         next_url=next_url,
     )
-    return _no_store(page), status
+    return no_store(page), status
 
 
 @bp.route("/akun/aktivasi", methods=["GET", "POST"])
@@ -102,30 +100,7 @@ def send_link():
         kind=kind,
         next_url=_safe_next(request.args.get("next")),
     )
-    return _no_store(page)
-
-
-@admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/kode-aktivasi", methods=["POST"])
-@event_required("manager")
-def activation_code(event, participant_id):
-    """Managers of the participant's event (and admins): a printable one-time code, once."""
-    participant = load_in_event(Participant, participant_id, event)
-    issued, plain = accounts.issue_activation_code(participant, actor=current_user)
-    db.session.commit()
-    link = _public_url(url_for("accounts.claim", kode=plain))
-    whatsapp = whatsapp_claim_link(participant, link, plain, issued.expires_at)
-    page = render_template(
-        "participants/admin/activation_code.html",
-        event=event,
-        participant=participant,
-        code=plain,
-        link=link,
-        claim_url=_public_url(url_for("accounts.claim")),
-        expires_at=issued.expires_at,
-        whatsapp=whatsapp,
-        back=nav_url("participants_admin.edit", code=event.code, participant_id=participant.id),
-    )
-    return _no_store(page)
+    return no_store(page)
 
 
 @admin_bp.route(
@@ -156,6 +131,6 @@ def activation_email(event, participant_id):
     )
 
 
-def _public_url(path: str) -> str:
+def public_link(path: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
     return base.rstrip("/") + path

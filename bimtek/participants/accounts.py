@@ -32,6 +32,7 @@ from bimtek.errors import InvalidInput, ServiceError
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.services import TICKET_ALPHABET
+from bimtek.participants.signals import account_link_requested
 
 #: 12 characters of the ticket alphabet: 60 bits, typed from paper in three groups of four
 ACTIVATION_LENGTH = 12
@@ -140,7 +141,6 @@ def request_link(raw_identifier, *, address: str, channel: str = "web") -> None:
     and one over ``RATELIMIT_ACCOUNT_LINK`` (per identifier typed and per account) look the
     same as a link sent.
     """
-    from bimtek.participants.signals import account_link_requested
 
     identifier = identifier_key(raw_identifier)
     if not identifier or not throttle.link_allowed(identifier):
@@ -163,7 +163,6 @@ def request_link(raw_identifier, *, address: str, channel: str = "web") -> None:
 def send_link_by_manager(participant: Participant, *, actor: User, channel: str = "web") -> None:
     """A manager mails the participant a one-time claim/recovery link (instead of a printed
     code); the code is made when the message is written, and replaces earlier ones."""
-    from bimtek.participants.signals import account_link_requested
 
     user = participant.user
     if user is None or user.role != "participant":

@@ -9,7 +9,7 @@ from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
-    return [SelectChoice("", _l("— pilih —"))] + [SelectChoice(k, v) for k, v in labels.items()]
+    return [SelectChoice("", _l("— pilih —"))] + [SelectChoice(k, _l(v)) for k, v in labels.items()]
 
 
 class RegistrationForm(FlaskForm):

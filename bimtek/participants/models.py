@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from bimtek.core.i18n import N_, translated
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 from bimtek.participants.names import sort_key
@@ -13,16 +14,26 @@ STATUSES = ("registered", "waitlisted", "cancelled")
 
 #: institution categories (kategori instansi): code -> label in Bahasa Indonesia
 INSTITUTION_CATEGORIES = {
-    "kpu": "KPU",
-    "bawaslu": "Bawaslu",
-    "tni": "TNI",
-    "polri": "Polri",
-    "pemda": "Pemerintah Daerah",
-    "kecamatan_desa": "Kecamatan/Desa",
-    "tokoh_masyarakat": "Tokoh Masyarakat",
-    "lainnya": "Lainnya",
+    "kpu": N_("KPU"),
+    "bawaslu": N_("Bawaslu"),
+    "tni": N_("TNI"),
+    "polri": N_("Polri"),
+    "pemda": N_("Pemerintah Daerah"),
+    "kecamatan_desa": N_("Kecamatan/Desa"),
+    "tokoh_masyarakat": N_("Tokoh Masyarakat"),
+    "lainnya": N_("Lainnya"),
 }
-GENDERS = {"L": "Laki-laki", "P": "Perempuan"}
+GENDERS = {"L": N_("Laki-laki"), "P": N_("Perempuan")}
+
+
+def category_labels() -> dict[str, str]:
+    """Institution category → its name in the reader's language."""
+    return translated(INSTITUTION_CATEGORIES)
+
+
+def gender_labels() -> dict[str, str]:
+    """Gender code → its word in the reader's language."""
+    return translated(GENDERS)
 
 
 class Participant(db.Model):
@@ -89,11 +100,11 @@ class Participant(db.Model):
 
     @property
     def category_label(self) -> str:
-        return INSTITUTION_CATEGORIES.get(self.institution_category, self.institution_category)
+        return category_labels().get(self.institution_category, self.institution_category)
 
     @property
     def gender_label(self) -> str:
-        return GENDERS.get(self.gender, self.gender)
+        return gender_labels().get(self.gender, self.gender)
 
     @property
     def registration_label(self) -> str:

@@ -17,7 +17,9 @@ from bimtek.audit.services import record
 from bimtek.auth.models import User, hash_password
 from bimtek.core.timeutil import format_datetime, utcnow, zone_abbreviation
 from bimtek.errors import Conflict, Forbidden, InvalidInput
-from bimtek.events.models import Event
+from bimtek.events.access import may
+from bimtek.events.models import Event, Material
+from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
 from bimtek.participants import search as search_keys
 from bimtek.participants.models import Participant
@@ -227,7 +229,6 @@ def register(
 
 def _check_over_capacity(event: Event, actor, reason: str, *, walk_in: bool = False) -> None:
     """Only a manager of the event seats someone beyond its capacity, and says why."""
-    from bimtek.events.access import may
 
     if actor is None or not may(actor, event, "manager"):
         if walk_in:
@@ -262,13 +263,15 @@ def register_many(
     for index, data in enumerate(rows, start=1):
         values, errors = clean_registration(data, today=now.date())
         if errors:
-            raise InvalidInput(f"Data ke-{index}: periksa kembali isian.", fields=errors)
+            raise InvalidInput(
+                _("Data ke-%(index)s: periksa kembali isian.", index=index), fields=errors
+            )
         values.pop("password")
         people.append((values, None))
     niks = [values["nik"] for values, _hash in people]
     if len(set(niks)) != len(niks):
         twice = next(nik for nik in niks if niks.count(nik) > 1)
-        raise DuplicateNik(f"NIK {twice} muncul lebih dari sekali dalam daftar.")
+        raise DuplicateNik(_("NIK %(twice)s muncul lebih dari sekali dalam daftar.", twice=twice))
     return _seat(event, people, now=now, channel=channel, actor=actor) if people else []
 
 
@@ -310,7 +313,9 @@ def _seat(
     if existing is not None:
         duplicate = _duplicate(existing)
         if len(people) > 1:
-            duplicate = DuplicateNik(f"NIK {existing.nik}: {duplicate.message}")
+            duplicate = DuplicateNik(
+                _("NIK %(nik)s: %(message)s", nik=existing.nik, message=duplicate.message)
+            )
         raise duplicate
     free = event.capacity - count_registered(event.id)
     within_capacity = free
@@ -354,7 +359,7 @@ def _seat(
     except IntegrityError:
         # only reachable if the lock was bypassed; the transaction is spoilt either way
         db.session.rollback()
-        raise DuplicateNik("NIK ini sudah terdaftar pada kegiatan ini.") from None
+        raise DuplicateNik(_("NIK ini sudah terdaftar pada kegiatan ini.")) from None
     outcomes = []
     for offset, (participant, existing_account) in enumerate(seated):
         details = {"status": participant.status}
@@ -383,7 +388,6 @@ class EventFull(Conflict):
 
 def _refuse_walk_in_over_capacity(event: Event, actor) -> None:
     """A walk-in at a full event: panitia are told it is full, a manager must give a reason."""
-    from bimtek.events.access import may
 
     if actor is None or not may(actor, event, "manager"):
         raise EventFull(
@@ -586,8 +590,8 @@ def update_participant(
         )
         if clash:
             raise DuplicateNik(
-                "NIK ini sudah dipakai peserta lain pada kegiatan ini.",
-                fields={"nik": "NIK sudah terdaftar."},
+                _("NIK ini sudah dipakai peserta lain pada kegiatan ini."),
+                fields={"nik": _("NIK sudah terdaftar.")},
             )
     changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
     for key, value in changed.items():
@@ -632,7 +636,7 @@ def participant_query(
     number, institution (and phone).
 
     With ``personal=False`` (someone who may not see personal data, see
-    ``participants.privacy``) a NIK matches only in full and the phone is not searched, so
+    ``participants.visibility``) a NIK matches only in full and the phone is not searched, so
     neither can be read out digit by digit.
     """
     query = sa.select(Participant).where(Participant.event_id == event_id)
@@ -698,5 +702,44 @@ def registrations_of(user: User) -> list[Participant]:
             sa.select(Participant)
             .where(Participant.user_id == user.id)
             .order_by(Participant.created_at.desc())
+        )
+    )
+
+
+@capacity_changing.connect
+def _refuse_capacity_below_registered(event: Event, *, capacity: int, **_extra) -> None:
+    """An event's capacity never drops below its registered participants (takes the event
+    lock first, so that no registration slips in between the count and the change)."""
+    lock_event(event.id)
+    registered = count_registered(event.id)
+    if capacity < registered:
+        raise InvalidInput(
+            _(
+                "Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar (%(n)s).",
+                n=registered,
+            ),
+            fields={"capacity": _("Minimal %(n)s.", n=registered)},
+        )
+
+
+@event_updated.connect
+def _give_new_seats_to_waitlist(event: Event, *, actor, channel: str, **_extra) -> None:
+    """A larger capacity gives the new seats to the waitlist at once."""
+    fill_from_waitlist(event, actor=actor, channel=channel)
+
+
+def can_download_material(material: Material, user) -> bool:
+    """Staff of the material's event, and participants registered in it."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return may(user, material.module.event, "panitia")
+    return bool(
+        db.session.scalar(
+            sa.select(Participant.id).where(
+                Participant.user_id == user.id,
+                Participant.event_id == material.module.event_id,
+                Participant.status == "registered",
+            )
         )
     )

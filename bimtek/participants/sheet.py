@@ -12,14 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from flask_babel import format_number, get_locale
+from flask_babel import force_locale, format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from bimtek.config import DefaultConfig
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
-from bimtek.participants.models import INSTITUTION_CATEGORIES
+from bimtek.participants.models import INSTITUTION_CATEGORIES, category_labels
 
 #: most data rows one import takes by default (IMPORT_MAX_ROWS); see ``import_max_rows``
 MAX_ROWS = DefaultConfig.IMPORT_MAX_ROWS
@@ -178,7 +178,15 @@ _CATEGORY_KEYS = {
 def category_code(text: str) -> str:
     """A category as written ("POLRI", "Pemda", "Kecamatan/Desa", "Polres") as its code;
     anything unknown is returned unchanged, for the registration rules to refuse."""
-    return _CATEGORY_KEYS.get(_normalise_header(text), text)
+    key = _normalise_header(text)
+    if key in _CATEGORY_KEYS:
+        return _CATEGORY_KEYS[key]
+    for language in DefaultConfig.LANGUAGES:
+        with force_locale(language):
+            for code, label in category_labels().items():
+                if _normalise_header(label) == key:
+                    return code  # an export written for a reader of another language
+    return text
 
 
 def match_header(text) -> str | None:

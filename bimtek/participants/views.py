@@ -26,10 +26,10 @@ from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
-from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
+from bimtek.participants.models import Participant, category_labels
 from bimtek.participants.pdf import ticket_pdf
-from bimtek.participants.privacy import sees_personal_data
 from bimtek.participants.validation import REGISTRATION_FIELDS, clean_registration
+from bimtek.participants.visibility import sees_personal_data
 
 bp = Blueprint("participants", __name__)
 admin_bp = Blueprint("participants_admin", __name__)
@@ -216,7 +216,7 @@ def schedule(participant_id):
 @event_required("panitia")
 def index(event):
     """The participant list: managers edit from it, the desk's panitia look people up (without
-    their personal data, see ``participants.privacy``)."""
+    their personal data, see ``participants.visibility``)."""
     search = request.args.get("q", "")
     category = request.args.get("kategori", "")
     status = request.args.get("status", "")
@@ -237,7 +237,7 @@ def index(event):
         status=status,
         sort=sort,
         personal=personal,
-        categories=INSTITUTION_CATEGORIES,
+        categories=category_labels(),
         counts=services.status_counts(event.id),
     )
 

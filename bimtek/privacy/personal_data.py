@@ -11,11 +11,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bimtek.assessments.models import Attempt
+from bimtek.attendance.models import status_labels
 from bimtek.attendance.pdf import _escape, _NumberedCanvas, _styles
+from bimtek.attendance.services import participant_attendance
 from bimtek.auth.models import User
-from bimtek.core.timeutil import utcnow
+from bimtek.certificates.services import certificates_of, verification_url
+from bimtek.core.timeutil import to_local, utcnow, zone_abbreviation
+from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
+from bimtek.evaluation.reads import find_part
 from bimtek.extensions import db
-from bimtek.participants.models import Participant
+from bimtek.participants.models import Participant, category_labels, gender_labels
 
 REGISTRATION_FIELDS = (
     ("registration", "No. registrasi"),
@@ -51,10 +56,6 @@ def _iso(moment) -> str | None:
 def personal_data(user: User) -> dict:
     """The account, each registration with its attendance, tests, certificates and
     evaluation progress. Reads only."""
-    from bimtek.attendance.services import participant_attendance
-    from bimtek.certificates.services import certificates_of, verification_url
-    from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
-    from bimtek.evaluation.reads import find_part
 
     registrations = []
     people = db.session.scalars(
@@ -169,9 +170,6 @@ KIND_WORDS = {"pre": "Pre-test", "post": "Post-test"}
 
 def _readable(key: str, value, timezone: str):
     """A value of the JSON as a person reads it: local times, words instead of codes."""
-    from bimtek.attendance.models import STATUS_LABELS
-    from bimtek.core.timeutil import to_local, zone_abbreviation
-    from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
     if value is None or value == "":
         return "—"
@@ -179,9 +177,9 @@ def _readable(key: str, value, timezone: str):
         local = to_local(datetime.fromisoformat(value), timezone)
         return f"{local:%d-%m-%Y %H:%M} {zone_abbreviation(timezone)}"
     words = {
-        "status": {**STATUS_WORDS, **STATUS_LABELS},
-        "gender": GENDERS,
-        "institution_category": INSTITUTION_CATEGORIES,
+        "status": {**STATUS_WORDS, **status_labels()},
+        "gender": gender_labels(),
+        "institution_category": category_labels(),
         "kind": KIND_WORDS,
     }.get(key, {})
     return words.get(value, value)

@@ -19,6 +19,7 @@ refused before the retention period is over.
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from bimtek.attendance.models import Attendance
 from bimtek.audit.services import record
@@ -69,12 +70,17 @@ def set_retention(event: Event, raw_months, *, actor=None, channel="web") -> Per
         months = None
     if months is None or not 1 <= months <= MAX_RETENTION_MONTHS:
         raise InvalidInput(
-            "Periksa kembali masa retensi.",
-            fields={"retention_months": f"Isi 1 sampai {MAX_RETENTION_MONTHS} bulan."},
+            _("Periksa kembali masa retensi."),
+            fields={
+                "retention_months": _(
+                    "Isi 1 sampai %(n)s bulan.",
+                    n=MAX_RETENTION_MONTHS,
+                )
+            },
         )
     policy = _policy_row(event)
     if policy.purged_at is not None:
-        raise AlreadyPurged("Data pribadi kegiatan ini sudah dianonimkan.")
+        raise AlreadyPurged(_("Data pribadi kegiatan ini sudah dianonimkan."))
     old = policy.retention_months
     policy.retention_months = months
     record(
@@ -94,18 +100,21 @@ def purge_personal_data(
     """Anonymise the event's personal data; the caller commits. Returns what was done."""
     if str(confirm_code or "").strip().upper() != event.code:
         raise InvalidInput(
-            "Ketik kode kegiatan untuk mengonfirmasi.",
-            fields={"confirm_code": f"Ketik {event.code} persis."},
+            _("Ketik kode kegiatan untuk mengonfirmasi."),
+            fields={"confirm_code": _("Ketik %(code)s persis.", code=event.code)},
         )
     today = today or event.local(utcnow()).date()
     policy = _policy_row(event)
     if policy.purged_at is not None:
-        raise AlreadyPurged("Data pribadi kegiatan ini sudah dianonimkan.")
+        raise AlreadyPurged(_("Data pribadi kegiatan ini sudah dianonimkan."))
     retention = retention_of(event)
     if today < retention.purge_from:
         raise RetentionNotOver(
-            "Masa retensi data pribadi belum berakhir: anonimisasi dapat dilakukan mulai "
-            f"{retention.purge_from:%d-%m-%Y}."
+            _(
+                "Masa retensi data pribadi belum berakhir: anonimisasi dapat dilakukan mulai "
+                "%(purge_from)s.",
+                purge_from=format(retention.purge_from, "%d-%m-%Y"),
+            )
         )
     people = list(
         db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))

@@ -2,6 +2,7 @@
 
 import click
 
+from bimtek.auth import tokens
 from bimtek.errors import ServiceError
 from bimtek.extensions import db
 
@@ -10,7 +11,6 @@ from bimtek.extensions import db
 @click.argument("prefix_or_id")
 def revoke_token_command(prefix_or_id):
     """Revoke an API token, given its id or its prefix as listed (bmt_xxxxxxxx)."""
-    from bimtek.auth import tokens
 
     try:
         token = tokens.find_token(prefix_or_id)

@@ -29,10 +29,10 @@ from flask_wtf import FlaskForm
 from bimtek.auth import staff_accounts, tokens
 from bimtek.core.timeutil import DEFAULT_TIMEZONE, format_datetime, to_local, zone_abbreviation
 from bimtek.core.web import admin_required, staff_required
-from bimtek.errors import ServiceError
+from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events import staff as event_staff
-from bimtek.events.access import event_required, load_event
-from bimtek.events.models import EVENT_ROLES
+from bimtek.events.access import event_required, load_event, not_in_event
+from bimtek.events.models import EVENT_ROLES, EventStaff
 from bimtek.extensions import db, limiter
 from bimtek.staff import queries
 
@@ -250,7 +250,7 @@ def event_staff_remove(event, user_id):
     _checked_form()
     assignment = next((row for row in event_staff.staff_of(event) if row.user_id == user_id), None)
     if assignment is None:
-        abort(404)
+        raise not_in_event(EventStaff)
     _refuse_own_right(assignment.user)
     event_staff.unassign_staff(event, assignment.user, actor=current_user)
     db.session.commit()
@@ -261,8 +261,6 @@ def event_staff_remove(event, user_id):
 def _refuse_own_right(user) -> None:
     """A manager does not change their own right (an administrator can)."""
     if user.id == current_user.id and not current_user.is_admin:
-        from bimtek.errors import InvalidInput
-
         message = _("Hak Anda sendiri hanya dapat diubah oleh administrator.")
         raise InvalidInput(message, code="self", fields={"email": message})
 

@@ -5,8 +5,8 @@ import io
 import openpyxl
 import sqlalchemy as sa
 
-from bimtek.audit import reading
 from bimtek.audit.services import record
+from bimtek.audit_log import reading
 from bimtek.extensions import db
 from bimtek.participants import services
 from tests import factories

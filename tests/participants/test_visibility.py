@@ -1,5 +1,5 @@
 """Panitia never see NIK, NIP, phone or e-mail, and cannot read a NIK out through a search;
-managers and administrators do see them (``participants.privacy``)."""
+managers and administrators do see them (``participants.visibility``)."""
 
 import subprocess
 

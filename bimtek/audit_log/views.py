@@ -2,7 +2,7 @@
 
 from flask import Blueprint, make_response, render_template, request
 
-from bimtek.audit import reading
+from bimtek.audit_log import reading
 from bimtek.core.pagination import page_number
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.timeutil import utcnow

@@ -13,9 +13,12 @@ from flask_babel import lazy_gettext as _l
 
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
+from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.services import participant_query
+from bimtek.reports.headings import naive_local, subheading
 
 #: what each action means, in the organizer's words; unknown actions show their code
 ACTION_LABELS = {
@@ -75,7 +78,6 @@ def details_text(details) -> str:
 
 def log_query(event: Event, filters: LogFilters):
     """The select of the event's entries, newest first, narrowed by ``filters``."""
-    from bimtek.participants.services import participant_query
 
     query = sa.select(AuditLog).where(AuditLog.event_id == event.id)
     if filters.person:
@@ -164,9 +166,6 @@ def rows_for(event: Event, entries: list[AuditLog]) -> list[LogRow]:
 
 def log_workbook(event: Event, filters: LogFilters, now: datetime) -> bytes:
     """Every entry matching ``filters`` as an .xlsx (text cells neutralised by the writer)."""
-    from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
-    from bimtek.reports.headings import naive_local as _naive_local
-    from bimtek.reports.headings import subheading as _subheading
 
     entries = list(db.session.scalars(log_query(event, filters)))
     columns = [
@@ -179,13 +178,13 @@ def log_workbook(event: Event, filters: LogFilters, now: datetime) -> bytes:
         SheetColumn("Rincian", "wrap"),
     ]
     rows = [
-        [_naive_local(event, r.at), r.label, r.action, r.actor, r.channel, r.subject, r.details]
+        [naive_local(event, r.at), r.label, r.action, r.actor, r.channel, r.subject, r.details]
         for r in rows_for(event, entries)
     ]
     sheet = Sheet(
         title="Log audit",
         heading=f"Log Audit — {event.title}",
-        subheading=_subheading(event, now),
+        subheading=subheading(event, now),
         columns=columns,
         rows=rows,
     )
