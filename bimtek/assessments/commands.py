@@ -4,17 +4,18 @@ from pathlib import Path
 
 import click
 
+from bimtek.assessments import attempts, excel
+from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
 from bimtek.cli import fail
 from bimtek.errors import ServiceError
+from bimtek.events.services import get_event
 from bimtek.extensions import db
 
 
 @click.command("close-expired-attempts")
 def close_expired_attempts():
     """Close every test attempt whose deadline has passed, scoring what was answered."""
-    from bimtek.assessments.services import close_expired_attempts as close
-
-    closed = close()
+    closed = attempts.close_expired_attempts()
     db.session.commit()
     click.echo(f"Closed {closed} attempt(s) past their deadline.")
 
@@ -24,9 +25,6 @@ def close_expired_attempts():
 @click.option("--simulate/--no-simulate", default=False, help="Also add simulated attempts.")
 def seed_questions(code, simulate):
     """Load the demo question bank (M1–M3) and pre/post tests into event CODE. Safe to rerun."""
-    from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
-    from bimtek.events.services import get_event
-
     try:
         event = get_event(code)
     except ServiceError as error:
@@ -46,9 +44,6 @@ def import_questions(code, path, valid_only):
 
     Nothing is saved when a row fails, unless --valid-only; every failing row is listed.
     """
-    from bimtek.assessments import excel
-    from bimtek.events.services import get_event
-
     try:
         event = get_event(code)
         report = excel.import_questions(

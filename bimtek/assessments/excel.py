@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bimtek.assessments.bank import LETTERS, list_questions, question_problems, save_question
 from bimtek.assessments.models import MAX_OPTIONS, Question
-from bimtek.assessments.services import LETTERS, list_questions, question_problems, save_question
 from bimtek.audit.services import record
 from bimtek.core.spreadsheets import neutralize_cell
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem

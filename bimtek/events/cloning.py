@@ -133,7 +133,7 @@ def _copy_sessions(source: Event, event: Event, modules: dict, shift: timedelta)
 
 def _copy_question_bank(source: Event, event: Event, modules: dict) -> int:
     from bimtek.assessments.models import Assessment, Option, Question
-    from bimtek.assessments.services import get_assessment
+    from bimtek.assessments.settings import ensure_assessment
 
     questions = db.session.scalars(
         sa.select(Question).where(Question.event_id == source.id).order_by(Question.id)
@@ -155,7 +155,7 @@ def _copy_question_bank(source: Event, event: Event, modules: dict) -> int:
     for original in db.session.scalars(
         sa.select(Assessment).where(Assessment.event_id == source.id)
     ):
-        test = get_assessment(event, original.kind)  # windows from the new schedule
+        test = ensure_assessment(event, original.kind)  # windows from the new schedule
         test.duration_minutes = original.duration_minutes
         test.questions_per_module = original.questions_per_module
         test.show_score_after = original.show_score_after

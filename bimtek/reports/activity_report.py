@@ -52,7 +52,7 @@ GRID = colors.HexColor("#b9c4c1")
 
 def activity_figures(event: Event, now: datetime | None = None) -> dict:
     """Every figure of the report, from the functions the pages and exports use."""
-    from bimtek.assessments.services import results
+    from bimtek.assessments.results import results
     from bimtek.attendance.services import attendance_matrix
     from bimtek.certificates.models import Signatory
     from bimtek.certificates.services import issued_certificates

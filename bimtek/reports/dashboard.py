@@ -120,7 +120,7 @@ def attendance_panel(event: Event, now: datetime | None = None) -> dict:
 def assessment_panel(event: Event) -> dict:
     """Pre/post: how many took each, mean scores, both class gains, negative gains."""
     from bimtek.assessments.analysis import group_gain, hake_band, mean
-    from bimtek.assessments.services import scores
+    from bimtek.assessments.results import scores
 
     pre, post = scores(event, "pre"), scores(event, "post")
     gain = group_gain([(pre[pid], post[pid]) for pid in pre if pid in post])

@@ -229,7 +229,7 @@ TEST_WORDS = {"pre": "Pre-test", "post": "Post-test"}
 def assessment_sheets(event: Event, now: datetime) -> list[Sheet]:
     """The pre/post-test results: scores, gain and normalised gain per participant; the
     test in figures; gain per class, module and category; item analysis of each test."""
-    from bimtek.assessments.services import results
+    from bimtek.assessments.results import results
 
     data = results(event)
     rows = [
@@ -341,8 +341,8 @@ def _test_figures_sheet(event: Event, now: datetime, klass: dict) -> Sheet:
 def _item_sheet(event: Event, now: datetime, kind: str, items: list[dict]) -> Sheet:
     """Item analysis of one test: per question its key, difficulty, discrimination,
     point-biserial, how often each option was chosen, and what needs a look."""
+    from bimtek.assessments.bank import LETTERS
     from bimtek.assessments.models import MAX_OPTIONS
-    from bimtek.assessments.services import LETTERS
 
     letters = LETTERS[:MAX_OPTIONS]
     rows = []

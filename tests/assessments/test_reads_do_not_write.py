@@ -9,7 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-from bimtek.assessments import services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import monitor, portal
+from bimtek.assessments import results as test_results
+from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Assessment, Attempt
 from bimtek.extensions import db
 from tests.assessments.conftest import correct_option, wrong_option
@@ -46,9 +49,9 @@ class Writes:
 def expired(event, bank, participant):
     """A pre-test attempt started at T0 with one right and one wrong answer, never submitted;
     its deadline (T0 + 30 min) lies in the past."""
-    assessment = services.get_assessment(event, "pre")
-    attempt = services.start_attempt(assessment, participant, T0)
-    services.save_answers(
+    assessment = test_settings.get_assessment(event, "pre")
+    attempt = attempt_ops.start_attempt(assessment, participant, T0)
+    attempt_ops.save_answers(
         attempt, {bank[0].id: correct_option(bank[0]), bank[1].id: wrong_option(bank[1])}, T0
     )
     db.session.commit()
@@ -62,25 +65,27 @@ def _stored(attempt_id):
 
 def test_reads_treat_an_expired_attempt_as_closed_and_write_nothing(event, participant, expired):
     later = T0 + timedelta(hours=2)
-    assessment = services.get_assessment(event, "pre")
+    assessment = test_settings.get_assessment(event, "pre")
     with Writes() as writes:
-        assert services.scores(event, "pre") == {participant.id: 25.0}
-        figures = services.results(event)
-        found = services.find_attempt(assessment, participant, later)
-        services.attempt_for(participant, "pre", later)
-        services.event_attempts(event, "pre", later)
-        services.portal_overview(participant, later)
+        assert test_results.scores(event, "pre", later) == {participant.id: 25.0}
+        figures = test_results.results(event, later)
+        found = portal.find_attempt(assessment, participant)
+        portal.attempt_for(participant, "pre")
+        [row] = monitor.event_attempts(event, "pre", later)
+        items = portal.portal_overview(participant, later)
         assert not db.session.new and not db.session.dirty and not db.session.deleted
     assert (writes.flushes, writes.commits) == (0, 0)
     assert figures["class"]["pre_taken"] == 1 and figures["class"]["mean_pre_all"] == 25.0
     assert found.id == expired.id
+    assert (row["outcome"].reason, row["outcome"].score) == ("expired", 25.0)
+    assert (items[0]["state"], items[0]["outcome"].score) == ("done", 25.0)
     stored = _stored(expired.id)
     assert stored.submitted_at is None and stored.score is None
 
 
 def test_get_assessment_creates_nothing(event):
     with Writes() as writes:
-        assessment = services.get_assessment(event, "post")
+        assessment = test_settings.get_assessment(event, "post")
         assert assessment.kind == "post" and assessment.duration_minutes == 30
     assert (writes.flushes, writes.commits) == (0, 0)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)) == 0
@@ -118,8 +123,8 @@ def test_assessment_pages_commit_nothing_on_get(app, event, expired, participant
 def test_the_participants_own_write_closes_an_expired_attempt_for_good(
     event, bank, participant, expired
 ):
-    with pytest.raises(services.DeadlinePassed):
-        services.save_answers(
+    with pytest.raises(attempt_ops.DeadlinePassed):
+        attempt_ops.save_answers(
             expired, {bank[2].id: correct_option(bank[2])}, T0 + timedelta(hours=1)
         )
     db.session.commit()
@@ -132,6 +137,6 @@ def test_the_participants_own_write_closes_an_expired_attempt_for_good(
 
 
 def test_the_job_closes_expired_attempts_for_good(event, participant, expired):
-    assert services.close_expired_attempts(T0 + timedelta(hours=1)) == 1
+    assert attempt_ops.close_expired_attempts(T0 + timedelta(hours=1)) == 1
     db.session.commit()
     assert _stored(expired.id).closed_reason == "expired"
