@@ -121,6 +121,11 @@ def test_the_timer_running_out_closes_the_attempt(phone, live_server, event, ban
     page.get_by_role("heading", name="Pre-test selesai").wait_for(timeout=20_000)
     assert "Waktu habis" in page.content()
     assert "1 dari 4 soal dijawab" in page.content()
+    # the page (a GET) only showed it closed; the minute job stores the close
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).submitted_at is None
+    assert attempt_ops.close_expired_attempts() == 1
+    db.session.commit()
     db.session.expire_all()
     closed = db.session.get(Attempt, attempt.id)
     assert closed.closed_reason == "expired" and closed.submitted_at == closed.deadline_at
