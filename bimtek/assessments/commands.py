@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from bimtek.assessments import attempts, excel
 from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
@@ -17,7 +19,13 @@ def close_expired_attempts():
     """Close every test attempt whose deadline has passed, scoring what was answered."""
     closed = attempts.close_expired_attempts()
     db.session.commit()
-    click.echo(f"Closed {closed} attempt(s) past their deadline.")
+    click.echo(
+        ngettext(
+            "%(num)d percobaan yang lewat batas waktunya ditutup.",
+            "%(num)d percobaan yang lewat batas waktunya ditutup.",
+            closed,
+        )
+    )
 
 
 @click.command("seed-questions")
@@ -32,7 +40,14 @@ def seed_questions(code, simulate):
     added = load_demo_questions(event)
     made = simulate_demo_attempts(event) if simulate else 0
     db.session.commit()
-    click.echo(f"{event.code}: {added} question(s) added, {made} simulated attempt(s).")
+    click.echo(
+        _(
+            "%(code)s: %(added)d soal ditambahkan, %(made)d percobaan simulasi.",
+            code=event.code,
+            added=added,
+            made=made,
+        )
+    )
 
 
 @click.command("import-questions")
@@ -53,12 +68,26 @@ def import_questions(code, path, valid_only):
         db.session.rollback()
         fail(error)
     for problem in report.problems:
-        click.echo(f"Baris {problem.row}, {problem.column}: {problem.reason}")
+        click.echo(
+            _(
+                "Baris %(row)d, %(column)s: %(reason)s",
+                row=problem.row,
+                column=problem.column,
+                reason=problem.reason,
+            )
+        )
     if report.problems and not report.imported:
         db.session.rollback()
-        raise click.ClickException("Ada baris bermasalah; tidak ada soal yang disimpan.")
+        raise click.ClickException(_("Ada baris bermasalah; tidak ada soal yang disimpan."))
     db.session.commit()
-    click.echo(f"{report.imported} soal diimpor dari {report.rows} baris.")
+    click.echo(
+        ngettext(
+            "%(imported)d soal diimpor dari %(num)d baris.",
+            "%(imported)d soal diimpor dari %(num)d baris.",
+            report.rows,
+            imported=report.imported,
+        )
+    )
 
 
 def register(cli):

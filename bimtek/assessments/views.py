@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -189,7 +190,10 @@ def import_questions(event):
         else:
             if report.imported:
                 db.session.commit()
-                flash(_("%(n)s soal diimpor.", n=report.imported), "success")
+                flash(
+                    ngettext("%(num)d soal diimpor.", "%(num)d soal diimpor.", report.imported),
+                    "success",
+                )
                 if not report.problems:
                     return redirect(url_for(".admin_index", code=event.code) + "#bank")
             else:

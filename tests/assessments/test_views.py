@@ -363,7 +363,7 @@ def test_cli_close_expired_attempts(runner, event, bank, participant):
     )
     db.session.commit()
     result = runner.invoke(args=["close-expired-attempts"])
-    assert "Closed 1 attempt" in result.output
+    assert "1 percobaan yang lewat batas waktunya ditutup." in result.output
     db.session.expire_all()
     assert db.session.get(Attempt, attempt.id).closed_reason == "expired"
 
@@ -427,6 +427,6 @@ def test_cli_seed_questions(runner, app):
     event, _ = load_demo(participant_count=3)
     db.session.commit()
     result = runner.invoke(args=["seed-questions", event.code])
-    assert result.exit_code == 0 and "0 question(s) added" in result.output  # already there
+    assert result.exit_code == 0 and "0 soal ditambahkan" in result.output  # already there
     result = runner.invoke(args=["seed-questions", "NOPE"])
     assert result.exit_code != 0 and "tidak ditemukan" in result.output
