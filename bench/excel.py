@@ -104,7 +104,7 @@ def seed_activity(event) -> None:
     import sqlalchemy as sa
 
     from bimtek.assessments.models import Attempt
-    from bimtek.assessments.services import get_assessment
+    from bimtek.assessments.settings import ensure_assessment
     from bimtek.attendance.models import Attendance
     from bimtek.certificates.services import issue_all
     from bimtek.extensions import db
@@ -145,7 +145,7 @@ def seed_activity(event) -> None:
     db.session.execute(sa.insert(Attendance), attendance)
     attempts = []
     for kind in ("pre", "post"):
-        assessment = get_assessment(event, kind)
+        assessment = ensure_assessment(event, kind)
         for person in people:
             if rng.random() < 0.95:
                 started = datetime(2024, 10, 28 if kind == "pre" else 29, 1, 0, tzinfo=UTC)

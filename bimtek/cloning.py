@@ -10,7 +10,7 @@ restructuring merges; ``create_app`` imports this module so that they are connec
 import sqlalchemy as sa
 
 from bimtek.assessments.models import Assessment, Option, Question
-from bimtek.assessments.services import get_assessment
+from bimtek.assessments.settings import ensure_assessment
 from bimtek.certificates.models import CertificateSettings, Signatory
 from bimtek.certificates.services import get_settings
 from bimtek.events.models import Event
@@ -44,7 +44,7 @@ def copy_question_bank(source: Event, *, event: Event, modules: dict, **_extra):
     for original in db.session.scalars(
         sa.select(Assessment).where(Assessment.event_id == source.id)
     ):
-        test = get_assessment(event, original.kind)  # windows from the new schedule
+        test = ensure_assessment(event, original.kind)  # windows from the new schedule
         test.duration_minutes = original.duration_minutes
         test.questions_per_module = original.questions_per_module
         test.show_score_after = original.show_score_after

@@ -158,10 +158,10 @@ def zip_bomb_xlsx(unpacked_mb: int = 51) -> bytes:
 def open_tests(event):
     """Both tests open at any time, the post-test too while the pre-test is open (as a
     manager may choose): for tests about taking them, not about their window."""
-    from bimtek.assessments.services import get_assessment
+    from bimtek.assessments.settings import ensure_assessment
 
     for kind in ("pre", "post"):
-        assessment = get_assessment(event, kind)
+        assessment = ensure_assessment(event, kind)
         assessment.opens_at = assessment.closes_at = None
         assessment.opens_before_pre_closes = kind == "post"
     db.session.commit()

@@ -5,9 +5,8 @@ from flask import jsonify
 from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
-from bimtek.assessments import services
+from bimtek.assessments.results import results
 from bimtek.events.access import event_required
-from bimtek.extensions import db
 
 
 @bp.get("/events/<code>/results")
@@ -15,9 +14,7 @@ from bimtek.extensions import db
 @event_required("manager")
 def assessment_results(event):
     """Scores and item analysis (which hold the answer key): managers only."""
-    figures = services.results(event)
-    db.session.commit()  # attempts closed at their deadline while computing
-    return jsonify(figures)
+    return jsonify(results(event))
 
 
 _NUMBER = {"type": "number", "nullable": True}

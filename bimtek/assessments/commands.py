@@ -3,20 +3,29 @@
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from bimtek.assessments import attempts, excel
+from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
 from bimtek.cli import fail
 from bimtek.errors import ServiceError
+from bimtek.events.services import get_event
 from bimtek.extensions import db
 
 
 @click.command("close-expired-attempts")
 def close_expired_attempts():
     """Close every test attempt whose deadline has passed, scoring what was answered."""
-    from bimtek.assessments.services import close_expired_attempts as close
-
-    closed = close()
+    closed = attempts.close_expired_attempts()
     db.session.commit()
-    click.echo(f"Closed {closed} attempt(s) past their deadline.")
+    click.echo(
+        ngettext(
+            "%(num)d percobaan yang lewat batas waktunya ditutup.",
+            "%(num)d percobaan yang lewat batas waktunya ditutup.",
+            closed,
+        )
+    )
 
 
 @click.command("seed-questions")
@@ -24,9 +33,6 @@ def close_expired_attempts():
 @click.option("--simulate/--no-simulate", default=False, help="Also add simulated attempts.")
 def seed_questions(code, simulate):
     """Load the demo question bank (M1–M3) and pre/post tests into event CODE. Safe to rerun."""
-    from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
-    from bimtek.events.services import get_event
-
     try:
         event = get_event(code)
     except ServiceError as error:
@@ -34,7 +40,14 @@ def seed_questions(code, simulate):
     added = load_demo_questions(event)
     made = simulate_demo_attempts(event) if simulate else 0
     db.session.commit()
-    click.echo(f"{event.code}: {added} question(s) added, {made} simulated attempt(s).")
+    click.echo(
+        _(
+            "%(code)s: %(added)d soal ditambahkan, %(made)d percobaan simulasi.",
+            code=event.code,
+            added=added,
+            made=made,
+        )
+    )
 
 
 @click.command("import-questions")
@@ -46,9 +59,6 @@ def import_questions(code, path, valid_only):
 
     Nothing is saved when a row fails, unless --valid-only; every failing row is listed.
     """
-    from bimtek.assessments import excel
-    from bimtek.events.services import get_event
-
     try:
         event = get_event(code)
         report = excel.import_questions(
@@ -58,12 +68,26 @@ def import_questions(code, path, valid_only):
         db.session.rollback()
         fail(error)
     for problem in report.problems:
-        click.echo(f"Baris {problem.row}, {problem.column}: {problem.reason}")
+        click.echo(
+            _(
+                "Baris %(row)d, %(column)s: %(reason)s",
+                row=problem.row,
+                column=problem.column,
+                reason=problem.reason,
+            )
+        )
     if report.problems and not report.imported:
         db.session.rollback()
-        raise click.ClickException("Ada baris bermasalah; tidak ada soal yang disimpan.")
+        raise click.ClickException(_("Ada baris bermasalah; tidak ada soal yang disimpan."))
     db.session.commit()
-    click.echo(f"{report.imported} soal diimpor dari {report.rows} baris.")
+    click.echo(
+        ngettext(
+            "%(imported)d soal diimpor dari %(num)d baris.",
+            "%(imported)d soal diimpor dari %(num)d baris.",
+            report.rows,
+            imported=report.imported,
+        )
+    )
 
 
 def register(cli):

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from bimtek.assessments.bank import list_questions, save_question
 from bimtek.assessments.models import Answer, Attempt, Question
-from bimtek.assessments.services import get_assessment, list_questions, save_question
+from bimtek.assessments.settings import ensure_assessment
 from bimtek.events.models import Event, Module
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -438,7 +439,7 @@ def load_demo_questions(event: Event) -> int:
         save_question(event, data, channel="cli")
         added += 1
     for kind in ("pre", "post"):
-        assessment = get_assessment(event, kind)
+        assessment = ensure_assessment(event, kind)
         assessment.duration_minutes = DEMO_DURATION_MINUTES
         assessment.show_score_after = kind == "post"
         # the demo lets anyone try both tests at any time, not on the schedule's days
@@ -453,7 +454,7 @@ def simulate_demo_attempts(event: Event, seed: int = 2024) -> int:
     shows a realistic picture. Skipped when the event already has attempts. Returns how
     many attempts were made.
     """
-    pre, post = get_assessment(event, "pre"), get_assessment(event, "post")
+    pre, post = ensure_assessment(event, "pre"), ensure_assessment(event, "post")
     if db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Attempt)

@@ -6,11 +6,12 @@ import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bimtek.assessments.bank import LETTERS, list_questions, question_problems, save_question
 from bimtek.assessments.models import MAX_OPTIONS, Question
-from bimtek.assessments.services import LETTERS, list_questions, question_problems, save_question
 from bimtek.audit.services import record
 from bimtek.core.spreadsheets import neutralize_cell
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
@@ -152,7 +153,9 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
         workbook = xlsx.workbook()
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
-            raise XlsxProblem("Berkas tidak memiliki lembar kerja.", fields={"file": "kosong"})
+            raise XlsxProblem(
+                _("Berkas tidak memiliki lembar kerja."), fields={"file": _("kosong")}
+            )
         rows = []
         headers = None
         for number, values in enumerate(xlsx.rows(sheet), 1):
@@ -166,13 +169,16 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
             rows.append((number, values))
             if len(rows) > limits.max_rows:
                 raise XlsxProblem(
-                    f"Terlalu banyak baris (maks. {limits.max_rows} soal per impor).",
-                    fields={"file": "terlalu banyak baris"},
+                    _(
+                        "Terlalu banyak baris (maks. %(n)d soal per impor).",
+                        n=limits.max_rows,
+                    ),
+                    fields={"file": _("terlalu banyak baris")},
                 )
     if headers is None:
         raise XlsxProblem(
-            "Lembar kerja pertama kosong. Isi soal mulai baris 2 di bawah judul kolom templat.",
-            fields={"file": "kosong"},
+            _("Lembar kerja pertama kosong. Isi soal mulai baris 2 di bawah judul kolom templat."),
+            fields={"file": _("kosong")},
         )
     return headers, rows
 
@@ -184,8 +190,11 @@ def parse_questions(event: Event, data: bytes) -> tuple[ImportReport, list[tuple
     missing = [h for h in REQUIRED_HEADERS if h.lower() not in lookup]
     if missing:
         raise InvalidInput(
-            "Judul kolom tidak sesuai templat; tidak ada kolom: " + ", ".join(missing) + ".",
-            fields={"file": "kolom"},
+            _(
+                "Judul kolom tidak sesuai templat; tidak ada kolom: %(columns)s.",
+                columns=", ".join(missing),
+            ),
+            fields={"file": _("kolom")},
         )
     modules = {
         m.code.upper(): m
@@ -210,17 +219,31 @@ def parse_questions(event: Event, data: bytes) -> tuple[ImportReport, list[tuple
         code = get(values, "Kode materi").upper()
         module = modules.get(code)
         if not code:
-            problems.append(("Kode materi", "Kode materi kosong."))
+            problems.append(("Kode materi", _("Kode materi kosong.")))
         elif module is None:
             known = ", ".join(sorted(modules)) or "—"
-            problems.append(("Kode materi", f"Kode materi '{code}' tidak dikenal (ada: {known})."))
+            problems.append(
+                (
+                    "Kode materi",
+                    _(
+                        "Kode materi '%(code)s' tidak dikenal (ada: %(known)s).",
+                        code=code,
+                        known=known,
+                    ),
+                )
+            )
         text = get(values, "Pertanyaan")
         options_text = [get(values, header) for header in option_columns]
         answer = get(values, "Jawaban benar").upper().replace(" ", "")
         letters = [ch for ch in answer.replace(",", "").replace(";", "").replace("/", "")]
         bad_letters = [ch for ch in letters if ch not in LETTERS[: len(option_columns)]]
         if bad_letters:
-            problems.append(("Jawaban benar", f"'{answer}' bukan huruf opsi; isi satu huruf A–E."))
+            problems.append(
+                (
+                    "Jawaban benar",
+                    _("'%(answer)s' bukan huruf opsi; isi satu huruf A–E.", answer=answer),
+                )
+            )
             letters = []
         options = [(option, LETTERS[i] in letters) for i, option in enumerate(options_text)]
         column_of = {
@@ -234,9 +257,14 @@ def parse_questions(event: Event, data: bytes) -> tuple[ImportReport, list[tuple
             problems.append((column_of[key], reason))
         normalized = " ".join(text.lower().split())
         if normalized and normalized in existing_texts:
-            problems.append(("Pertanyaan", "Pertanyaan ini sudah ada di bank soal."))
+            problems.append(("Pertanyaan", _("Pertanyaan ini sudah ada di bank soal.")))
         elif normalized and normalized in seen:
-            problems.append(("Pertanyaan", f"Pertanyaan sama dengan baris {seen[normalized]}."))
+            problems.append(
+                (
+                    "Pertanyaan",
+                    _("Pertanyaan sama dengan baris %(row)d.", row=seen[normalized]),
+                )
+            )
         if normalized:
             seen.setdefault(normalized, number)
         for column, reason in problems:

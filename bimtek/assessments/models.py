@@ -10,8 +10,6 @@ from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
 KINDS = ("pre", "post")
-#: why an attempt was closed
-CLOSED_REASONS = ("submitted", "expired")
 MIN_OPTIONS = 4
 MAX_OPTIONS = 5
 
@@ -145,6 +143,8 @@ class Attempt(db.Model):
 
     @property
     def is_closed(self) -> bool:
+        """Closed for good (stored). An attempt past its deadline that no operation has
+        closed yet is closed for every read too: see ``assessments.scoring.outcome``."""
         return self.submitted_at is not None
 
 

@@ -12,10 +12,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.assessments import charts, excel, services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import bank, charts, excel, monitor, scoring
+from bimtek.assessments import portal as participant_tests
+from bimtek.assessments import results as test_results
+from bimtek.assessments import settings as test_settings
 from bimtek.assessments.labels import BAND_LABELS
 from bimtek.assessments.models import KINDS, MAX_OPTIONS
 from bimtek.core.inputs import WrongType, json_object
@@ -38,19 +43,18 @@ PORTAL = "/peserta/<int:participant_id>/tes"
 @event_required("manager")
 def admin_index(event):
     """Settings and the bank (with the answer key): managers only."""
-    assessments = {kind: services.get_assessment(event, kind) for kind in KINDS}
-    db.session.commit()
+    assessments = {kind: test_settings.get_assessment(event, kind) for kind in KINDS}
     now = utcnow()
     return render_template(
         "assessments/admin/index.html",
         event=event,
         assessments=assessments,
-        questions=services.list_questions(event),
-        summary=services.bank_summary(event),
-        letters=services.LETTERS,
+        questions=bank.list_questions(event),
+        summary=bank.bank_summary(event),
+        letters=bank.LETTERS,
         form=FlaskForm(),
-        states={kind: services.availability(a, now) for kind, a in assessments.items()},
-        pre_closed=services.pre_test_closed(event, now),
+        states={kind: test_settings.availability(a, now) for kind, a in assessments.items()},
+        pre_closed=test_settings.pre_test_closed(event, now),
         waiting_for_pre=assessments["post"].window_state(now) == "open",
     )
 
@@ -58,12 +62,13 @@ def admin_index(event):
 @bp.route(ADMIN + "/pengaturan/<kind>", methods=["GET", "POST"])
 @event_required("manager")
 def settings(event, kind):
-    assessment = services.get_assessment(event, kind)
+    assessment = test_settings.get_assessment(event, kind)
     form = FlaskForm()
     errors = {}
     if form.validate_on_submit():
+        assessment = test_settings.ensure_assessment(event, kind)
         try:
-            services.update_assessment(assessment, request.form, actor=current_user)
+            test_settings.update_assessment(assessment, request.form, actor=current_user)
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
@@ -85,11 +90,12 @@ def settings(event, kind):
 @event_required("manager")
 def open_now(event, kind):
     """ "Buka sekarang"; a post-test before the pre-test closes only when ticked."""
-    assessment = services.get_assessment(event, kind)
+    test_settings.get_assessment(event, kind)  # an unknown kind: 404 before the form check
     if not FlaskForm().validate_on_submit():
         abort(400)
+    assessment = test_settings.ensure_assessment(event, kind)
     try:
-        services.open_now(
+        test_settings.open_now(
             assessment,
             actor=current_user,
             before_pre_closes=request.form.get("before_pre_closes") == "1",
@@ -107,10 +113,11 @@ def open_now(event, kind):
 @event_required("manager")
 def close_now(event, kind):
     """ "Tutup sekarang": nobody starts it any more, running attempts end now."""
-    assessment = services.get_assessment(event, kind)
+    test_settings.get_assessment(event, kind)  # an unknown kind: 404 before the form check
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.close_now(assessment, actor=current_user)
+    assessment = test_settings.ensure_assessment(event, kind)
+    test_settings.close_now(assessment, actor=current_user)
     db.session.commit()
     flash(_("%(label)s ditutup sekarang.", label=assessment.label), "success")
     return redirect(url_for(".admin_index", code=event.code))
@@ -120,12 +127,12 @@ def close_now(event, kind):
 @bp.route(ADMIN + "/soal/<int:question_id>", methods=["GET", "POST"])
 @event_required("manager")
 def question_form(event, question_id=None):
-    question = services.get_question(event, question_id) if question_id else None
+    question = bank.get_question(event, question_id) if question_id else None
     form = FlaskForm()
     errors = {}
     if form.validate_on_submit():
         try:
-            services.save_question(event, request.form, question=question, actor=current_user)
+            bank.save_question(event, request.form, question=question, actor=current_user)
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
@@ -139,12 +146,12 @@ def question_form(event, question_id=None):
         "assessments/admin/question_form.html",
         event=event,
         question=question,
-        answered=question is not None and services.question_has_answers(question),
+        answered=question is not None and bank.question_has_answers(question),
         form=form,
         errors=errors,
         values=request.form if request.method == "POST" else None,
         max_options=MAX_OPTIONS,
-        letters=services.LETTERS,
+        letters=bank.LETTERS,
         module_options=[(m.id, f"{m.code} — {m.title}") for m in event.modules],
     ), (422 if errors else 200)
 
@@ -152,11 +159,11 @@ def question_form(event, question_id=None):
 @bp.route(ADMIN + "/soal/<int:question_id>/hapus", methods=["POST"])
 @event_required("manager")
 def delete_question(event, question_id):
-    question = services.get_question(event, question_id)
+    question = bank.get_question(event, question_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        services.delete_question(question, actor=current_user)
+        bank.delete_question(question, actor=current_user)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -183,7 +190,10 @@ def import_questions(event):
         else:
             if report.imported:
                 db.session.commit()
-                flash(_("%(n)s soal diimpor.", n=report.imported), "success")
+                flash(
+                    ngettext("%(num)d soal diimpor.", "%(num)d soal diimpor.", report.imported),
+                    "success",
+                )
                 if not report.problems:
                     return redirect(url_for(".admin_index", code=event.code) + "#bank")
             else:
@@ -215,8 +225,7 @@ def export_questions(event):
 @bp.route(ADMIN + "/hasil")
 @event_required("manager")
 def results(event):
-    figures = services.results(event)
-    db.session.commit()  # attempts closed at their deadline while computing
+    figures = test_results.results(event)
     item_kind = request.args.get("butir", "post")
     if item_kind not in KINDS:
         item_kind = "post"
@@ -240,8 +249,7 @@ def attempts(event):
     kind = request.args.get("tes", "pre")
     if kind not in KINDS:
         kind = "pre"
-    rows = services.event_attempts(event, kind)
-    db.session.commit()  # attempts closed at their deadline while listing
+    rows = monitor.event_attempts(event, kind)
     return render_template(
         "assessments/admin/attempts.html",
         event=event,
@@ -255,16 +263,16 @@ def attempts(event):
 @bp.route(ADMIN + "/percobaan/<int:attempt_id>/<action>", methods=["POST"])
 @event_required("manager")
 def attempt_action(event, attempt_id, action):
-    attempt = services.get_attempt(event, attempt_id)
+    attempt = monitor.get_attempt(event, attempt_id)
     kind = attempt.assessment.kind
     if not FlaskForm().validate_on_submit() or action not in ("tambah-waktu", "ulang"):
         abort(400)
     try:
         if action == "tambah-waktu":
-            services.extend_attempt(attempt, request.form.get("minutes"), actor=current_user)
+            attempt_ops.extend_attempt(attempt, request.form.get("minutes"), actor=current_user)
             message = _("Waktu ditambah.")
         else:
-            services.reset_attempt(attempt, actor=current_user)
+            attempt_ops.reset_attempt(attempt, actor=current_user)
             message = _("Percobaan dihapus; peserta dapat mulai lagi.")
     except ServiceError as error:
         db.session.rollback()
@@ -281,7 +289,7 @@ def attempt_action(event, attempt_id, action):
 def _own_participant(participant_id):
     if not current_user.is_authenticated:
         return None
-    return services.participant_for_user(participant_id, current_user)
+    return participant_tests.participant_for_user(participant_id, current_user)
 
 
 def _wants_json() -> bool:
@@ -293,10 +301,12 @@ def portal(participant_id):
     participant = _own_participant(participant_id)
     if participant is None:
         return login_manager.unauthorized()
-    items = services.portal_overview(participant)
-    db.session.commit()
+    items = participant_tests.portal_overview(participant)
     return render_template(
-        "assessments/portal.html", participant=participant, event=participant.event, items=items
+        "assessments/portal.html",
+        participant=participant,
+        event=participant.event,
+        items=items,
     )
 
 
@@ -305,10 +315,9 @@ def take(participant_id, kind):
     participant = _own_participant(participant_id)
     if participant is None:
         return login_manager.unauthorized()
-    assessment = services.get_assessment(participant.event, kind)
+    assessment = test_settings.get_assessment(participant.event, kind)
     now = utcnow()
-    attempt = services.find_attempt(assessment, participant, now)
-    db.session.commit()
+    attempt = participant_tests.find_attempt(assessment, participant)
     context = {
         "participant": participant,
         "event": participant.event,
@@ -317,27 +326,33 @@ def take(participant_id, kind):
         "form": FlaskForm(),
     }
     if attempt is None:
-        context["state"] = services.availability(assessment, now)
+        context["state"] = test_settings.availability(assessment, now)
         context["waits_for_pre"] = (
             context["state"] == "not_yet" and assessment.window_state(now) == "open"
         )
-        context["question_count"] = services.question_count(assessment)
+        context["question_count"] = bank.question_count(
+            participant.event, assessment.questions_per_module
+        )
         return render_template("assessments/start.html", **context)
-    chosen = services.chosen_options(attempt)
-    if attempt.is_closed:
+    chosen = participant_tests.chosen_options(attempt)
+    outcome = scoring.outcome(attempt, now)
+    if outcome.closed:
         return render_template(
             "assessments/done.html",
+            outcome=outcome,
             answered=len(chosen),
             total=len(attempt.question_order or []),
-            modules=services.module_breakdown(attempt) if assessment.show_score_after else [],
+            modules=participant_tests.module_breakdown(attempt)
+            if assessment.show_score_after
+            else [],
             **context,
         )
     return render_template(
         "assessments/take.html",
-        questions=services.attempt_questions(attempt),
+        questions=participant_tests.attempt_questions(attempt),
         chosen=chosen,
         now=now,
-        letters=services.LETTERS,
+        letters=bank.LETTERS,
         **context,
     )
 
@@ -349,9 +364,10 @@ def start(participant_id, kind):
         return login_manager.unauthorized()
     if not FlaskForm().validate_on_submit():
         abort(400)
-    assessment = services.get_assessment(participant.event, kind)
+    test_settings.get_assessment(participant.event, kind)  # an unknown kind: 404
+    assessment = test_settings.ensure_assessment(participant.event, kind)
     try:
-        services.start_attempt(assessment, participant)
+        attempt_ops.start_attempt(assessment, participant)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -371,16 +387,18 @@ def _choices_from_form() -> dict:
     wrong = [f"q{key}" for key, value in choices.items() if not isinstance(value, str | int)]
     wrong += [f"q{key}" for key, value in choices.items() if isinstance(value, bool)]
     if wrong:
-        raise WrongType("Jawaban tidak valid.", fields=dict.fromkeys(wrong, "harus nomor opsi"))
+        raise WrongType(
+            _("Jawaban tidak valid."), fields=dict.fromkeys(wrong, _("harus nomor opsi"))
+        )
     return choices
 
 
 def _attempt_of(participant, kind):
     if kind not in KINDS:
         abort(404)
-    attempt = services.attempt_for(participant, kind)
+    attempt = participant_tests.attempt_for(participant, kind)
     if attempt is None:
-        raise services.TestNotOpen("Tes belum dimulai.", code="not_started")
+        raise test_settings.TestNotOpen(_("Tes belum dimulai."), code="not_started")
     return attempt
 
 
@@ -392,7 +410,7 @@ def answer(participant_id, kind):
         return login_manager.unauthorized()
     try:
         attempt = _attempt_of(participant, kind)
-        saved = services.save_answers(attempt, _choices_from_form())
+        saved = attempt_ops.save_answers(attempt, _choices_from_form())
     except ServiceError as error:
         db.session.commit()  # keep an attempt closed at its deadline closed
         if _wants_json():
@@ -404,7 +422,7 @@ def answer(participant_id, kind):
         return jsonify(
             {
                 "saved": saved,
-                "answered": services.answered_count(attempt),
+                "answered": participant_tests.answered_count(attempt),
                 "total": len(attempt.question_order or []),
                 "deadline_at": attempt.deadline_at.isoformat(),
             }
@@ -424,10 +442,10 @@ def submit(participant_id, kind):
         choices = _choices_from_form()
         if choices and not attempt.is_closed:
             try:
-                services.save_answers(attempt, choices)
-            except services.DeadlinePassed:
+                attempt_ops.save_answers(attempt, choices)
+            except attempt_ops.DeadlinePassed:
                 pass  # closed at the deadline with what was saved before it
-        services.submit_attempt(attempt)
+        attempt_ops.submit_attempt(attempt)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -6,8 +6,9 @@ token answers 401 on the next request (every request looks the token up; nothing
 
 ``last_used_at`` is a bookkeeping stamp written at most once a minute per token
 (``TOUCH_INTERVAL``): a scanner checking in 400 people in ten minutes costs ten writes,
-not 400. The API's ``token_required`` commits that stamp itself, so GET handlers, which
-never commit, still record when a token was last used.
+not 400. ``note_token_use`` writes that stamp in its own short transaction, outside the
+request's session, so GET handlers, which never commit, still record when a token was last
+used.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek.audit.services import record
 from bimtek.auth.models import STAFF_ROLES, ApiToken, User
@@ -123,12 +125,28 @@ def stamp_due(token: ApiToken, now=None) -> bool:
 
 
 def note_token_use(token: ApiToken, now=None) -> bool:
-    """Stamp ``last_used_at`` if it is older than ``TOUCH_INTERVAL``; True if it wrote."""
+    """Stamp ``last_used_at`` if it is older than ``TOUCH_INTERVAL``; True if it wrote.
+
+    The stamp is bookkeeping, not the request's change: it is written in its own short
+    transaction on the engine (not the request's session), so a GET with a token still
+    commits nothing, and a request that fails later keeps the stamp.
+    """
     now = now or utcnow()
     if not stamp_due(token, now):
         return False
-    token.last_used_at = now
-    db.session.flush()
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(ApiToken)
+            .where(
+                ApiToken.id == token.id,
+                sa.or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at <= now - TOUCH_INTERVAL,
+                ),
+            )
+            .values(last_used_at=now)
+        )
+    set_committed_value(token, "last_used_at", now)  # as stored; the session stays clean
     return True
 
 

@@ -471,7 +471,7 @@ def _attendance_and_scores(event: Event, settings: CertificateSettings):
     summaries = attendance_summary(event)
     scores = {}
     if settings.post_test_required or settings.min_post_score is not None:
-        from bimtek.assessments.services import scores as assessment_scores
+        from bimtek.assessments.results import scores as assessment_scores
 
         scores = assessment_scores(event, "post")
     return summaries, scores

@@ -131,7 +131,11 @@ def check_rows(event: Event, sheet: SheetData, *, today: date | None = None) -> 
         values, errors = clean_registration(raw_row.values, today=today)
         values.pop("password", None)
         for problem in raw_row.problems:
-            errors[problem.field] = f"{COLUMN_BY_FIELD[problem.field].label} {problem.message}"
+            errors[problem.field] = _(
+                "%(column)s %(problem)s",
+                column=COLUMN_BY_FIELD[problem.field].label,
+                problem=problem.message,
+            )
         nik = values.get("nik") if "nik" not in errors else None
         if nik:
             if nik in first_row_of_nik:

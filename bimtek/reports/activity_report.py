@@ -28,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from bimtek.assessments.labels import BAND_LABELS
-from bimtek.assessments.services import results
+from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS
 from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styles
 from bimtek.attendance.services import attendance_matrix

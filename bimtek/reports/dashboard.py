@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from bimtek.assessments.analysis import group_gain, hake_band, mean
-from bimtek.assessments.services import scores
+from bimtek.assessments.results import scores
 from bimtek.attendance.services import session_counts
 from bimtek.certificates.services import eligibility, issued_certificates
 from bimtek.core import charts

@@ -8,9 +8,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from bimtek.assessments.bank import LETTERS
 from bimtek.assessments.labels import BAND_LABELS, KIND_LABELS
 from bimtek.assessments.models import MAX_OPTIONS
-from bimtek.assessments.services import LETTERS, results
+from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS as ATTENDANCE_LABELS
 from bimtek.attendance.services import attendance_matrix
 from bimtek.certificates.services import issued_certificates, verification_url

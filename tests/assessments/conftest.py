@@ -2,7 +2,9 @@
 
 import pytest
 
-from bimtek.assessments import services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import bank as question_bank
+from bimtek.assessments import settings as test_settings
 from bimtek.events.services import save_module
 from bimtek.extensions import db
 from tests.factories import make_participant, open_tests
@@ -25,7 +27,7 @@ def add_question(
     }
     for index, option in enumerate(options, 1):
         data[f"option_{index}"] = option
-    return services.save_question(event, data, channel="cli")
+    return question_bank.save_question(event, data, channel="cli")
 
 
 @pytest.fixture
@@ -75,12 +77,12 @@ def wrong_option(question, which=0):
 def take_test(event, participant, kind, right: int, now=None):
     """Start ``kind`` for ``participant``, answer the first ``right`` questions (bank order)
     correctly and the rest wrongly, submit; return the closed attempt."""
-    assessment = services.get_assessment(event, kind)
-    attempt = services.start_attempt(assessment, participant, now)
+    assessment = test_settings.ensure_assessment(event, kind)
+    attempt = attempt_ops.start_attempt(assessment, participant, now)
     choices = {}
-    for index, question in enumerate(services.list_questions(event)):
+    for index, question in enumerate(question_bank.list_questions(event)):
         choices[question.id] = correct_option(question) if index < right else wrong_option(question)
-    services.save_answers(attempt, choices, now)
-    services.submit_attempt(attempt, now)
+    attempt_ops.save_answers(attempt, choices, now)
+    attempt_ops.submit_attempt(attempt, now)
     db.session.commit()
     return attempt

@@ -6,7 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from bimtek.assessments import services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import bank as question_bank
+from bimtek.assessments import portal
+from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Attempt
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
@@ -47,7 +50,13 @@ def test_take_the_pre_test_on_a_phone(phone, live_server, demo_event):
     page.get_by_role("button", name="Mulai sekarang").click()
     page.wait_for_url(re.compile(r"/tes/pre$"))
     total = page.locator("fieldset.question").count()
-    assert total == services.question_count(services.get_assessment(demo_event, "pre")) >= 30
+    assert (
+        total
+        == question_bank.question_count(
+            demo_event, test_settings.ensure_assessment(demo_event, "pre").questions_per_module
+        )
+        >= 30
+    )
     timer = page.locator("#timer")
     assert re.fullmatch(r"(29|30):\d\d", timer.inner_text())
 
@@ -91,16 +100,16 @@ def test_take_the_pre_test_on_a_phone(phone, live_server, demo_event):
     screenshot(page, "assessment-done-phone")
 
     db.session.expire_all()
-    attempt = services.find_attempt(services.get_assessment(demo_event, "pre"), participant)
+    attempt = portal.find_attempt(test_settings.ensure_assessment(demo_event, "pre"), participant)
     assert attempt.closed_reason == "submitted"
-    assert len(services.chosen_options(attempt)) == total
+    assert len(portal.chosen_options(attempt)) == total
 
 
 def test_the_timer_running_out_closes_the_attempt(phone, live_server, event, bank):
     page = phone
     participant = make_participant(event)
-    assessment = services.get_assessment(event, "pre")
-    attempt = services.start_attempt(assessment, participant)
+    assessment = test_settings.ensure_assessment(event, "pre")
+    attempt = attempt_ops.start_attempt(assessment, participant)
     attempt.deadline_at = utcnow() + timedelta(seconds=6)
     db.session.commit()
     log_in(page, live_server.url, participant.nik)
@@ -112,6 +121,11 @@ def test_the_timer_running_out_closes_the_attempt(phone, live_server, event, ban
     page.get_by_role("heading", name="Pre-test selesai").wait_for(timeout=20_000)
     assert "Waktu habis" in page.content()
     assert "1 dari 4 soal dijawab" in page.content()
+    # the page (a GET) only showed it closed; the minute job stores the close
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).submitted_at is None
+    assert attempt_ops.close_expired_attempts() == 1
+    db.session.commit()
     db.session.expire_all()
     closed = db.session.get(Attempt, attempt.id)
     assert closed.closed_reason == "expired" and closed.submitted_at == closed.deadline_at

@@ -5,7 +5,8 @@ import threading
 
 import sqlalchemy as sa
 
-from bimtek.assessments import services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Answer, Attempt
 from bimtek.errors import ServiceError
 from bimtek.extensions import db
@@ -43,19 +44,19 @@ def test_saves_racing_a_submit_are_either_scored_or_refused(app, event, bank):
     keys = {q.id: correct_option(q) for q in bank}
     for _round in range(4):
         participant = make_participant(event)
-        assessment = services.get_assessment(event, "pre")
-        attempt_id = services.start_attempt(assessment, participant).id
+        assessment = test_settings.ensure_assessment(event, "pre")
+        attempt_id = attempt_ops.start_attempt(assessment, participant).id
         db.session.commit()
 
         def save(question_id, attempt_id=attempt_id):
             def job():
                 attempt = db.session.get(Attempt, attempt_id)
-                services.save_answers(attempt, {question_id: keys[question_id]})
+                attempt_ops.save_answers(attempt, {question_id: keys[question_id]})
 
             return job
 
         def submit(attempt_id=attempt_id):
-            services.submit_attempt(db.session.get(Attempt, attempt_id))
+            attempt_ops.submit_attempt(db.session.get(Attempt, attempt_id))
 
         run_parallel(app, [save(q.id) for q in bank] + [submit, submit])
         db.session.expire_all()
@@ -75,7 +76,7 @@ def test_parallel_starts_make_one_attempt(app, event, bank):
 
     def start():
         fresh = db.session.get(model, participant_id)
-        services.start_attempt(services.get_assessment(fresh.event, "post"), fresh)
+        attempt_ops.start_attempt(test_settings.ensure_assessment(fresh.event, "post"), fresh)
 
     run_parallel(app, [start] * 4)
     count = db.session.scalar(

@@ -5,7 +5,8 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bimtek.assessments import excel, services
+from bimtek.assessments import bank as question_bank
+from bimtek.assessments import excel
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 
@@ -57,7 +58,7 @@ def test_import_good_rows(event, modules):
     )
     report = excel.import_questions(event, data)
     assert (report.rows, report.valid, report.imported, report.problems) == (2, 2, 2, [])
-    questions = services.list_questions(event)
+    questions = question_bank.list_questions(event)
     assert [q.module.code for q in questions] == ["M1", "M2"]
     assert questions[1].correct_option.text == "Lima" and len(questions[1].options) == 5
     assert questions[0].explanation == "Lihat judul UU."
@@ -100,7 +101,7 @@ def test_import_reports_every_bad_row_and_saves_nothing(event, modules):
     assert "opsi E yang kosong" in reasons[9]
     assert "sama dengan baris 2" in reasons[11]
     db.session.commit()
-    assert services.list_questions(event) == []
+    assert question_bank.list_questions(event) == []
 
 
 def test_import_valid_rows_only_when_asked(event, modules):
@@ -168,7 +169,7 @@ def test_export_round_trips_through_import(event, modules, bank):
 
 
 def test_export_neutralises_formulas(event, modules):
-    services.save_question(
+    question_bank.save_question(
         event,
         {
             "module_id": modules["M1"].id,
@@ -205,7 +206,7 @@ def test_import_page(admin_client, event, modules):
     assert response.status_code == 422 and "Tidak ada yang disimpan" in page
     assert "Belum ada jawaban benar" in page
     db.session.expire_all()
-    assert services.list_questions(event) == []
+    assert question_bank.list_questions(event) == []
     response = admin_client.post(
         url,
         data={"file": (io.BytesIO(bad), "soal.xlsx"), "valid_only": "1"},
@@ -230,8 +231,8 @@ def test_cli_import_questions(runner, event, modules, tmp_path):
     refused = runner.invoke(args=["import-questions", event.code, str(path)])
     assert refused.exit_code == 1 and "Baris 3, Jawaban benar" in refused.output
     db.session.expire_all()
-    assert services.list_questions(event) == []
+    assert question_bank.list_questions(event) == []
     done = runner.invoke(args=["import-questions", event.code, str(path), "--valid-only"])
     assert done.exit_code == 0 and "1 soal diimpor dari 2 baris." in done.output
     db.session.expire_all()
-    assert len(services.list_questions(event)) == 1
+    assert len(question_bank.list_questions(event)) == 1

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bimtek.assessments import services
+from bimtek.assessments import portal
+from bimtek.assessments import settings as test_settings
 from bimtek.extensions import db
 from tests.assessments.conftest import correct_option, wrong_option
 from tests.factories import PASSWORD
@@ -135,6 +136,6 @@ def test_saved_answers_survive_a_killed_server(
     finally:
         kill(server)
     db.session.expire_all()
-    attempt = services.find_attempt(services.get_assessment(event, "pre"), participant)
-    assert services.chosen_options(attempt) == chosen
+    attempt = portal.find_attempt(test_settings.ensure_assessment(event, "pre"), participant)
+    assert portal.chosen_options(attempt) == chosen
     assert not attempt.is_closed

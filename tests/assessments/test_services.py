@@ -5,9 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.assessments import services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import bank as question_bank
+from bimtek.assessments import portal, scoring
+from bimtek.assessments import results as test_results
+from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Answer, Attempt
-from bimtek.errors import Conflict, Forbidden, InvalidInput
+from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bimtek.extensions import db
 from bimtek.participants.services import cancel
 from tests.assessments.conftest import correct_option, take_test, wrong_option
@@ -34,10 +38,10 @@ def question_data(module, **overrides):
 
 
 def test_save_question_with_four_or_five_options(event, modules):
-    question = services.save_question(event, question_data(modules["M1"]))
+    question = question_bank.save_question(event, question_data(modules["M1"]))
     assert [o.text for o in question.options][0] == "Komisi Pemilihan Umum"
     assert [o.is_correct for o in question.options] == [True, False, False, False]
-    five = services.save_question(
+    five = question_bank.save_question(
         event, question_data(modules["M1"], text="Lima opsi", option_5="Kelima", correct="5")
     )
     assert len(five.options) == 5 and five.options[4].is_correct
@@ -57,7 +61,7 @@ def test_save_question_with_four_or_five_options(event, modules):
 )
 def test_bad_questions_are_refused(event, modules, overrides, field, words):
     with pytest.raises(InvalidInput) as caught:
-        services.save_question(event, question_data(modules["M1"], **overrides))
+        question_bank.save_question(event, question_data(modules["M1"], **overrides))
     assert words in caught.value.fields[field]
 
 
@@ -73,12 +77,12 @@ def test_two_correct_answers_refused_through_the_list_form(event, modules):
         ],
     }
     with pytest.raises(InvalidInput) as caught:
-        services.save_question(event, data)
+        question_bank.save_question(event, data)
     assert "lebih dari satu (A, B)" in caught.value.fields["correct"]
 
 
 def test_six_options_refused():
-    problems = services.question_problems("Soal", [(str(i), i == 0) for i in range(6)])
+    problems = question_bank.question_problems("Soal", [(str(i), i == 0) for i in range(6)])
     assert "Paling banyak 5" in problems["options"]
 
 
@@ -87,34 +91,36 @@ def test_module_of_another_event_refused(event, modules):
 
     other = make_event("LAIN24")
     with pytest.raises(InvalidInput):
-        services.save_question(event, question_data(other.modules[0]))
+        question_bank.save_question(event, question_data(other.modules[0]))
 
 
 def test_answered_question_keeps_its_key(event, bank, participant):
-    attempt = services.start_attempt(services.get_assessment(event, "pre"), participant, T0)
-    services.save_answers(attempt, {bank[0].id: correct_option(bank[0])}, T0)
+    attempt = attempt_ops.start_attempt(
+        test_settings.ensure_assessment(event, "pre"), participant, T0
+    )
+    attempt_ops.save_answers(attempt, {bank[0].id: correct_option(bank[0])}, T0)
     db.session.commit()
     data = {"module_id": bank[0].module_id, "text": "Teks diperbaiki", "correct": "2"}
     for i, option in enumerate(bank[0].options, 1):
         data[f"option_{i}"] = option.text
     with pytest.raises(InvalidInput) as caught:
-        services.save_question(event, data, question=bank[0])
+        question_bank.save_question(event, data, question=bank[0])
     assert "sudah dijawab" in caught.value.fields["correct"]
     data["correct"] = "1"
-    services.save_question(event, data, question=bank[0])  # rewording is fine
+    question_bank.save_question(event, data, question=bank[0])  # rewording is fine
     assert bank[0].text == "Teks diperbaiki"
     with pytest.raises(Conflict):
-        services.delete_question(bank[0])
-    services.delete_question(bank[3])  # nobody answered it (it is in the attempt, unanswered)
-    assert len(services.list_questions(event)) == 3
+        question_bank.delete_question(bank[0])
+    question_bank.delete_question(bank[3])  # nobody answered it (it is in the attempt, unanswered)
+    assert len(question_bank.list_questions(event)) == 3
 
 
 # ---------------------------------------------------------------------- attempts
 
 
 def test_start_shuffles_and_stores_the_order(event, bank, participant):
-    assessment = services.get_assessment(event, "pre")
-    attempt = services.start_attempt(assessment, participant, T0)
+    assessment = test_settings.ensure_assessment(event, "pre")
+    attempt = attempt_ops.start_attempt(assessment, participant, T0)
     assert sorted(attempt.question_order) == sorted(q.id for q in bank)
     for question in bank:
         assert sorted(attempt.option_order[str(question.id)]) == sorted(
@@ -122,11 +128,11 @@ def test_start_shuffles_and_stores_the_order(event, bank, participant):
         )
     assert attempt.deadline_at == T0 + timedelta(minutes=30)
     # the page shows exactly the stored order, every time
-    shown = services.attempt_questions(attempt)
+    shown = portal.attempt_questions(attempt)
     assert [q.id for q, _ in shown] == attempt.question_order
     assert [o.id for o in shown[0][1]] == attempt.option_order[str(shown[0][0].id)]
     # starting again returns the same attempt
-    assert services.start_attempt(assessment, participant, T0 + timedelta(minutes=1)) is attempt
+    assert attempt_ops.start_attempt(assessment, participant, T0 + timedelta(minutes=1)) is attempt
 
 
 def test_shuffle_differs_between_attempts(event, modules):
@@ -135,109 +141,115 @@ def test_shuffle_differs_between_attempts(event, modules):
     for i in range(12):
         add(event, modules["M1"], f"Soal acak {i}")
     open_tests(event)
-    assessment = services.get_assessment(event, "pre")
+    assessment = test_settings.ensure_assessment(event, "pre")
     orders = {
-        tuple(services.start_attempt(assessment, make_participant(event), T0).question_order)
+        tuple(attempt_ops.start_attempt(assessment, make_participant(event), T0).question_order)
         for _ in range(3)
     }
     assert len(orders) > 1  # 12! orders: three equal draws would be a broken shuffle
 
 
 def test_questions_per_module(event, bank, participant):
-    assessment = services.get_assessment(event, "post")
+    assessment = test_settings.ensure_assessment(event, "post")
     assessment.questions_per_module = 1
-    assert services.question_count(assessment) == 2
-    attempt = services.start_attempt(assessment, participant, T0)
+    assert question_bank.question_count(event, assessment.questions_per_module) == 2
+    attempt = attempt_ops.start_attempt(assessment, participant, T0)
     modules = sorted(db.session.get(type(bank[0]), qid).module_id for qid in attempt.question_order)
     assert modules == sorted([bank[0].module_id, bank[2].module_id])
 
 
 def test_window_and_registration_rules(event, bank, participant):
-    assessment = services.get_assessment(event, "pre")
+    assessment = test_settings.ensure_assessment(event, "pre")
     assessment.opens_at = T0 + timedelta(hours=1)
     with pytest.raises(Forbidden, match="belum dibuka"):
-        services.start_attempt(assessment, participant, T0)
+        attempt_ops.start_attempt(assessment, participant, T0)
     assessment.opens_at, assessment.closes_at = None, T0
     with pytest.raises(Forbidden, match="sudah ditutup"):
-        services.start_attempt(assessment, participant, T0)
+        attempt_ops.start_attempt(assessment, participant, T0)
     assessment.closes_at = T0 + timedelta(minutes=10)
-    attempt = services.start_attempt(assessment, participant, T0)
+    attempt = attempt_ops.start_attempt(assessment, participant, T0)
     # the window's end cuts the 30 minutes short
     assert attempt.deadline_at == T0 + timedelta(minutes=10)
     waiting = make_participant(event)
     cancel(waiting, reason="uji", actor=None, channel="cli")
     with pytest.raises(Forbidden, match="Hanya peserta terdaftar"):
-        services.start_attempt(assessment, waiting, T0)
+        attempt_ops.start_attempt(assessment, waiting, T0)
 
 
 def test_no_questions_no_test(event, participant):
     open_tests(event)
     with pytest.raises(Forbidden, match="belum memiliki soal"):
-        services.start_attempt(services.get_assessment(event, "pre"), participant, T0)
+        attempt_ops.start_attempt(test_settings.ensure_assessment(event, "pre"), participant, T0)
 
 
 def test_answers_upsert_and_validation(event, bank, participant, other_participant):
-    attempt = services.start_attempt(services.get_assessment(event, "pre"), participant, T0)
-    services.save_answers(attempt, {bank[0].id: wrong_option(bank[0])}, T0)
-    services.save_answers(attempt, {str(bank[0].id): str(correct_option(bank[0]))}, T0)
+    attempt = attempt_ops.start_attempt(
+        test_settings.ensure_assessment(event, "pre"), participant, T0
+    )
+    attempt_ops.save_answers(attempt, {bank[0].id: wrong_option(bank[0])}, T0)
+    attempt_ops.save_answers(attempt, {str(bank[0].id): str(correct_option(bank[0]))}, T0)
     rows = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id)).all()
     assert len(rows) == 1 and rows[0].option_id == correct_option(bank[0])
     with pytest.raises(InvalidInput, match="tidak valid untuk soal"):
-        services.save_answers(attempt, {bank[0].id: correct_option(bank[1])}, T0)
+        attempt_ops.save_answers(attempt, {bank[0].id: correct_option(bank[1])}, T0)
     with pytest.raises(InvalidInput):
-        services.save_answers(attempt, {bank[0].id: "abc"}, T0)
+        attempt_ops.save_answers(attempt, {bank[0].id: "abc"}, T0)
     with pytest.raises(InvalidInput, match="tidak ada dalam tes"):
-        services.save_answers(attempt, {999999: 1}, T0)
+        attempt_ops.save_answers(attempt, {999999: 1}, T0)
 
 
 def test_deadline_is_enforced_and_attempt_closed_with_what_was_saved(event, bank, participant):
-    attempt = services.start_attempt(services.get_assessment(event, "pre"), participant, T0)
-    services.save_answers(
+    attempt = attempt_ops.start_attempt(
+        test_settings.ensure_assessment(event, "pre"), participant, T0
+    )
+    attempt_ops.save_answers(
         attempt,
         {bank[0].id: correct_option(bank[0]), bank[1].id: wrong_option(bank[1])},
         T0 + timedelta(minutes=5),
     )
     late = T0 + timedelta(minutes=30)  # exactly at the deadline: too late
-    with pytest.raises(services.DeadlinePassed, match="Waktu pengerjaan sudah habis"):
-        services.save_answers(attempt, {bank[2].id: correct_option(bank[2])}, late)
+    with pytest.raises(attempt_ops.DeadlinePassed, match="Waktu pengerjaan sudah habis"):
+        attempt_ops.save_answers(attempt, {bank[2].id: correct_option(bank[2])}, late)
     assert attempt.is_closed and attempt.closed_reason == "expired"
     assert attempt.submitted_at == attempt.deadline_at
     # 1 right out of 4 asked = 25
     assert (attempt.correct_count, attempt.score) == (1, 25.0)
     # a submit after the deadline changes nothing
-    services.submit_attempt(attempt, late + timedelta(minutes=1))
+    attempt_ops.submit_attempt(attempt, late + timedelta(minutes=1))
     assert attempt.closed_reason == "expired"
 
 
 def test_close_expired_attempts(event, bank, participant, other_participant):
-    assessment = services.get_assessment(event, "pre")
-    first = services.start_attempt(assessment, participant, T0)
-    second = services.start_attempt(assessment, other_participant, T0 + timedelta(minutes=20))
+    assessment = test_settings.ensure_assessment(event, "pre")
+    first = attempt_ops.start_attempt(assessment, participant, T0)
+    second = attempt_ops.start_attempt(assessment, other_participant, T0 + timedelta(minutes=20))
     db.session.commit()
-    assert services.close_expired_attempts(T0 + timedelta(minutes=31)) == 1
+    assert attempt_ops.close_expired_attempts(T0 + timedelta(minutes=31)) == 1
     assert first.is_closed and not second.is_closed
-    assert services.close_expired_attempts(T0 + timedelta(minutes=31)) == 0
-    # read lazily: finding the attempt after its deadline closes it
-    found = services.find_attempt(assessment, other_participant, T0 + timedelta(hours=1))
-    assert found.closed_reason == "expired" and found.score == 0
+    assert attempt_ops.close_expired_attempts(T0 + timedelta(minutes=31)) == 0
+    # a read after the deadline shows it closed (scored from its answers) without closing it
+    found = portal.find_attempt(assessment, other_participant)
+    shown = scoring.outcome(found, T0 + timedelta(hours=1))
+    assert (shown.closed, shown.reason, shown.score) == (True, "expired", 0)
+    assert shown.closed_at == found.deadline_at and found.submitted_at is None
 
 
 def test_submit_twice_is_harmless(event, bank, participant):
     attempt = take_test(event, participant, "pre", right=3, now=T0)
     assert attempt.score == 75.0 and attempt.closed_reason == "submitted"
     submitted_at = attempt.submitted_at
-    services.submit_attempt(attempt, T0 + timedelta(minutes=2))
+    attempt_ops.submit_attempt(attempt, T0 + timedelta(minutes=2))
     assert attempt.submitted_at == submitted_at
-    with pytest.raises(services.AttemptClosed):
-        services.save_answers(attempt, {bank[3].id: correct_option(bank[3])}, T0)
+    with pytest.raises(attempt_ops.AttemptClosed):
+        attempt_ops.save_answers(attempt, {bank[3].id: correct_option(bank[3])}, T0)
 
 
 def test_participant_for_user_only_their_own(event, participant, other_participant):
-    assert services.participant_for_user(participant.id, participant.user) is participant
+    assert portal.participant_for_user(participant.id, participant.user) is participant
     with pytest.raises(Forbidden):
-        services.participant_for_user(participant.id, other_participant.user)
-    with pytest.raises(services.NotFound):
-        services.participant_for_user(999999, participant.user)
+        portal.participant_for_user(participant.id, other_participant.user)
+    with pytest.raises(NotFound):
+        portal.participant_for_user(999999, participant.user)
 
 
 # ------------------------------------------------------------------------ results
@@ -256,12 +268,12 @@ def test_scores_and_results_by_hand(event, bank):
     take_test(event, c, "pre", 4)  # 100
     take_test(event, c, "post", 2)  # 50 (went down; g undefined since pre = 100)
     take_test(event, d, "pre", 2)  # 50, no post-test
-    open_attempt = services.start_attempt(services.get_assessment(event, "post"), d)
-    assert services.scores(event, "pre") == {a.id: 25, b.id: 50, c.id: 100, d.id: 50}
-    assert services.scores(event, "post") == {a.id: 75, b.id: 100, c.id: 50}  # d still open
+    open_attempt = attempt_ops.start_attempt(test_settings.ensure_assessment(event, "post"), d)
+    assert test_results.scores(event, "pre") == {a.id: 25, b.id: 50, c.id: 100, d.id: 50}
+    assert test_results.scores(event, "post") == {a.id: 75, b.id: 100, c.id: 50}  # d still open
     assert not open_attempt.is_closed
 
-    r = services.results(event)
+    r = test_results.results(event)
     rows = {row["participant_id"]: row for row in r["participants"]}
     # a: gain 50, g = 50/75 = 0.667 (medium); b: 50/50 = 1 (high)
     assert (rows[a.id]["gain"], rows[a.id]["g"], rows[a.id]["band"]) == (50, 0.667, "medium")
@@ -310,23 +322,26 @@ def test_scores_and_results_by_hand(event, bank):
 
 
 def test_results_of_an_empty_event(event):
-    r = services.results(event)
+    r = test_results.results(event)
     assert r["class"]["n"] == 0 and r["class"]["g_of_means"] is None
     assert r["participants"] == [] and r["items"] == {"pre": [], "post": []}
 
 
 def test_scores_rejects_unknown_kind(event):
     with pytest.raises(InvalidInput):
-        services.scores(event, "mid")
+        test_results.scores(event, "mid")
 
 
-def test_scores_closes_expired_attempts_first(event, bank, participant):
-    attempt = services.start_attempt(services.get_assessment(event, "post"), participant, T0)
-    services.save_answers(attempt, {bank[0].id: correct_option(bank[0])}, T0)
+def test_scores_counts_expired_attempts_without_closing_them(event, bank, participant):
+    attempt = attempt_ops.start_attempt(
+        test_settings.ensure_assessment(event, "post"), participant, T0
+    )
+    attempt_ops.save_answers(attempt, {bank[0].id: correct_option(bank[0])}, T0)
     db.session.commit()
     # long after the deadline the attempt counts, with its one right answer of 4
-    assert services.scores(event, "post") == {participant.id: 25.0}
-    assert db.session.get(Attempt, attempt.id).closed_reason == "expired"
+    assert test_results.scores(event, "post") == {participant.id: 25.0}
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).closed_reason is None  # the job closes it
 
 
 def test_demo_bank_loads_once(app):
@@ -335,23 +350,23 @@ def test_demo_bank_loads_once(app):
 
     event, _ = load_demo(participant_count=12)
     db.session.commit()
-    count = len(services.list_questions(event))
+    count = len(question_bank.list_questions(event))
     assert count == len(DEMO_QUESTIONS) >= 30
-    assert {q.module.code for q in services.list_questions(event)} == {"M1", "M2", "M3"}
+    assert {q.module.code for q in question_bank.list_questions(event)} == {"M1", "M2", "M3"}
     assert load_demo_questions(event) == 0
     load_demo(participant_count=12)  # again: nothing doubles
-    assert len(services.list_questions(event)) == count
-    r = services.results(event)
+    assert len(question_bank.list_questions(event)) == count
+    r = test_results.results(event)
     assert r["class"]["n"] > 5 and r["class"]["mean_post"] > r["class"]["mean_pre"]
-    for question in services.list_questions(event):
+    for question in question_bank.list_questions(event):
         assert 4 <= len(question.options) <= 5
         assert sum(o.is_correct for o in question.options) == 1
 
 
 def test_assessment_settings_validation(event):
-    assessment = services.get_assessment(event, "pre")
+    assessment = test_settings.ensure_assessment(event, "pre")
     with pytest.raises(InvalidInput) as caught:
-        services.update_assessment(
+        test_settings.update_assessment(
             assessment,
             {"opens_at": "besok", "duration_minutes": "0", "questions_per_module": "501"},
         )
@@ -362,7 +377,7 @@ def test_assessment_settings_validation(event):
     }
     # empty questions per module (or a JSON 0): every question; "off" hides the score
     for every in ("", 0):
-        services.update_assessment(
+        test_settings.update_assessment(
             assessment,
             {"duration_minutes": "45", "questions_per_module": every, "show_score_after": "off"},
         )
@@ -371,17 +386,17 @@ def test_assessment_settings_validation(event):
 
 
 def test_closing_the_window_early_cuts_running_attempts(event, bank, participant):
-    assessment = services.get_assessment(event, "pre")
-    attempt = services.start_attempt(assessment, participant, T0)
+    assessment = test_settings.ensure_assessment(event, "pre")
+    attempt = attempt_ops.start_attempt(assessment, participant, T0)
     db.session.commit()
     # 08:20 WITA = 00:20 UTC, ten minutes after the start, twenty before the deadline
-    services.update_assessment(
+    test_settings.update_assessment(
         assessment, {"closes_at": "2024-10-28T08:20", "duration_minutes": "30"}
     )
     db.session.commit()
     db.session.refresh(attempt)
     assert attempt.deadline_at == T0 + timedelta(minutes=10)
-    with pytest.raises(services.DeadlinePassed):
-        services.save_answers(
+    with pytest.raises(attempt_ops.DeadlinePassed):
+        attempt_ops.save_answers(
             attempt, {bank[0].id: correct_option(bank[0])}, T0 + timedelta(minutes=11)
         )

@@ -7,7 +7,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from bimtek.assessments import services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import bank as question_bank
+from bimtek.assessments import portal
+from bimtek.assessments import results as test_results
+from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Answer, Attempt
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
@@ -262,7 +266,7 @@ def test_create_edit_delete_question(admin_client, event, modules):
     assert response.status_code == 422
     assert "Belum ada jawaban benar" in response.get_data(as_text=True)
     assert admin_client.post(url, data=data).status_code == 302
-    question = services.list_questions(event)[0]
+    question = question_bank.list_questions(event)[0]
     assert question.correct_option.text == "Bawaslu"
     edit = f"/admin/kegiatan/{event.code}/tes/soal/{question.id}"
     assert admin_client.post(edit, data={**data, "option_5": "Polri"}).status_code == 302
@@ -270,7 +274,7 @@ def test_create_edit_delete_question(admin_client, event, modules):
     assert len(question.options) == 5
     assert admin_client.post(edit + "/hapus").status_code == 302
     db.session.expire_all()
-    assert services.list_questions(event) == []
+    assert question_bank.list_questions(event) == []
 
 
 def test_settings_form(admin_client, event, bank):
@@ -289,7 +293,7 @@ def test_settings_form(admin_client, event, bank):
     )
     assert response.status_code == 302
     db.session.expire_all()
-    post = services.get_assessment(event, "post")
+    post = test_settings.ensure_assessment(event, "post")
     # 16:30 WITA = 08:30 UTC
     assert post.opens_at.isoformat() == "2024-10-31T08:30:00+00:00"
     assert post.duration_minutes == 45 and post.show_score_after
@@ -337,7 +341,7 @@ def test_api_results(client, event, bank, participant, auth_headers, manager_hea
     response = client.get(f"/api/v1/events/{event.code}/results", headers=manager_headers)
     assert response.status_code == 200
     body = response.get_json()
-    assert body == services.results(event)
+    assert body == test_results.results(event)
     row = body["participants"][0]
     # (75 − 50)/(100 − 50) = 0.5
     assert (row["pre"], row["post"], row["gain"], row["g"], row["band"]) == (
@@ -354,12 +358,12 @@ def test_api_results(client, event, bank, participant, auth_headers, manager_hea
 
 
 def test_cli_close_expired_attempts(runner, event, bank, participant):
-    attempt = services.start_attempt(
-        services.get_assessment(event, "pre"), participant, utcnow() - timedelta(hours=2)
+    attempt = attempt_ops.start_attempt(
+        test_settings.ensure_assessment(event, "pre"), participant, utcnow() - timedelta(hours=2)
     )
     db.session.commit()
     result = runner.invoke(args=["close-expired-attempts"])
-    assert "Closed 1 attempt" in result.output
+    assert "1 percobaan yang lewat batas waktunya ditutup." in result.output
     db.session.expire_all()
     assert db.session.get(Attempt, attempt.id).closed_reason == "expired"
 
@@ -367,12 +371,12 @@ def test_cli_close_expired_attempts(runner, event, bank, participant):
 def test_attempt_monitor_extend_and_reset(
     admin_client, event, bank, participant, other_participant
 ):
-    assessment = services.get_assessment(event, "pre")
-    expired = services.start_attempt(assessment, participant, utcnow() - timedelta(hours=1))
-    services.save_answers(
+    assessment = test_settings.ensure_assessment(event, "pre")
+    expired = attempt_ops.start_attempt(assessment, participant, utcnow() - timedelta(hours=1))
+    attempt_ops.save_answers(
         expired, {bank[0].id: correct_option(bank[0])}, utcnow() - timedelta(minutes=50)
     )
-    running = services.start_attempt(assessment, other_participant)
+    running = attempt_ops.start_attempt(assessment, other_participant)
     db.session.commit()
     expired_id, running_id = expired.id, running.id
     url = f"/admin/kegiatan/{event.code}/tes/percobaan"
@@ -387,7 +391,7 @@ def test_attempt_monitor_extend_and_reset(
     reopened = db.session.get(Attempt, expired_id)
     assert reopened.submitted_at is None and reopened.score is None
     assert timedelta(minutes=14) < reopened.deadline_at - utcnow() <= timedelta(minutes=15)
-    assert services.chosen_options(reopened) == {bank[0].id: correct_option(bank[0])}
+    assert portal.chosen_options(reopened) == {bank[0].id: correct_option(bank[0])}
     assert (
         admin_client.post(
             f"{url}/{expired_id}/tambah-waktu", data={"minutes": "999"}, follow_redirects=True
@@ -396,7 +400,7 @@ def test_attempt_monitor_extend_and_reset(
     )
 
     # a submitted attempt cannot be given more time; it can be reset
-    services.submit_attempt(db.session.get(Attempt, running_id))
+    attempt_ops.submit_attempt(db.session.get(Attempt, running_id))
     db.session.commit()
     page = admin_client.post(
         f"{url}/{running_id}/tambah-waktu", data={"minutes": "5"}, follow_redirects=True
@@ -410,7 +414,7 @@ def test_attempt_monitor_extend_and_reset(
 
 
 def test_panitia_neither_sees_the_monitor_nor_acts(panitia_client, event, bank, participant):
-    attempt = services.start_attempt(services.get_assessment(event, "pre"), participant)
+    attempt = attempt_ops.start_attempt(test_settings.ensure_assessment(event, "pre"), participant)
     db.session.commit()
     url = f"/admin/kegiatan/{event.code}/tes/percobaan"
     assert panitia_client.get(url + "?tes=pre").status_code == 403
@@ -423,6 +427,6 @@ def test_cli_seed_questions(runner, app):
     event, _ = load_demo(participant_count=3)
     db.session.commit()
     result = runner.invoke(args=["seed-questions", event.code])
-    assert result.exit_code == 0 and "0 question(s) added" in result.output  # already there
+    assert result.exit_code == 0 and "0 soal ditambahkan" in result.output  # already there
     result = runner.invoke(args=["seed-questions", "NOPE"])
     assert result.exit_code != 0 and "tidak ditemukan" in result.output

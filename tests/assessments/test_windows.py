@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.assessments import services
+from bimtek.assessments import attempts as attempt_ops
+from bimtek.assessments import settings as test_settings
 from bimtek.audit.models import AuditLog
 from bimtek.core.timeutil import local_to_utc, utcnow
 from bimtek.extensions import db
@@ -21,7 +22,10 @@ def _midnight(event, day):
 
 def test_defaults_follow_the_schedule(app):
     event = make_event("JADWAL24", start=date(2026, 12, 7))
-    pre, post = services.get_assessment(event, "pre"), services.get_assessment(event, "post")
+    pre, post = (
+        test_settings.ensure_assessment(event, "pre"),
+        test_settings.ensure_assessment(event, "post"),
+    )
     # the factory's sessions are all on the first day; the event runs four days
     assert pre.opens_at == _midnight(event, date(2026, 12, 7))
     assert pre.closes_at == _midnight(event, date(2026, 12, 8))
@@ -36,38 +40,43 @@ def test_defaults_follow_the_schedule(app):
         channel="cli",
     )
     db.session.commit()
-    assert services.get_assessment(later, "post").opens_at == _midnight(later, date(2026, 12, 10))
+    assert test_settings.ensure_assessment(later, "post").opens_at == _midnight(
+        later, date(2026, 12, 10)
+    )
 
 
 def test_post_test_waits_for_the_pre_test(app):
     event = make_event("TUNGGU24", start=date.today() - timedelta(days=1))
     add_question(event, event.modules[0], "Soal satu?")
     person = make_participant(event)
-    pre, post = services.get_assessment(event, "pre"), services.get_assessment(event, "post")
+    pre, post = (
+        test_settings.ensure_assessment(event, "pre"),
+        test_settings.ensure_assessment(event, "post"),
+    )
     pre.opens_at = post.opens_at = utcnow() - timedelta(hours=1)
     pre.closes_at = None
     db.session.commit()
     now = utcnow()
     assert post.window_state(now) == "open"
-    assert services.availability(post, now) == "not_yet"
-    with pytest.raises(services.TestNotOpen, match="setelah pre-test ditutup"):
-        services.start_attempt(post, person, now)
-    with pytest.raises(services.PreTestStillOpen):
-        services.open_now(post, actor=None, now=now)
-    services.close_now(pre, actor=None, now=now)
-    assert services.availability(post, now + timedelta(seconds=1)) == "open"
-    assert services.start_attempt(post, person, now + timedelta(seconds=1)) is not None
+    assert test_settings.availability(post, now) == "not_yet"
+    with pytest.raises(test_settings.TestNotOpen, match="setelah pre-test ditutup"):
+        attempt_ops.start_attempt(post, person, now)
+    with pytest.raises(test_settings.PreTestStillOpen):
+        test_settings.open_now(post, actor=None, now=now)
+    test_settings.close_now(pre, actor=None, now=now)
+    assert test_settings.availability(post, now + timedelta(seconds=1)) == "open"
+    assert attempt_ops.start_attempt(post, person, now + timedelta(seconds=1)) is not None
 
 
 def test_manager_opens_the_post_test_early_on_purpose(app):
     event = make_event("AWAL24")
     manager = factories.make_staff("manager", event=event)
-    post = services.get_assessment(event, "post")
+    post = test_settings.ensure_assessment(event, "post")
     now = utcnow()
-    services.open_now(post, actor=manager, now=now, before_pre_closes=True)
+    test_settings.open_now(post, actor=manager, now=now, before_pre_closes=True)
     db.session.commit()
     assert post.opens_before_pre_closes and post.opens_at == now
-    assert services.availability(post, now) == "open"
+    assert test_settings.availability(post, now) == "open"
     entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "assessment.open"))
     assert entry.actor_id == manager.id and entry.details["opens_before_pre_closes"] is True
 
@@ -77,17 +86,18 @@ def test_close_now_ends_running_attempts(app):
     add_question(event, event.modules[0], "Soal satu?")
     factories.open_tests(event)
     person = make_participant(event)
-    pre = services.get_assessment(event, "pre")
+    pre = test_settings.ensure_assessment(event, "pre")
     now = utcnow()
-    attempt = services.start_attempt(pre, person, now)
-    services.close_now(pre, actor=None, now=now + timedelta(minutes=5))
+    attempt = attempt_ops.start_attempt(pre, person, now)
+    test_settings.close_now(pre, actor=None, now=now + timedelta(minutes=5))
     db.session.commit()
     db.session.refresh(attempt)
     assert attempt.deadline_at == now + timedelta(minutes=5)
-    assert services.availability(pre, now + timedelta(minutes=6)) == "closed"
-    services.open_now(pre, actor=None, now=now + timedelta(minutes=7))
+    assert test_settings.availability(pre, now + timedelta(minutes=6)) == "closed"
+    test_settings.open_now(pre, actor=None, now=now + timedelta(minutes=7))
     assert (
-        pre.closes_at is None and services.availability(pre, now + timedelta(minutes=8)) == "open"
+        pre.closes_at is None
+        and test_settings.availability(pre, now + timedelta(minutes=8)) == "open"
     )
 
 
@@ -102,7 +112,9 @@ def test_buttons_on_the_admin_page(manager_client, event):
     assert manager_client.post(f"/admin/kegiatan/{event.code}/tes/post/buka").status_code == 302
     db.session.expire_all()
     now = utcnow()
-    assert services.availability(services.get_assessment(event, "post"), now) == "open"
-    assert services.availability(services.get_assessment(event, "pre"), now) == "closed"
+    assert test_settings.availability(test_settings.ensure_assessment(event, "post"), now) == "open"
+    assert (
+        test_settings.availability(test_settings.ensure_assessment(event, "pre"), now) == "closed"
+    )
     actions = db.session.scalars(sa.select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions[-2:] == ["assessment.close", "assessment.open"]

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from bimtek.assessments import excel, services
+from bimtek.assessments import bank as question_bank
+from bimtek.assessments import excel
 from bimtek.errors import InvalidInput
 from tests.factories import zip_bomb_xlsx
 
@@ -44,7 +45,7 @@ def test_upload_page_refuses_the_bomb(admin_client, event, modules, bomb):
     )
     assert response.status_code == 422
     assert MESSAGE in response.get_data(as_text=True)
-    assert services.list_questions(event) == []
+    assert question_bank.list_questions(event) == []
 
 
 def test_cli_refuses_the_bomb(runner, event, modules, tmp_path, bomb):
@@ -52,4 +53,4 @@ def test_cli_refuses_the_bomb(runner, event, modules, tmp_path, bomb):
     path.write_bytes(bomb)
     result = runner.invoke(args=["import-questions", event.code, str(path)])
     assert result.exit_code == 1 and MESSAGE in result.output
-    assert services.list_questions(event) == []
+    assert question_bank.list_questions(event) == []

@@ -25,7 +25,7 @@ def attend(event, participant, count, *, status="hadir", admin=None):
 
 def ensure_bank(event, size=5):
     """A post-test bank of ``size`` questions on the event's first module."""
-    from bimtek.assessments.services import list_questions, save_question
+    from bimtek.assessments.bank import list_questions, save_question
 
     existing = list_questions(event)
     module = event.modules[0]
@@ -49,16 +49,12 @@ def ensure_bank(event, size=5):
 
 def post_test(event, participant, correct, *, total=5, kind="post"):
     """Take and submit the test, answering ``correct`` of ``total`` questions right."""
+    from bimtek.assessments.attempts import save_answers, start_attempt, submit_attempt
     from bimtek.assessments.models import Option
-    from bimtek.assessments.services import (
-        get_assessment,
-        save_answers,
-        start_attempt,
-        submit_attempt,
-    )
+    from bimtek.assessments.settings import ensure_assessment
 
     ensure_bank(event, total)
-    attempt = start_attempt(get_assessment(event, kind), participant)
+    attempt = start_attempt(ensure_assessment(event, kind), participant)
     choices = {}
     for index, question_id in enumerate(attempt.question_order):
         options = db.session.scalars(db.select(Option).where(Option.question_id == question_id))

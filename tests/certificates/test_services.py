@@ -175,13 +175,14 @@ def test_missing_post_test(five_sessions):
 
 
 def test_started_but_unsubmitted_post_test_is_not_done(five_sessions):
-    from bimtek.assessments.services import get_assessment, start_attempt
+    from bimtek.assessments.attempts import start_attempt
+    from bimtek.assessments.settings import ensure_assessment
     from tests.certificates.conftest import ensure_bank
 
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 5)
     ensure_bank(five_sessions)
-    start_attempt(get_assessment(five_sessions, "post"), person)
+    start_attempt(ensure_assessment(five_sessions, "post"), person)
     db.session.commit()
     assert verdict(person).reasons == ["post-test belum dikerjakan"]
 

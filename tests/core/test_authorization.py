@@ -333,8 +333,8 @@ def _pdf() -> bytes:
 def _event_rows(event, person, uploaders):
     """Rows inside ``event``: a qualified ``person`` with a certificate, teaching material, a
     certificate logo and kept import uploads (one per uploader: an upload is its own)."""
+    from bimtek.assessments.bank import list_questions
     from bimtek.assessments.models import Attempt
-    from bimtek.assessments.services import list_questions
     from bimtek.certificates import services as certificates
     from bimtek.events.services import add_material
     from bimtek.events.views import materials_folder

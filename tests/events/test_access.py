@@ -63,8 +63,9 @@ def test_rows_reach_their_event_through_their_parent(app, tmp_path):
     """Material → module, Attendance → session, Attempt → assessment: one loader for all."""
     import io
 
+    from bimtek.assessments.attempts import start_attempt
     from bimtek.assessments.models import Attempt
-    from bimtek.assessments.services import get_assessment, start_attempt
+    from bimtek.assessments.settings import ensure_assessment
     from bimtek.attendance.models import Attendance
     from bimtek.attendance.services import check_in
     from bimtek.events.models import Material
@@ -85,7 +86,7 @@ def test_rows_reach_their_event_through_their_parent(app, tmp_path):
     )
     check_in(kutim.sessions[0], person, actor=None)
     ensure_bank(kutim, 1)
-    attempt = start_attempt(get_assessment(kutim, "pre"), person)
+    attempt = start_attempt(ensure_assessment(kutim, "pre"), person)
     db.session.commit()
     attendance = db.session.scalar(db.select(Attendance))
     for model, row in ((Material, material), (Attendance, attendance), (Attempt, attempt)):

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.assessments import services as assessments
+from bimtek.assessments import bank as question_bank
+from bimtek.assessments import settings as test_settings
 from bimtek.audit.models import AuditLog
 from bimtek.certificates import services as certificates
 from bimtek.errors import Forbidden, InvalidInput
@@ -22,7 +23,7 @@ from tests.assessments.conftest import add_question
 def source(app):
     event = factories.make_event("ANGK1", start=date(2026, 3, 2), capacity=120)
     add_question(event, event.modules[0], "Apa itu mitigasi?", explanation="Pencegahan")
-    pre = assessments.get_assessment(event, "pre")
+    pre = test_settings.ensure_assessment(event, "pre")
     pre.duration_minutes = 20
     certificates.update_settings(
         event,
@@ -61,10 +62,10 @@ def test_clone_copies_the_programme_not_the_people(source):
         assert new.starts_at - old.starts_at == timedelta(days=35)
         assert new.local_start.time() == old.local_start.time()
         assert new.module.code == old.module.code and new.module.event_id == copy.id
-    [question] = assessments.list_questions(copy)
+    [question] = question_bank.list_questions(copy)
     assert question.text == "Apa itu mitigasi?" and question.module.event_id == copy.id
     assert [o.is_correct for o in question.options] == [True, False, False, False]
-    pre = assessments.get_assessment(copy, "pre")
+    pre = test_settings.ensure_assessment(copy, "pre")
     assert pre.duration_minutes == 20 and pre.opens_at.date() in (
         date(2026, 4, 5),
         date(2026, 4, 6),

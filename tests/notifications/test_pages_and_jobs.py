@@ -125,11 +125,11 @@ def test_whatsapp_link_on_the_participant_page_for_managers(app, client, mailbox
 
 
 def test_test_reminder_once_per_participant(app, client, mailbox, event):
-    from bimtek.assessments.services import get_assessment
+    from bimtek.assessments.settings import ensure_assessment
 
     _register(event, "tes@contoh.id")
     assert settle(app)
-    assessment = get_assessment(event, "pre")
+    assessment = ensure_assessment(event, "pre")
     db.session.commit()
     _manager(client, event)
     for _ in range(2):

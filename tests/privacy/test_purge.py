@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.assessments.services import results
+from bimtek.assessments.results import results
 from bimtek.attendance.models import Attendance
 from bimtek.attendance.services import attendance_matrix
 from bimtek.audit.models import AuditLog

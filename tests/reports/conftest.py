@@ -34,7 +34,7 @@ def busy_event(app, admin):
     from datetime import datetime, time, timedelta
 
     from bimtek.assessments.models import Attempt
-    from bimtek.assessments.services import get_assessment
+    from bimtek.assessments.settings import ensure_assessment
     from bimtek.attendance.services import check_in, mark_excused
     from bimtek.certificates.services import get_settings, issue
     from bimtek.core.timeutil import local_to_utc, to_local, utcnow
@@ -57,7 +57,7 @@ def busy_event(app, admin):
     mark_excused(first, citra, "izin", "tugas kantor", actor=admin, now=at(8, 40))
     check_in(second, ani, actor=admin, now=at(10, 1))
     for kind, marks in (("pre", {ani: 40.0, budi: 60.0}), ("post", {ani: 70.0, budi: 50.0})):
-        assessment = get_assessment(event, kind)
+        assessment = ensure_assessment(event, kind)
         for person, score in marks.items():
             start = at(7, 0) if kind == "pre" else at(11, 0)
             db.session.add(

@@ -4,7 +4,7 @@ import io
 
 from pypdf import PdfReader
 
-from bimtek.assessments.services import results
+from bimtek.assessments.results import results
 from bimtek.attendance.services import attendance_matrix
 from bimtek.evaluation import reads
 from bimtek.evaluation.models import ORGANIZER_PART

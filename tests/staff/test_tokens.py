@@ -44,8 +44,12 @@ def test_token_services(app, admin):
 def test_last_use_is_stamped_at_most_once_a_minute(app):
     desk = factories.make_staff("panitia")
     token, _plain = tokens.issue_api_token(desk, "scanner")
+    db.session.commit()
     now = utcnow()
     assert tokens.note_token_use(token, now) and token.last_used_at == now
+    # written in its own transaction: stored, and the session has nothing to commit
+    assert not db.session.dirty
+    assert db.session.scalar(sa.select(ApiToken.last_used_at).where(ApiToken.id == token.id))
     assert not tokens.note_token_use(token, now + timedelta(seconds=59))
     assert token.last_used_at == now
     assert tokens.note_token_use(token, now + timedelta(seconds=61))
