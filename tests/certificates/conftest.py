@@ -100,14 +100,6 @@ def five_sessions(app):
     return factories.make_event("SERT24", sessions=5)
 
 
-def pdf_text(data: bytes) -> str:
-    import io
-
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
 def decode_qr(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
     """Render one page at 150 dpi with pdftoppm and decode every QR code on it."""
     import zxingcpp

@@ -14,8 +14,9 @@ from bimtek.certificates import services, signing
 from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.extensions import db
 from tests import factories
-from tests.certificates.conftest import pdf_text, qualify
+from tests.certificates.conftest import qualify
 from tests.conftest import demo_signer
+from tests.pdftext import pdf_text
 
 
 @pytest.fixture

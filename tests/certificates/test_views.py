@@ -11,8 +11,9 @@ from bimtek.certificates.models import Certificate
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from tests import factories
-from tests.certificates.conftest import attend, pdf_text, qualify
+from tests.certificates.conftest import attend, qualify
 from tests.conftest import login
+from tests.pdftext import pdf_text
 
 SECRET_NIK = factories.valid_nik(4242)  # 6408011705904242
 SECRET_PHONE = "081234567890"

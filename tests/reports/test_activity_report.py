@@ -13,11 +13,12 @@ from bimtek.reports.dashboard import certificate_panel
 from tests import factories
 from tests.conftest import login
 from tests.evaluation.conftest import fill
+from tests.pdftext import pdf_pages
 
 
 def _text(data: bytes) -> str:
     """The PDF's text on one line (table cells come out one per line)."""
-    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    pages = pdf_pages(data, raw=True)
     return " ".join(line.strip() for page in pages for line in page.splitlines())
 
 
