@@ -20,12 +20,8 @@ def app_config():
 
 
 @pytest.fixture
-def laptop(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def laptop(page_at):
+    return page_at(1366, 768)
 
 
 def log_in(page, base, email):
