@@ -248,6 +248,16 @@ def manager_headers(manager):
 
 
 @pytest.fixture
+def admin_headers(admin):
+    """An API token of the administrator."""
+    from bimtek.auth.services import issue_api_token
+
+    _token, plain = issue_api_token(admin, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@pytest.fixture
 def live_server(app):
     """The app served over HTTP on 127.0.0.1 in a thread, for the browser."""
     from werkzeug.serving import make_server
@@ -337,19 +347,36 @@ def desktop(page_at):
     return page_at(1280, 860)
 
 
+def log_in(page, base: str, identifier: str, password: str = factories.PASSWORD) -> None:
+    """Log in through the real form (the labels a screen reader announces)."""
+    page.goto(f"{base}/masuk")
+    page.get_by_label("Email atau NIK").fill(identifier)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_load_state()
+
+
+def watch_console(page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions (the list fills as it runs)."""
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
 #: a folder to keep every screenshot() of the browser tests in, for a person to look at;
 #: unset, only failures are captured, into a temporary folder printed with the failure
 SCREENSHOTS = os.environ.get("BIMTEK_SCREENSHOTS")
 _FAILURE_FOLDER: list[str] = []
 
 
-def screenshot(page, name: str) -> str | None:
-    """Save a full-page PNG of this step under $BIMTEK_SCREENSHOTS, when it is set."""
+def screenshot(page, name: str, *, full_page: bool = True) -> str | None:
+    """Save a PNG of this step under $BIMTEK_SCREENSHOTS, when it is set."""
     if not SCREENSHOTS:
         return None
     os.makedirs(SCREENSHOTS, exist_ok=True)
     path = os.path.join(SCREENSHOTS, f"{name}.png")
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     return path
 
 

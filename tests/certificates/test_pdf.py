@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from bimtek.certificates import pdf, services
 from bimtek.extensions import db
 from tests import factories
-from tests.certificates.conftest import decode_qr, qualify
-from tests.pdftext import pdf_pages, pdf_text
+from tests.certificates.conftest import qualify
+from tests.pdftext import decode_qr, pdf_pages, pdf_text
 
 
 @pytest.fixture

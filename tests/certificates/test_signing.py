@@ -28,15 +28,6 @@ def issued(five_sessions):
     return certificate
 
 
-@pytest.fixture
-def admin_headers(admin):
-    from bimtek.auth.services import issue_api_token
-
-    _token, plain = issue_api_token(admin, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
-
-
 def run(tool: str, data: bytes, tmp_path: Path, *args: str) -> str:
     path = tmp_path / "file.pdf"
     path.write_bytes(data)

@@ -10,18 +10,10 @@ from bimtek.evaluation import reads
 from bimtek.evaluation.models import EvaluationResponse
 from bimtek.extensions import db
 from tests import factories
-from tests.conftest import screenshot
+from tests.conftest import log_in, screenshot
 from tests.evaluation.conftest import fill
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base, identifier):
-    page.goto(f"{base}/masuk")
-    page.fill("input[name=identifier]", identifier)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.conftest import log_in, screenshot, watch_console
 from tests.reports.conftest import person_row, xlsx_bytes
 
 pytestmark = pytest.mark.browser
@@ -15,21 +14,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def app_config():
     return {"WTF_CSRF_ENABLED": True}  # the real forms, tokens included
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/masuk")
-    page.get_by_label("Email atau NIK").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(re.compile(r"/admin/?$"))
-
-
-def watch_console(page):
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
 
 
 def test_upload_preview_and_import(desktop, live_server, event, admin):
