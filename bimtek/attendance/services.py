@@ -27,6 +27,7 @@ from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.auth.models import ApiToken, User
 from bimtek.auth.tokens import live_token
+from bimtek.core import numbers
 from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import load_in_event, right_column
@@ -89,8 +90,8 @@ class AttendanceSummary:
     sick: int
     #: alpa: finished mandatory sessions with no row
     absent: int
-    #: present / mandatory_total * 100 (0 when the event has no mandatory session)
-    percent: float
+    #: present of mandatory_total as a whole percentage (core/numbers.py; 0: no mandatory session)
+    percent: int
 
 
 @dataclass
@@ -109,8 +110,8 @@ class CategoryTotal:
     participants: int
     present: int
     mandatory_total: int
-    #: mean of the participants' percentages
-    percent: float
+    #: present of mandatory_total over the category's participants (core/numbers.py)
+    percent: int
 
 
 @dataclass
@@ -730,7 +731,7 @@ def _summarize(participant_id, mandatory, finished_ids, cells) -> AttendanceSumm
         excused=tally["izin"],
         sick=tally["sakit"],
         absent=absent,
-        percent=round(present / total * 100, 1) if total else 0.0,
+        percent=numbers.percent(present, total),
     )
 
 
@@ -801,7 +802,10 @@ def _category_totals(rows: list[MatrixRow]) -> list[CategoryTotal]:
                 participants=len(members),
                 present=sum(r.summary.present for r in members),
                 mandatory_total=sum(r.summary.mandatory_total for r in members),
-                percent=round(sum(r.summary.percent for r in members) / len(members), 1),
+                percent=numbers.percent(
+                    sum(r.summary.present for r in members),
+                    sum(r.summary.mandatory_total for r in members),
+                ),
             )
         )
     return result

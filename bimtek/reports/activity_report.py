@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from bimtek.attendance.models import STATUS_LABELS
 from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styles
+from bimtek.core import numbers
 from bimtek.core.timeutil import format_date_id, format_date_range_id, utcnow, zone_abbreviation
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -97,8 +98,9 @@ def number(value, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
-def percent(value) -> str:
-    return "—" if value is None else number(value * 100, 1) + "%"
+def percent(part: int, whole: int | None) -> str:
+    """``part`` of ``whole`` as a whole percentage (core/numbers.py's rule); "—" without a whole."""
+    return f"{numbers.percent(part, whole)}%" if whole else "—"
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -363,7 +365,7 @@ def _attendance_section(event: Event, figures: dict, styles, width) -> list:
                 totals["izin"],
                 totals["sakit"],
                 totals["alpa"],
-                f"{round(100 * totals['checked_in'] / expected) if expected else 0}%",
+                f"{numbers.percent(totals['checked_in'], expected)}%",
             ]
         )
     story.append(
@@ -381,7 +383,7 @@ def _attendance_section(event: Event, figures: dict, styles, width) -> list:
             c.label,
             c.participants,
             f"{c.present} dari {c.mandatory_total}",
-            f"{number(c.percent, 1)}%",
+            f"{c.percent}%",
         ]
         for c in matrix.categories
     ]
@@ -408,8 +410,8 @@ def _assessment_section(figures: dict, styles, width) -> list:
         ["Mengikuti pre-test", klass["pre_taken"]],
         ["Mengikuti post-test", klass["post_taken"]],
         ["Peserta dengan pre dan post (n)", klass["n"]],
-        ["Rata-rata pre-test", number(klass["mean_pre"])],
-        ["Rata-rata post-test", number(klass["mean_post"])],
+        ["Rata-rata pre-test", numbers.format_score(klass["mean_pre"])],
+        ["Rata-rata post-test", numbers.format_score(klass["mean_post"])],
         ["⟨g⟩ dari rata-rata", number(klass["g_of_means"], 3)],
         ["Kategori Hake ⟨g⟩", BAND_WORDS.get(klass["band"], "—")],
         ["Rata-rata g individu", number(klass["mean_g"], 3)],
@@ -436,8 +438,8 @@ def _assessment_section(figures: dict, styles, width) -> list:
             [
                 f"{m['code']} {m['title']}",
                 m["n"],
-                number(m["mean_pre"]),
-                number(m["mean_post"]),
+                numbers.format_score(m["mean_pre"]),
+                numbers.format_score(m["mean_post"]),
                 number(m["g_of_means"], 3),
                 BAND_WORDS.get(m["band"], "—"),
             ]
@@ -495,8 +497,8 @@ def _evaluation_section(figures: dict, styles, width) -> list:
                 part["title"],
                 part["module_code"] or "—",
                 part["respondents"],
-                percent(part["response_rate"]),
-                number(overall["index"]) if overall else "—",
+                percent(part["respondents"], part["registered"]),
+                numbers.format_score(overall["index"]) if overall else "—",
                 CATEGORY_WORDS.get(overall["category"], "") if overall else "< 5 responden",
             ]
         )
@@ -532,7 +534,7 @@ def _evaluation_section(figures: dict, styles, width) -> list:
                 [
                     item["text"],
                     number(item["mean"]),
-                    number(item["index"]),
+                    numbers.format_score(item["index"]),
                     CATEGORY_WORDS.get(item["category"], ""),
                     Bar([(dist[v], SCALE_COLORS[v]) for v in (1, 2, 3, 4)], item["n"], bar),
                 ]

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from bimtek.core import numbers
 from bimtek.core.timeutil import utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -56,7 +57,7 @@ def registration_panel(event: Event) -> dict:
         "capacity": capacity,
         "seats_left": max(0, capacity - counts["registered"]),
         "fill": charts.stack([("registered", counts["registered"])], capacity),
-        "fill_percent": round(100 * counts["registered"] / capacity) if capacity else 0,
+        "fill_percent": numbers.percent(counts["registered"], capacity),
         "categories": categories,
         "timeline": _timeline(per_day),
         "total": sum(counts.values()),
@@ -105,7 +106,7 @@ def attendance_panel(event: Event, now: datetime | None = None) -> dict:
                 "session": session,
                 "counts": counts,
                 "started": started,
-                "percent": round(100 * counts["checked_in"] / expected) if expected else 0,
+                "percent": numbers.percent(counts["checked_in"], expected),
                 "segments": charts.stack(
                     [(key, counts[key]) for key in ATTENDANCE_SERIES if started or key != "belum"],
                     expected,
@@ -113,7 +114,11 @@ def attendance_panel(event: Event, now: datetime | None = None) -> dict:
             }
         )
     finished = [s for s in sessions if s["counts"]["finished"] and s["counts"]["expected"]]
-    mean = round(sum(s["percent"] for s in finished) / len(finished)) if finished else None
+    mean = (
+        numbers.percent(sum(s["percent"] for s in finished), 100 * len(finished))
+        if finished
+        else None
+    )
     return {"sessions": sessions, "finished": len(finished), "mean_percent": mean}
 
 
