@@ -10,8 +10,6 @@ from bimtek.extensions import db
 
 KINDS = ("pre", "post")
 KIND_LABELS = {"pre": "Pre-test", "post": "Post-test"}
-#: why an attempt was closed
-CLOSED_REASONS = ("submitted", "expired")
 MIN_OPTIONS = 4
 MAX_OPTIONS = 5
 

@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
-#: stored statuses; "alpa" is derived
-STATUSES = ("hadir", "terlambat", "izin", "sakit")
 PRESENT = ("hadir", "terlambat")
 EXCUSED = ("izin", "sakit")
 #: how a row came in

@@ -215,11 +215,6 @@ def event_session(event: Event, session_id) -> Session:
     return load_in_event(Session, session_id, event)
 
 
-def get_participant(event: Event, participant_id) -> Participant:
-    """A participant of ``event`` (404 ``unknown_participant`` otherwise)."""
-    return load_in_event(Participant, participant_id, event)
-
-
 def late_after(session: Session) -> datetime:
     """The moment after which a check-in is late: start plus the event's grace minutes."""
     return session.starts_at + timedelta(minutes=session.event.late_grace_minutes)

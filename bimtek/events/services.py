@@ -45,13 +45,6 @@ def public_or_not_found(event: Event, *, preview: bool = False) -> Event:
     return event
 
 
-def get_session(session_id) -> Session:
-    session = get_by_id(Session, session_id)
-    if session is None:
-        raise NotFound("Sesi tidak ditemukan.", code="unknown_session")
-    return session
-
-
 def all_events() -> list[Event]:
     """Every event, newest first (the staff list)."""
     return list(db.session.scalars(sa.select(Event).order_by(Event.start_date.desc(), Event.id)))
