@@ -8,34 +8,50 @@ NOT_SETTINGS = ("BIMTEK_TEST_DATABASE_URL", "BIMTEK_CERT_SIGNING_PASSWORD")
 
 
 class DefaultConfig:
+    #: signs sessions and tokens; set a long random one (SECRET_KEY in the environment)
     SECRET_KEY = DEFAULT_SECRET_KEY
-    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: sqlite in instance/
+    #: the database; None: SQLite in instance/ (create_app), DATABASE_URL overrides it
+    SQLALCHEMY_DATABASE_URI = None
+    #: passed to SQLAlchemy's create_engine (pool sizes; core/database.py adds pinging)
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: largest request body accepted, in bytes (the biggest upload)
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     #: PostgreSQL: test a pooled connection before use only after it sat idle this many
     #: seconds (0: before every use, SQLAlchemy's pool_pre_ping; see core/database.py)
     DATABASE_PING_AFTER_IDLE = 10
 
+    #: the session cookie is out of reach of page scripts
     SESSION_COOKIE_HTTPONLY = True
+    #: the session cookie is not sent with cross-site POSTs
     SESSION_COOKIE_SAMESITE = "Lax"
     #: cookies only over HTTPS; `make run` turns this off for http://127.0.0.1
     SESSION_COOKIE_SECURE = True
+    #: the remember-me cookie only over HTTPS, as the session cookie
     REMEMBER_COOKIE_SECURE = True
+    #: the remember-me cookie is out of reach of page scripts
     REMEMBER_COOKIE_HTTPONLY = True
+    #: the remember-me cookie is not sent with cross-site POSTs
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: a form's CSRF token lasts as long as its session (None: no expiry of its own)
     WTF_CSRF_TIME_LIMIT = None
+    #: how staff and participant passwords are hashed (werkzeug's method string)
     PASSWORD_HASH_METHOD = "scrypt"
 
+    #: the UI language when the person chose none
     BABEL_DEFAULT_LOCALE = "id"
+    #: times are shown in the venue's time zone (WITA for Kutai Timur)
     BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    #: the UI languages a person can choose
     LANGUAGES = ("id", "en")
 
+    #: rate limits on logins, registration, verification (off in most tests)
     RATELIMIT_ENABLED = True
     #: where the counts live; memory:// counts per process, so with several workers use
     #: redis://host:6379 (BIMTEK_RATELIMIT_STORAGE_URI) and every worker shares them
     RATELIMIT_STORAGE_URI = "memory://"
     #: put before every key in the storage (several installs may share one Redis)
     RATELIMIT_KEY_PREFIX = "bimtek"
+    #: answers carry X-RateLimit-* headers
     RATELIMIT_HEADERS_ENABLED = True
     #: every login POST, per address
     RATELIMIT_LOGIN = "10 per minute"
@@ -65,9 +81,12 @@ class DefaultConfig:
 
     #: Public base URL used in QR codes and printed documents, e.g. https://bimtek.kutaitimurkab.go.id
     PUBLIC_BASE_URL = None
+    #: participants per page of the organizer's participant list
     PARTICIPANTS_PER_PAGE = 50
-    #: where uploaded files live; a shared volume when several app servers run
-    UPLOAD_FOLDER = None  # default: instance/uploads
+    #: where uploaded files live (None: instance/uploads); a shared volume when several
+    #: app servers run
+    UPLOAD_FOLDER = None
+    #: largest module material (slides, handouts) accepted, in bytes
     MATERIAL_MAX_BYTES = 20 * 1024 * 1024
     #: largest JSON body the API and the pages' scripts accept, in bytes
     JSON_MAX_BYTES = 1024 * 1024
@@ -94,12 +113,18 @@ class DefaultConfig:
     #: job queue: unset = embedded (instance/jobs.sqlite, run by the app's own threads);
     #: redis://host:6379/0 = Redis, run by `flask --app bimtek worker` on any machine
     QUEUE_URL = None
-    QUEUE_NAME = "bimtek"  # one queue per install sharing a Redis server
-    QUEUE_EMBEDDED_WORKERS = 2  # threads per app process running embedded jobs
-    JOB_RETRIES = 5  # a failed job (e.g. mail server down) is tried this many more times
-    JOB_RETRY_DELAY = 30  # seconds before the first retry
-    JOB_RETRY_BACKOFF = 2  # each further retry waits this many times longer
-    PREPARED_FILE_HOURS = 24  # how long a prepared ZIP/PDF is kept under instance/prepared
+    #: one queue per install sharing a Redis server
+    QUEUE_NAME = "bimtek"
+    #: threads per app process running embedded jobs
+    QUEUE_EMBEDDED_WORKERS = 2
+    #: a failed job (e.g. mail server down) is tried this many more times
+    JOB_RETRIES = 5
+    #: seconds before the first retry
+    JOB_RETRY_DELAY = 30
+    #: each further retry waits this many times longer
+    JOB_RETRY_BACKOFF = 2
+    #: how long a prepared ZIP/PDF is kept under instance/prepared
+    PREPARED_FILE_HOURS = 24
     #: exports (reports/exports.py) of an event with more participants than this are prepared
     #: by a job (progress page, file kept PREPARED_FILE_HOURS); smaller ones download at once.
     #: bench/excel.py --participants 2000 (8 sessions, tests, certificates): the full export
@@ -109,13 +134,20 @@ class DefaultConfig:
 
     #: SMTP server for email; unset = every message is written to the log instead
     MAIL_SERVER = None
-    MAIL_PORT = 587  # 587 with STARTTLS, 465 with SSL, 25 plain
-    MAIL_USE_TLS = True  # STARTTLS after connecting
-    MAIL_USE_SSL = False  # TLS from the first byte (port 465)
-    MAIL_USERNAME = None  # SMTP login, when the server wants one
+    #: 587 with STARTTLS, 465 with SSL, 25 plain
+    MAIL_PORT = 587
+    #: STARTTLS after connecting
+    MAIL_USE_TLS = True
+    #: TLS from the first byte (port 465)
+    MAIL_USE_SSL = False
+    #: SMTP login, when the server wants one
+    MAIL_USERNAME = None
+    #: its password (BIMTEK_MAIL_PASSWORD in the environment keeps it out of files)
     MAIL_PASSWORD = None
-    MAIL_DEFAULT_SENDER = "Bimtek <noreply@localhost>"  # From: of every message
-    MAIL_TIMEOUT = 20  # seconds before a silent SMTP server counts as down
+    #: From: of every message
+    MAIL_DEFAULT_SENDER = "Bimtek <noreply@localhost>"
+    #: seconds before a silent SMTP server counts as down
+    MAIL_TIMEOUT = 20
 
     #: PKCS#12 (.p12) with the key that signs certificates; password: BIMTEK_CERT_SIGNING_PASSWORD
     CERT_SIGNING_PKCS12 = None

@@ -96,7 +96,7 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         app.logger.exception("Unhandled error")
-        if app.testing and app.config.get("PROPAGATE_EXCEPTIONS", True):
+        if app.testing and app.config["PROPAGATE_EXCEPTIONS"]:
             raise error
         if wants_json():
             return jsonify({"error": {"code": "server_error", "message": HTTP_MESSAGES[500]}}), 500

@@ -32,7 +32,7 @@ class Limiter(_Limiter):
     """
 
     def init_app(self, app) -> None:
-        self._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
+        self._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
         super().init_app(app)
 
 

@@ -6,7 +6,9 @@ exactly what ``flask db upgrade`` produces.
 """
 
 import os
+import re
 import shutil
+import tempfile
 import threading
 
 import pytest
@@ -39,7 +41,6 @@ def demo_signer() -> str:
     """One demo signing key (PKCS#12) per test run: making RSA keys takes a moment."""
     if not _DEMO_SIGNER:
         import atexit
-        import tempfile
         from pathlib import Path
 
         from bimtek.certificates.signing import create_demo_signer
@@ -247,6 +248,16 @@ def manager_headers(manager):
 
 
 @pytest.fixture
+def admin_headers(admin):
+    """An API token of the administrator."""
+    from bimtek.auth.services import issue_api_token
+
+    _token, plain = issue_api_token(admin, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@pytest.fixture
 def live_server(app):
     """The app served over HTTP on 127.0.0.1 in a thread, for the browser."""
     from werkzeug.serving import make_server
@@ -306,39 +317,103 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser):
-    """A page in a phone-sized viewport (360×740), as on a cheap Android phone."""
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="id-ID",
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def page_at(browser):
+    """Make pages of a given viewport (Indonesian locale); their contexts close after the
+    test, so a failure's screenshot (pytest_runtest_makereport) still sees them."""
+    contexts = []
+
+    def make(width: int, height: int, **options):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="id-ID", **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def phone(page_at):
+    """A page in a phone-sized viewport (360×740), as on a cheap Android phone."""
+    return page_at(360, 740, device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
-SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "screenshots")
+@pytest.fixture
+def desktop(page_at):
+    return page_at(1280, 860)
 
 
-def screenshot(page, name: str) -> str:
-    """Save a full-page PNG under tests/screenshots/ to look at."""
-    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
-    path = os.path.join(SCREENSHOT_DIR, f"{name}.png")
-    page.screenshot(path=path, full_page=True)
+def log_in(page, base: str, identifier: str, password: str = factories.PASSWORD) -> None:
+    """Log in through the real form (the labels a screen reader announces)."""
+    page.goto(f"{base}/masuk")
+    page.get_by_label("Email atau NIK").fill(identifier)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_load_state()
+
+
+def watch_console(page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions (the list fills as it runs)."""
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
+#: a folder to keep every screenshot() of the browser tests in, for a person to look at;
+#: unset, only failures are captured, into a temporary folder printed with the failure
+SCREENSHOTS = os.environ.get("BIMTEK_SCREENSHOTS")
+_FAILURE_FOLDER: list[str] = []
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> str | None:
+    """Save a PNG of this step under $BIMTEK_SCREENSHOTS, when it is set."""
+    if not SCREENSHOTS:
+        return None
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    path = os.path.join(SCREENSHOTS, f"{name}.png")
+    page.screenshot(path=path, full_page=full_page)
     return path
+
+
+def _failure_folder() -> str:
+    if not _FAILURE_FOLDER:
+        if SCREENSHOTS:
+            os.makedirs(SCREENSHOTS, exist_ok=True)
+        _FAILURE_FOLDER.append(SCREENSHOTS or tempfile.mkdtemp(prefix="bimtek-failures-"))
+    return _FAILURE_FOLDER[0]
+
+
+def _screenshot_open_pages(browser, nodeid: str) -> list[str]:
+    """A PNG of every page still open in the browser: what the failing test was looking at."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("/")[-1]).strip("_")
+    pages = [page for context in browser.contexts for page in context.pages]
+    paths = []
+    for number, page in enumerate(pages, start=1):
+        path = os.path.join(_failure_folder(), f"{stem}-{number}.png")
+        try:
+            page.screenshot(path=path, full_page=True, timeout=5_000)
+        except Exception as error:  # a crashed or closed page must not hide the failure
+            paths.append(f"(page {number}: no screenshot: {error})")
+        else:
+            paths.append(path)
+    return paths
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a browser test's failure, screenshot its open pages and print where they are."""
+    report = yield
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and browser is not None:
+        paths = _screenshot_open_pages(browser, item.nodeid)
+        if paths:
+            report.sections.append(("screenshots at the failure", "\n".join(paths)))
+    return report
 
 
 requires_postgres = pytest.mark.skipif(

@@ -12,8 +12,6 @@ from bimtek.attendance.labels import STATUS_LABELS
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
-#: stored statuses; "alpa" is derived
-STATUSES = ("hadir", "terlambat", "izin", "sakit")
 PRESENT = ("hadir", "terlambat")
 EXCUSED = ("izin", "sakit")
 #: how a row came in

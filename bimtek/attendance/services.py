@@ -28,6 +28,7 @@ from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.auth.models import ApiToken, User
 from bimtek.auth.tokens import live_token
+from bimtek.core import numbers
 from bimtek.core.timeutil import format_clock, local_to_utc, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import load_in_event, right_column
@@ -91,8 +92,8 @@ class AttendanceSummary:
     sick: int
     #: alpa: finished mandatory sessions with no row
     absent: int
-    #: present / mandatory_total * 100 (0 when the event has no mandatory session)
-    percent: float
+    #: present of mandatory_total as a whole percentage (core/numbers.py; 0: no mandatory session)
+    percent: int
 
 
 @dataclass
@@ -111,8 +112,8 @@ class CategoryTotal:
     participants: int
     present: int
     mandatory_total: int
-    #: mean of the participants' percentages
-    percent: float
+    #: present of mandatory_total over the category's participants (core/numbers.py)
+    percent: int
 
 
 @dataclass
@@ -214,11 +215,6 @@ class _Existing:
 def event_session(event: Event, session_id) -> Session:
     """A session that belongs to ``event`` (404 ``unknown_session`` otherwise)."""
     return load_in_event(Session, session_id, event)
-
-
-def get_participant(event: Event, participant_id) -> Participant:
-    """A participant of ``event`` (404 ``unknown_participant`` otherwise)."""
-    return load_in_event(Participant, participant_id, event)
 
 
 def late_after(session: Session) -> datetime:
@@ -745,7 +741,7 @@ def _summarize(participant_id, mandatory, cells, now) -> AttendanceSummary:
         excused=tally["izin"],
         sick=tally["sakit"],
         absent=absent,
-        percent=round(present / total * 100, 1) if total else 0.0,
+        percent=numbers.percent(present, total),
     )
 
 
@@ -812,7 +808,10 @@ def _category_totals(rows: list[MatrixRow]) -> list[CategoryTotal]:
                 participants=len(members),
                 present=sum(r.summary.present for r in members),
                 mandatory_total=sum(r.summary.mandatory_total for r in members),
-                percent=round(sum(r.summary.percent for r in members) / len(members), 1),
+                percent=numbers.percent(
+                    sum(r.summary.present for r in members),
+                    sum(r.summary.mandatory_total for r in members),
+                ),
             )
         )
     return result

@@ -37,11 +37,11 @@ class Lock:
 
 
 def _enabled() -> bool:
-    return bool(current_app.config.get("RATELIMIT_ENABLED", True)) and limiter.enabled
+    return bool(current_app.config["RATELIMIT_ENABLED"]) and limiter.enabled
 
 
 def _keys(kind: str, value: str) -> tuple[str, ...]:
-    return (current_app.config.get("RATELIMIT_KEY_PREFIX") or "bimtek", kind, value)
+    return (current_app.config["RATELIMIT_KEY_PREFIX"], kind, value)
 
 
 def _item(setting: str):

@@ -28,6 +28,7 @@ from bimtek.certificates.models import (
     Signatory,
 )
 from bimtek.certificates.signals import certificate_issued
+from bimtek.core import numbers
 from bimtek.core.forms import parse_date, parse_flag, parse_int
 from bimtek.core.timeutil import to_local, utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -461,8 +462,8 @@ class Eligibility:
 
 
 def format_score(score: float) -> str:
-    """55 → "55", 72.5 → "72,5" (Indonesian decimal comma)."""
-    return f"{round(score, 1):g}".replace(".", ",")
+    """55 → "55", 72.5 → "72,5" (Indonesian decimal comma; the rule is core/numbers.py's)."""
+    return numbers.format_score(score)
 
 
 def _attendance_and_scores(event: Event, settings: CertificateSettings):
@@ -499,7 +500,7 @@ def _judge(
                 attended += summary.excused
             if settings.count_sick:
                 attended += summary.sick
-        percent = attended * 100 // total
+        percent = numbers.percent(attended, total)
         if attended * 100 < settings.min_attendance_percent * total:
             reasons.append(f"kehadiran {percent}% < {settings.min_attendance_percent}%")
     needs_post = settings.post_test_required or settings.min_post_score is not None

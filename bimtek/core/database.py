@@ -10,7 +10,7 @@ from bimtek.extensions import db
 
 def configure_engine_options(app: Flask) -> None:
     url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if url.get_backend_name() == "sqlite":
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
     else:
@@ -49,7 +49,7 @@ def install_idle_ping(app: Flask) -> None:
     stream fails its request, as it would with a ping (the server may go between the ping
     and the query), and SQLAlchemy then drops the rest of the pool's connections."""
 
-    idle = float(app.config.get("DATABASE_PING_AFTER_IDLE") or 0)
+    idle = float(app.config["DATABASE_PING_AFTER_IDLE"] or 0)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite" or idle <= 0 or engine.pool._pre_ping:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
-from bimtek.core import timeutil
+from bimtek.core import numbers, timeutil
 from bimtek.core.inputs import refuse_unstorable_text
 from bimtek.core.qr import qr_svg
 from bimtek.extensions import login_manager
@@ -80,6 +80,10 @@ def init_app(app: Flask) -> None:
         hhmm=lambda moment: moment.strftime("%H:%M") if moment else "",
         tz_abbr=lambda event: timeutil.zone_abbreviation(event.timezone),
         filesize=filesize,
+        #: scores (0–100) to one decimal in the page's language: "20,6" / "20.6"
+        score=lambda value: numbers.format_score(value, _language()),
+        #: part of whole as a whole percentage, rounded down: {{ present|percent(total) }}%
+        percent=numbers.percent,
     )
 
 

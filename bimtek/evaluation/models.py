@@ -25,7 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 
-TARGETS = ("speaker", "organizer")
 #: the organizer's part of the questionnaire
 ORGANIZER_PART = "penyelenggara"
 

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from bimtek.audit.services import record
-from bimtek.core.database import get_by_id
 from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_datetime
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
@@ -45,13 +44,6 @@ def public_or_not_found(event: Event, *, preview: bool = False) -> Event:
     if not event.published and not preview:
         raise NotFound(_("Kegiatan tidak ditemukan."), code="unknown_event")
     return event
-
-
-def get_session(session_id) -> Session:
-    session = get_by_id(Session, session_id)
-    if session is None:
-        raise NotFound(_("Sesi tidak ditemukan."), code="unknown_session")
-    return session
 
 
 def all_events() -> list[Event]:

@@ -57,15 +57,3 @@ def staff_of(event: Event) -> list[EventStaff]:
             .order_by(EventStaff.role, User.full_name)
         )
     )
-
-
-def assignments_of(user: User) -> list[EventStaff]:
-    """The events ``user`` is assigned to, with their right in each."""
-    return list(
-        db.session.scalars(
-            sa.select(EventStaff)
-            .join(Event, Event.id == EventStaff.event_id)
-            .where(EventStaff.user_id == user.id)
-            .order_by(Event.start_date.desc())
-        )
-    )

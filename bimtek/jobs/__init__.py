@@ -63,7 +63,7 @@ class Jobs:
     def __init__(self, app: Flask):
         self.app = app
         url = app.config.get("QUEUE_URL")
-        name = app.config.get("QUEUE_NAME") or "bimtek"
+        name = app.config["QUEUE_NAME"]
         if url and str(url).startswith(("redis://", "rediss://", "unix://")):
             self.huey = RedisHuey(name, url=url, results=False)
             self.embedded = False

@@ -79,8 +79,8 @@ def send(message: Message) -> None:
             _readable(email, message),
         )
         return
-    port = int(config.get("MAIL_PORT") or (465 if config.get("MAIL_USE_SSL") else 25))
-    timeout = config.get("MAIL_TIMEOUT", 20)
+    port = int(config["MAIL_PORT"])
+    timeout = config["MAIL_TIMEOUT"]
     try:
         if config.get("MAIL_USE_SSL"):
             smtp = smtplib.SMTP_SSL(

@@ -17,7 +17,6 @@ KINDS = (
     "announcement",
     "account_link",
 )
-STATUSES = ("queued", "sending", "sent", "failed", "bounced")
 AUDIENCES = ("registered", "waitlisted", "all")
 
 

@@ -10,8 +10,6 @@ from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 from bimtek.participants.names import sort_key
 
-STATUSES = ("registered", "waitlisted", "cancelled")
-
 #: institution categories (kategori instansi): code -> label in Bahasa Indonesia
 INSTITUTION_CATEGORIES = {
     "kpu": N_("KPU"),
@@ -110,10 +108,6 @@ class Participant(db.Model):
     def registration_label(self) -> str:
         """The registration number as printed: KUTIM24A-0007."""
         return f"{self.event.code}-{self.registration_number:04d}"
-
-    @property
-    def masked_nik(self) -> str:
-        return self.nik[:6] + "••••••" + self.nik[-4:]
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.status} {self.full_name!r}>"

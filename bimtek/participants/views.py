@@ -226,7 +226,10 @@ def index(event):
         event.id, search=search, category=category, status=status, sort=sort, personal=personal
     )
     page = db.paginate(
-        query, page=page_number(request.args.get("hal")), per_page=50, error_out=False
+        query,
+        page=page_number(request.args.get("hal")),
+        per_page=current_app.config["PARTICIPANTS_PER_PAGE"],
+        error_out=False,
     )
     return render_template(
         "participants/admin/index.html",

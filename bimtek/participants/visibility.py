@@ -21,8 +21,3 @@ def sees_personal_data(user, event: Event) -> bool:
 def without_personal_data(payload: dict) -> dict:
     """``payload`` with the personal fields taken out (for the panitia)."""
     return {key: value for key, value in payload.items() if key not in PERSONAL_FIELDS}
-
-
-def shown_to(user, event: Event, payload: dict) -> dict:
-    """``payload`` as ``user`` may see it in ``event``."""
-    return payload if sees_personal_data(user, event) else without_personal_data(payload)

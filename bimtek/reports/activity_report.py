@@ -34,6 +34,7 @@ from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styl
 from bimtek.attendance.services import attendance_matrix
 from bimtek.certificates.models import Signatory
 from bimtek.certificates.services import issued_certificates
+from bimtek.core import numbers
 from bimtek.core.charts import COLORS, SCALE_COLORS
 from bimtek.core.timeutil import format_date_id, format_date_range_id, utcnow, zone_abbreviation
 from bimtek.evaluation.reads import CATEGORY_LABELS, SCALE_LABELS
@@ -90,8 +91,9 @@ def number(value, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
-def percent(value) -> str:
-    return "—" if value is None else number(value * 100, 1) + "%"
+def percent(part: int, whole: int | None) -> str:
+    """``part`` of ``whole`` as a whole percentage (core/numbers.py's rule); "—" without a whole."""
+    return f"{numbers.percent(part, whole)}%" if whole else "—"
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -356,7 +358,7 @@ def _attendance_section(event: Event, figures: dict, styles, width) -> list:
                 totals["izin"],
                 totals["sakit"],
                 totals["alpa"],
-                f"{round(100 * totals['checked_in'] / expected) if expected else 0}%",
+                f"{numbers.percent(totals['checked_in'], expected)}%",
             ]
         )
     story.append(
@@ -374,7 +376,7 @@ def _attendance_section(event: Event, figures: dict, styles, width) -> list:
             c.label,
             c.participants,
             f"{c.present} dari {c.mandatory_total}",
-            f"{number(c.percent, 1)}%",
+            f"{c.percent}%",
         ]
         for c in matrix.categories
     ]
@@ -401,8 +403,8 @@ def _assessment_section(figures: dict, styles, width) -> list:
         ["Mengikuti pre-test", klass["pre_taken"]],
         ["Mengikuti post-test", klass["post_taken"]],
         ["Peserta dengan pre dan post (n)", klass["n"]],
-        ["Rata-rata pre-test", number(klass["mean_pre"])],
-        ["Rata-rata post-test", number(klass["mean_post"])],
+        ["Rata-rata pre-test", numbers.format_score(klass["mean_pre"])],
+        ["Rata-rata post-test", numbers.format_score(klass["mean_post"])],
         ["⟨g⟩ dari rata-rata", number(klass["g_of_means"], 3)],
         ["Kategori Hake ⟨g⟩", BAND_LABELS.get(klass["band"], "—")],
         ["Rata-rata g individu", number(klass["mean_g"], 3)],
@@ -429,8 +431,8 @@ def _assessment_section(figures: dict, styles, width) -> list:
             [
                 f"{m['code']} {m['title']}",
                 m["n"],
-                number(m["mean_pre"]),
-                number(m["mean_post"]),
+                numbers.format_score(m["mean_pre"]),
+                numbers.format_score(m["mean_post"]),
                 number(m["g_of_means"], 3),
                 BAND_LABELS.get(m["band"], "—"),
             ]
@@ -488,8 +490,8 @@ def _evaluation_section(figures: dict, styles, width) -> list:
                 part["title"],
                 part["module_code"] or "—",
                 part["respondents"],
-                percent(part["response_rate"]),
-                number(overall["index"]) if overall else "—",
+                percent(part["respondents"], part["registered"]),
+                numbers.format_score(overall["index"]) if overall else "—",
                 CATEGORY_LABELS.get(overall["category"], "") if overall else "< 5 responden",
             ]
         )
@@ -522,7 +524,7 @@ def _evaluation_section(figures: dict, styles, width) -> list:
                 [
                     item["text"],
                     number(item["mean"]),
-                    number(item["index"]),
+                    numbers.format_score(item["index"]),
                     CATEGORY_LABELS.get(item["category"], ""),
                     Bar([(dist[v], SCALE_COLORS[v]) for v in (1, 2, 3, 4)], item["n"], bar),
                 ]

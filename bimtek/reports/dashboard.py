@@ -9,7 +9,7 @@ from bimtek.assessments.analysis import group_gain, hake_band, mean
 from bimtek.assessments.results import scores
 from bimtek.attendance.services import session_counts
 from bimtek.certificates.services import eligibility, issued_certificates
-from bimtek.core import charts
+from bimtek.core import charts, numbers
 from bimtek.core.timeutil import utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -60,7 +60,7 @@ def registration_panel(event: Event) -> dict:
         "capacity": capacity,
         "seats_left": max(0, capacity - counts["registered"]),
         "fill": charts.stack([("registered", counts["registered"])], capacity),
-        "fill_percent": round(100 * counts["registered"] / capacity) if capacity else 0,
+        "fill_percent": numbers.percent(counts["registered"], capacity),
         "categories": categories,
         "timeline": _timeline(per_day),
         "total": sum(counts.values()),
@@ -107,7 +107,7 @@ def attendance_panel(event: Event, now: datetime | None = None) -> dict:
                 "session": session,
                 "counts": counts,
                 "started": started,
-                "percent": round(100 * counts["checked_in"] / expected) if expected else 0,
+                "percent": numbers.percent(counts["checked_in"], expected),
                 "segments": charts.stack(
                     [(key, counts[key]) for key in ATTENDANCE_SERIES if started or key != "belum"],
                     expected,
@@ -115,7 +115,11 @@ def attendance_panel(event: Event, now: datetime | None = None) -> dict:
             }
         )
     finished = [s for s in sessions if s["counts"]["finished"] and s["counts"]["expected"]]
-    mean = round(sum(s["percent"] for s in finished) / len(finished)) if finished else None
+    mean = (
+        numbers.percent(sum(s["percent"] for s in finished), 100 * len(finished))
+        if finished
+        else None
+    )
     return {"sessions": sessions, "finished": len(finished), "mean_percent": mean}
 
 

@@ -13,18 +13,10 @@ from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Attempt
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
-from tests.conftest import SCREENSHOT_DIR, screenshot
-from tests.factories import PASSWORD, make_participant
+from tests.conftest import log_in, screenshot
+from tests.factories import make_participant
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base, identifier):
-    page.goto(f"{base}/masuk")
-    page.fill("input[name=identifier]", identifier)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -68,7 +60,7 @@ def test_take_the_pre_test_on_a_phone(phone, live_server, demo_event):
     page.locator("#soal-2 .save-state.saved").wait_for()
     assert page.locator("#progress").inner_text().startswith("3/")
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=SCREENSHOT_DIR + "/assessment-take-phone.png")
+    screenshot(page, "assessment-take-phone", full_page=False)
 
     chosen_before = [
         page.locator(f"#soal-{n} input:checked").get_attribute("value") for n in (1, 2, 3)
@@ -143,7 +135,7 @@ def test_results_page(desktop, live_server, demo_event, admin):
     screenshot(page, "assessment-admin-desktop")
     page.goto(f"{live_server.url}/admin/kegiatan/{demo_event.code}/tes/percobaan?tes=post")
     assert page.locator("#attempts tbody tr").count() >= 20
-    page.screenshot(path=SCREENSHOT_DIR + "/assessment-monitor-desktop.png")
+    screenshot(page, "assessment-monitor-desktop", full_page=False)
 
 
 def test_results_page_on_a_phone(phone, live_server, demo_event):

@@ -1,9 +1,8 @@
 """``flask attendance`` commands."""
 
-from pypdf import PdfReader
-
 from bimtek.attendance import services
 from bimtek.extensions import db
+from tests.pdftext import pdf_pages
 
 
 def test_sheet_badges_and_summary(runner, event, session, person, panitia, on_time, tmp_path):
@@ -12,7 +11,7 @@ def test_sheet_badges_and_summary(runner, event, session, person, panitia, on_ti
     sheet = tmp_path / "sheet.pdf"
     result = runner.invoke(args=["attendance", "sheet", str(session.id), "-o", str(sheet)])
     assert result.exit_code == 0, result.output
-    assert "Siti Aminah" in PdfReader(sheet).pages[0].extract_text()
+    assert "Siti Aminah" in pdf_pages(sheet.read_bytes())[0]
 
     badges = tmp_path / "badges.pdf"
     result = runner.invoke(args=["attendance", "badges", "uji24", "-o", str(badges)])

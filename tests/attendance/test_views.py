@@ -1,7 +1,6 @@
 """The desk page and its JSON endpoints, the recap, the PDFs and the participant's page."""
 
 import io
-import subprocess
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from tests import factories
 from tests.conftest import login
+from tests.pdftext import decode_qr, pdf_pages, pdf_text
 
 
 def desk_url(event, session, action):
@@ -145,7 +145,7 @@ def test_sign_in_sheet_pdf(panitia_client, event, session, panitia, on_time):
     pages = len(reader.pages)
     assert pages >= 2
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4 portrait
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    text = pdf_text(answer.data)
     assert "DAFTAR HADIR PESERTA" in text
     assert f"Halaman 1 dari {pages}" in text and f"Halaman {pages} dari {pages}" in text
     assert text.index("Peserta 01") < text.index("Peserta 02") < text.index("Peserta 30")
@@ -154,42 +154,16 @@ def test_sign_in_sheet_pdf(panitia_client, event, session, panitia, on_time):
     assert "Jumlah peserta terdaftar: 30" in text
 
 
-def _qr_codes_on(pdf_bytes, tmp_path, page=1):
-    import zxingcpp
-    from PIL import Image
-
-    source = tmp_path / "doc.pdf"
-    source.write_bytes(pdf_bytes)
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "150",
-            "-f",
-            str(page),
-            "-l",
-            str(page),
-            str(source),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-        timeout=60,
-    )
-    [image] = sorted(tmp_path.glob("page*.png"))
-    return {result.text for result in zxingcpp.read_barcodes(Image.open(image))}
-
-
 def test_badges_pdf_has_8_per_page_and_scannable_qr(panitia_client, event, tmp_path):
     people = _people(event, [f"Dr. H. Nama Panjang Sekali Peserta {i}, M.Si" for i in range(9)])
     answer = panitia_client.get(f"/kegiatan/{event.code}/kartu-peserta.pdf")
     assert answer.status_code == 200
     reader = PdfReader(io.BytesIO(answer.data))
     assert len(reader.pages) == 2  # 8 + 1
-    first_page_codes = _qr_codes_on(answer.data, tmp_path)
+    first_page_codes = set(decode_qr(answer.data, tmp_path))
     sorted_people = sorted(people, key=lambda p: p.full_name.lower())
     assert first_page_codes == {p.ticket_code for p in sorted_people[:8]}
-    text = reader.pages[0].extract_text()
+    text = pdf_pages(answer.data)[0]
     assert "UJI24-0001" in text and "KPU" in text
 
 

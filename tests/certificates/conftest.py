@@ -1,9 +1,6 @@
 """Helpers for certificate tests: real attendance rows and real post-test attempts, made
 through the attendance and assessments services."""
 
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from bimtek.extensions import db
@@ -94,41 +91,3 @@ def qualify(event, participant):
 def five_sessions(app):
     """An event with five mandatory sessions (so 4 of 5 is exactly 80%)."""
     return factories.make_event("SERT24", sessions=5)
-
-
-def pdf_text(data: bytes) -> str:
-    import io
-
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def decode_qr(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
-    """Render one page at 150 dpi with pdftoppm and decode every QR code on it."""
-    import zxingcpp
-    from PIL import Image
-
-    source = tmp_path / "certificate.pdf"
-    source.write_bytes(data)
-    rendered = subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "150",
-            "-f",
-            str(page),
-            "-l",
-            str(page),
-            "-singlefile",
-            str(source),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    assert rendered.stderr == ""  # poppler complains about any broken resource
-    image = Image.open(tmp_path / "page.png")
-    return [result.text for result in zxingcpp.read_barcodes(image)]

@@ -417,7 +417,7 @@ def test_nothing_is_issued_unsigned(five_sessions, admin_client):
 def test_one_issue_date_dates_the_number_and_the_text(five_sessions, admin):
     """The number said XII/2026 (the month it was issued) while the text said 31 Oktober
     2024: the issue date in the settings now drives both."""
-    from tests.certificates.conftest import pdf_text
+    from tests.pdftext import pdf_text
 
     person = factories.make_participant(five_sessions, full_name="Siti Aminah")
     qualify(five_sessions, person)

@@ -14,8 +14,9 @@ from bimtek.certificates import services, signing
 from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.extensions import db
 from tests import factories
-from tests.certificates.conftest import pdf_text, qualify
+from tests.certificates.conftest import qualify
 from tests.conftest import demo_signer
+from tests.pdftext import pdf_text
 
 
 @pytest.fixture
@@ -25,15 +26,6 @@ def issued(five_sessions):
     certificate = services.issue(person)
     db.session.commit()
     return certificate
-
-
-@pytest.fixture
-def admin_headers(admin):
-    from bimtek.auth.services import issue_api_token
-
-    _token, plain = issue_api_token(admin, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def run(tool: str, data: bytes, tmp_path: Path, *args: str) -> str:

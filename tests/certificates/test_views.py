@@ -1,6 +1,7 @@
 """Certificate pages and API: admin, participant portal, public verification."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -11,8 +12,9 @@ from bimtek.certificates.models import Certificate
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from tests import factories
-from tests.certificates.conftest import attend, pdf_text, qualify
+from tests.certificates.conftest import attend, post_test, qualify
 from tests.conftest import login
+from tests.pdftext import pdf_text
 
 SECRET_NIK = factories.valid_nik(4242)  # 6408011705904242
 SECRET_PHONE = "081234567890"
@@ -420,3 +422,22 @@ def test_admin_is_warned_when_nobody_signs(admin_client, five_sessions):
     certificate_services.save_signatory(five_sessions, {"name": "H. Ardiansyah"})
     db.session.commit()
     assert "Belum ada penanda tangan" not in admin_client.get(url).get_data(as_text=True)
+
+
+def test_one_figure_reads_the_same_on_every_page(client):
+    """6 of 7 sessions (85.7%) and a post-test of 2 of 3 (66.67): the attendance page, the
+    test page and the certificate page print the same rounding (core/numbers.py)."""
+    event = factories.make_event("BULAT", sessions=7)
+    person = factories.make_participant(event)
+    attend(event, person, 6)
+    attempt = post_test(event, person, 2, total=3)
+    attempt.assessment.show_score_after = True
+    db.session.commit()
+    login(client, person.nik)
+    attendance = client.get(f"/peserta/{person.id}/kehadiran").get_data(as_text=True)
+    tests = client.get(f"/peserta/{person.id}/tes").get_data(as_text=True)
+    certificate = client.get(f"/portal/peserta/{person.id}/sertifikat").get_data(as_text=True)
+    assert re.findall(r">(\d+)%<", attendance) == ["85"]
+    assert re.findall(r">(\d+)%<", certificate) == ["85"]
+    assert re.findall(r'class="score">([\d,]+)<', tests) == ["66,7"]
+    assert ">66,7<" in certificate

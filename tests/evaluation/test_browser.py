@@ -10,18 +10,10 @@ from bimtek.evaluation import reads
 from bimtek.evaluation.models import EvaluationResponse
 from bimtek.extensions import db
 from tests import factories
-from tests.conftest import screenshot
+from tests.conftest import log_in, screenshot
 from tests.evaluation.conftest import fill
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base, identifier):
-    page.goto(f"{base}/masuk")
-    page.fill("input[name=identifier]", identifier)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -62,7 +54,7 @@ def test_rate_a_speaker_on_a_phone(phone, live_server, past_event):
     assert response.comment == "Contoh kasus Kutai Timur sangat membantu."
 
 
-def test_report_page_at_1366(browser, live_server, past_event):
+def test_report_page_at_1366(page_at, live_server, past_event):
     people = [factories.make_participant(past_event) for _ in range(7)]
     parts = reads.parts(past_event)
     comments = ["Waktu diskusi perlu ditambah.", "", "Ruangan terlalu dingin.", "", "", "", ""]
@@ -70,15 +62,11 @@ def test_report_page_at_1366(browser, live_server, past_event):
         for part in parts[:1] + parts[2:]:
             fill(person, part.key, value=value, comment=comment)
     manager = factories.make_staff("manager", event=past_event)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, manager.email)
-        page.goto(f"{live_server.url}/admin/kegiatan/{past_event.code}/evaluasi")
-        text = page.content()
-        assert "Ruangan terlalu dingin." in text
-        assert "Hasil ditampilkan setelah minimal 5 responden" in text  # Ir. Budi: nobody yet
-        assert page.locator("svg.hbar").count() == 12
-        screenshot(page, "evaluation-report-1366")
-    finally:
-        context.close()
+    page = page_at(1366, 900)
+    log_in(page, live_server.url, manager.email)
+    page.goto(f"{live_server.url}/admin/kegiatan/{past_event.code}/evaluasi")
+    text = page.content()
+    assert "Ruangan terlalu dingin." in text
+    assert "Hasil ditampilkan setelah minimal 5 responden" in text  # Ir. Budi: nobody yet
+    assert page.locator("svg.hbar").count() == 12
+    screenshot(page, "evaluation-report-1366")

@@ -32,7 +32,7 @@ def test_a_rejected_registration_leads_to_the_bad_fields(phone, live_server, eve
     expect(summary.locator('a[href="#nik"]')).to_be_visible()
     _fits(page)
     screenshot(page, "registration-error-summary-phone")
-    page.screenshot(path=screenshot(page, "registration-error-summary").replace(".png", "-top.png"))
+    screenshot(page, "registration-error-summary-top", full_page=False)
     summary.locator('a[href="#phone"]').click()
     expect(page.locator("#phone")).to_be_focused()
     expect(page.locator("#phone")).to_be_in_viewport()

@@ -1,10 +1,7 @@
 """Names sort without their titles: one sort_key, used by every list sorted by name."""
 
-import io
-
 import pytest
 import sqlalchemy as sa
-from pypdf import PdfReader
 
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.attendance.services import attendance_matrix, session_attendance
@@ -13,6 +10,7 @@ from bimtek.participants.models import Participant
 from bimtek.participants.names import sort_key
 from bimtek.participants.services import list_participants
 from tests.factories import make_participant
+from tests.pdftext import pdf_text
 
 
 @pytest.mark.parametrize(
@@ -66,8 +64,7 @@ def test_every_name_sorted_list_uses_it(event, people):
 
 
 def _positions(data: bytes) -> list[int]:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-    text = " ".join(text.split())
+    text = " ".join(pdf_text(data).split())
     return [text.index(name.split(",")[0].split()[-1]) for name in ORDER]
 
 

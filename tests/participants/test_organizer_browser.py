@@ -11,8 +11,7 @@ from bimtek.attendance.models import Attendance
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from tests import factories
-from tests.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -23,20 +22,8 @@ def app_config():
 
 
 @pytest.fixture
-def wide(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def log_in(page, base, identifier):
-    page.goto(f"{base}/masuk")
-    page.fill("input[name=identifier]", identifier)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    page.wait_for_load_state()
+def wide(page_at):
+    return page_at(1366, 768)
 
 
 def test_organizer_day(wide, live_server):

@@ -1,16 +1,15 @@
 """Registration, ticket and portal pages, and the admin participant pages, over HTTP."""
 
-import io
 from datetime import timedelta
 
 import sqlalchemy as sa
-from pypdf import PdfReader
 
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from tests.conftest import login
 from tests.factories import PASSWORD, make_event, make_participant, registration_data
+from tests.pdftext import pdf_pages
 
 
 def form_data(**overrides):
@@ -57,7 +56,7 @@ def test_ticket_pdf(client, event):
     person = make_participant(event, full_name="Nguyễn Thị Ánh")
     response = client.get(f"/tiket/{person.ticket_code}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    text = pdf_pages(response.data)[0]
     assert "Nguyễn Thị Ánh" in text and person.ticket_code in text
     assert client.get("/tiket/TIDAKADA.pdf").status_code == 404
 

@@ -3,19 +3,9 @@
 import io
 
 import openpyxl
-import pytest
 
-from bimtek.auth.services import issue_api_token
 from bimtek.core.spreadsheets import XLSX_MIMETYPE
-from bimtek.extensions import db
 from tests.participants.sheets import person_row, xlsx_bytes
-
-
-@pytest.fixture
-def admin_headers(admin):
-    _token, plain = issue_api_token(admin, "integrasi")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def test_summary(client, busy_event, auth_headers, admin_headers):

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.conftest import log_in, screenshot, watch_console
 from tests.participants.sheets import person_row, xlsx_bytes
 
 pytestmark = pytest.mark.browser
@@ -15,21 +14,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def app_config():
     return {"WTF_CSRF_ENABLED": True}  # the real forms, tokens included
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/masuk")
-    page.get_by_label("Email atau NIK").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(re.compile(r"/admin/?$"))
-
-
-def watch_console(page):
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
 
 
 def test_upload_preview_and_import(desktop, live_server, event, admin):
@@ -80,24 +64,19 @@ def test_a_bad_file_is_explained(desktop, live_server, event, admin):
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1024, 768, "tablet"), (360, 740, "phone")])
 def test_dashboard_on_a_tablet_and_a_phone(
-    browser, live_server, busy_event, admin, width, height, name
+    page_at, live_server, busy_event, admin, width, height, name
 ):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = page_at(width, height)
     problems = watch_console(page)
-    try:
-        log_in(page, live_server.url, admin.email)
-        with page.expect_response(re.compile(r"/ringkasan/langsung\.json$")) as live:
-            page.goto(f"{live_server.url}/admin/kegiatan/{busy_event.code}/ringkasan")
-        assert live.value.ok
-        page.wait_for_function(
-            "document.querySelector('[data-live=generated_at]').textContent.length > 0"
-        )
-        first = page.locator("#today [data-session]").first
-        assert first.locator('[data-count="checked_in"]').inner_text() == "2"
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        screenshot(page, f"reports-dashboard-{name}")
-        assert problems == []
-    finally:
-        context.close()
+    log_in(page, live_server.url, admin.email)
+    with page.expect_response(re.compile(r"/ringkasan/langsung\.json$")) as live:
+        page.goto(f"{live_server.url}/admin/kegiatan/{busy_event.code}/ringkasan")
+    assert live.value.ok
+    page.wait_for_function(
+        "document.querySelector('[data-live=generated_at]').textContent.length > 0"
+    )
+    first = page.locator("#today [data-session]").first
+    assert first.locator('[data-count="checked_in"]').inner_text() == "2"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"reports-dashboard-{name}")
+    assert problems == []

@@ -8,8 +8,7 @@ import pytest
 from bimtek.auth import tokens
 from bimtek.extensions import db
 from tests import factories
-from tests.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.conftest import log_in, screenshot, watch_console
 
 pytestmark = pytest.mark.browser
 
@@ -20,27 +19,8 @@ def app_config():
 
 
 @pytest.fixture
-def laptop(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/masuk")
-    page.get_by_label("Email atau NIK").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(re.compile(r"/admin/?$"))
-
-
-def watch_console(page):
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
+def laptop(page_at):
+    return page_at(1366, 768)
 
 
 def test_admin_creates_assigns_and_resets_a_staff_account(laptop, live_server, event, admin):
