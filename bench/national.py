@@ -152,7 +152,9 @@ def prepare(app, code: str):
     """Admin login, a signed certificate design and one issued certificate for verify."""
     from bimtek.auth.models import User
     from bimtek.auth.services import issue_api_token
-    from bimtek.certificates.services import get_settings, issue, save_signatory
+    from bimtek.certificates.configuration import save_signatory
+    from bimtek.certificates.issuing import issue
+    from bimtek.certificates.queries import get_settings
     from bimtek.events.models import Event
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
@@ -235,7 +237,8 @@ def interleaved(plans: dict, repeat: int) -> dict:
 
 
 def measures(app, code: str, repeat: int) -> list:
-    from bimtek.certificates.services import eligibility, issue_all
+    from bimtek.certificates.issuing import issue_all
+    from bimtek.certificates.rules import eligibility
     from bimtek.events.models import Event
     from bimtek.extensions import db
     from bimtek.participants.models import Participant

@@ -246,7 +246,8 @@ def _load_demo_signatory(event: Event) -> None:
     """A placeholder signatory, shown on the sample certificate; issuing is refused until the
     organizer replaces it (name, title, NIP and signature image) under Sertifikat →
     Pengaturan & desain."""
-    from bimtek.certificates.services import PLACEHOLDER_SIGNATORY_NAME, save_signatory
+    from bimtek.certificates.configuration import save_signatory
+    from bimtek.certificates.rules import PLACEHOLDER_SIGNATORY_NAME
 
     save_signatory(
         event,

@@ -2,9 +2,14 @@
 certificate, from a terminal or a scheduled job."""
 
 import click
+from flask import current_app
 
+from bimtek.certificates import signing
+from bimtek.certificates.issuing import issue_all
+from bimtek.certificates.rules import eligibility
 from bimtek.cli import fail
 from bimtek.errors import ServiceError
+from bimtek.events.services import get_event
 from bimtek.extensions import db
 
 
@@ -13,13 +18,10 @@ from bimtek.extensions import db
 @click.option("--dry-run", is_flag=True, help="Only show who is eligible; issue nothing.")
 def issue_certificates(code, dry_run):
     """Issue certificates to everyone eligible in event CODE (never twice)."""
-    from bimtek.certificates import services
-    from bimtek.events.services import get_event
-
     try:
         event = get_event(code)
         if dry_run:
-            verdicts = services.eligibility(event)
+            verdicts = eligibility(event)
             for verdict in verdicts:
                 state = (
                     "terbit " + verdict.certificate.number
@@ -29,7 +31,7 @@ def issue_certificates(code, dry_run):
                 click.echo(f"{verdict.participant.full_name}: {state}")
             db.session.rollback()
             return
-        outcome = services.issue_all(event, channel="cli")
+        outcome = issue_all(event, channel="cli")
     except ServiceError as error:
         db.session.rollback()
         fail(error)
@@ -51,10 +53,6 @@ def issue_certificates(code, dry_run):
 def create_demo_signer(force):
     """Create a DEMO CA and signing key in instance/demo-signer/ (for make run and trying out;
     never for real certificates)."""
-    from flask import current_app
-
-    from bimtek.certificates import signing
-
     target = signing.demo_signer_path(current_app.instance_path)
     if target.exists() and not force:
         click.echo(f"Kunci demo sudah ada: {target}")

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from bimtek.certificates import signing
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.queries import verification_facts, verification_url
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 
@@ -241,10 +242,9 @@ def verify_document(data: bytes) -> Verdict:
     return Verdict("unknown", "no_claim")
 
 
-def verdict_json(verdict: Verdict) -> dict:
-    """The API's answer; the certificate's public facts when the file names one."""
-    from bimtek.certificates.services import verification_facts, verification_url
-
+def verdict_json(verdict: Verdict, base: str | None = None) -> dict:
+    """The API's answer; the certificate's public facts when the file names one (its
+    verification link on ``base``)."""
     body = {
         "status": verdict.status,
         "reason": verdict.reason,
@@ -254,6 +254,6 @@ def verdict_json(verdict: Verdict) -> dict:
     }
     if verdict.certificate is not None:
         facts = verification_facts(verdict.certificate)
-        facts["verification_url"] = verification_url(verdict.certificate.verification_code)
+        facts["verification_url"] = verification_url(verdict.certificate.verification_code, base)
         body["certificate"] = facts
     return body

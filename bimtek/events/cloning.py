@@ -164,11 +164,12 @@ def _copy_question_bank(source: Event, event: Event, modules: dict) -> int:
 
 
 def _copy_certificate_settings(source: Event, event: Event) -> int:
+    from bimtek.certificates.configuration import ensure_settings
     from bimtek.certificates.models import CertificateSettings, Signatory
-    from bimtek.certificates.services import get_settings
+    from bimtek.certificates.queries import get_settings
 
     original = get_settings(source, with_images=True)
-    settings = get_settings(event)
+    settings = ensure_settings(event)
     for column in CertificateSettings.__table__.columns:
         if column.key not in CERTIFICATE_SKIP:
             setattr(settings, column.key, getattr(original, column.key))

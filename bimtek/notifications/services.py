@@ -37,7 +37,7 @@ def person_locale(participant: Participant) -> str:
 
 def public_url(endpoint: str, **values) -> str:
     """An absolute link on PUBLIC_BASE_URL, built in a request or in a job."""
-    from bimtek.certificates.services import public_base_url
+    from bimtek.certificates.queries import public_base_url
 
     if has_request_context():
         path = url_for(endpoint, **values)

@@ -52,7 +52,7 @@ def personal_data(user: User) -> dict:
     """The account, each registration with its attendance, tests, certificates and
     evaluation progress. Reads only."""
     from bimtek.attendance.services import participant_attendance
-    from bimtek.certificates.services import certificates_of, verification_url
+    from bimtek.certificates.queries import certificates_of, verification_url
     from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
     from bimtek.evaluation.reads import find_part
 

@@ -55,7 +55,7 @@ def activity_figures(event: Event, now: datetime | None = None) -> dict:
     from bimtek.assessments.services import results
     from bimtek.attendance.services import attendance_matrix
     from bimtek.certificates.models import Signatory
-    from bimtek.certificates.services import issued_certificates
+    from bimtek.certificates.queries import issued_certificates
     from bimtek.evaluation.reads import report as evaluation_report
     from bimtek.reports.dashboard import attendance_panel, certificate_panel, registration_panel
 

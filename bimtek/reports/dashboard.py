@@ -142,7 +142,8 @@ def assessment_panel(event: Event) -> dict:
 
 def certificate_panel(event: Event) -> dict:
     """Eligible, issued, still to issue, not eligible, revoked."""
-    from bimtek.certificates.services import eligibility, issued_certificates
+    from bimtek.certificates.queries import issued_certificates
+    from bimtek.certificates.rules import eligibility
 
     verdicts = eligibility(event)
     issued = sum(1 for v in verdicts if v.certificate is not None)

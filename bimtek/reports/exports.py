@@ -403,7 +403,7 @@ CERTIFICATE_STATUS = {"valid": "Berlaku", "revoked": "Dicabut"}
 def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
     """The certificate register: every certificate issued for the event, revoked ones too, in
     number order, with who issued it and how to verify it (the office's official list)."""
-    from bimtek.certificates.services import issued_certificates, verification_url
+    from bimtek.certificates.queries import issued_certificates, verification_url
 
     rows = []
     for certificate in issued_certificates(event, include_revoked=True, with_people=True):
