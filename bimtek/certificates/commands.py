@@ -3,6 +3,8 @@ certificate, from a terminal or a scheduled job."""
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from bimtek.certificates import signing
 from bimtek.certificates.issuing import issue_all
@@ -23,11 +25,12 @@ def issue_certificates(code, dry_run):
         if dry_run:
             verdicts = eligibility(event)
             for verdict in verdicts:
-                state = (
-                    "terbit " + verdict.certificate.number
-                    if verdict.certificate
-                    else ("memenuhi syarat" if verdict.eligible else "belum: " + verdict.reason)
-                )
+                if verdict.certificate:
+                    state = _("terbit %(number)s", number=verdict.certificate.number)
+                elif verdict.eligible:
+                    state = _("memenuhi syarat")
+                else:
+                    state = _("belum: %(reason)s", reason=verdict.reason)
                 click.echo(f"{verdict.participant.full_name}: {state}")
             db.session.rollback()
             return
@@ -38,13 +41,22 @@ def issue_certificates(code, dry_run):
     db.session.commit()
     if outcome.issued:
         click.echo(
-            f"{len(outcome.issued)} sertifikat diterbitkan: "
-            f"{outcome.issued[0].number} s.d. {outcome.issued[-1].number}"
+            ngettext(
+                "%(num)d sertifikat diterbitkan: %(first)s s.d. %(last)s",
+                "%(num)d sertifikat diterbitkan: %(first)s s.d. %(last)s",
+                len(outcome.issued),
+                first=outcome.issued[0].number,
+                last=outcome.issued[-1].number,
+            )
         )
     else:
-        click.echo("Tidak ada sertifikat baru.")
+        click.echo(_("Tidak ada sertifikat baru."))
     click.echo(
-        f"Sudah terbit sebelumnya: {outcome.already}; belum memenuhi syarat: {outcome.not_eligible}"
+        _(
+            "Sudah terbit sebelumnya: %(already)s; belum memenuhi syarat: %(not_eligible)s",
+            already=outcome.already,
+            not_eligible=outcome.not_eligible,
+        )
     )
 
 
@@ -55,12 +67,22 @@ def create_demo_signer(force):
     never for real certificates)."""
     target = signing.demo_signer_path(current_app.instance_path)
     if target.exists() and not force:
-        click.echo(f"Kunci demo sudah ada: {target}")
+        click.echo(_("Kunci demo sudah ada: %(path)s", path=target))
         return
     signing.create_demo_signer(target.parent)
-    click.echo(f"Kunci penanda tangan DEMO dibuat: {target}")
-    click.echo(f"CA demo (untuk dipercaya di pembaca PDF): {target.parent / signing.DEMO_CA}")
-    click.echo(f'Pakai dengan: CERT_SIGNING_PKCS12 = "{signing.DEMO_FOLDER}/{signing.DEMO_PKCS12}"')
+    click.echo(_("Kunci penanda tangan DEMO dibuat: %(path)s", path=target))
+    click.echo(
+        _(
+            "CA demo (untuk dipercaya di pembaca PDF): %(path)s",
+            path=target.parent / signing.DEMO_CA,
+        )
+    )
+    click.echo(
+        _(
+            'Pakai dengan: CERT_SIGNING_PKCS12 = "%(path)s"',
+            path=f"{signing.DEMO_FOLDER}/{signing.DEMO_PKCS12}",
+        )
+    )
 
 
 def register(cli) -> None:

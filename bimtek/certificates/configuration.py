@@ -7,6 +7,8 @@ is stored on the first change (``ensure_settings``); until then reads see the de
 import io
 import re
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 
@@ -58,12 +60,12 @@ def update_settings(event: Event, data, *, actor=None, channel="web") -> Certifi
     errors, values = {}, {}
     percent = parse_int(
         data.get("min_attendance_percent", 80),
-        "Kehadiran minimal",
+        _("Kehadiran minimal"),
         errors,
         "min_attendance_percent",
         minimum=0,
         maximum=100,
-        message="Isi bilangan bulat 0–100.",
+        message=_("Isi bilangan bulat 0–100."),
     )
     if percent is not None:
         values["min_attendance_percent"] = percent
@@ -75,7 +77,7 @@ def update_settings(event: Event, data, *, actor=None, channel="web") -> Certifi
                 raise ValueError
             values["min_post_score"] = score
         except ValueError:
-            errors["min_post_score"] = "Isi angka 0–100, atau kosongkan."
+            errors["min_post_score"] = _("Isi angka 0–100, atau kosongkan.")
     else:
         values["min_post_score"] = None
     for name in ("count_excused", "count_sick", "post_test_required"):
@@ -85,28 +87,30 @@ def update_settings(event: Event, data, *, actor=None, channel="web") -> Certifi
     except InvalidInput as error:
         errors.update(error.fields)
     for name, label, limit, required in (
-        ("title_text", "Judul", 60, True),
-        ("awarded_text", "Teks sebelum nama", 120, True),
-        ("role_text", "Peran", 60, True),
-        ("body_text", "Kalimat isi", 300, True),
-        ("signing_place", "Tempat penandatanganan", 100, False),
+        ("title_text", _("Judul"), 60, True),
+        ("awarded_text", _("Teks sebelum nama"), 120, True),
+        ("role_text", _("Peran"), 60, True),
+        ("body_text", _("Kalimat isi"), 300, True),
+        ("signing_place", _("Tempat penandatanganan"), 100, False),
     ):
         value = " ".join(str(data.get(name) or "").split())
         if required and not value:
-            errors[name] = f"{label} wajib diisi."
+            errors[name] = _("%(label)s wajib diisi.", label=label)
         elif len(value) > limit:
-            errors[name] = f"{label} paling banyak {limit} karakter."
+            errors[name] = _(
+                "%(label)s paling banyak %(limit)s karakter.", label=label, limit=limit
+            )
         values[name] = value
     values["signing_date"] = parse_date(
         data.get("signing_date"),
-        "Tanggal penandatanganan",
+        _("Tanggal penandatanganan"),
         errors,
         "signing_date",
         optional=True,
-        message="Isi tanggal dengan format TTTT-BB-HH, atau kosongkan.",
+        message=_("Isi tanggal dengan format TTTT-BB-HH, atau kosongkan."),
     )
     if errors:
-        raise InvalidInput("Periksa kembali pengaturan sertifikat.", fields=errors)
+        raise InvalidInput(_("Periksa kembali pengaturan sertifikat."), fields=errors)
     changed = sorted(k for k, v in values.items() if getattr(settings, k) != v)
     for key, value in values.items():
         setattr(settings, key, value)
@@ -128,9 +132,12 @@ def check_image(
     """Accept a PNG or JPEG of at most 2 MB; return (bytes, MIME type), scaled down so its
     longer side is at most ``max_side`` pixels (keeps every PDF small and fast)."""
     if not raw:
-        raise InvalidInput(f"{label}: pilih berkas gambar.", fields={field_name: "Pilih berkas."})
+        raise InvalidInput(
+            _("%(label)s: pilih berkas gambar.", label=label),
+            fields={field_name: _("Pilih berkas.")},
+        )
     if len(raw) > MAX_IMAGE_BYTES:
-        message = f"{label}: berkas paling besar 2 MB."
+        message = _("%(label)s: berkas paling besar 2 MB.", label=label)
         raise InvalidInput(message, fields={field_name: message})
     try:
         with Image.open(io.BytesIO(raw)) as probe:
@@ -144,10 +151,10 @@ def check_image(
         kind = None
         width = height = 0
     if kind not in IMAGE_TYPES:
-        message = f"{label}: hanya gambar PNG atau JPG."
+        message = _("%(label)s: hanya gambar PNG atau JPG.", label=label)
         raise InvalidInput(message, fields={field_name: message})
     if width * height > MAX_IMAGE_PIXELS or min(width, height) < 1:
-        message = f"{label}: ukuran gambar paling besar 4000×4000 piksel."
+        message = _("%(label)s: ukuran gambar paling besar 4000×4000 piksel.", label=label)
         raise InvalidInput(message, fields={field_name: message})
     if max(width, height) <= max_side and kind == "JPEG":
         return raw, IMAGE_TYPES[kind]
@@ -165,14 +172,18 @@ def check_image(
 def set_image(event: Event, slot: str, raw: bytes | None, *, actor=None, channel="web") -> None:
     """Upload (or with ``raw=None`` remove) the left/right logo or the background."""
     if slot not in IMAGE_SLOTS:
-        raise NotFound("Gambar tidak dikenal.")
+        raise NotFound(_("Gambar tidak dikenal."))
     settings = ensure_settings(event)
     if raw is None:
         setattr(settings, slot, None)
         setattr(settings, f"{slot}_type", "")
         action = "certificate.image_remove"
     else:
-        labels = {"logo_left": "Logo kiri", "logo_right": "Logo kanan", "background": "Latar"}
+        labels = {
+            "logo_left": _("Logo kiri"),
+            "logo_right": _("Logo kanan"),
+            "background": _("Latar"),
+        }
         data, mime = check_image(
             raw, label=labels[slot], field_name=slot, max_side=1800 if slot == "background" else 600
         )
@@ -206,28 +217,32 @@ def save_signatory(
     title = " ".join(str(data.get("title") or "").split())
     nip = " ".join(str(data.get("nip") or "").split())
     if not name:
-        errors["name"] = "Nama penanda tangan wajib diisi."
+        errors["name"] = _("Nama penanda tangan wajib diisi.")
     elif len(name) > 200:
-        errors["name"] = "Nama paling banyak 200 karakter."
+        errors["name"] = _("Nama paling banyak 200 karakter.")
     if len(title) > 200:
-        errors["title"] = "Jabatan paling banyak 200 karakter."
+        errors["title"] = _("Jabatan paling banyak 200 karakter.")
     if nip and not re.fullmatch(r"[0-9 ]{8,30}", nip):
-        errors["nip"] = "NIP hanya angka (boleh dengan spasi)."
+        errors["nip"] = _("NIP hanya angka (boleh dengan spasi).")
     position = parse_int(
-        data.get("position") or 0, "Urutan", errors, "position", minimum=0, maximum=MAX_POSITION
+        data.get("position") or 0, _("Urutan"), errors, "position", minimum=0, maximum=MAX_POSITION
     )
     if signatory is None and len(settings.signatories) >= MAX_SIGNATORIES:
-        errors["name"] = f"Paling banyak {MAX_SIGNATORIES} penanda tangan."
+        errors["name"] = ngettext(
+            "Paling banyak %(num)d penanda tangan.",
+            "Paling banyak %(num)d penanda tangan.",
+            MAX_SIGNATORIES,
+        )
     image = mime = None
     if signature:
         try:
             image, mime = check_image(
-                signature, label="Tanda tangan", field_name="signature", max_side=600
+                signature, label=_("Tanda tangan"), field_name="signature", max_side=600
             )
         except InvalidInput as error:
             errors.update(error.fields)
     if errors:
-        raise InvalidInput("Periksa kembali data penanda tangan.", fields=errors)
+        raise InvalidInput(_("Periksa kembali data penanda tangan."), fields=errors)
     if signatory is None:
         signatory = Signatory(event_id=event.id)
         settings.signatories.append(signatory)

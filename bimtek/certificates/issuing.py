@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.certificates import documents, signing
@@ -86,7 +87,13 @@ def issue(
         return existing
     verdict = eligibility_for(participant)
     if not verdict.eligible:
-        raise NotEligible(f"{participant.full_name} belum memenuhi syarat: {verdict.reason}.")
+        raise NotEligible(
+            _(
+                "%(name)s belum memenuhi syarat: %(reason)s.",
+                name=participant.full_name,
+                reason=verdict.reason,
+            )
+        )
     settings = get_settings(event)
     ensure_signed(settings)
     signer = signing.configured_signer()
@@ -158,14 +165,15 @@ def revoke(certificate: Certificate, reason: str, *, actor=None, channel="web") 
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise InvalidInput(
-            "Alasan pencabutan wajib diisi.", fields={"reason": "Alasan wajib diisi."}
+            _("Alasan pencabutan wajib diisi."), fields={"reason": _("Alasan wajib diisi.")}
         )
     if len(reason) > 500:
         raise InvalidInput(
-            "Alasan paling banyak 500 karakter.", fields={"reason": "Paling banyak 500 karakter."}
+            _("Alasan paling banyak 500 karakter."),
+            fields={"reason": _("Paling banyak 500 karakter.")},
         )
     if certificate.revoked_at is not None:
-        raise Conflict("Sertifikat ini sudah dicabut.", code="already_revoked")
+        raise Conflict(_("Sertifikat ini sudah dicabut."), code="already_revoked")
     certificate.revoked_at = utcnow()
     certificate.revoked_by_id = getattr(actor, "id", None)
     certificate.revoke_reason = reason

@@ -10,6 +10,8 @@ import secrets
 import string
 from datetime import date
 
+from flask_babel import gettext as _
+
 from bimtek.certificates.models import CertificateSettings
 from bimtek.errors import InvalidInput
 from bimtek.events.models import Event
@@ -46,37 +48,39 @@ def validate_number_format(pattern: str) -> str:
     """Check a number pattern: only the known fields, no attribute or index access."""
     pattern = (pattern or "").strip()
     if not pattern:
-        raise InvalidInput(
-            "Format nomor wajib diisi.", fields={"number_format": "Format nomor wajib diisi."}
-        )
+        message = _("Format nomor wajib diisi.")
+        raise InvalidInput(message, fields={"number_format": message})
     problem = None
     seen = set()
     if len(pattern) > 120:
-        problem = "Format nomor paling banyak 120 karakter."
+        problem = _("Format nomor paling banyak 120 karakter.")
     elif any(not ch.isprintable() for ch in pattern):
-        problem = "Format nomor tidak boleh memuat karakter kontrol."
+        problem = _("Format nomor tidak boleh memuat karakter kontrol.")
     else:
         try:
             parts = list(string.Formatter().parse(pattern))
         except ValueError:
             parts = None
-            problem = "Kurung kurawal tidak seimbang. Tulis {{ atau }} untuk kurung biasa."
+            problem = _("Kurung kurawal tidak seimbang. Tulis {{ atau }} untuk kurung biasa.")
         for _literal, name, spec, conversion in parts or ():
             if name is None:
                 continue
             if name not in NUMBER_FIELDS:
-                problem = (
-                    f"Kolom {{{name}}} tidak dikenal. Yang bisa dipakai: "
-                    + ", ".join("{" + f + "}" for f in NUMBER_FIELDS)
-                    + "."
+                problem = _(
+                    "Kolom %(field)s tidak dikenal. Yang bisa dipakai: %(fields)s.",
+                    field="{" + name + "}",
+                    fields=", ".join("{" + f + "}" for f in NUMBER_FIELDS),
                 )
                 break
             if conversion or (spec and (name != "seq" or not SEQ_SPEC.match(spec))):
-                problem = f"Format {{{name}}} tidak didukung (contoh yang benar: {{seq:03d}})."
+                problem = _(
+                    "Format %(field)s tidak didukung (contoh yang benar: {seq:03d}).",
+                    field="{" + name + "}",
+                )
                 break
             seen.add(name)
         if problem is None and not {"seq", "code"} <= seen:
-            problem = (
+            problem = _(
                 "Format nomor harus memuat {seq} dan {code} agar setiap nomor unik, "
                 "juga antar-kegiatan."
             )

@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload, undefer
 
 from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
@@ -75,7 +76,7 @@ def get_by_code(code: str) -> Certificate:
             sa.select(Certificate).where(Certificate.verification_code == code)
         )
     if certificate is None:
-        raise UnknownCertificate("Sertifikat tidak ditemukan. Periksa kembali kodenya.")
+        raise UnknownCertificate(_("Sertifikat tidak ditemukan. Periksa kembali kodenya."))
     return certificate
 
 
@@ -91,7 +92,9 @@ def find_for_verification(text: str) -> Certificate:
     number (the most visible one), in any case, with or without spaces and dashes."""
     wanted = normalise_lookup(text)
     if not wanted or len(wanted) > 160:
-        raise UnknownCertificate("Sertifikat tidak ditemukan. Periksa kembali nomor atau kodenya.")
+        raise UnknownCertificate(
+            _("Sertifikat tidak ditemukan. Periksa kembali nomor atau kodenya.")
+        )
     if CODE_PATTERN.match(wanted):
         certificate = db.session.scalar(
             sa.select(Certificate).where(Certificate.verification_code == wanted)
@@ -105,7 +108,9 @@ def find_for_verification(text: str) -> Certificate:
         .limit(1)
     ).first()
     if certificate is None:
-        raise UnknownCertificate("Sertifikat tidak ditemukan. Periksa kembali nomor atau kodenya.")
+        raise UnknownCertificate(
+            _("Sertifikat tidak ditemukan. Periksa kembali nomor atau kodenya.")
+        )
     return certificate
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from bimtek.assessments.services import scores as assessment_scores
 from bimtek.attendance.services import attendance_summary
@@ -67,23 +68,35 @@ def ensure_signed(settings: CertificateSettings) -> None:
     install has no public address (PUBLIC_BASE_URL)."""
     if not settings.signatories:
         raise Unsigned(
-            "Tambahkan minimal satu penanda tangan (Pengaturan & desain) sebelum "
-            "menerbitkan sertifikat."
+            _(
+                "Tambahkan minimal satu penanda tangan (Pengaturan & desain) sebelum "
+                "menerbitkan sertifikat."
+            )
         )
     placeholders = [s for s in settings.signatories if is_placeholder_signatory(s)]
     if placeholders:
         raise PlaceholderSignatory(
-            f'Penanda tangan "{placeholders[0].name}" masih contoh. Ganti nama, jabatan, '
-            "NIP dan tanda tangannya (Sertifikat → Pengaturan & desain) sebelum menerbitkan."
+            _(
+                'Penanda tangan "%(name)s" masih contoh. Ganti nama, jabatan, NIP dan tanda '
+                "tangannya (Sertifikat → Pengaturan & desain) sebelum menerbitkan.",
+                name=placeholders[0].name,
+            )
         )
     base = current_app.config.get("PUBLIC_BASE_URL")
     if is_local_address(base):
+        where = (
+            _("Alamat publik aplikasi belum diatur (sekarang %(base)s)", base=base)
+            if base
+            else _("Alamat publik aplikasi belum diatur")
+        )
         raise LocalPublicAddress(
-            "Alamat publik aplikasi belum diatur"
-            + (f" (sekarang {base})" if base else "")
-            + ": QR pada sertifikat akan menunjuk ke alamat yang tidak bisa dibuka orang lain. "
-            "Minta pengelola server mengisi BIMTEK_PUBLIC_BASE_URL, misalnya "
-            "https://bimtek.kutaitimurkab.go.id, lalu terbitkan lagi."
+            where
+            + ": "
+            + _(
+                "QR pada sertifikat akan menunjuk ke alamat yang tidak bisa dibuka orang lain. "
+                "Minta pengelola server mengisi BIMTEK_PUBLIC_BASE_URL, misalnya "
+                "https://bimtek.kutaitimurkab.go.id, lalu terbitkan lagi."
+            )
         )
 
 
@@ -93,7 +106,7 @@ class Eligibility:
 
     participant: Participant
     eligible: bool
-    #: reasons in Bahasa Indonesia, e.g. "kehadiran 62% < 80%"
+    #: reasons in the reader's language, e.g. "kehadiran 62% < 80%"
     reasons: list[str] = field(default_factory=list)
     #: attendance at mandatory sessions as counted by the event's rules (None: no such sessions)
     attendance_percent: int | None = None
@@ -128,9 +141,9 @@ def _judge(
 ) -> Eligibility:
     reasons = []
     if participant.status == "waitlisted":
-        reasons.append("masih di daftar tunggu")
+        reasons.append(_("masih di daftar tunggu"))
     elif participant.status == "cancelled":
-        reasons.append("pendaftaran dibatalkan")
+        reasons.append(_("pendaftaran dibatalkan"))
     total = summary.mandatory_total if summary is not None else mandatory_sessions
     percent = None
     if total:
@@ -143,13 +156,23 @@ def _judge(
                 attended += summary.sick
         percent = attended * 100 // total
         if attended * 100 < settings.min_attendance_percent * total:
-            reasons.append(f"kehadiran {percent}% < {settings.min_attendance_percent}%")
+            reasons.append(
+                _(
+                    "kehadiran %(percent)s%% < %(minimum)s%%",
+                    percent=percent,
+                    minimum=settings.min_attendance_percent,
+                )
+            )
     needs_post = settings.post_test_required or settings.min_post_score is not None
     if needs_post and score is None:
-        reasons.append("post-test belum dikerjakan")
+        reasons.append(_("post-test belum dikerjakan"))
     elif settings.min_post_score is not None and score < settings.min_post_score:
         reasons.append(
-            f"nilai post-test {format_score(score)} < {format_score(settings.min_post_score)}"
+            _(
+                "nilai post-test %(score)s < %(minimum)s",
+                score=format_score(score),
+                minimum=format_score(settings.min_post_score),
+            )
         )
     return Eligibility(participant, not reasons, reasons, percent, score)
 

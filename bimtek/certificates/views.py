@@ -266,7 +266,7 @@ def upload_image(event, slot):
         else:
             raw = _upload("image")
             if raw is None:
-                raise InvalidInput("Pilih berkas gambar PNG atau JPG terlebih dahulu.")
+                raise InvalidInput(_("Pilih berkas gambar PNG atau JPG terlebih dahulu."))
             configuration.set_image(event, slot, raw, actor=current_user)
     except ServiceError as error:
         db.session.rollback()

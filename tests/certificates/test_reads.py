@@ -2,10 +2,12 @@
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from bimtek.certificates import issuing, queries
+from bimtek.certificates import issuing, numbering, queries, rules
 from bimtek.certificates.models import CertificateSettings
+from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from tests import factories
 from tests.certificates.conftest import qualify
@@ -65,3 +67,14 @@ def test_pages_with_issued_certificates_write_nothing(client, five_sessions, wri
     ):
         assert client.get(path).status_code == 200, path
     assert writes == []
+
+
+def test_messages_have_an_english_translation(app, five_sessions):
+    person = factories.make_participant(five_sessions)
+    with force_locale("en"):
+        verdict = rules.eligibility_for(person)
+        with pytest.raises(InvalidInput) as refused:
+            numbering.validate_number_format("{seq}")
+    assert "attendance 0% < 80%" in verdict.reason
+    assert "post-test not taken" in verdict.reason
+    assert "must contain {seq} and {code}" in refused.value.message
