@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
+from bimtek.core.web import public_base_url as request_base_url
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from bimtek.jobs import enqueue_on_commit, job
@@ -39,12 +40,14 @@ def public_url(endpoint: str, **values) -> str:
     """An absolute link on PUBLIC_BASE_URL, built in a request or in a job."""
     from bimtek.certificates.queries import public_base_url
 
+    base = None
     if has_request_context():
         path = url_for(endpoint, **values)
+        base = request_base_url()
     else:
         with current_app.test_request_context():
             path = url_for(endpoint, **values)
-    return public_base_url() + path
+    return public_base_url(base) + path
 
 
 # --- queueing ------------------------------------------------------------------------------
