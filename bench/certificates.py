@@ -24,7 +24,7 @@ service, then times, in the same run:
 7. verify    ``POST /api/v1/verify`` with an issued file (genuine) and with a copy changed by
              an incremental update (modified): server time per request.
 
-Prints medians. Targets: fast <= 1.5 s, naive / fast >= 5, download <= 50 ms, signing adds
+Prints medians. Targets: fast <= 1.0 s (wall; CPU shown too, for a loaded machine), naive / fast >= 5, download <= 50 ms, signing adds
 <= 50 ms per certificate.
 """
 
@@ -451,7 +451,8 @@ def main():
     )
     verify_genuine, verify_modified = verify_run(client, genuine_file, args.downloads)
     verdict = [
-        ("fast <= 1.5 s", fast <= 1.5),
+        ("fast <= 1.0 s", fast <= 1.0),
+        ("fast CPU <= 1.0 s", fast_cpu <= 1.0),
         ("ratio >= 5", naive is None or naive / fast >= 5),
         ("download <= 50 ms", single <= 0.050),
         (

@@ -5,6 +5,11 @@ logos, texts, signatures, the module table) is drawn once per document as a PDF 
 XObject and placed on each page with ``doForm``; per certificate only the name, the number
 and the QR code are drawn (``layout.draw_front_variable``). 400 certificates make one
 document in about a second (``bench/certificates.py``).
+
+QR codes are encoded per certificate with segno and a fixed mask (``layout.draw_qr``):
+0.41 s of CPU for 400, about half of the 0.79 s the whole document takes. A GF(2) trick
+(every code as a reference code XOR precomputed bit patterns) once saved that 0.4 s at the
+cost of a page of linear algebra; the plain encoder keeps 400 certificates within a second.
 """
 
 import io
