@@ -24,8 +24,8 @@ service, then times, in the same run:
 7. verify    ``POST /api/v1/verify`` with an issued file (genuine) and with a copy changed by
              an incremental update (modified): server time per request.
 
-Prints medians. Targets: fast <= 1.0 s (wall; CPU shown too, for a loaded machine), naive / fast >= 5, download <= 50 ms, signing adds
-<= 50 ms per certificate.
+Prints medians. Targets: fast <= 1.0 s (wall; CPU shown too, for a loaded machine),
+naive / fast >= 5, download <= 50 ms, signing adds <= 50 ms per certificate.
 """
 
 import argparse
