@@ -106,7 +106,7 @@ def seed_activity(event) -> None:
     from bimtek.assessments.models import Attempt
     from bimtek.assessments.settings import ensure_assessment
     from bimtek.attendance.models import Attendance
-    from bimtek.certificates.services import issue_all
+    from bimtek.certificates.issuing import issue_all
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
 
@@ -166,7 +166,7 @@ def seed_activity(event) -> None:
                 )
     db.session.execute(sa.insert(Attempt), attempts)
     db.session.flush()
-    from bimtek.certificates.services import save_signatory
+    from bimtek.certificates.configuration import save_signatory
 
     save_signatory(event, {"name": "Kepala Dinas", "title": "Kepala", "position": "0"})
     issue_all(event, channel="cli", now=datetime(2024, 10, 29, 9, tzinfo=UTC))

@@ -152,7 +152,8 @@ def prepare(app, code: str):
     """Admin login, a signed certificate design and one issued certificate for verify."""
     from bimtek.auth.models import User
     from bimtek.auth.services import issue_api_token
-    from bimtek.certificates.services import get_settings, issue, save_signatory
+    from bimtek.certificates.configuration import ensure_settings, save_signatory
+    from bimtek.certificates.issuing import issue
     from bimtek.events.models import Event
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
@@ -162,7 +163,7 @@ def prepare(app, code: str):
         admin.set_password("bench-password")
         db.session.add(admin)
         event = db.session.scalar(sa.select(Event).where(Event.code == code))
-        settings = get_settings(event)
+        settings = ensure_settings(event)
         settings.post_test_required = False
         save_signatory(event, {"name": "Pejabat", "title": "Sekda", "nip": ""})
         first = db.session.scalar(
@@ -235,7 +236,8 @@ def interleaved(plans: dict, repeat: int) -> dict:
 
 
 def measures(app, code: str, repeat: int) -> list:
-    from bimtek.certificates.services import eligibility, issue_all
+    from bimtek.certificates.issuing import issue_all
+    from bimtek.certificates.rules import eligibility
     from bimtek.events.models import Event
     from bimtek.extensions import db
     from bimtek.participants.models import Participant

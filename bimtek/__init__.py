@@ -6,8 +6,9 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from flask_login import current_user
 
-from bimtek import cloning, jobs, models, notifications  # noqa: F401  (models: every table; cloning: receivers)
+from bimtek import jobs, models, notifications  # noqa: F401  (models: every table)
 from bimtek.api import bp as api_bp
+from bimtek.assessments import cloning as _assessment_cloning  # noqa: F401  (signal receiver)
 from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
 from bimtek.assessments.views import bp as assessments_bp
 from bimtek.attendance.views import bp as attendance_bp
@@ -15,6 +16,7 @@ from bimtek.audit_log.views import bp as audit_bp
 from bimtek.auth.sessions import load_user
 from bimtek.auth.views import bp as auth_bp
 from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
+from bimtek.certificates import cloning as _certificate_cloning  # noqa: F401  (signal receiver)
 from bimtek.certificates.bundles import bp as bundles_bp
 from bimtek.certificates.views import bp as certificates_bp
 from bimtek.cli import register_cli

@@ -5,16 +5,12 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
-# TODO(issue 10): ``fail`` is re-exported here, before the domains' commands are imported,
-# for assessments/certificates commands until they import it from bimtek.core.commands.
-from bimtek.core.commands import fail  # noqa: F401
-
-# isort: split
 from bimtek.assessments import commands as assessments_commands
 from bimtek.attendance import commands as attendance_commands
 from bimtek.auth import services
 from bimtek.auth.models import User
 from bimtek.certificates import commands as certificates_commands
+from bimtek.core.commands import fail
 from bimtek.demo import load_demo, load_demo_staff, load_second_batch
 from bimtek.errors import ServiceError
 from bimtek.events.services import get_event

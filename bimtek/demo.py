@@ -18,7 +18,8 @@ from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
 from bimtek.attendance.services import check_in, mark_excused
 from bimtek.auth.models import User
 from bimtek.auth.services import create_user
-from bimtek.certificates.services import PLACEHOLDER_SIGNATORY_NAME, save_signatory
+from bimtek.certificates.configuration import save_signatory
+from bimtek.certificates.rules import PLACEHOLDER_SIGNATORY_NAME
 from bimtek.events.models import Event
 from bimtek.events.services import create_event, save_module, save_session
 from bimtek.events.staff import assign_staff

@@ -8,8 +8,9 @@ from flask import g, jsonify, send_file
 from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.openapi import document, error_response
-from bimtek.certificates import services, verification
+from bimtek.certificates import printing, queries, verification
 from bimtek.certificates.views import uploaded_pdf
+from bimtek.core.web import public_base_url
 from bimtek.events.access import authorize, event_required
 from bimtek.extensions import verify_limit, verify_upload_limit
 
@@ -18,8 +19,8 @@ from bimtek.extensions import verify_limit, verify_upload_limit
 @verify_limit
 def verify_certificate(code):
     """Public: is this certificate genuine? Nothing private about the person is returned."""
-    certificate = services.get_by_code(code)
-    response = jsonify(services.verification_facts(certificate))
+    certificate = queries.get_by_code(code)
+    response = jsonify(queries.verification_facts(certificate))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -30,11 +31,13 @@ def verify_certificate(code):
 def list_certificates(event):
     """Admin: every certificate of the event, revoked ones included, in number order."""
     rows = []
-    for certificate in services.issued_certificates(event, include_revoked=True):
-        facts = services.verification_facts(certificate)
+    for certificate in queries.issued_certificates(event, include_revoked=True):
+        facts = queries.verification_facts(certificate)
         facts["participant_id"] = certificate.participant_id
         facts["verification_code"] = certificate.verification_code
-        facts["verification_url"] = services.verification_url(certificate.verification_code)
+        facts["verification_url"] = queries.verification_url(
+            certificate.verification_code, public_base_url()
+        )
         facts["document_sha256"] = certificate.document_sha256
         rows.append(facts)
     return jsonify({"certificates": rows, "total": len(rows)})
@@ -46,7 +49,7 @@ def verify_file():
     """Public: is this PDF (multipart ``file``) a certificate we issued, unchanged?
     Nothing uploaded is kept."""
     verdict = verification.verify_document(uploaded_pdf())
-    response = jsonify(verification.verdict_json(verdict))
+    response = jsonify(verification.verdict_json(verdict, public_base_url()))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -56,14 +59,14 @@ def verify_file():
 def certificate_pdf(code):
     """The event's managers: the certificate's PDF exactly as issued (signed), revoked ones
     included."""
-    certificate = services.get_by_code(code)
+    certificate = queries.get_by_code(code)
     authorize(g.api_user, certificate.event, "manager")
-    data = certificate.document or services.issued_pdf(certificate)
+    data = certificate.document or printing.issued_pdf(certificate, public_base_url())
     response = send_file(
         io.BytesIO(data),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=services.certificate_filename(certificate),
+        download_name=printing.certificate_filename(certificate),
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"

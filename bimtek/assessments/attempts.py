@@ -288,7 +288,9 @@ def extend_attempt(attempt: Attempt, minutes, *, actor=None, now=None) -> Attemp
         if not 1 <= minutes <= 240:
             raise ValueError
     except ValueError:
-        raise InvalidInput(_("Tambahan waktu 1–240 menit."), fields={"minutes": "1–240"}) from None
+        raise InvalidInput(
+            _("Tambahan waktu 1–240 menit."), fields={"minutes": _("1–240 menit")}
+        ) from None
     if attempt.closed_reason == "submitted":
         raise Conflict(
             _("Peserta sudah mengumpulkan tes ini; waktunya tidak dapat ditambah."),

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from bimtek.assessments import attempts, excel
 from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
-from bimtek.cli import fail
+from bimtek.core.commands import fail
 from bimtek.errors import ServiceError
 from bimtek.events.services import get_event
 from bimtek.extensions import db

@@ -18,8 +18,16 @@ from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.certificates import pdf, services
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.pdfsplit import split
+from bimtek.certificates.printing import (
+    certificate_filename,
+    certificates_pdf,
+    design_for,
+    sheet_for,
+)
+from bimtek.certificates.queries import get_settings, issued_certificates
+from bimtek.certificates.rendering import render
 from bimtek.events.access import event_required
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -39,10 +47,7 @@ ADMIN = "/kegiatan/<code>/sertifikat/berkas"
 
 
 def fingerprint(event) -> tuple[str, int]:
-    """What the bundle is made of: the certificates in force and the design's version.
-
-    Creates the event's certificate settings if missing (as drawing would): call on POST.
-    """
+    """What the bundle is made of: the certificates in force and the design's version."""
     ids = db.session.scalars(
         sa.select(Certificate.id)
         .where(
@@ -51,7 +56,7 @@ def fingerprint(event) -> tuple[str, int]:
         )
         .order_by(Certificate.seq)
     ).all()
-    settings = services.get_settings(event)
+    settings = get_settings(event)
     signatories = [(s.id, s.name, s.title, s.nip) for s in settings.signatories]
     design = f"{ids}|{settings.updated_at}|{signatories}"
     digest = hashlib.sha256(design.encode()).hexdigest()[:40]
@@ -78,22 +83,20 @@ def prepare(event, bundle: str, *, actor, channel: str = "web") -> PreparedFile:
 @files.builder("certificates_zip", "certificates_pdf", back="certificates.admin_index")
 def _build(prepared: PreparedFile) -> bytes:
     event = db.session.get(Event, prepared.event_id)
-    certificates = services.issued_certificates(event)
+    certificates = issued_certificates(event)
     prepared.total = len(certificates)
     db.session.commit()
     if prepared.kind == "certificates_pdf":
-        return services.certificates_pdf(event, certificates)
-    from bimtek.certificates.pdfsplit import split
-
-    design = services.design_for(event)
+        return certificates_pdf(event, certificates)
+    design = design_for(event)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for start in range(0, len(certificates), CHUNK):
             chunk = certificates[start : start + CHUNK]
-            merged = pdf.render(design, [services.sheet_for(c) for c in chunk], bulk=True)
+            merged = render(design, [sheet_for(c) for c in chunk])
             titles = [f"Sertifikat {c.number}" for c in chunk]
             for certificate, data in zip(chunk, split(merged, 2, titles), strict=True):
-                archive.writestr(services.certificate_filename(certificate), data)
+                archive.writestr(certificate_filename(certificate), data)
             prepared.done = start + len(chunk)
             db.session.commit()
     return buffer.getvalue()

@@ -19,8 +19,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from bimtek.certificates import pdf
 from bimtek.certificates.models import CertificateDesign, CertificateImage
+from bimtek.certificates.sheets import Design, SignatoryPrint
 from bimtek.extensions import db
 
 TEXT_FIELDS = (
@@ -53,7 +53,7 @@ def _store_image(data: bytes | None) -> str | None:
     return digest
 
 
-def store_design(design: pdf.Design) -> CertificateDesign:
+def store_design(design: Design) -> CertificateDesign:
     """The snapshot row of ``design``: found by its digest, or written now (flushes)."""
     content = {name: getattr(design, name) for name in TEXT_FIELDS}
     content["signing_date"] = design.signing_date.isoformat()
@@ -80,7 +80,7 @@ def store_design(design: pdf.Design) -> CertificateDesign:
     return found
 
 
-def design_from(snapshot: CertificateDesign) -> pdf.Design:
+def design_from(snapshot: CertificateDesign) -> Design:
     """The renderer's Design from a snapshot, images loaded in one query."""
     content = snapshot.content
     wanted = {content.get(name) for name in IMAGE_FIELDS}
@@ -94,11 +94,11 @@ def design_from(snapshot: CertificateDesign) -> pdf.Design:
             )
         )
         images = dict(rows.all())
-    return pdf.Design(
+    return Design(
         **{name: content.get(name, "") for name in TEXT_FIELDS},
         signing_date=date.fromisoformat(content["signing_date"]),
         signatories=tuple(
-            pdf.SignatoryPrint(s["name"], s["title"], s["nip"], images.get(s.get("image")))
+            SignatoryPrint(s["name"], s["title"], s["nip"], images.get(s.get("image")))
             for s in content.get("signatories", ())
         ),
         **{name: images.get(content.get(name)) for name in IMAGE_FIELDS},

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from bimtek.errors import Conflict
 
@@ -223,9 +224,11 @@ def outside_event_loop(function):
 
 
 def _unreadable(path: str) -> str:
-    return (
-        f"Kunci penanda tangan elektronik ({path}) tidak dapat dibuka. Periksa berkasnya dan "
-        f"kata sandinya di variabel lingkungan {PASSWORD_VARIABLE}."
+    return _(
+        "Kunci penanda tangan elektronik (%(path)s) tidak dapat dibuka. Periksa berkasnya dan "
+        "kata sandinya di variabel lingkungan %(variable)s.",
+        path=path,
+        variable=PASSWORD_VARIABLE,
     )
 
 
@@ -260,19 +263,22 @@ def configured_signer(app=None) -> CertificateSigner:
             key = ("pkcs12", str(path), os.stat(path).st_mtime_ns)
         except OSError as error:
             raise NoSigningKey(
-                f"Berkas kunci penanda tangan elektronik tidak ditemukan: {path}."
+                _("Berkas kunci penanda tangan elektronik tidak ditemukan: %(path)s.", path=path)
             ) from error
     else:
         raise NoSigningKey(
-            "Sertifikat tidak dapat diterbitkan: kunci penanda tangan elektronik belum diatur. "
-            "Atur CERT_SIGNING_PKCS12 (berkas PKCS#12) dan BIMTEK_CERT_SIGNING_PASSWORD, atau "
-            "buat kunci demo dengan `flask create-demo-signer` untuk percobaan."
+            _(
+                "Sertifikat tidak dapat diterbitkan: kunci penanda tangan elektronik belum "
+                "diatur. Atur CERT_SIGNING_PKCS12 (berkas PKCS#12) dan "
+                "BIMTEK_CERT_SIGNING_PASSWORD, atau buat kunci demo dengan "
+                "`flask create-demo-signer` untuk percobaan."
+            )
         )
     with _LOCK:
         signer = _CACHE.get(key)
         if signer is None:
             if factory:
-                module, _, name = factory.partition(":")
+                module, _sep, name = factory.partition(":")
                 signer = getattr(importlib.import_module(module), name)(config)
             else:
                 signer = Pkcs12Signer(str(path), os.environ.get(PASSWORD_VARIABLE))

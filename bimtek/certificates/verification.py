@@ -21,9 +21,12 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from bimtek.certificates import signing
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.queries import verification_facts, verification_url
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 
@@ -41,11 +44,13 @@ TEXT_CLAIMS = (
 )
 
 MESSAGES = {
-    "genuine": "ASLI — berkas ini adalah sertifikat yang diterbitkan dan tidak diubah.",
-    "revoked": "DICABUT — berkas ini sertifikat asli, tetapi sertifikatnya telah dicabut.",
-    "modified": "DIUBAH — berkas ini mengaku sebagai sertifikat kami, tetapi isinya berbeda "
-    "dari yang diterbitkan. Jangan diterima.",
-    "unknown": "TIDAK DIKENAL — berkas ini bukan sertifikat yang diterbitkan oleh sistem ini.",
+    "genuine": _l("ASLI — berkas ini adalah sertifikat yang diterbitkan dan tidak diubah."),
+    "revoked": _l("DICABUT — berkas ini sertifikat asli, tetapi sertifikatnya telah dicabut."),
+    "modified": _l(
+        "DIUBAH — berkas ini mengaku sebagai sertifikat kami, tetapi isinya berbeda "
+        "dari yang diterbitkan. Jangan diterima."
+    ),
+    "unknown": _l("TIDAK DIKENAL — berkas ini bukan sertifikat yang diterbitkan oleh sistem ini."),
 }
 
 
@@ -66,7 +71,7 @@ class Verdict:
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.status]
+        return str(MESSAGES[self.status])
 
 
 @dataclass
@@ -87,22 +92,24 @@ def read_upload(storage, limit: int) -> bytes:
     """The uploaded file's bytes, refused when missing, too big, or not a PDF."""
     if storage is None or not getattr(storage, "filename", ""):
         raise InvalidInput(
-            "Pilih berkas PDF sertifikat terlebih dahulu.",
+            _("Pilih berkas PDF sertifikat terlebih dahulu."),
             code="file_missing",
-            fields={"file": "Wajib diisi."},
+            fields={"file": _("Wajib diisi.")},
         )
     data = storage.read(limit + 1)
     if len(data) > limit:
         raise too_large(limit)
     if not data.lstrip()[:5] == b"%PDF-":
-        raise InvalidInput("Berkas ini bukan PDF.", code="not_a_pdf", fields={"file": "Bukan PDF."})
+        raise InvalidInput(
+            _("Berkas ini bukan PDF."), code="not_a_pdf", fields={"file": _("Bukan PDF.")}
+        )
     return data
 
 
 def too_large(limit: int) -> FileTooLarge:
     return FileTooLarge(
-        f"Berkas terlalu besar (paling besar {limit // 1024} KB).",
-        fields={"file": "Terlalu besar."},
+        _("Berkas terlalu besar (paling besar %(size)s KB).", size=limit // 1024),
+        fields={"file": _("Terlalu besar.")},
     )
 
 
@@ -241,10 +248,9 @@ def verify_document(data: bytes) -> Verdict:
     return Verdict("unknown", "no_claim")
 
 
-def verdict_json(verdict: Verdict) -> dict:
-    """The API's answer; the certificate's public facts when the file names one."""
-    from bimtek.certificates.services import verification_facts, verification_url
-
+def verdict_json(verdict: Verdict, base: str | None = None) -> dict:
+    """The API's answer; the certificate's public facts when the file names one (its
+    verification link on ``base``)."""
     body = {
         "status": verdict.status,
         "reason": verdict.reason,
@@ -254,6 +260,6 @@ def verdict_json(verdict: Verdict) -> dict:
     }
     if verdict.certificate is not None:
         facts = verification_facts(verdict.certificate)
-        facts["verification_url"] = verification_url(verdict.certificate.verification_code)
+        facts["verification_url"] = verification_url(verdict.certificate.verification_code, base)
         body["certificate"] = facts
     return body

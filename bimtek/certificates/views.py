@@ -19,10 +19,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bimtek.certificates import services, signing, verification
+from bimtek.certificates import (
+    configuration,
+    issuing,
+    numbering,
+    printing,
+    queries,
+    rules,
+    signing,
+    verification,
+)
 from bimtek.core.database import get_by_id
-from bimtek.core.web import participant_required
+from bimtek.core.web import participant_required, public_base_url
 from bimtek.errors import InvalidInput, ServiceError
+from bimtek.evaluation.reads import certificate_blocked
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, verify_limit, verify_upload_limit
 from bimtek.participants.models import Participant
@@ -37,7 +47,7 @@ def signing_key():
     """Who signs this install's certificates (and whether it is the demo key), for pages."""
     return {
         "certificate_signer": signing.signer_facts,
-        "printed_issue_date": services.printed_issue_date,
+        "printed_issue_date": queries.printed_issue_date,
     }
 
 
@@ -72,7 +82,7 @@ FILTERS = ("semua", "layak", "belum", "terbit")
 @bp.route(ADMIN)
 @event_required("manager")
 def admin_index(event):
-    verdicts = services.eligibility(event)
+    verdicts = rules.eligibility(event)
     shown = request.args.get("tampil", "semua")
     if shown not in FILTERS:
         shown = "semua"
@@ -90,18 +100,18 @@ def admin_index(event):
         verdicts = [v for v in verdicts if v.certificate is not None]
     revoked = [
         c
-        for c in services.issued_certificates(event, include_revoked=True, with_people=True)
+        for c in queries.issued_certificates(event, include_revoked=True, with_people=True)
         if c.revoked_at
     ]
     return render_template(
         "certificates/admin_index.html",
         event=event,
-        settings=services.get_settings(event),
+        settings=queries.get_settings(event),
         verdicts=verdicts,
         counts=counts,
         shown=shown,
         revoked=revoked,
-        format_score=services.format_score,
+        format_score=rules.format_score,
     )
 
 
@@ -110,7 +120,7 @@ def admin_index(event):
 def confirm_issue_all(event):
     """Before issuing all: how many, the first and last number, and what still stops it."""
     return render_template(
-        "certificates/confirm_issue.html", event=event, preview=services.preview_issue_all(event)
+        "certificates/confirm_issue.html", event=event, preview=rules.preview_issue_all(event)
     )
 
 
@@ -120,7 +130,7 @@ def issue_all(event):
     if request.form.get("confirm") != "1":
         return redirect(url_for(".confirm_issue_all", code=event.code))
     try:
-        outcome = services.issue_all(event, actor=current_user)
+        outcome = issuing.issue_all(event, actor=current_user)
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(url_for(".admin_index", code=event.code))
@@ -145,7 +155,7 @@ def issue_all(event):
 def issue_one(event, participant_id):
     participant = load_in_event(Participant, participant_id, event)
     try:
-        certificate = services.issue(participant, actor=current_user)
+        certificate = issuing.issue(participant, actor=current_user)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -158,9 +168,9 @@ def issue_one(event, participant_id):
 @bp.post(ADMIN + "/<int:certificate_id>/cabut")
 @event_required("manager")
 def revoke(event, certificate_id):
-    certificate = services.get_certificate(event, certificate_id)
+    certificate = queries.get_certificate(event, certificate_id)
     try:
-        services.revoke(certificate, request.form.get("reason", ""), actor=current_user)
+        issuing.revoke(certificate, request.form.get("reason", ""), actor=current_user)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -173,16 +183,18 @@ def revoke(event, certificate_id):
 @bp.route(ADMIN + "/<int:certificate_id>.pdf")
 @event_required("manager")
 def admin_download(event, certificate_id):
-    certificate = services.get_certificate(event, certificate_id)
-    data = services.issued_pdf(certificate)
-    return _pdf_response(data, services.certificate_filename(certificate))
+    certificate = queries.get_certificate(event, certificate_id)
+    data = printing.issued_pdf(certificate, public_base_url())
+    return _pdf_response(data, printing.certificate_filename(certificate))
 
 
 @bp.route(ADMIN + "/contoh.pdf")
 @event_required("manager")
 def preview(event):
     return _pdf_response(
-        services.sample_pdf(event), f"contoh-sertifikat-{event.code}.pdf", inline=True
+        printing.sample_pdf(event, public_base_url()),
+        f"contoh-sertifikat-{event.code}.pdf",
+        inline=True,
     )
 
 
@@ -190,7 +202,7 @@ def preview(event):
 @event_required("manager")
 def download_zip(event):
     response = send_file(
-        io.BytesIO(services.certificates_zip(event)),
+        io.BytesIO(printing.certificates_zip(event, public_base_url())),
         mimetype="application/zip",
         as_attachment=True,
         download_name=f"sertifikat-{event.code}.zip",
@@ -203,7 +215,7 @@ def download_zip(event):
 @bp.route(ADMIN + "/gabungan.pdf")
 @event_required("manager")
 def download_merged(event):
-    data = services.certificates_pdf(event, services.issued_certificates(event))
+    data = printing.certificates_pdf(event, queries.issued_certificates(event), public_base_url())
     return _pdf_response(data, f"sertifikat-{event.code}-cetak.pdf")
 
 
@@ -213,11 +225,11 @@ def download_merged(event):
 @bp.route(ADMIN + "/pengaturan", methods=["GET", "POST"])
 @event_required("manager")
 def settings(event):
-    current = services.get_settings(event)
+    current = queries.get_settings(event)
     errors, form = {}, None
     if request.method == "POST":
         try:
-            services.update_settings(event, request.form, actor=current_user)
+            configuration.update_settings(event, request.form, actor=current_user)
         except InvalidInput as error:
             db.session.rollback()
             errors, form = error.fields, request.form
@@ -226,15 +238,15 @@ def settings(event):
             db.session.commit()
             flash(_("Pengaturan sertifikat disimpan."), "success")
             return redirect(url_for(".settings", code=event.code))
-    current = services.get_settings(event)
+    current = queries.get_settings(event)
     return render_template(
         "certificates/settings.html",
         event=event,
         settings=current,
         form=form,
         errors=errors,
-        max_signatories=services.MAX_SIGNATORIES,
-        format_score=services.format_score,
+        max_signatories=configuration.MAX_SIGNATORIES,
+        format_score=rules.format_score,
     ), 422 if errors else 200
 
 
@@ -242,7 +254,7 @@ def _upload(name: str) -> bytes | None:
     storage = request.files.get(name)
     if storage is None or not storage.filename:
         return None
-    return storage.read(services.MAX_IMAGE_BYTES + 1)
+    return storage.read(configuration.MAX_IMAGE_BYTES + 1)
 
 
 @bp.post(ADMIN + "/pengaturan/gambar/<slot>")
@@ -250,12 +262,12 @@ def _upload(name: str) -> bytes | None:
 def upload_image(event, slot):
     try:
         if request.form.get("remove"):
-            services.set_image(event, slot, None, actor=current_user)
+            configuration.set_image(event, slot, None, actor=current_user)
         else:
             raw = _upload("image")
             if raw is None:
-                raise InvalidInput("Pilih berkas gambar PNG atau JPG terlebih dahulu.")
-            services.set_image(event, slot, raw, actor=current_user)
+                raise InvalidInput(_("Pilih berkas gambar PNG atau JPG terlebih dahulu."))
+            configuration.set_image(event, slot, raw, actor=current_user)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -268,11 +280,11 @@ def upload_image(event, slot):
 @bp.route(ADMIN + "/pengaturan/gambar/<slot>")
 @event_required("manager")
 def image(event, slot):
-    settings = services.get_settings(event)
-    if slot in services.IMAGE_SLOTS:
+    settings = queries.get_settings(event)
+    if slot in configuration.IMAGE_SLOTS:
         data, mime = getattr(settings, slot), getattr(settings, f"{slot}_type")
     elif slot.startswith("ttd-"):
-        signatory = services.get_signatory(event, slot.removeprefix("ttd-"))
+        signatory = queries.get_signatory(event, slot.removeprefix("ttd-"))
         data, mime = signatory.signature, signatory.signature_type
     else:
         abort(404)
@@ -286,12 +298,12 @@ def image(event, slot):
 @event_required("manager")
 def save_signatory(event, signatory_id=None):
     try:
-        signatory = services.get_signatory(event, signatory_id) if signatory_id else None
+        signatory = queries.get_signatory(event, signatory_id) if signatory_id else None
         if request.form.get("delete") and signatory is not None:
-            services.delete_signatory(signatory, actor=current_user)
+            configuration.delete_signatory(signatory, actor=current_user)
             message = _("Penanda tangan dihapus.")
         else:
-            services.save_signatory(
+            configuration.save_signatory(
                 event,
                 request.form,
                 signature=_upload("signature"),
@@ -325,8 +337,8 @@ def _own_participant(participant_id) -> Participant:
 @participant_required
 def mine(participant_id):
     participant = _own_participant(participant_id)
-    verdict = services.eligibility_for(participant)
-    history = services.certificates_of(participant)
+    verdict = rules.eligibility_for(participant)
+    history = queries.certificates_of(participant)
     return render_template(
         "certificates/mine.html",
         participant=participant,
@@ -334,7 +346,7 @@ def mine(participant_id):
         verdict=verdict,
         certificate=verdict.certificate,
         revoked=[c for c in history if c.revoked_at],
-        format_score=services.format_score,
+        format_score=rules.format_score,
     )
 
 
@@ -342,16 +354,14 @@ def mine(participant_id):
 @participant_required
 def mine_download(participant_id):
     participant = _own_participant(participant_id)
-    from bimtek.evaluation.reads import certificate_blocked
-
     if certificate_blocked(participant):
         flash(_("Lengkapi evaluasi kegiatan terlebih dahulu untuk mengunduh sertifikat."), "info")
         return redirect(url_for("evaluation.portal", participant_id=participant.id))
-    certificate = services.active_certificate(participant)
+    certificate = queries.active_certificate(participant)
     if certificate is None:
         abort(404)
-    data = services.issued_pdf(certificate)
-    return _pdf_response(data, services.certificate_filename(certificate))
+    data = printing.issued_pdf(certificate, public_base_url())
+    return _pdf_response(data, printing.certificate_filename(certificate))
 
 
 # --- public ---------------------------------------------------------------------------------
@@ -361,8 +371,8 @@ def mine_download(participant_id):
 @verify_limit
 def verify(code):
     try:
-        certificate = services.get_by_code(code)
-    except services.UnknownCertificate as error:
+        certificate = queries.get_by_code(code)
+    except queries.UnknownCertificate as error:
         return render_template(
             "certificates/verify.html", certificate=None, message=error.message, code=code
         ), 404
@@ -379,12 +389,12 @@ def verify_form():
     typed = (request.args.get("kode") or "").strip()[:200]
     if not typed:
         return render_template("certificates/verify.html", certificate=None, message=None, code="")
-    code = services.normalise_lookup(typed)
-    if services.CODE_PATTERN.match(code):
+    code = queries.normalise_lookup(typed)
+    if numbering.CODE_PATTERN.match(code):
         return redirect(url_for(".verify", code=code))
     try:
-        certificate = services.find_for_verification(typed)
-    except services.UnknownCertificate as error:
+        certificate = queries.find_for_verification(typed)
+    except queries.UnknownCertificate as error:
         return render_template(
             "certificates/verify.html", certificate=None, message=error.message, code=typed
         ), 404
@@ -396,7 +406,7 @@ def _verified(certificate):
         render_template(
             "certificates/verify.html",
             certificate=certificate,
-            facts=services.verification_facts(certificate),
+            facts=queries.verification_facts(certificate),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex"
@@ -420,7 +430,7 @@ def verify_upload():
             message=None,
             code="",
             verdict=verdict,
-            result=verification.verdict_json(verdict) if verdict else None,
+            result=verification.verdict_json(verdict, public_base_url()) if verdict else None,
             upload_error=error.message if error else None,
         ),
         status=error.status if error else 200,

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -157,3 +157,9 @@ def participant_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def public_base_url() -> str:
+    """This install's public address: PUBLIC_BASE_URL, else the current request's host (for
+    views to pass to services, which never read the request)."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url

@@ -7,7 +7,7 @@ certificate settings with logos and background, and the signatories. Not copied:
 them, as for a new event), teaching material files (uploaded again), messages.
 
 The question bank and the certificate settings belong to domains above events: they copy
-their part when ``event_cloned`` is sent (``bimtek/cloning.py``).
+their part when ``event_cloned`` is sent (``assessments/cloning.py``, ``certificates/cloning.py``).
 """
 
 from datetime import timedelta

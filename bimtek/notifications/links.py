@@ -2,7 +2,8 @@
 
 from flask import current_app, has_request_context, url_for
 
-from bimtek.certificates.services import public_base_url
+from bimtek.certificates.queries import public_base_url
+from bimtek.core.web import public_base_url as request_base_url
 from bimtek.participants.models import Participant
 
 
@@ -14,10 +15,11 @@ def person_locale(participant: Participant) -> str:
 
 def public_url(endpoint: str, **values) -> str:
     """An absolute link on PUBLIC_BASE_URL, built in a request or in a job."""
-
+    base = None
     if has_request_context():
         path = url_for(endpoint, **values)
+        base = request_base_url()
     else:
         with current_app.test_request_context():
             path = url_for(endpoint, **values)
-    return public_base_url() + path
+    return public_base_url(base) + path

@@ -15,7 +15,7 @@ from bimtek.attendance.models import status_labels
 from bimtek.attendance.pdf import _escape, _NumberedCanvas, _styles
 from bimtek.attendance.services import participant_attendance
 from bimtek.auth.models import User
-from bimtek.certificates.services import certificates_of, verification_url
+from bimtek.certificates.queries import certificates_of, verification_url
 from bimtek.core.timeutil import to_local, utcnow, zone_abbreviation
 from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
 from bimtek.evaluation.reads import find_part

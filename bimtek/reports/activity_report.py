@@ -33,7 +33,7 @@ from bimtek.attendance.labels import STATUS_LABELS
 from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styles
 from bimtek.attendance.services import attendance_matrix
 from bimtek.certificates.models import Signatory
-from bimtek.certificates.services import issued_certificates
+from bimtek.certificates.queries import issued_certificates
 from bimtek.core import numbers
 from bimtek.core.charts import COLORS, SCALE_COLORS
 from bimtek.core.timeutil import format_date_id, format_date_range_id, utcnow, zone_abbreviation

@@ -10,7 +10,7 @@ from bimtek.attendance.corrections import SessionNotStarted, correct_attendance
 from bimtek.attendance.models import Attendance
 from bimtek.attendance.services import attendance_summary, check_in, is_late
 from bimtek.audit.models import AuditLog
-from bimtek.certificates.services import eligibility_for
+from bimtek.certificates.rules import eligibility_for
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from tests import factories

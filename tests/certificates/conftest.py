@@ -66,7 +66,8 @@ def post_test(event, participant, correct, *, total=5, kind="post"):
 
 def sign(event):
     """Give the event a signatory (certificates are only issued signed); idempotent."""
-    from bimtek.certificates.services import get_settings, save_signatory
+    from bimtek.certificates.configuration import save_signatory
+    from bimtek.certificates.queries import get_settings
 
     if not get_settings(event).signatories:
         save_signatory(

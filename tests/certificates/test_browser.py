@@ -94,9 +94,9 @@ def test_admin_issues_revokes_and_public_verifies(
 def test_participant_downloads_on_a_phone(live_server, phone, five_sessions):
     person = factories.make_participant(five_sessions, full_name="Siti Rahmawati")
     qualify(five_sessions, person)
-    from bimtek.certificates import services
+    from bimtek.certificates import issuing
 
-    services.issue(person)
+    issuing.issue(person)
     db.session.commit()
     sign_in(phone, live_server, person.nik)
     phone.goto(f"{live_server.url}/portal")

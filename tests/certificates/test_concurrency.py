@@ -2,7 +2,7 @@
 
 import threading
 
-from bimtek.certificates import services
+from bimtek.certificates import issuing, queries
 from bimtek.certificates.models import Certificate
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -46,10 +46,10 @@ def test_concurrent_issuing_gives_unique_sequential_numbers(app, five_sessions):
     db.session.remove()
 
     def issue_one(participant_id):
-        return lambda: services.issue(db.session.get(Participant, participant_id))
+        return lambda: issuing.issue(db.session.get(Participant, participant_id))
 
     def issue_everyone():
-        services.issue_all(db.session.get(Event, event_id))
+        issuing.issue_all(db.session.get(Event, event_id))
 
     jobs = [issue_one(pid) for pid in ids] + [issue_everyone, issue_everyone]
     errors = _run_together(app, jobs)
@@ -58,15 +58,15 @@ def test_concurrent_issuing_gives_unique_sequential_numbers(app, five_sessions):
     assert [c.seq for c in certificates] == list(range(1, 13))
     assert len({c.number for c in certificates}) == 12
     assert sorted(c.participant_id for c in certificates) == sorted(ids)
-    assert services.get_settings(db.session.get(Event, event_id)).last_seq == 12
+    assert queries.get_settings(db.session.get(Event, event_id)).last_seq == 12
 
 
 def test_issuing_twice_in_a_row_keeps_one_certificate(app, five_sessions):
     person = factories.make_participant(five_sessions)
     qualify(five_sessions, person)
-    first = services.issue(person)
-    second = services.issue(person)
-    services.issue_all(five_sessions)
+    first = issuing.issue(person)
+    second = issuing.issue(person)
+    issuing.issue_all(five_sessions)
     db.session.commit()
     assert first.id == second.id
     assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1

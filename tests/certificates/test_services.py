@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bimtek.certificates import services
+from bimtek.certificates import configuration, issuing, numbering, printing, queries, rules
 from bimtek.certificates.models import Certificate
-from bimtek.errors import InvalidInput
+from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.extensions import db
 from bimtek.participants import services as participant_services
 from tests import factories
@@ -46,12 +46,12 @@ def settings_data(**overrides):
 )
 def test_default_number_format(seq, day, expected):
     pattern = "{seq:03d}/BIMTEK-{code}/{month_roman}/{year}"
-    assert services.format_number(pattern, seq=seq, code="KUTIM24A", day=day) == expected
+    assert numbering.format_number(pattern, seq=seq, code="KUTIM24A", day=day) == expected
 
 
 def test_other_number_fields():
-    pattern = services.validate_number_format("SERT/{code}/{year}/{month}/{seq}")
-    assert services.format_number(pattern, seq=12, code="A1", day=date(2024, 3, 5)) == (
+    pattern = numbering.validate_number_format("SERT/{code}/{year}/{month}/{seq}")
+    assert numbering.format_number(pattern, seq=12, code="A1", day=date(2024, 3, 5)) == (
         "SERT/A1/2024/03/12"
     )
 
@@ -76,20 +76,20 @@ def test_other_number_fields():
 )
 def test_number_format_rejects_unsafe_or_useless_patterns(pattern):
     with pytest.raises(InvalidInput) as caught:
-        services.validate_number_format(pattern)
+        numbering.validate_number_format(pattern)
     assert "number_format" in caught.value.fields
 
 
 def test_literal_braces_are_allowed():
-    pattern = services.validate_number_format("{{{seq}}}-{code}")
-    assert services.format_number(pattern, seq=3, code="X", day=date(2024, 1, 1)) == "{3}-X"
+    pattern = numbering.validate_number_format("{{{seq}}}-{code}")
+    assert numbering.format_number(pattern, seq=3, code="X", day=date(2024, 1, 1)) == "{3}-X"
 
 
 # --- eligibility ----------------------------------------------------------------------------
 
 
 def verdict(participant):
-    return services.eligibility_for(participant)
+    return rules.eligibility_for(participant)
 
 
 def test_exactly_eighty_percent_is_enough(five_sessions):
@@ -134,7 +134,7 @@ def test_excused_counts_only_when_the_event_says_so(five_sessions):
     post_test(five_sessions, person, 5)
     assert verdict(person).reasons == ["kehadiran 60% < 80%"]
 
-    services.update_settings(five_sessions, settings_data(count_excused="1"))
+    configuration.update_settings(five_sessions, settings_data(count_excused="1"))
     db.session.commit()
     result = verdict(person)
     assert result.eligible and result.attendance_percent == 80
@@ -148,10 +148,10 @@ def test_sick_counts_only_when_the_event_says_so(five_sessions):
     mark_excused(five_sessions.sessions[4], person, "sakit", "surat dokter", actor=None)
     db.session.commit()
     post_test(five_sessions, person, 5)
-    services.update_settings(five_sessions, settings_data(count_excused="1"))
+    configuration.update_settings(five_sessions, settings_data(count_excused="1"))
     db.session.commit()
     assert not verdict(person).eligible  # izin counts, sakit does not
-    services.update_settings(five_sessions, settings_data(count_sick="1"))
+    configuration.update_settings(five_sessions, settings_data(count_sick="1"))
     db.session.commit()
     assert verdict(person).eligible
 
@@ -169,7 +169,7 @@ def test_missing_post_test(five_sessions):
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 5)
     assert verdict(person).reasons == ["post-test belum dikerjakan"]
-    services.update_settings(five_sessions, settings_data(post_test_required="0"))
+    configuration.update_settings(five_sessions, settings_data(post_test_required="0"))
     db.session.commit()
     assert verdict(person).eligible
 
@@ -191,10 +191,10 @@ def test_score_below_minimum(five_sessions):
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 5)
     post_test(five_sessions, person, 3)  # 60
-    services.update_settings(five_sessions, settings_data(min_post_score="70"))
+    configuration.update_settings(five_sessions, settings_data(min_post_score="70"))
     db.session.commit()
     assert verdict(person).reasons == ["nilai post-test 60 < 70"]
-    services.update_settings(five_sessions, settings_data(min_post_score="60"))
+    configuration.update_settings(five_sessions, settings_data(min_post_score="60"))
     db.session.commit()
     assert verdict(person).eligible  # exactly the minimum passes
 
@@ -219,17 +219,17 @@ def test_cancelled_and_waitlisted_are_never_eligible(app):
     db.session.refresh(seated)
     # the waitlisted person got the seat; the cancelled one is out despite full attendance
     assert "pendaftaran dibatalkan" in verdict(seated).reasons
-    listed = {v.participant.id for v in services.eligibility(event)}
+    listed = {v.participant.id for v in rules.eligibility(event)}
     assert seated.id not in listed
-    with pytest.raises(services.NotEligible):
-        services.issue(seated)
+    with pytest.raises(rules.NotEligible):
+        issuing.issue(seated)
 
 
 def test_eligibility_lists_every_registered_participant_by_name(five_sessions):
     names = ["Zainal", "andi", "Budi"]
     people = [factories.make_participant(five_sessions, full_name=n) for n in names]
     qualify(five_sessions, people[2])
-    rows = services.eligibility(five_sessions)
+    rows = rules.eligibility(five_sessions)
     assert [r.participant.full_name for r in rows] == ["andi", "Budi", "Zainal"]
     assert [r.eligible for r in rows] == [False, True, False]
 
@@ -241,59 +241,59 @@ def test_issue_all_numbers_in_sequence_and_never_twice(five_sessions, admin):
     people = [factories.make_participant(five_sessions) for _ in range(3)]
     for person in people[:2]:
         qualify(five_sessions, person)
-    outcome = services.issue_all(five_sessions, actor=admin)
+    outcome = issuing.issue_all(five_sessions, actor=admin)
     db.session.commit()
     assert len(outcome.issued) == 2 and outcome.not_eligible == 1
     # no issue date set: the event's last day dates the number
-    month = services.ROMAN[five_sessions.end_date.month - 1]
+    month = numbering.ROMAN[five_sessions.end_date.month - 1]
     year = five_sessions.end_date.year
     assert sorted(c.number for c in outcome.issued) == [
         f"001/BIMTEK-SERT24/{month}/{year}",
         f"002/BIMTEK-SERT24/{month}/{year}",
     ]
-    again = services.issue_all(five_sessions, actor=admin)
+    again = issuing.issue_all(five_sessions, actor=admin)
     db.session.commit()
     assert again.issued == [] and again.already == 2
-    assert services.issue(people[0]).seq in (1, 2)
+    assert issuing.issue(people[0]).seq in (1, 2)
     assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 2
 
 
 def test_issue_one_refuses_the_ineligible_with_the_reason(five_sessions):
     person = factories.make_participant(five_sessions, full_name="Siti Aminah")
     attend(five_sessions, person, 2)
-    with pytest.raises(services.NotEligible) as caught:
-        services.issue(person)
+    with pytest.raises(rules.NotEligible) as caught:
+        issuing.issue(person)
     assert "kehadiran 40% < 80%" in caught.value.message
 
 
 def test_revoke_keeps_the_number_and_reissue_gets_a_new_one(five_sessions, admin):
     person = factories.make_participant(five_sessions)
     qualify(five_sessions, person)
-    first = services.issue(person, actor=admin)
+    first = issuing.issue(person, actor=admin)
     db.session.commit()
     with pytest.raises(InvalidInput):
-        services.revoke(first, "  ", actor=admin)
-    services.revoke(first, "Salah cetak nama", actor=admin)
+        issuing.revoke(first, "  ", actor=admin)
+    issuing.revoke(first, "Salah cetak nama", actor=admin)
     db.session.commit()
-    assert services.get_by_code(first.verification_code).status == "revoked"
-    second = services.issue(person, actor=admin)
+    assert queries.get_by_code(first.verification_code).status == "revoked"
+    second = issuing.issue(person, actor=admin)
     db.session.commit()
     assert (first.seq, second.seq) == (1, 2)
     assert second.number != first.number
     assert second.verification_code != first.verification_code
-    assert services.get_by_code(first.verification_code).revoke_reason == "Salah cetak nama"
-    with pytest.raises(services.Conflict):
-        services.revoke(first, "lagi")
+    assert queries.get_by_code(first.verification_code).revoke_reason == "Salah cetak nama"
+    with pytest.raises(Conflict):
+        issuing.revoke(first, "lagi")
     # the revoked number is not handed out again to someone else either
     other = factories.make_participant(five_sessions)
     qualify(five_sessions, other)
-    assert services.issue(other).seq == 3
+    assert issuing.issue(other).seq == 3
 
 
 def test_certificate_keeps_a_snapshot(five_sessions):
     person = factories.make_participant(five_sessions, full_name="Agus Hari")
     qualify(five_sessions, person)
-    certificate = services.issue(person)
+    certificate = issuing.issue(person)
     db.session.commit()
     person.full_name = "Nama Lain"
     five_sessions.title = "Judul Baru"
@@ -306,20 +306,20 @@ def test_certificate_keeps_a_snapshot(five_sessions):
 
 
 def test_verification_codes_are_long_and_random(five_sessions):
-    codes = {services.new_verification_code() for _ in range(200)}
+    codes = {numbering.new_verification_code() for _ in range(200)}
     assert len(codes) == 200
-    assert all(services.CODE_PATTERN.match(code) for code in codes)
+    assert all(numbering.CODE_PATTERN.match(code) for code in codes)
 
 
 def test_unknown_codes(app):
     for code in ("", "x", "A" * 24, "../../etc/passwd", "' OR 1=1 --"):
-        with pytest.raises(services.UnknownCertificate):
-            services.get_by_code(code)
+        with pytest.raises(queries.UnknownCertificate):
+            queries.get_by_code(code)
 
 
 def test_settings_validation(five_sessions):
     with pytest.raises(InvalidInput) as caught:
-        services.update_settings(
+        configuration.update_settings(
             five_sessions,
             settings_data(
                 min_attendance_percent="120",
@@ -343,7 +343,7 @@ def test_settings_validation(five_sessions):
 
 
 def test_settings_flags_and_an_empty_signing_date(five_sessions):
-    settings = services.update_settings(
+    settings = configuration.update_settings(
         five_sessions, settings_data(count_excused="on", count_sick="no", signing_date=" ")
     )
     assert (settings.count_excused, settings.count_sick, settings.signing_date) == (
@@ -359,59 +359,59 @@ def test_image_checks(five_sessions):
     from PIL import Image
 
     with pytest.raises(InvalidInput):
-        services.set_image(five_sessions, "logo_left", b"%PDF-1.4 not an image")
+        configuration.set_image(five_sessions, "logo_left", b"%PDF-1.4 not an image")
     with pytest.raises(InvalidInput):
-        services.set_image(five_sessions, "logo_left", b"GIF89a" + b"\0" * 100)
+        configuration.set_image(five_sessions, "logo_left", b"GIF89a" + b"\0" * 100)
     gif = io.BytesIO()
     Image.new("RGB", (10, 10)).save(gif, "GIF")
     with pytest.raises(InvalidInput):
-        services.set_image(five_sessions, "logo_left", gif.getvalue())
+        configuration.set_image(five_sessions, "logo_left", gif.getvalue())
     with pytest.raises(InvalidInput):
-        services.set_image(five_sessions, "logo_left", b"\x89PNG" + b"\0" * (3 * 1024 * 1024))
+        configuration.set_image(five_sessions, "logo_left", b"\x89PNG" + b"\0" * (3 * 1024 * 1024))
     big = io.BytesIO()
     Image.new("RGBA", (1600, 1200), (10, 90, 70, 255)).save(big, "PNG")
-    services.set_image(five_sessions, "logo_left", big.getvalue())
-    settings = services.get_settings(five_sessions)
+    configuration.set_image(five_sessions, "logo_left", big.getvalue())
+    settings = queries.get_settings(five_sessions)
     assert settings.logo_left_type == "image/png"
     assert max(Image.open(io.BytesIO(settings.logo_left)).size) == 600
-    with pytest.raises(services.NotFound):
-        services.set_image(five_sessions, "../../x", big.getvalue())
+    with pytest.raises(NotFound):
+        configuration.set_image(five_sessions, "../../x", big.getvalue())
 
 
 def test_at_most_three_signatories(five_sessions):
     for index in range(3):
-        services.save_signatory(five_sessions, {"name": f"Pejabat {index}", "title": "Kepala"})
+        configuration.save_signatory(five_sessions, {"name": f"Pejabat {index}", "title": "Kepala"})
     with pytest.raises(InvalidInput):
-        services.save_signatory(five_sessions, {"name": "Keempat"})
+        configuration.save_signatory(five_sessions, {"name": "Keempat"})
     with pytest.raises(InvalidInput):
-        services.save_signatory(
+        configuration.save_signatory(
             five_sessions,
             {"name": "X", "nip": "abc"},
-            signatory=services.get_settings(five_sessions).signatories[0],
+            signatory=queries.get_settings(five_sessions).signatories[0],
         )
 
 
 def test_nothing_is_issued_unsigned(five_sessions, admin_client):
     """An unsigned certificate is worth nothing to an office: no signatory, no issuing."""
-    from bimtek.certificates import services
+    from bimtek.certificates import issuing, queries, rules
     from tests.certificates.conftest import attend, post_test
 
     event = five_sessions
     person = factories.make_participant(event)
     attend(event, person, 5)
     post_test(event, person, 5)
-    with pytest.raises(services.Unsigned) as error:
-        services.issue(person)
+    with pytest.raises(rules.Unsigned) as error:
+        issuing.issue(person)
     assert error.value.code == "no_signatory"
     db.session.rollback()
-    with pytest.raises(services.Unsigned):
-        services.issue_all(event)
+    with pytest.raises(rules.Unsigned):
+        issuing.issue_all(event)
     db.session.rollback()
     page = admin_client.post(
         f"/admin/kegiatan/{event.code}/sertifikat/terbitkan", follow_redirects=True
     ).get_data(as_text=True)
     assert "Tambahkan minimal satu penanda tangan" in page
-    assert services.issued_certificates(event) == []
+    assert queries.issued_certificates(event) == []
 
 
 def test_one_issue_date_dates_the_number_and_the_text(five_sessions, admin):
@@ -421,30 +421,30 @@ def test_one_issue_date_dates_the_number_and_the_text(five_sessions, admin):
 
     person = factories.make_participant(five_sessions, full_name="Siti Aminah")
     qualify(five_sessions, person)
-    services.update_settings(five_sessions, settings_data(signing_date="2024-10-31"))
-    certificate = services.issue(person, actor=admin, now=datetime(2026, 12, 20, 3, tzinfo=UTC))
+    configuration.update_settings(five_sessions, settings_data(signing_date="2024-10-31"))
+    certificate = issuing.issue(person, actor=admin, now=datetime(2026, 12, 20, 3, tzinfo=UTC))
     db.session.commit()
     assert certificate.number == "001/BIMTEK-SERT24/X/2024"
-    assert "31 Oktober 2024" in pdf_text(services.issued_pdf(certificate))
-    assert services.verification_facts(certificate)["issued_on"] == "2024-10-31"
+    assert "31 Oktober 2024" in pdf_text(printing.issued_pdf(certificate))
+    assert queries.verification_facts(certificate)["issued_on"] == "2024-10-31"
 
 
 def test_a_placeholder_signatory_blocks_issuing(five_sessions):
     person = factories.make_participant(five_sessions)
     qualify(five_sessions, person)
-    signatory = services.get_settings(five_sessions).signatories[0]
-    signatory.name = services.PLACEHOLDER_SIGNATORY_NAME
+    signatory = queries.get_settings(five_sessions).signatories[0]
+    signatory.name = rules.PLACEHOLDER_SIGNATORY_NAME
     db.session.commit()
-    with pytest.raises(services.PlaceholderSignatory) as error:
-        services.issue(person)
+    with pytest.raises(rules.PlaceholderSignatory) as error:
+        issuing.issue(person)
     assert error.value.code == "placeholder_signatory"
     assert "masih contoh" in error.value.message
     db.session.rollback()
-    with pytest.raises(services.PlaceholderSignatory):
-        services.issue_all(five_sessions)
+    with pytest.raises(rules.PlaceholderSignatory):
+        issuing.issue_all(five_sessions)
     db.session.rollback()
-    assert services.preview_issue_all(five_sessions).problem.startswith("Penanda tangan")
-    assert services.issued_certificates(five_sessions) == []
+    assert rules.preview_issue_all(five_sessions).problem.startswith("Penanda tangan")
+    assert queries.issued_certificates(five_sessions) == []
 
 
 @pytest.mark.parametrize(
@@ -455,28 +455,28 @@ def test_a_local_or_unset_public_address_blocks_issuing(app, five_sessions, base
     person = factories.make_participant(five_sessions)
     qualify(five_sessions, person)
     app.config["PUBLIC_BASE_URL"] = base
-    with pytest.raises(services.LocalPublicAddress) as error:
-        services.issue(person)
+    with pytest.raises(rules.LocalPublicAddress) as error:
+        issuing.issue(person)
     assert "BIMTEK_PUBLIC_BASE_URL" in error.value.message
     db.session.rollback()
-    assert services.issued_certificates(five_sessions) == []
+    assert queries.issued_certificates(five_sessions) == []
 
 
 def test_a_public_address_allows_issuing(app, five_sessions):
-    assert not services.is_local_address("https://bimtek.kutaitimurkab.go.id")
-    assert not services.is_local_address("http://bimtek.test")
+    assert not rules.is_local_address("https://bimtek.kutaitimurkab.go.id")
+    assert not rules.is_local_address("http://bimtek.test")
 
 
 def test_the_preview_counts_and_numbers_without_writing(five_sessions):
     people = [factories.make_participant(five_sessions) for _ in range(3)]
     for person in people:
         qualify(five_sessions, person)
-    preview = services.preview_issue_all(five_sessions)
+    preview = rules.preview_issue_all(five_sessions)
     assert preview.count == 3 and preview.problem is None
     assert preview.first_number == "001/BIMTEK-SERT24/XII/2026"
     assert preview.last_number == "003/BIMTEK-SERT24/XII/2026"
-    assert services.get_settings(five_sessions).last_seq == 0
-    outcome = services.issue_all(five_sessions)
+    assert queries.get_settings(five_sessions).last_seq == 0
+    outcome = issuing.issue_all(five_sessions)
     assert [outcome.issued[0].number, outcome.issued[-1].number] == [
         preview.first_number,
         preview.last_number,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bimtek.certificates import services, signing
+from bimtek.certificates import configuration, issuing, printing, queries, signing
 from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.extensions import db
 from tests import factories
@@ -23,7 +23,7 @@ from tests.pdftext import pdf_text
 def issued(five_sessions):
     person = factories.make_participant(five_sessions, full_name="Siti Rahmawati, S.Sos.")
     qualify(five_sessions, person)
-    certificate = services.issue(person)
+    certificate = issuing.issue(person)
     db.session.commit()
     return certificate
 
@@ -125,7 +125,7 @@ def test_signatures_after_the_first_come_from_the_template_and_validate(app, iss
     from pyhanko_certvalidator import ValidationContext
 
     signer = signing.Pkcs12Signer(demo_signer())
-    unsigned = services.certificates_pdf(issued.event, [issued])
+    unsigned = printing.certificates_pdf(issued.event, [issued])
     files = [
         signing.sign_certificate_pdf(
             unsigned + b"%" * extra, signer, signing.SignatureDetails("X" * 24, "1")
@@ -147,7 +147,7 @@ def test_signatures_after_the_first_come_from_the_template_and_validate(app, iss
 def test_issue_all_signs_every_certificate(admin_client, five_sessions, tmp_path):
     for name in ("Agus Salim", "Budi Santoso", "Citra Dewi"):
         qualify(five_sessions, factories.make_participant(five_sessions, full_name=name))
-    outcome = services.issue_all(five_sessions)
+    outcome = issuing.issue_all(five_sessions)
     db.session.commit()
     assert len(outcome.issued) == 3
     archive = zipfile.ZipFile(
@@ -167,11 +167,11 @@ def test_without_a_signing_key_issuing_is_refused_and_nothing_is_written(app, fi
     qualify(five_sessions, person)
     app.config["CERT_SIGNING_PKCS12"] = None
     with pytest.raises(signing.NoSigningKey) as refused:
-        services.issue(person, actor=admin)
+        issuing.issue(person, actor=admin)
     db.session.rollback()
     assert "kunci penanda tangan elektronik belum diatur" in refused.value.message
     with pytest.raises(signing.NoSigningKey):
-        services.issue_all(five_sessions, actor=admin)
+        issuing.issue_all(five_sessions, actor=admin)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 0
     assert db.session.get(CertificateSettings, five_sessions.id).last_seq == 0
@@ -223,12 +223,12 @@ def test_later_signatory_and_logo_edits_do_not_change_an_issued_certificate(
     admin_client, five_sessions, issued
 ):
     before = issued.document
-    settings = services.get_settings(five_sessions)
+    settings = queries.get_settings(five_sessions)
     signatory = settings.signatories[0]
-    services.save_signatory(
+    configuration.save_signatory(
         five_sessions, {"name": "Pejabat Baru, S.H.", "title": "Bupati"}, signatory=signatory
     )
-    services.set_image(five_sessions, "logo_left", png())
+    configuration.set_image(five_sessions, "logo_left", png())
     db.session.commit()
     download = admin_client.get(f"/admin/kegiatan/SERT24/sertifikat/{issued.id}.pdf").data
     assert download == before
@@ -238,7 +238,7 @@ def test_later_signatory_and_logo_edits_do_not_change_an_issued_certificate(
     # a certificate issued now carries the new signatory
     later = factories.make_participant(five_sessions, full_name="Peserta Kemudian")
     qualify(five_sessions, later)
-    newer = services.issue(later)
+    newer = issuing.issue(later)
     db.session.commit()
     assert "Pejabat Baru, S.H." in pdf_text(newer.document)
     assert newer.design_id != issued.design_id
@@ -262,7 +262,7 @@ def test_every_font_is_embedded_and_the_document_has_metadata(issued, tmp_path):
 def test_split_certificates_keep_fonts_and_metadata(five_sessions, tmp_path):
     for name in ("Agus Salim", "Budi Santoso"):
         qualify(five_sessions, factories.make_participant(five_sessions, full_name=name))
-    first = services.issue_all(five_sessions).issued[0]
+    first = issuing.issue_all(five_sessions).issued[0]
     db.session.commit()
     fonts = run("pdffonts", first.document, tmp_path).splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)
@@ -304,7 +304,7 @@ def test_a_name_changed_by_an_incremental_update_is_modified(client, issued, tmp
 
 
 def test_an_unsigned_redraw_claiming_the_code_is_modified(client, five_sessions, issued):
-    redrawn = services.certificates_pdf(five_sessions, [issued])
+    redrawn = printing.certificates_pdf(five_sessions, [issued])
     body = upload(client, redrawn).get_json()
     assert body["status"] == "modified" and body["reason"] == "content_differs"
 
@@ -312,7 +312,7 @@ def test_an_unsigned_redraw_claiming_the_code_is_modified(client, five_sessions,
 def test_a_file_signed_by_another_key_is_not_genuine(client, issued, tmp_path):
     other = signing.Pkcs12Signer(str(signing.create_demo_signer(tmp_path / "other")))
     forged = signing.sign_certificate_pdf(
-        services.certificates_pdf(issued.event, [issued]),
+        printing.certificates_pdf(issued.event, [issued]),
         other,
         signing.SignatureDetails(issued.verification_code, issued.number),
     )
@@ -338,7 +338,7 @@ def test_an_unrelated_pdf_is_unknown(client, app, tmp_path):
 
 
 def test_a_revoked_certificate_is_revoked(client, issued):
-    services.revoke(issued, "Data peserta keliru")
+    issuing.revoke(issued, "Data peserta keliru")
     db.session.commit()
     body = upload(client, issued.document).get_json()
     assert body["status"] == "revoked"

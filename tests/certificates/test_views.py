@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from bimtek.certificates import services
+from bimtek.certificates import issuing, queries
 from bimtek.certificates.models import Certificate
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
@@ -36,7 +36,7 @@ def person(five_sessions):
 
 @pytest.fixture
 def certificate(person):
-    issued = services.issue(person)
+    issued = issuing.issue(person)
     db.session.commit()
     return issued
 
@@ -146,8 +146,8 @@ def test_admin_downloads(admin_client, five_sessions, certificate):
 def test_register_download_is_the_reports_export(admin_client, five_sessions, certificate, admin):
     """The page's register button is the reports export "sertifikat": every certificate,
     revoked ones too, with what an office files (the columns are checked in tests/reports)."""
-    services.revoke(certificate, '=HYPERLINK("http://evil")', actor=admin)
-    again = services.issue(certificate.participant, actor=admin)
+    issuing.revoke(certificate, '=HYPERLINK("http://evil")', actor=admin)
+    again = issuing.issue(certificate.participant, actor=admin)
     db.session.commit()
     code = five_sessions.code
     page = admin_client.get(f"/admin/kegiatan/{code}/sertifikat").get_data(as_text=True)
@@ -199,7 +199,7 @@ def test_settings_page_saves_and_validates(admin_client, five_sessions):
         "signing_date": "",
     }
     assert admin_client.post(url, data=data).status_code == 302
-    settings = services.get_settings(five_sessions)
+    settings = queries.get_settings(five_sessions)
     db.session.refresh(settings)
     assert (settings.min_attendance_percent, settings.min_post_score) == (75, 60.5)
     assert settings.count_excused and not settings.count_sick
@@ -241,7 +241,7 @@ def test_upload_logo_and_signatory(admin_client, five_sessions):
         follow_redirects=True,
     )
     assert "Penanda tangan disimpan" in added.get_data(as_text=True)
-    signatory = services.get_settings(five_sessions).signatories[0]
+    signatory = queries.get_settings(five_sessions).signatories[0]
     assert admin_client.get(base + f"/gambar/ttd-{signatory.id}").status_code == 200
     removed = admin_client.post(
         base + f"/penanda-tangan/{signatory.id}", data={"delete": "1"}, follow_redirects=True
@@ -361,7 +361,7 @@ def test_verify_api(client, certificate, person):
 
 
 def test_revoked_stays_verifiable_as_revoked(client, certificate, admin):
-    services.revoke(certificate, "Tidak memenuhi kehadiran", actor=admin)
+    issuing.revoke(certificate, "Tidak memenuhi kehadiran", actor=admin)
     db.session.commit()
     html = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
     assert "DICABUT" in html and "Tidak memenuhi kehadiran" in html
@@ -415,11 +415,11 @@ def test_verify_is_rate_limited(client, app_config, certificate):
 
 
 def test_admin_is_warned_when_nobody_signs(admin_client, five_sessions):
-    from bimtek.certificates import services as certificate_services
+    from bimtek.certificates import configuration
 
     url = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
     assert "Belum ada penanda tangan" in admin_client.get(url).get_data(as_text=True)
-    certificate_services.save_signatory(five_sessions, {"name": "H. Ardiansyah"})
+    configuration.save_signatory(five_sessions, {"name": "H. Ardiansyah"})
     db.session.commit()
     assert "Belum ada penanda tangan" not in admin_client.get(url).get_data(as_text=True)
 

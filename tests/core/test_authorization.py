@@ -335,7 +335,7 @@ def _event_rows(event, person, uploaders):
     certificate logo and kept import uploads (one per uploader: an upload is its own)."""
     from bimtek.assessments.bank import list_questions
     from bimtek.assessments.models import Attempt
-    from bimtek.certificates import services as certificates
+    from bimtek.certificates import configuration, issuing, queries
     from bimtek.events.services import add_material
     from bimtek.events.views import materials_folder
     from bimtek.jobs.models import PreparedFile
@@ -344,8 +344,8 @@ def _event_rows(event, person, uploaders):
     from tests.certificates.conftest import qualify
 
     qualify(event, person)
-    certificate = certificates.issue(person)
-    certificates.set_image(event, "logo_left", _png())
+    certificate = issuing.issue(person)
+    configuration.set_image(event, "logo_left", _png())
     module = event.modules[0]
     material = add_material(
         module,
@@ -374,7 +374,7 @@ def _event_rows(event, person, uploaders):
         "attempt_id": attempt.id,
         "certificate_id": certificate.id,
         "prepared_id": prepared.id,
-        "signatory_id": certificates.get_settings(event).signatories[0].id,
+        "signatory_id": queries.get_settings(event).signatories[0].id,
         "slot": "logo_left",
         "action": "tambah-waktu",
         "ticket_code": person.ticket_code,

@@ -6,7 +6,7 @@ import io
 import openpyxl
 
 from bimtek.auth.services import issue_api_token
-from bimtek.certificates import services as certificate_services
+from bimtek.certificates import issuing
 from bimtek.evaluation import operations
 from bimtek.evaluation.models import ORGANIZER_PART
 from bimtek.extensions import db
@@ -71,7 +71,7 @@ def test_certificate_download_waits_for_the_evaluation_when_required(client, rat
     person = factories.make_participant(rated_event)
     sign(rated_event)
     qualify(rated_event, person)
-    certificate_services.issue(person, actor=admin)
+    issuing.issue(person, actor=admin)
     db.session.commit()
     login(client, person.nik)
     url = f"/portal/peserta/{person.id}/sertifikat.pdf"

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from bimtek.assessments import bank as question_bank
 from bimtek.assessments import settings as test_settings
 from bimtek.audit.models import AuditLog
-from bimtek.certificates import services as certificates
+from bimtek.certificates import configuration, queries
+from bimtek.certificates.models import DEFAULT_NUMBER_FORMAT
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events.cloning import clone_event
 from bimtek.events.models import Event
@@ -25,11 +26,11 @@ def source(app):
     add_question(event, event.modules[0], "Apa itu mitigasi?", explanation="Pencegahan")
     pre = test_settings.ensure_assessment(event, "pre")
     pre.duration_minutes = 20
-    certificates.update_settings(
+    configuration.update_settings(
         event,
         {
             "min_attendance_percent": "75",
-            "number_format": certificates.DEFAULT_NUMBER_FORMAT,
+            "number_format": DEFAULT_NUMBER_FORMAT,
             "title_text": "SERTIFIKAT",
             "awarded_text": "diberikan kepada",
             "role_text": "sebagai PESERTA",
@@ -38,7 +39,9 @@ def source(app):
             "post_test_required": "1",
         },
     )
-    certificates.save_signatory(event, {"name": "Drs. H. Ardiansyah", "title": "Bupati", "nip": ""})
+    configuration.save_signatory(
+        event, {"name": "Drs. H. Ardiansyah", "title": "Bupati", "nip": ""}
+    )
     factories.make_participant(event)
     db.session.commit()
     return event
@@ -70,7 +73,7 @@ def test_clone_copies_the_programme_not_the_people(source):
         date(2026, 4, 5),
         date(2026, 4, 6),
     )
-    settings = certificates.get_settings(copy)
+    settings = queries.get_settings(copy)
     assert settings.min_attendance_percent == 75 and settings.signing_place == "Sangatta"
     assert settings.last_seq == 0
     assert [s.name for s in settings.signatories] == ["Drs. H. Ardiansyah"]

@@ -146,7 +146,7 @@ def test_test_reminder_once_per_participant(app, client, mailbox, event):
 
 
 def test_certificate_ready_mail_and_bundle_job(app, client, mailbox, tmp_path):
-    from bimtek.certificates.services import issue_all
+    from bimtek.certificates.issuing import issue_all
     from tests.certificates.conftest import qualify
 
     event = make_event("SERT24", sessions=2)
@@ -244,7 +244,7 @@ def test_a_bundle_lost_with_its_process_is_prepared_again(app, mailbox, event, a
 
 
 def test_whatsapp_certificate_links_for_those_with_a_certificate(app, client, mailbox):
-    from bimtek.certificates.services import issue
+    from bimtek.certificates.issuing import issue
     from tests.certificates.conftest import qualify
 
     event = make_event("WASERT24", sessions=2)

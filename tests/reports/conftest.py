@@ -36,7 +36,8 @@ def busy_event(app, admin):
     from bimtek.assessments.models import Attempt
     from bimtek.assessments.settings import ensure_assessment
     from bimtek.attendance.services import check_in, mark_excused
-    from bimtek.certificates.services import get_settings, issue
+    from bimtek.certificates.configuration import ensure_settings
+    from bimtek.certificates.issuing import issue
     from bimtek.core.timeutil import local_to_utc, to_local, utcnow
     from bimtek.extensions import db
     from tests.factories import make_event, make_participant
@@ -74,7 +75,7 @@ def busy_event(app, admin):
                     option_order={},
                 )
             )
-    settings = get_settings(event)
+    settings = ensure_settings(event)
     settings.min_attendance_percent = 50
     db.session.flush()
     sign(event)

@@ -87,7 +87,8 @@ def test_certificate_register_sheet(busy_event):
 
 
 def test_certificate_register_keeps_revoked_numbers(busy_event, admin):
-    from bimtek.certificates.services import active_certificate, issue, revoke
+    from bimtek.certificates.issuing import issue, revoke
+    from bimtek.certificates.queries import active_certificate
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
 

@@ -1,0 +1,39 @@
+"""What certificates copy when an event is cloned: the settings, logos, background and
+signatories (not the signing key, the numbering or the date of signing).
+
+``bimtek.events.cloning`` sends ``event_cloned``; this receiver answers it.
+"""
+
+from bimtek.certificates.configuration import ensure_settings
+from bimtek.certificates.models import CertificateSettings, Signatory
+from bimtek.certificates.queries import get_settings
+from bimtek.events.models import Event
+from bimtek.events.signals import event_cloned
+from bimtek.extensions import db
+
+#: certificate settings columns never copied: the key, the numbering, the date of signing
+CERTIFICATE_SKIP = {"event_id", "last_seq", "signing_date", "updated_at"}
+
+
+@event_cloned.connect
+def copy_certificate_settings(source: Event, *, event: Event, **_extra):
+    """The certificate settings with logos and background, and the signatories."""
+    original = get_settings(source, with_images=True)
+    settings = ensure_settings(event)
+    for column in CertificateSettings.__table__.columns:
+        if column.key not in CERTIFICATE_SKIP:
+            setattr(settings, column.key, getattr(original, column.key))
+    for signatory in original.signatories:
+        db.session.add(
+            Signatory(
+                event_id=event.id,
+                position=signatory.position,
+                name=signatory.name,
+                title=signatory.title,
+                nip=signatory.nip,
+                signature=signatory.signature,
+                signature_type=signatory.signature_type,
+            )
+        )
+    db.session.flush()
+    return "signatories", len(original.signatories)
