@@ -88,7 +88,7 @@ def _init_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from bimtek.api import bp as api_bp
+    from bimtek.api import init_app as init_api
     from bimtek.assessments.views import bp as assessments_bp
     from bimtek.attendance.views import bp as attendance_bp
     from bimtek.audit.views import bp as audit_bp
@@ -124,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(activity_report_bp)
     app.register_blueprint(privacy_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    init_api(app)  # the API blueprint under /api/v1, and its OpenAPI document
     app.register_blueprint(notifications_bp, url_prefix="/admin")
     app.register_blueprint(bundles_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/admin")

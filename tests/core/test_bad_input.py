@@ -189,7 +189,8 @@ def test_ids_in_the_path_beyond_any_column(client, event, auth_headers):
 def test_query_numbers_and_text(client, event, auth_headers):
     url = f"/api/v1/events/{event.code}/participants"
     response = client.get(f"{url}?page={HUGE}&per_page=-{HUGE}", headers=auth_headers)
-    assert response.status_code == 200
+    assert response.status_code == 422  # the documented minimum and maximum, enforced
+    assert set(response.json["error"]["fields"]) == {"page", "per_page"}
     response = client.get(f"{url}?q=%00", headers=auth_headers)
     assert response.status_code == 422 and response.json["error"]["code"] == "invalid_text"
 
