@@ -2,11 +2,11 @@
 
 from flask import Response, g, jsonify
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from bimtek.api import JSON_BODY_ERRORS, bp
 from bimtek.api.auth import bearer_token, token_required
-from bimtek.api.inputs import json_body
+from bimtek.api.inputs import json_body, storable_text
 from bimtek.attendance import services
 from bimtek.attendance.models import EXCUSED, STATUS_LABELS
 from bimtek.attendance.payloads import (
@@ -27,12 +27,12 @@ from bimtek.participants.models import Participant
 class CheckInRequest(Schema):
     """A check-in by ticket code; a queued scan also sends its own time and id."""
 
-    class Meta:
-        unknown = EXCLUDE  # fields it does not name are left out, as before
-
     code = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=64, error=_l("{min} sampai {max} karakter")),
+        validate=[
+            validate.Length(min=1, max=64, error=_l("{min} sampai {max} karakter")),
+            storable_text(),
+        ],
         metadata={"description": "The ticket code from the QR"},
     )
     scan_id = fields.String(
@@ -44,6 +44,7 @@ class CheckInRequest(Schema):
     )
     scanned_at = fields.String(
         allow_none=True,
+        validate=storable_text(),
         metadata={
             "format": "date-time",
             "description": "When the scan happened, with a zone (for queued scans); not in "
@@ -55,9 +56,6 @@ class CheckInRequest(Schema):
 class ExcuseRequest(Schema):
     """izin (excused) or sakit (sick), with a note."""
 
-    class Meta:
-        unknown = EXCLUDE  # fields it does not name are left out, as before
-
     participant_id = fields.Integer(required=True, strict=True)
     status = fields.String(
         required=True,
@@ -67,7 +65,10 @@ class ExcuseRequest(Schema):
         required=True,
         validate=[
             validate.Length(max=500, error=_l("paling banyak {max} karakter")),
-            validate.Regexp(r"\S", error=_l("wajib diisi (mis. surat tugas, surat dokter)")),
+            validate.Regexp(
+                r"^[^\x00]*\S[^\x00]*$",
+                error=_l("wajib diisi (mis. surat tugas, surat dokter)"),
+            ),
         ],
     )
 

@@ -9,7 +9,7 @@ out as ``{"error": {"code", "message", "fields"}}`` like every other error of th
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 
 from bimtek.core.inputs import check_types, json_object
@@ -38,6 +38,15 @@ _JSON_TYPES = (
     (fields.Nested, "object"),
     (fields.Dict, "object"),
 )
+
+
+#: text a database column can hold (``bimtek.core.inputs`` refuses a NUL: 422 invalid_text)
+STORABLE_TEXT = r"^[^\x00]*$"
+
+
+def storable_text(error=None) -> validate.Regexp:
+    """The validator (and documented pattern) of a text field with no other pattern."""
+    return validate.Regexp(STORABLE_TEXT, error=error or _l("karakter tidak diizinkan"))
 
 
 def json_types(schema: Schema) -> dict:

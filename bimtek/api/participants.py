@@ -2,10 +2,11 @@
 
 from flask import g, jsonify
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from bimtek.api import JSON_BODY_ERRORS, bp
 from bimtek.api.auth import token_required
+from bimtek.api.inputs import storable_text
 from bimtek.events.access import event_required
 from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
@@ -44,9 +45,6 @@ def _pattern(regex: str, message):
 class RegistrationRequest(Schema):
     """What a registration takes (JSON types, lengths and patterns enforced here; the NIK's
     agreement with the gender and the account rules in ``participants.services``)."""
-
-    class Meta:
-        unknown = EXCLUDE  # fields it does not name are left out, as before
 
     full_name = fields.String(
         required=True,
@@ -89,14 +87,20 @@ class RegistrationRequest(Schema):
     phone = fields.String(
         required=True, validate=_pattern(PHONE_PATTERN, _l("harus nomor seluler 08… atau +628…"))
     )
-    email = fields.String(allow_none=True, metadata={"format": "email"})
+    email = fields.String(allow_none=True, validate=storable_text(), metadata={"format": "email"})
     district = fields.String(
         allow_none=True,
-        validate=validate.Length(max=120, error=_l("paling banyak {max} karakter")),
+        validate=[
+            validate.Length(max=120, error=_l("paling banyak {max} karakter")),
+            storable_text(),
+        ],
     )
     password = fields.String(
         allow_none=True,
-        validate=validate.Length(min=8, max=200, error=_l("{min} sampai {max} karakter")),
+        validate=[
+            validate.Length(min=8, max=200, error=_l("{min} sampai {max} karakter")),
+            storable_text(),
+        ],
         metadata={"description": "Password of the new portal account"},
     )
     consent = fields.Boolean(
@@ -119,7 +123,10 @@ class RegistrationResult(Schema):
 class ParticipantQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "name, NIK…"})
+    q = fields.String(
+        validate=[validate.Length(max=200), storable_text()],
+        metadata={"description": "name, NIK…"},
+    )
     status = fields.String(validate=validate.OneOf(STATUSES))
     category = fields.String(validate=validate.OneOf(list(INSTITUTION_CATEGORIES)))
 

@@ -52,12 +52,13 @@ def live_api():
     _flask(env, "init-db")
     _flask(env, "seed-demo", "--participants", "12")
     token = _flask(env, "create-token", "admin@bimtek.local", "--name", "schemathesis").strip()
+    log = open(f"{folder}/gunicorn.log", "wb")  # noqa: SIM115 (closed after the server)
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(f"{folder}/gunicorn.log", "wb"),  # noqa: SIM115 (closed with the process)
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -75,3 +76,4 @@ def live_api():
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log.close()
