@@ -15,25 +15,25 @@ from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, STATUSES
 from bimtek.participants.privacy import sees_personal_data, without_personal_data
 from bimtek.participants.validation import NAME_MAX, PROVINCE_CODES, TEXT_MAX
 
-#: a NIK the service takes: a known province, district and sub-district not 00, a birth
-#: date (day + 40 for women; years 1930–2019 and 2030–2099 as two digits so none is in the
-#: future), a serial number not 0000
+#: a NIK: a known province, district and sub-district not 00, a day of birth (+ 40 for
+#: women), a month, a two-digit year, a serial number not 0000. Whether day and month make a
+#: real date in the past is the service's to say (422 invalid).
 NIK_PATTERN = (
     "^(" + "|".join(str(code) for code in sorted(PROVINCE_CODES)) + ")"
     "(0[1-9]|[1-9][0-9])(0[1-9]|[1-9][0-9])"
-    "(0[1-9]|[12][0-8]|4[1-9]|5[0-9]|6[0-8])(0[1-9]|1[0-2])([013-9][0-9])"
+    "(0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(0[1-9]|1[0-2])[0-9]{2}"
     "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})$"
 )
-#: an 18-digit NIP: birth date (1940–2009), 4 digits, month of appointment, 1 or 2, 3 digits;
-#: or empty (no NIP)
+#: an 18-digit NIP: date of birth (from 1940), year and month of appointment, 1 or 2 (gender),
+#: 3 digits; or empty (no NIP). A real, old enough date of birth: the service (422 invalid).
 NIP_PATTERN = (
-    "^((19[4-9][0-9]|200[0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{4}"
-    "20[0-2][0-9](0[1-9]|1[0-2])[12][0-9]{3})?$"
+    "^((19[4-9][0-9]|20[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}"
+    "(0[1-9]|1[0-2])[12][0-9]{3})?$"
 )
 #: an Indonesian mobile number: 08…, 628… or +628…, 9 to 12 digits after the 0 or 62
 PHONE_PATTERN = r"^(\+62|62|0)8[0-9]{8,11}$"
-#: text with a letter and no control character
-NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[A-Za-z][^\x00-\x1f\x7f]*$"
+#: text with a letter (of any script: ``[^\W\d_]``) and no control character
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\W\d_][^\x00-\x1f\x7f]*$"
 #: text that is not only spaces
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 
