@@ -3,11 +3,11 @@
 import os
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from flask_login import current_user
 
 from bimtek import jobs, models, notifications  # noqa: F401  (models: every table)
-from bimtek.api import bp as api_bp
+from bimtek.api import init_app as init_api
 from bimtek.assessments import cloning as _assessment_cloning  # noqa: F401  (signal receiver)
 from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
 from bimtek.assessments.views import bp as assessments_bp
@@ -122,7 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(activity_report_bp)
     app.register_blueprint(privacy_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    init_api(app)  # the API blueprint under /api/v1, and its OpenAPI document
     app.register_blueprint(notifications_bp, url_prefix="/admin")
     app.register_blueprint(bundles_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/admin")
@@ -131,12 +131,15 @@ def _register_blueprints(app: Flask) -> None:
 
 def select_locale() -> str:
     """The user's chosen language, else the one picked on this browser, else Indonesian.
-    A JSON API client (no browser session) asks with Accept-Language."""
+    A JSON API client without a browser's choice asks with Accept-Language."""
     languages = ("id", "en")
-    if request and request.blueprint == "api":
+    if not request:
+        return "id"
+    chosen = session.get("lang")
+    if request.blueprint == "api":
+        if chosen in languages:
+            return chosen
         return request.accept_languages.best_match(languages, default="id")
-    if getattr(g, "api_user", None) is None and current_user and current_user.is_authenticated:
-        if current_user.locale in languages:
-            return current_user.locale
-    chosen = session.get("lang") if request else None
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
     return chosen if chosen in languages else "id"

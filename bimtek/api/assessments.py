@@ -1,221 +1,146 @@
 """Pre/post-test results for staff: the same figures as the results page and its export."""
 
 from flask import jsonify
+from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
-from bimtek.api.openapi import document, error_response
 from bimtek.assessments.results import results
 from bimtek.events.access import event_required
+
+_BAND = validate.OneOf(["high", "medium", "low"])
+
+
+def _number(description: str = ""):
+    return fields.Float(
+        allow_none=True, metadata={"description": description} if description else {}
+    )
+
+
+class GroupFigures(Schema):
+    n = fields.Integer(metadata={"description": "participants with both tests closed"})
+    mean_pre = _number()
+    mean_post = _number()
+    g_of_means = _number("(mean post − mean pre) / (100 − mean pre); null if mean pre = 100")
+    mean_g = _number("mean of the individual g that are defined")
+    band = fields.String(allow_none=True, validate=_BAND)
+    g_undefined = fields.Integer(metadata={"description": "pairs with pre = 100 (no g)"})
+    negative = fields.Integer(metadata={"description": "pairs with post < pre"})
+
+
+class ClassFigures(GroupFigures):
+    mean_g_band = fields.String(allow_none=True, validate=_BAND)
+    participants = fields.Integer()
+    pre_taken = fields.Integer()
+    post_taken = fields.Integer()
+    mean_pre_all = _number()
+    mean_post_all = _number()
+
+
+class ModuleFigures(GroupFigures):
+    module_id = fields.Integer(allow_none=True)
+    code = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+
+
+class CategoryFigures(GroupFigures):
+    category = fields.String()
+    label = fields.String()
+
+
+class AssessmentSettings(Schema):
+    label = fields.String()
+    opens_at = fields.DateTime(allow_none=True)
+    closes_at = fields.DateTime(allow_none=True)
+    duration_minutes = fields.Integer()
+    questions_per_module = fields.Integer(allow_none=True)
+    show_score_after = fields.Boolean()
+    attempts_closed = fields.Integer()
+
+
+class ParticipantResult(Schema):
+    participant_id = fields.Integer()
+    registration_number = fields.String()
+    full_name = fields.String()
+    institution = fields.String()
+    institution_category = fields.String()
+    category_label = fields.String()
+    status = fields.String()
+    pre = _number()
+    post = _number()
+    gain = _number("post − pre")
+    g = _number()
+    band = fields.String(allow_none=True, validate=_BAND)
+    flags = fields.List(
+        fields.String(
+            validate=validate.OneOf(
+                ["missing_both", "missing_pre", "missing_post", "pre_perfect", "negative"]
+            )
+        )
+    )
+    note = fields.String()
+
+
+class ItemAnalysis(Schema):
+    question_id = fields.Integer()
+    number = fields.Integer()
+    module_code = fields.String(allow_none=True)
+    text = fields.String()
+    correct = fields.String(allow_none=True)
+    n = fields.Integer()
+    difficulty = _number("share correct")
+    discrimination = _number("upper 27% − lower 27% by total score")
+    point_biserial = _number()
+    options = fields.List(fields.Dict())
+    blank = fields.Integer()
+    unused_distractors = fields.List(fields.String())
+    flags = fields.List(fields.String())
+
+
+class EventBrief(Schema):
+    code = fields.String()
+    title = fields.String()
+
+
+class AssessmentResults(Schema):
+    event = fields.Nested(EventBrief)
+    question_count = fields.Integer()
+    assessments = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(AssessmentSettings),
+        metadata={"description": "settings per kind ('pre', 'post')"},
+    )
+    class_ = fields.Nested(ClassFigures, data_key="class")
+    participants = fields.List(fields.Nested(ParticipantResult))
+    modules = fields.List(fields.Nested(ModuleFigures))
+    categories = fields.List(fields.Nested(CategoryFigures))
+    distribution = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Integer()),
+        metadata={"description": "per kind: counts in 10 bins 0–9, 10–19, … 90–100"},
+    )
+    items = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(ItemAnalysis)),
+        metadata={"description": "per kind ('pre', 'post'): one entry per question"},
+    )
 
 
 @bp.get("/events/<code>/results")
 @token_required()
 @event_required("manager")
+@bp.response(200, AssessmentResults)
+@bp.errors({403: "forbidden (not a manager of the event)", 404: "unknown_event"})
 def assessment_results(event):
-    """Scores and item analysis (which hold the answer key): managers only."""
+    """Pre/post-test results, learning gain and item analysis (managers only: the items hold
+    the answer key).
+
+    Scores are 0–100 (2 decimals), closed attempts only (submitted, or closed at the
+    deadline). Normalised gain g = (post − pre)/(100 − pre) with Hake bands: high ≥ 0.7,
+    medium ≥ 0.3, low below (negative included). g is null when a test is missing or
+    pre = 100; the row's `flags` and `note` say why. Class, module and category figures use
+    only participants with both tests and report both ⟨g⟩ from the means and the mean of
+    individual g. Item analysis per kind: difficulty, discrimination, point-biserial; flags
+    `low_discrimination` (< 0.2) and `unused_distractor`.
+    """
     return jsonify(results(event))
-
-
-_NUMBER = {"type": "number", "nullable": True}
-_GROUP = {
-    "type": "object",
-    "properties": {
-        "n": {"type": "integer", "description": "participants with both tests closed"},
-        "mean_pre": _NUMBER,
-        "mean_post": _NUMBER,
-        "g_of_means": {
-            **_NUMBER,
-            "description": "(mean post − mean pre) / (100 − mean pre); null if mean pre = 100",
-        },
-        "mean_g": {**_NUMBER, "description": "mean of the individual g that are defined"},
-        "band": {"type": "string", "enum": ["high", "medium", "low"], "nullable": True},
-        "g_undefined": {"type": "integer", "description": "pairs with pre = 100 (no g)"},
-        "negative": {"type": "integer", "description": "pairs with post < pre"},
-    },
-}
-
-document(
-    {
-        "/events/{code}/results": {
-            "get": {
-                "summary": "Pre/post-test results, learning gain and item analysis (staff)",
-                "description": (
-                    "Scores are 0–100 (2 decimals), closed attempts only (submitted, or "
-                    "closed at the deadline). Normalised gain g = (post − pre)/(100 − pre) "
-                    "with Hake bands: high ≥ 0.7, medium ≥ 0.3, low below (negative "
-                    "included). g is null when a test is missing or pre = 100; the row's "
-                    "`flags` and `note` say why. Class, module and category figures use "
-                    "only participants with both tests and report both ⟨g⟩ from the means "
-                    "and the mean of individual g. Item analysis per kind: difficulty "
-                    "(share correct), discrimination (upper 27% − lower 27% by total "
-                    "score), point-biserial; flags `low_discrimination` (< 0.2) and "
-                    "`unused_distractor`."
-                ),
-                "security": [{"bearerAuth": []}],
-                "parameters": [
-                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "Results",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/AssessmentResults"}
-                            }
-                        },
-                    },
-                    "401": error_response("unauthorized"),
-                    "403": error_response("forbidden"),
-                    "404": error_response("unknown_event"),
-                },
-            }
-        }
-    },
-    {
-        "AssessmentResults": {
-            "type": "object",
-            "properties": {
-                "event": {
-                    "type": "object",
-                    "properties": {"code": {"type": "string"}, "title": {"type": "string"}},
-                },
-                "question_count": {"type": "integer"},
-                "assessments": {
-                    "type": "object",
-                    "description": "settings per kind ('pre', 'post')",
-                    "additionalProperties": {
-                        "type": "object",
-                        "properties": {
-                            "label": {"type": "string"},
-                            "opens_at": {"type": "string", "format": "date-time", "nullable": True},
-                            "closes_at": {
-                                "type": "string",
-                                "format": "date-time",
-                                "nullable": True,
-                            },
-                            "duration_minutes": {"type": "integer"},
-                            "questions_per_module": {"type": "integer", "nullable": True},
-                            "show_score_after": {"type": "boolean"},
-                            "attempts_closed": {"type": "integer"},
-                        },
-                    },
-                },
-                "class": {
-                    "allOf": [
-                        _GROUP,
-                        {
-                            "type": "object",
-                            "properties": {
-                                "mean_g_band": {"type": "string", "nullable": True},
-                                "participants": {"type": "integer"},
-                                "pre_taken": {"type": "integer"},
-                                "post_taken": {"type": "integer"},
-                                "mean_pre_all": _NUMBER,
-                                "mean_post_all": _NUMBER,
-                            },
-                        },
-                    ]
-                },
-                "participants": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "participant_id": {"type": "integer"},
-                            "registration_number": {"type": "string"},
-                            "full_name": {"type": "string"},
-                            "institution": {"type": "string"},
-                            "institution_category": {"type": "string"},
-                            "category_label": {"type": "string"},
-                            "status": {"type": "string"},
-                            "pre": _NUMBER,
-                            "post": _NUMBER,
-                            "gain": {**_NUMBER, "description": "post − pre"},
-                            "g": _NUMBER,
-                            "band": {"type": "string", "nullable": True},
-                            "flags": {
-                                "type": "array",
-                                "items": {
-                                    "type": "string",
-                                    "enum": [
-                                        "missing_both",
-                                        "missing_pre",
-                                        "missing_post",
-                                        "pre_perfect",
-                                        "negative",
-                                    ],
-                                },
-                            },
-                            "note": {"type": "string"},
-                        },
-                    },
-                },
-                "modules": {
-                    "type": "array",
-                    "items": {
-                        "allOf": [
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "module_id": {"type": "integer", "nullable": True},
-                                    "code": {"type": "string"},
-                                    "title": {"type": "string"},
-                                },
-                            },
-                            _GROUP,
-                        ]
-                    },
-                },
-                "categories": {
-                    "type": "array",
-                    "items": {
-                        "allOf": [
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "category": {"type": "string"},
-                                    "label": {"type": "string"},
-                                },
-                            },
-                            _GROUP,
-                        ]
-                    },
-                },
-                "distribution": {
-                    "type": "object",
-                    "description": "per kind: counts in 10 bins 0–9, 10–19, … 90–100",
-                    "additionalProperties": {"type": "array", "items": {"type": "integer"}},
-                },
-                "items": {
-                    "type": "object",
-                    "description": "per kind ('pre', 'post'): one entry per question",
-                    "additionalProperties": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "question_id": {"type": "integer"},
-                                "number": {"type": "integer"},
-                                "module_code": {"type": "string", "nullable": True},
-                                "text": {"type": "string"},
-                                "correct": {"type": "string", "nullable": True},
-                                "n": {"type": "integer"},
-                                "difficulty": _NUMBER,
-                                "discrimination": _NUMBER,
-                                "point_biserial": _NUMBER,
-                                "options": {"type": "array", "items": {"type": "object"}},
-                                "blank": {"type": "integer"},
-                                "unused_distractors": {
-                                    "type": "array",
-                                    "items": {"type": "string"},
-                                },
-                                "flags": {"type": "array", "items": {"type": "string"}},
-                            },
-                        },
-                    },
-                },
-            },
-        }
-    },
-)

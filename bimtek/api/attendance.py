@@ -1,15 +1,16 @@
 """Check-in for scanner devices and integrations, and a trivial ping for health checks."""
 
-from flask import g, jsonify
+from flask import Response, g, jsonify
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
 
-from bimtek.api import bp
-from bimtek.api.auth import bearer_token, json_body, token_required
-from bimtek.api.openapi import document, error_response
+from bimtek.api import JSON_BODY_ERRORS, bp
+from bimtek.api.auth import bearer_token, token_required
+from bimtek.api.inputs import json_body, storable_text
 from bimtek.attendance import services
-from bimtek.attendance.models import EXCUSED
+from bimtek.attendance.models import EXCUSED, STATUS_LABELS
 from bimtek.attendance.payloads import (
-    CHECKIN_REQUEST,
-    EXCUSE_REQUEST,
     attendance_json,
     checkin_json,
     error_json,
@@ -24,13 +25,175 @@ from bimtek.extensions import db
 from bimtek.participants.models import Participant
 
 
+class CheckInRequest(Schema):
+    """A check-in by ticket code; a queued scan also sends its own time and id."""
+
+    code = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=64, error=_l("{min} sampai {max} karakter")),
+            storable_text(),
+        ],
+        metadata={"description": "The ticket code from the QR"},
+    )
+    scan_id = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            "^[A-Za-z0-9._:-]{1,64}$", error=_l("1–64 huruf, angka atau . _ : -")
+        ),
+        metadata={"description": "Client-made id, unique per session; a retry reuses it"},
+    )
+    scanned_at = fields.String(
+        allow_none=True,
+        validate=storable_text(),
+        metadata={
+            "format": "date-time",
+            "description": "When the scan happened, with a zone (for queued scans); not in "
+            "the future, nor long before the session",
+        },
+    )
+
+
+class ExcuseRequest(Schema):
+    """izin (excused) or sakit (sick), with a note."""
+
+    participant_id = fields.Integer(required=True, strict=True)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["izin", "sakit"], error=_l("harus salah satu dari {choices}")),
+    )
+    note = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=500, error=_l("paling banyak {max} karakter")),
+            validate.Regexp(
+                r"^[^\x00]*\S[^\x00]*$",
+                error=_l("wajib diisi (mis. surat tugas, surat dokter)"),
+            ),
+        ],
+    )
+
+
+_STATUS = validate.OneOf(list(STATUS_LABELS))
+
+
+class ParticipantBrief(Schema):
+    id = fields.Integer()
+    full_name = fields.String()
+    institution = fields.String()
+    institution_category = fields.String()
+    category_label = fields.String()
+    job_title = fields.String()
+    registration_number = fields.String()
+    status = fields.String()
+
+
+class CheckInSchema(Schema):
+    participant = fields.Nested(ParticipantBrief)
+    status = fields.String(validate=_STATUS)
+    status_label = fields.String()
+    checked_in_at = fields.DateTime()
+    checked_in_local = fields.String(metadata={"description": "HH:MM, in the event's zone"})
+    already = fields.Boolean()
+
+
+class ExcuseSchema(Schema):
+    participant_id = fields.Integer()
+    status = fields.String(validate=_STATUS)
+    status_label = fields.String()
+    checked_in_at = fields.DateTime()
+    checked_in_local = fields.String()
+    source = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    scan_id = fields.String(allow_none=True)
+
+
+class AttendanceRowSchema(Schema):
+    participant = fields.Nested(ParticipantBrief)
+    status = fields.String(allow_none=True, validate=_STATUS)
+    checked_in_at = fields.DateTime(allow_none=True)
+    checked_in_local = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+
+
+class SessionCounts(Schema):
+    expected = fields.Integer()
+    checked_in = fields.Integer()
+    hadir = fields.Integer()
+    terlambat = fields.Integer()
+    izin = fields.Integer()
+    sakit = fields.Integer()
+    alpa = fields.Integer()
+    belum = fields.Integer()
+    finished = fields.Boolean()
+
+
+class SessionBrief(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    room = fields.String(allow_none=True)
+    mandatory = fields.Boolean()
+
+
+class SessionAttendance(Schema):
+    session = fields.Nested(SessionBrief)
+    counts = fields.Nested(SessionCounts)
+    attendance = fields.List(
+        fields.Nested(AttendanceRowSchema),
+        metadata={
+            "description": "one entry per registered participant, by name; status is null "
+            "for nobody-seen-yet at an open session and alpa once the session has ended"
+        },
+    )
+
+
+class Ping(Schema):
+    ok = fields.Boolean(required=True)
+
+
+class ConflictSchema(Schema):
+    """A 409 of a check-in: the error, and who the ticket belongs to."""
+
+    error = fields.Dict(required=True)
+    participant = fields.Nested(ParticipantBrief)
+
+
 @bp.get("/ping")
+@bp.response(200, Ping, description="Alive")
 def ping():
     """Liveness: no database, no authentication."""
     return jsonify({"ok": True})
 
 
 @bp.post("/sessions/<int:session_id>/checkins")
+@bp.doc(
+    security=[{"bearerAuth": []}],
+    requestBody={"required": True, "content": {"application/json": {"schema": CheckInRequest}}},
+)
+@bp.response(201, CheckInSchema, description="First check-in at this session")
+@bp.alt_response(
+    200,
+    schema=CheckInSchema,
+    description="Already checked in: `already` is true and `checked_in_at` is the first "
+    "check-in's time",
+)
+@bp.alt_response(
+    409,
+    schema=ConflictSchema,
+    description="not_registered (cancelled or waitlisted) or wrong_event",
+)
+@bp.errors(
+    JSON_BODY_ERRORS
+    | {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "unknown_code, unknown_session (also a session not the token's)",
+        422: "invalid (code, scan_id or scanned_at), wrong_type, invalid_text",
+    }
+)
 def create_checkin(session_id):
     """The hot path: a well-formed scan with a live token is one read (token, right, session,
     ticket, earlier row) and, for a first scan, one write (the row and its audit entry). Any
@@ -52,7 +215,7 @@ def _scan_in_one_read(session_id):
     if token_hash is None:
         return None
     try:
-        data = json_body(CHECKIN_REQUEST)
+        data = json_body(CheckInRequest())
         code = services.clean_code(data.get("code"))
     except ServiceError:
         return None
@@ -71,14 +234,14 @@ def _scan_in_one_read(session_id):
         known_right(user, session.event, right)
     load_row(Session, session_id, user, "panitia", row=session)  # 404 when not theirs
     if target.participant is None:
-        raise services.UnknownCode("Tiket tidak dikenal.")
+        raise services.UnknownCode(_("Tiket tidak dikenal."))
     return session, target, data
 
 
 @token_required()
 def _checked_create_checkin(session_id):
     load_row(Session, session_id, g.api_user, "panitia")  # before anything is said about it
-    data = json_body(CHECKIN_REQUEST)
+    data = json_body(CheckInRequest())
     session, target = services.load_for_scan(session_id, data.get("code"))
     return _check_in(session, target, data)
 
@@ -103,19 +266,31 @@ def _check_in(session, target, data):
 
 @bp.delete("/sessions/<int:session_id>/checkins/<int:participant_id>")
 @token_required()
+@bp.response(204, description="Removed (recorded in the audit log with who did it)")
+@bp.errors({404: "unknown_session, unknown_participant, not_checked_in"})
 def delete_checkin(session_id, participant_id):
     session = load_row(Session, session_id, g.api_user, "panitia")
     participant = load_in_event(Participant, participant_id, session.event)
     services.undo_check_in(session, participant, actor=g.api_user, channel="api")
     db.session.commit()
-    return "", 204
+    return Response(status=204)
 
 
 @bp.post("/sessions/<int:session_id>/excuses")
 @token_required()
+@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": ExcuseRequest}}})
+@bp.response(200, ExcuseSchema, description="Recorded")
+@bp.errors(
+    JSON_BODY_ERRORS
+    | {
+        404: "unknown_session, unknown_participant",
+        409: "already_present, not_registered",
+    }
+)
 def create_excuse(session_id):
+    """Mark a participant izin (excused) or sakit (sick) with a note."""
     session = load_row(Session, session_id, g.api_user, "panitia")
-    data = json_body(EXCUSE_REQUEST)
+    data = json_body(ExcuseRequest())
     participant = load_in_event(Participant, data.get("participant_id"), session.event)
     row = services.mark_excused(
         session, participant, data.get("status"), data.get("note"), actor=g.api_user, channel="api"
@@ -127,6 +302,8 @@ def create_excuse(session_id):
 
 @bp.get("/sessions/<int:session_id>/attendance")
 @token_required()
+@bp.response(200, SessionAttendance)
+@bp.errors({404: "unknown_session"})
 def list_attendance(session_id):
     session = load_row(Session, session_id, g.api_user, "panitia")
     event = session.event
@@ -158,185 +335,3 @@ def list_attendance(session_id):
             ],
         }
     )
-
-
-_SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_STAFF = [{"bearerAuth": []}]
-
-document(
-    {
-        "/ping": {
-            "get": {
-                "summary": "Liveness check (no database, no token)",
-                "responses": {
-                    "200": {
-                        "description": "Alive",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"ok": {"type": "boolean"}},
-                                }
-                            }
-                        },
-                    }
-                },
-            }
-        },
-        "/sessions/{session_id}/checkins": {
-            "post": {
-                "summary": "Check a ticket in at a session (staff); a repeat is not an error",
-                "description": "Send the scan's original time and a client-made scan_id for a "
-                "scan that waited offline: a retried scan_id is answered as a repeat and never "
-                "counts twice. Late (terlambat) = after the session's start plus the event's "
-                "grace minutes, judged by scanned_at when given.",
-                "security": _STAFF,
-                "parameters": [_SESSION_ID],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/CheckInRequest"}
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {
-                        "description": "First check-in at this session",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}
-                        },
-                    },
-                    "200": {
-                        "description": "Already checked in: `already` is true and "
-                        "`checked_in_at` is the first check-in's time",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}
-                        },
-                    },
-                    "401": error_response("unauthorized"),
-                    "403": error_response("forbidden"),
-                    "404": error_response("unknown_code, unknown_session"),
-                    "409": error_response(
-                        "not_registered (cancelled or waitlisted) or wrong_event; the body also "
-                        "has `participant`"
-                    ),
-                    "422": error_response("invalid (code, scan_id or scanned_at)"),
-                },
-            }
-        },
-        "/sessions/{session_id}/checkins/{participant_id}": {
-            "delete": {
-                "summary": "Undo a participant's check-in (or izin/sakit) at a session (staff)",
-                "description": "Recorded in the audit log with who did it.",
-                "security": _STAFF,
-                "parameters": [
-                    _SESSION_ID,
-                    {
-                        "name": "participant_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "integer"},
-                    },
-                ],
-                "responses": {
-                    "204": {"description": "Removed"},
-                    "401": error_response("unauthorized"),
-                    "404": error_response("unknown_session, unknown_participant, not_checked_in"),
-                },
-            }
-        },
-        "/sessions/{session_id}/excuses": {
-            "post": {
-                "summary": "Mark a participant izin (excused) or sakit (sick) with a note (staff)",
-                "security": _STAFF,
-                "parameters": [_SESSION_ID],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": EXCUSE_REQUEST}},
-                },
-                "responses": {
-                    "200": {"description": "Recorded"},
-                    "401": error_response("unauthorized"),
-                    "404": error_response("unknown_session, unknown_participant"),
-                    "409": error_response("already_present, not_registered"),
-                    "422": error_response("invalid"),
-                },
-            }
-        },
-        "/sessions/{session_id}/attendance": {
-            "get": {
-                "summary": "Every registered participant's status at a session, with counts",
-                "security": _STAFF,
-                "parameters": [_SESSION_ID],
-                "responses": {
-                    "200": {
-                        "description": "Counts and one entry per registered participant, by "
-                        "name; status is null for nobody-seen-yet at an open session and "
-                        "alpa once the session has ended",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "session": {"type": "object"},
-                                        "counts": {"$ref": "#/components/schemas/SessionCounts"},
-                                        "attendance": {
-                                            "type": "array",
-                                            "items": {"type": "object"},
-                                        },
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "401": error_response("unauthorized"),
-                    "404": error_response("unknown_session"),
-                },
-            }
-        },
-    },
-    {
-        "CheckInRequest": CHECKIN_REQUEST,
-        "CheckIn": {
-            "type": "object",
-            "properties": {
-                "participant": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "full_name": {"type": "string"},
-                        "institution": {"type": "string"},
-                        "institution_category": {"type": "string"},
-                        "category_label": {"type": "string"},
-                        "job_title": {"type": "string"},
-                        "registration_number": {"type": "string"},
-                        "status": {"type": "string"},
-                    },
-                },
-                "status": {"type": "string", "enum": ["hadir", "terlambat", "izin", "sakit"]},
-                "status_label": {"type": "string"},
-                "checked_in_at": {"type": "string", "format": "date-time"},
-                "checked_in_local": {"type": "string", "description": "HH:MM, event's zone"},
-                "already": {"type": "boolean"},
-            },
-        },
-        "SessionCounts": {
-            "type": "object",
-            "properties": {
-                name: {"type": "integer"}
-                for name in (
-                    "expected",
-                    "checked_in",
-                    "hadir",
-                    "terlambat",
-                    "izin",
-                    "sakit",
-                    "alpa",
-                    "belum",
-                )
-            }
-            | {"finished": {"type": "boolean"}},
-        },
-    },
-)

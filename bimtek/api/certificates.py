@@ -4,19 +4,106 @@ staff integrations."""
 import io
 
 from flask import g, jsonify, send_file
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
-from bimtek.api.openapi import document, error_response
 from bimtek.certificates import printing, queries, verification
 from bimtek.certificates.views import uploaded_pdf
 from bimtek.core.web import public_base_url
 from bimtek.events.access import authorize, event_required
 from bimtek.extensions import verify_limit, verify_upload_limit
 
+#: a verification code as printed in the QR
+CODE_PARAMETER = {
+    "in": "path",
+    "name": "code",
+    "description": "The verification code",
+    "schema": {"type": "string", "pattern": "^[A-Z2-9]{24}$"},
+}
 
-@bp.get("/certificates/<code>")
+
+class CertificateVerification(Schema):
+    """What anyone may see of a certificate: enough to catch an edited PDF, nothing private."""
+
+    number = fields.String(required=True, metadata={"example": "007/BIMTEK-KUTIM24A/X/2024"})
+    name = fields.String(required=True, metadata={"description": "The name as printed"})
+    event_title = fields.String(required=True)
+    event_code = fields.String()
+    organizer = fields.String(allow_none=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    dates = fields.String(metadata={"example": "28–31 Oktober 2024"})
+    total_jp = fields.Integer(allow_none=True)
+    minutes_per_jp = fields.Integer(allow_none=True)
+    issued_on = fields.Date()
+    status = fields.String(required=True, validate=validate.OneOf(["valid", "revoked"]))
+    revoked_on = fields.Date(allow_none=True)
+    revoke_reason = fields.String(allow_none=True)
+    verification_url = fields.String()
+
+
+class IssuedCertificate(CertificateVerification):
+    participant_id = fields.Integer()
+    verification_code = fields.String()
+    document_sha256 = fields.String(allow_none=True)
+
+
+class IssuedCertificates(Schema):
+    certificates = fields.List(fields.Nested(IssuedCertificate))
+    total = fields.Integer()
+
+
+class CertificateFile(Schema):
+    file = Upload(required=True, metadata={"description": "The certificate's PDF"})
+
+
+class SignatureFacts(Schema):
+    signer = fields.String(allow_none=True)
+    demo = fields.Boolean(metadata={"description": "signed with the demo key"})
+    intact = fields.Boolean()
+
+
+class CertificateFileVerdict(Schema):
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["genuine", "modified", "unknown", "revoked"]),
+        metadata={
+            "description": "genuine: an issued certificate in force, unchanged (its SHA-256 "
+            "matches, or a valid signature by this install's key covers the whole file); "
+            "revoked: the same, but revoked; modified: it names one of our certificates "
+            "(verification code or signature) but its bytes or signed content differ; "
+            "unknown: anything else"
+        },
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                "hash_match",
+                "valid_signature",
+                "signature_broken",
+                "changed_after_signing",
+                "content_differs",
+                "issued_before_signing",
+                "no_claim",
+            ]
+        ),
+    )
+    message = fields.String(required=True)
+    certificate = fields.Nested(
+        CertificateVerification,
+        allow_none=True,
+        metadata={"description": "The certificate as issued, when the file names one"},
+    )
+    signature = fields.Nested(SignatureFacts, allow_none=True)
+
+
+@bp.route("/certificates/<code>", methods=["GET"], parameters=[CODE_PARAMETER])
 @verify_limit
+@bp.response(200, CertificateVerification, description="The certificate and its status")
+@bp.errors({404: "unknown_certificate", 429: "rate_limited"})
 def verify_certificate(code):
     """Public: is this certificate genuine? Nothing private about the person is returned."""
     certificate = queries.get_by_code(code)
@@ -28,6 +115,8 @@ def verify_certificate(code):
 @bp.get("/events/<code>/certificates")
 @token_required()
 @event_required("manager")
+@bp.response(200, IssuedCertificates, description="Every certificate in number order")
+@bp.errors({403: "forbidden (not a manager of the event)", 404: "unknown_event"})
 def list_certificates(event):
     """Admin: every certificate of the event, revoked ones included, in number order."""
     rows = []
@@ -45,6 +134,22 @@ def list_certificates(event):
 
 @bp.post("/verify")
 @verify_upload_limit
+@bp.doc(
+    requestBody={
+        "required": True,
+        "description": "The PDF as multipart field `file`, at most CERT_VERIFY_MAX_BYTES "
+        "(2 MB by default); checked in memory and not kept.",
+        "content": {"multipart/form-data": {"schema": CertificateFile}},
+    }
+)
+@bp.response(200, CertificateFileVerdict, description="The verdict on the file")
+@bp.errors(
+    {
+        413: "file_too_large",
+        422: "file_missing, not_a_pdf",
+        429: "rate_limited",
+    }
+)
 def verify_file():
     """Public: is this PDF (multipart ``file``) a certificate we issued, unchanged?
     Nothing uploaded is kept."""
@@ -54,8 +159,15 @@ def verify_file():
     return response
 
 
-@bp.get("/certificates/<code>/pdf")
+@bp.route("/certificates/<code>/pdf", methods=["GET"], parameters=[CODE_PARAMETER])
 @token_required()
+@bp.response(
+    200,
+    description="The PDF, byte-identical on every download; `X-Content-SHA256` holds its "
+    "SHA-256 and `X-Certificate-Status` valid or revoked",
+    content_type="application/pdf",
+)
+@bp.errors({403: "forbidden (not a manager of its event)", 404: "unknown_certificate"})
 def certificate_pdf(code):
     """The event's managers: the certificate's PDF exactly as issued (signed), revoked ones
     included."""
@@ -74,184 +186,3 @@ def certificate_pdf(code):
     if certificate.document_sha256:
         response.headers["X-Content-SHA256"] = certificate.document_sha256
     return response
-
-
-_DATE = {"type": "string", "format": "date"}
-CERTIFICATE_SCHEMA = {
-    "type": "object",
-    "required": ["number", "name", "event_title", "start_date", "end_date", "status"],
-    "properties": {
-        "number": {"type": "string", "example": "007/BIMTEK-KUTIM24A/X/2024"},
-        "name": {"type": "string", "description": "The name as printed on the certificate"},
-        "event_title": {"type": "string"},
-        "event_code": {"type": "string"},
-        "organizer": {"type": "string"},
-        "start_date": _DATE,
-        "end_date": _DATE,
-        "dates": {"type": "string", "example": "28–31 Oktober 2024"},
-        "total_jp": {"type": "integer"},
-        "minutes_per_jp": {"type": "integer"},
-        "issued_on": _DATE,
-        "status": {"type": "string", "enum": ["valid", "revoked"]},
-        "revoked_on": {**_DATE, "nullable": True},
-        "revoke_reason": {"type": "string", "nullable": True},
-    },
-}
-
-document(
-    {
-        "/certificates/{code}": {
-            "get": {
-                "summary": "Verify a certificate by the code in its QR (public, rate-limited)",
-                "description": "Answers what is needed to catch an edited PDF (name, event, "
-                "dates, JP, number, status) and nothing private: no NIK, phone, email.",
-                "parameters": [
-                    {
-                        "name": "code",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "pattern": "^[A-Z2-9]{24}$"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The certificate and its status (valid or revoked)",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/CertificateVerification"}
-                            }
-                        },
-                    },
-                    "404": error_response("unknown_certificate"),
-                    "429": error_response("rate_limited"),
-                },
-            }
-        },
-        "/events/{code}/certificates": {
-            "get": {
-                "summary": "Certificates issued in an event, revoked ones included (manager token)",
-                "security": [{"bearerAuth": []}],
-                "parameters": [
-                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {"description": "Every certificate in number order"},
-                    "401": error_response("unauthorized"),
-                    "403": error_response("forbidden"),
-                    "404": error_response("unknown_event"),
-                },
-            }
-        },
-    },
-    {"CertificateVerification": CERTIFICATE_SCHEMA},
-)
-
-FILE_VERDICT_SCHEMA = {
-    "type": "object",
-    "required": ["status", "reason", "message"],
-    "properties": {
-        "status": {
-            "type": "string",
-            "enum": ["genuine", "modified", "unknown", "revoked"],
-            "description": "genuine: an issued certificate in force, unchanged (its SHA-256 "
-            "matches, or a valid signature by this install's key covers the whole file); "
-            "revoked: the same, but revoked; modified: it names one of our certificates "
-            "(verification code or signature) but its bytes or signed content differ; "
-            "unknown: anything else",
-        },
-        "reason": {
-            "type": "string",
-            "enum": [
-                "hash_match",
-                "valid_signature",
-                "signature_broken",
-                "changed_after_signing",
-                "content_differs",
-                "issued_before_signing",
-                "no_claim",
-            ],
-        },
-        "message": {"type": "string"},
-        "certificate": {
-            "allOf": [{"$ref": "#/components/schemas/CertificateVerification"}],
-            "nullable": True,
-            "description": "The certificate as issued, when the file names one",
-        },
-        "signature": {
-            "type": "object",
-            "nullable": True,
-            "properties": {
-                "signer": {"type": "string"},
-                "demo": {"type": "boolean", "description": "signed with the demo key"},
-                "intact": {"type": "boolean"},
-            },
-        },
-    },
-}
-
-document(
-    {
-        "/verify": {
-            "post": {
-                "summary": "Verify a certificate PDF file (public, rate-limited, size-limited)",
-                "description": "Upload the PDF as multipart field `file` (at most "
-                "CERT_VERIFY_MAX_BYTES, 2 MB by default). The file is checked in memory and "
-                "not kept.",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "multipart/form-data": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["file"],
-                                "properties": {"file": {"type": "string", "format": "binary"}},
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "200": {
-                        "description": "The verdict on the file",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/CertificateFileVerdict"}
-                            }
-                        },
-                    },
-                    "413": error_response("file_too_large"),
-                    "422": error_response("file_missing, not_a_pdf"),
-                    "429": error_response("rate_limited"),
-                },
-            }
-        },
-        "/certificates/{code}/pdf": {
-            "get": {
-                "summary": "The certificate's PDF as issued, signed (manager token of its event)",
-                "description": "Byte-identical on every download; `X-Content-SHA256` holds "
-                "its SHA-256 and `X-Certificate-Status` valid or revoked.",
-                "security": [{"bearerAuth": []}],
-                "parameters": [
-                    {
-                        "name": "code",
-                        "in": "path",
-                        "required": True,
-                        "description": "The verification code",
-                        "schema": {"type": "string", "pattern": "^[A-Z2-9]{24}$"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The PDF",
-                        "content": {
-                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
-                        },
-                    },
-                    "401": error_response("unauthorized"),
-                    "403": error_response("forbidden"),
-                    "404": error_response("unknown_certificate"),
-                },
-            }
-        },
-    },
-    {"CertificateFileVerdict": FILE_VERDICT_SCHEMA},
-)

@@ -1,12 +1,51 @@
 """The evaluation report over the API: aggregates only, each part from 5 respondents on."""
 
 from flask import jsonify
+from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
-from bimtek.api.openapi import document, error_response
 from bimtek.evaluation import reads
 from bimtek.events.access import event_required
+
+
+class EvaluationFigures(Schema):
+    n = fields.Integer()
+    mean = fields.Float(allow_none=True, metadata={"description": "1–4"})
+    index = fields.Float(allow_none=True, metadata={"description": "mean × 25"})
+    category = fields.String(
+        allow_none=True, validate=validate.OneOf(["sangat_baik", "baik", "cukup", "kurang"])
+    )
+    distribution = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class EvaluationItem(EvaluationFigures):
+    key = fields.String()
+    text = fields.String()
+
+
+class EvaluationPart(Schema):
+    key = fields.String()
+    target = fields.String(validate=validate.OneOf(["speaker", "organizer"]))
+    speaker = fields.String(allow_none=True)
+    module = fields.String(allow_none=True)
+    opens_at = fields.DateTime()
+    respondents = fields.Integer()
+    response_rate = fields.Float(allow_none=True)
+    shown = fields.Boolean(metadata={"description": "false below min_respondents"})
+    overall = fields.Nested(EvaluationFigures, allow_none=True)
+    items = fields.List(fields.Nested(EvaluationItem))
+    comments = fields.List(fields.String())
+
+
+class EvaluationReport(Schema):
+    event = fields.String()
+    scale = fields.List(fields.Integer())
+    min_respondents = fields.Integer()
+    registered = fields.Integer()
+    thresholds = fields.Dict(keys=fields.String(), values=fields.Float())
+    speakers = fields.List(fields.Nested(EvaluationPart))
+    organizer = fields.Nested(EvaluationPart)
 
 
 def _figures(figures: dict | None) -> dict | None:
@@ -55,99 +94,13 @@ def report_json(data: dict) -> dict:
 @bp.get("/events/<code>/evaluation")
 @token_required()
 @event_required("manager")
+@bp.response(200, EvaluationReport)
+@bp.errors({403: "forbidden (not a manager of the event)", 404: "unknown_event"})
 def evaluation_report(event):
-    """The evaluation report of an event (a manager's token)."""
+    """The evaluation report of an event (a manager's token).
+
+    Per narasumber and for the organizer: per item mean (1–4), index (mean × 25), category,
+    distribution, response rate and comments; a part with fewer than 5 respondents shows
+    its counts only.
+    """
     return jsonify({"event": event.code, **report_json(reads.report(event))})
-
-
-_FIGURES = {
-    "type": "object",
-    "nullable": True,
-    "properties": {
-        "n": {"type": "integer"},
-        "mean": {"type": "number", "nullable": True},
-        "index": {"type": "number", "nullable": True},
-        "category": {
-            "type": "string",
-            "nullable": True,
-            "enum": ["sangat_baik", "baik", "cukup", "kurang", None],
-        },
-        "distribution": {"type": "object", "additionalProperties": {"type": "integer"}},
-    },
-}
-_PART = {
-    "type": "object",
-    "properties": {
-        "key": {"type": "string"},
-        "target": {"type": "string", "enum": ["speaker", "organizer"]},
-        "speaker": {"type": "string", "nullable": True},
-        "module": {"type": "string", "nullable": True},
-        "opens_at": {"type": "string", "format": "date-time"},
-        "respondents": {"type": "integer"},
-        "response_rate": {"type": "number", "nullable": True},
-        "shown": {"type": "boolean", "description": "false below min_respondents"},
-        "overall": {"$ref": "#/components/schemas/EvaluationFigures"},
-        "items": {
-            "type": "array",
-            "items": {
-                "allOf": [
-                    {"$ref": "#/components/schemas/EvaluationFigures"},
-                    {
-                        "type": "object",
-                        "properties": {"key": {"type": "string"}, "text": {"type": "string"}},
-                    },
-                ]
-            },
-        },
-        "comments": {"type": "array", "items": {"type": "string"}},
-    },
-}
-
-document(
-    {
-        "/events/{code}/evaluation": {
-            "get": {
-                "summary": "The evaluation report (a token of the event's manager): per "
-                "narasumber and for the organizer, per item mean (1–4), index (mean × 25), "
-                "category, distribution, response rate and comments; a part with fewer than "
-                "5 respondents shows its counts only",
-                "security": [{"bearerAuth": []}],
-                "parameters": [
-                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The report",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/EvaluationReport"}
-                            }
-                        },
-                    },
-                    "401": error_response("No valid token"),
-                    "403": error_response("The token's user is not a manager of the event"),
-                    "404": error_response("Unknown event, or not the token user's"),
-                },
-            }
-        }
-    },
-    {
-        "EvaluationFigures": _FIGURES,
-        "EvaluationPart": _PART,
-        "EvaluationReport": {
-            "type": "object",
-            "properties": {
-                "event": {"type": "string"},
-                "scale": {"type": "array", "items": {"type": "integer"}},
-                "min_respondents": {"type": "integer"},
-                "registered": {"type": "integer"},
-                "thresholds": {"type": "object", "additionalProperties": {"type": "number"}},
-                "speakers": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/EvaluationPart"},
-                },
-                "organizer": {"$ref": "#/components/schemas/EvaluationPart"},
-            },
-        },
-    },
-)

@@ -1,9 +1,9 @@
 """Public event listing."""
 
 from flask import jsonify
+from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
-from bimtek.api.openapi import document, error_response
 from bimtek.events.services import get_public_event, public_events
 from bimtek.participants.services import seats_left
 
@@ -51,79 +51,60 @@ def _iso(moment):
     return moment.isoformat() if moment else None
 
 
+class ModuleSchema(Schema):
+    code = fields.String()
+    title = fields.String()
+    jp = fields.Integer(metadata={"description": "lesson hours (jam pelajaran)"})
+    speakers = fields.List(fields.String())
+
+
+class SessionSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    module = fields.String(allow_none=True, metadata={"description": "the module's code"})
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+    room = fields.String(allow_none=True)
+    mandatory = fields.Boolean()
+
+
+class EventSchema(Schema):
+    code = fields.String()
+    title = fields.String()
+    organizer = fields.String(allow_none=True)
+    provider = fields.String(allow_none=True)
+    venue = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    start_date = fields.Date()
+    end_date = fields.Date()
+    timezone = fields.String()
+    capacity = fields.Integer()
+    seats_left = fields.Integer()
+    registration = fields.String(validate=validate.OneOf(["not_yet", "open", "closed"]))
+    registration_opens_at = fields.DateTime(allow_none=True)
+    registration_closes_at = fields.DateTime(allow_none=True)
+
+
+class EventDetailSchema(EventSchema):
+    description = fields.String(allow_none=True)
+    total_jp = fields.Integer()
+    modules = fields.List(fields.Nested(ModuleSchema))
+    sessions = fields.List(fields.Nested(SessionSchema))
+
+
+class EventListSchema(Schema):
+    events = fields.List(fields.Nested(EventSchema), required=True)
+
+
 @bp.get("/events")
+@bp.response(200, EventListSchema, description="Published events with seats left")
 def list_events():
     return jsonify({"events": [event_json(e) for e in public_events()]})
 
 
 @bp.get("/events/<code>")
+@bp.response(200, EventDetailSchema, description="One event with its modules and sessions")
+@bp.errors({404: "unknown_event"})
 def show_event(code):
     event = get_public_event(code)
     return jsonify(event_json(event, detailed=True))
-
-
-_EVENT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "title": {"type": "string"},
-        "organizer": {"type": "string"},
-        "provider": {"type": "string"},
-        "venue": {"type": "string"},
-        "city": {"type": "string"},
-        "start_date": {"type": "string", "format": "date"},
-        "end_date": {"type": "string", "format": "date"},
-        "timezone": {"type": "string"},
-        "capacity": {"type": "integer"},
-        "seats_left": {"type": "integer"},
-        "registration": {"type": "string", "enum": ["not_yet", "open", "closed"]},
-        "registration_opens_at": {"type": "string", "format": "date-time", "nullable": True},
-        "registration_closes_at": {"type": "string", "format": "date-time", "nullable": True},
-    },
-}
-
-document(
-    {
-        "/events": {
-            "get": {
-                "summary": "Published events with seats left",
-                "responses": {
-                    "200": {
-                        "description": "The events",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "events": {
-                                            "type": "array",
-                                            "items": {"$ref": "#/components/schemas/Event"},
-                                        }
-                                    },
-                                }
-                            }
-                        },
-                    }
-                },
-            }
-        },
-        "/events/{code}": {
-            "get": {
-                "summary": "One event with its modules and sessions",
-                "parameters": [
-                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The event",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Event"}}
-                        },
-                    },
-                    "404": error_response("unknown_event"),
-                },
-            }
-        },
-    },
-    {"Event": _EVENT_SCHEMA},
-)

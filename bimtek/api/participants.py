@@ -1,17 +1,160 @@
 """Registration (public) and the participant list (staff)."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
 
-from bimtek.api import bp
-from bimtek.api.auth import json_body, token_required
-from bimtek.api.openapi import document, error_response
-from bimtek.core.pagination import page_number
+from bimtek.api import JSON_BODY_ERRORS, bp
+from bimtek.api.auth import token_required
+from bimtek.api.inputs import storable_text
 from bimtek.events.access import event_required
 from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import services
-from bimtek.participants.validation import REGISTRATION_FIELDS
+from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, STATUSES
+from bimtek.participants.validation import NAME_MAX, PROVINCE_CODES, TEXT_MAX
 from bimtek.participants.visibility import sees_personal_data, without_personal_data
+
+#: a NIK: a known province, district and sub-district not 00, a day of birth (+ 40 for
+#: women), a month, a two-digit year, a serial number not 0000. Whether day and month make a
+#: real date in the past is the service's to say (422 invalid).
+NIK_PATTERN = (
+    "^(" + "|".join(str(code) for code in sorted(PROVINCE_CODES)) + ")"
+    "(0[1-9]|[1-9][0-9])(0[1-9]|[1-9][0-9])"
+    "(0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(0[1-9]|1[0-2])[0-9]{2}"
+    "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})$"
+)
+#: an 18-digit NIP: date of birth (from 1940), year and month of appointment, 1 or 2 (gender),
+#: 3 digits; or empty (no NIP). A real, old enough date of birth: the service (422 invalid).
+NIP_PATTERN = (
+    "^((19[4-9][0-9]|20[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}"
+    "(0[1-9]|1[0-2])[12][0-9]{3})?$"
+)
+#: an Indonesian mobile number: 08…, 628… or +628…, 9 to 12 digits after the 0 or 62
+PHONE_PATTERN = r"^(\+62|62|0)8[0-9]{8,11}$"
+#: text with a letter (of any script: ``[^\W\d_]``) and no control character
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\W\d_][^\x00-\x1f\x7f]*$"
+#: text that is not only spaces
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+
+
+def _pattern(regex: str, message):
+    return validate.Regexp(regex, error=message)
+
+
+class RegistrationRequest(Schema):
+    """What a registration takes (JSON types, lengths and patterns enforced here; the NIK's
+    agreement with the gender and the account rules in ``participants.services``)."""
+
+    full_name = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=NAME_MAX, error=_l("paling banyak {max} karakter")),
+            _pattern(NAME_PATTERN, _l("harus berisi huruf, tanpa karakter kendali")),
+        ],
+    )
+    nik = fields.String(
+        required=True, validate=_pattern(NIK_PATTERN, _l("NIK harus 16 digit yang sah"))
+    )
+    nip = fields.String(
+        allow_none=True, validate=_pattern(NIP_PATTERN, _l("NIP harus 18 digit yang sah"))
+    )
+    gender = fields.String(
+        required=True,
+        validate=validate.OneOf(list(GENDERS), error=_l("harus salah satu dari {choices}")),
+        metadata={"description": "L (laki-laki) or P (perempuan), as the NIK says"},
+    )
+    institution = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=TEXT_MAX, error=_l("paling banyak {max} karakter")),
+            _pattern(TEXT_PATTERN, _l("wajib diisi")),
+        ],
+    )
+    institution_category = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            list(INSTITUTION_CATEGORIES), error=_l("harus salah satu dari {choices}")
+        ),
+    )
+    job_title = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=TEXT_MAX, error=_l("paling banyak {max} karakter")),
+            _pattern(TEXT_PATTERN, _l("wajib diisi")),
+        ],
+    )
+    phone = fields.String(
+        required=True, validate=_pattern(PHONE_PATTERN, _l("harus nomor seluler 08… atau +628…"))
+    )
+    email = fields.String(allow_none=True, validate=storable_text(), metadata={"format": "email"})
+    district = fields.String(
+        allow_none=True,
+        validate=[
+            validate.Length(max=120, error=_l("paling banyak {max} karakter")),
+            storable_text(),
+        ],
+    )
+    password = fields.String(
+        allow_none=True,
+        validate=[
+            validate.Length(min=8, max=200, error=_l("{min} sampai {max} karakter")),
+            storable_text(),
+        ],
+        metadata={"description": "Password of the new portal account"},
+    )
+    consent = fields.Boolean(
+        required=True,
+        validate=validate.OneOf([True], error=_l("harus true")),
+        metadata={
+            "description": "The registrant agrees to the processing of their personal data "
+            "(UU 27/2022) as the registration form's notice describes; its time is stored."
+        },
+    )
+
+
+class RegistrationResult(Schema):
+    status = fields.String(validate=validate.OneOf(["registered", "waitlisted"]), required=True)
+    ticket_code = fields.String(metadata={"description": "when registered"})
+    position = fields.Integer(metadata={"description": "on the waitlist, when waitlisted"})
+    registration_number = fields.String(required=True)
+
+
+class ParticipantQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    q = fields.String(
+        validate=[validate.Length(max=200), storable_text()],
+        metadata={"description": "name, NIK…"},
+    )
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    category = fields.String(validate=validate.OneOf(list(INSTITUTION_CATEGORIES)))
+
+
+class ParticipantSchema(Schema):
+    id = fields.Integer()
+    registration_number = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    full_name = fields.String()
+    nik = fields.String(metadata={"description": "managers and administrators only"})
+    nip = fields.String(allow_none=True)
+    gender = fields.String(validate=validate.OneOf(list(GENDERS)))
+    institution = fields.String()
+    institution_category = fields.String()
+    job_title = fields.String()
+    phone = fields.String()
+    email = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    ticket_code = fields.String()
+    created_at = fields.DateTime()
+
+
+class ParticipantPage(Schema):
+    participants = fields.List(fields.Nested(ParticipantSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
 
 
 def participant_json(participant) -> dict:
@@ -36,9 +179,22 @@ def participant_json(participant) -> dict:
 
 @bp.post("/events/<code>/registrations")
 @registration_limit
-def register(code):
+@bp.arguments(RegistrationRequest)
+@bp.response(201, RegistrationResult, description="Registered (with its ticket) or waitlisted")
+@bp.errors(
+    JSON_BODY_ERRORS
+    | {
+        403: "registration_closed",
+        404: "unknown_event",
+        409: "duplicate_nik (already registered for this event), or account_exists (the NIK "
+        "already has an account: its owner logs in on the web and registers there)",
+        422: "invalid, with the failing fields (consent, or a gender the NIK contradicts)",
+        429: "rate_limited",
+    }
+)
+def register(data, code):
+    """Register for an event (public, rate-limited)."""
     event = get_public_event(code)
-    data = json_body(REGISTRATION_REQUEST)
     outcome = services.register(event, data, channel="api", consent=data.get("consent") is True)
     db.session.commit()
     participant = outcome.participant
@@ -60,21 +216,21 @@ def register(code):
 @bp.get("/events/<code>/participants")
 @token_required()
 @event_required("panitia")
-def list_participants(event):
+@bp.arguments(ParticipantQuery, location="query")
+@bp.response(200, ParticipantPage)
+@bp.errors({404: "unknown_event (also an event not the token's)", 422: "invalid (a parameter)"})
+def list_participants(args, event):
     """Managers get the full records; the panitia's token gets no NIK, NIP, phone or e-mail
     and matches a NIK only in full (``participants.visibility``)."""
     personal = sees_personal_data(g.api_user, event)
-    per_page = min(page_number(request.args.get("per_page"), 100), 500)
     query = services.participant_query(
         event.id,
-        search=request.args.get("q", ""),
-        category=request.args.get("category", ""),
-        status=request.args.get("status", ""),
+        search=args.get("q", ""),
+        category=args.get("category", ""),
+        status=args.get("status", ""),
         personal=personal,
     )
-    page = db.paginate(
-        query, page=page_number(request.args.get("page")), per_page=per_page, error_out=False
-    )
+    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
     return jsonify(
         {
             "participants": [
@@ -87,135 +243,3 @@ def list_participants(event):
             "pages": page.pages,
         }
     )
-
-
-_REGISTRATION_PROPERTIES = {field: {"type": "string"} for field in REGISTRATION_FIELDS}
-_REGISTRATION_PROPERTIES["gender"] = {"type": "string", "enum": ["L", "P"]}
-_REGISTRATION_PROPERTIES["consent"] = {
-    "type": "boolean",
-    "enum": [True],
-    "description": (
-        "The registrant agrees to the processing of their personal data (UU 27/2022) as the "
-        "registration form's notice describes; its time is stored. Anything but true is a 422."
-    ),
-}
-_REGISTRATION_PROPERTIES["password"] = {
-    "type": "string",
-    "minLength": 8,
-    "description": "Password of the new portal account (not a common one).",
-}
-_REGISTRATION_PROPERTIES["nik"] = {"type": "string", "pattern": "^[0-9]{16}$"}
-_REGISTRATION_PROPERTIES["nip"] = {"type": "string", "pattern": "^[0-9]{18}$"}
-_REGISTRATION_PROPERTIES["institution_category"] = {
-    "type": "string",
-    "enum": [
-        "kpu",
-        "bawaslu",
-        "tni",
-        "polri",
-        "pemda",
-        "kecamatan_desa",
-        "tokoh_masyarakat",
-        "lainnya",
-    ],
-}
-
-#: what a registration takes; validates the JSON types of a request and documents them
-REGISTRATION_REQUEST = {"type": "object", "properties": _REGISTRATION_PROPERTIES}
-
-document(
-    {
-        "/events/{code}/registrations": {
-            "post": {
-                "summary": "Register for an event (public, rate-limited)",
-                "parameters": [
-                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": [
-                                    "full_name",
-                                    "nik",
-                                    "gender",
-                                    "institution",
-                                    "institution_category",
-                                    "job_title",
-                                    "phone",
-                                    "consent",
-                                ],
-                                "properties": REGISTRATION_REQUEST["properties"],
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {
-                        "description": "Registered (with ticket) or waitlisted (with position)",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "status": {
-                                            "type": "string",
-                                            "enum": ["registered", "waitlisted"],
-                                        },
-                                        "ticket_code": {"type": "string"},
-                                        "position": {"type": "integer"},
-                                        "registration_number": {"type": "string"},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "403": error_response("registration_closed"),
-                    "404": error_response("unknown_event"),
-                    "409": error_response(
-                        "duplicate_nik (already registered for this event), or account_exists "
-                        "(the NIK already has an account: its owner logs in on the web and "
-                        "registers there, so nobody registers or changes another's account)"
-                    ),
-                    "422": error_response("invalid, with the failing fields (consent included)"),
-                    "429": error_response("rate_limited"),
-                },
-            }
-        },
-        "/events/{code}/participants": {
-            "get": {
-                "summary": "Participants of an event (staff)",
-                "security": [{"bearerAuth": []}],
-                "parameters": [
-                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {
-                        "name": "per_page",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
-                    },
-                    {"name": "q", "in": "query", "schema": {"type": "string"}},
-                    {
-                        "name": "status",
-                        "in": "query",
-                        "schema": {
-                            "type": "string",
-                            "enum": ["registered", "waitlisted", "cancelled"],
-                        },
-                    },
-                    {"name": "category", "in": "query", "schema": {"type": "string"}},
-                ],
-                "responses": {
-                    "200": {
-                        "description": "A page of participants; nik, nip, phone and email "
-                        "only for the event's managers and administrators"
-                    },
-                    "401": error_response("unauthorized"),
-                    "404": error_response("unknown_event (also an event not the token's)"),
-                },
-            }
-        },
-    },
-)

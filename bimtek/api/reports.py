@@ -1,10 +1,12 @@
 """Reports over the API: the dashboard's figures, export workbooks, participant imports."""
 
 from flask import g, jsonify, request
+from flask_babel import gettext as _
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
-from bimtek.api.openapi import document, error_response
 from bimtek.core.spreadsheets import XLSX_MIMETYPE, send_xlsx
 from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required
@@ -20,9 +22,100 @@ class TooLarge(InvalidInput):
     code = "too_large"
 
 
+class ImportQuery(Schema):
+    dry_run = fields.String(
+        validate=validate.OneOf(["1", "true", "yes"]),
+        metadata={"description": "check the file, import nothing"},
+    )
+
+
+class ImportFile(Schema):
+    file = Upload(required=True)
+
+
+class ImportProblem(Schema):
+    row = fields.Integer()
+    field = fields.String()
+    column = fields.String()
+    message = fields.String()
+
+
+class ImportedCounts(Schema):
+    registered = fields.Integer()
+    waitlisted = fields.Integer()
+
+
+class ImportReport(Schema):
+    rows = fields.Integer()
+    valid = fields.Integer()
+    invalid = fields.Integer()
+    seats_left = fields.Integer()
+    will_register = fields.Integer()
+    will_waitlist = fields.Integer()
+    problems = fields.List(fields.Nested(ImportProblem))
+    imported = fields.Nested(ImportedCounts)
+
+
+class CategoryCounts(Schema):
+    code = fields.String()
+    label = fields.String()
+    registered = fields.Integer()
+    waitlisted = fields.Integer()
+    cancelled = fields.Integer()
+
+
+class SessionSummary(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    starts_at = fields.DateTime()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    finished = fields.Boolean()
+
+
+class AssessmentSummary(Schema):
+    pre_taken = fields.Integer()
+    post_taken = fields.Integer()
+    mean_pre = fields.Float(allow_none=True)
+    mean_post = fields.Float(allow_none=True)
+    pairs = fields.Integer()
+    g_of_means = fields.Float(allow_none=True)
+    mean_g = fields.Float(allow_none=True)
+    band = fields.String(allow_none=True)
+    negative = fields.Integer()
+
+
+class CertificateSummary(Schema):
+    registered = fields.Integer()
+    eligible = fields.Integer()
+    issued = fields.Integer()
+    to_issue = fields.Integer()
+    not_eligible = fields.Integer()
+    revoked = fields.Integer()
+
+
+class EventSummary(Schema):
+    event = fields.String()
+    capacity = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    seats_left = fields.Integer()
+    categories = fields.List(fields.Nested(CategoryCounts))
+    sessions = fields.List(fields.Nested(SessionSummary))
+    assessments = fields.Nested(AssessmentSummary)
+    certificates = fields.Nested(CertificateSummary)
+
+
+_EXPORT_KIND = {
+    "in": "path",
+    "name": "kind",
+    "schema": {"type": "string", "enum": list(exports.available())},
+}
+
+
 @bp.get("/events/<code>/summary")
 @token_required()
 @event_required("manager")
+@bp.response(200, EventSummary)
+@bp.errors({403: "forbidden (not a manager of the event)", 404: "unknown_event"})
 def event_summary(event):
     """Registration, attendance per session, pre/post means and gains, certificates."""
     data = dashboard.overview(event)
@@ -71,13 +164,15 @@ def event_summary(event):
     )
 
 
-@bp.get("/events/<code>/exports/<kind>.xlsx")
+@bp.route("/events/<code>/exports/<kind>.xlsx", methods=["GET"], parameters=[_EXPORT_KIND])
 @token_required()
 @event_required("manager")
+@bp.response(200, description="The .xlsx file", content_type=XLSX_MIMETYPE)
+@bp.errors({403: "forbidden (not a manager of the event)", 404: "unknown_event, unknown_export"})
 def export_workbook(event, kind):
     """An export workbook, as on the dashboard."""
     if kind not in exports.available():
-        raise NotFound("Jenis ekspor tidak dikenal.", code="unknown_export")
+        raise NotFound(_("Jenis ekspor tidak dikenal."), code="unknown_export")
     content, filename = exports.export_workbook(event, kind)
     return send_xlsx(content, filename)
 
@@ -85,19 +180,40 @@ def export_workbook(event, kind):
 @bp.post("/events/<code>/imports")
 @token_required()
 @event_required("manager")
-def import_participants(event):
+@bp.arguments(ImportQuery, location="query")
+@bp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {"schema": ImportFile},
+        },
+    }
+)
+@bp.response(201, ImportReport, description="Valid rows imported (all or none); the report")
+@bp.alt_response(200, schema=ImportReport, description="Dry run: the row-by-row report")
+@bp.errors(
+    {
+        403: "forbidden (not a manager of the event)",
+        404: "unknown_event",
+        409: "a row was taken since the check; nothing imported",
+        413: "too_large",
+        422: "bad_file (not a usable .xlsx), no valid row, invalid (dry_run)",
+    }
+)
+def import_participants(args, event):
     """Check an .xlsx participant list (``?dry_run=1``) or import its valid rows."""
     limit = services.import_max_bytes()
     if request.content_length and request.content_length > limit + 64 * 1024:
-        raise TooLarge(f"Berkas terlalu besar; batas {limit // (1024 * 1024)} MB.")
+        raise TooLarge(_("Berkas terlalu besar; batas %(n)s MB.", n=limit // (1024 * 1024)))
     request.max_content_length = limit + 64 * 1024
     upload = request.files.get("file")
     data = upload.read(limit + 1) if upload else request.get_data(cache=False)
     if len(data) > limit:
-        raise TooLarge(f"Berkas terlalu besar; batas {limit // (1024 * 1024)} MB.")
+        raise TooLarge(_("Berkas terlalu besar; batas %(n)s MB.", n=limit // (1024 * 1024)))
     report = services.preview_import(event, data)
     body = services.report_json(report)
-    if request.args.get("dry_run") in ("1", "true", "yes"):
+    if args.get("dry_run"):
         return jsonify(body), 200
     filename = upload.filename if upload else "api.xlsx"
     try:
@@ -110,129 +226,3 @@ def import_participants(event):
     db.session.commit()
     body["imported"] = {"registered": result.registered, "waitlisted": result.waitlisted}
     return jsonify(body), 201
-
-
-_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-_REPORT = {
-    "type": "object",
-    "properties": {
-        "rows": {"type": "integer"},
-        "valid": {"type": "integer"},
-        "invalid": {"type": "integer"},
-        "seats_left": {"type": "integer"},
-        "will_register": {"type": "integer"},
-        "will_waitlist": {"type": "integer"},
-        "problems": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "row": {"type": "integer"},
-                    "field": {"type": "string"},
-                    "column": {"type": "string"},
-                    "message": {"type": "string"},
-                },
-            },
-        },
-        "imported": {
-            "type": "object",
-            "properties": {
-                "registered": {"type": "integer"},
-                "waitlisted": {"type": "integer"},
-            },
-        },
-    },
-}
-
-document(
-    {
-        "/events/{code}/summary": {
-            "get": {
-                "summary": "The organizer dashboard's figures (a manager's token)",
-                "parameters": [_CODE],
-                "responses": {
-                    "200": {
-                        "description": "Registration, attendance per session, pre/post, "
-                        "certificates",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
-                    "401": error_response("No valid token"),
-                    "403": error_response("Not a manager of this event"),
-                    "404": error_response("Unknown event, or not one of the token's"),
-                },
-            }
-        },
-        "/events/{code}/exports/{kind}.xlsx": {
-            "get": {
-                "summary": "An export workbook (a manager's token): peserta, kehadiran, nilai, "
-                "sertifikat or semua",
-                "parameters": [
-                    _CODE,
-                    {
-                        "name": "kind",
-                        "in": "path",
-                        "required": True,
-                        "schema": {
-                            "type": "string",
-                            "enum": [
-                                "peserta",
-                                "kehadiran",
-                                "nilai",
-                                "sertifikat",
-                                "evaluasi",
-                                "semua",
-                            ],
-                        },
-                    },
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The .xlsx file",
-                        "content": {
-                            XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}
-                        },
-                    },
-                    "403": error_response("Not a manager of this event"),
-                    "404": error_response("Unknown event or export"),
-                },
-            }
-        },
-        "/events/{code}/imports": {
-            "post": {
-                "summary": "Import participants from an .xlsx (manager's token); dry_run=1 checks",
-                "parameters": [
-                    _CODE,
-                    {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
-                        "multipart/form-data": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"file": {"type": "string", "format": "binary"}},
-                            }
-                        },
-                    },
-                },
-                "responses": {
-                    "200": {
-                        "description": "Dry run: the row-by-row report",
-                        "content": {"application/json": {"schema": _REPORT}},
-                    },
-                    "201": {
-                        "description": "Valid rows imported (all or none); the report",
-                        "content": {"application/json": {"schema": _REPORT}},
-                    },
-                    "401": error_response("No valid token"),
-                    "403": error_response("Not a manager of this event"),
-                    "404": error_response("Unknown event, or not one of the token's"),
-                    "409": error_response("A row was taken since the check; nothing imported"),
-                    "413": error_response("File too large"),
-                    "422": error_response("Not a usable .xlsx, or no valid row"),
-                },
-            }
-        },
-    }
-)

@@ -10,6 +10,9 @@ from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 from bimtek.participants.names import sort_key
 
+#: a registration's status
+STATUSES = ("registered", "waitlisted", "cancelled")
+
 #: institution categories (kategori instansi): code -> label in Bahasa Indonesia
 INSTITUTION_CATEGORIES = {
     "kpu": N_("KPU"),

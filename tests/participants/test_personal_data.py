@@ -43,9 +43,10 @@ def test_api_requires_consent_true(client, event):
 
 def test_openapi_documents_consent(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    schema = spec["paths"]["/events/{code}/registrations"]["post"]["requestBody"]["content"][
+    ref = spec["paths"]["/events/{code}/registrations"]["post"]["requestBody"]["content"][
         "application/json"
-    ]["schema"]
+    ]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert "consent" in schema["required"]
     assert schema["properties"]["consent"]["enum"] == [True]
 
