@@ -7,14 +7,12 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from bimtek.assessments.bank import LETTERS, list_questions, question_problems, save_question
 from bimtek.assessments.models import MAX_OPTIONS, Question
 from bimtek.audit.services import record
-from bimtek.core.spreadsheets import neutralize_cell
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
+from bimtek.core.xlsx_writer import FillInSheet, write_fill_in_workbook
 from bimtek.errors import InvalidInput
 from bimtek.events.models import Event, Module
 from bimtek.extensions import db
@@ -29,34 +27,6 @@ HEADERS = [
     "Pembahasan",
 ]
 REQUIRED_HEADERS = ("Kode materi", "Pertanyaan", "Opsi A", "Jawaban benar")
-
-
-def _sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int] | None = None):
-    sheet = workbook.create_sheet(title)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths or [], 1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    return sheet
-
-
-def _workbook() -> Workbook:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    return workbook
-
-
-def _save(workbook: Workbook) -> io.BytesIO:
-    out = io.BytesIO()
-    workbook.save(out)
-    out.seek(0)
-    return out
-
-
-def _text(value):
-    return neutralize_cell(value) if isinstance(value, str) else value
 
 
 def question_rows(questions: list[Question]) -> list[list]:
@@ -77,37 +47,40 @@ def question_rows(questions: list[Question]) -> list[list]:
     return rows
 
 
+#: column widths of the question sheet (characters)
+QUESTION_WIDTHS = [12, 60, 30, 30, 30, 30, 30, 14, 50]
+
+
 def export_questions(event: Event) -> io.BytesIO:
     """The bank in the same layout as the import template."""
-    workbook = _workbook()
-    sheet = _sheet(workbook, "Soal", HEADERS, [12, 60, 30, 30, 30, 30, 30, 14, 50])
-    for row in question_rows(list_questions(event)):
-        sheet.append([_text(value) for value in row])
-    return _save(workbook)
+    rows = question_rows(list_questions(event))
+    sheet = FillInSheet(_("Soal"), HEADERS, rows, QUESTION_WIDTHS)
+    return io.BytesIO(write_fill_in_workbook([sheet]))
 
 
 def template(event: Event) -> io.BytesIO:
     """An empty bank with one example row and a sheet listing the event's module codes."""
-    workbook = _workbook()
-    sheet = _sheet(workbook, "Soal", HEADERS, [12, 60, 30, 30, 30, 30, 30, 14, 50])
     first = event.modules[0].code if event.modules else "M1"
-    sheet.append(
-        [
-            first,
-            "Contoh: UU No. 7 Tahun 2012 mengatur tentang …",
-            "Penanganan Konflik Sosial",
-            "Pemilihan Kepala Daerah",
-            "Partai Politik",
-            "Organisasi Kemasyarakatan",
-            "",
-            "A",
-            "Hapus baris contoh ini. Opsi E boleh kosong (4–5 opsi); Jawaban benar: satu huruf.",
-        ]
+    example = [
+        first,
+        "Contoh: UU No. 7 Tahun 2012 mengatur tentang …",
+        "Penanganan Konflik Sosial",
+        "Pemilihan Kepala Daerah",
+        "Partai Politik",
+        "Organisasi Kemasyarakatan",
+        "",
+        "A",
+        "Hapus baris contoh ini. Opsi E boleh kosong (4–5 opsi); Jawaban benar: satu huruf.",
+    ]
+    modules = [[module.code, module.title] for module in event.modules]
+    return io.BytesIO(
+        write_fill_in_workbook(
+            [
+                FillInSheet(_("Soal"), HEADERS, [example], QUESTION_WIDTHS),
+                FillInSheet(_("Kode materi"), ["Kode materi", "Judul materi"], modules, [14, 70]),
+            ]
+        )
     )
-    modules = _sheet(workbook, "Kode materi", ["Kode materi", "Judul materi"], [14, 70])
-    for module in event.modules:
-        modules.append([_text(module.code), _text(module.title)])
-    return _save(workbook)
 
 
 @dataclass

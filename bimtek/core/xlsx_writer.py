@@ -18,7 +18,7 @@ XlsxWriter is told never to turn a string into a formula, a number or a link.
 import io
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import xlsxwriter
@@ -194,10 +194,19 @@ def _write_sheet(book, formats: _Formats, sheet: Sheet) -> None:
         ws.write_string(header + len(sheet.rows) + 2, 0, _text(sheet.note), formats.subtitle)
 
 
-def write_workbook(sheets: list[Sheet]) -> bytes:
-    """An .xlsx of the sheets: title rows, bold frozen header, autofilter, fitted widths."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
+@dataclass
+class FillInSheet:
+    """A sheet people fill in and import back: the header on the first row, no title rows
+    (an import takes the first filled row as its header)."""
+
+    title: str
+    headers: list[str]
+    rows: list[list]
+    widths: list[float] = field(default_factory=list)
+
+
+def _book(buffer: io.BytesIO):
+    return xlsxwriter.Workbook(
         buffer,
         {
             "constant_memory": False,
@@ -207,6 +216,36 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
             "strings_to_urls": False,
         },
     )
+
+
+def write_fill_in_workbook(sheets: list[FillInSheet]) -> bytes:
+    """An .xlsx of fill-in sheets: a bold, frozen header row, text cells neutralised."""
+    buffer = io.BytesIO()
+    book = _book(buffer)
+    bold = book.add_format({"bold": True})
+    for sheet in sheets:
+        ws = book.add_worksheet(safe_title(sheet.title))
+        for index, width in enumerate(sheet.widths):
+            ws.set_column(index, index, width)
+        ws.freeze_panes(1, 0)
+        for index, header in enumerate(sheet.headers):
+            ws.write_string(0, index, _text(header), bold)
+        for row_number, row in enumerate(sheet.rows, start=1):
+            for index, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    ws.write_number(row_number, index, value)
+                else:
+                    ws.write_string(row_number, index, _text(value))
+    book.close()
+    return buffer.getvalue()
+
+
+def write_workbook(sheets: list[Sheet]) -> bytes:
+    """An .xlsx of the sheets: title rows, bold frozen header, autofilter, fitted widths."""
+    buffer = io.BytesIO()
+    book = _book(buffer)
     formats = _Formats(book)
     for sheet in sheets:
         _write_sheet(book, formats, sheet)
