@@ -39,7 +39,7 @@ def seed(env: dict, takers: int) -> tuple[str, list[tuple[int, str]], str]:
     from bimtek.auth.services import issue_api_token
     from bimtek.demo import demo_people, load_demo
     from bimtek.extensions import db
-    from bimtek.participants.services import register
+    from bimtek.participants.registration import register
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"]}

@@ -110,7 +110,7 @@ def seed(participants: int):
     from bimtek.certificates import configuration, issuing
     from bimtek.events import services as event_services
     from bimtek.extensions import db
-    from bimtek.participants import services as participant_services
+    from bimtek.participants import registration
 
     start = date.today()
     event = event_services.create_event(
@@ -154,11 +154,11 @@ def seed(participants: int):
                 "district": "Sangatta Utara",
             }
         )
-    if hasattr(participant_services, "register_many"):
-        participant_services.register_many(event, rows, channel="cli")
+    if hasattr(registration, "register_many"):
+        registration.register_many(event, rows, channel="cli")
     else:
         for row in rows:
-            participant_services.register(event, row, channel="cli", enforce_window=False)
+            registration.register(event, row, channel="cli", enforce_window=False)
     configuration.update_settings(
         event,
         {

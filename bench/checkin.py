@@ -111,7 +111,7 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
     from bimtek.events import services as events
     from bimtek.events.staff import assign_staff
     from bimtek.extensions import db
-    from bimtek.participants.services import register
+    from bimtek.participants.registration import register
 
     app = create_app(_app_config(url, workdir))
     with app.app_context():

@@ -36,7 +36,7 @@ def seed(env: dict) -> tuple[str, str]:
     from bimtek import create_app
     from bimtek.events.services import create_event
     from bimtek.extensions import db
-    from bimtek.participants.services import register, register_many
+    from bimtek.participants.registration import register, register_many
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"]}

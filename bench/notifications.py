@@ -117,7 +117,7 @@ def register_all(app, count: int, tag: str) -> float:
 
     from bimtek.events import services as event_services
     from bimtek.extensions import db
-    from bimtek.participants import services
+    from bimtek.participants import registration
 
     with app.app_context():
         event = event_services.create_event(
@@ -137,7 +137,7 @@ def register_all(app, count: int, tag: str) -> float:
         rows = people(count, tag)
         started = time.perf_counter()
         for row in rows:
-            services.register(event, row, channel="api", enforce_window=False)
+            registration.register(event, row, channel="api", enforce_window=False)
             db.session.commit()
         took = time.perf_counter() - started
         db.session.remove()

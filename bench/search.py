@@ -1,4 +1,4 @@
-"""Participant search (participants.services.participant_query) over a big event, in process.
+"""Participant search (participants.queries.participant_query) over a big event, in process.
 
     .venv/bin/python bench/search.py [--db sqlite|postgres|both] [--people 3000]
 
@@ -25,8 +25,9 @@ def run(kind: str, people: int) -> None:
     from bimtek import create_app
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
+    from bimtek.participants.queries import list_participants
+    from bimtek.participants.registration import register_many
     from bimtek.participants.search import phone_key
-    from bimtek.participants.services import list_participants, register_many
     from tests import factories
 
     url = fresh_database(kind, "bench_search")

@@ -25,7 +25,7 @@ from bimtek.events.services import create_event, save_module, save_session
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.participants.services import register
+from bimtek.participants.registration import register
 
 DEMO_CODE = "KUTIM24"
 SECOND_CODE = "KUTIM24B"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bimtek.auth.models import User
 from bimtek.events import services as event_services
 from bimtek.extensions import db
-from bimtek.participants import services as participant_services
+from bimtek.participants import registration
 
 _serial = itertools.count(1)
 PASSWORD = "rahasia-123"
@@ -97,7 +97,7 @@ def make_event(
 
 
 def make_participant(event, **overrides):
-    outcome = participant_services.register(
+    outcome = registration.register(
         event, registration_data(**overrides), channel="cli", enforce_window=False
     )
     db.session.commit()

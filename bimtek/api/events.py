@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.events.services import get_public_event, public_events
-from bimtek.participants.services import seats_left
+from bimtek.participants.queries import seats_left
 
 
 def event_json(event, *, detailed: bool = False) -> dict:

@@ -10,7 +10,7 @@ from bimtek.api.inputs import storable_text
 from bimtek.events.access import event_required
 from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
-from bimtek.participants import services
+from bimtek.participants import queries, registration
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, STATUSES
 from bimtek.participants.validation import NAME_MAX, PROVINCE_CODES, TEXT_MAX
 from bimtek.participants.visibility import sees_personal_data, without_personal_data
@@ -44,7 +44,7 @@ def _pattern(regex: str, message):
 
 class RegistrationRequest(Schema):
     """What a registration takes (JSON types, lengths and patterns enforced here; the NIK's
-    agreement with the gender and the account rules in ``participants.services``)."""
+    agreement with the gender and the account rules in ``participants.registration``)."""
 
     full_name = fields.String(
         required=True,
@@ -195,7 +195,7 @@ def participant_json(participant) -> dict:
 def register(data, code):
     """Register for an event (public, rate-limited)."""
     event = get_public_event(code)
-    outcome = services.register(event, data, channel="api", consent=data.get("consent") is True)
+    outcome = registration.register(event, data, channel="api", consent=data.get("consent") is True)
     db.session.commit()
     participant = outcome.participant
     if participant.status == "registered":
@@ -223,7 +223,7 @@ def list_participants(args, event):
     """Managers get the full records; the panitia's token gets no NIK, NIP, phone or e-mail
     and matches a NIK only in full (``participants.visibility``)."""
     personal = sees_personal_data(g.api_user, event)
-    query = services.participant_query(
+    query = queries.participant_query(
         event.id,
         search=args.get("q", ""),
         category=args.get("category", ""),

@@ -35,7 +35,8 @@ from bimtek.events.access import load_in_event, right_column
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant, category_labels
-from bimtek.participants.services import participant_query, register
+from bimtek.participants.queries import participant_query
+from bimtek.participants.registration import register
 
 SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 CODE_MAX = 64

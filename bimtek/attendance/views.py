@@ -40,8 +40,8 @@ from bimtek.events.models import Session
 from bimtek.events.services import current_session
 from bimtek.extensions import db, login_manager
 from bimtek.participants.models import Participant, category_labels, gender_labels
+from bimtek.participants.queries import list_participants
 from bimtek.participants.search import TITLES
-from bimtek.participants.services import list_participants
 from bimtek.participants.visibility import sees_personal_data
 
 bp = Blueprint("attendance", __name__)

@@ -17,7 +17,7 @@ from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.participants.services import participant_query
+from bimtek.participants.queries import participant_query
 from bimtek.reports.headings import naive_local, subheading
 
 #: what each action means, in the organizer's words; unknown actions show their code

@@ -12,7 +12,7 @@ from bimtek.notifications.links import public_url
 from bimtek.notifications.mail import Attachment, Message
 from bimtek.participants.accounts import issue_link_code
 from bimtek.participants.pdf import ticket_pdf
-from bimtek.participants.services import waitlist_position
+from bimtek.participants.queries import waitlist_position
 
 
 def build(delivery) -> Message:

@@ -31,7 +31,7 @@ from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.participants.services import TICKET_ALPHABET
+from bimtek.participants.registration import TICKET_ALPHABET
 from bimtek.participants.signals import account_link_requested
 
 #: 12 characters of the ticket alphabet: 60 bits, typed from paper in three groups of four

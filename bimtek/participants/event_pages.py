@@ -16,7 +16,7 @@ from bimtek.events.access import may as may_in_event
 from bimtek.events.models import Material
 from bimtek.events.views import admin_bp, bp, materials_folder
 from bimtek.extensions import db
-from bimtek.participants.services import (
+from bimtek.participants.queries import (
     can_download_material,
     seats_left,
     seats_left_of,

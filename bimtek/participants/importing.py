@@ -6,7 +6,7 @@ CLI command that call them stay with the other spreadsheets (``bimtek.reports``)
 The flow is preview → confirm. ``preview_import`` reads the file and checks each row with the
 same rules as self-registration (``clean_registration``), plus duplicates within the file and
 against the event, and writes nothing. ``import_participants`` registers the valid rows
-through ``participants.services.register`` — capacity and waitlist as for anyone else — all
+through ``participants.registration.register`` — capacity and waitlist as for anyone else — all
 in the caller's one transaction: if any row fails, the caller rolls back and nothing is kept.
 
 Between preview and confirm the upload waits in the database (``ImportUpload``), named by an
@@ -29,7 +29,7 @@ from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
 from bimtek.events.models import Event
 from bimtek.extensions import db
-from bimtek.participants import services as participant_services
+from bimtek.participants import queries, registration
 from bimtek.participants.labels import STATUS_LABELS
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.sheet import COLUMN_BY_FIELD, COLUMNS, SheetData, read_participant_sheet
@@ -155,7 +155,7 @@ def check_rows(event: Event, sheet: SheetData, *, today: date | None = None) -> 
             if name in errors
         ]
         reports.append(RowReport(raw_row.number, raw_row.values, values, problems))
-    seats = participant_services.seats_left(event)
+    seats = queries.seats_left(event)
     left = seats
     for row in reports:
         if row.ok:
@@ -195,7 +195,7 @@ def import_participants(
         raise InvalidInput(_("Tidak ada baris yang valid untuk diimpor."))
     now = now or utcnow()
     try:
-        outcomes = participant_services.register_many(
+        outcomes = registration.register_many(
             event, [row.raw for row in rows], now=now, channel=channel, actor=actor
         )
     except ServiceError as error:

@@ -81,7 +81,7 @@ class Participant(db.Model):
     #: when the person joined the waitlist
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: place in the waitlist's order when it is not the registration number: a reactivated
-    #: registration joins at the end (see participants.services.WAITLIST_ORDER)
+    #: registration joins at the end (see participants.queries.WAITLIST_ORDER)
     waitlist_seq: Mapped[int | None] = mapped_column()
     #: when a waitlisted person got a seat
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -24,7 +24,7 @@ from bimtek.errors import Conflict, InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
-from bimtek.participants import services
+from bimtek.participants import cancellation, editing, queries, registration
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
 from bimtek.participants.models import Participant, category_labels
 from bimtek.participants.pdf import ticket_pdf
@@ -63,7 +63,7 @@ def _prefill(event, account) -> dict | None:
             return dict(pending.get("values") or {})
         if account is not None:
             session.pop(PENDING, None)
-    latest = services.registrations_of(account)[:1] if account else []
+    latest = queries.registrations_of(account)[:1] if account else []
     if latest:
         return {field: getattr(latest[0], field) or "" for field in REGISTRATION_FIELDS}
     return None
@@ -88,7 +88,7 @@ def register(code):
                 if not form.consent.data:
                     errors["consent"] = _("Persetujuan pemrosesan data pribadi wajib diberikan.")
                 raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=errors)
-            outcome = services.register(
+            outcome = registration.register(
                 event,
                 data,
                 password_required=account is None,
@@ -99,9 +99,9 @@ def register(code):
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
-        except services.DuplicateNik as error:
+        except registration.DuplicateNik as error:
             return _already_registered(event, error)
-        except services.AccountExists as error:
+        except registration.AccountExists as error:
             if current_user.is_authenticated:  # staff: only the owner may register it
                 raise
             _keep_pending(event, data)
@@ -123,7 +123,7 @@ def register(code):
         form=form,
         errors=errors,
         state=state,
-        seats_left=services.seats_left(event),
+        seats_left=queries.seats_left(event),
         account=account,
         retention_years=current_app.config["PERSONAL_DATA_RETENTION_YEARS"],
     ), status
@@ -136,7 +136,7 @@ def _already_registered(event, error):
     own = None
     if current_user.is_authenticated and current_user.role == "participant":
         own = next(
-            (p for p in services.registrations_of(current_user) if p.event_id == event.id), None
+            (p for p in queries.registrations_of(current_user) if p.event_id == event.id), None
         )
     return render_template(
         "participants/already_registered.html",
@@ -148,7 +148,7 @@ def _already_registered(event, error):
 
 
 def _participant_for_ticket(ticket_code: str) -> Participant:
-    participant = services.find_by_ticket(ticket_code)
+    participant = queries.find_by_ticket(ticket_code)
     if participant is None:
         abort(404)
     return participant
@@ -161,7 +161,7 @@ def ticket(ticket_code):
         "participants/ticket.html",
         participant=participant,
         event=participant.event,
-        position=services.waitlist_position(participant),
+        position=queries.waitlist_position(participant),
         schedule=schedule_by_day(participant.event),
     )
 
@@ -183,13 +183,13 @@ def ticket_download(ticket_code):
 @participant_required
 def portal():
     """The person's registrations, and the personal data held about them (to them only)."""
-    registrations = services.registrations_of(current_user)
+    registrations = queries.registrations_of(current_user)
     response = make_response(
         render_template(
             "participants/portal.html",
             registrations=registrations,
-            positions={p.id: services.waitlist_position(p) for p in registrations},
-            cancellable={p.id: services.may_cancel_own(p) for p in registrations},
+            positions={p.id: queries.waitlist_position(p) for p in registrations},
+            cancellable={p.id: cancellation.may_cancel_own(p) for p in registrations},
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
@@ -222,7 +222,7 @@ def index(event):
     status = request.args.get("status", "")
     sort = request.args.get("urut", "number")
     personal = sees_personal_data(current_user, event)
-    query = services.participant_query(
+    query = queries.participant_query(
         event.id, search=search, category=category, status=status, sort=sort, personal=personal
     )
     page = db.paginate(
@@ -241,7 +241,7 @@ def index(event):
         sort=sort,
         personal=personal,
         categories=category_labels(),
-        counts=services.status_counts(event.id),
+        counts=queries.status_counts(event.id),
     )
 
 
@@ -253,7 +253,7 @@ def edit(event, participant_id):
     errors = {}
     if form.validate_on_submit():
         try:
-            services.update_participant(participant, request.form, actor=current_user)
+            editing.update_participant(participant, request.form, actor=current_user)
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
@@ -268,7 +268,7 @@ def edit(event, participant_id):
         form=form,
         errors=errors,
         cancel_form=CancelForm(),
-        position=services.waitlist_position(participant),
+        position=queries.waitlist_position(participant),
     ), 422 if errors else 200
 
 
@@ -278,10 +278,10 @@ def add(event):
     """Tambah peserta: the registration form's rules, by a manager, window or not."""
     form = AddParticipantForm()
     errors = {}
-    full = services.seats_left(event) == 0
+    full = queries.seats_left(event) == 0
     if form.validate_on_submit():
         try:
-            outcome = services.register(
+            outcome = registration.register(
                 event,
                 request.form.to_dict(),
                 channel="admin",
@@ -292,7 +292,7 @@ def add(event):
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
-        except services.DuplicateNik as error:
+        except registration.DuplicateNik as error:
             errors = {"nik": error.message}
             flash(error.message, "error")
         else:
@@ -316,7 +316,7 @@ def add(event):
         form=form,
         errors=errors,
         full=full,
-        seats_left=services.seats_left(event),
+        seats_left=queries.seats_left(event),
     ), 422 if errors else 200
 
 
@@ -329,7 +329,7 @@ def cancel(event, participant_id):
     errors = {}
     if participant.status != "cancelled" and form.validate_on_submit():
         try:
-            promoted = services.cancel(
+            promoted = cancellation.cancel(
                 participant,
                 actor=current_user,
                 reason=form.reason.data or "",
@@ -355,7 +355,7 @@ def cancel(event, participant_id):
         participant=participant,
         form=form,
         errors=errors,
-        waiting=services.status_counts(event.id)["waitlisted"],
+        waiting=queries.status_counts(event.id)["waitlisted"],
     ), 422 if errors else 200
 
 
@@ -368,7 +368,7 @@ def reactivate(event, participant_id):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.reactivate(participant, actor=current_user, reason=form.reason.data or "")
+        cancellation.reactivate(participant, actor=current_user, reason=form.reason.data or "")
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -381,7 +381,7 @@ def reactivate(event, participant_id):
                 _(
                     "%(name)s aktif kembali di akhir daftar tunggu (antrean ke-%(n)s).",
                     name=participant.full_name,
-                    n=services.waitlist_position(participant),
+                    n=queries.waitlist_position(participant),
                 ),
                 "info",
             )
@@ -402,7 +402,7 @@ def cancel_own(participant_id):
     errors = {}
     if participant.status != "cancelled" and form.validate_on_submit():
         try:
-            services.cancel_own(participant, actor=current_user, reason=form.reason.data or "")
+            cancellation.cancel_own(participant, actor=current_user, reason=form.reason.data or "")
         except (InvalidInput, Conflict) as error:
             db.session.rollback()
             errors = getattr(error, "fields", None) or {}

@@ -15,7 +15,7 @@ from bimtek.core.timeutil import utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
-from bimtek.participants.services import status_counts
+from bimtek.participants.queries import status_counts
 
 #: the registrations-over-time chart shows at most this many days (the latest ones)
 TIMELINE_DAYS = 45

@@ -13,7 +13,7 @@ from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Answer, Attempt
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bimtek.extensions import db
-from bimtek.participants.services import cancel
+from bimtek.participants.cancellation import cancel
 from tests.assessments.conftest import correct_option, take_test, wrong_option
 from tests.factories import make_participant, open_tests
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from bimtek.attendance.models import Attendance
 from bimtek.extensions import db
-from bimtek.participants import services as participant_services
+from bimtek.participants import cancellation
 from tests import factories
 
 
@@ -81,7 +81,7 @@ def test_errors(client, auth_headers, event, session, person, panitia):
     assert wrong.status_code == 409
     assert wrong.get_json()["error"]["code"] == "wrong_event"
 
-    participant_services.cancel(person, actor=panitia)
+    cancellation.cancel(person, actor=panitia)
     db.session.commit()
     cancelled = post({"code": person.ticket_code})
     assert cancelled.status_code == 409

@@ -12,7 +12,7 @@ from bimtek.audit.models import AuditLog
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.participants.services import DuplicateNik, EventFull
+from bimtek.participants.registration import DuplicateNik, EventFull
 from tests import factories
 from tests.conftest import login
 

@@ -12,7 +12,7 @@ from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.extensions import db
-from bimtek.participants import services as participant_services
+from bimtek.participants import cancellation
 from tests import factories
 from tests.conftest import requires_postgres
 
@@ -129,8 +129,8 @@ def test_cancelled_and_waitlisted_are_not_registered(app, panitia):
     assert caught.value.code == "not_registered"
     assert caught.value.participant.id == waiting.id
 
-    participant_services.cancel(waiting, actor=panitia)
-    participant_services.cancel(seated, actor=panitia)
+    cancellation.cancel(waiting, actor=panitia)
+    cancellation.cancel(seated, actor=panitia)
     db.session.commit()
     with pytest.raises(Conflict) as caught:
         services.check_in(session, seated.ticket_code, actor=panitia)
@@ -281,7 +281,7 @@ def test_session_counts_by_hand(event, session, panitia, on_time, late):
     services.mark_excused(session, c, "izin", "Tugas", actor=panitia)
     services.check_in(session, e.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
-    participant_services.cancel(e, actor=panitia)  # a cancelled person's row no longer counts
+    cancellation.cancel(e, actor=panitia)  # a cancelled person's row no longer counts
     db.session.commit()
     during = services.session_counts(session, now=late)
     assert during == {

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from bimtek.audit.services import record
 from bimtek.audit_log import reading
 from bimtek.extensions import db
-from bimtek.participants import services
+from bimtek.participants import cancellation
 from tests import factories
 from tests.factories import make_event, make_participant
 
@@ -17,7 +17,7 @@ def _world(event):
     manager = factories.make_staff("manager", "log-manager@bimtek.local", event=event)
     ani = make_participant(event, full_name="Ani Lestari")
     budi = make_participant(event, full_name='=HYPERLINK("http://x")')
-    services.cancel(ani, actor=manager, reason="Sakit")
+    cancellation.cancel(ani, actor=manager, reason="Sakit")
     record(
         "participant.claim",
         actor=ani.user,

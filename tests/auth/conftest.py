@@ -29,7 +29,7 @@ def participant(event):
 @pytest.fixture
 def imported(event):
     """A participant imported by the organizer: an account without a password."""
-    from bimtek.participants.services import register_many
+    from bimtek.participants.registration import register_many
 
     outcome = register_many(event, [factories.registration_data()], channel="import")[0]
     db.session.commit()

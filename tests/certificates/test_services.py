@@ -8,7 +8,7 @@ from bimtek.certificates import configuration, issuing, numbering, printing, que
 from bimtek.certificates.models import Certificate
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.extensions import db
-from bimtek.participants import services as participant_services
+from bimtek.participants import cancellation
 from tests import factories
 from tests.certificates.conftest import attend, post_test, qualify
 
@@ -214,7 +214,7 @@ def test_cancelled_and_waitlisted_are_never_eligible(app):
     assert waiting.status == "waitlisted"
     qualify(event, seated)
     assert verdict(waiting).reasons[0] == "masih di daftar tunggu"
-    participant_services.cancel(seated, actor=None, reason="mundur")
+    cancellation.cancel(seated, actor=None, reason="mundur")
     db.session.commit()
     db.session.refresh(seated)
     # the waitlisted person got the seat; the cancelled one is out despite full attendance

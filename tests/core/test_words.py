@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from bimtek.core import timeutil
 from bimtek.core.timeutil import utcnow
-from bimtek.participants.services import RegistrationClosed, register
+from bimtek.participants.registration import RegistrationClosed, register
 from tests.factories import make_event, registration_data
 
 

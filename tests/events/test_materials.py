@@ -131,7 +131,7 @@ def test_only_registered_participants_and_staff_download(client, event, tmp_path
     login(client, waiting_event_person.nik)
     with client.get(url) as download:
         assert download.status_code == 200
-    from bimtek.participants.services import cancel
+    from bimtek.participants.cancellation import cancel
 
     cancel(waiting_event_person, actor=None)
     db.session.commit()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from bimtek.auth.models import ActivationCode, User
 from bimtek.extensions import db
 from bimtek.notifications.models import Delivery
-from bimtek.participants.services import register_many
+from bimtek.participants.registration import register_many
 from tests import factories
 from tests.conftest import login
 from tests.notifications.conftest import settle

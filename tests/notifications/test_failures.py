@@ -49,10 +49,10 @@ def test_server_down_registration_succeeds_failure_shown_then_retry_sends_once(
 
 
 def test_temporary_refusal_is_retried_with_backoff_and_sent_once(app, mailbox, event):
-    from bimtek.participants import services
+    from bimtek.participants import registration
 
     mailbox.refuse = "451 4.3.0 Coba lagi nanti"
-    services.register(event, registration_data(email="t@contoh.id"), channel="api")
+    registration.register(event, registration_data(email="t@contoh.id"), channel="api")
     db.session.commit()
     assert wait_for(lambda: _delivery().status == "failed" and _delivery().attempts >= 1)
     assert "451" in _delivery().error
@@ -64,10 +64,10 @@ def test_temporary_refusal_is_retried_with_backoff_and_sent_once(app, mailbox, e
 
 
 def test_refused_recipient_is_a_bounce_not_retried(app, mailbox, event):
-    from bimtek.participants import services
+    from bimtek.participants import registration
 
     mailbox.refuse_recipient = "550 5.1.1 Alamat tidak dikenal"
-    outcome = services.register(event, registration_data(email="no@contoh.id"), channel="api")
+    outcome = registration.register(event, registration_data(email="no@contoh.id"), channel="api")
     db.session.commit()
     assert outcome.participant.status == "registered"
     assert settle(app)
@@ -94,9 +94,9 @@ def test_a_message_stuck_in_sending_can_be_sent_again_by_a_manager(app, client, 
     from datetime import timedelta
 
     from bimtek.core.timeutil import utcnow
-    from bimtek.participants import services
+    from bimtek.participants import registration
 
-    services.register(event, registration_data(email="macet@contoh.id"), channel="api")
+    registration.register(event, registration_data(email="macet@contoh.id"), channel="api")
     db.session.commit()
     assert wait_for(lambda: mailbox.to("macet@contoh.id"))
     assert settle(app)

@@ -10,14 +10,14 @@ from bimtek.extensions import db
 from bimtek.jobs import enqueue
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
-from bimtek.participants import services as participants
+from bimtek.participants import registration
 from tests.conftest import login
 from tests.factories import make_event, make_staff, registration_data
 from tests.notifications.conftest import settle
 
 
 def _register(event, email="", **overrides):
-    outcome = participants.register(
+    outcome = registration.register(
         event, registration_data(email=email, **overrides), channel="api"
     )
     db.session.commit()

@@ -53,7 +53,7 @@ def test_consent_then_portal_shows_personal_data(phone, live_server, event):
 
 def test_claim_with_ticket_code_on_a_phone(phone, live_server, event):
     from bimtek.extensions import db
-    from bimtek.participants.services import register_many
+    from bimtek.participants.registration import register_many
     from tests.factories import registration_data
 
     person = register_many(event, [registration_data()], channel="import")[0].participant

@@ -49,7 +49,7 @@ def test_imported_participant_claims_with_nik_and_ticket_code(client, imported):
 
 
 def test_any_of_their_tickets_proves_it(client, imported, second_event):
-    from bimtek.participants.services import register_many
+    from bimtek.participants.registration import register_many
 
     other = register_many(
         second_event, [factories.registration_data(nik=imported.nik)], channel="import"

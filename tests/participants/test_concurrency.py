@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import sqlalchemy as sa
 
 from bimtek.extensions import db
-from bimtek.participants import services
+from bimtek.participants import queries, registration
 from bimtek.participants.models import Participant
 from tests.conftest import requires_postgres
 from tests.factories import make_event, registration_data
@@ -15,7 +15,7 @@ def _register_in_own_session(app, event_id, data):
     with app.app_context():
         event = db.session.get(type_event(), event_id)
         try:
-            outcome = services.register(event, data, channel="api")
+            outcome = registration.register(event, data, channel="api")
             db.session.commit()
             return outcome.participant.status
         except Exception as error:  # noqa: BLE001 — every failure is counted by the test
@@ -46,7 +46,7 @@ def test_600_registrations_for_400_seats(app):
     assert [r for r in results if r.startswith("error")] == []
     assert results.count("registered") == 400 and results.count("waitlisted") == 200
     db.session.expire_all()
-    assert services.status_counts(event.id) == {
+    assert queries.status_counts(event.id) == {
         "registered": 400,
         "waitlisted": 200,
         "cancelled": 0,
@@ -72,7 +72,7 @@ def test_600_registrations_for_400_seats(app):
         .where(Participant.status == "waitlisted")
         .order_by(Participant.registration_number)
     ).all()
-    assert [services.waitlist_position(p) for p in waiting[:3]] == [1, 2, 3]
+    assert [queries.waitlist_position(p) for p in waiting[:3]] == [1, 2, 3]
 
 
 @requires_postgres

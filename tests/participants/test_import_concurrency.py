@@ -6,8 +6,7 @@ import sqlalchemy as sa
 
 from bimtek.events.models import Event
 from bimtek.extensions import db
-from bimtek.participants import importing
-from bimtek.participants import services as participant_services
+from bimtek.participants import importing, queries, registration
 from bimtek.participants.models import Participant
 from tests.conftest import requires_postgres
 from tests.factories import make_event, registration_data
@@ -26,7 +25,7 @@ def _import(app, event_id, data):
 def _register(app, event_id, person):
     with app.app_context():
         event = db.session.get(Event, event_id)
-        outcome = participant_services.register(event, person)
+        outcome = registration.register(event, person)
         db.session.commit()
         return ("self", outcome.participant.status)
 
@@ -44,7 +43,7 @@ def test_import_and_self_registration_at_once(app):
     imported = results[0]
     assert imported[1] + imported[2] == 50
     db.session.expire_all()
-    counts = participant_services.status_counts(event_id)
+    counts = queries.status_counts(event_id)
     assert counts == {"registered": 60, "waitlisted": 20, "cancelled": 0}
     numbers = db.session.scalars(
         sa.select(Participant.registration_number).where(Participant.event_id == event_id)

@@ -7,8 +7,7 @@ from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
-from bimtek.participants import importing
-from bimtek.participants import services as participant_services
+from bimtek.participants import cancellation, importing, queries, registration
 from bimtek.participants.models import Participant
 from tests.factories import make_event, make_participant, registration_data, valid_nik
 from tests.participants.sheets import person_row, xlsx_bytes
@@ -98,7 +97,7 @@ def test_every_bad_row_reason_with_row_and_column(event):
 
 def test_a_cancelled_nik_counts_as_taken(event):
     person = make_participant(event)
-    participant_services.cancel(person, actor=None)
+    cancellation.cancel(person, actor=None)
     db.session.commit()
     report = importing.preview_import(event, xlsx_bytes([person_row(nik=person.nik)]))
     assert "status: Dibatalkan" in report.rows[0].problems[0].message
@@ -128,14 +127,14 @@ def test_import_beyond_capacity_goes_to_the_waitlist_in_row_order(app):
     result = importing.import_participants(event, report)
     db.session.commit()
     assert (result.registered, result.waitlisted) == (2, 2)
-    assert participant_services.status_counts(event.id) == {
+    assert queries.status_counts(event.id) == {
         "registered": 3,
         "waitlisted": 2,
         "cancelled": 0,
     }
     waiting = [p for p in result.participants if p.status == "waitlisted"]
     assert [p.full_name for p in waiting] == ["P2", "P3"]
-    assert [participant_services.waitlist_position(p) for p in waiting] == [1, 2]
+    assert [queries.waitlist_position(p) for p in waiting] == [1, 2]
 
 
 def test_all_or_nothing_when_a_row_is_taken_after_the_preview(event):
@@ -146,14 +145,14 @@ def test_all_or_nothing_when_a_row_is_taken_after_the_preview(event):
     late = registration_data()
     late["nik"] = report.rows[3].clean["nik"]
     late["gender"] = report.rows[3].clean["gender"]
-    participant_services.register(event, late)
+    registration.register(event, late)
     db.session.commit()
     with pytest.raises(importing.ImportFailed) as caught:
         importing.import_participants(event, report)
     db.session.rollback()
     assert "tidak ada peserta yang disimpan" in caught.value.message
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 1
-    assert participant_services.lock_event(event.id) == 1  # the counter was not advanced
+    assert registration.lock_event(event.id) == 1  # the counter was not advanced
     db.session.rollback()
 
 

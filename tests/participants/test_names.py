@@ -8,7 +8,7 @@ from bimtek.attendance.services import attendance_matrix, session_attendance
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.names import sort_key
-from bimtek.participants.services import list_participants
+from bimtek.participants.queries import list_participants
 from tests.factories import make_participant
 from tests.pdftext import pdf_text
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from bimtek.audit.models import AuditLog
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.extensions import db
-from bimtek.participants import services
+from bimtek.participants import cancellation, queries, registration
 from bimtek.participants.models import Participant
 from tests import factories
 from tests.conftest import login
@@ -30,14 +30,14 @@ def test_admin_add_over_capacity_needs_a_manager_and_a_reason(app):
     manager = factories.make_staff("manager", event=event)
     panitia = factories.make_staff("panitia", event=event)
     make_participant(event)
-    waiting = services.register(event, registration_data(), channel="admin", actor=manager)
+    waiting = registration.register(event, registration_data(), channel="admin", actor=manager)
     assert waiting.participant.status == "waitlisted" and waiting.waitlist_position == 1
     with pytest.raises(Forbidden) as refused:
-        services.register(
+        registration.register(
             event, registration_data(), channel="admin", actor=panitia, over_capacity_reason="x"
         )
     assert refused.value.code == "over_capacity_refused"
-    seated = services.register(
+    seated = registration.register(
         event,
         registration_data(),
         channel="admin",
@@ -46,7 +46,7 @@ def test_admin_add_over_capacity_needs_a_manager_and_a_reason(app):
     )
     db.session.commit()
     assert seated.participant.status == "registered"
-    assert services.count_registered(event.id) == 2  # beyond capacity, on purpose
+    assert queries.count_registered(event.id) == 2  # beyond capacity, on purpose
     entry = _audit("participant.register")[-1]
     assert entry.actor_id == manager.id and entry.channel == "admin"
     assert entry.details["over_capacity_reason"] == "Undangan Kepala Dinas"
@@ -56,8 +56,8 @@ def test_reactivate_takes_a_free_seat(app):
     event = make_event(capacity=2)
     manager = factories.make_staff("manager", event=event)
     person = make_participant(event)
-    services.cancel(person, actor=manager, reason="salah input")
-    services.reactivate(person, actor=manager, reason="ternyata hadir")
+    cancellation.cancel(person, actor=manager, reason="salah input")
+    cancellation.reactivate(person, actor=manager, reason="ternyata hadir")
     db.session.commit()
     assert person.status == "registered" and person.cancelled_at is None
     entry = _audit("participant.reactivate")[-1]
@@ -70,31 +70,31 @@ def test_reactivate_when_full_goes_to_the_end_of_the_waitlist(app):
     manager = factories.make_staff("manager", event=event)
     first = make_participant(event)
     second = make_participant(event)  # waitlisted 1
-    services.cancel(first, actor=manager)  # second gets the seat
+    cancellation.cancel(first, actor=manager)  # second gets the seat
     third = make_participant(event)  # waitlisted 1
     fourth = make_participant(event)  # waitlisted 2
-    services.reactivate(first, actor=manager)
+    cancellation.reactivate(first, actor=manager)
     db.session.commit()
     assert second.status == "registered"
     assert first.status == "waitlisted"
     # the lowest registration number, yet the end of the queue
-    assert services.waitlist_position(first) == 3
-    assert services.waitlist_position(third) == 1 and services.waitlist_position(fourth) == 2
-    services.cancel(second, actor=manager)
+    assert queries.waitlist_position(first) == 3
+    assert queries.waitlist_position(third) == 1 and queries.waitlist_position(fourth) == 2
+    cancellation.cancel(second, actor=manager)
     db.session.commit()
     assert third.status == "registered" and first.status == "waitlisted"
 
 
 def test_reactivate_refuses_what_is_not_cancelled(app, event):
     person = make_participant(event)
-    with pytest.raises(services.NotCancelled):
-        services.reactivate(person, actor=None)
+    with pytest.raises(cancellation.NotCancelled):
+        cancellation.reactivate(person, actor=None)
 
 
 def test_cancel_by_an_organizer_needs_a_reason(app, event):
     person = make_participant(event)
     with pytest.raises(InvalidInput) as caught:
-        services.cancel(person, actor=None, reason="   ", reason_required=True)
+        cancellation.cancel(person, actor=None, reason="   ", reason_required=True)
     assert "reason" in caught.value.fields
     db.session.rollback()
     assert db.session.get(Participant, person.id).status == "registered"
@@ -104,29 +104,29 @@ def test_participant_cancels_own_and_the_waitlist_moves(app):
     event = make_event(capacity=1)
     person = make_participant(event)
     waiting = make_participant(event)
-    services.cancel_own(person, actor=person.user, reason="")
+    cancellation.cancel_own(person, actor=person.user, reason="")
     db.session.commit()
     assert person.status == "cancelled" and waiting.status == "registered"
     assert _audit("participant.cancel")[-1].channel == "portal"
     other = make_participant(event)
     with pytest.raises(Forbidden):
-        services.cancel_own(other, actor=person.user)
+        cancellation.cancel_own(other, actor=person.user)
 
 
 def test_participant_cannot_cancel_after_the_event(app):
     event = make_event(start=date.today() - timedelta(days=10))
     person = make_participant(event)
-    assert not services.may_cancel_own(person)
-    with pytest.raises(services.EventOver):
-        services.cancel_own(person, actor=person.user)
+    assert not cancellation.may_cancel_own(person)
+    with pytest.raises(cancellation.EventOver):
+        cancellation.cancel_own(person, actor=person.user)
 
 
 def test_cancelled_message_does_not_send_people_to_the_panitia(app, event):
     person = make_participant(event)
-    services.cancel(person, actor=None)
+    cancellation.cancel(person, actor=None)
     db.session.commit()
-    with pytest.raises(services.DuplicateNik) as caught:
-        services.register(event, registration_data(nik=person.nik), channel="admin")
+    with pytest.raises(registration.DuplicateNik) as caught:
+        registration.register(event, registration_data(nik=person.nik), channel="admin")
     assert "panitia" not in caught.value.message
     assert "Pengelola kegiatan" in caught.value.message
 

@@ -68,7 +68,7 @@ def test_portal_shows_the_data_held_to_its_owner_only(client, event):
 
 
 def test_imported_participant_sees_consent_not_given_online(client, app, event):
-    from bimtek.participants.services import register_many
+    from bimtek.participants.registration import register_many
 
     person = register_many(event, [registration_data()], channel="import")[0].participant
     person.user.set_password("Lembayung77")

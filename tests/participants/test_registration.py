@@ -10,13 +10,13 @@ from bimtek.auth.models import User
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
-from bimtek.participants import services
+from bimtek.participants import cancellation, editing, queries, registration
 from bimtek.participants.models import Participant
 from tests.factories import make_event, registration_data
 
 
 def register(event, **overrides):
-    outcome = services.register(event, registration_data(**overrides))
+    outcome = registration.register(event, registration_data(**overrides))
     db.session.commit()
     return outcome
 
@@ -49,13 +49,13 @@ def test_full_event_waitlists_in_order_and_cancel_promotes(app):
     third, fourth = register(event), register(event)
     assert third.participant.status == "waitlisted" and third.waitlist_position == 1
     assert fourth.waitlist_position == 2
-    promoted = services.cancel(first, actor=None, reason="sakit")
+    promoted = cancellation.cancel(first, actor=None, reason="sakit")
     db.session.commit()
     assert promoted.id == third.participant.id
     assert promoted.status == "registered" and promoted.promoted_at is not None
-    assert services.waitlist_position(fourth.participant) == 1
-    assert services.status_counts(event.id) == {"registered": 2, "waitlisted": 1, "cancelled": 1}
-    assert services.cancel(first, actor=None) is None  # twice is harmless
+    assert queries.waitlist_position(fourth.participant) == 1
+    assert queries.status_counts(event.id) == {"registered": 2, "waitlisted": 1, "cancelled": 1}
+    assert cancellation.cancel(first, actor=None) is None  # twice is harmless
     assert second.status == "registered"
 
 
@@ -63,8 +63,8 @@ def test_cancelling_a_waitlisted_person_promotes_nobody(app):
     event = make_event(capacity=1)
     register(event)
     waiting = register(event).participant
-    assert services.cancel(waiting, actor=None) is None
-    assert services.status_counts(event.id)["registered"] == 1
+    assert cancellation.cancel(waiting, actor=None) is None
+    assert queries.status_counts(event.id)["registered"] == 1
 
 
 def test_raising_capacity_fills_from_waitlist(app):
@@ -94,10 +94,10 @@ def test_capacity_cannot_drop_below_registered(app):
 
 def test_duplicate_nik_is_refused(event):
     data = registration_data()
-    services.register(event, data)
+    registration.register(event, data)
     db.session.commit()
-    with pytest.raises(services.DuplicateNik) as error:
-        services.register(event, {**data, "full_name": "Orang Lain"}, channel="cli")
+    with pytest.raises(registration.DuplicateNik) as error:
+        registration.register(event, {**data, "full_name": "Orang Lain"}, channel="cli")
     assert error.value.code == "duplicate_nik" and error.value.status == 409
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 1
@@ -106,11 +106,11 @@ def test_duplicate_nik_is_refused(event):
 def test_same_person_in_two_events_shares_one_account(app):
     first, second = make_event("A24"), make_event("B24")
     data = registration_data()
-    one = services.register(first, data)
-    with pytest.raises(services.AccountExists):  # the public may not use an existing account
-        services.register(second, {**data, "password": "lain-lagi-99"})
+    one = registration.register(first, data)
+    with pytest.raises(registration.AccountExists):  # the public may not use an existing account
+        registration.register(second, {**data, "password": "lain-lagi-99"})
     own = one.participant.user  # logged in as it, the owner registers for a second event
-    two = services.register(second, {**data, "password": "lain-lagi-99"}, account=own)
+    two = registration.register(second, {**data, "password": "lain-lagi-99"}, account=own)
     db.session.commit()
     assert one.participant.user_id == two.participant.user_id
     assert two.existing_account
@@ -121,21 +121,21 @@ def test_same_person_in_two_events_shares_one_account(app):
 def test_registration_window(app):
     now = utcnow()
     event = make_event(registration_opens_at=now + timedelta(days=1))
-    with pytest.raises(services.RegistrationClosed, match="belum dibuka"):
-        services.register(event, registration_data(), now=now)
+    with pytest.raises(registration.RegistrationClosed, match="belum dibuka"):
+        registration.register(event, registration_data(), now=now)
     closed = make_event(
         "C24",
         registration_opens_at=now - timedelta(days=2),
         registration_closes_at=now - timedelta(days=1),
     )
-    with pytest.raises(services.RegistrationClosed, match="ditutup") as error:
-        services.register(closed, registration_data(), now=now)
+    with pytest.raises(registration.RegistrationClosed, match="ditutup") as error:
+        registration.register(closed, registration_data(), now=now)
     assert error.value.code == "registration_closed" and error.value.status == 403
 
 
 def test_invalid_registration_writes_nothing(event):
     with pytest.raises(InvalidInput) as error:
-        services.register(event, registration_data(nik="123", phone="021"))
+        registration.register(event, registration_data(nik="123", phone="021"))
     assert set(error.value.fields) == {"nik", "phone"}
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
@@ -151,15 +151,13 @@ def test_participant_search(event):
         gender="P",
     )
     bob = register(event, full_name="Budi Santoso").participant
-    query = services.participant_query(event.id, search="siti")
+    query = queries.participant_query(event.id, search="siti")
     assert [p.full_name for p in db.session.scalars(query)] == ["Siti Aminah"]
-    assert db.session.scalars(services.participant_query(event.id, search=bob.nik)).one() == bob
-    assert (
-        db.session.scalars(services.participant_query(event.id, search="UJI24-0002")).one() == bob
-    )
+    assert db.session.scalars(queries.participant_query(event.id, search=bob.nik)).one() == bob
+    assert db.session.scalars(queries.participant_query(event.id, search="UJI24-0002")).one() == bob
     assert [
         p.full_name
-        for p in db.session.scalars(services.participant_query(event.id, category="bawaslu"))
+        for p in db.session.scalars(queries.participant_query(event.id, category="bawaslu"))
     ] == ["Siti Aminah"]
 
 
@@ -181,8 +179,8 @@ def test_admin_edit_checks_like_registration(event, admin):
             "district",
         )
     }
-    with pytest.raises(services.DuplicateNik):
-        services.update_participant(person, {**data, "nik": other.nik}, actor=admin)
-    services.update_participant(person, {**data, "full_name": "Hj. Nama Baru, S.H."}, actor=admin)
+    with pytest.raises(registration.DuplicateNik):
+        editing.update_participant(person, {**data, "nik": other.nik}, actor=admin)
+    editing.update_participant(person, {**data, "full_name": "Hj. Nama Baru, S.H."}, actor=admin)
     db.session.commit()
     assert person.full_name == "Hj. Nama Baru, S.H."

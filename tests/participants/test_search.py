@@ -5,7 +5,7 @@ import pytest
 
 from bimtek.extensions import db
 from bimtek.participants import search
-from bimtek.participants.services import list_participants
+from bimtek.participants.queries import list_participants
 from tests import factories
 
 

@@ -1,4 +1,4 @@
-"""participants.services.register_many: the batch path imports use, same rules as register."""
+"""participants.registration.register_many: the batch path imports use, same rules as register."""
 
 import pytest
 import sqlalchemy as sa
@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from bimtek.audit.models import AuditLog
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
-from bimtek.participants import services
+from bimtek.participants import queries, registration
 from bimtek.participants.models import Participant
 from tests.factories import make_event, make_participant, registration_data
 
@@ -16,7 +16,7 @@ def test_seats_then_waitlist_numbers_and_audit(app):
     make_participant(event)
     waiting_already = None
     rows = [registration_data(full_name=f"B{n}", password="") for n in range(4)]
-    outcomes = services.register_many(event, rows, channel="import")
+    outcomes = registration.register_many(event, rows, channel="import")
     db.session.commit()
     assert [o.participant.status for o in outcomes] == [
         "registered",
@@ -26,10 +26,10 @@ def test_seats_then_waitlist_numbers_and_audit(app):
     ]
     assert [o.participant.registration_number for o in outcomes] == [2, 3, 4, 5]
     assert [o.waitlist_position for o in outcomes] == [None, None, 1, 2]
-    assert [services.waitlist_position(o.participant) for o in outcomes[2:]] == [1, 2]
+    assert [queries.waitlist_position(o.participant) for o in outcomes[2:]] == [1, 2]
     assert waiting_already is None
     # the next self-registration continues the numbering and queues behind them
-    later = services.register(event, registration_data())
+    later = registration.register(event, registration_data())
     assert later.participant.registration_number == 6 and later.waitlist_position == 3
     count = db.session.scalar(
         sa.select(sa.func.count())
@@ -41,22 +41,24 @@ def test_seats_then_waitlist_numbers_and_audit(app):
 
 def test_duplicates_refused_before_anything_is_written(event):
     existing = make_participant(event)
-    with pytest.raises(services.DuplicateNik, match=existing.nik):
-        services.register_many(event, [registration_data(), registration_data(nik=existing.nik)])
+    with pytest.raises(registration.DuplicateNik, match=existing.nik):
+        registration.register_many(
+            event, [registration_data(), registration_data(nik=existing.nik)]
+        )
     db.session.rollback()
     twice = registration_data()
-    with pytest.raises(services.DuplicateNik, match="lebih dari sekali"):
-        services.register_many(event, [twice, dict(twice)])
+    with pytest.raises(registration.DuplicateNik, match="lebih dari sekali"):
+        registration.register_many(event, [twice, dict(twice)])
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 1
 
 
 def test_invalid_row_is_named(event):
     with pytest.raises(InvalidInput) as caught:
-        services.register_many(event, [registration_data(), registration_data(phone="x")])
+        registration.register_many(event, [registration_data(), registration_data(phone="x")])
     assert caught.value.message.startswith("Data ke-2")
     assert "phone" in caught.value.fields
 
 
 def test_empty_batch(event):
-    assert services.register_many(event, []) == []
+    assert registration.register_many(event, []) == []

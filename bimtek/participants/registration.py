@@ -1,4 +1,10 @@
-"""Registration, the waitlist and cancellation: the rules about who holds a seat.
+"""Registration and the waitlist: who gets a seat, and who waits for one.
+
+``_seat`` is the one function that decides whether a new registrant gets a seat or a
+waitlist place ("why was this person put on the waitlist?"); ``fill_from_waitlist`` gives
+freed and new seats to the waitlist in order. Cancelling and reactivating a registration
+live in ``participants.cancellation``, the reads (counts, the waitlist's order and
+positions) in ``participants.queries``.
 
 Every change to who holds a seat in an event runs under that event's row lock (see
 ``lock_event``), so capacity holds even when hundreds register in the same second, on
@@ -18,11 +24,11 @@ from bimtek.auth.models import User, hash_password
 from bimtek.core.timeutil import format_datetime, utcnow, zone_abbreviation
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.access import may
-from bimtek.events.models import Event, Material
+from bimtek.events.models import Event
 from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
-from bimtek.participants import search as search_keys
 from bimtek.participants.models import Participant
+from bimtek.participants.queries import WAITLIST_ORDER, count_registered, status_counts
 from bimtek.participants.signals import participant_promoted, participant_registered
 from bimtek.participants.validation import clean_registration
 
@@ -39,10 +45,6 @@ class DuplicateNik(Conflict):
     code = "duplicate_nik"
 
 
-class NotCancelled(Conflict):
-    code = "not_cancelled"
-
-
 class OverCapacityRefused(Forbidden):
     code = "over_capacity_refused"
 
@@ -51,6 +53,10 @@ class AccountExists(Conflict):
     """A public registration for a NIK that already has an account: its owner must log in."""
 
     code = "account_exists"
+
+
+class EventFull(Conflict):
+    code = "event_full"
 
 
 @dataclass(frozen=True)
@@ -79,74 +85,6 @@ def lock_event(event_id: int, *, take: int = 0) -> int:
         .values(registration_seq=Event.registration_seq + take)
         .returning(Event.registration_seq)
     ).scalar_one()
-
-
-def count_registered(event_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Participant)
-        .where(Participant.event_id == event_id, Participant.status == "registered")
-    )
-
-
-def status_counts(event_id: int) -> dict[str, int]:
-    rows = db.session.execute(
-        sa.select(Participant.status, sa.func.count())
-        .where(Participant.event_id == event_id)
-        .group_by(Participant.status)
-    )
-    counts = dict.fromkeys(("registered", "waitlisted", "cancelled"), 0)
-    counts.update(dict(rows.all()))
-    return counts
-
-
-def seats_left(event: Event) -> int:
-    return max(0, event.capacity - count_registered(event.id))
-
-
-def seats_left_of(events: list[Event]) -> dict[int, int]:
-    """Event id → seats left, for a list of events in one query (not one per event)."""
-    ids = [event.id for event in events]
-    registered = (
-        dict(
-            db.session.execute(
-                sa.select(Participant.event_id, sa.func.count(Participant.id))
-                .where(Participant.event_id.in_(ids), Participant.status == "registered")
-                .group_by(Participant.event_id)
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    return {event.id: max(0, event.capacity - registered.get(event.id, 0)) for event in events}
-
-
-#: the waitlist's order: the registration number (taken under the event lock), except for a
-#: reactivated registration, which joins at the end (``waitlist_seq``); ties keep the number
-WAITLIST_KEY = sa.func.coalesce(Participant.waitlist_seq, Participant.registration_number)
-WAITLIST_ORDER = (WAITLIST_KEY, Participant.registration_number)
-
-
-def waitlist_position(participant: Participant) -> int | None:
-    if participant.status != "waitlisted":
-        return None
-    key = participant.waitlist_seq or participant.registration_number
-    ahead = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Participant)
-        .where(
-            Participant.event_id == participant.event_id,
-            Participant.status == "waitlisted",
-            sa.or_(
-                WAITLIST_KEY < key,
-                sa.and_(
-                    WAITLIST_KEY == key,
-                    Participant.registration_number < participant.registration_number,
-                ),
-            ),
-        )
-    )
-    return ahead + 1
 
 
 def check_registration_window(event: Event, now: datetime) -> None:
@@ -382,10 +320,6 @@ def _seat(
     return outcomes
 
 
-class EventFull(Conflict):
-    code = "event_full"
-
-
 def _refuse_walk_in_over_capacity(event: Event, actor) -> None:
     """A walk-in at a full event: panitia are told it is full, a manager must give a reason."""
 
@@ -419,135 +353,6 @@ def _duplicate(existing: Participant) -> DuplicateNik:
     )
 
 
-def cancel(
-    participant: Participant,
-    *,
-    actor: User | None,
-    reason: str = "",
-    channel: str = "web",
-    now: datetime | None = None,
-    reason_required: bool = False,
-) -> Participant | None:
-    """Cancel a registration or a waitlist place; a freed seat goes to the next in line.
-
-    Returns the participant promoted from the waitlist, if any. Cancelling twice is harmless.
-    ``reason_required``: an organizer cancelling someone must say why (InvalidInput).
-    """
-    now = now or utcnow()
-    reason = " ".join(str(reason or "").split())
-    if reason_required and not reason:
-        raise InvalidInput(
-            _("Alasan pembatalan wajib diisi."),
-            fields={"reason": _("Alasan pembatalan wajib diisi.")},
-        )
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(
-            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
-            fields={"reason": _("Alasan terlalu panjang.")},
-        )
-    lock_event(participant.event_id)
-    db.session.refresh(participant)
-    if participant.status == "cancelled":
-        return None
-    participant.status = "cancelled"
-    participant.cancelled_at = now
-    participant.cancel_reason = reason.strip()
-    record(
-        "participant.cancel",
-        actor=actor,
-        channel=channel,
-        event_id=participant.event_id,
-        target=participant,
-        details={"reason": participant.cancel_reason},
-    )
-    db.session.flush()
-    promoted = fill_from_waitlist(participant.event, actor=actor, channel=channel, now=now)
-    return promoted[0] if promoted else None
-
-
-class EventOver(Conflict):
-    code = "event_over"
-
-
-def may_cancel_own(participant: Participant, now: datetime | None = None) -> bool:
-    """Whether the participant may still cancel it themself: not cancelled, event not over."""
-    event = participant.event
-    return participant.status != "cancelled" and (
-        event.local(now or utcnow()).date() <= event.end_date
-    )
-
-
-def cancel_own(
-    participant: Participant, *, actor: User, reason: str = "", now: datetime | None = None
-) -> Participant | None:
-    """A participant cancels their own registration (until the event's last day is over);
-    the seat goes to the first on the waitlist, as for any cancellation."""
-    now = now or utcnow()
-    if participant.user_id != getattr(actor, "id", None):
-        raise Forbidden(_("Ini bukan pendaftaran Anda."))
-    if participant.status != "cancelled" and not may_cancel_own(participant, now):
-        raise EventOver(_("Kegiatan sudah selesai; pendaftaran tidak dapat dibatalkan lagi."))
-    return cancel(participant, actor=actor, reason=reason, channel="portal", now=now)
-
-
-def reactivate(
-    participant: Participant,
-    *,
-    actor: User,
-    reason: str = "",
-    channel: str = "web",
-    now: datetime | None = None,
-) -> Participant:
-    """Give a cancelled registration back: a seat if one is free, else the end of the waitlist.
-
-    Under the event lock like every seat change. NotCancelled when it is not cancelled.
-    """
-    now = now or utcnow()
-    reason = " ".join(str(reason or "").split())
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(
-            _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX),
-            fields={"reason": _("Alasan terlalu panjang.")},
-        )
-    lock_event(participant.event_id)
-    db.session.refresh(participant)
-    if participant.status != "cancelled":
-        raise NotCancelled(_("Pendaftaran ini tidak dibatalkan."))
-    event = participant.event
-    waiting = status_counts(event.id)["waitlisted"]
-    has_seat = waiting == 0 and count_registered(event.id) < event.capacity
-    previous = {
-        "cancelled_at": participant.cancelled_at.isoformat() if participant.cancelled_at else None,
-        "cancel_reason": participant.cancel_reason,
-    }
-    participant.status = "registered" if has_seat else "waitlisted"
-    participant.waitlisted_at = None if has_seat else now
-    participant.waitlist_seq = None if has_seat else _end_of_waitlist(event.id)
-    participant.promoted_at = now if has_seat else None
-    participant.cancelled_at = None
-    participant.cancel_reason = ""
-    record(
-        "participant.reactivate",
-        actor=actor,
-        channel=channel,
-        event_id=event.id,
-        target=participant,
-        details={"status": participant.status, "reason": reason, "previous": previous},
-    )
-    db.session.flush()
-    if has_seat:
-        participant_promoted.send(participant)
-    return participant
-
-
-def _end_of_waitlist(event_id: int) -> int:
-    """A waitlist key after everyone's (the caller holds the event lock)."""
-    last = db.session.scalar(
-        sa.select(sa.func.max(WAITLIST_KEY)).where(Participant.event_id == event_id)
-    )
-    return (last or 0) + 1
-
-
 def fill_from_waitlist(
     event: Event, *, actor: User | None, channel: str = "web", now: datetime | None = None
 ) -> list[Participant]:
@@ -574,138 +379,6 @@ def fill_from_waitlist(
     return list(queue)
 
 
-def update_participant(
-    participant: Participant, data, *, actor: User, channel: str = "web"
-) -> Participant:
-    """Correct a participant's details (admin). Same checks as registration."""
-    values, errors = clean_registration(data)
-    if errors:
-        raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=errors)
-    values.pop("password")
-    if values["nik"] != participant.nik:
-        clash = db.session.scalar(
-            sa.select(Participant.id).where(
-                Participant.event_id == participant.event_id, Participant.nik == values["nik"]
-            )
-        )
-        if clash:
-            raise DuplicateNik(
-                _("NIK ini sudah dipakai peserta lain pada kegiatan ini."),
-                fields={"nik": _("NIK sudah terdaftar.")},
-            )
-    changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
-    for key, value in changed.items():
-        setattr(participant, key, value)
-    if changed:
-        record(
-            "participant.update",
-            actor=actor,
-            channel=channel,
-            event_id=participant.event_id,
-            target=participant,
-            details={"fields": sorted(changed)},
-        )
-    db.session.flush()
-    return participant
-
-
-def find_by_ticket(code: str) -> Participant | None:
-    code = (code or "").strip().upper()
-    if not code:
-        return None
-    return db.session.scalar(sa.select(Participant).where(Participant.ticket_code == code))
-
-
-PARTICIPANT_SORTS = {
-    "number": Participant.registration_number,
-    "name": Participant.sort_name,
-    "institution": sa.func.lower(Participant.institution),
-}
-
-
-def participant_query(
-    event_id: int,
-    *,
-    search: str = "",
-    category: str = "",
-    status: str = "",
-    sort: str = "number",
-    personal: bool = True,
-):
-    """The select behind the admin list, the desk search and the API: search by name, NIK,
-    number, institution (and phone).
-
-    With ``personal=False`` (someone who may not see personal data, see
-    ``participants.visibility``) a NIK matches only in full and the phone is not searched, so
-    neither can be read out digit by digit.
-    """
-    query = sa.select(Participant).where(Participant.event_id == event_id)
-    term = " ".join((search or "").split())[:100]
-    if term:
-        conditions = [Participant.id.in_(_matching_ids(event_id, term, personal=personal))]
-        digits = term.replace(" ", "")
-        if personal and digits.isascii() and digits.isdigit():
-            conditions.append(Participant.nik.like(f"{digits}%"))
-        elif len(digits) == 16 and digits.isascii() and digits.isdigit():
-            conditions.append(Participant.nik == digits)
-        tail = term.rsplit("-", 1)[-1]
-        if tail.isascii() and tail.isdigit() and len(tail) <= 6:
-            conditions.append(Participant.registration_number == int(tail))
-        query = query.where(sa.or_(*conditions))
-    if category:
-        query = query.where(Participant.institution_category == category)
-    if status:
-        query = query.where(Participant.status == status)
-    order = PARTICIPANT_SORTS.get(sort, Participant.registration_number)
-    return query.order_by(order, Participant.id)
-
-
-def _matching_ids(event_id: int, term: str, *, personal: bool) -> list[int]:
-    """The participants of the event whose name or institution (or, with ``personal``, phone)
-    matches ``term`` by the rules of ``participants.search``.
-
-    Compared in Python over the event's rows (id, name, institution, phone), the keys cached
-    (participants.search): the same on PostgreSQL and SQLite; a whole search of an event of
-    3000 takes a median 10-25 ms on the shared test box (bench/search.py). Beyond some ten
-    thousand rows per event a normalised search column maintained on write would pay off."""
-    phone = search_keys.phone_term(term) if personal else ""
-    whole, bare = search_keys.term_keys(term)
-    if not whole and not phone:
-        return []
-    rows = db.session.execute(
-        sa.select(
-            Participant.id, Participant.full_name, Participant.institution, Participant.phone
-        ).where(Participant.event_id == event_id)
-    )
-    found = []
-    for row in rows:
-        if whole:
-            name_whole, name_bare = search_keys.name_keys(row.full_name)
-            place = search_keys.name_keys(row.institution or "")[0]
-            if whole in name_whole or bare in name_bare or whole in place:
-                found.append(row.id)
-                continue
-        if phone and phone in search_keys.phone_key(row.phone or ""):
-            found.append(row.id)
-    return found
-
-
-def list_participants(event_id: int, **filters) -> list[Participant]:
-    """The participants of ``participant_query`` (same filters), as a list."""
-    return list(db.session.scalars(participant_query(event_id, **filters)))
-
-
-def registrations_of(user: User) -> list[Participant]:
-    """Every registration of one person (their account), newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Participant)
-            .where(Participant.user_id == user.id)
-            .order_by(Participant.created_at.desc())
-        )
-    )
-
-
 @capacity_changing.connect
 def _refuse_capacity_below_registered(event: Event, *, capacity: int, **_extra) -> None:
     """An event's capacity never drops below its registered participants (takes the event
@@ -726,20 +399,3 @@ def _refuse_capacity_below_registered(event: Event, *, capacity: int, **_extra) 
 def _give_new_seats_to_waitlist(event: Event, *, actor, channel: str, **_extra) -> None:
     """A larger capacity gives the new seats to the waitlist at once."""
     fill_from_waitlist(event, actor=actor, channel=channel)
-
-
-def can_download_material(material: Material, user) -> bool:
-    """Staff of the material's event, and participants registered in it."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return may(user, material.module.event, "panitia")
-    return bool(
-        db.session.scalar(
-            sa.select(Participant.id).where(
-                Participant.user_id == user.id,
-                Participant.event_id == material.module.event_id,
-                Participant.status == "registered",
-            )
-        )
-    )
