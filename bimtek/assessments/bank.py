@@ -11,8 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from bimtek.assessments.models import MAX_OPTIONS, MIN_OPTIONS, Answer, Option, Question
 from bimtek.audit.services import record
-from bimtek.core.database import get_by_id
-from bimtek.errors import Conflict, InvalidInput
+from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Module
 from bimtek.extensions import db
@@ -147,10 +146,10 @@ def _form_options(data) -> list[tuple[str, bool]]:
 def _module_for(event: Event, raw) -> tuple[Module | None, str | None]:
     if raw in (None, "", "0", 0):
         return None, _("Pilih materi yang diuji soal ini.")
-    module = get_by_id(Module, raw)
-    if module is None or module.event_id != event.id:
+    try:
+        return load_in_event(Module, raw, event), None
+    except NotFound:
         return None, _("Materi tidak ditemukan pada kegiatan ini.")
-    return module, None
 
 
 # ------------------------------------------------------------------------------ operations

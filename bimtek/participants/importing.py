@@ -27,6 +27,7 @@ from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
 from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
+from bimtek.events.access import load_in_event
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants import queries, registration
@@ -351,19 +352,23 @@ def store_upload(data: bytes, *, event: Event, user, filename: str) -> str:
 
 
 def load_upload(token: str, *, event: Event, user) -> ImportUpload:
-    """The stored upload; NotFound when unknown, expired, of another event or another user."""
-    upload = None
+    """The stored upload; NotFound when unknown, expired, of another event or another user.
+
+    Whether it belongs to ``event`` is decided by the one loader (``load_in_event``); every
+    refusal gets this page's own answer (``unknown_upload``, "upload it again").
+    """
+    found = upload = None
     if _TOKEN.match(token or ""):
-        upload = db.session.scalar(sa.select(ImportUpload).where(ImportUpload.token == token))
+        found = db.session.scalar(sa.select(ImportUpload).where(ImportUpload.token == token))
+    if found is not None:
+        try:  # the row is in the session already: no second query
+            upload = load_in_event(ImportUpload, found.id, event)
+        except NotFound:
+            pass
     expired = upload is not None and utcnow() - upload.created_at > timedelta(
         seconds=UPLOAD_TTL_SECONDS
     )
-    if (
-        upload is None
-        or expired
-        or upload.event_id != event.id
-        or upload.user_id != getattr(user, "id", None)
-    ):
+    if upload is None or expired or upload.user_id != getattr(user, "id", None):
         raise NotFound(
             _("Berkas unggahan tidak ditemukan atau sudah kedaluwarsa. Unggah ulang berkasnya."),
             code="unknown_upload",
