@@ -1,5 +1,6 @@
 """Reads about participants: counts and seats left, the waitlist's order and positions, the
-search behind the lists, one person's registrations. Nothing here writes.
+search behind the lists, one person's registrations, who may download a material. Nothing
+here writes.
 """
 
 import sqlalchemy as sa
