@@ -19,6 +19,7 @@ from bimtek.attendance.payloads import (
 )
 from bimtek.auth.tokens import bearer_hash, stamp_due
 from bimtek.core.database import is_postgres
+from bimtek.core.timeutil import utcnow
 from bimtek.errors import ServiceError
 from bimtek.events.access import known_right, load_in_event, load_row
 from bimtek.events.models import Session
@@ -308,8 +309,9 @@ def create_excuse(session_id):
 def list_attendance(session_id):
     session = load_row(Session, session_id, g.api_user, "panitia")
     event = session.event
+    now = utcnow()
     rows = records.session_attendance(session)
-    counts = records.session_counts(session)
+    counts = records.session_counts(session, now=now)
     return jsonify(
         {
             "session": {
@@ -324,7 +326,7 @@ def list_attendance(session_id):
             "attendance": [
                 {
                     "participant": participant_brief(person),
-                    "status": row.status if row else ("alpa" if counts["finished"] else None),
+                    "status": records.status_at(session, row.status if row else None, now),
                     "checked_in_at": row.checked_in_at.isoformat() if row else None,
                     "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M")
                     if row

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from bimtek.attendance import checkin, records
 from bimtek.attendance.models import Attendance
+from bimtek.attendance.pdf import sign_in_sheet_pdf
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from tests import factories
@@ -152,6 +153,20 @@ def test_sign_in_sheet_pdf(panitia_client, event, session, panitia, on_time):
     assert "08.05 Hadir" in text
     assert "Panitia Pelaksana" in text
     assert "Jumlah peserta terdaftar: 30" in text
+
+
+def test_sign_in_sheet_says_alpa_by_the_one_rule(event, session, panitia, on_time):
+    """No row is blank while the session runs and "Alpa" once it is over
+    (``records.status_at``), in each line and in the tally."""
+    ani, _budi = _people(event, ["Ani", "Budi"])
+    checkin.check_in(session, ani.ticket_code, actor=panitia, now=on_time)
+    rows = records.session_attendance(session)
+    during = pdf_text(sign_in_sheet_pdf(session, rows, now=on_time).read())
+    after = pdf_text(sign_in_sheet_pdf(session, rows, now=session.ends_at).read())
+    assert "Alpa" not in during
+    assert "(Hadir 1 · Terlambat 0 · Izin 0 · Sakit 0)" in during
+    assert "(Hadir 1 · Terlambat 0 · Izin 0 · Sakit 0 · Alpa 1)" in after
+    assert after.count("Alpa") == 2  # Budi's line and the tally
 
 
 def test_badges_pdf_has_8_per_page_and_scannable_qr(panitia_client, event, tmp_path):
