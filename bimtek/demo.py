@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from bimtek.assessments.demo import load_demo_questions, simulate_demo_attempts
-from bimtek.attendance.services import check_in, mark_excused
+from bimtek.attendance.checkin import check_in, mark_excused
 from bimtek.auth.models import User
 from bimtek.auth.services import create_user
 from bimtek.certificates.configuration import save_signatory

@@ -8,7 +8,8 @@ from marshmallow import Schema, fields, validate
 from bimtek.api import JSON_BODY_ERRORS, bp
 from bimtek.api.auth import bearer_token, token_required
 from bimtek.api.inputs import json_body, storable_text
-from bimtek.attendance import services
+from bimtek.attendance import checkin, lookup, records
+from bimtek.attendance.errors import ParticipantConflict, UnknownCode
 from bimtek.attendance.models import EXCUSED, STATUS_LABELS
 from bimtek.attendance.payloads import (
     attendance_json,
@@ -18,6 +19,7 @@ from bimtek.attendance.payloads import (
 )
 from bimtek.auth.tokens import bearer_hash, stamp_due
 from bimtek.core.database import is_postgres
+from bimtek.core.timeutil import utcnow
 from bimtek.errors import ServiceError
 from bimtek.events.access import known_right, load_in_event, load_row
 from bimtek.events.models import Session
@@ -216,14 +218,14 @@ def _scan_in_one_read(session_id):
         return None
     try:
         data = json_body(CheckInRequest())
-        code = services.clean_code(data.get("code"))
+        code = lookup.clean_code(data.get("code"))
     except ServiceError:
         return None
     if is_postgres():
         # What the fast path writes is one statement (the row and its audit entry), atomic
         # on its own: without BEGIN and COMMIT a repeat is one round trip, a first scan two.
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    found = services.load_scan_by_token(token_hash, session_id, code)
+    found = lookup.load_scan_by_token(token_hash, session_id, code)
     if found is None or stamp_due(found[0]):
         return None
     token, session, right, target = found
@@ -234,7 +236,7 @@ def _scan_in_one_read(session_id):
         known_right(user, session.event, right)
     load_row(Session, session_id, user, "panitia", row=session)  # 404 when not theirs
     if target.participant is None:
-        raise services.UnknownCode(_("Tiket tidak dikenal."))
+        raise UnknownCode(_("Tiket tidak dikenal."))
     return session, target, data
 
 
@@ -242,14 +244,14 @@ def _scan_in_one_read(session_id):
 def _checked_create_checkin(session_id):
     load_row(Session, session_id, g.api_user, "panitia")  # before anything is said about it
     data = json_body(CheckInRequest())
-    session, target = services.load_for_scan(session_id, data.get("code"))
+    session, target = lookup.load_for_scan(session_id, data.get("code"))
     return _check_in(session, target, data)
 
 
 def _check_in(session, target, data):
     brief = participant_brief(target.participant)
     try:
-        result = services.check_in(
+        result = checkin.check_in(
             session,
             target,
             actor=g.api_user,
@@ -257,7 +259,7 @@ def _check_in(session, target, data):
             scanned_at=data.get("scanned_at"),
             channel="api",
         )
-    except services.ParticipantConflict as error:
+    except ParticipantConflict as error:
         return jsonify(error_json(error)), error.status
     body = checkin_json(result, session.event, brief)
     db.session.commit()
@@ -271,7 +273,7 @@ def _check_in(session, target, data):
 def delete_checkin(session_id, participant_id):
     session = load_row(Session, session_id, g.api_user, "panitia")
     participant = load_in_event(Participant, participant_id, session.event)
-    services.undo_check_in(session, participant, actor=g.api_user, channel="api")
+    checkin.undo_check_in(session, participant, actor=g.api_user, channel="api")
     db.session.commit()
     return Response(status=204)
 
@@ -292,7 +294,7 @@ def create_excuse(session_id):
     session = load_row(Session, session_id, g.api_user, "panitia")
     data = json_body(ExcuseRequest())
     participant = load_in_event(Participant, data.get("participant_id"), session.event)
-    row = services.mark_excused(
+    row = checkin.mark_excused(
         session, participant, data.get("status"), data.get("note"), actor=g.api_user, channel="api"
     )
     body = attendance_json(row, session.event)
@@ -307,8 +309,9 @@ def create_excuse(session_id):
 def list_attendance(session_id):
     session = load_row(Session, session_id, g.api_user, "panitia")
     event = session.event
-    rows = services.session_attendance(session)
-    counts = services.session_counts(session)
+    now = utcnow()
+    rows = records.session_attendance(session)
+    counts = records.session_counts(session, now=now)
     return jsonify(
         {
             "session": {
@@ -323,7 +326,7 @@ def list_attendance(session_id):
             "attendance": [
                 {
                     "participant": participant_brief(person),
-                    "status": row.status if row else ("alpa" if counts["finished"] else None),
+                    "status": records.status_at(session, row.status if row else None, now),
                     "checked_in_at": row.checked_in_at.isoformat() if row else None,
                     "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M")
                     if row

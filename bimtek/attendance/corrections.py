@@ -11,14 +11,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from bimtek.attendance.checkin import check_participant, insert_or_nothing
 from bimtek.attendance.models import PRESENT, Attendance
-from bimtek.attendance.services import (
-    _check_participant,
-    _insert_or_nothing,
-    is_late,
-    late_after,
-    status_at,
-)
+from bimtek.attendance.records import is_late, late_after, status_at
 from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput
@@ -81,7 +76,7 @@ def correct_attendance(
         errors["reason"] = _("Alasan paling banyak %(n)s karakter.", n=REASON_MAX)
     if errors:
         raise InvalidInput(_("Periksa kembali isian koreksi kehadiran."), fields=errors)
-    _check_participant(session, participant)
+    check_participant(session, participant)
     if not is_correctable(session, now):
         raise SessionNotStarted(_("Sesi ini belum dimulai; kehadirannya belum dapat dikoreksi."))
     key = {"session_id": session.id, "participant_id": participant.id}
@@ -108,7 +103,7 @@ def correct_attendance(
     else:
         moment = _moment(session, status, row)
         if row is None:
-            _insert_or_nothing(
+            insert_or_nothing(
                 {
                     **key,
                     "status": status,

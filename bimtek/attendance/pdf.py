@@ -17,7 +17,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from bimtek.attendance.models import STATUS_LABELS, status_labels
+from bimtek.attendance.models import PRESENT, STATUS_LABELS, status_labels
+from bimtek.attendance.records import status_at
 from bimtek.core.fonts import register_fonts
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
@@ -93,11 +94,17 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-def _status_text(event, session, row, finished: bool) -> str:
-    if row is None:
-        return status_labels()["alpa"] if finished else ""
-    label = status_labels().get(row.status, row.status)
-    if row.status in ("hadir", "terlambat"):
+def _status(session, row, now) -> str | None:
+    """The row's status, "alpa" for no row at a finished session (``records.status_at``)."""
+    return status_at(session, row.status if row is not None else None, now)
+
+
+def _status_text(event, session, row, now) -> str:
+    status = _status(session, row, now)
+    if status is None:
+        return ""
+    label = status_labels().get(status, status)
+    if status in PRESENT:
         return f"{format_clock(event.local(row.checked_in_at))} {label}"
     return label
 
@@ -108,7 +115,7 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
     styles = _styles()
     event = session.event
     now = now or utcnow()
-    finished = session.ends_at <= now
+    finished = status_at(session, None, now) == "alpa"
     buffer = io.BytesIO()
     tz = zone_abbreviation(event.timezone)
     doc = SimpleDocTemplate(
@@ -157,7 +164,7 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
                     f"<font size=7 color='#555555'>{_escape(person.category_label)}</font>",
                     styles["cell"],
                 ),
-                Paragraph(_status_text(event, session, row, finished), styles["cell"]),
+                Paragraph(_status_text(event, session, row, now), styles["cell"]),
                 sign_left,
                 sign_right,
             ]
@@ -205,9 +212,9 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
     )
     tally = dict.fromkeys(STATUS_LABELS, 0)
     for _person, row in rows:
-        if row is not None:
-            tally[row.status] += 1
-    tally["alpa"] = sum(1 for _person, row in rows if row is None)
+        status = _status(session, row, now)
+        if status is not None:
+            tally[status] += 1
     shown = " · ".join(
         f"{status_labels()[key]} {value}"
         for key, value in tally.items()

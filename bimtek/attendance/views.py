@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from bimtek.attendance import corrections, services
+from bimtek.attendance import checkin, corrections, lookup, records, roster
 from bimtek.attendance.models import status_labels
 from bimtek.attendance.payloads import (
     DESK_SCAN_REQUEST,
@@ -77,10 +77,10 @@ def _desk_data(schema: dict) -> dict:
 def _status_payload(session) -> dict:
     event = session.event
     return {
-        "counts": services.session_counts(session),
+        "counts": records.session_counts(session),
         "recent": [
             {**attendance_json(row, event), "participant": participant_brief(row.participant)}
-            for row in services.recent_checkins(session)
+            for row in records.recent_checkins(session)
         ],
     }
 
@@ -95,7 +95,7 @@ def desk(event):
     chosen = request.args.get("sesi")
     if chosen:
         try:
-            session = services.event_session(event, chosen)
+            session = lookup.event_session(event, chosen)
         except NotFound:
             session = None
     session = session or current_session(event)
@@ -104,8 +104,8 @@ def desk(event):
         event=event,
         session=session,
         status=_status_payload(session) if session else None,
-        late_after=event.local(services.late_after(session)) if session else None,
-        running=session is not None and services.is_running(session),
+        late_after=event.local(records.late_after(session)) if session else None,
+        running=session is not None and records.is_running(session),
         genders=gender_labels(),
         categories=category_labels(),
         search_titles=" ".join(sorted(TITLES)),
@@ -123,7 +123,7 @@ def desk_scan(event, session_id):
     if data.get("participant_id") not in (None, ""):
         target = load_in_event(Participant, data.get("participant_id"), event)
         source = "manual"
-    result = services.check_in(
+    result = checkin.check_in(
         session,
         target,
         actor=current_user,
@@ -145,7 +145,7 @@ def desk_undo(event, session_id):
     participant = load_in_event(
         Participant, _desk_data(DESK_UNDO_REQUEST).get("participant_id"), event
     )
-    services.undo_check_in(session, participant, actor=current_user, channel="web")
+    checkin.undo_check_in(session, participant, actor=current_user, channel="web")
     db.session.commit()
     return jsonify({"undone": participant_brief(participant), **_status_payload(session)})
 
@@ -157,7 +157,7 @@ def desk_excuse(event, session_id):
     session = load_in_event(Session, session_id, event)
     data = _desk_data(EXCUSE_REQUEST)
     participant = load_in_event(Participant, data.get("participant_id"), event)
-    row = services.mark_excused(
+    row = checkin.mark_excused(
         session, participant, data.get("status"), data.get("note"), actor=current_user
     )
     body = {**attendance_json(row, event), "participant": participant_brief(participant)}
@@ -170,7 +170,7 @@ def desk_excuse(event, session_id):
 @event_required("panitia")
 def desk_search(event, session_id):
     session = load_in_event(Session, session_id, event)
-    matches = services.find_participants(
+    matches = records.find_participants(
         event,
         request.args.get("q", ""),
         session,
@@ -204,7 +204,7 @@ def desk_roster(event):
     """The roster snapshot the desk keeps for looking people up offline (no personal data:
     the panitia use it). Not for the HTTP cache: the page keeps it in Cache Storage, which is
     cleared at logout (``Clear-Site-Data``) and when the snapshot expires."""
-    body = services.roster_snapshot(event)
+    body = roster.roster_snapshot(event)
     body["csrf_token"] = generate_csrf()  # a page served offline sends its queue with this
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
@@ -220,7 +220,7 @@ def desk_walk_in(event, session_id):
     session = load_in_event(Session, session_id, event)
     data = _desk_data(WALK_IN_REQUEST)
     reason = data.pop("over_capacity_reason", None)
-    outcome, result = services.walk_in(
+    outcome, result = checkin.walk_in(
         session, data, actor=current_user, over_capacity_reason=reason
     )
     participant = outcome.participant
@@ -252,7 +252,7 @@ def desk_service_worker():
 @event_required("panitia")
 def sign_in_sheet(event, session_id):
     session = load_in_event(Session, session_id, event)
-    rows = services.session_attendance(session)
+    rows = records.session_attendance(session)
     return send_file(
         sign_in_sheet_pdf(session, rows),
         mimetype="application/pdf",
@@ -280,7 +280,7 @@ def recap(event):
     return render_template(
         "attendance/recap.html",
         event=event,
-        matrix=services.attendance_matrix(event),
+        matrix=records.attendance_matrix(event),
         labels=status_labels(),
     )
 
@@ -326,8 +326,8 @@ def correct(event, participant_id):
         "attendance/correct.html",
         event=event,
         participant=participant,
-        record=services.participant_attendance(participant),
-        summary=services.attendance_summary(event).get(participant.id),
+        record=records.participant_attendance(participant),
+        summary=records.attendance_summary(event).get(participant.id),
         labels=status_labels(),
         choices=corrections.CORRECTABLE,
         correctable=corrections.is_correctable,
@@ -343,12 +343,12 @@ def my_attendance(participant_id):
     participant = get_by_id(Participant, participant_id)
     if participant is None or participant.user_id != current_user.id:
         raise Forbidden(_("Halaman ini hanya untuk peserta yang bersangkutan."))
-    summary = services.attendance_summary(participant.event).get(participant.id)
+    summary = records.attendance_summary(participant.event).get(participant.id)
     return render_template(
         "attendance/mine.html",
         participant=participant,
         event=participant.event,
-        record=services.participant_attendance(participant),
+        record=records.participant_attendance(participant),
         summary=summary,
         labels=status_labels(),
     )

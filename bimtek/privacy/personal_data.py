@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from bimtek.assessments.models import Attempt
 from bimtek.attendance.models import status_labels
 from bimtek.attendance.pdf import _escape, _NumberedCanvas, _styles
-from bimtek.attendance.services import participant_attendance
+from bimtek.attendance.records import participant_attendance
 from bimtek.auth.models import User
 from bimtek.certificates.queries import certificates_of, verification_url
 from bimtek.core.timeutil import to_local, utcnow, zone_abbreviation

@@ -31,7 +31,7 @@ from bimtek.assessments.labels import BAND_LABELS
 from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS
 from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styles
-from bimtek.attendance.services import attendance_matrix
+from bimtek.attendance.records import attendance_matrix
 from bimtek.certificates.models import Signatory
 from bimtek.certificates.queries import issued_certificates
 from bimtek.core import numbers

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from bimtek.assessments.analysis import group_gain, hake_band, mean
 from bimtek.assessments.results import scores
-from bimtek.attendance.services import session_counts
+from bimtek.attendance.records import session_counts
 from bimtek.certificates.queries import issued_certificates
 from bimtek.certificates.rules import eligibility
 from bimtek.core import charts, numbers

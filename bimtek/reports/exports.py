@@ -13,7 +13,7 @@ from bimtek.assessments.labels import BAND_LABELS, KIND_LABELS
 from bimtek.assessments.models import MAX_OPTIONS
 from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS as ATTENDANCE_LABELS
-from bimtek.attendance.services import attendance_matrix
+from bimtek.attendance.records import attendance_matrix
 from bimtek.certificates.queries import issued_certificates, verification_url
 from bimtek.core.timeutil import utcnow
 from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook

@@ -182,10 +182,10 @@ def test_post_without_csrf_header_is_refused(desktop, live_server, event, runnin
 
 
 def test_recap_and_documents_look_right(desktop, live_server, event, running, people, panitia):
-    from bimtek.attendance import services
+    from bimtek.attendance import checkin
 
-    services.check_in(running, people["siti"].ticket_code, actor=panitia)
-    services.mark_excused(running, people["budi"], "izin", "Tugas kantor", actor=panitia)
+    checkin.check_in(running, people["siti"].ticket_code, actor=panitia)
+    checkin.mark_excused(running, people["budi"], "izin", "Tugas kantor", actor=panitia)
     db.session.commit()
     page = desktop
     open_desk(page, live_server, event, running, panitia)
@@ -236,10 +236,10 @@ def test_a_scan_after_the_login_expired_waits_for_the_next_login(
 
 
 def test_participant_sees_own_attendance_on_a_phone(phone, live_server, event, running, people):
-    from bimtek.attendance import services
+    from bimtek.attendance import checkin
 
     siti = people["siti"]
-    services.check_in(running, siti.ticket_code, actor=None)
+    checkin.check_in(running, siti.ticket_code, actor=None)
     db.session.commit()
     page = phone
     page.goto(f"{live_server.url}/masuk")
@@ -256,12 +256,12 @@ def test_participant_sees_own_attendance_on_a_phone(phone, live_server, event, r
 def test_counters_follow_other_desks_without_reload(
     desktop, live_server, event, running, people, panitia
 ):
-    from bimtek.attendance import services
+    from bimtek.attendance import checkin
 
     page = desktop
     open_desk(page, live_server, event, running, panitia)
     expect(page.locator("#c-checked_in")).to_have_text("0")
-    services.check_in(running, people["rahmat"].ticket_code, actor=panitia, channel="api")
+    checkin.check_in(running, people["rahmat"].ticket_code, actor=panitia, channel="api")
     db.session.commit()  # another desk (a scanner on the API) checked someone in
     expect(page.locator("#c-checked_in")).to_have_text("1", timeout=12_000)
     expect(page.locator("#recent")).to_contain_text("AKP Rahmat Hidayat")

@@ -1,12 +1,12 @@
 """``flask attendance`` commands."""
 
-from bimtek.attendance import services
+from bimtek.attendance import checkin
 from bimtek.extensions import db
 from tests.pdftext import pdf_pages
 
 
 def test_sheet_badges_and_summary(runner, event, session, person, panitia, on_time, tmp_path):
-    services.check_in(session, person.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(session, person.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
     sheet = tmp_path / "sheet.pdf"
     result = runner.invoke(args=["attendance", "sheet", str(session.id), "-o", str(sheet)])

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from bimtek.attendance.checkin import check_in
 from bimtek.attendance.corrections import SessionNotStarted, correct_attendance
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.services import attendance_summary, check_in, is_late
+from bimtek.attendance.records import attendance_summary, is_late
 from bimtek.audit.models import AuditLog
 from bimtek.certificates.rules import eligibility_for
 from bimtek.errors import InvalidInput

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.attendance import services
+from bimtek.attendance import checkin, roster
 from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.errors import InvalidInput
@@ -37,11 +37,11 @@ def count(model):
 def test_roster_snapshot_has_codes_names_status_and_no_personal_data(
     event, session, person, on_time
 ):
-    services.check_in(session, person.ticket_code, actor=None, now=on_time)
+    checkin.check_in(session, person.ticket_code, actor=None, now=on_time)
     cancelled = factories.make_participant(event, full_name="Budi Batal", email="b@x.id")
     cancelled.status = "cancelled"
     db.session.commit()
-    snapshot = services.roster_snapshot(event)
+    snapshot = roster.roster_snapshot(event)
     entries = {p["ticket_code"]: p for p in snapshot["participants"]}
     siti = entries[person.ticket_code]
     assert siti["full_name"] == "Siti Aminah" and siti["institution"] == "Bawaslu Kutai Timur"
@@ -58,16 +58,16 @@ def test_roster_expires_after_24_hours_or_the_last_day(event):
     from bimtek.core.timeutil import local_to_utc, utcnow
 
     now = utcnow()
-    assert services.roster_expiry(event, now) <= now + timedelta(hours=24)
+    assert roster.roster_expiry(event, now) <= now + timedelta(hours=24)
     event.end_date = event.start_date  # a one-day event: gone at the local midnight after it
     late_evening = local_to_utc(datetime.combine(event.end_date, time(22, 0)), event.timezone)
-    last_midnight = event.local(services.roster_expiry(event, late_evening))
+    last_midnight = event.local(roster.roster_expiry(event, late_evening))
     assert (last_midnight.hour, last_midnight.minute) == (0, 0)
     assert last_midnight.date() == event.end_date + timedelta(days=1)
 
 
 def test_walk_in_registers_and_checks_in_at_once(event, session, panitia):
-    outcome, result = services.walk_in(
+    outcome, result = checkin.walk_in(
         session, walk_in_data(full_name="Datang Langsung"), actor=panitia
     )
     db.session.commit()
@@ -85,21 +85,21 @@ def test_walk_in_registers_and_checks_in_at_once(event, session, panitia):
 
 def test_walk_in_checks_the_form_rules_and_writes_nothing_when_wrong(event, session, panitia):
     with pytest.raises(InvalidInput) as problem:
-        services.walk_in(session, walk_in_data(nik="123"), actor=panitia)
+        checkin.walk_in(session, walk_in_data(nik="123"), actor=panitia)
     assert "nik" in problem.value.fields
     db.session.rollback()
     with pytest.raises(InvalidInput) as problem:
-        services.walk_in(session, {**walk_in_data(), "consent": False}, actor=panitia)
+        checkin.walk_in(session, {**walk_in_data(), "consent": False}, actor=panitia)
     assert "consent" in problem.value.fields
     assert count(Participant) == 0 and count(Attendance) == 0
 
 
 def test_walk_in_twice_is_a_duplicate(event, session, panitia):
     data = walk_in_data()
-    services.walk_in(session, data, actor=panitia)
+    checkin.walk_in(session, data, actor=panitia)
     db.session.commit()
     with pytest.raises(DuplicateNik):
-        services.walk_in(session, data, actor=panitia)
+        checkin.walk_in(session, data, actor=panitia)
 
 
 @pytest.fixture
@@ -112,16 +112,16 @@ def full(event):
 
 def test_full_event_refuses_walk_ins_from_panitia_even_with_a_reason(full, session, panitia):
     with pytest.raises(EventFull):
-        services.walk_in(session, walk_in_data(), actor=panitia, over_capacity_reason="VIP")
+        checkin.walk_in(session, walk_in_data(), actor=panitia, over_capacity_reason="VIP")
     assert count(Participant) == 1 and count(Attendance) == 0
 
 
 def test_full_event_takes_a_walk_in_from_a_manager_with_a_reason(full, session, manager):
     with pytest.raises(InvalidInput) as problem:
-        services.walk_in(session, walk_in_data(), actor=manager)
+        checkin.walk_in(session, walk_in_data(), actor=manager)
     assert "over_capacity_reason" in problem.value.fields
     db.session.rollback()
-    outcome, _result = services.walk_in(
+    outcome, _result = checkin.walk_in(
         session, walk_in_data(), actor=manager, over_capacity_reason="Utusan pengganti"
     )
     db.session.commit()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.attendance import services
+from bimtek.attendance import checkin, lookup, records
 from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
@@ -27,13 +27,13 @@ def rows(session=None):
 def test_first_scan_is_hadir_and_the_repeat_answers_with_the_first_time(
     session, person, panitia, on_time
 ):
-    first = services.check_in(session, person.ticket_code, actor=panitia, now=on_time)
+    first = checkin.check_in(session, person.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
     assert (first.status, first.already, first.checked_in_at) == ("hadir", False, on_time)
     assert first.participant.id == person.id
 
     later = on_time + timedelta(minutes=30)
-    again = services.check_in(session, person.ticket_code, actor=panitia, now=later)
+    again = checkin.check_in(session, person.ticket_code, actor=panitia, now=later)
     db.session.commit()
     assert (again.status, again.already, again.checked_in_at) == ("hadir", True, on_time)
     [row] = rows(session)
@@ -43,13 +43,13 @@ def test_first_scan_is_hadir_and_the_repeat_answers_with_the_first_time(
 def test_late_is_after_start_plus_grace(event, session, panitia):
     people = [factories.make_participant(event) for _ in range(3)]
     start = session.starts_at
-    exactly = services.check_in(
+    exactly = checkin.check_in(
         session, people[0].ticket_code, actor=panitia, now=start + timedelta(minutes=15)
     )
-    just_after = services.check_in(
+    just_after = checkin.check_in(
         session, people[1].ticket_code, actor=panitia, now=start + timedelta(minutes=15, seconds=1)
     )
-    early = services.check_in(
+    early = checkin.check_in(
         session, people[2].ticket_code, actor=panitia, now=start - timedelta(minutes=40)
     )
     assert (exactly.status, just_after.status, early.status) == ("hadir", "terlambat", "hadir")
@@ -58,7 +58,7 @@ def test_late_is_after_start_plus_grace(event, session, panitia):
 def test_grace_minutes_come_from_the_event(event, session, person, panitia):
     event.late_grace_minutes = 0
     db.session.commit()
-    result = services.check_in(
+    result = checkin.check_in(
         session, person.ticket_code, actor=panitia, now=session.starts_at + timedelta(minutes=1)
     )
     assert result.status == "terlambat"
@@ -66,7 +66,7 @@ def test_grace_minutes_come_from_the_event(event, session, person, panitia):
 
 def test_queued_scan_keeps_its_original_time(session, person, panitia, on_time):
     arrives = on_time + timedelta(minutes=40)  # the network came back late
-    result = services.check_in(
+    result = checkin.check_in(
         session,
         person.ticket_code,
         actor=panitia,
@@ -81,7 +81,7 @@ def test_queued_scan_keeps_its_original_time(session, person, panitia, on_time):
 
 def test_a_retried_scan_id_counts_once(session, person, panitia, on_time):
     for _ in range(3):
-        result = services.check_in(
+        result = checkin.check_in(
             session, person.ticket_code, actor=panitia, scan_id="abc-1", now=on_time
         )
         db.session.commit()
@@ -91,14 +91,14 @@ def test_a_retried_scan_id_counts_once(session, person, panitia, on_time):
 
 def test_a_scan_id_reused_for_someone_else_is_refused(event, session, person, panitia, on_time):
     other = factories.make_participant(event)
-    services.check_in(session, person.ticket_code, actor=panitia, scan_id="same", now=on_time)
+    checkin.check_in(session, person.ticket_code, actor=panitia, scan_id="same", now=on_time)
     with pytest.raises(InvalidInput) as caught:
-        services.check_in(session, other.ticket_code, actor=panitia, scan_id="same", now=on_time)
+        checkin.check_in(session, other.ticket_code, actor=panitia, scan_id="same", now=on_time)
     assert "scan_id" in caught.value.fields
 
 
 def test_code_is_forgiving_of_case_and_spaces(session, person, panitia, on_time):
-    result = services.check_in(
+    result = checkin.check_in(
         session, f"  {person.ticket_code.lower()}\n", actor=panitia, now=on_time
     )
     assert result.participant.id == person.id
@@ -107,13 +107,13 @@ def test_code_is_forgiving_of_case_and_spaces(session, person, panitia, on_time)
 @pytest.mark.parametrize("code", ["", "   ", None, 12345, "X" * 65])
 def test_bad_code_is_invalid(session, panitia, code):
     with pytest.raises(InvalidInput) as caught:
-        services.check_in(session, code, actor=panitia)
+        checkin.check_in(session, code, actor=panitia)
     assert caught.value.code == "invalid"
 
 
 def test_unknown_code(session, panitia):
     with pytest.raises(NotFound) as caught:
-        services.check_in(session, "ZZZZZZZZZZZZZZZZ", actor=panitia)
+        checkin.check_in(session, "ZZZZZZZZZZZZZZZZ", actor=panitia)
     assert caught.value.code == "unknown_code"
     assert caught.value.message == "Tiket tidak dikenal."
 
@@ -125,7 +125,7 @@ def test_cancelled_and_waitlisted_are_not_registered(app, panitia):
     waiting = factories.make_participant(event)
     assert waiting.status == "waitlisted"
     with pytest.raises(Conflict) as caught:
-        services.check_in(session, waiting.ticket_code, actor=panitia)
+        checkin.check_in(session, waiting.ticket_code, actor=panitia)
     assert caught.value.code == "not_registered"
     assert caught.value.participant.id == waiting.id
 
@@ -133,7 +133,7 @@ def test_cancelled_and_waitlisted_are_not_registered(app, panitia):
     cancellation.cancel(seated, actor=panitia)
     db.session.commit()
     with pytest.raises(Conflict) as caught:
-        services.check_in(session, seated.ticket_code, actor=panitia)
+        checkin.check_in(session, seated.ticket_code, actor=panitia)
     assert (caught.value.code, caught.value.message) == ("not_registered", "Peserta dibatalkan.")
     assert rows() == []
 
@@ -142,7 +142,7 @@ def test_participant_of_another_event(event, session, panitia):
     other_event = factories.make_event("LAIN24")
     stranger = factories.make_participant(other_event)
     with pytest.raises(Conflict) as caught:
-        services.check_in(session, stranger.ticket_code, actor=panitia)
+        checkin.check_in(session, stranger.ticket_code, actor=panitia)
     assert caught.value.code == "wrong_event"
 
 
@@ -157,7 +157,7 @@ def test_participant_of_another_event(event, session, panitia):
 )
 def test_bad_scanned_at_is_invalid(session, person, panitia, scanned_at):
     with pytest.raises(InvalidInput) as caught:
-        services.check_in(session, person.ticket_code, actor=panitia, scanned_at=scanned_at)
+        checkin.check_in(session, person.ticket_code, actor=panitia, scanned_at=scanned_at)
     assert "scanned_at" in caught.value.fields
 
 
@@ -166,11 +166,11 @@ def test_scanned_at_in_the_future_or_long_before_the_session_is_invalid(
 ):
     for moment in (on_time + timedelta(minutes=6), session.starts_at - timedelta(hours=13)):
         with pytest.raises(InvalidInput):
-            services.check_in(
+            checkin.check_in(
                 session, person.ticket_code, actor=panitia, scanned_at=moment, now=on_time
             )
     # a device four minutes fast is tolerated
-    result = services.check_in(
+    result = checkin.check_in(
         session,
         person.ticket_code,
         actor=panitia,
@@ -183,19 +183,19 @@ def test_scanned_at_in_the_future_or_long_before_the_session_is_invalid(
 @pytest.mark.parametrize("scan_id", ["has space", "x" * 65, "ünï", 7])
 def test_bad_scan_id_is_invalid(session, person, panitia, scan_id):
     with pytest.raises(InvalidInput):
-        services.check_in(session, person.ticket_code, actor=panitia, scan_id=scan_id)
+        checkin.check_in(session, person.ticket_code, actor=panitia, scan_id=scan_id)
 
 
 def test_check_in_by_picked_participant(session, person, panitia, on_time):
-    result = services.check_in(session, person, actor=panitia, now=on_time, channel="manual")
+    result = checkin.check_in(session, person, actor=panitia, now=on_time, channel="manual")
     assert result.status == "hadir"
     assert rows(session)[0].source == "manual"
 
 
 def test_undo_removes_the_row_and_is_audited(session, person, panitia, admin, on_time):
-    services.check_in(session, person.ticket_code, actor=panitia, scan_id="s1", now=on_time)
+    checkin.check_in(session, person.ticket_code, actor=panitia, scan_id="s1", now=on_time)
     db.session.commit()
-    services.undo_check_in(session, person, actor=admin)
+    checkin.undo_check_in(session, person, actor=admin)
     db.session.commit()
     assert rows(session) == []
     entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "checkin.undo"))
@@ -204,15 +204,15 @@ def test_undo_removes_the_row_and_is_audited(session, person, panitia, admin, on
     assert entry.details["status"] == "hadir"
     assert entry.details["recorded_by_id"] == panitia.id
     with pytest.raises(NotFound):
-        services.undo_check_in(session, person, actor=admin)
+        checkin.undo_check_in(session, person, actor=admin)
     # after an undo the person can be checked in again
-    again = services.check_in(session, person.ticket_code, actor=panitia, now=on_time)
+    again = checkin.check_in(session, person.ticket_code, actor=panitia, now=on_time)
     assert again.already is False
 
 
 def test_check_in_is_audited(session, person, panitia, on_time):
-    services.check_in(session, person.ticket_code, actor=panitia, now=on_time)
-    services.check_in(session, person.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(session, person.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(session, person.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
     entries = db.session.scalars(
         sa.select(AuditLog).where(AuditLog.action == "checkin.create")
@@ -222,12 +222,12 @@ def test_check_in_is_audited(session, person, panitia, on_time):
 
 
 def test_mark_izin_then_sakit_with_notes(session, person, panitia, admin):
-    row = services.mark_excused(
+    row = checkin.mark_excused(
         session, person, "izin", " Surat tugas  ke Samarinda ", actor=panitia
     )
     db.session.commit()
     assert (row.status, row.note, row.source) == ("izin", "Surat tugas ke Samarinda", "manual")
-    row = services.mark_excused(session, person, "sakit", "Surat dokter", actor=admin)
+    row = checkin.mark_excused(session, person, "sakit", "Surat dokter", actor=admin)
     db.session.commit()
     assert (row.status, row.note, row.recorded_by_id) == ("sakit", "Surat dokter", admin.id)
     assert len(rows(session)) == 1
@@ -250,22 +250,22 @@ def test_mark_izin_then_sakit_with_notes(session, person, panitia, admin):
 )
 def test_mark_excused_bad_input(session, person, panitia, status, note, field):
     with pytest.raises(InvalidInput) as caught:
-        services.mark_excused(session, person, status, note, actor=panitia)
+        checkin.mark_excused(session, person, status, note, actor=panitia)
     assert field in caught.value.fields
 
 
 def test_mark_excused_refuses_someone_present(session, person, panitia, on_time):
-    services.check_in(session, person.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(session, person.ticket_code, actor=panitia, now=on_time)
     with pytest.raises(Conflict) as caught:
-        services.mark_excused(session, person, "izin", "Pulang cepat", actor=panitia)
+        checkin.mark_excused(session, person, "izin", "Pulang cepat", actor=panitia)
     assert caught.value.code == "already_present"
     assert "pukul 08.05" in caught.value.message
     assert rows(session)[0].status == "hadir"
 
 
 def test_excused_person_who_turns_up_is_present(session, person, panitia, late):
-    services.mark_excused(session, person, "izin", "Rapat dinas", actor=panitia)
-    result = services.check_in(session, person.ticket_code, actor=panitia, now=late)
+    checkin.mark_excused(session, person, "izin", "Rapat dinas", actor=panitia)
+    result = checkin.check_in(session, person.ticket_code, actor=panitia, now=late)
     assert (result.status, result.already) == ("terlambat", False)
     assert rows(session)[0].status == "terlambat"
 
@@ -276,14 +276,14 @@ def _make_people(event, count, **overrides):
 
 def test_session_counts_by_hand(event, session, panitia, on_time, late):
     a, b, c, d, e = _make_people(event, 5)
-    services.check_in(session, a.ticket_code, actor=panitia, now=on_time)
-    services.check_in(session, b.ticket_code, actor=panitia, now=late)
-    services.mark_excused(session, c, "izin", "Tugas", actor=panitia)
-    services.check_in(session, e.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(session, a.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(session, b.ticket_code, actor=panitia, now=late)
+    checkin.mark_excused(session, c, "izin", "Tugas", actor=panitia)
+    checkin.check_in(session, e.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
     cancellation.cancel(e, actor=panitia)  # a cancelled person's row no longer counts
     db.session.commit()
-    during = services.session_counts(session, now=late)
+    during = records.session_counts(session, now=late)
     assert during == {
         "expected": 4,
         "checked_in": 2,
@@ -295,7 +295,7 @@ def test_session_counts_by_hand(event, session, panitia, on_time, late):
         "belum": 1,
         "finished": False,
     }
-    after = services.session_counts(session, now=session.ends_at)
+    after = records.session_counts(session, now=session.ends_at)
     assert (after["alpa"], after["belum"], after["finished"]) == (1, 0, True)
 
 
@@ -324,26 +324,26 @@ def test_attendance_summary_and_matrix_by_hand(event, panitia):
     # Budi: S1 sakit, S2 nothing -> alpa once S2 is over, 0 %
     # Citra: S1 hadir, S2 izin -> 1 of 2 = 50 %
     for person, session, minutes in ((ani, s1, 0), (ani, s2, 30), (ani, s3, 0), (citra, s1, 5)):
-        services.check_in(
+        checkin.check_in(
             session,
             person.ticket_code,
             actor=panitia,
             now=session.starts_at + timedelta(minutes=minutes),
         )
-    services.mark_excused(s1, budi, "sakit", "Demam", actor=panitia)
-    services.mark_excused(s2, citra, "izin", "Rapat", actor=panitia)
+    checkin.mark_excused(s1, budi, "sakit", "Demam", actor=panitia)
+    checkin.mark_excused(s2, citra, "izin", "Rapat", actor=panitia)
     db.session.commit()
 
     during_s2 = s2.starts_at + timedelta(minutes=45)
-    summary = services.attendance_summary(event, now=during_s2)
-    assert summary[budi.id] == services.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 0, 0.0)
+    summary = records.attendance_summary(event, now=during_s2)
+    assert summary[budi.id] == records.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 0, 0.0)
     day_end = s3.ends_at + timedelta(hours=1)
-    summary = services.attendance_summary(event, now=day_end)
-    assert summary[ani.id] == services.AttendanceSummary(ani.id, 2, 2, 1, 0, 0, 0, 100.0)
-    assert summary[budi.id] == services.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 1, 0.0)
-    assert summary[citra.id] == services.AttendanceSummary(citra.id, 2, 1, 0, 1, 0, 0, 50.0)
+    summary = records.attendance_summary(event, now=day_end)
+    assert summary[ani.id] == records.AttendanceSummary(ani.id, 2, 2, 1, 0, 0, 0, 100.0)
+    assert summary[budi.id] == records.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 1, 0.0)
+    assert summary[citra.id] == records.AttendanceSummary(citra.id, 2, 1, 0, 1, 0, 0, 50.0)
 
-    matrix = services.attendance_matrix(event, now=day_end)
+    matrix = records.attendance_matrix(event, now=day_end)
     assert [s.id for s in matrix.sessions] == [s1.id, s2.id, s3.id]
     assert [row.participant.full_name for row in matrix.rows] == ["Ani", "Budi", "Citra"]
     assert [row.statuses for row in matrix.rows] == [
@@ -364,23 +364,23 @@ def test_attendance_summary_and_matrix_by_hand(event, panitia):
     assert (kpu.label, kpu.participants, kpu.present, kpu.percent) == ("KPU", 2, 3, 75.0)
     assert (polri.label, polri.participants, polri.present, polri.percent) == ("Polri", 1, 0, 0.0)
 
-    before = services.attendance_matrix(event, now=s1.starts_at - timedelta(hours=1))
+    before = records.attendance_matrix(event, now=s1.starts_at - timedelta(hours=1))
     assert before.rows[1].statuses == ["sakit", None, None]
 
 
 def test_summary_without_mandatory_sessions_is_zero_percent(app, panitia):
     event = factories.make_event("KOSONG", sessions=0)
     person = factories.make_participant(event)
-    summary = services.attendance_summary(event)
+    summary = records.attendance_summary(event)
     assert summary[person.id].percent == 0.0
     assert summary[person.id].mandatory_total == 0
 
 
 def test_participant_attendance(event, person, panitia, on_time):
     s1, s2 = event.sessions
-    services.check_in(s1, person.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(s1, person.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
-    record = services.participant_attendance(person, now=s2.ends_at)
+    record = records.participant_attendance(person, now=s2.ends_at)
     assert [(s.id, status) for s, status, _row in record] == [(s1.id, "hadir"), (s2.id, "alpa")]
 
 
@@ -392,10 +392,10 @@ def _hammer(app, session_id, code, actor_id, threads=8):
     def desk():
         with app.app_context():
             try:
-                session = services.load_session(session_id)
+                session = lookup.load_session(session_id)
                 actor = db.session.get(User, actor_id)
                 barrier.wait(timeout=10)
-                result = services.check_in(session, code, actor=actor, channel="api")
+                result = checkin.check_in(session, code, actor=actor, channel="api")
                 answer = (result.already, result.status, result.checked_in_at)
                 db.session.commit()
                 answers.append(answer)
@@ -440,7 +440,7 @@ def test_eight_desks_same_code_same_moment_one_row_postgres(app, event, panitia)
 
 
 def test_times_are_aware_utc(session, person, panitia):
-    result = services.check_in(session, person.ticket_code, actor=panitia)
+    result = checkin.check_in(session, person.ticket_code, actor=panitia)
     assert result.checked_in_at.tzinfo is not None
     db.session.commit()
     assert rows(session)[0].checked_in_at.utcoffset() == timedelta(0)
@@ -449,7 +449,7 @@ def test_times_are_aware_utc(session, person, panitia):
 
 def test_is_running_from_half_an_hour_before_until_the_end(session):
     start, end = session.starts_at, session.ends_at
-    assert not services.is_running(session, now=start - timedelta(minutes=31))
-    assert services.is_running(session, now=start - timedelta(minutes=30))
-    assert services.is_running(session, now=end - timedelta(seconds=1))
-    assert not services.is_running(session, now=end)
+    assert not records.is_running(session, now=start - timedelta(minutes=31))
+    assert records.is_running(session, now=start - timedelta(minutes=30))
+    assert records.is_running(session, now=end - timedelta(seconds=1))
+    assert not records.is_running(session, now=end)

@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from bimtek.attendance import services
+from bimtek.attendance import checkin, records
 from bimtek.attendance.models import Attendance
+from bimtek.attendance.pdf import sign_in_sheet_pdf
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from tests import factories
@@ -43,7 +44,7 @@ def test_desk_page_picks_a_session(panitia_client, event):
     chosen = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi={s2.id}")
     assert f'data-session-id="{s2.id}"' in chosen.get_data(as_text=True)
     assert "terlambat setelah 10.15" in chosen.get_data(as_text=True)
-    running = services.is_running(s2)
+    running = records.is_running(s2)
     assert ("tidak sedang berlangsung" in chosen.get_data(as_text=True)) is not running
     junk = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi=abc")
     assert junk.status_code == 200
@@ -136,7 +137,7 @@ def _people(event, names):
 def test_sign_in_sheet_pdf(panitia_client, event, session, panitia, on_time):
     names = [f"Peserta {i:02d}" for i in range(30, 0, -1)]  # registered in reverse order
     people = _people(event, names)
-    services.check_in(session, people[-1].ticket_code, actor=panitia, now=on_time)  # Peserta 01
+    checkin.check_in(session, people[-1].ticket_code, actor=panitia, now=on_time)  # Peserta 01
     db.session.commit()
     answer = panitia_client.get(f"/kegiatan/{event.code}/sesi/{session.id}/daftar-hadir.pdf")
     assert answer.status_code == 200
@@ -154,6 +155,20 @@ def test_sign_in_sheet_pdf(panitia_client, event, session, panitia, on_time):
     assert "Jumlah peserta terdaftar: 30" in text
 
 
+def test_sign_in_sheet_says_alpa_by_the_one_rule(event, session, panitia, on_time):
+    """No row is blank while the session runs and "Alpa" once it is over
+    (``records.status_at``), in each line and in the tally."""
+    ani, _budi = _people(event, ["Ani", "Budi"])
+    checkin.check_in(session, ani.ticket_code, actor=panitia, now=on_time)
+    rows = records.session_attendance(session)
+    during = pdf_text(sign_in_sheet_pdf(session, rows, now=on_time).read())
+    after = pdf_text(sign_in_sheet_pdf(session, rows, now=session.ends_at).read())
+    assert "Alpa" not in during
+    assert "(Hadir 1 · Terlambat 0 · Izin 0 · Sakit 0)" in during
+    assert "(Hadir 1 · Terlambat 0 · Izin 0 · Sakit 0 · Alpa 1)" in after
+    assert after.count("Alpa") == 2  # Budi's line and the tally
+
+
 def test_badges_pdf_has_8_per_page_and_scannable_qr(panitia_client, event, tmp_path):
     people = _people(event, [f"Dr. H. Nama Panjang Sekali Peserta {i}, M.Si" for i in range(9)])
     answer = panitia_client.get(f"/kegiatan/{event.code}/kartu-peserta.pdf")
@@ -169,7 +184,7 @@ def test_badges_pdf_has_8_per_page_and_scannable_qr(panitia_client, event, tmp_p
 
 def test_recap_page(panitia_client, event, session, panitia, on_time):
     ani, budi = _people(event, ["Ani", "Budi"])
-    services.check_in(session, ani.ticket_code, actor=panitia, now=on_time)
+    checkin.check_in(session, ani.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
     page = panitia_client.get(f"/kegiatan/{event.code}/rekap-kehadiran")
     assert page.status_code == 200
@@ -191,7 +206,7 @@ def test_pages_need_staff(client, event, person):
 
 
 def test_my_attendance_is_only_for_that_participant(client, app, event, person, panitia):
-    services.check_in(
+    checkin.check_in(
         event.sessions[0], person.ticket_code, actor=panitia, now=event.sessions[0].starts_at
     )
     db.session.commit()

@@ -9,7 +9,7 @@ from tests import factories
 
 def attend(event, participant, count, *, status="hadir", admin=None):
     """Check the participant in at the first ``count`` mandatory sessions."""
-    from bimtek.attendance.services import check_in, mark_excused
+    from bimtek.attendance.checkin import check_in, mark_excused
 
     sessions = [s for s in event.sessions if s.mandatory][:count]
     for session in sessions:

@@ -112,7 +112,7 @@ def test_below_attendance_gives_the_reason(five_sessions):
 
 
 def test_late_counts_as_present(five_sessions):
-    from bimtek.attendance.services import check_in
+    from bimtek.attendance.checkin import check_in
 
     person = factories.make_participant(five_sessions)
     for session in five_sessions.sessions[:4]:
@@ -127,7 +127,7 @@ def test_excused_counts_only_when_the_event_says_so(five_sessions):
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 3)
     izin_session = five_sessions.sessions[3]
-    from bimtek.attendance.services import mark_excused
+    from bimtek.attendance.checkin import mark_excused
 
     mark_excused(izin_session, person, "izin", "surat tugas", actor=None)
     db.session.commit()
@@ -141,7 +141,7 @@ def test_excused_counts_only_when_the_event_says_so(five_sessions):
 
 
 def test_sick_counts_only_when_the_event_says_so(five_sessions):
-    from bimtek.attendance.services import mark_excused
+    from bimtek.attendance.checkin import mark_excused
 
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 3)

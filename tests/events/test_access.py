@@ -66,8 +66,8 @@ def test_rows_reach_their_event_through_their_parent(app, tmp_path):
     from bimtek.assessments.attempts import start_attempt
     from bimtek.assessments.models import Attempt
     from bimtek.assessments.settings import ensure_assessment
+    from bimtek.attendance.checkin import check_in
     from bimtek.attendance.models import Attendance
-    from bimtek.attendance.services import check_in
     from bimtek.events.models import Material
     from bimtek.events.services import add_material
     from bimtek.extensions import db

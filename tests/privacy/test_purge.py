@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from bimtek.assessments.results import results
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.services import attendance_matrix
+from bimtek.attendance.records import attendance_matrix
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
 from bimtek.certificates.models import Certificate

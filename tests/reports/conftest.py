@@ -35,7 +35,7 @@ def busy_event(app, admin):
 
     from bimtek.assessments.models import Attempt
     from bimtek.assessments.settings import ensure_assessment
-    from bimtek.attendance.services import check_in, mark_excused
+    from bimtek.attendance.checkin import check_in, mark_excused
     from bimtek.certificates.configuration import ensure_settings
     from bimtek.certificates.issuing import issue
     from bimtek.core.timeutil import local_to_utc, to_local, utcnow

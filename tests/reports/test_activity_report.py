@@ -5,7 +5,7 @@ import io
 from pypdf import PdfReader
 
 from bimtek.assessments.results import results
-from bimtek.attendance.services import attendance_matrix
+from bimtek.attendance.records import attendance_matrix
 from bimtek.evaluation import reads
 from bimtek.evaluation.models import ORGANIZER_PART
 from bimtek.reports import activity_report

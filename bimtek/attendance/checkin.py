@@ -1,0 +1,402 @@
+"""Recording attendance: checking in, undoing, izin/sakit, and the walk-in at the desk.
+
+Check-in is the hot path (8 desks, 400 people, a weak network). A repeat is answered from
+one read, without a write lock. A first scan takes one ``INSERT ... ON CONFLICT DO NOTHING
+RETURNING`` and, only when another desk inserted the same row a moment earlier, one read
+back: two desks scanning the same ticket at the same moment cannot both insert, and
+neither gets an IntegrityError. On PostgreSQL that INSERT and the check-in's audit entry are
+one statement (``_attendance_and_audit_insert``). A queued offline scan carries a
+client-made ``scan_id``, unique per session, so a retry is answered as a repeat instead of
+counting twice.
+
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bimtek.attendance.errors import NotRegistered, UnknownCode, WrongEvent
+from bimtek.attendance.lookup import ScanTarget, clean_code
+from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, Attendance
+from bimtek.attendance.records import is_late
+from bimtek.audit.models import AuditLog
+from bimtek.audit.services import record
+from bimtek.core.timeutil import format_clock, utcnow
+from bimtek.errors import Conflict, InvalidInput, NotFound
+from bimtek.events.models import Session
+from bimtek.extensions import db
+from bimtek.participants.models import Participant
+from bimtek.participants.registration import register
+
+SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+#: a queued scan may be this far in the server's future (device clocks drift)
+CLOCK_SKEW = timedelta(minutes=5)
+#: and no older than this before the session starts
+EARLIEST_BEFORE_START = timedelta(hours=12)
+NOTE_MAX = 500
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    participant: Participant
+    #: hadir or terlambat (or izin/sakit on a repeat of an excused person)
+    status: str
+    #: the first check-in's time on a repeat
+    checked_in_at: datetime
+    #: true when the person was already checked in at this session
+    already: bool
+    attendance_id: int
+
+
+def _clean_scan_id(raw) -> str | None:
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, str) or not SCAN_ID_PATTERN.match(raw):
+        message = _("scan_id: 1–64 karakter huruf, angka, titik, titik dua, _ atau -.")
+        raise InvalidInput(message, fields={"scan_id": message})
+    return raw
+
+
+def _clean_scanned_at(raw, session: Session, now: datetime) -> datetime | None:
+    if raw in (None, ""):
+        return None
+    moment = raw
+    if isinstance(raw, str):
+        try:
+            moment = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            moment = None
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        message = _("scanned_at harus waktu ISO 8601 dengan zona waktu, mis. 2024-10-28T00:03:00Z.")
+        raise InvalidInput(message, fields={"scanned_at": message})
+    if moment > now + CLOCK_SKEW:
+        message = _("scanned_at berada di masa depan; periksa jam perangkat.")
+        raise InvalidInput(message, fields={"scanned_at": message})
+    if moment < session.starts_at - EARLIEST_BEFORE_START:
+        message = _("scanned_at terlalu jauh sebelum sesi dimulai.")
+        raise InvalidInput(message, fields={"scanned_at": message})
+    return moment
+
+
+# The hot path's statements are built once and executed with parameters (see
+# ``attendance.lookup``).
+_PARTICIPANT_BY_CODE = sa.select(Participant).where(Participant.ticket_code == sa.bindparam("code"))
+_EXISTING = sa.select(Attendance.id, Attendance.status, Attendance.checked_in_at).where(
+    Attendance.session_id == sa.bindparam("session_id"),
+    Attendance.participant_id == sa.bindparam("participant_id"),
+)
+_AUDIT_INSERT = sa.insert(AuditLog.__table__)
+_UPSERTS = {
+    name: dialect.insert(Attendance.__table__)
+    .on_conflict_do_nothing()
+    .returning(Attendance.__table__.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def _audit_columns(prefix: str) -> dict:
+    table = AuditLog.__table__
+    return {
+        name: sa.bindparam(prefix + name, type_=table.c[name].type)
+        for name in ("at", "actor_id", "channel", "action", "event_id", "target_type")
+        + ("target_id", "details")
+    }
+
+
+def _attendance_and_audit_insert():
+    """PostgreSQL: the attendance row and its audit entry in ONE statement (one round trip)::
+
+        WITH new AS (INSERT INTO attendances ... ON CONFLICT DO NOTHING RETURNING id),
+             logged AS (INSERT INTO audit_log (...) SELECT ... FROM new)
+        SELECT id FROM new
+
+    The audit row is written exactly when the attendance row is (none on a conflict)."""
+    table = Attendance.__table__
+    new = (
+        postgresql.insert(table)
+        .values({c.name: sa.bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"})
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+        .cte("new")
+    )
+    audit = _audit_columns("audit_")
+    logged = sa.insert(AuditLog.__table__).from_select(
+        list(audit), sa.select(*audit.values()).select_from(new)
+    )
+    return sa.select(new.c.id).add_cte(logged.cte("logged"))
+
+
+_ATTENDANCE_AND_AUDIT = _attendance_and_audit_insert()
+
+
+def insert_or_nothing(values: dict):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id (PostgreSQL and SQLite): the new id, or
+    None when the (session, participant) or (session, scan_id) row already exists."""
+    name = db.session.get_bind().dialect.name
+    return db.session.execute(_UPSERTS[name], values).scalar()
+
+
+def check_participant(session: Session, participant: Participant) -> None:
+    """WrongEvent or NotRegistered unless the participant holds a seat at the session's event."""
+    if participant.event_id != session.event_id:
+        raise WrongEvent(_("Peserta ini terdaftar di kegiatan lain."), participant=participant)
+    if participant.status == "cancelled":
+        raise NotRegistered(_("Peserta dibatalkan."), participant=participant)
+    if participant.status != "registered":
+        raise NotRegistered(
+            _("Peserta masih di daftar tunggu, belum mendapat kursi."), participant=participant
+        )
+
+
+_NOT_LOADED = object()
+
+
+def check_in(
+    session: Session,
+    code_or_participant,
+    *,
+    actor,
+    scan_id: str | None = None,
+    scanned_at=None,
+    now: datetime | None = None,
+    channel: str = "desk",
+) -> CheckInResult:
+    """Check a participant in at a session, by ticket code, a Participant picked by hand, or
+    the ScanTarget of ``load_for_scan`` (which saves the lookups).
+
+    ``scanned_at`` (aware datetime or ISO text) is the scan's original time for a scan that
+    waited in an offline queue; it decides hadir/terlambat. ``channel`` is desk, api,
+    camera or manual. A repeat answers ``already=True`` with the first time. Raises
+    UnknownCode, NotRegistered, WrongEvent or InvalidInput. Flushes; the caller commits.
+    """
+    now = now or utcnow()
+    source = channel if channel in SOURCES else "desk"
+    scan_id = _clean_scan_id(scan_id)
+    moment = _clean_scanned_at(scanned_at, session, now) or now
+    known = _NOT_LOADED
+    if isinstance(code_or_participant, ScanTarget):
+        participant, known = code_or_participant.participant, code_or_participant.existing
+    elif isinstance(code_or_participant, Participant):
+        participant = code_or_participant
+    else:
+        code = clean_code(code_or_participant)
+        participant = db.session.scalar(_PARTICIPANT_BY_CODE, {"code": code})
+        if participant is None:
+            raise UnknownCode(_("Tiket tidak dikenal."))
+    check_participant(session, participant)
+
+    status = "terlambat" if is_late(session, moment) else "hadir"
+    key = {"session_id": session.id, "participant_id": participant.id}
+    # a repeat (the common retry) is answered from a read, taking no write lock at all
+    existing = known if known is not _NOT_LOADED else db.session.execute(_EXISTING, key).first()
+    if existing is None:
+        new_id = _insert_checked_in(
+            {
+                **key,
+                "status": status,
+                "checked_in_at": moment,
+                "recorded_by_id": getattr(actor, "id", None),
+                "note": "",
+                "scan_id": scan_id,
+                "source": source,
+                "created_at": now,
+            },
+            _check_in_audit(session, participant, actor, source, now, status, scan_id),
+        )
+        if new_id is not None:
+            return CheckInResult(participant, status, moment, False, new_id)
+        # another desk won the race a moment ago: answer with its row
+        existing = db.session.execute(_EXISTING, key).one_or_none()
+    if existing is None:
+        # the scan_id was taken by a scan of somebody else: a client bug, not a retry
+        message = _("scan_id ini sudah dipakai untuk peserta lain di sesi ini.")
+        raise InvalidInput(message, fields={"scan_id": message})
+    if existing.status in EXCUSED:
+        return _excused_arrives(session, participant, existing, status, moment, actor, source)
+    return CheckInResult(participant, existing.status, existing.checked_in_at, True, existing.id)
+
+
+def _check_in_audit(session, participant, actor, source, now, status, scan_id) -> dict:
+    """The audit entry of a first check-in: the row ``bimtek.audit.services.record`` would
+    write, as Core values (the ORM unit of work was the largest cost of a check-in)."""
+    return {
+        "at": now,
+        "action": "checkin.create",
+        "actor_id": getattr(actor, "id", None),
+        "channel": "api" if source == "api" else "web",
+        "event_id": session.event_id,
+        "target_type": "participant",
+        "target_id": participant.id,
+        "details": {"session_id": session.id, "status": status, "scan_id": scan_id},
+    }
+
+
+def _insert_checked_in(values: dict, audit: dict):
+    """Insert the attendance row unless it exists and, when it was inserted, its audit entry.
+    The new id, or None. One statement on PostgreSQL; two local calls on SQLite, which has
+    no INSERT inside WITH (and no network round trip to save)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        params = {**values, **{f"audit_{name}": value for name, value in audit.items()}}
+        return db.session.execute(_ATTENDANCE_AND_AUDIT, params).scalar()
+    new_id = insert_or_nothing(values)
+    if new_id is not None:
+        db.session.execute(_AUDIT_INSERT, audit)
+    return new_id
+
+
+def _excused_arrives(session, participant, existing, status, moment, actor, source):
+    """Someone marked izin/sakit turned up after all: they are present from now on."""
+    db.session.execute(
+        sa.update(Attendance)
+        .where(Attendance.id == existing.id)
+        .values(
+            status=status,
+            checked_in_at=moment,
+            recorded_by_id=getattr(actor, "id", None),
+            source=source,
+        )
+    )
+    record(
+        "checkin.create",
+        actor=actor,
+        channel="api" if source == "api" else "web",
+        event_id=session.event_id,
+        target=participant,
+        details={"session_id": session.id, "status": status, "replaces": existing.status},
+    )
+    return CheckInResult(participant, status, moment, False, existing.id)
+
+
+def undo_check_in(session: Session, participant: Participant, *, actor, channel: str = "web"):
+    """Remove a participant's row at a session (a mistaken scan, or a wrong izin/sakit).
+
+    The audit log keeps who did it and what the row said. NotFound when there is no row.
+    """
+    row = db.session.scalar(
+        sa.select(Attendance).where(
+            Attendance.session_id == session.id, Attendance.participant_id == participant.id
+        )
+    )
+    if row is None:
+        raise NotFound(_("Peserta ini belum tercatat di sesi ini."), code="not_checked_in")
+    record(
+        "checkin.undo",
+        actor=actor,
+        channel=channel,
+        event_id=session.event_id,
+        target=participant,
+        details={
+            "session_id": session.id,
+            "status": row.status,
+            "checked_in_at": row.checked_in_at.isoformat(),
+            "scan_id": row.scan_id,
+            "recorded_by_id": row.recorded_by_id,
+            "note": row.note,
+        },
+    )
+    db.session.delete(row)
+    db.session.flush()
+    return row
+
+
+def mark_excused(
+    session: Session,
+    participant: Participant,
+    status: str,
+    note: str,
+    *,
+    actor,
+    channel: str = "web",
+    now: datetime | None = None,
+) -> Attendance:
+    """Record izin (excused) or sakit (sick) with a note; changes an earlier izin/sakit.
+
+    Conflict ``already_present`` when the person was checked in (undo that first).
+    """
+    now = now or utcnow()
+    errors = {}
+    if status not in EXCUSED:
+        errors["status"] = _("Pilih izin atau sakit.")
+    note = " ".join(str(note or "").split())
+    if not note:
+        errors["note"] = _("Keterangan wajib diisi (mis. surat tugas, surat dokter).")
+    elif len(note) > NOTE_MAX:
+        errors["note"] = _("Keterangan paling banyak %(n)s karakter.", n=NOTE_MAX)
+    if errors:
+        raise InvalidInput(_("Periksa kembali isian izin/sakit."), fields=errors)
+    check_participant(session, participant)
+    inserted = insert_or_nothing(
+        {
+            "session_id": session.id,
+            "participant_id": participant.id,
+            "status": status,
+            "checked_in_at": now,
+            "recorded_by_id": getattr(actor, "id", None),
+            "note": note,
+            "scan_id": None,
+            "source": "manual",
+            "created_at": now,
+        }
+    )
+    row = db.session.scalar(
+        sa.select(Attendance)
+        .where(Attendance.session_id == session.id, Attendance.participant_id == participant.id)
+        .execution_options(populate_existing=True)
+    )
+    if row.status in PRESENT:
+        local = session.event.local(row.checked_in_at)
+        raise Conflict(
+            _(
+                "Peserta sudah check-in pukul %(time)s; batalkan check-in dulu bila keliru.",
+                time=format_clock(local),
+            ),
+            code="already_present",
+        )
+    previous = None if inserted is not None else {"status": row.status, "note": row.note}
+    row.status, row.note = status, note
+    row.recorded_by_id = getattr(actor, "id", None)
+    record(
+        f"attendance.{status}",
+        actor=actor,
+        channel=channel,
+        event_id=session.event_id,
+        target=participant,
+        details={"session_id": session.id, "note": note, "previous": previous},
+    )
+    db.session.flush()
+    return row
+
+
+def walk_in(
+    session: Session,
+    data,
+    *,
+    actor,
+    over_capacity_reason: str | None = None,
+    now: datetime | None = None,
+):
+    """Register a person who came to the desk unregistered and check them in at once.
+
+    The registration form's rules (``participants.registration.register``, channel "desk"), a
+    seat or nothing: a full event takes a walk-in only from a manager, with a reason. Returns
+    (RegistrationOutcome, CheckInResult). Flushes; the caller commits (or rolls back)."""
+
+    consent = data.get("consent") in (True, "1", "on", "true", "y")
+    outcome = register(
+        session.event,
+        {**data, "password": ""},
+        now=now,
+        channel="desk",
+        actor=actor,
+        enforce_window=False,
+        consent=consent,
+        seat_required=True,
+        over_capacity_reason=over_capacity_reason,
+    )
+    result = check_in(session, outcome.participant, actor=actor, now=now, channel="manual")
+    return outcome, result
