@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.core.spreadsheets import XLSX_MIMETYPE, send_xlsx
+from bimtek.core.web import public_base_url
 from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required
 from bimtek.extensions import db
@@ -173,7 +174,7 @@ def export_workbook(event, kind):
     """An export workbook, as on the dashboard."""
     if kind not in exports.available():
         raise NotFound(_("Jenis ekspor tidak dikenal."), code="unknown_export")
-    content, filename = exports.export_workbook(event, kind)
+    content, filename = exports.export_workbook(event, kind, base=public_base_url())
     return send_xlsx(content, filename)
 
 

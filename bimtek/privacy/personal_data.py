@@ -53,9 +53,9 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if isinstance(moment, (datetime, date)) else None
 
 
-def personal_data(user: User) -> dict:
+def personal_data(user: User, base: str | None = None) -> dict:
     """The account, each registration with its attendance, tests, certificates and
-    evaluation progress. Reads only."""
+    evaluation progress; verification links on ``base`` (else PUBLIC_BASE_URL). Reads only."""
 
     registrations = []
     people = db.session.scalars(
@@ -128,7 +128,7 @@ def personal_data(user: User) -> dict:
                         "name": certificate.name,
                         "issued_at": _iso(certificate.issued_at),
                         "revoked_at": _iso(certificate.revoked_at),
-                        "verification_url": verification_url(certificate.verification_code),
+                        "verification_url": verification_url(certificate.verification_code, base),
                     }
                     for certificate in certificates_of(person)
                 ],
@@ -160,8 +160,8 @@ def personal_data(user: User) -> dict:
     }
 
 
-def personal_data_json(user: User) -> bytes:
-    return json.dumps(personal_data(user), ensure_ascii=False, indent=2).encode()
+def personal_data_json(user: User, base: str | None = None) -> bytes:
+    return json.dumps(personal_data(user, base), ensure_ascii=False, indent=2).encode()
 
 
 STATUS_WORDS = {"registered": "Terdaftar", "waitlisted": "Daftar tunggu", "cancelled": "Dibatalkan"}
@@ -185,9 +185,9 @@ def _readable(key: str, value, timezone: str):
     return words.get(value, value)
 
 
-def personal_data_pdf(user: User) -> bytes:
+def personal_data_pdf(user: User, base: str | None = None) -> bytes:
     """The same data, laid out for reading and printing (times in the event's zone)."""
-    data = personal_data(user)
+    data = personal_data(user, base)
     zones = {
         person.event.code: person.event.timezone
         for person in db.session.scalars(

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.core.timeutil import utcnow
-from bimtek.core.web import participant_required
+from bimtek.core.web import participant_required, public_base_url
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.access import event_required
 from bimtek.events.models import Event
@@ -103,7 +103,9 @@ def mine():
 @limiter.limit("20 per hour")
 def mine_json():
     return _download(
-        personal_data.personal_data_json(current_user), "application/json", "data-pribadi.json"
+        personal_data.personal_data_json(current_user, public_base_url()),
+        "application/json",
+        "data-pribadi.json",
     )
 
 
@@ -112,7 +114,9 @@ def mine_json():
 @limiter.limit("20 per hour")
 def mine_pdf():
     return _download(
-        personal_data.personal_data_pdf(current_user), "application/pdf", "data-pribadi.pdf"
+        personal_data.personal_data_pdf(current_user, public_base_url()),
+        "application/pdf",
+        "data-pribadi.pdf",
     )
 
 

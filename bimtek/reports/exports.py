@@ -386,7 +386,7 @@ def _item_sheet(event: Event, now: datetime, kind: str, items: list[dict]) -> Sh
 CERTIFICATE_STATUS = {"valid": _l("Berlaku"), "revoked": _l("Dicabut")}
 
 
-def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
+def certificate_sheets(event: Event, now: datetime, base: str | None = None) -> list[Sheet]:
     """The certificate register: every certificate issued for the event, revoked ones too, in
     number order, with who issued it and how to verify it (the office's official list)."""
     rows = []
@@ -407,7 +407,7 @@ def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
                 _naive_local(event, certificate.revoked_at),
                 certificate.revoke_reason or None,
                 certificate.verification_code,
-                verification_url(certificate.verification_code),
+                verification_url(certificate.verification_code, base),
             ]
         )
     return [
@@ -437,13 +437,17 @@ def certificate_sheets(event: Event, now: datetime) -> list[Sheet]:
     ]
 
 
-#: kind -> (label, builder of its sheets)
-EXPORTS: dict[str, tuple[str, Callable[[Event, datetime], list[Sheet]]]] = {
-    "peserta": (_l("Daftar peserta"), lambda event, now: [participants_sheet(event, now)]),
-    "kehadiran": (_l("Rekap kehadiran"), attendance_sheets),
-    "nilai": (_l("Hasil pre/post-test"), assessment_sheets),
+#: kind -> (label, builder of its sheets from the event, the time and the public address that
+#: links are written on; only the certificate register has links)
+EXPORTS: dict[str, tuple[str, Callable[[Event, datetime, str | None], list[Sheet]]]] = {
+    "peserta": (_l("Daftar peserta"), lambda event, now, _base: [participants_sheet(event, now)]),
+    "kehadiran": (_l("Rekap kehadiran"), lambda event, now, _base: attendance_sheets(event, now)),
+    "nilai": (_l("Hasil pre/post-test"), lambda event, now, _base: assessment_sheets(event, now)),
     "sertifikat": (_l("Register sertifikat"), certificate_sheets),
-    "evaluasi": (_l("Evaluasi narasumber & penyelenggara"), evaluation_sheets),
+    "evaluasi": (
+        _l("Evaluasi narasumber & penyelenggara"),
+        lambda event, now, _base: evaluation_sheets(event, now),
+    ),
 }
 ALL = "semua"
 
@@ -455,11 +459,14 @@ def available() -> dict[str, str]:
     return kinds
 
 
-def export_workbook(event: Event, kind: str, *, now: datetime | None = None) -> tuple[bytes, str]:
-    """The .xlsx bytes of one export (or all) and a file name for the download."""
+def export_workbook(
+    event: Event, kind: str, *, now: datetime | None = None, base: str | None = None
+) -> tuple[bytes, str]:
+    """The .xlsx bytes of one export (or all) and a file name for the download; links on
+    ``base`` (the view passes this install's address), else PUBLIC_BASE_URL."""
     now = now or utcnow()
     kinds = list(EXPORTS) if kind == ALL else [kind]
-    sheets = [sheet for name in kinds for sheet in EXPORTS[name][1](event, now)]
+    sheets = [sheet for name in kinds for sheet in EXPORTS[name][1](event, now, base)]
     stamp = _naive_local(event, now).strftime("%Y%m%d-%H%M")
     return write_workbook(sheets), f"{event.code}-{kind}-{stamp}.xlsx"
 
@@ -501,7 +508,6 @@ def _build_export(prepared) -> bytes:
     """The job's work: the same workbook as the direct download."""
     event = db.session.get(Event, prepared.event_id)
     content, _filename = export_workbook(event, prepared.kind.removeprefix("export_"))
-    db.session.commit()  # test attempts that reached their deadline were closed on the way
     return content
 
 

@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 
 from bimtek.core import charts
 from bimtek.core.spreadsheets import send_xlsx
+from bimtek.core.web import public_base_url
 from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required
@@ -69,7 +70,7 @@ def export(event, kind):
             label=exports.available()[kind],
             form=FlaskForm(),
         )
-    content, filename = exports.export_workbook(event, kind)
+    content, filename = exports.export_workbook(event, kind, base=public_base_url())
     return send_xlsx(content, filename)
 
 
