@@ -9,13 +9,13 @@ import re
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload, undefer
 
 from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
 from bimtek.certificates.numbering import CODE_PATTERN
 from bimtek.core.timeutil import format_date_range_id, to_local
+from bimtek.core.web import link_base
 from bimtek.errors import NotFound
 from bimtek.events.access import load_in_event
 from bimtek.events.models import Event
@@ -155,15 +155,9 @@ def active_certificate(participant: Participant) -> Certificate | None:
     )
 
 
-def public_base_url(base: str | None = None) -> str:
-    """``base`` when given (a view passes the request's), else PUBLIC_BASE_URL."""
-    base = base or current_app.config.get("PUBLIC_BASE_URL")
-    return (base or "http://localhost").rstrip("/")
-
-
 def verification_url(code: str, base: str | None = None) -> str:
     """The public page that tells whether a certificate is genuine."""
-    return f"{public_base_url(base)}/verify/{code}"
+    return f"{link_base(base)}/verify/{code}"
 
 
 def printed_issue_date(certificate: Certificate) -> date:

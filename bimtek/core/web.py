@@ -159,6 +159,13 @@ def participant_required(view):
     return wrapped
 
 
+def link_base(base: str | None = None) -> str:
+    """Where absolute links start: ``base`` when given (a view passes ``public_base_url()``),
+    else PUBLIC_BASE_URL, else http://localhost (a job on an install that set neither)."""
+    base = base or current_app.config.get("PUBLIC_BASE_URL")
+    return (base or "http://localhost").rstrip("/")
+
+
 def public_base_url() -> str:
     """This install's public address: PUBLIC_BASE_URL, else the current request's host (for
     views to pass to services, which never read the request)."""

@@ -2,8 +2,7 @@
 
 from flask import current_app, has_request_context, url_for
 
-from bimtek.certificates.queries import public_base_url
-from bimtek.core.web import public_base_url as request_base_url
+from bimtek.core.web import link_base, public_base_url
 from bimtek.participants.models import Participant
 
 
@@ -18,8 +17,8 @@ def public_url(endpoint: str, **values) -> str:
     base = None
     if has_request_context():
         path = url_for(endpoint, **values)
-        base = request_base_url()
+        base = public_base_url()
     else:
         with current_app.test_request_context():
             path = url_for(endpoint, **values)
-    return public_base_url(base) + path
+    return link_base(base) + path
