@@ -268,6 +268,7 @@ def live_server(app):
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
+    in_flight.closed = True  # a page still open may poll on a kept-alive connection
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()
@@ -282,9 +283,14 @@ class _InFlight:
     def __init__(self, app):
         self.app = app
         self.count = 0
+        self.closed = False
         self.idle = threading.Condition()
 
     def __call__(self, environ, start_response):
+        if self.closed:  # after the test: never reach the app (and its disposed engine) again
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            yield b"stopped"
+            return
         with self.idle:
             self.count += 1
         response = self.app(environ, start_response)
