@@ -6,12 +6,23 @@ FLASK := $(BIN)/flask --app bimtek
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install lint format serve gunicorn bench clean translations
+.PHONY: run test install lint format serve gunicorn bench clean translations lock upgrade
 
-$(BIN)/activate: setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+# The lock: every package pinned with its hashes, for the app (requirements/app.txt, what a
+# production server installs) and with the test extra (requirements/test.txt, what `make`
+# builds its venv from). A new lock rebuilds the venv from nothing, so what runs is what the
+# lock says, never what an older venv held. `make lock` after editing setup.cfg keeps every
+# other pin; `make upgrade` moves every pin to the newest release and runs the suite.
+LOCK := requirements/test.txt
+APP_LOCK := requirements/app.txt
+UV_VERSION := 0.13.9
+COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make lock"
+
+$(BIN)/activate: $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(BIN)/activate
 
 install: $(BIN)/activate
@@ -68,6 +79,17 @@ translations: install
 
 bench: install
 	$(BIN)/python bench/registration_burst.py
+
+$(BIN)/uv: $(BIN)/activate
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+
+lock: $(BIN)/uv
+	$(COMPILE) $(UPGRADE) setup.cfg requirements/build.in --extra test -o $(LOCK)
+	$(COMPILE) setup.cfg requirements/build.in -c $(LOCK) -o $(APP_LOCK)
+
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
+	$(MAKE) test
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
