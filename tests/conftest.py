@@ -21,7 +21,18 @@ from bimtek.config import normalize_database_url
 from bimtek.extensions import db
 from tests import factories
 
-POSTGRES_URL = os.environ.get("BIMTEK_TEST_DATABASE_URL")
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker has its own PostgreSQL database beside the one named
+    (``test`` → ``test_gw0``, ``test_gw1``…): the fixtures truncate every table per test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = sa.engine.make_url(normalize_database_url(url))
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(False)
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("BIMTEK_TEST_DATABASE_URL"))
 CHROMIUM = os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

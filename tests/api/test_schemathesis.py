@@ -19,6 +19,7 @@ MAX_EXAMPLES = 20
 
 
 @pytest.mark.schemathesis
+@pytest.mark.serial  # a minute of requests at a real gunicorn
 def test_schemathesis_finds_no_failure(live_api, tmp_path):
     url, token = live_api
     run = subprocess.run(

@@ -23,6 +23,9 @@ from bimtek.extensions import db
 from tests.assessments.conftest import correct_option, wrong_option
 from tests.factories import PASSWORD
 
+#: they SIGKILL a server they started: alone, so a loaded machine cannot blur what died
+pytestmark = pytest.mark.serial
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 

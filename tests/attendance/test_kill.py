@@ -9,6 +9,9 @@ import pytest
 
 from tests.conftest import requires_postgres
 
+#: they SIGKILL a server they started: alone, so a loaded machine cannot blur what died
+pytestmark = pytest.mark.serial
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "checkin.py"
 
 
