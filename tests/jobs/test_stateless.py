@@ -48,9 +48,7 @@ def test_a_material_uploaded_on_one_server_downloads_from_the_other(
         assert download.status_code == 200
         assert download.data == PDF
         assert download.headers["Content-Type"] == "application/pdf"
-        assert download.headers["Content-Disposition"] == (
-            "attachment; filename=peta_rawan.pdf"
-        )
+        assert download.headers["Content-Disposition"] == ("attachment; filename=peta_rawan.pdf")
         assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
