@@ -83,8 +83,8 @@ class DefaultConfig:
     PUBLIC_BASE_URL = None
     #: participants per page of the organizer's participant list
     PARTICIPANTS_PER_PAGE = 50
-    #: where uploaded files live (None: instance/uploads); a shared volume when several
-    #: app servers run
+    #: where module materials lay before they moved into the database (None: instance/uploads);
+    #: read only by the migration that moves them (storage_0023)
     UPLOAD_FOLDER = None
     #: largest module material (slides, handouts) accepted, in bytes
     MATERIAL_MAX_BYTES = 20 * 1024 * 1024
@@ -123,8 +123,11 @@ class DefaultConfig:
     JOB_RETRY_DELAY = 30
     #: each further retry waits this many times longer
     JOB_RETRY_BACKOFF = 2
-    #: how long a prepared ZIP/PDF is kept under instance/prepared
+    #: how long a prepared ZIP/PDF/export is kept (in the database, bimtek/storage)
     PREPARED_FILE_HOURS = 24
+    #: a prepared file whose build has not renewed its lease for this long was lost with its
+    #: process (a killed worker) and is queued again (jobs/prepared.py)
+    PREPARED_FILE_LEASE_SECONDS = 120
     #: exports (reports/exports.py) of an event with more participants than this are prepared
     #: by a job (progress page, file kept PREPARED_FILE_HOURS); smaller ones download at once.
     #: bench/excel.py --participants 2000 (8 sessions, tests, certificates): the full export

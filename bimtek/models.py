@@ -24,6 +24,7 @@ from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
+from bimtek.storage.models import StoredFile
 
 __all__ = [
     "Announcement",
@@ -55,5 +56,6 @@ __all__ = [
     "Question",
     "Session",
     "Signatory",
+    "StoredFile",
     "User",
 ]

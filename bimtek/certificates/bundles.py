@@ -1,8 +1,8 @@
 """Certificate bundles built by a job: all certificates as a ZIP, or one merged PDF.
 
 400 certificates take seconds to draw; a request should not wait for them. The manager
-asks for a bundle (POST), a job builds it under ``instance/prepared/`` with its progress in
-``PreparedFile``, the page shows a progress bar and then the file, kept for
+asks for a bundle (POST), a job builds it into the database (``bimtek.storage``) with its
+progress in ``PreparedFile``, the page shows a progress bar and then the file, kept for
 PREPARED_FILE_HOURS (the pieces shared with other prepared files: ``jobs/prepared.py``).
 Asking again while nothing changed gives the same file: the bundle's
 fingerprint is the list of certificates in force and the design's last change, and a

@@ -192,8 +192,9 @@ class Material(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     #: the file name as uploaded, used for the download
     filename: Mapped[str] = mapped_column(sa.String(200))
-    #: the name under the upload folder (random, never from the user)
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: its bytes, kept through ``bimtek.storage.files`` (None: lost before the files moved
+    #: into the database, answered as a 404)
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"), unique=True)
     #: "pdf", "ppt" or "pptx", as found in the file's content
     kind: Mapped[str] = mapped_column(sa.String(10))
     size_bytes: Mapped[int] = mapped_column()

@@ -2,10 +2,8 @@
 
 import io
 import re
-import secrets
 import zipfile
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,6 +17,7 @@ from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Material, Module, Session
 from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
+from bimtek.storage import files
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 
@@ -227,8 +226,11 @@ def delete_module(module: Module, *, actor=None, channel="web") -> None:
         target=module,
         details={"code": module.code, "title": module.title},
     )
+    file_ids = [material.file_id for material in module.materials]
     db.session.delete(module)
     db.session.flush()
+    for file_id in file_ids:
+        files.delete(file_id)
 
 
 def clean_session(event: Event, data) -> dict:
@@ -362,7 +364,6 @@ def add_material(
     stream,
     filename: str,
     title: str,
-    folder: Path,
     max_bytes: int,
     actor=None,
     channel="web",
@@ -387,14 +388,12 @@ def add_material(
     stem = safe_name.rsplit(".", 1)[0] if "." in safe_name else safe_name
     safe_name = f"{stem}.{kind}"
     title = " ".join(str(title or "").split())[:200] or stem.replace("_", " ")
-    stored = f"{secrets.token_hex(16)}.{kind}"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored).write_bytes(content)
+    stored = files.put(content, content_type=MATERIAL_KINDS[kind])
     material = Material(
         module=module,
         title=title,
         filename=safe_name,
-        stored_name=stored,
+        file_id=stored.id,
         kind=kind,
         size_bytes=len(content),
         uploaded_by_id=getattr(actor, "id", None),
@@ -412,7 +411,7 @@ def add_material(
     return material
 
 
-def delete_material(material: Material, *, folder: Path, actor=None, channel="web") -> None:
+def delete_material(material: Material, *, actor=None, channel="web") -> None:
     record(
         "material.delete",
         actor=actor,
@@ -421,7 +420,7 @@ def delete_material(material: Material, *, folder: Path, actor=None, channel="we
         target=material,
         details={"filename": material.filename},
     )
-    stored = folder / material.stored_name
+    file_id = material.file_id
     db.session.delete(material)
     db.session.flush()
-    stored.unlink(missing_ok=True)
+    files.delete(file_id)

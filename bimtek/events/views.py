@@ -6,7 +6,6 @@ these blueprints too, defined in ``bimtek/participants/event_pages.py``: partici
 above events, so events' own modules cannot count them."""
 
 import io
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -178,11 +177,6 @@ def delete_session(event, session_id):
     return redirect(url_for(".modules", code=event.code))
 
 
-def materials_folder() -> Path:
-    base = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
-    return Path(base) / "materials"
-
-
 @admin_bp.route("/kegiatan/<code>/materi/<int:module_id>/bahan", methods=["POST"])
 @event_required("manager")
 def upload_material(event, module_id):
@@ -196,7 +190,6 @@ def upload_material(event, module_id):
             stream=upload.stream if upload else io.BytesIO(),
             filename=upload.filename if upload else "",
             title=request.form.get("material_title", ""),
-            folder=materials_folder(),
             max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
             actor=current_user,
         )
@@ -215,7 +208,7 @@ def delete_material(event, material_id):
     if not FlaskForm().validate_on_submit():
         abort(400)
     module_id = material.module_id
-    services.delete_material(material, folder=materials_folder(), actor=current_user)
+    services.delete_material(material, actor=current_user)
     db.session.commit()
     flash(_("Bahan ajar dihapus."), "success")
     return redirect(url_for(".edit_module", code=event.code, module_id=module_id))

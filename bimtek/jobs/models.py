@@ -1,4 +1,4 @@
-"""Files prepared by a job (a certificate ZIP, a merged PDF), kept for a while."""
+"""Files prepared by a job (a certificate ZIP, a merged PDF, a large export), kept a while."""
 
 from datetime import datetime
 
@@ -25,8 +25,11 @@ class PreparedFile(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     #: the name offered for download
     filename: Mapped[str] = mapped_column(sa.String(200), default="")
-    #: where the file lies, relative to instance/prepared
-    path: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: the built file, kept through ``bimtek.storage.files`` (None until ready, and after the
+    #: periodic job deleted it)
+    file_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("stored_files.id", ondelete="SET NULL")
+    )
     size: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(sa.Text, default="")
     requested_by_id: Mapped[int | None] = mapped_column(
@@ -34,6 +37,11 @@ class PreparedFile(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the lease of the process building it: renewed while it runs, set when it is queued; a
+    #: queued or running file whose lease lapsed was lost with its process and is queued again
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how often a job claimed it; only the newest claim may finish it
+    attempts: Mapped[int] = mapped_column(default=0)
     #: after this the file is deleted and must be prepared again
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -1,11 +1,12 @@
 """The progress page and the download of a prepared file, for the managers of its event."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from bimtek.events.access import event_required, load_in_event
 from bimtek.jobs import prepared as files
 from bimtek.jobs.models import PreparedFile
+from bimtek.storage import files as storage
 
 bp = Blueprint("prepared_files", __name__)
 ADMIN = "/kegiatan/<code>/berkas-disiapkan/<int:prepared_id>"
@@ -33,16 +34,12 @@ def progress_page(event, prepared: PreparedFile, *, download_url: str):
 
 def download_response(prepared: PreparedFile, *, again_url: str):
     """The ready file, never cached; else back to its page with a message."""
-    path = files.ready_path(prepared)
-    if path is None:
+    stored = files.ready_file(prepared)
+    if stored is None:
         flash(_("Berkas belum siap atau sudah dihapus; siapkan lagi."), "error")
         return redirect(again_url)
-    response = send_file(
-        path,
-        mimetype=files.mimetype(prepared),
-        as_attachment=True,
-        download_name=prepared.filename,
-        max_age=0,
+    response = storage.send(
+        stored, download_name=prepared.filename, mimetype=files.mimetype(prepared), max_age=0
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -4,7 +4,7 @@
 They live here because events sit below participants; ``create_app`` imports this module
 before it registers the blueprints."""
 
-from flask import abort, current_app, render_template, request, send_from_directory
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from bimtek.core.database import get_by_id
@@ -14,7 +14,7 @@ from bimtek.events import services
 from bimtek.events.access import events_for
 from bimtek.events.access import may as may_in_event
 from bimtek.events.models import Material
-from bimtek.events.views import admin_bp, bp, materials_folder
+from bimtek.events.views import admin_bp, bp
 from bimtek.extensions import db
 from bimtek.participants.queries import (
     can_download_material,
@@ -22,6 +22,7 @@ from bimtek.participants.queries import (
     seats_left_of,
     status_counts,
 )
+from bimtek.storage import files
 
 #: events on one page of the public list (a nation's install holds hundreds)
 EVENTS_PER_PAGE = 24
@@ -76,10 +77,9 @@ def download_material(material_id, filename):
         if current_user.is_staff:
             abort(404)  # staff of other events do not learn it exists
         abort(403)
-    return send_from_directory(
-        materials_folder(),
-        material.stored_name,
-        mimetype=services.MATERIAL_KINDS[material.kind],
-        as_attachment=True,
-        download_name=material.filename,
+    stored = files.get(material.file_id)
+    if stored is None:
+        abort(404)
+    return files.send(
+        stored, download_name=material.filename, mimetype=services.MATERIAL_KINDS[material.kind]
     )

@@ -337,7 +337,6 @@ def _event_rows(event, person, uploaders):
     from bimtek.assessments.models import Attempt
     from bimtek.certificates import configuration, issuing, queries
     from bimtek.events.services import add_material
-    from bimtek.events.views import materials_folder
     from bimtek.jobs.models import PreparedFile
     from bimtek.participants.importing import store_upload
     from bimtek.participants.template import participant_template
@@ -352,7 +351,6 @@ def _event_rows(event, person, uploaders):
         stream=io.BytesIO(_pdf()),
         filename="modul.pdf",
         title="Modul",
-        folder=materials_folder(),
         max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
     )
     tokens = {

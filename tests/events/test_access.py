@@ -59,7 +59,7 @@ def test_rows_are_loaded_only_inside_their_event(app):
             load_in_event(Session, junk, kutim)
 
 
-def test_rows_reach_their_event_through_their_parent(app, tmp_path):
+def test_rows_reach_their_event_through_their_parent(app):
     """Material → module, Attendance → session, Attempt → assessment: one loader for all."""
     import io
 
@@ -81,7 +81,6 @@ def test_rows_reach_their_event_through_their_parent(app, tmp_path):
         stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
         filename="modul.pdf",
         title="Modul",
-        folder=tmp_path,
         max_bytes=10_000,
     )
     check_in(kutim.sessions[0], person, actor=None)

@@ -1,5 +1,6 @@
 """Module materials: PDF/PPT uploads with content and size checks, downloads by who may."""
 
+import hashlib
 import io
 import zipfile
 
@@ -10,6 +11,8 @@ from bimtek.errors import InvalidInput
 from bimtek.events import services
 from bimtek.events.models import Material
 from bimtek.extensions import db
+from bimtek.storage import files
+from bimtek.storage.models import StoredFile
 from tests.conftest import login
 from tests.factories import make_participant
 
@@ -48,31 +51,32 @@ def test_material_kind_reads_the_content(content, kind):
     assert services.material_kind(content) == kind
 
 
-def upload(module, content, filename="slide.pdf", tmp_path=None, max_bytes=1024 * 1024):
+def upload(module, content, filename="slide.pdf", max_bytes=1024 * 1024):
     return services.add_material(
         module,
         stream=io.BytesIO(content),
         filename=filename,
         title="",
-        folder=tmp_path,
         max_bytes=max_bytes,
     )
 
 
-def test_upload_keeps_the_file_under_a_random_name(event, tmp_path):
+def test_upload_keeps_the_file_in_the_database(event):
     module = event.modules[0]
-    material = upload(module, PDF, "../../etc/Materi Mitigasi.pdf", tmp_path)
+    material = upload(module, PDF, "../../etc/Materi Mitigasi.pdf")
     db.session.commit()
     assert material.filename == "etc_Materi_Mitigasi.pdf" or material.filename.endswith(
         "Materi_Mitigasi.pdf"
     )
     assert material.title == material.filename.rsplit(".", 1)[0].replace("_", " ")
-    assert (tmp_path / material.stored_name).read_bytes() == PDF
-    assert material.stored_name != material.filename and material.size_bytes == len(PDF)
+    assert files.read(material.file_id) == PDF and material.size_bytes == len(PDF)
+    stored = files.get(material.file_id)
+    assert (stored.size, stored.content_type) == (len(PDF), "application/pdf")
+    assert stored.sha256 == hashlib.sha256(PDF).hexdigest()
 
 
-def test_extension_follows_the_content(event, tmp_path):
-    material = upload(event.modules[0], pptx_bytes(), "slides.pdf", tmp_path)
+def test_extension_follows_the_content(event):
+    material = upload(event.modules[0], pptx_bytes(), "slides.pdf")
     assert material.kind == "pptx" and material.filename == "slides.pptx"
 
 
@@ -85,11 +89,10 @@ def test_extension_follows_the_content(event, tmp_path):
         (PDF + b"x" * 2000, "lebih dari"),
     ],
 )
-def test_bad_uploads_write_nothing(event, tmp_path, content, message):
-    folder = tmp_path / "materials"
+def test_bad_uploads_write_nothing(event, content, message):
     with pytest.raises(InvalidInput, match=message):
-        upload(event.modules[0], content, "x.pdf", folder, max_bytes=1000)
-    assert not folder.exists() or list(folder.iterdir()) == []
+        upload(event.modules[0], content, "x.pdf", max_bytes=1000)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
 
 
@@ -117,13 +120,41 @@ def test_admin_uploads_and_deletes_through_the_page(admin_client, event, app):
     with admin_client.get(f"/bahan/{material.id}/uu7.pdf") as download:
         assert download.status_code == 200 and download.data == PDF
         assert download.headers["Content-Type"] == "application/pdf"
+        assert download.headers["Content-Disposition"] == "attachment; filename=uu7.pdf"
+        assert download.headers["Cache-Control"] == "no-cache"
+        assert download.headers["ETag"] == f'"{hashlib.sha256(PDF).hexdigest()}"'
+        etag = download.headers["ETag"]
+    with admin_client.get(
+        f"/bahan/{material.id}/uu7.pdf", headers={"If-None-Match": etag}
+    ) as again:
+        assert again.status_code == 304
     assert admin_client.post(f"{base}/bahan/{material.id}/hapus").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
 
 
-def test_only_registered_participants_and_staff_download(client, event, tmp_path, app):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
-    material = upload(event.modules[0], PDF, "m.pdf", tmp_path / "materials")
+def test_deleting_a_module_deletes_its_materials_files(event, admin):
+    upload(event.modules[0], PDF, "a.pdf")
+    upload(event.modules[0], PPT, "b.ppt")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 2
+    services.delete_module(event.modules[0], actor=admin)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
+
+
+def test_a_material_whose_file_was_lost_before_the_move_is_a_404(client, event, admin):
+    material = upload(event.modules[0], PDF, "hilang.pdf")
+    file_id, material.file_id = material.file_id, None
+    db.session.flush()
+    files.delete(file_id)
+    db.session.commit()
+    login(client, admin.email)
+    assert client.get(f"/bahan/{material.id}/hilang.pdf").status_code == 404
+
+
+def test_only_registered_participants_and_staff_download(client, event, app):
+    material = upload(event.modules[0], PDF, "m.pdf")
     db.session.commit()
     url = f"/bahan/{material.id}/m.pdf"
     assert client.get(url).status_code == 302  # to the login page
@@ -139,9 +170,8 @@ def test_only_registered_participants_and_staff_download(client, event, tmp_path
     assert client.get("/bahan/999/x.pdf").status_code == 404
 
 
-def test_schedule_page_shows_materials_to_the_participant_only(client, event, tmp_path, app):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
-    upload(event.modules[0], PDF, "peta-rawan.pdf", tmp_path / "materials")
+def test_schedule_page_shows_materials_to_the_participant_only(client, event, app):
+    upload(event.modules[0], PDF, "peta-rawan.pdf")
     db.session.commit()
     me, other = make_participant(event), make_participant(event)
     login(client, me.nik)

@@ -67,14 +67,12 @@ def test_staff_pages_of_an_unpublished_event_keep_working(admin_client, event):
     assert admin_client.get(f"/kegiatan/{event.code}").status_code == 200
 
 
-def test_materials_of_an_unpublished_event_are_404_for_participants(client, event, tmp_path, app):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+def test_materials_of_an_unpublished_event_are_404_for_participants(client, event, app):
     material = services.add_material(
         event.modules[0],
         stream=io.BytesIO(PDF),
         filename="m.pdf",
         title="",
-        folder=tmp_path / "materials",
         max_bytes=1024 * 1024,
     )
     db.session.commit()

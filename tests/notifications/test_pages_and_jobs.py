@@ -226,6 +226,7 @@ def test_a_bundle_lost_with_its_process_is_prepared_again(app, mailbox, event, a
 
     from bimtek.certificates.bundles import prepare
     from bimtek.core.timeutil import utcnow
+    from bimtek.storage import files
 
     first = prepare(event, "zip", actor=admin)
     db.session.commit()
@@ -233,14 +234,16 @@ def test_a_bundle_lost_with_its_process_is_prepared_again(app, mailbox, event, a
     db.session.refresh(first)
     assert first.status == "ready"
     assert prepare(event, "zip", actor=admin).id == first.id  # same certificates: same file
-    first.status, first.created_at = "running", utcnow() - timedelta(minutes=20)
+    files.delete(first.file_id)  # as if its process had died building it
+    first.status, first.file_id = "running", None
+    first.heartbeat_at = utcnow() - timedelta(minutes=20)
     db.session.commit()
-    second = prepare(event, "zip", actor=admin)
+    again = prepare(event, "zip", actor=admin)
     db.session.commit()
-    assert second.id != first.id
+    assert again.id == first.id  # the same row, queued again
     assert settle(app)
-    db.session.refresh(second)
-    assert second.status == "ready"
+    db.session.refresh(again)
+    assert (again.status, again.attempts) == ("ready", 2)
 
 
 def test_whatsapp_certificate_links_for_those_with_a_certificate(app, client, mailbox):
