@@ -204,6 +204,7 @@ def test_two_app_instances_share_pair_and_code_counts(database_url, tmp_path):
     assert _claim(second.test_client(), nik, ticket, _address(6)).status_code == 429
     with first.app_context():
         assert db.session.scalar(sa.select(User.password_hash).where(User.nik == nik))
+        db.session.remove()
         db.engine.dispose()
     with second.app_context():
         db.engine.dispose()
