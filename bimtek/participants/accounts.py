@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from bimtek.audit.services import record
 from bimtek.auth import services, throttle
 from bimtek.auth.models import ActivationCode, User
-from bimtek.auth.passwords import WeakPassword, check_new_password
+from bimtek.auth.passwords import WeakPassword, check_new_password, personal_words
 from bimtek.auth.sessions import end_sessions
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput, ServiceError
@@ -211,7 +211,7 @@ def _proven_account(nik: str, code: str) -> tuple[User, ActivationCode | None] |
 def _check_choice(nik: str, password: str, confirm: str) -> None:
     """The participant password rules, before the account is known (nothing is revealed)."""
     try:
-        check_new_password(password, staff=False, user_inputs=[nik])
+        check_new_password(password, staff=False, user_inputs=personal_words(nik=nik))
     except WeakPassword as problem:
         raise InvalidInput(
             problem.message, code=problem.code, fields={"password": problem.message}
