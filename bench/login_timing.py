@@ -7,8 +7,9 @@ Starts the production gunicorn on 127.0.0.1:5360 with the production hash method
 one participant account with a password and one imported without, then 50 wrong-password
 logins for each kind and 50 for NIKs and emails that have no account, in turn. Prints the
 median and p90 of each. If they differ, the login says whether an account exists. The
-per-account lock is switched off here (it would answer the 6th attempt without hashing, for
-known and unknown accounts alike); everything else is as in production.
+login limits are switched off here (a locked identifier+address pair would answer the 6th
+attempt without hashing, for known and unknown accounts alike); everything else is as in
+production. bench/lockout_timing.py times the limits themselves.
 """
 
 import argparse

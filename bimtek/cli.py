@@ -9,6 +9,7 @@ from bimtek.assessments import commands as assessments_commands
 from bimtek.attendance import commands as attendance_commands
 from bimtek.auth import services
 from bimtek.auth.models import User
+from bimtek.auth.tokens import tokens_of
 from bimtek.certificates import commands as certificates_commands
 from bimtek.core.commands import fail
 from bimtek.demo import load_demo, load_demo_staff, load_second_batch
@@ -126,9 +127,15 @@ def create_user(email, role, event_code, name):
 
 @click.command("reset-password")
 @click.argument("login")
-def reset_password(login):
-    """Staff (LOGIN is an email): print a new one-time password. Participants (LOGIN is a
-    NIK): print a one-time activation code and link, with which they choose a password
+@click.option(
+    "--keep-tokens",
+    is_flag=True,
+    help="Staff: leave their API tokens working (by default a reset revokes them).",
+)
+def reset_password(login, keep_tokens):
+    """Staff (LOGIN is an email): print a new one-time password; their sessions end and
+    their API tokens are revoked (unless --keep-tokens). Participants (LOGIN is a NIK):
+    print a one-time activation code and link, with which they choose a password
     themselves (as a manager's code from the participant's page)."""
 
     if "@" not in login:
@@ -137,9 +144,12 @@ def reset_password(login):
         user = services.user_by_email(login)
     except ServiceError as error:
         fail(error)
-    password = services.reset_password(user)
+    live = 0 if keep_tokens else sum(token.revoked_at is None for token in tokens_of(user))
+    password = services.reset_password(user, revoke_tokens=not keep_tokens)
     db.session.commit()
     click.echo(f"New one-time password for {user.email}: {password}")
+    if live:
+        click.echo(f"{live} API token(s) revoked.")
 
 
 def _participant_activation_code(nik: str) -> None:

@@ -55,16 +55,19 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     #: every login POST, per address
     RATELIMIT_LOGIN = "10 per minute"
-    #: failed logins per account (email/NIK typed) before its password login locks for the
-    #: rest of the window; account claim and password recovery stay open (auth/throttle.py)
-    RATELIMIT_LOGIN_ACCOUNT = "5 per 10 minutes"
+    #: failed logins per identifier (email/NIK typed) from one address, before that pair is
+    #: refused for the rest of the window; never per account alone, so nobody elsewhere
+    #: locks the owner out (the arithmetic is in auth/throttle.py)
+    RATELIMIT_LOGIN_ACCOUNT_ADDRESS = "5 per 10 minutes; 20 per day"
     #: failed logins per address, over every account: broad, since a venue's Wi-Fi puts a
     #: few hundred participants behind one address
     RATELIMIT_LOGIN_ADDRESS_FAILURES = "200 per hour"
-    #: account claim and password recovery POSTs, per address
-    RATELIMIT_ACCOUNT_RECOVERY = "10 per hour"
-    #: wrong proofs (ticket or activation code) per NIK, from any address
-    RATELIMIT_RECOVERY_ACCOUNT = "10 per hour"
+    #: refused account claim and password recovery POSTs per address (a wrong proof, a weak
+    #: or mistyped password); one that succeeds is not counted
+    RATELIMIT_ACCOUNT_RECOVERY = "30 per hour"
+    #: wrong claims/recoveries with one code value (a ticket or activation code), from any
+    #: address and for any NIK; the NIK alone is never counted
+    RATELIMIT_RECOVERY_PROOF = "5 per hour"
     #: how long a manager's one-time activation code stays valid
     ACTIVATION_CODE_DAYS = 14
     #: how long the one-time code in a claim/recovery link sent by email stays valid

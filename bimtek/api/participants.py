@@ -97,11 +97,12 @@ class RegistrationRequest(Schema):
     )
     password = fields.String(
         allow_none=True,
-        validate=[
-            validate.Length(min=8, max=200, error=_l("{min} sampai {max} karakter")),
-            storable_text(),
-        ],
-        metadata={"description": "Password of the new portal account"},
+        validate=storable_text(),
+        metadata={
+            "description": "Password of the new portal account: at least 8 characters and "
+            "not a common or guessable one (nor the person's name, NIK or email); the same "
+            "rule as the web form, claim and password change (422 weak_password)"
+        },
     )
     consent = fields.Boolean(
         required=True,
@@ -188,7 +189,9 @@ def participant_json(participant) -> dict:
         404: "unknown_event",
         409: "duplicate_nik (already registered for this event), or account_exists (the NIK "
         "already has an account: its owner logs in on the web and registers there)",
-        422: "invalid, with the failing fields (consent, or a gender the NIK contradicts)",
+        422: "weak_password (the password alone is refused: too short, too long or too "
+        "guessable; fields.password says why), or invalid, with the failing fields (consent, "
+        "or a gender the NIK contradicts)",
         429: "rate_limited",
     }
 )

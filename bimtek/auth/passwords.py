@@ -24,6 +24,9 @@ MIN_SCORE = 2
 
 
 class WeakPassword(ValueError):
+    #: what the API answers for any refused new password (the message says why)
+    code = "weak_password"
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
@@ -33,8 +36,21 @@ def min_length(staff: bool) -> int:
     return STAFF_MIN_LENGTH if staff else PARTICIPANT_MIN_LENGTH
 
 
+def personal_words(*, full_name=None, email=None, nik=None) -> list[str]:
+    """What a password of this person must not be built from: their name (whole and each
+    word), their email (whole and before the @) and NIK."""
+    full_name, email = str(full_name or ""), str(email or "")
+    words = [full_name, *full_name.replace(",", " ").replace(".", " ").split(), email, nik]
+    if "@" in email:
+        words.append(email.split("@")[0])
+    return [str(word) for word in words if word]
+
+
 def check_new_password(password: str, *, staff: bool, user_inputs=()) -> str:
-    """Return ``password`` if it may be chosen, else raise WeakPassword with the reason."""
+    """Return ``password`` if it may be chosen, else raise WeakPassword with the reason.
+
+    The one rule for every new password: registration (form and API), claim, recovery,
+    change; ``staff`` only moves the shortest length."""
     password = password if isinstance(password, str) else ""
     if not password:
         raise WeakPassword(_("Kata sandi wajib diisi."))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bimtek.audit.services import record
+from bimtek.auth import passwords
 from bimtek.auth.models import ROLES, User
 from bimtek.auth.passwords import WeakPassword, check_new_password
 from bimtek.auth.sessions import end_sessions
@@ -102,23 +103,30 @@ def create_user(
     return user, password
 
 
-def reset_password(user: User, *, actor: User | None = None, channel: str = "cli") -> str:
-    """A new one-time password for a staff member; every session of theirs ends."""
+def reset_password(
+    user: User, *, actor: User | None = None, channel: str = "cli", revoke_tokens: bool = True
+) -> str:
+    """A new one-time password for a staff member; every session of theirs ends, and with
+    ``revoke_tokens`` (the default) every API token too."""
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
     end_sessions(user)
-    record("user.reset_password", actor=actor, channel=channel, target=user)
+    revoked = revoke_tokens_of(user, actor=actor, channel=channel) if revoke_tokens else 0
+    record(
+        "user.reset_password",
+        actor=actor,
+        channel=channel,
+        target=user,
+        details={"tokens_revoked": revoked},
+    )
     db.session.flush()
     return password
 
 
 def personal_words(user: User) -> list[str]:
     """What a password of this person must not be built from."""
-    words = [user.full_name, user.email, user.nik]
-    if user.email:
-        words.append(user.email.split("@")[0])
-    return [word for word in words if word]
+    return passwords.personal_words(full_name=user.full_name, email=user.email, nik=user.nik)
 
 
 def check_password_choice(user: User, new: str, confirm: str, *, field: str = "new") -> str:
@@ -126,7 +134,9 @@ def check_password_choice(user: User, new: str, confirm: str, *, field: str = "n
     try:
         check_new_password(new, staff=user.is_staff, user_inputs=personal_words(user))
     except WeakPassword as problem:
-        raise InvalidInput(problem.message, fields={field: problem.message}) from None
+        raise InvalidInput(
+            problem.message, code=problem.code, fields={field: problem.message}
+        ) from None
     if user.password_hash and user.check_password(new):
         message = _("Kata sandi baru tidak boleh sama dengan kata sandi lama.")
         raise InvalidInput(message, fields={field: message})
@@ -153,10 +163,19 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     db.session.flush()
 
 
-def log_out_everywhere(user: User, *, channel: str = "web") -> None:
-    """End every session of ``user``, this browser's too."""
+def log_out_everywhere(user: User, *, channel: str = "web", revoke_tokens: bool = True) -> None:
+    """End every session of ``user``, this browser's too, and with ``revoke_tokens`` (the
+    default) every API token of theirs: a lost phone may hold a scanner's token."""
     end_sessions(user)
-    record("user.logout_everywhere", actor=user, channel=channel, target=user)
+    revoked = revoke_tokens_of(user, actor=user, channel=channel) if revoke_tokens else 0
+    record(
+        "user.logout_everywhere",
+        actor=user,
+        channel=channel,
+        target=user,
+        details={"tokens_revoked": revoked},
+    )
+    db.session.flush()
 
 
 def user_by_email(email: str) -> User:
@@ -174,5 +193,6 @@ from bimtek.auth.tokens import (  # noqa: E402,F401 (callers import them from he
     hash_token,
     issue_api_token,
     revoke_api_token,
+    revoke_tokens_of,
     user_for_token,
 )

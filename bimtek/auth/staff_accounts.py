@@ -13,6 +13,7 @@ from bimtek.audit.services import record
 from bimtek.auth import services
 from bimtek.auth.models import STAFF_ROLES, User
 from bimtek.auth.sessions import end_sessions
+from bimtek.auth.tokens import revoke_tokens_of
 from bimtek.core.database import get_by_id
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.extensions import db
@@ -101,7 +102,8 @@ def active_admin_count() -> int:
 
 
 def deactivate(user: User, *, actor: User, channel: str = "web") -> None:
-    """Close the account: no login, no API token, no rights; every session ends."""
+    """Close the account: no login, no rights; every session ends and every API token is
+    revoked for good (reactivation brings none back)."""
     if user.id == actor.id:
         raise InvalidInput(_("Anda tidak dapat menonaktifkan akun Anda sendiri."), code="self")
     if user.is_admin and user.active and active_admin_count() <= 1:
@@ -113,12 +115,20 @@ def deactivate(user: User, *, actor: User, channel: str = "web") -> None:
         return
     user.active = False
     end_sessions(user)
-    record("user.deactivate", actor=actor, channel=channel, target=user)
+    revoked = revoke_tokens_of(user, actor=actor, channel=channel)
+    record(
+        "user.deactivate",
+        actor=actor,
+        channel=channel,
+        target=user,
+        details={"tokens_revoked": revoked},
+    )
     db.session.flush()
 
 
 def reactivate(user: User, *, actor: User, channel: str = "web") -> None:
-    """Open the account again; its rights per event and its unrevoked tokens come back."""
+    """Open the account again; its rights per event come back, its API tokens do not
+    (deactivation revoked them)."""
     if user.active:
         return
     user.active = True
@@ -126,10 +136,13 @@ def reactivate(user: User, *, actor: User, channel: str = "web") -> None:
     db.session.flush()
 
 
-def reset_staff_password(user: User, *, actor: User, channel: str = "web") -> str:
-    """A new one-time password for a staff member (to change at next login); sessions end."""
+def reset_staff_password(
+    user: User, *, actor: User, channel: str = "web", revoke_tokens: bool = True
+) -> str:
+    """A new one-time password for a staff member (to change at next login); sessions end,
+    and API tokens too unless ``revoke_tokens`` is False."""
     if user.id == actor.id:
         raise InvalidInput(
             _("Ganti kata sandi Anda sendiri di halaman Ganti kata sandi."), code="self"
         )
-    return services.reset_password(user, actor=actor, channel=channel)  # ends their sessions
+    return services.reset_password(user, actor=actor, channel=channel, revoke_tokens=revoke_tokens)

@@ -1,8 +1,10 @@
 """API tokens: issued to a staff member, shown once, listed by prefix, revoked at once.
 
 A token acts with exactly its user's rights (``bimtek.events.access``), and only while that
-user is an active staff account: deactivating the account silences its tokens, revoking a
-token answers 401 on the next request (every request looks the token up; nothing is cached).
+user is an active staff account. Revoking a token answers 401 on the next request (every
+request looks the token up; nothing is cached). Taking an account back revokes its tokens
+for good (``revoke_tokens_of``): deactivation always (reactivating brings none back), a
+password reset and "Keluar dari semua perangkat" unless asked not to.
 
 ``last_used_at`` is a bookkeeping stamp written at most once a minute per token
 (``TOUCH_INTERVAL``): a scanner checking in 400 people in ten minutes costs ten writes,
@@ -163,6 +165,16 @@ def revoke_api_token(token: ApiToken, *, actor: User | None, channel: str = "web
         details={"user_id": token.user_id, "prefix": token.prefix},
     )
     db.session.flush()
+
+
+def revoke_tokens_of(user: User, *, actor: User | None, channel: str) -> int:
+    """Revoke every live token of ``user`` (each audited as ``api_token.revoke``); how many."""
+    live = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        revoke_api_token(token, actor=actor, channel=channel)
+    return len(live)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

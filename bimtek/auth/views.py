@@ -98,7 +98,8 @@ def logout():
 @bp.route("/keluar/semua", methods=["POST"])
 @login_required
 def logout_everywhere():
-    services.log_out_everywhere(current_user)
+    """End every session; the form's box (ticked by default) revokes API tokens too."""
+    services.log_out_everywhere(current_user, revoke_tokens=bool(request.form.get("revoke_tokens")))
     db.session.commit()
     logout_user()
     session.clear()

@@ -31,6 +31,18 @@ def _recovery_limit():
     return current_app.config["RATELIMIT_ACCOUNT_RECOVERY"]
 
 
+def _refused(response) -> bool:
+    """A claim or recovery that did not log anyone in (it redirects when it does)."""
+    return response.status_code != 302
+
+
+#: refused claims and recoveries per address, both pages together; a right proof is free,
+#: so a venue's Wi-Fi where hundreds claim their accounts is never stopped by its own success
+recovery_limit = limiter.shared_limit(
+    _recovery_limit, scope="account_recovery", methods=["POST"], deduct_when=_refused
+)
+
+
 def no_store(response):
     response = make_response(response)
     response.headers["Cache-Control"] = "private, no-store"
@@ -73,14 +85,15 @@ def _proof_page(kind: str):
 
 
 @bp.route("/akun/aktivasi", methods=["GET", "POST"])
-@limiter.limit(_recovery_limit, methods=["POST"])
+@recovery_limit
 def claim():
-    """Anyone; answers the same whether the NIK exists. POST limited per address and NIK."""
+    """Anyone; answers the same whether the NIK exists. Refused POSTs limited per address,
+    wrong ones per code tried."""
     return _proof_page("claim")
 
 
 @bp.route("/akun/lupa-kata-sandi", methods=["GET", "POST"])
-@limiter.limit(_recovery_limit, methods=["POST"])
+@recovery_limit
 def recover():
     """Anyone; as ``claim``."""
     return _proof_page("recover")

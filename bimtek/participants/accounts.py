@@ -11,7 +11,9 @@ A participant proves they are the person behind a NIK with something only they w
 Then they choose a password and are logged in; every other session of the account ends.
 Claim and recovery are the same operation (an account without a password is "claimed"),
 so the answer never tells whether a NIK has an account, or a password. Wrong proofs are
-counted per NIK (``throttle.recovery_failed``), requests per address by flask-limiter.
+counted per address (the pages' flask-limiter decorator) and per code value tried
+(``throttle.recovery_failed``), never per NIK: whatever others tried, the owner's real
+ticket or a fresh activation code works (auth/throttle.py has the arithmetic).
 """
 
 import hashlib
@@ -23,9 +25,9 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from bimtek.audit.services import record
-from bimtek.auth import throttle
+from bimtek.auth import services, throttle
 from bimtek.auth.models import ActivationCode, User
-from bimtek.auth.passwords import WeakPassword, check_new_password
+from bimtek.auth.passwords import WeakPassword, check_new_password, personal_words
 from bimtek.auth.sessions import end_sessions
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput, ServiceError
@@ -209,9 +211,11 @@ def _proven_account(nik: str, code: str) -> tuple[User, ActivationCode | None] |
 def _check_choice(nik: str, password: str, confirm: str) -> None:
     """The participant password rules, before the account is known (nothing is revealed)."""
     try:
-        check_new_password(password, staff=False, user_inputs=[nik])
+        check_new_password(password, staff=False, user_inputs=personal_words(nik=nik))
     except WeakPassword as problem:
-        raise InvalidInput(problem.message, fields={"password": problem.message}) from None
+        raise InvalidInput(
+            problem.message, code=problem.code, fields={"password": problem.message}
+        ) from None
     if password != confirm:
         message = _("Konfirmasi kata sandi tidak sama.")
         raise InvalidInput(message, fields={"confirm": message})
@@ -227,28 +231,27 @@ def recover_account(
     """
     nik = "".join(ch for ch in str(nik or "") if ch.isdigit())[:16]
     code = normalise_code(code)
-    minutes = throttle.recovery_lock(nik)
+    minutes = throttle.recovery_lock(code)
     if minutes:
         raise TooManyAttempts(
             _(
-                "Terlalu banyak percobaan untuk NIK ini. Coba lagi dalam %(n)s menit, atau "
-                "minta kode aktivasi baru kepada panitia.",
+                "Terlalu banyak percobaan yang salah dengan kode ini. Coba lagi dalam %(n)s "
+                "menit, atau minta kode aktivasi baru kepada panitia.",
                 n=minutes,
             )
         )
     _check_choice(nik, password, confirm)
     proven = _proven_account(nik, code) if nik and code else None
     if proven is None:
-        throttle.recovery_failed(nik)
+        throttle.recovery_failed(code)
         message = _(
             "NIK atau kode tidak cocok. Periksa kode tiket (di tiket atau kartu peserta) "
             "atau kode aktivasi dari panitia."
         )
         raise ProofRefused(message, fields={"code": message})
     user, activation = proven
-    if user.password_hash and user.check_password(password):
-        message = _("Kata sandi baru tidak boleh sama dengan kata sandi lama.")
-        raise InvalidInput(message, fields={"password": message})
+    # the same rule as a change, now that the person (name, email) is known
+    services.check_password_choice(user, password, confirm, field="password")
     claimed = not user.password_hash
     user.set_password(password)
     user.must_change_password = False
@@ -263,5 +266,5 @@ def recover_account(
         details={"proof": "activation_code" if activation else "ticket_code", "ip": address},
     )
     db.session.flush()
-    throttle.account_recovered(nik)
+    throttle.account_recovered(nik, address)
     return user

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bimtek.audit.services import record
 from bimtek.auth.models import User, hash_password
+from bimtek.auth.passwords import WeakPassword
 from bimtek.core.timeutil import format_datetime, utcnow, zone_abbreviation
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.access import may
@@ -144,7 +145,9 @@ def register(
     if consent is not None and not consent:
         errors["consent"] = _("Persetujuan pemrosesan data pribadi wajib diberikan.")
     if errors:
-        raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=errors)
+        # the password alone refused: one code the API's callers can act on
+        code = WeakPassword.code if set(errors) == {"password"} else None
+        raise InvalidInput(_("Periksa kembali isian yang ditandai."), code=code, fields=errors)
     if enforce_window:
         check_registration_window(event, now)
     password = values.pop("password")

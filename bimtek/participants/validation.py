@@ -11,6 +11,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from bimtek.auth.passwords import WeakPassword, check_new_password, personal_words
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
 #: province codes (kode provinsi) that open a NIK, per Kemendagri
@@ -225,17 +226,16 @@ def clean_category(raw) -> str:
     raise FieldProblem(_("Pilih kategori instansi dari daftar."))
 
 
-def clean_password(raw, *, required: bool) -> str | None:
+def clean_password(raw, *, required: bool, personal=()) -> str | None:
+    """A new participant's password, by the one rule of every new password
+    (``bimtek.auth.passwords.check_new_password``); None when not required and not given."""
     password = str(raw or "")
-    if not password:
-        if required:
-            raise FieldProblem(_("Kata sandi wajib diisi."))
+    if not password and not required:
         return None
-    if len(password) < 8:
-        raise FieldProblem(_("Kata sandi minimal 8 karakter."))
-    if len(password) > 200:
-        raise FieldProblem(_("Kata sandi terlalu panjang."))
-    return password
+    try:
+        return check_new_password(password, staff=False, user_inputs=personal)
+    except WeakPassword as problem:
+        raise FieldProblem(problem.message) from None
 
 
 REGISTRATION_FIELDS = (
@@ -267,7 +267,13 @@ def clean_registration(
         "phone": clean_phone,
         "email": clean_email,
         "district": lambda v: clean_text(v, _("Kecamatan asal"), required=False, max_length=120),
-        "password": lambda v: clean_password(v, required=password_required),
+        "password": lambda v: clean_password(
+            v,
+            required=password_required,
+            personal=personal_words(
+                full_name=data.get("full_name"), email=data.get("email"), nik=data.get("nik")
+            ),
+        ),
     }
     values, errors = {}, {}
     for field, cleaner in cleaners.items():

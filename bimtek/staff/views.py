@@ -196,9 +196,18 @@ def reactivate(user_id):
 def reset_password(user_id):
     _checked_form()
     user = staff_accounts.get_staff_account(user_id)
-    password = staff_accounts.reset_staff_password(user, actor=current_user)
+    revoke_tokens = bool(request.form.get("revoke_tokens"))
+    password = staff_accounts.reset_staff_password(
+        user, actor=current_user, revoke_tokens=revoke_tokens
+    )
     db.session.commit()
-    return _once("staff/password.html", user=user, password=password, created=False)
+    return _once(
+        "staff/password.html",
+        user=user,
+        password=password,
+        created=False,
+        tokens_revoked=revoke_tokens,
+    )
 
 
 # --- the staff of one event (its managers) ---------------------------------------------

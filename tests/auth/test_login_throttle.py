@@ -1,4 +1,5 @@
-"""Login throttling per account and per address, and the same work for unknown accounts."""
+"""Login throttling per identifier+address pair and per address (never per account alone),
+and the same work for unknown accounts."""
 
 import os
 import uuid
@@ -12,7 +13,7 @@ from bimtek.extensions import db
 from tests.conftest import IsolatedClient, _test_config, login
 from tests.factories import PASSWORD
 
-LOCKED = "Terlalu banyak percobaan masuk yang gagal untuk akun ini"
+LOCKED = "Terlalu banyak percobaan masuk yang gagal untuk akun ini dari jaringan ini"
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def app_config(limits_on):
     return {
         **limits_on,
         "RATELIMIT_LOGIN": "1000 per minute",
-        "RATELIMIT_LOGIN_ACCOUNT": "5 per 10 minutes",
+        "RATELIMIT_LOGIN_ACCOUNT_ADDRESS": "5 per 10 minutes",
         "RATELIMIT_LOGIN_ADDRESS_FAILURES": "8 per hour",
     }
 
@@ -44,24 +45,27 @@ def _login(client, identifier, password=PASSWORD, address="10.0.0.2"):
     )
 
 
-def test_account_locks_after_five_failures_with_a_way_out(client, participant):
+def test_pair_locks_after_five_failures_with_a_way_out(client, participant):
     _fail(client, participant.nik, 4)
     assert _login(client.application.test_client(), participant.nik).status_code == 302
     _fail(client, participant.nik, 5)
-    owner = client.application.test_client()
-    response = _login(owner, participant.nik)  # right password, other address: still locked
+    same_address = client.application.test_client()
+    response = _login(same_address, participant.nik, address="10.0.0.1")  # right password
     html = response.get_data(as_text=True)
     assert response.status_code == 429
     assert LOCKED in html
     assert "/akun/lupa-kata-sandi" in html and "/akun/aktivasi" in html
     assert "menit" in html
+    other_address = client.application.test_client()
+    assert _login(other_address, participant.nik).status_code == 302
 
 
 def test_unknown_accounts_lock_the_same_way(client, app):
     """No enumeration: an unknown NIK answers exactly like a known one."""
     _fail(client, "6408011705900099", 5)
-    response = _fail(client, "6408011705900099", 1, address="10.9.9.9")
+    response = _fail(client, "6408011705900099", 1)
     assert response.status_code == 429 and LOCKED in response.get_data(as_text=True)
+    assert _fail(client, "6408011705900099", 1, address="10.9.9.9").status_code == 400
 
 
 def test_recovery_unlocks_the_account(client, participant):
@@ -75,10 +79,11 @@ def test_recovery_unlocks_the_account(client, participant):
             "password": "Lembayung77",
             "confirm": "Lembayung77",
         },
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     assert response.status_code == 302
     owner.post("/keluar")
-    assert _login(owner, participant.nik, "Lembayung77").status_code == 302
+    assert _login(owner, participant.nik, "Lembayung77", address="10.0.0.1").status_code == 302
 
 
 def test_other_accounts_are_not_locked(client, participant, admin):
@@ -129,7 +134,7 @@ def test_account_without_password_checks_a_hash_too(imported, monkeypatch):
 
 
 @pytest.mark.redis
-def test_two_app_instances_share_the_per_account_count(database_url, tmp_path):
+def test_two_app_instances_share_the_per_pair_count(database_url, tmp_path):
     """With BIMTEK_RATELIMIT_STORAGE_URI=redis://… every worker sees the same failures."""
     redis_url = os.environ.get("BIMTEK_TEST_REDIS_URL")
     if not redis_url:
@@ -139,7 +144,7 @@ def test_two_app_instances_share_the_per_account_count(database_url, tmp_path):
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_LOGIN": "1000 per minute",
-        "RATELIMIT_LOGIN_ACCOUNT": "5 per 10 minutes",
+        "RATELIMIT_LOGIN_ACCOUNT_ADDRESS": "5 per 10 minutes",
     }
     first = create_app(_test_config(database_url, str(tmp_path / "one"), **settings))
     first.test_client_class = IsolatedClient
@@ -154,7 +159,7 @@ def test_two_app_instances_share_the_per_account_count(database_url, tmp_path):
     second = create_app(_test_config(database_url, str(tmp_path / "two"), **settings))
     second.test_client_class = IsolatedClient
     _fail(second.test_client(), nik, 2)
-    response = _login(second.test_client(), nik)
+    response = _login(second.test_client(), nik, address="10.0.0.1")
     assert response.status_code == 429 and LOCKED in response.get_data(as_text=True)
     with first.app_context():
         db.engine.dispose()
@@ -165,8 +170,8 @@ def test_two_app_instances_share_the_per_account_count(database_url, tmp_path):
 def test_the_lock_message_is_translated(client, participant):
     _fail(client, participant.nik, 5)
     client.post("/bahasa/en")
-    html = _login(client, participant.nik).get_data(as_text=True)
-    assert "Too many failed sign-ins for this account" in html
+    html = _login(client, participant.nik, address="10.0.0.1").get_data(as_text=True)
+    assert "Too many failed sign-ins for this account from this network" in html
 
 
 def test_existing_login_helper_still_works(client, admin):

@@ -3,7 +3,7 @@
 The source is scanned (ast), not run: a read like ``current_app.config["X"]``,
 ``app.config.get("X")`` or ``config["X"]`` names a setting. A declared setting counts as
 read when its name is a string in the code (some are passed to a small reader, e.g.
-``_item("RATELIMIT_LOGIN_ACCOUNT")``, or built as ``f"{prefix}_MAX_BYTES"`` from a
+``_items("RATELIMIT_LOGIN_ACCOUNT_ADDRESS")``, or built as ``f"{prefix}_MAX_BYTES"`` from a
 string prefix), or when a Flask extension we use reads it from its own source.
 """
 
