@@ -344,3 +344,25 @@ def test_the_409_in_english(client, registered, other_event):
     )
     assert answer.status_code == 409
     assert "ID card" in answer.get_json()["error"]["message"]
+
+
+# --- the migration ---------------------------------------------------------------------------
+
+
+def test_migration_counts_only_audited_self_registrations_as_the_owners(app, event):
+    """Rows made before ``proof_source``: the person's own public or API registration (the
+    audit log's actor is their account) is "owner", everything else "staff"."""
+    from flask_migrate import downgrade, upgrade
+
+    online = register(event, factories.registration_data(), channel="public").participant
+    imported = register_many(event, [factories.registration_data()])[0].participant
+    ids = {"owner": online.id, "staff": imported.id}
+    db.session.commit()
+    db.session.remove()
+    try:
+        downgrade(revision="0021")
+        db.session.remove()
+    finally:
+        upgrade()
+    found = dict(db.session.execute(sa.text("SELECT id, proof_source FROM participants")).all())
+    assert found == {ids["owner"]: "owner", ids["staff"]: "staff"}
