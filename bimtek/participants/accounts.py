@@ -111,6 +111,7 @@ def may_hand_out_proof(actor: User | None, user: User) -> bool:
 
 
 def check_may_hand_out(actor: User | None, user: User) -> None:
+    """``may_hand_out_proof`` or AccountOfOtherEvents (403)."""
     if not may_hand_out_proof(actor, user):
         raise AccountOfOtherEvents(
             _(

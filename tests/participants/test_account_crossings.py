@@ -299,6 +299,10 @@ def test_hand_back_needs_a_reason_and_the_ktp(client, event, registered, manager
     assert accounts.hand_back_account  # the service behind the page
     with pytest.raises(InvalidInput):
         accounts.hand_back_account(registered, actor=manager, reason="", ktp_checked=True)
+    too_long = "x" * (accounts.REASON_MAX + 1)
+    answer = _hand_back(client, event, registered, reason=too_long)
+    assert answer.status_code == 422 and "paling banyak 500" in answer.get_data(as_text=True)
+    assert _user(registered).check_password(PASSWORD)
 
 
 def test_hand_back_follows_the_crossing_rule(client, registered, other_event, other_manager):
