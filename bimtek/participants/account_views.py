@@ -21,6 +21,7 @@ from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, limiter
 from bimtek.participants import accounts
+from bimtek.participants.forms import HandBackForm
 from bimtek.participants.models import Participant
 
 bp = Blueprint("accounts", __name__)
@@ -134,14 +135,65 @@ def activation_email(event, participant_id):
         db.session.commit()
         flash(
             _(
-                "Tautan aktivasi dikirim ke alamat email peserta. Kode aktivasi yang dibuat "
-                "sebelumnya tidak berlaku lagi."
+                "Tautan aktivasi dikirim ke alamat email peserta. Kode aktivasi yang sudah "
+                "dicetak tetap berlaku sampai salah satunya dipakai."
             ),
             "success",
         )
     return redirect(
         url_for("participants_admin.edit", code=event.code, participant_id=participant.id)
     )
+
+
+@admin_bp.route(
+    "/kegiatan/<code>/peserta/<int:participant_id>/serahkan-akun", methods=["GET", "POST"]
+)
+@event_required("manager")
+def hand_back(event, participant_id):
+    """Give an account back to the owner of its NIK, after checking their KTP in person:
+    sessions end, the password is cleared, and a new activation code is shown once. From an
+    administrator or a manager of every event the account holds (403 otherwise)."""
+    participant = load_in_event(Participant, participant_id, event)
+    if participant.user is None:
+        abort(404)
+    accounts.check_may_hand_out(current_user, participant.user)
+    form = HandBackForm()
+    errors, status = {}, 200
+    if form.validate_on_submit():
+        try:
+            issued, plain = accounts.hand_back_account(
+                participant,
+                actor=current_user,
+                reason=form.reason.data,
+                ktp_checked=form.ktp_checked.data,
+            )
+        except InvalidInput as error:
+            errors, status = error.fields, error.status
+        else:
+            db.session.commit()
+            page = render_template(
+                "participants/admin/activation_code.html",
+                event=event,
+                participant=participant,
+                code=plain,
+                link=public_link(url_for("accounts.claim", kode=plain)),
+                claim_url=public_link(url_for("accounts.claim")),
+                expires_at=issued.expires_at,
+                whatsapp=None,
+                back=url_for(
+                    "participants_admin.edit", code=event.code, participant_id=participant.id
+                ),
+            )
+            return no_store(page)
+    page = render_template(
+        "participants/admin/hand_back.html",
+        event=event,
+        participant=participant,
+        form=form,
+        errors=errors,
+        reason_max=accounts.REASON_MAX,
+    )
+    return no_store(page), status
 
 
 def public_link(path: str) -> str:

@@ -34,6 +34,8 @@ def update_participant(
     changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
     for key, value in changed.items():
         setattr(participant, key, value)
+    if "email" in changed and participant.proof_source == "owner":
+        participant.proof_source = "staff"  # the address is now staff's word, not the owner's
     if changed:
         record(
             "participant.update",

@@ -40,3 +40,10 @@ class AddParticipantForm(RegistrationForm):
     """An organizer adds someone (no password: they claim the account later)."""
 
     over_capacity_reason = StringField(_l("Alasan menambah melebihi kapasitas"))
+
+
+class HandBackForm(FlaskForm):
+    """A manager gives an account back to the owner of its NIK after checking their KTP."""
+
+    reason = StringField(_l("Alasan"))
+    ktp_checked = BooleanField(_l("Saya sudah memeriksa KTP asli pemilik NIK ini secara langsung."))

@@ -90,6 +90,13 @@ class Participant(db.Model):
     #: when the person agreed, on the form or through the API, to the processing of their
     #: personal data (UU 27/2022); None when an organizer registered them (import, CLI)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: who gave what this registration holds (its ticket and its email address) and so what
+    #: it proves of the account (``participants.accounts.ticket_proves_account``): "owner"
+    #: (the person registered themself), "staff" (a desk, a manager, an import, the CLI, or a
+    #: manager's edit of the address) or "revoked" (the account was handed back)
+    proof_source: Mapped[str] = mapped_column(
+        sa.String(10), default="staff", server_default="staff"
+    )
 
     event = relationship("Event")
     user = relationship("User")

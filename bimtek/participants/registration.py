@@ -36,6 +36,8 @@ from bimtek.participants.validation import clean_registration
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TICKET_LENGTH = 16  # 80 bits
 REASON_MAX = 500
+#: where a person registers themself (no staff in between)
+OWNER_CHANNELS = ("public", "api")
 
 
 class RegistrationClosed(Forbidden):
@@ -141,6 +143,8 @@ def register(
     if account is not None:
         data = {**data, "nik": account.nik, "password": ""}
         password_required = False
+    elif actor is not None:  # staff never choose a participant's password
+        data = {**data, "password": ""}
     values, errors = clean_registration(data, password_required=password_required, today=now.date())
     if consent is not None and not consent:
         errors["consent"] = _("Persetujuan pemrosesan data pribadi wajib diberikan.")
@@ -233,6 +237,11 @@ def _seat(
     Under the event lock, in the given order: a seat while ``capacity`` allows, else the end
     of the waitlist. ``people`` holds checked values and a password hash (or None) each; the
     hash only goes to an account created here, an existing account is never changed.
+
+    Every path that puts a NIK into an event (form, API, walk-in, manager add, import, CLI)
+    comes through here, and here each registration's ``proof_source`` is set: "owner" when
+    the person registers themself (logged in as the account, or creating it), "staff"
+    otherwise; ``participants.accounts`` decides from it what the ticket proves.
     """
     last_number = lock_event(event.id, take=len(people))
     niks = [values["nik"] for values, _hash in people]
@@ -242,8 +251,11 @@ def _seat(
     elif refuse_existing and accounts:
         raise AccountExists(
             _(
-                "NIK ini sudah punya akun. Masuk dengan NIK dan kata sandi Anda (atau "
-                "aktifkan akun Anda) untuk melanjutkan pendaftaran."
+                "NIK ini sudah punya akun. Masuk dengan NIK dan kata sandi Anda, atau "
+                "pulihkan akun Anda di /akun/lupa-kata-sandi dengan kode tiket atau tautan "
+                "email, untuk melanjutkan pendaftaran. Bila Anda belum pernah mendaftar "
+                "dengan NIK ini, orang lain telah memakainya: datanglah ke panitia kegiatan "
+                "dengan KTP asli Anda, mereka dapat menyerahkan akun ini kepada Anda."
             )
         )
     existing = db.session.scalar(
@@ -273,6 +285,9 @@ def _seat(
     for offset, (values, password_hash) in enumerate(people):
         user = accounts.get(values["nik"])
         existing_account = user is not None
+        by_owner = account is not None or (
+            user is None and (channel in OWNER_CHANNELS or password_hash is not None)
+        )
         if user is None:
             user = User(
                 nik=values["nik"],
@@ -291,6 +306,7 @@ def _seat(
             status="registered" if has_seat else "waitlisted",
             waitlisted_at=None if has_seat else now,
             created_at=now,
+            proof_source="owner" if by_owner else "staff",
             **values,
         )
         db.session.add(participant)

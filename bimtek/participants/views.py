@@ -24,7 +24,7 @@ from bimtek.errors import Conflict, InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
-from bimtek.participants import cancellation, editing, queries, registration
+from bimtek.participants import accounts, cancellation, editing, queries, registration
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
 from bimtek.participants.models import Participant, category_labels
 from bimtek.participants.pdf import ticket_pdf
@@ -269,6 +269,8 @@ def edit(event, participant_id):
         errors=errors,
         cancel_form=CancelForm(),
         position=queries.waitlist_position(participant),
+        may_hand_out=participant.user is not None
+        and accounts.may_hand_out_proof(current_user, participant.user),
     ), 422 if errors else 200
 
 

@@ -7,6 +7,11 @@ Each rule is called with the ids of event 1's rows, and again with the ids of ev
 (an event the panitia and manager are NOT assigned to: they must get 404 there, as for an
 event that does not exist).
 
+Participant D crosses the wall: registered by themself in event 2, and by the manager in
+event 1. Every rule about a registration is called again for staff with D's registration in
+event 1: the same answers as for A's, except ``CROSSING`` (a way into D's account, which also
+holds event 2's data): 403 for the manager of event 1 alone.
+
 Answers: ``OK`` (anything but 401/403/404 or a redirect to the login page), ``LOGIN`` (302 to
 the login page), or the status code the identity must get.
 
@@ -173,6 +178,7 @@ ROUTES = {
     "participants_admin.reactivate": Route(EVENT_MANAGER),
     "participant_accounts_admin.activation_code": Route(EVENT_MANAGER, unsafe=True),
     "participant_accounts_admin.activation_email": Route(EVENT_MANAGER, unsafe=True),
+    "participant_accounts_admin.hand_back": Route(EVENT_MANAGER),
     # --- staff: check-in desk and its documents
     "attendance.desk": Route(EVENT_PANITIA),
     "attendance.desk_scan": Route(DESK),
@@ -290,12 +296,23 @@ ROUTES = {
 # --------------------------------------------------------------------------- the world
 
 
+#: ways into a participant's account, only for who may reach every event it holds
+CROSSING = {
+    "participant_accounts_admin.activation_code",
+    "participant_accounts_admin.activation_email",
+    "participant_accounts_admin.hand_back",
+}
+STAFF_IDENTITIES = (PANITIA, MANAGER, ADMIN) + TOKENS
+
+
 @dataclass
 class World:
     app: object
     clients: dict
     #: URL arguments per event (1, 2) and identity
     arguments: dict
+    #: event 1's arguments with participant D's registration there (D is in events 1 and 2)
+    crossing: dict = field(default_factory=dict)
 
 
 def _database_url(template, tmp_path) -> str:
@@ -401,6 +418,7 @@ def world(database_template, tmp_path_factory):
         person_a = factories.make_participant(first, full_name="Peserta A")
         person_b = factories.make_participant(first, full_name="Peserta B")
         person_c = factories.make_participant(second, full_name="Peserta C")
+        person_d = _crossing_person(first, second, manager)
         arguments = {
             1: _event_rows(first, person_a, {MANAGER: manager, ADMIN: admin}),
             2: _event_rows(second, person_c, {ADMIN: admin}),
@@ -426,9 +444,21 @@ def world(database_template, tmp_path_factory):
         for values in arguments.values():
             values["user_id"] = panitia.id
         db.session.commit()
-        yield World(app, clients, arguments)
+        crossing = {**arguments[1], "participant_id": person_d.id}
+        yield World(app, clients, arguments, crossing)
         db.session.remove()
         db.engine.dispose()
+
+
+def _crossing_person(first, second, manager):
+    """Participant D: registered by themself in ``second``, by ``manager`` in ``first``."""
+    from bimtek.participants.registration import register
+
+    own = factories.make_participant(second, full_name="Peserta D", email="d@contoh.id")
+    data = factories.registration_data(nik=own.nik, full_name="Peserta D", email="d@contoh.id")
+    added = register(first, data, channel="admin", actor=manager, enforce_window=False)
+    db.session.commit()
+    return added.participant
 
 
 # ---------------------------------------------------------------------------- the walk
@@ -498,6 +528,31 @@ def test_every_route_has_an_authorization_decision_and_keeps_it(world):
     assert not wrong, f"{len(wrong)} of {calls} answers differ:\n" + "\n".join(wrong)
     stale = set(ROUTES) - {rule.endpoint for rule in world.app.url_map.iter_rules()}
     assert not stale, f"routes in the table that no longer exist: {sorted(stale)}"
+
+
+def test_a_person_in_two_events_is_reached_only_by_who_holds_both(world):
+    wrong, calls = [], 0
+    for rule in sorted(world.app.url_map.iter_rules(), key=lambda r: r.rule):
+        route = ROUTES.get(rule.endpoint)
+        if route is None or "participant_id" not in rule.arguments:
+            continue
+        for who in STAFF_IDENTITIES:
+            expected = route.access[1][who]
+            if rule.endpoint in CROSSING and who == MANAGER:
+                expected = 403
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if method != "GET" and expected == OK and route.unsafe:
+                    continue
+                client, headers = world.clients[who]
+                url = _url(rule, route, world.crossing, who)
+                response = client.open(url, method=method, headers=headers)
+                calls += 1
+                if not _agrees(expected, response):
+                    wrong.append(
+                        f"{method} {url} as {who}: expected {expected}, got {_verdict(response)}"
+                    )
+                response.close()
+    assert calls and not wrong, f"{len(wrong)} of {calls} answers differ:\n" + "\n".join(wrong)
 
 
 #: URL arguments that name an event or a row inside one (the walk repeats those in event 2)

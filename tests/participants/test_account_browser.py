@@ -106,3 +106,50 @@ def test_manager_prints_an_activation_code(phone, live_server, event, imported, 
     assert page.locator(".qr svg").is_visible()
     screenshot(page, "activation-code-phone")
     _fits(page)
+
+
+def test_the_409_tells_the_owner_about_the_ktp_on_a_phone(phone, live_server, registered):
+    """Someone already holds this NIK's account: the registration answers what to do."""
+    from tests import factories
+
+    event = registered.event
+    data = factories.registration_data(nik=registered.nik)
+    page = phone
+    page.goto(f"{live_server.url}/kegiatan/{event.code}/daftar")
+    page.get_by_label("Nama lengkap").fill(data["full_name"])
+    page.get_by_label("NIK").fill(registered.nik)
+    page.get_by_label("Jenis kelamin").select_option("L")
+    page.locator("#institution").fill("KPU Kabupaten Kutai Timur")
+    page.get_by_label("Kategori instansi").select_option("kpu")
+    page.get_by_label("Jabatan").fill("Anggota PPK")
+    page.get_by_label("Nomor HP").fill("0812 3456 7890")
+    page.get_by_label("Kecamatan asal").fill("Sangatta Utara")
+    page.locator("#password").fill("Lembayung-77")
+    page.locator("#password_confirm").fill("Lembayung-77")
+    page.locator("#consent").check()
+    page.get_by_role("button", name="Daftar", exact=True).click()
+    page.wait_for_url(re.compile(r"/masuk"))
+    assert page.get_by_text("KTP asli").is_visible()
+    screenshot(page, "registration-account-exists-phone")
+    _fits(page)
+
+
+def test_manager_hands_an_account_back_on_a_phone(phone, live_server, event, registered, manager):
+    page = phone
+    page.goto(f"{live_server.url}/masuk")
+    page.get_by_label("Email atau NIK").fill(manager.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"{live_server.url}/admin/kegiatan/{event.code}/peserta/{registered.id}")
+    page.get_by_role("link", name="Serahkan akun ke pemilik NIK…").click()
+    page.get_by_role("button", name="Serahkan akun dan buat kode aktivasi").click()
+    assert page.locator("small.error").first.is_visible()
+    screenshot(page, "hand-back-refused-phone")
+    _fits(page)
+    page.get_by_label("Alasan").fill("KTP asli diperiksa di meja panitia")
+    page.get_by_label("Saya sudah memeriksa KTP asli").check()
+    page.get_by_role("button", name="Serahkan akun dan buat kode aktivasi").click()
+    code = page.locator(".activation-code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    screenshot(page, "hand-back-code-phone")
+    _fits(page)

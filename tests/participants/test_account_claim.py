@@ -48,14 +48,20 @@ def test_imported_participant_claims_with_nik_and_ticket_code(client, imported):
     assert "user.claim" in actions
 
 
-def test_any_of_their_tickets_proves_it(client, imported, second_event):
-    from bimtek.participants.registration import register_many
+def test_any_of_their_own_tickets_proves_it(client, registered, second_event):
+    """Tickets of registrations the person made; one made by staff of another event does
+    not (tests/participants/test_account_crossings.py)."""
+    from bimtek.participants.registration import register
 
-    other = register_many(
-        second_event, [factories.registration_data(nik=imported.nik)], channel="import"
-    )[0].participant
+    other = register(
+        second_event,
+        factories.registration_data(nik=registered.nik),
+        account=_user(registered),
+        enforce_window=False,
+    ).participant
     db.session.commit()
-    assert _claim(client, imported.nik, other.ticket_code).status_code == 302
+    response = _claim(client, registered.nik, other.ticket_code, path="/akun/lupa-kata-sandi")
+    assert response.status_code == 302
 
 
 def test_wrong_code_and_unknown_nik_answer_the_same(client, imported, registered):
