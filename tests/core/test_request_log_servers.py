@@ -80,7 +80,9 @@ def test_gunicorn_writes_json_request_lines_to_stderr(tmp_path):
     command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
     (probe, ready), stderr = _serve(command, env, port)
     assert probe.status_code == 200 and ready.status_code == 200, stderr
-    entries = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    # every line is one JSON object: the app's and gunicorn's own (start, workers)
+    entries = [json.loads(line) for line in stderr.splitlines() if line.strip()]
+    assert any(e["logger"] == "gunicorn.error" for e in entries)
     requests_logged = [e for e in entries if e.get("logger") == "bimtek.request"]
     by_path = {e["path"]: e for e in requests_logged if e["request_id"] != "warmup"}
     assert by_path["/healthz"]["request_id"] == "lb-probe-7"
