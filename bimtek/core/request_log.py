@@ -2,10 +2,11 @@
 
 Every request gets an id: a sane ``X-Request-ID`` from the proxy or load balancer in front,
 else a new one. It goes back in the ``X-Request-ID`` header, on the 500 page and in the API's
-500 answer (``bimtek.errors``), and on every line the app logs about the request. The line
-names the request id, method, path, status and duration in ms; never the query string (it
-can carry one-time codes), and a path that holds a secret (a ticket code, an import's token)
-is logged as its route (``/tiket/<ticket_code>``). No body, header or cookie is logged.
+500 answer (``bimtek.errors``), and on the request's line and its error's. The line names
+the request id, method, path, status and duration in ms (until the answer is ready: sending
+a streamed file is not counted); never the query string (it can carry one-time codes), and
+a path that holds a secret (a ticket code, an import's token) is logged as its route
+(``/tiket/<ticket_code>``). No body, header or cookie is logged.
 
 The lines go to the request's ``wsgi.errors`` (gunicorn's and ``flask run``'s stderr), as
 text (``LOG_FORMAT = "text"``) or one JSON object a line (``"json"``), with the same fields.
