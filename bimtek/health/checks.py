@@ -54,8 +54,8 @@ def _queue_answers(app: Flask) -> bool:
 
 def _rate_limit_store_answers(app: Flask) -> bool:
     """Only a Redis store is a part of its own; memory:// lives in the process."""
-    url = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
-    if not app.config.get("RATELIMIT_ENABLED") or not url.startswith(REDIS_SCHEMES):
+    url = str(app.config["RATELIMIT_STORAGE_URI"])
+    if not app.config["RATELIMIT_ENABLED"] or not url.startswith(REDIS_SCHEMES):
         return True
     return _redis_answers(app, url)
 
