@@ -76,12 +76,17 @@ class Gunicorn:
             pass
         else:
             raise RuntimeError(f"port {self.port} is already serving: stop that server first")
+        # stderr to a file: a pipe nobody reads would fill up with the request lines (one
+        # per request) and stop the workers after a few hundred requests
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in __exit__)
+            prefix="bimtek-bench-gunicorn-", suffix=".log", delete=False
+        )
         self.process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
@@ -92,7 +97,7 @@ class Gunicorn:
             except requests.RequestException:
                 time.sleep(0.2)
         self.__exit__(None, None, None)
-        raise RuntimeError("gunicorn did not come up")
+        raise RuntimeError(f"gunicorn did not come up; see {self.log.name}")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -101,6 +106,8 @@ class Gunicorn:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.process:
+            self.log.close()
 
 
 def percentile(values, fraction: float) -> float:

@@ -21,12 +21,13 @@ from bimtek.certificates.bundles import bp as bundles_bp
 from bimtek.certificates.views import bp as certificates_bp
 from bimtek.cli import register_cli
 from bimtek.config import DEFAULT_SECRET_KEY, DefaultConfig, environment_overrides
-from bimtek.core import database, web
+from bimtek.core import database, request_log, web
 from bimtek.errors import register_error_handlers
 from bimtek.evaluation.views import bp as evaluation_bp
 from bimtek.events.views import admin_bp as events_admin_bp
 from bimtek.events.views import bp as events_bp
 from bimtek.extensions import babel, csrf, db, limiter, login_manager, migrate
+from bimtek.health.views import bp as health_bp
 from bimtek.jobs import prepared  # noqa: F401  (declares its jobs)
 from bimtek.jobs.views import bp as prepared_files_bp
 from bimtek.notifications.views import bp as notifications_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
             Path(app.instance_path) / "bimtek.sqlite"
         )
     _refuse_default_secret(app)
+    request_log.init_app(app)  # first: every request, even one refused early, gets its id
 
     database.configure_engine_options(app)
     db.init_app(app)
@@ -127,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bundles_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/admin")
     app.register_blueprint(prepared_files_bp, url_prefix="/admin")
+    app.register_blueprint(health_bp)
 
 
 def select_locale() -> str:

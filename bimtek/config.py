@@ -14,6 +14,14 @@ class DefaultConfig:
     SQLALCHEMY_DATABASE_URI = None
     #: passed to SQLAlchemy's create_engine (pool sizes; core/database.py adds pinging)
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: PostgreSQL: seconds before a new connection that gets no answer counts as failed (a
+    #: request, and /readyz, then fail instead of waiting for the network to give up)
+    DATABASE_CONNECT_TIMEOUT = 5
+    #: /readyz: seconds each Redis it asks (job queue, rate-limit store) may take to answer
+    HEALTH_CHECK_TIMEOUT = 2
+    #: the log: "text" (one line a record) or "json" (one JSON object a line, same fields);
+    #: every request logs its id, method, path, status and duration (core/request_log.py)
+    LOG_FORMAT = "text"
     #: largest request body accepted, in bytes (the biggest upload)
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     #: PostgreSQL: test a pooled connection before use only after it sat idle this many

@@ -1,6 +1,6 @@
 """Service errors and how they are shown: HTML pages in Bahasa Indonesia, JSON on the API."""
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -95,9 +95,18 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        app.logger.exception("Unhandled error")
+        # the request's id (bimtek.core.request_log) is on the page and on the log line with
+        # the traceback, so a user's report finds it
+        request_id = g.get("request_id")
+        app.logger.exception("Unhandled error", extra={"request_id": request_id})
         if app.testing and app.config["PROPAGATE_EXCEPTIONS"]:
             raise error
         if wants_json():
-            return jsonify({"error": {"code": "server_error", "message": HTTP_MESSAGES[500]}}), 500
-        return render_template("errors/error.html", status=500, message=HTTP_MESSAGES[500]), 500
+            body = {"code": "server_error", "message": HTTP_MESSAGES[500]}
+            if request_id:
+                body["request_id"] = request_id
+            return jsonify({"error": body}), 500
+        page = render_template(
+            "errors/error.html", status=500, message=HTTP_MESSAGES[500], request_id=request_id
+        )
+        return page, 500

@@ -27,6 +27,12 @@ from bimtek.extensions import csrf
 class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"description": "stable, for programs"})
     message = fields.String(required=True, metadata={"description": "for people"})
+    request_id = fields.String(
+        metadata={
+            "description": "on a 500: the request's id (its X-Request-ID header), to quote "
+            "when reporting the error"
+        }
+    )
     fields = fields.Dict(
         keys=fields.String(),
         values=fields.String(),

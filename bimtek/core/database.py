@@ -17,6 +17,10 @@ def configure_engine_options(app: Flask) -> None:
         # a ping on every checkout is one more round trip per request (a check-in makes two
         # or three); ``install_idle_ping`` pings only connections that sat idle a while
         options.setdefault("pool_pre_ping", not app.config.get("DATABASE_PING_AFTER_IDLE"))
+        if app.config["DATABASE_CONNECT_TIMEOUT"]:
+            options.setdefault("connect_args", {}).setdefault(
+                "connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"]
+            )
         options.setdefault("pool_size", 5)
         options.setdefault("max_overflow", 10)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -127,6 +127,9 @@ class Route:
 
 ROUTES = {
     "static": Route(PUBLIC, args={"filename": "css/app.css"}),
+    # --- health checks for a load balancer
+    "health.healthz": Route(PUBLIC),
+    "health.readyz": Route(PUBLIC),
     # --- accounts
     "auth.login": Route(PUBLIC),
     "auth.logout": Route(PUBLIC, unsafe=True),

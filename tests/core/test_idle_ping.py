@@ -5,9 +5,10 @@ restart) is replaced before a request sees it."""
 import pytest
 import sqlalchemy as sa
 
+from bimtek import create_app
 from bimtek.core import database
 from bimtek.extensions import db
-from tests.conftest import requires_postgres
+from tests.conftest import _test_config, requires_postgres
 
 pytestmark = [requires_postgres, pytest.mark.postgres]
 
@@ -47,3 +48,10 @@ def test_an_idle_connection_that_died_is_replaced(app, pings, monkeypatch):
     monkeypatch.setattr(database.time, "monotonic", lambda: later)
     second = _backend_pid()  # no error: the ping found it dead, the pool connected anew
     assert pings and second != first
+
+
+def test_a_postgresql_connection_that_gets_no_answer_gives_up(tmp_path):
+    """libpq waits for the network to give up (minutes) unless told: DATABASE_CONNECT_TIMEOUT."""
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+    app = create_app(_test_config(url, str(tmp_path), DATABASE_CONNECT_TIMEOUT=3))
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"connect_timeout": 3}
