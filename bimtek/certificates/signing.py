@@ -162,6 +162,14 @@ class _CmsTemplate:
         return self.der.replace(self.digest, digest).replace(self.signature, signature)
 
 
+def signature_room(chain) -> int:
+    """Bytes to reserve for the CMS signature: the chain, the signature and attributes, with
+    margin (without it pyHanko signs twice to measure). pyHanko writes the room as hex and
+    refuses an odd count, which a chain of odd length gave now and then."""
+    room = 4096 + sum(len(cert.dump()) for cert in chain)
+    return room + room % 2
+
+
 class Pkcs12Signer:
     """Signs with a key and certificate chain from a PKCS#12 file (PAdES B-B, SHA-256)."""
 
@@ -181,10 +189,7 @@ class Pkcs12Signer:
             cert_registry=loaded.cert_registry,
         )
         self.certificate = self._signer.signing_cert
-        chain = [self.certificate, *self._signer.cert_registry]
-        #: room for the CMS signature: the chain, the signature and attributes, with margin;
-        #: without it pyHanko signs twice to measure
-        self.bytes_reserved = 4096 + sum(len(cert.dump()) for cert in chain)
+        self.bytes_reserved = signature_room([self.certificate, *self._signer.cert_registry])
 
     def sign(self, pdf_bytes: bytes, details: SignatureDetails) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

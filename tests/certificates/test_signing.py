@@ -456,3 +456,18 @@ def test_legacy_certificates_without_a_file_still_download(admin_client, issued,
     assert issued.name in pdf_text(data)
     body = upload(client, data).get_json()
     assert body["status"] == "unknown" and body["reason"] == "issued_before_signing"
+
+
+class _Dumped:
+    def __init__(self, size: int):
+        self.size = size
+
+    def dump(self) -> bytes:
+        return b"x" * self.size
+
+
+@pytest.mark.parametrize("sizes", [(1001,), (1001, 500), (1000, 500), ()])
+def test_the_room_for_the_signature_is_even_and_holds_the_chain(sizes):
+    room = signing.signature_room([_Dumped(size) for size in sizes])
+    assert room % 2 == 0
+    assert room >= 4096 + sum(sizes)
