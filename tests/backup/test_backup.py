@@ -163,7 +163,7 @@ def test_restore_refuses_a_backup_of_the_other_database_kind(app, tmp_path):
     path = tmp_path / "other.backup"
     archive.write_archive(path, database=other, alembic_revision=head_revision(), payload=payload)
     error = refused("backup_wrong_database", operations.restore_backup, path, force=True)
-    assert {"SQLite", "PostgreSQL"} <= set(error.message.replace(",", " ").replace(".", " ").split())
+    assert "SQLite" in error.message and "PostgreSQL" in error.message
     assert event_codes() == {"UJI24"}
 
 

@@ -147,4 +147,3 @@ def test_a_postgresql_backup_is_refused_by_sqlite(fresh_database, tmp_path):
         with pytest.raises(BackupError) as refused:
             operations.restore_backup(path, force=True)
         assert refused.value.code == "backup_wrong_database"
-
