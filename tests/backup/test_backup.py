@@ -167,6 +167,22 @@ def test_restore_refuses_a_backup_of_the_other_database_kind(app, tmp_path):
     assert event_codes() == {"UJI24"}
 
 
+def test_a_copy_that_is_no_database_leaves_the_target_as_it_was(app, tmp_path):
+    """The manifest and SHA-256 agree, but the copy inside is not a database: the restore
+    fails inside the database's own tools and the target keeps its rows."""
+    factories.make_event()
+    payload = tmp_path / "payload"
+    payload.write_bytes(b"not a database " * 1000)
+    path = tmp_path / "garbage.backup"
+    kind = db.engine.dialect.name
+    archive.write_archive(path, database=kind, alembic_revision=head_revision(), payload=payload)
+    code = "backup_corrupt" if kind == "sqlite" else "backup_tool_failed"
+    refused(code, operations.restore_backup, path, force=True)
+    assert event_codes() == {"UJI24"}
+    assert current_revision() == head_revision()
+    assert "bimtek_before_restore" not in sa.inspect(db.engine).get_schema_names()
+
+
 def test_restore_refuses_a_backup_of_a_newer_schema(app, tmp_path):
     path, newer = tmp_path / "bimtek.backup", tmp_path / "newer.backup"
     operations.make_backup(path)
