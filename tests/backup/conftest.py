@@ -3,6 +3,7 @@ after the test database (``<test database>_src``, ``_dst``) on the same server, 
 for the test and dropped after it."""
 
 import contextlib
+import shutil
 
 import pytest
 import sqlalchemy as sa
@@ -19,13 +20,18 @@ def _server_admin(url: sa.engine.URL) -> sa.engine.Engine:
 
 
 @pytest.fixture
-def fresh_database(tmp_path):
-    """``fresh_database("src")``: the URL of a new, empty database (no schema at all)."""
+def fresh_database(tmp_path, database_template):
+    """``fresh_database("src")``: the URL of a new, empty database (no schema at all);
+    ``template=True`` on SQLite: a copy of the run's migrated template (``app_on(...,
+    migrated=True)`` then finds nothing to do), to spare the migrations."""
     made = []
 
-    def make(suffix: str) -> str:
+    def make(suffix: str, *, template: bool = False) -> str:
         if not POSTGRES_URL:
-            return f"sqlite:///{tmp_path / f'{suffix}.sqlite'}"
+            path = tmp_path / f"{suffix}.sqlite"
+            if template:
+                shutil.copyfile(database_template, path)
+            return f"sqlite:///{path}"
         url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
         name = f"{url.database}_{suffix}"
         admin = _server_admin(url)

@@ -203,10 +203,10 @@ def test_restore_refuses_a_database_that_is_not_empty(app, tmp_path):
 
 def test_restore_with_force_replaces_what_is_there(fresh_database, tmp_path):
     path = tmp_path / "bimtek.backup"
-    with app_on(fresh_database("src"), tmp_path / "src", migrated=True):
+    with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True):
         factories.make_event("ASAL24")
         manifest = operations.make_backup(path)
-    with app_on(fresh_database("dst"), tmp_path / "dst", migrated=True):
+    with app_on(fresh_database("dst", template=True), tmp_path / "dst", migrated=True):
         factories.make_event("LAMA24")
         refused("restore_target_not_empty", operations.restore_backup, path)
         restored = operations.restore_backup(path, force=True)
@@ -223,10 +223,10 @@ def test_restore_with_force_replaces_what_is_there(fresh_database, tmp_path):
 
 def test_a_migrated_database_without_rows_counts_as_empty(fresh_database, tmp_path):
     path = tmp_path / "bimtek.backup"
-    with app_on(fresh_database("src"), tmp_path / "src", migrated=True):
+    with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True):
         factories.make_event("ASAL24")
         operations.make_backup(path)
-    with app_on(fresh_database("dst"), tmp_path / "dst", migrated=True):
+    with app_on(fresh_database("dst", template=True), tmp_path / "dst", migrated=True):
         assert operations.database_is_empty()
         operations.restore_backup(path)
         db.session.commit()

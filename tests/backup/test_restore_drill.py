@@ -18,8 +18,10 @@ from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.certificates.queries import find_for_verification, get_settings
 from bimtek.certificates.verification import verify_document
 from bimtek.demo import load_demo
+from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from tests import factories
 from tests.backup.conftest import app_on
 from tests.certificates.test_signing import png, upload
 from tests.conftest import POSTGRES_URL
@@ -86,7 +88,7 @@ def snapshot() -> dict:
 
 def test_restore_drill(fresh_database, tmp_path):
     path = tmp_path / "bimtek.backup"
-    with app_on(fresh_database("src"), tmp_path / "src", migrated=True) as source:
+    with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True) as source:
         load_drill_data()
         before = snapshot()
         made = source.test_cli_runner().invoke(args=["backup", str(path)])
@@ -125,6 +127,14 @@ def test_restore_drill(fresh_database, tmp_path):
         doctored[len(doctored) // 2] ^= 0x01
         assert upload(client, bytes(doctored)).get_json()["status"] == "modified"
 
+        # the restored database goes on: new rows take new ids (PostgreSQL's sequences came too)
+        event = db.session.scalar(sa.select(Participant.event_id).limit(1))
+        newcomer = factories.make_participant(db.session.get(Event, event), full_name="Baru")
+        db.session.commit()
+        assert newcomer.id > max(
+            p.id for p in db.session.scalars(sa.select(Participant)) if p != newcomer
+        )
+
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs BIMTEK_TEST_DATABASE_URL (PostgreSQL)")
 def test_a_sqlite_backup_is_refused_by_postgresql(fresh_database, tmp_path):
@@ -141,7 +151,7 @@ def test_a_sqlite_backup_is_refused_by_postgresql(fresh_database, tmp_path):
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs BIMTEK_TEST_DATABASE_URL (PostgreSQL)")
 def test_a_postgresql_backup_is_refused_by_sqlite(fresh_database, tmp_path):
     path = tmp_path / "postgresql.backup"
-    with app_on(fresh_database("src"), tmp_path / "src", migrated=True):
+    with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True):
         operations.make_backup(path)
     with app_on(f"sqlite:///{tmp_path / 'laptop.sqlite'}", tmp_path / "laptop"):
         with pytest.raises(BackupError) as refused:
