@@ -135,26 +135,8 @@ def restore_backup(
     path = Path(path)
     kind = _database_kind()
     manifest = archive.read_manifest(path)
-    if manifest.database != kind:
-        raise BackupError(
-            _(
-                "Berkas ini cadangan basis data %(backup)s; aplikasi memakai %(ours)s. "
-                "Cadangan hanya dapat dipulihkan ke jenis basis data yang sama.",
-                backup=archive.database_name(manifest.database),
-                ours=archive.database_name(kind),
-            ),
-            code="backup_wrong_database",
-        )
     scripts = _scripts()
-    if manifest.alembic_revision not in {script.revision for script in scripts.walk_revisions()}:
-        raise BackupError(
-            _(
-                "Cadangan ini dibuat oleh versi Bimtek yang lebih baru (revisi skema "
-                "%(revision)s tidak dikenal). Perbarui aplikasi dulu, lalu pulihkan.",
-                revision=manifest.alembic_revision,
-            ),
-            code="backup_newer_schema",
-        )
+    _refuse_unless_restorable(manifest, kind, scripts)
     db.session.remove()
     if not force and not database_is_empty():
         raise BackupError(
@@ -191,6 +173,29 @@ def restore_backup(
     )
     db.session.flush()
     return Restored(manifest, migrated_from, head)
+
+
+def _refuse_unless_restorable(manifest: Manifest, kind: str, scripts: ScriptDirectory) -> None:
+    """A backup of the same database kind, of a schema revision this code knows."""
+    if manifest.database != kind:
+        raise BackupError(
+            _(
+                "Berkas ini cadangan basis data %(backup)s; aplikasi memakai %(ours)s. "
+                "Cadangan hanya dapat dipulihkan ke jenis basis data yang sama.",
+                backup=archive.database_name(manifest.database),
+                ours=archive.database_name(kind),
+            ),
+            code="backup_wrong_database",
+        )
+    if manifest.alembic_revision not in {script.revision for script in scripts.walk_revisions()}:
+        raise BackupError(
+            _(
+                "Cadangan ini dibuat oleh versi Bimtek yang lebih baru (revisi skema "
+                "%(revision)s tidak dikenal). Perbarui aplikasi dulu, lalu pulihkan.",
+                revision=manifest.alembic_revision,
+            ),
+            code="backup_newer_schema",
+        )
 
 
 def _copy_sqlite(target: Path) -> None:
