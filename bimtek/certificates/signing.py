@@ -183,8 +183,9 @@ class Pkcs12Signer:
         self.certificate = self._signer.signing_cert
         chain = [self.certificate, *self._signer.cert_registry]
         #: room for the CMS signature: the chain, the signature and attributes, with margin;
-        #: without it pyHanko signs twice to measure
-        self.bytes_reserved = 4096 + sum(len(cert.dump()) for cert in chain)
+        #: without it pyHanko signs twice to measure. Even: pyHanko counts it in hex pairs
+        room = 4096 + sum(len(cert.dump()) for cert in chain)
+        self.bytes_reserved = room + room % 2
 
     def sign(self, pdf_bytes: bytes, details: SignatureDetails) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -1,6 +1,9 @@
 """Databases of their own for the backup tests: SQLite files, or PostgreSQL databases named
-after the test database (``<test database>_src``, ``_dst``) on the same server, made empty
-for the test and dropped after it."""
+after the test database (``<test database>_src``, ``_dst``) on the same server.
+
+On PostgreSQL a database is created once per run and emptied (its schemas dropped) for each
+later test: DROP DATABASE waits for a checkpoint, a minute on a busy server. The drill asks
+for ``new=True``, a database created for it. All are dropped at the end of the run."""
 
 import contextlib
 import shutil
@@ -10,23 +13,40 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from bimtek import create_app
+from bimtek.backup.operations import SET_ASIDE
 from bimtek.config import normalize_database_url
 from bimtek.extensions import db
 from tests.conftest import POSTGRES_URL, IsolatedClient, _test_config
 
 
-def _server_admin(url: sa.engine.URL) -> sa.engine.Engine:
-    return sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+def _on_server(url: sa.engine.URL, database: str, *statements: str) -> None:
+    engine = sa.create_engine(url.set(database=database), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases():
+    """The names of the PostgreSQL databases created in this run (dropped after it)."""
+    created: set[str] = set()
+    yield created
+    if created:
+        url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
+        _on_server(
+            url, "postgres", *(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in created)
+        )
 
 
 @pytest.fixture
-def fresh_database(tmp_path, database_template):
-    """``fresh_database("src")``: the URL of a new, empty database (no schema at all);
+def fresh_database(tmp_path, database_template, postgres_databases):
+    """``fresh_database("src")``: the URL of an empty database (no schema at all).
     ``template=True`` on SQLite: a copy of the run's migrated template (``app_on(...,
-    migrated=True)`` then finds nothing to do), to spare the migrations."""
-    made = []
+    migrated=True)`` then finds nothing to do), to spare the migrations; ``new=True`` on
+    PostgreSQL: a database created now rather than emptied."""
 
-    def make(suffix: str, *, template: bool = False) -> str:
+    def make(suffix: str, *, template: bool = False, new: bool = False) -> str:
         if not POSTGRES_URL:
             path = tmp_path / f"{suffix}.sqlite"
             if template:
@@ -34,20 +54,25 @@ def fresh_database(tmp_path, database_template):
             return f"sqlite:///{path}"
         url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
         name = f"{url.database}_{suffix}"
-        admin = _server_admin(url)
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        made.append((url, name))
+        if new or name not in postgres_databases:
+            _on_server(
+                url,
+                "postgres",
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                f'CREATE DATABASE "{name}"',
+            )
+            postgres_databases.add(name)
+        else:
+            _on_server(
+                url,
+                name,
+                f"DROP SCHEMA IF EXISTS {SET_ASIDE} CASCADE",
+                "DROP SCHEMA IF EXISTS public CASCADE",
+                "CREATE SCHEMA public",
+            )
         return url.set(database=name).render_as_string(hide_password=False)
 
-    yield make
-    for url, name in made:
-        admin = _server_admin(url)
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return make
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ from bimtek.events.models import Event
 from bimtek.extensions import db, migrate
 from tests import factories
 from tests.backup.conftest import app_on
+from tests.conftest import POSTGRES_URL
 
 
 def head_revision() -> str:
@@ -250,6 +251,27 @@ def test_restore_of_an_older_backup_migrates_to_head(fresh_database, tmp_path):
         assert current_revision() == head_revision()
         factories.make_event("BARU24")  # the schema is the models' again
         assert event_codes() == {"BARU24"}
+
+
+def test_a_database_without_the_schema_has_nothing_to_back_up(fresh_database, tmp_path):
+    with app_on(fresh_database("src"), tmp_path / "src"):
+        refused("backup_no_schema", operations.make_backup, tmp_path / "b.backup")
+    assert not (tmp_path / "b.backup").exists()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs BIMTEK_TEST_DATABASE_URL (PostgreSQL)")
+def test_a_schema_left_by_an_interrupted_restore_stops_the_next(fresh_database, tmp_path):
+    path = tmp_path / "bimtek.backup"
+    with app_on(fresh_database("src"), tmp_path / "src", migrated=True):
+        factories.make_event("ASAL24")
+        operations.make_backup(path)
+    with app_on(fresh_database("dst"), tmp_path / "dst", migrated=True):
+        factories.make_event("LAMA24")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(f"CREATE SCHEMA {operations.SET_ASIDE}"))
+        error = refused("restore_leftover_schema", operations.restore_backup, path, force=True)
+        assert operations.SET_ASIDE in error.message
+        assert event_codes() == {"LAMA24"}
 
 
 def test_the_commands(runner, app, tmp_path):
