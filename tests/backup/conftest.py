@@ -2,8 +2,8 @@
 after the test database (``<test database>_src``, ``_dst``) on the same server.
 
 On PostgreSQL a database is created once per run and emptied (its schemas dropped) for each
-later test: DROP DATABASE waits for a checkpoint, a minute on a busy server. The drill asks
-for ``new=True``, a database created for it. All are dropped at the end of the run."""
+later test, which leaves it as a new one to a restore: DROP DATABASE waits for a checkpoint,
+minutes on a busy server. All are dropped at the end of the run."""
 
 import contextlib
 import shutil
@@ -43,10 +43,9 @@ def postgres_databases():
 def fresh_database(tmp_path, database_template, postgres_databases):
     """``fresh_database("src")``: the URL of an empty database (no schema at all).
     ``template=True`` on SQLite: a copy of the run's migrated template (``app_on(...,
-    migrated=True)`` then finds nothing to do), to spare the migrations; ``new=True`` on
-    PostgreSQL: a database created now rather than emptied."""
+    migrated=True)`` then finds nothing to do), to spare the migrations."""
 
-    def make(suffix: str, *, template: bool = False, new: bool = False) -> str:
+    def make(suffix: str, *, template: bool = False) -> str:
         if not POSTGRES_URL:
             path = tmp_path / f"{suffix}.sqlite"
             if template:
@@ -54,7 +53,7 @@ def fresh_database(tmp_path, database_template, postgres_databases):
             return f"sqlite:///{path}"
         url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
         name = f"{url.database}_{suffix}"
-        if new or name not in postgres_databases:
+        if name not in postgres_databases:
             _on_server(
                 url,
                 "postgres",

@@ -88,15 +88,13 @@ def snapshot() -> dict:
 
 def test_restore_drill(fresh_database, tmp_path):
     path = tmp_path / "bimtek.backup"
-    with app_on(
-        fresh_database("src", template=True, new=True), tmp_path / "src", migrated=True
-    ) as source:
+    with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True) as source:
         load_drill_data()
         before = snapshot()
         made = source.test_cli_runner().invoke(args=["backup", str(path)])
         assert made.exit_code == 0, made.output
 
-    with app_on(fresh_database("dst", new=True), tmp_path / "dst") as target:
+    with app_on(fresh_database("dst"), tmp_path / "dst") as target:
         assert operations.database_is_empty()
         restored = target.test_cli_runner().invoke(args=["restore", str(path)])
         assert restored.exit_code == 0, restored.output
