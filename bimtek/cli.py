@@ -10,6 +10,7 @@ from bimtek.attendance import commands as attendance_commands
 from bimtek.auth import services
 from bimtek.auth.models import User
 from bimtek.auth.tokens import tokens_of
+from bimtek.backup import commands as backup_commands
 from bimtek.certificates import commands as certificates_commands
 from bimtek.core.commands import fail
 from bimtek.demo import load_demo, load_demo_staff, load_second_batch
@@ -31,6 +32,7 @@ def register_cli(app: Flask) -> None:
     for domain in (
         attendance_commands,
         assessments_commands,
+        backup_commands,
         certificates_commands,
         reports_commands,
         staff_commands,

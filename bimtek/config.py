@@ -172,6 +172,10 @@ class DefaultConfig:
     #: how often one address may upload a PDF for verification
     RATELIMIT_VERIFY_UPLOAD = "10 per minute"
 
+    #: the folder of PostgreSQL's client programs for flask backup/restore (pg_dump,
+    #: pg_restore), e.g. /usr/lib/postgresql/16/bin; None: found on PATH
+    PG_BIN_DIR = None
+
 
 def environment_overrides(environ=os.environ) -> dict:
     """Settings taken from the environment: DATABASE_URL, SECRET_KEY and BIMTEK_* names."""

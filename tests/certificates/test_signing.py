@@ -5,6 +5,7 @@ import hashlib
 import io
 import subprocess
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -458,16 +459,47 @@ def test_legacy_certificates_without_a_file_still_download(admin_client, issued,
     assert body["status"] == "unknown" and body["reason"] == "issued_before_signing"
 
 
-class _Dumped:
-    def __init__(self, size: int):
-        self.size = size
+def test_room_for_the_signature_is_even_whatever_the_chain_weighs(tmp_path):
+    """pyHanko reserves the signature's room in hex pairs and refuses an odd byte count. The
+    room grows with the chain's DER length, which a random serial number makes one byte
+    shorter now and then: in such a test run every signing failed. Serial 1 and serial 128
+    differ by one byte (128 needs a second one), so one of the two has an odd length."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+    from pypdf import PdfWriter
 
-    def dump(self) -> bytes:
-        return b"x" * self.size
-
-
-@pytest.mark.parametrize("sizes", [(1001,), (1001, 500), (1000, 500), ()])
-def test_the_room_for_the_signature_is_even_and_holds_the_chain(sizes):
-    room = signing.signature_room([_Dumped(size) for size in sizes])
-    assert room % 2 == 0
-    assert room >= 4096 + sum(sizes)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Uji Penanda Tangan")])
+    page = io.BytesIO()
+    blank = PdfWriter()
+    blank.add_blank_page(200, 200)
+    blank.write(page)
+    lengths = set()
+    for serial in (1, 128):
+        now = datetime.now(UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(serial)
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=1))
+            .sign(key, hashes.SHA256())
+        )
+        lengths.add(len(certificate.public_bytes(serialization.Encoding.DER)) % 2)
+        path = tmp_path / f"serial-{serial}.p12"
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"uji", key, certificate, None, serialization.NoEncryption()
+            )
+        )
+        signer = signing.Pkcs12Signer(str(path))
+        signed = signing.sign_certificate_pdf(
+            page.getvalue(), signer, signing.SignatureDetails("X" * 24, str(serial))
+        )
+        assert signed.startswith(b"%PDF") and signer.bytes_reserved % 2 == 0
+    assert lengths == {0, 1}

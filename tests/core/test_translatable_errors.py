@@ -20,6 +20,7 @@ DOMAINS = (
     "audit_log",
     "auth",
     "attendance",
+    "backup",
     "certificates",
     "core",
     "evaluation",
