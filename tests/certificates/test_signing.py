@@ -338,6 +338,7 @@ def test_a_revoked_certificate_is_revoked(client, issued):
     assert "Data peserta keliru" not in answer.get_data(as_text=True)
     page = upload(client, issued.document, url="/verify").get_data(as_text=True)
     assert 'data-status="revoked"' in page and "Data peserta keliru" not in page
+    assert "Dicabut pada" in page
 
 
 def test_bad_uploads_have_a_defined_answer(client, app):
