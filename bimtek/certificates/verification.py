@@ -47,12 +47,7 @@ from bimtek.extensions import db
 
 log = logging.getLogger(__name__)
 
-CODE = rb"[A-Z2-9]{24}"
-#: where our files name their certificate: the signature's reason, the keywords, the QR URL
-CLAIMS = (
-    re.compile(rb"kode verifikasi (" + CODE + rb")"),
-    re.compile(rb"/verify/(" + CODE + rb")"),
-)
+#: how our files name their certificate: in the signature's reason, the keywords, the text
 TEXT_CLAIMS = (
     re.compile(r"kode verifikasi:?\s*([A-Z2-9]{24})", re.IGNORECASE),
     re.compile(r"/verify/([A-Z2-9]{24})"),
@@ -267,36 +262,31 @@ def _check(signature, data: bytes) -> SignatureCheck | None:
         return None
 
 
-def _claimed_codes(data: bytes) -> list[str]:
-    """Verification codes the file names, from its raw bytes (signature reason, metadata)
-    and, failing that, from its text."""
-    codes = []
-    for pattern in CLAIMS:
-        codes += [m.decode() for m in pattern.findall(data)]
-    if not codes:
-        codes = _text_codes(data)
-    return list(dict.fromkeys(codes))[:MAX_CLAIMS]
-
-
-def _text_codes(data: bytes) -> list[str]:
-    from pypdf import PdfReader
+def _claimed_codes(data: bytes, check: SignatureCheck | None) -> list[str]:
+    """Verification codes the file names (at most ``MAX_CLAIMS``): in its signature's
+    reason, else its keywords, else the text of its first pages (pypdf), read only until
+    one is found: extracting a page's text is the slow part."""
 
     def found(text: str) -> list[str]:
         return [code for pattern in TEXT_CLAIMS for code in pattern.findall(text)]
 
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        codes = found(str((reader.metadata or {}).get("/Keywords") or ""))
-        for page in reader.pages[:2]:
-            if codes:  # extracting a page's text is the slow part (0.3–1 s a certificate)
-                break
-            codes += found(page.extract_text() or "")
-    except OverTime:
-        raise
-    except Exception:
-        log.info("uploaded PDF not readable for text", exc_info=True)
-        return []
-    return codes
+    codes = [check.code] if check is not None and check.code else []
+    if not codes:
+        from pypdf import PdfReader
+
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            codes = found(str((reader.metadata or {}).get("/Keywords") or ""))
+            for page in reader.pages[:2]:
+                if codes:
+                    break
+                codes += found(page.extract_text() or "")
+        except OverTime:
+            raise
+        except Exception:
+            log.info("uploaded PDF not readable for text", exc_info=True)
+            return []
+    return list(dict.fromkeys(codes))[:MAX_CLAIMS]
 
 
 def _ours(check: SignatureCheck, certificate: Certificate | None, current: str | None) -> bool:
@@ -373,7 +363,7 @@ def verify_document(data: bytes, *, seconds: float | None = None) -> Verdict:
             return _found(claimed, "valid_signature", check)
 
     try:
-        codes = timed(_claimed_codes)
+        codes = timed(lambda data: _claimed_codes(data, check))
     except OverTime:
         log.info("uploaded PDF not checked in time")
         return Verdict("unknown", "not_checked_in_time")

@@ -133,3 +133,22 @@ def test_a_check_past_its_time_is_answered_not_checked(client, app_config, issue
     body = upload(client, bytes(edited)).get_json()
     assert body["status"] == "unknown" and body["reason"] == "not_checked_in_time"
     assert body["certificate"] is None
+
+
+def test_an_unsigned_file_naming_many_codes_is_looked_up_a_few_times(client, app):
+    from reportlab.pdfgen.canvas import Canvas
+
+    from bimtek.certificates import verification
+
+    codes = [
+        f"{n:04d}".translate(str.maketrans("0123456789", "ABCDEFGHJK")) * 6 for n in range(200)
+    ]
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.setKeywords("; ".join(f"kode verifikasi {code}" for code in codes))
+    canvas.drawString(100, 700, "Bukan sertifikat")
+    canvas.save()
+    data = buffer.getvalue()
+    assert verification._claimed_codes(data, None) == codes[: verification.MAX_CLAIMS]
+    body = upload(client, data).get_json()
+    assert body["status"] == "unknown" and body["reason"] == "no_claim"
