@@ -16,11 +16,12 @@ signature field, named as ``signing.FIELD_NAME``, a signature that reaches the e
 file. A file of another shape (two signature fields, a field by another name, kids) is
 answered ``unknown`` (``unexpected_shape``) before any signature is checked: a 362 KB file
 with 3,000 fields pointing at one real signature took 19–30 s when every field was checked
-(bench/verify_hostile.py). A file with something written after the signature is answered
-from the signed part's SHA-256 alone. So at most one signature is ever validated. Parsing
-itself (a file of 20,000 tiny revisions takes pyHanko 11 s to open) is bounded by the clock:
-the PDF work of one upload stops after ``CERT_VERIFY_SECONDS`` (``time_limit``) and the file
-is answered ``unknown`` (``not_checked_in_time``).
+(issue 18), 91 ms now (median, on a loaded machine; bench/verify_hostile.py). A file with
+something written after the signature is answered from the signed part's SHA-256 alone. So
+at most one signature is ever validated. Parsing itself (a file of 20,000 tiny revisions
+takes pyHanko 11 s to open) is bounded by the clock: the PDF work of one upload stops after
+``CERT_VERIFY_SECONDS`` (``time_limit``) and the file is answered ``unknown``
+(``not_checked_in_time``).
 
 Nothing uploaded is kept: the bytes live in memory for the length of the request.
 """
