@@ -169,6 +169,9 @@ class DefaultConfig:
     CERT_SIGNER_FACTORY = None
     #: largest PDF accepted for verification (/verify upload and POST /api/v1/verify)
     CERT_VERIFY_MAX_BYTES = 2 * 1024 * 1024
+    #: seconds the PDF work of one upload may take (the request stays under 2 s); see
+    #: certificates/verification.time_limit
+    CERT_VERIFY_SECONDS = 1.5
     #: how often one address may upload a PDF for verification
     RATELIMIT_VERIFY_UPLOAD = "10 per minute"
 

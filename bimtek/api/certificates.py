@@ -3,7 +3,7 @@ staff integrations."""
 
 import io
 
-from flask import g, jsonify, send_file
+from flask import current_app, g, jsonify, send_file
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
@@ -25,10 +25,17 @@ CODE_PARAMETER = {
 
 
 class CertificateVerification(Schema):
-    """What anyone may see of a certificate: enough to catch an edited PDF, nothing private."""
+    """What anyone holding the verification code may see of a certificate: enough to catch
+    an edited PDF, nothing private, not why it was revoked."""
 
     number = fields.String(required=True, metadata={"example": "007/BIMTEK-KUTIM24A/X/2024"})
-    name = fields.String(required=True, metadata={"description": "The name as printed"})
+    name = fields.String(
+        required=True,
+        metadata={
+            "description": "The name as printed: given only to whoever holds the "
+            "verification code (the QR, or the file itself)"
+        },
+    )
     event_title = fields.String(required=True)
     event_code = fields.String()
     organizer = fields.String(allow_none=True)
@@ -40,12 +47,14 @@ class CertificateVerification(Schema):
     issued_on = fields.Date()
     status = fields.String(required=True, validate=validate.OneOf(["valid", "revoked"]))
     revoked_on = fields.Date(allow_none=True)
-    revoke_reason = fields.String(allow_none=True)
     verification_url = fields.String()
 
 
 class IssuedCertificate(CertificateVerification):
     participant_id = fields.Integer()
+    revoke_reason = fields.String(
+        allow_none=True, metadata={"description": "Why it was revoked: for its managers only"}
+    )
     verification_code = fields.String()
     document_sha256 = fields.String(allow_none=True)
 
@@ -88,8 +97,16 @@ class CertificateFileVerdict(Schema):
                 "content_differs",
                 "issued_before_signing",
                 "no_claim",
+                "unexpected_shape",
+                "not_checked_in_time",
             ]
         ),
+        metadata={
+            "description": "unexpected_shape: not the shape of a certificate we issue (one "
+            "signature field by our name, nothing written after the signature), answered "
+            "without checking signatures; not_checked_in_time: the file could not be read "
+            "within CERT_VERIFY_SECONDS"
+        },
     )
     message = fields.String(required=True)
     certificate = fields.Nested(
@@ -123,6 +140,9 @@ def list_certificates(event):
     for certificate in queries.issued_certificates(event, include_revoked=True):
         facts = queries.verification_facts(certificate)
         facts["participant_id"] = certificate.participant_id
+        facts["revoke_reason"] = (
+            (certificate.revoke_reason or None) if certificate.revoked_at else None
+        )
         facts["verification_code"] = certificate.verification_code
         facts["verification_url"] = queries.verification_url(
             certificate.verification_code, public_base_url()
@@ -153,7 +173,9 @@ def list_certificates(event):
 def verify_file():
     """Public: is this PDF (multipart ``file``) a certificate we issued, unchanged?
     Nothing uploaded is kept."""
-    verdict = verification.verify_document(uploaded_pdf())
+    verdict = verification.verify_document(
+        uploaded_pdf(), seconds=verification.time_budget(current_app.config)
+    )
     response = jsonify(verification.verdict_json(verdict, public_base_url()))
     response.headers["Cache-Control"] = "no-store"
     return response

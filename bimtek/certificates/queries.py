@@ -168,12 +168,31 @@ def printed_issue_date(certificate: Certificate) -> date:
     return to_local(certificate.issued_at, certificate.event.timezone).date()
 
 
-def verification_facts(certificate: Certificate) -> dict:
-    """What the public may see: enough to catch an edited PDF, nothing private."""
+def masked_name(name: str) -> str:
+    """The name confirmed without being told: each word's first letter or digit, the rest
+    of its letters and digits as ``*``, punctuation kept ("A*** H*** K*****, M.**")."""
+    words = []
+    for word in name.split():
+        seen = False
+        letters = []
+        for character in word:
+            if character.isalnum():
+                letters.append("*" if seen else character)
+                seen = True
+            else:
+                letters.append(character)
+        words.append("".join(letters))
+    return " ".join(words)
+
+
+def verification_facts(certificate: Certificate, *, full_name: bool = True) -> dict:
+    """What the public may see: enough to catch an edited PDF, nothing private. The full
+    name only to whoever holds the verification code (the QR, the file); by the printed
+    number, which is sequential, the name masked. Never why it was revoked."""
     event = certificate.event
     return {
         "number": certificate.number,
-        "name": certificate.name,
+        "name": certificate.name if full_name else masked_name(certificate.name),
         "event_title": certificate.event_title,
         "event_code": event.code,
         "organizer": event.organizer,
@@ -187,5 +206,4 @@ def verification_facts(certificate: Certificate) -> dict:
         "revoked_on": to_local(certificate.revoked_at, event.timezone).date().isoformat()
         if certificate.revoked_at
         else None,
-        "revoke_reason": certificate.revoke_reason or None if certificate.revoked_at else None,
     }

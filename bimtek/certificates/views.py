@@ -385,7 +385,8 @@ def verify_form():
     """The form; with ``kode`` (a verification code or a certificate number) the answer.
 
     A code goes on to /verify/<code>; a number is answered here, without revealing the
-    certificate's code (the number is printed for all to see, the code is not)."""
+    certificate's code or the full name (the number is printed for all to see and runs in
+    sequence, the code is not): the name masked, the event, the dates and the status."""
     typed = (request.args.get("kode") or "").strip()[:200]
     if not typed:
         return render_template("certificates/verify.html", certificate=None, message=None, code="")
@@ -398,15 +399,16 @@ def verify_form():
         return render_template(
             "certificates/verify.html", certificate=None, message=error.message, code=typed
         ), 404
-    return _verified(certificate)
+    return _verified(certificate, full_name=False)
 
 
-def _verified(certificate):
+def _verified(certificate, *, full_name: bool = True):
     response = Response(
         render_template(
             "certificates/verify.html",
             certificate=certificate,
-            facts=queries.verification_facts(certificate),
+            facts=queries.verification_facts(certificate, full_name=full_name),
+            full_name=full_name,
         )
     )
     response.headers["X-Robots-Tag"] = "noindex"
@@ -420,7 +422,9 @@ def verify_upload():
     """Public: is this PDF file a certificate we issued, unchanged? The file is not kept."""
     error, verdict = None, None
     try:
-        verdict = verification.verify_document(uploaded_pdf())
+        verdict = verification.verify_document(
+            uploaded_pdf(), seconds=verification.time_budget(current_app.config)
+        )
     except InvalidInput as refused:
         error = refused
     response = Response(

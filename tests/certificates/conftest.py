@@ -92,3 +92,15 @@ def qualify(event, participant):
 def five_sessions(app):
     """An event with five mandatory sessions (so 4 of 5 is exactly 80%)."""
     return factories.make_event("SERT24", sessions=5)
+
+
+@pytest.fixture
+def issued(five_sessions):
+    """One issued (signed) certificate."""
+    from bimtek.certificates import issuing
+
+    person = factories.make_participant(five_sessions, full_name="Siti Rahmawati, S.Sos.")
+    qualify(five_sessions, person)
+    certificate = issuing.issue(person)
+    db.session.commit()
+    return certificate

@@ -20,15 +20,6 @@ from tests.conftest import demo_signer
 from tests.pdftext import pdf_text
 
 
-@pytest.fixture
-def issued(five_sessions):
-    person = factories.make_participant(five_sessions, full_name="Siti Rahmawati, S.Sos.")
-    qualify(five_sessions, person)
-    certificate = issuing.issue(person)
-    db.session.commit()
-    return certificate
-
-
 def run(tool: str, data: bytes, tmp_path: Path, *args: str) -> str:
     path = tmp_path / "file.pdf"
     path.write_bytes(data)
@@ -341,9 +332,14 @@ def test_an_unrelated_pdf_is_unknown(client, app, tmp_path):
 def test_a_revoked_certificate_is_revoked(client, issued):
     issuing.revoke(issued, "Data peserta keliru")
     db.session.commit()
-    body = upload(client, issued.document).get_json()
-    assert body["status"] == "revoked"
-    assert body["certificate"]["revoke_reason"] == "Data peserta keliru"
+    answer = upload(client, issued.document)
+    body = answer.get_json()
+    assert body["status"] == "revoked" and body["certificate"]["revoked_on"]
+    assert body["certificate"]["name"] == "Siti Rahmawati, S.Sos."  # the file holds the code
+    assert "Data peserta keliru" not in answer.get_data(as_text=True)
+    page = upload(client, issued.document, url="/verify").get_data(as_text=True)
+    assert 'data-status="revoked"' in page and "Data peserta keliru" not in page
+    assert "Dicabut pada" in page
 
 
 def test_bad_uploads_have_a_defined_answer(client, app):
@@ -434,6 +430,7 @@ def test_the_list_api_names_codes_and_hashes(client, issued, admin_headers):
     rows = client.get("/api/v1/events/SERT24/certificates", headers=admin_headers).get_json()
     (row,) = rows["certificates"]
     assert row["verification_code"] == issued.verification_code
+    assert row["name"] == "Siti Rahmawati, S.Sos." and row["revoke_reason"] is None
     assert row["document_sha256"] == issued.document_sha256
 
 

@@ -321,7 +321,11 @@ def test_verify_by_the_printed_number_in_any_form(client, certificate, person):
         page = client.get("/verify", query_string={"kode": typed})
         html = page.get_data(as_text=True)
         assert page.status_code == 200, typed
-        assert person.full_name in html and "SAH" in html
+        # a number is printed for all to see: it confirms, it does not disclose the name
+        assert person.full_name not in html and "Agus" not in html and "Kesuma" not in html
+        assert "D*. H. M. A*** H*** K*****, M.**" in html
+        for shown in ("SAH", certificate.number, "Bimtek Uji SERT24", "10 JP"):
+            assert shown in html
         # the number is public; the code (the QR's secret) is not told to whoever typed it
         assert certificate.verification_code not in html
         for secret in (SECRET_NIK, SECRET_PHONE, "agus@example.id", "Bawaslu Kutai Timur"):
@@ -360,14 +364,33 @@ def test_verify_api(client, certificate, person):
         assert secret not in raw
 
 
-def test_revoked_stays_verifiable_as_revoked(client, certificate, admin):
+def test_revoked_stays_verifiable_as_revoked_without_its_reason(client, certificate, admin):
     issuing.revoke(certificate, "Tidak memenuhi kehadiran", actor=admin)
     db.session.commit()
-    html = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
-    assert "DICABUT" in html and "Tidak memenuhi kehadiran" in html
-    body = client.get(f"/api/v1/certificates/{certificate.verification_code}").get_json()
-    assert body["status"] == "revoked" and body["revoke_reason"] == "Tidak memenuhi kehadiran"
-    assert body["revoked_on"]
+    revoked_on = queries.verification_facts(certificate)["revoked_on"]
+    for url in (
+        f"/verify/{certificate.verification_code}",
+        f"/verify?kode={certificate.number}",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert "DICABUT" in html and "Tidak memenuhi kehadiran" not in html, url
+        assert "Alasan" not in html, url
+    api = client.get(f"/api/v1/certificates/{certificate.verification_code}")
+    body = api.get_json()
+    assert body["status"] == "revoked" and body["revoked_on"] == revoked_on
+    assert "revoke_reason" not in body and "Tidak memenuhi" not in api.get_data(as_text=True)
+    # its managers still see why
+    stored = queries.get_by_code(certificate.verification_code)
+    assert stored.revoke_reason == "Tidak memenuhi kehadiran"
+
+
+def test_masked_names_keep_initials_and_punctuation():
+    assert queries.masked_name("Agus Hari Kesuma") == "A*** H*** K*****"
+    titled = "Dr. H. M. Agus Hari Kesuma, M.Si"
+    assert queries.masked_name(titled) == "D*. H. M. A*** H*** K*****, M.**"
+    assert queries.masked_name("  Ni   Luh  ") == "N* L**"
+    assert queries.masked_name("Siti Nur'aini") == "S*** N**'****"
+    assert queries.masked_name("") == ""
 
 
 def test_unknown_code(client, app):
@@ -401,7 +424,9 @@ def test_admin_api_list(client, certificate, admin):
 def test_openapi_documents_verification(client, app):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/certificates/{code}" in spec["paths"]
-    assert "CertificateVerification" in spec["components"]["schemas"]
+    public = spec["components"]["schemas"]["CertificateVerification"]["properties"]
+    assert "name" in public and "revoke_reason" not in public
+    assert "revoke_reason" in spec["components"]["schemas"]["IssuedCertificate"]["properties"]
 
 
 @pytest.mark.parametrize(
