@@ -198,27 +198,6 @@ def preview(event):
     )
 
 
-@bp.route(ADMIN + "/semua.zip")
-@event_required("manager")
-def download_zip(event):
-    response = send_file(
-        io.BytesIO(printing.certificates_zip(event, public_base_url())),
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=f"sertifikat-{event.code}.zip",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.route(ADMIN + "/gabungan.pdf")
-@event_required("manager")
-def download_merged(event):
-    data = printing.certificates_pdf(event, queries.issued_certificates(event), public_base_url())
-    return _pdf_response(data, f"sertifikat-{event.code}-cetak.pdf")
-
-
 # --- admin: settings ------------------------------------------------------------------------
 
 

@@ -208,8 +208,6 @@ ROUTES = {
     "certificates.revoke": Route(EVENT_MANAGER, unsafe=True),
     "certificates.admin_download": Route(EVENT_MANAGER),
     "certificates.preview": Route(EVENT_MANAGER),
-    "certificates.download_zip": Route(EVENT_MANAGER),
-    "certificates.download_merged": Route(EVENT_MANAGER),
     "certificates.settings": Route(EVENT_MANAGER, unsafe=True),
     "certificates.upload_image": Route(EVENT_MANAGER),
     "certificates.image": Route(EVENT_MANAGER),
