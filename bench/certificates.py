@@ -7,13 +7,13 @@ Seeds a temporary SQLite database with one event of 400 registered participants 
 signatories with signature images, five modules), issues the 400 certificates through the
 service, then times, in the same run:
 
-1. fast      ``printing.certificates_pdf``: the 400 certificates as one document (the merged
-             PDF for printing); static parts drawn once as form XObjects, per page only the
-             name, number and QR (segno, fixed mask, raw path operators);
+1. fast      ``printing.print_copy_pdf``: the 400 certificates as one document (the print
+             copy, from the issued snapshots); static parts drawn once as form XObjects, per
+             page only the name, number and QR (segno, fixed mask, raw path operators);
 2. naive     the straightforward approach: one ReportLab canvas per certificate, everything
              drawn on every page, ReportLab's own QR widget (reportlab.graphics.barcode.qr);
-3. zip       ``printing.certificates_zip``: 400 separate PDFs, drawn as one document and
-             cut into one file per certificate (one run);
+3. zip       the ZIP the bundle job builds: the 400 stored signed files
+             (``printing.issued_files``, 50 per query) written into one .zip (one run);
 4. download  the participant's own certificate through the Flask view
              (certificates.mine_download) with the test client: server time per request;
 5. issue     ``issuing.issue_all`` for the 400, as the organizer's button does it: drawn as
@@ -35,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -319,6 +320,18 @@ def verify_run(client, genuine_file: bytes, requests: int):
     return results
 
 
+def zip_issued(certificates) -> bytes:
+    """The ZIP as the bundle job writes it (``bundles._build``)."""
+    from bimtek.certificates import printing
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for batch in printing.issued_files(certificates):
+            for name, data in batch:
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def median_time(function, runs):
     """(median wall seconds, median CPU seconds of this process, last result)."""
     walls, cpus = [], []
@@ -380,10 +393,10 @@ def main():
         )
         certificates = queries.issued_certificates(event)
         register_fonts()
-        printing.certificates_pdf(event, certificates[:1])  # fonts and images, as a worker
+        printing.print_copy_pdf(event, certificates[:1])  # fonts and images, as a worker
 
         def fast_all():
-            return printing.certificates_pdf(event, certificates)
+            return printing.print_copy_pdf(event, certificates)
 
         first_wall, first_cpu, _data = median_time(fast_all, 1)
         print(
@@ -420,7 +433,7 @@ def main():
             )
 
         if not args.no_zip:
-            zipped, zipped_cpu, archive = median_time(lambda: printing.certificates_zip(event), 1)
+            zipped, zipped_cpu, archive = median_time(lambda: zip_issued(certificates), 1)
             print(
                 f"zip:      {len(certificates)} separate PDFs in one .zip, "
                 f"{len(archive) / 1e6:.1f} MB: {zipped:.3f} s wall / {zipped_cpu:.3f} s CPU "

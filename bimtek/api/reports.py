@@ -88,7 +88,8 @@ class AssessmentSummary(Schema):
 class CertificateSummary(Schema):
     registered = fields.Integer()
     eligible = fields.Integer()
-    issued = fields.Integer()
+    issued = fields.Integer(metadata={"description": "Numbers handed out: in force + revoked"})
+    in_force = fields.Integer()
     to_issue = fields.Integer()
     not_eligible = fields.Integer()
     revoked = fields.Integer()
@@ -159,7 +160,15 @@ def event_summary(event):
             },
             "certificates": {
                 k: certificates[k]
-                for k in ("registered", "eligible", "issued", "to_issue", "not_eligible", "revoked")
+                for k in (
+                    "registered",
+                    "eligible",
+                    "issued",
+                    "in_force",
+                    "to_issue",
+                    "not_eligible",
+                    "revoked",
+                )
             },
         }
     )

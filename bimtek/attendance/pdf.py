@@ -127,6 +127,7 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
         bottomMargin=16 * mm,
         title=f"Daftar Hadir — {session.title}",
         author=event.organizer or "Bimtek",
+        initialFontName="Sans",
     )
     start, end = session.local_start, session.local_end
     story = [
@@ -312,7 +313,7 @@ def badges_pdf(event, people) -> io.BytesIO:
     category, registration number and the ticket QR the desk scans."""
     register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName="Sans")
     canvas.setTitle(f"Kartu peserta {event.code}")
     canvas.setAuthor(event.organizer or "Bimtek")
     per_page = BADGE_COLUMNS * BADGE_ROWS

@@ -1,12 +1,16 @@
-"""Certificate bundles built by a job: all certificates as a ZIP, or one merged PDF.
+"""Certificate bundles built by a job: the issued files as a ZIP, or one PDF to print.
 
-400 certificates take seconds to draw; a request should not wait for them. The manager
-asks for a bundle (POST), a job builds it into the database (``bimtek.storage``) with its
-progress in ``PreparedFile``, the page shows a progress bar and then the file, kept for
-PREPARED_FILE_HOURS (the pieces shared with other prepared files: ``jobs/prepared.py``).
-Asking again while nothing changed gives the same file: the bundle's
-fingerprint is the list of certificates in force and the design's last change, and a
-retried job finds the file ready and builds nothing.
+The ZIP holds the certificates in force exactly as issued: the stored signed files, byte for
+byte (their SHA-256 is the API's ``document_sha256``); revoked ones are left out. The print
+PDF is drawn from the certificates' issued snapshots and says on every page that it is a
+print copy (``printing.print_copy_pdf``). 400 files are about 48 MB and the print PDF takes
+a second or more to draw: the manager asks for a bundle (POST), a job builds it into the
+database (``bimtek.storage``) with its progress in ``PreparedFile``, and the page shows a
+progress bar and then the file, kept for PREPARED_FILE_HOURS (the pieces shared with other
+prepared files: ``jobs/prepared.py``).
+Asking again while nothing changed gives the same file: the bundle's fingerprint is the
+certificates in force, their files and snapshots (and the design, which draws those issued
+before signing existed), and a retried job finds the file ready and builds nothing.
 """
 
 import hashlib
@@ -19,15 +23,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.certificates.models import Certificate
-from bimtek.certificates.pdfsplit import split
-from bimtek.certificates.printing import (
-    certificate_filename,
-    certificates_pdf,
-    design_for,
-    sheet_for,
-)
+from bimtek.certificates.printing import issued_files, print_copy_pdf
 from bimtek.certificates.queries import get_settings, issued_certificates
-from bimtek.certificates.rendering import render
 from bimtek.events.access import event_required
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -39,7 +36,7 @@ BUNDLES = {
     "zip": ("certificates_zip", "application/zip", "zip"),
     "pdf": ("certificates_pdf", "application/pdf", "pdf"),
 }
-#: certificates drawn per step of the ZIP (one progress update each)
+#: certificates' files loaded per step of the ZIP (one progress update each)
 CHUNK = 50
 
 bp = Blueprint("certificate_bundles", __name__)
@@ -47,15 +44,17 @@ ADMIN = "/kegiatan/<code>/sertifikat/berkas"
 
 
 def fingerprint(event) -> tuple[str, int]:
-    """What the bundle is made of: the certificates in force and the design's version."""
-    ids = db.session.scalars(
-        sa.select(Certificate.id)
+    """What the bundle is made of: the certificates in force with their files and snapshots,
+    and the design's version."""
+    rows = db.session.execute(
+        sa.select(Certificate.id, Certificate.document_sha256, Certificate.design_id)
         .where(
             Certificate.event_id == event.id,
             Certificate.revoked_at.is_(None),
         )
         .order_by(Certificate.seq)
     ).all()
+    ids = [tuple(row) for row in rows]
     settings = get_settings(event)
     signatories = [(s.id, s.name, s.title, s.nip) for s in settings.signatories]
     design = f"{ids}|{settings.updated_at}|{signatories}"
@@ -87,17 +86,13 @@ def _build(prepared: PreparedFile) -> bytes:
     prepared.total = len(certificates)
     db.session.commit()
     if prepared.kind == "certificates_pdf":
-        return certificates_pdf(event, certificates)
-    design = design_for(event)
+        return print_copy_pdf(event, certificates)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for start in range(0, len(certificates), CHUNK):
-            chunk = certificates[start : start + CHUNK]
-            merged = render(design, [sheet_for(c) for c in chunk])
-            titles = [f"Sertifikat {c.number}" for c in chunk]
-            for certificate, data in zip(chunk, split(merged, 2, titles), strict=True):
-                archive.writestr(certificate_filename(certificate), data)
-            prepared.done = start + len(chunk)
+        for batch in issued_files(certificates, chunk=CHUNK):
+            for name, data in batch:
+                archive.writestr(name, data)
+            prepared.done += len(batch)
             db.session.commit()
     return buffer.getvalue()
 

@@ -305,6 +305,8 @@ def draw_front_variable(canvas, sheet: Sheet, *, qr=None) -> None:
     canvas.drawString(QR_X + QR_SIZE + 6, QR_Y + 7, sheet.code)
     if sheet.revoked:
         _revoked_stamp(canvas)
+    if sheet.print_copy:
+        _print_copy_mark(canvas)
 
 
 def draw_back_variable(canvas, sheet: Sheet) -> None:
@@ -318,6 +320,8 @@ def draw_back_variable(canvas, sheet: Sheet) -> None:
     canvas.drawCentredString(CENTER, 45, f"Verifikasi: {sheet.url}")
     if sheet.revoked:
         _revoked_stamp(canvas)
+    if sheet.print_copy:
+        _print_copy_mark(canvas)
 
 
 def _revoked_stamp(canvas) -> None:
@@ -328,3 +332,13 @@ def _revoked_stamp(canvas) -> None:
     canvas.setFont("Sans-Bold", 72)
     canvas.drawCentredString(0, -20, "DICABUT")
     canvas.restoreState()
+
+
+#: the line on every page of a print copy: the signed original is the issued file
+PRINT_COPY_MARK = "SALINAN CETAK · dokumen asli bertanda tangan elektronik: unduh atau pindai QR"
+
+
+def _print_copy_mark(canvas) -> None:
+    canvas.setFillColor(MUTED)
+    canvas.setFont("Sans-Bold", 7)
+    canvas.drawCentredString(CENTER, 35, PRINT_COPY_MARK)

@@ -1,21 +1,21 @@
-"""What gets printed: the design and sheets from the database, PDFs, the zip, file names.
+"""What gets printed: the design and sheets from the database, PDFs, the zip's files,
+file names.
 
 Reads: nothing here changes data. The QR codes point at ``base`` (the install's public
-address); views pass it explicitly, issuing uses PUBLIC_BASE_URL.
+address); views pass it explicitly, issuing and jobs use PUBLIC_BASE_URL.
 """
 
-import io
 import re
 import unicodedata
-import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
 
 import sqlalchemy as sa
 
 from bimtek.certificates import documents
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.numbering import CODE_LENGTH, format_number, issue_day
-from bimtek.certificates.pdfsplit import split
-from bimtek.certificates.queries import get_settings, issued_certificates, verification_url
+from bimtek.certificates.queries import get_settings, verification_url
 from bimtek.certificates.rendering import render
 from bimtek.certificates.sheets import Design, Sheet, SignatoryPrint
 from bimtek.core.timeutil import to_local, utcnow
@@ -83,13 +83,25 @@ def _issued_designs(certificates: list[Certificate]):
 def certificates_pdf(
     event: Event, certificates: list[Certificate], base: str | None = None
 ) -> bytes:
-    """One PDF with the given certificates (two pages each), for printing; each drawn with
-    the design it was issued with."""
+    """One PDF with the given certificates (two pages each), each drawn with the design it
+    was issued with (a revoked one stamped DICABUT)."""
     design_of = _issued_designs(certificates)
     return render(
         design_for(event),
         [sheet_for(c, base, design_of(c)) for c in certificates],
         title=f"Sertifikat {event.code}",
+    )
+
+
+def print_copy_pdf(event: Event, certificates: list[Certificate], base: str | None = None) -> bytes:
+    """The certificates as one PDF for printing, drawn from their issued snapshots; not the
+    signed files, and titled and marked on every page as a print copy (``PRINT_COPY_MARK``).
+    """
+    design_of = _issued_designs(certificates)
+    return render(
+        design_for(event),
+        [replace(sheet_for(c, base, design_of(c)), print_copy=True) for c in certificates],
+        title=f"Salinan cetak sertifikat {event.code}",
     )
 
 
@@ -139,28 +151,31 @@ def certificate_filename(certificate: Certificate) -> str:
     return f"{certificate.seq:03d}-{safe_filename(certificate.name, 60)}.pdf"
 
 
-def certificates_zip(event: Event, base: str | None = None) -> bytes:
-    """Every certificate in force as its own PDF, in one .zip: the signed files as issued.
+#: the ZIP's folder for certificates issued before signing existed (drawn, not signed)
+UNSIGNED_FOLDER = "belum-ditandatangani"
 
-    Certificates issued before signing existed are drawn as one document (static parts
-    once) and cut into one file per certificate, many times faster than drawing 400.
-    """
-    certificates = issued_certificates(event)
-    files: dict[int, bytes] = {}
-    signed = [c.id for c in certificates if c.document_sha256 is not None]
-    if signed:
-        files.update(
+
+def issued_files(
+    certificates: list[Certificate], base: str | None = None, *, chunk: int = 50
+) -> Iterator[list[tuple[str, bytes]]]:
+    """The ZIP's files, ``chunk`` certificates at a time: (name, the stored signed file byte
+    for byte); one issued before signing existed is drawn from its snapshot, as its own
+    download is, into ``UNSIGNED_FOLDER``. Only one chunk of files is loaded at a time."""
+    for start in range(0, len(certificates), chunk):
+        part = certificates[start : start + chunk]
+        stored = dict(
             db.session.execute(
-                sa.select(Certificate.id, Certificate.document).where(Certificate.id.in_(signed))
+                sa.select(Certificate.id, Certificate.document).where(
+                    Certificate.id.in_([c.id for c in part]),
+                    Certificate.document.is_not(None),
+                )
             ).all()
         )
-    drawn = [c for c in certificates if c.document_sha256 is None]  # issued before signing
-    if drawn:
-        merged = render(design_for(event), [sheet_for(c, base) for c in drawn])
-        titles = [f"Sertifikat {c.number}" for c in drawn]
-        files.update(zip([c.id for c in drawn], split(merged, 2, titles), strict=True))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in certificates:
-            archive.writestr(certificate_filename(certificate), files[certificate.id])
-    return buffer.getvalue()
+        files = []
+        for certificate in part:
+            name = certificate_filename(certificate)
+            if certificate.id in stored:
+                files.append((name, stored[certificate.id]))
+            else:
+                files.append((f"{UNSIGNED_FOLDER}/{name}", issued_pdf(certificate, base)))
+        yield files

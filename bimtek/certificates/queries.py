@@ -7,6 +7,7 @@ module never adds, flushes or commits. An event without stored settings reads th
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -134,6 +135,26 @@ def issued_certificates(
     if not include_revoked:
         query = query.where(Certificate.revoked_at.is_(None))
     return list(db.session.scalars(query.order_by(Certificate.seq)))
+
+
+class CertificateCounts(NamedTuple):
+    #: numbers handed out (in force + revoked)
+    issued: int
+    in_force: int
+    revoked: int
+
+
+def certificate_counts(event: Event) -> CertificateCounts:
+    """Issued, in force and revoked: the one count every page, file and report shows,
+    whoever holds the certificates (a cancelled participant's certificate in force counts)."""
+    revoked = Certificate.revoked_at.is_not(None)
+    issued, revoked_count = db.session.execute(
+        sa.select(
+            sa.func.count(Certificate.id),
+            sa.func.count(sa.case((revoked, Certificate.id))),
+        ).where(Certificate.event_id == event.id)
+    ).one()
+    return CertificateCounts(issued, issued - revoked_count, revoked_count)
 
 
 def certificates_of(participant: Participant) -> list[Certificate]:

@@ -187,14 +187,19 @@ def _active_certificates(event_id: int) -> dict[int, Certificate]:
 
 
 def eligibility(event: Event) -> list[Eligibility]:
-    """Every registered participant of the event, eligible or not with the reasons, by name."""
+    """Every registered participant of the event, eligible or not with the reasons, by name;
+    and anyone else who still holds a certificate in force (cancelled before cancelling
+    revoked it), so the list shows every certificate in force and it can be revoked."""
     settings = get_settings(event)
     summaries, scores = _attendance_and_scores(event, settings)
     mandatory = sum(1 for session in event.sessions if session.mandatory)
     active = _active_certificates(event.id)
     participants = db.session.scalars(
         sa.select(Participant)
-        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .where(
+            Participant.event_id == event.id,
+            sa.or_(Participant.status == "registered", Participant.id.in_(list(active))),
+        )
         .order_by(Participant.sort_name, Participant.id)
     )
     result = []

@@ -51,6 +51,8 @@ class Sheet:
     minutes_per_jp: int
     modules: tuple[tuple[str, int], ...] = ()
     revoked: bool = False
+    #: drawn for printing, not the issued file: each page says so
+    print_copy: bool = False
     #: the design this certificate was issued with, when it differs from the document's
     design: Design | None = None
 

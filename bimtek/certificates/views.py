@@ -28,6 +28,7 @@ from bimtek.certificates import (
     rules,
     signing,
     verification,
+    withdrawal,
 )
 from bimtek.core.database import get_by_id
 from bimtek.core.web import participant_required, public_base_url
@@ -90,7 +91,7 @@ def admin_index(event):
         "semua": len(verdicts),
         "layak": sum(1 for v in verdicts if v.eligible and v.certificate is None),
         "belum": sum(1 for v in verdicts if not v.eligible and v.certificate is None),
-        "terbit": sum(1 for v in verdicts if v.certificate is not None),
+        "terbit": queries.certificate_counts(event).in_force,
     }
     if shown == "layak":
         verdicts = [v for v in verdicts if v.eligible and v.certificate is None]
@@ -180,6 +181,47 @@ def revoke(event, certificate_id):
     return redirect(url_for(".admin_index", code=event.code))
 
 
+@bp.route(ADMIN + "/peserta/<int:participant_id>/batal", methods=["GET", "POST"])
+@event_required("manager")
+def cancel_holder(event, participant_id):
+    """Cancel a participant and revoke their certificate in force: a confirmation page naming
+    the certificate, then the POST with the reason."""
+    participant = load_in_event(Participant, participant_id, event)
+    certificate = queries.active_certificate(participant)
+    errors = {}
+    if request.method == "POST" and participant.status != "cancelled":
+        try:
+            withdrawal.cancel_holder(
+                participant, request.form.get("reason", ""), actor=current_user
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            if certificate is not None:
+                flash(
+                    _(
+                        "Pendaftaran %(name)s dibatalkan dan sertifikat %(number)s dicabut.",
+                        name=participant.full_name,
+                        number=certificate.number,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Pendaftaran %(name)s dibatalkan.", name=participant.full_name), "success")
+            return redirect(url_for(".admin_index", code=event.code))
+    return render_template(
+        "certificates/cancel_holder.html",
+        event=event,
+        participant=participant,
+        certificate=certificate,
+        errors=errors,
+        reason=request.form.get("reason", ""),
+    ), 422 if errors else 200
+
+
 @bp.route(ADMIN + "/<int:certificate_id>.pdf")
 @event_required("manager")
 def admin_download(event, certificate_id):
@@ -196,27 +238,6 @@ def preview(event):
         f"contoh-sertifikat-{event.code}.pdf",
         inline=True,
     )
-
-
-@bp.route(ADMIN + "/semua.zip")
-@event_required("manager")
-def download_zip(event):
-    response = send_file(
-        io.BytesIO(printing.certificates_zip(event, public_base_url())),
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=f"sertifikat-{event.code}.zip",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.route(ADMIN + "/gabungan.pdf")
-@event_required("manager")
-def download_merged(event):
-    data = printing.certificates_pdf(event, queries.issued_certificates(event), public_base_url())
-    return _pdf_response(data, f"sertifikat-{event.code}-cetak.pdf")
 
 
 # --- admin: settings ------------------------------------------------------------------------

@@ -43,6 +43,8 @@ class Event(db.Model):
     late_grace_minutes: Mapped[int] = mapped_column(default=15)
     #: last registration number handed out; bumped under a row lock on every registration
     registration_seq: Mapped[int] = mapped_column(default=0)
+    #: when a manager closed the event ("Tutup kegiatan"); empty = open until its last day
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     modules: Mapped[list["Module"]] = relationship(
@@ -85,6 +87,11 @@ class Event(db.Model):
 
     def local(self, moment: datetime | None) -> datetime | None:
         return to_local(moment, self.timezone)
+
+    def locked(self, now: datetime | None = None) -> bool:
+        """Over (its last day has passed in its zone) or closed by a manager: participants
+        may no longer cancel."""
+        return self.closed_at is not None or self.local(now or utcnow()).date() > self.end_date
 
     def __repr__(self) -> str:
         return f"<Event {self.code}>"

@@ -171,6 +171,33 @@ def update_event(event: Event, data, *, actor=None, channel="web") -> Event:
     return event
 
 
+def close_event(event: Event, *, actor, channel="web", now: datetime | None = None) -> Event:
+    """ "Tutup kegiatan": from now on participants cannot cancel (``Event.locked``); a manager
+    still can. Closing a closed event changes nothing."""
+    if event.closed_at is None:
+        event.closed_at = now or utcnow()
+        db.session.flush()
+        record("event.close", actor=actor, channel=channel, event_id=event.id, target=event)
+    return event
+
+
+def reopen_event(event: Event, *, actor, channel="web") -> Event:
+    """Undo "Tutup kegiatan" (an event past its last day stays locked by its dates)."""
+    if event.closed_at is not None:
+        previous = event.closed_at.isoformat()
+        event.closed_at = None
+        db.session.flush()
+        record(
+            "event.reopen",
+            actor=actor,
+            channel=channel,
+            event_id=event.id,
+            target=event,
+            details={"closed_at": previous},
+        )
+    return event
+
+
 def clean_module(event: Event, data, *, existing: Module | None = None) -> dict:
     errors, values = {}, {}
     code = str(data.get("code") or "").strip().upper()

@@ -94,6 +94,30 @@ def edit_event(event):
     )
 
 
+@admin_bp.post("/kegiatan/<code>/tutup")
+@event_required("manager")
+def close_event(event):
+    """ "Tutup kegiatan": participants can no longer cancel; a manager still can."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.close_event(event, actor=current_user)
+    db.session.commit()
+    flash(_("Kegiatan ditutup: peserta tidak dapat lagi membatalkan pendaftaran."), "success")
+    return redirect(url_for(".edit_event", code=event.code))
+
+
+@admin_bp.post("/kegiatan/<code>/buka")
+@event_required("manager")
+def reopen_event(event):
+    """Undo "Tutup kegiatan"."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.reopen_event(event, actor=current_user)
+    db.session.commit()
+    flash(_("Kegiatan dibuka kembali."), "success")
+    return redirect(url_for(".edit_event", code=event.code))
+
+
 @admin_bp.route("/kegiatan/<code>/salin", methods=["GET", "POST"])
 @event_required("manager")
 def clone_event(event):

@@ -4,8 +4,16 @@ cancelled one back.
 A freed seat goes to the next on the waitlist (``registration.fill_from_waitlist``); a
 reactivated registration takes a free seat or joins the end of the waitlist. Both under the
 event's row lock, as every change to who holds a seat (``registration.lock_event``).
+
+A cancellation never leaves something of a higher domain untrue: such a domain declares a
+check (``hold``), e.g. certificates for a certificate in force, and ``cancel`` calls every
+check and is refused while one holds. The domain offers its own page that settles the hold
+and cancels in one transaction (``certificates/withdrawal.py``). Participants cannot cancel
+once the event is over or closed (``Event.locked``).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -30,6 +38,32 @@ class EventOver(Conflict):
     code = "event_over"
 
 
+@dataclass(frozen=True)
+class Hold:
+    """What keeps a participant from being cancelled as is, and the page that settles it."""
+
+    code: str
+    message: str
+    #: endpoint (taking ``code`` and ``participant_id``) of the confirmation page that
+    #: settles the hold and cancels
+    endpoint: str
+
+
+#: checks declared by higher domains: participant -> a Hold, or None
+HOLD_CHECKS: list[Callable[[Participant], Hold | None]] = []
+
+
+def hold(check: Callable[[Participant], Hold | None]):
+    """Declare a check that ``cancel`` calls (a decorator)."""
+    HOLD_CHECKS.append(check)
+    return check
+
+
+def holds(participant: Participant) -> list[Hold]:
+    """What keeps the participant from being cancelled as is (reads only)."""
+    return [found for check in HOLD_CHECKS if (found := check(participant)) is not None]
+
+
 def cancel(
     participant: Participant,
     *,
@@ -42,7 +76,9 @@ def cancel(
     """Cancel a registration or a waitlist place; a freed seat goes to the next in line.
 
     Returns the participant promoted from the waitlist, if any. Cancelling twice is harmless.
-    ``reason_required``: an organizer cancelling someone must say why (InvalidInput).
+    ``reason_required``: an organizer cancelling someone must say why (InvalidInput). Refused
+    (Conflict with the hold's code) while a ``hold`` check finds something, e.g. a
+    certificate in force.
     """
     now = now or utcnow()
     reason = " ".join(str(reason or "").split())
@@ -60,6 +96,8 @@ def cancel(
     db.session.refresh(participant)
     if participant.status == "cancelled":
         return None
+    for found in holds(participant):
+        raise Conflict(found.message, code=found.code)
     participant.status = "cancelled"
     participant.cancelled_at = now
     participant.cancel_reason = reason.strip()
@@ -76,24 +114,44 @@ def cancel(
     return promoted[0] if promoted else None
 
 
-def may_cancel_own(participant: Participant, now: datetime | None = None) -> bool:
-    """Whether the participant may still cancel it themself: not cancelled, event not over."""
+def own_cancel_refusal(participant: Participant, now: datetime | None = None):
+    """Why the participant cannot cancel it themself now, as the error to raise (None: they
+    can): the event is closed or over (EventOver), or a hold stands (a certificate in force).
+    """
     event = participant.event
-    return participant.status != "cancelled" and (
-        event.local(now or utcnow()).date() <= event.end_date
-    )
+    if event.closed_at is not None:
+        return EventOver(
+            _(
+                "Kegiatan sudah ditutup oleh penyelenggara; pendaftaran tidak dapat "
+                "dibatalkan lagi. Hubungi penyelenggara bila perlu."
+            )
+        )
+    if event.locked(now):
+        return EventOver(_("Kegiatan sudah selesai; pendaftaran tidak dapat dibatalkan lagi."))
+    for found in holds(participant):
+        return Conflict(found.message, code=found.code)
+    return None
+
+
+def may_cancel_own(participant: Participant, now: datetime | None = None) -> bool:
+    """Whether the participant may still cancel it themself: not cancelled, the event neither
+    over nor closed, nothing holding (a certificate in force)."""
+    return participant.status != "cancelled" and own_cancel_refusal(participant, now) is None
 
 
 def cancel_own(
     participant: Participant, *, actor: User, reason: str = "", now: datetime | None = None
 ) -> Participant | None:
-    """A participant cancels their own registration (until the event's last day is over);
-    the seat goes to the first on the waitlist, as for any cancellation."""
+    """A participant cancels their own registration (until the event's last day is over or
+    a manager closes it); the seat goes to the first on the waitlist, as for any
+    cancellation."""
     now = now or utcnow()
     if participant.user_id != getattr(actor, "id", None):
         raise Forbidden(_("Ini bukan pendaftaran Anda."))
-    if participant.status != "cancelled" and not may_cancel_own(participant, now):
-        raise EventOver(_("Kegiatan sudah selesai; pendaftaran tidak dapat dibatalkan lagi."))
+    if participant.status != "cancelled":
+        refusal = own_cancel_refusal(participant, now)
+        if refusal is not None:
+            raise refusal
     return cancel(participant, actor=actor, reason=reason, channel="portal", now=now)
 
 

@@ -27,7 +27,7 @@ def ticket_pdf(participant) -> io.BytesIO:
     event = participant.event
     buffer = io.BytesIO()
     width, height = A5
-    canvas = Canvas(buffer, pagesize=A5, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A5, pageCompression=1, initialFontName="Sans")
     canvas.setTitle(f"Tiket {participant.registration_label}")
     canvas.setAuthor(event.organizer or "Bimtek")
     margin = 14 * mm

@@ -328,7 +328,7 @@ def cancel(event, participant_id):
     """Cancel a registration: a confirmation page with the reason, then the POST."""
     participant = load_in_event(Participant, participant_id, event)
     form = CancelForm()
-    errors = {}
+    errors, status = {}, 200
     if participant.status != "cancelled" and form.validate_on_submit():
         try:
             promoted = cancellation.cancel(
@@ -337,8 +337,9 @@ def cancel(event, participant_id):
                 reason=form.reason.data or "",
                 reason_required=True,
             )
-        except InvalidInput as error:
-            errors = error.fields
+        except (InvalidInput, Conflict) as error:
+            db.session.rollback()
+            errors, status = error.fields, error.status
             flash(error.message, "error")
         else:
             db.session.commit()
@@ -357,8 +358,9 @@ def cancel(event, participant_id):
         participant=participant,
         form=form,
         errors=errors,
+        holds=cancellation.holds(participant) if participant.status != "cancelled" else [],
         waiting=queries.status_counts(event.id)["waitlisted"],
-    ), 422 if errors else 200
+    ), status
 
 
 @admin_bp.route("/kegiatan/<code>/peserta/<int:participant_id>/aktifkan", methods=["POST"])
@@ -422,6 +424,9 @@ def cancel_own(participant_id):
             event=participant.event,
             form=form,
             errors=errors,
+            refusal=cancellation.own_cancel_refusal(participant)
+            if participant.status != "cancelled"
+            else None,
         ),
         422 if errors else 200,
     )

@@ -557,22 +557,25 @@ def _certificate_section(event: Event, figures: dict, styles, width) -> list:
                 ["Ukuran", "Jumlah"],
                 ["Peserta terdaftar", panel["registered"]],
                 ["Memenuhi syarat", panel["eligible"]],
-                ["Sertifikat berlaku", panel["issued"]],
+                ["Sertifikat diterbitkan (nomor)", panel["issued"]],
+                ["Sertifikat berlaku", panel["in_force"]],
+                ["Dicabut", panel["revoked"]],
                 ["Belum diterbitkan (memenuhi syarat)", panel["to_issue"]],
                 ["Tidak memenuhi syarat", panel["not_eligible"]],
-                ["Dicabut", panel["revoked"]],
             ],
             [width - 40 * mm, 40 * mm],
             styles,
             numeric_from=1,
         ),
     ]
-    if issued:
+    numbered = sorted(issued + revoked, key=lambda c: c.seq)
+    if numbered:
         story.append(
             Paragraph(
-                f"Nomor sertifikat berlaku: {_escape(issued[0].number)} s.d. "
-                f"{_escape(issued[-1].number)}. Setiap sertifikat dapat diverifikasi melalui kode "
-                "QR-nya.",
+                f"Nomor sertifikat yang diterbitkan: {_escape(numbered[0].number)} s.d. "
+                f"{_escape(numbered[-1].number)} ({panel['issued']} nomor): "
+                f"{panel['in_force']} berlaku, {panel['revoked']} dicabut. Setiap sertifikat "
+                "dapat diverifikasi melalui kode QR-nya.",
                 styles["body"],
             )
         )

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from bimtek.assessments.analysis import group_gain, hake_band, mean
 from bimtek.assessments.results import scores
 from bimtek.attendance.records import session_counts
-from bimtek.certificates.queries import issued_certificates
+from bimtek.certificates.queries import certificate_counts
 from bimtek.certificates.rules import eligibility
 from bimtek.core import charts, numbers
 from bimtek.core.timeutil import utcnow
@@ -145,23 +145,25 @@ def assessment_panel(event: Event) -> dict:
 
 
 def certificate_panel(event: Event) -> dict:
-    """Eligible, issued, still to issue, not eligible, revoked."""
-    verdicts = eligibility(event)
-    issued = sum(1 for v in verdicts if v.certificate is not None)
+    """Registered participants eligible, holding one, still to issue, not eligible; and the
+    event's certificates issued, in force and revoked (``certificate_counts``)."""
+    verdicts = [v for v in eligibility(event) if v.participant.status == "registered"]
+    holding = sum(1 for v in verdicts if v.certificate is not None)
     eligible = sum(1 for v in verdicts if v.eligible)
     to_issue = sum(1 for v in verdicts if v.eligible and v.certificate is None)
     not_eligible = sum(1 for v in verdicts if not v.eligible and v.certificate is None)
-    revoked = sum(1 for c in issued_certificates(event, include_revoked=True) if c.revoked_at)
+    counts = certificate_counts(event)
     total = len(verdicts)
     return {
         "registered": total,
         "eligible": eligible,
-        "issued": issued,
+        "issued": counts.issued,
+        "in_force": counts.in_force,
+        "revoked": counts.revoked,
         "to_issue": to_issue,
         "not_eligible": not_eligible,
-        "revoked": revoked,
         "segments": charts.stack(
-            [("hadir", issued), ("terlambat", to_issue), ("belum", not_eligible)], total
+            [("hadir", holding), ("terlambat", to_issue), ("belum", not_eligible)], total
         ),
     }
 

@@ -14,7 +14,11 @@ from bimtek.assessments.models import MAX_OPTIONS
 from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS as ATTENDANCE_LABELS
 from bimtek.attendance.records import attendance_matrix
-from bimtek.certificates.queries import issued_certificates, verification_url
+from bimtek.certificates.queries import (
+    certificate_counts,
+    issued_certificates,
+    verification_url,
+)
 from bimtek.core.timeutil import utcnow
 from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.events.models import Event
@@ -390,6 +394,7 @@ def certificate_sheets(event: Event, now: datetime, base: str | None = None) -> 
     """The certificate register: every certificate issued for the event, revoked ones too, in
     number order, with who issued it and how to verify it (the office's official list)."""
     rows = []
+    counts = certificate_counts(event)
     for certificate in issued_certificates(event, include_revoked=True, with_people=True):
         person = certificate.participant
         rows.append(
@@ -432,7 +437,14 @@ def certificate_sheets(event: Event, now: datetime, base: str | None = None) -> 
                 SheetColumn(_("Tautan verifikasi"), width=48),
             ],
             rows=rows,
-            note=_("Nomor yang dicabut tetap tercatat dan tidak dipakai ulang."),
+            note=_(
+                "%(i)s nomor diterbitkan: %(f)s berlaku, %(r)s dicabut.",
+                i=counts.issued,
+                f=counts.in_force,
+                r=counts.revoked,
+            )
+            + " "
+            + _("Nomor yang dicabut tetap tercatat dan tidak dipakai ulang."),
         )
     ]
 

@@ -1,0 +1,81 @@
+"""Every PDF the app makes embeds every font it uses (pdffonts shows no "no"): a viewer or
+printer without DejaVu, or without Helvetica's metrics, shows what was drawn."""
+
+import subprocess
+
+import pytest
+
+from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
+from bimtek.attendance.records import session_attendance
+from bimtek.certificates import issuing, printing
+from bimtek.extensions import db
+from bimtek.participants.pdf import ticket_pdf
+from bimtek.privacy.personal_data import personal_data_pdf
+from bimtek.reports.activity_report import activity_report_pdf
+from tests import factories
+from tests.certificates.conftest import qualify
+
+#: every route that answers with a PDF, and the maker below that draws it
+PDF_ROUTES = {
+    "participants.ticket_download": "ticket",
+    "attendance.sign_in_sheet": "sign_in_sheet",
+    "attendance.badges": "badges",
+    "certificates.admin_download": "certificate",
+    "certificates.mine_download": "certificate",
+    "api.certificate_pdf": "certificate",
+    "certificates.preview": "certificate_sample",
+    "activity_report.download": "activity_report",
+    "privacy.mine_pdf": "personal_data",
+}
+
+
+def not_embedded(data: bytes, tmp_path) -> list[str]:
+    """The pdffonts lines of fonts not embedded; none at all is an error too."""
+    path = tmp_path / "file.pdf"
+    path.write_bytes(data)
+    done = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    fonts = done.stdout.splitlines()[2:]
+    assert fonts, "no fonts listed"
+    return [line for line in fonts if line.split()[-5] != "yes"]
+
+
+@pytest.fixture
+def made(app, admin):
+    """One PDF of each kind, from an event with a participant, attendance and certificates."""
+    event = factories.make_event("FONT24", sessions=2)
+    person = factories.make_participant(event, full_name="Siti Rahmawati, S.Sos.")
+    other = factories.make_participant(event, full_name="Budi Santoso")
+    for participant in (person, other):
+        qualify(event, participant)
+    issued = issuing.issue_all(event, actor=admin).issued
+    issuing.revoke(issued[1], "Data salah", actor=admin)
+    db.session.commit()
+    session = event.sessions[0]
+    return {
+        "ticket": ticket_pdf(person).getvalue(),
+        "sign_in_sheet": sign_in_sheet_pdf(session, session_attendance(session)).getvalue(),
+        "sign_in_sheet_empty": sign_in_sheet_pdf(session, []).getvalue(),
+        "badges": badges_pdf(event, [person, other]).getvalue(),
+        "badges_empty": badges_pdf(event, []).getvalue(),
+        "certificate": printing.issued_pdf(issued[0]),
+        "certificate_revoked": printing.issued_pdf(issued[1]),
+        "certificate_sample": printing.sample_pdf(event),
+        "certificate_print_copy": printing.print_copy_pdf(event, issued[:1]),
+        "activity_report": activity_report_pdf(event),
+        "personal_data": personal_data_pdf(person.user),
+    }
+
+
+def test_every_font_of_every_pdf_is_embedded(made, tmp_path):
+    missing = {kind: not_embedded(data, tmp_path) for kind, data in made.items()}
+    assert {kind: lines for kind, lines in missing.items() if lines} == {}
+
+
+def test_every_pdf_route_is_covered(app):
+    """A new route answering with a PDF must be added to PDF_ROUTES (and its maker above)."""
+    pdf_routes = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.endswith(".pdf") or rule.rule.endswith("/pdf")
+    }
+    assert pdf_routes == set(PDF_ROUTES)
