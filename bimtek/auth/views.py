@@ -1,7 +1,5 @@
 """Logging in and out, changing the password, choosing the language."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -18,6 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from bimtek.auth import services, throttle
 from bimtek.auth.forms import ChangePasswordForm, LoginForm
 from bimtek.auth.passwords import min_length
+from bimtek.core.web import safe_next
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db, limiter
 
@@ -32,15 +31,6 @@ def home_for(user) -> str:
     if user.is_staff:
         return url_for("events_admin.index")
     return url_for("participants.portal")
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 #: what survives the new session a login starts: the language and a registration under way
@@ -64,7 +54,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     lock = None
     if form.validate_on_submit():
         account = services.login_key(form.identifier.data)
@@ -147,4 +137,4 @@ def set_language(lang):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    return redirect(_safe_next(request.form.get("next")) or url_for("events.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("events.index"))
