@@ -32,6 +32,7 @@ from bimtek.attendance.payloads import (
     participant_brief,
 )
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
+from bimtek.auth.sessions import device_scope
 from bimtek.core.inputs import json_object
 from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, NotFound, ServiceError
@@ -109,6 +110,7 @@ def desk(event):
         genders=gender_labels(),
         categories=category_labels(),
         search_titles=" ".join(sorted(TITLES)),
+        device_scope=device_scope(current_user),
     )
 
 

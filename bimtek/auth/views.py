@@ -16,6 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from bimtek.auth import services, throttle
 from bimtek.auth.forms import ChangePasswordForm, LoginForm
 from bimtek.auth.passwords import min_length
+from bimtek.auth.sessions import DEVICE_COOKIE, device_scope
 from bimtek.core.web import safe_next
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db, limiter
@@ -31,6 +32,33 @@ def home_for(user) -> str:
     if user.is_staff:
         return url_for("events_admin.index")
     return url_for("participants.portal")
+
+
+@bp.after_app_request
+def name_the_device_scope(response):
+    """Every answer tells the browser whose offline data it may use (``DEVICE_COOKIE``):
+    the logged-in staff account's scope, or none. A login, a logout, and the first contact
+    after a session ended elsewhere (reset, deactivation, expiry) all change it, so the desk
+    never serves what one login kept to another (static/js/desk-sw.js, attendance.js)."""
+    if request.path.startswith("/api/"):
+        return response  # bearer tokens: no browser keeps anything
+    scope = (
+        device_scope(current_user)
+        if current_user.is_authenticated and current_user.is_staff
+        else None
+    )
+    if scope == request.cookies.get(DEVICE_COOKIE):
+        return response
+    if scope is None:
+        response.delete_cookie(DEVICE_COOKIE, samesite="Lax")
+    else:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            scope,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            samesite="Lax",
+        )
+    return response
 
 
 #: what survives the new session a login starts: the language and a registration under way
