@@ -7,9 +7,10 @@
   can store) or another forbidden character (``has_forbidden_text``) → 422 invalid_text;
   a value of the wrong JSON type for the schema → 422
   wrong_type, naming the field (an object where text is expected was stored as its repr).
-- Form fields, query strings, URL parts and uploaded files' names
-  (``refuse_unstorable_text``, before every request): a forbidden character → 422
-  invalid_text. Werkzeug decodes form bytes that are not UTF-8 (a surrogate's bytes among
+- Form fields and uploaded files' names (``refuse_unstorable_text``, before every
+  request): a forbidden character → 422 invalid_text. Query strings and URL parts are
+  lookups, never stored: only a NUL or a lone surrogate is refused there (422), anything
+  else finds nothing. Werkzeug decodes form bytes that are not UTF-8 (a surrogate's bytes among
   them) to U+FFFD.
 
 Forbidden in every text (``has_forbidden_text``): control characters other than tab and line
@@ -66,6 +67,9 @@ class WrongType(InvalidInput):
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.S)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+#: what no lookup (URL part, query string) may hold: a NUL or a lone surrogate (a 500 on
+#: PostgreSQL); anything else there only finds nothing
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: ASCII controls other than tab, line feed and carriage return
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: control (C0/C1), surrogate, private use, unassigned (noncharacters are unassigned too)
@@ -105,11 +109,13 @@ def has_forbidden_text(text: str) -> bool:
         return True
     if text.isascii():
         return False
-    return any(
-        ord(char) > 0x7F
-        and (char in _BIDI_CONTROLS or unicodedata.category(char) in _FORBIDDEN_CATEGORIES)
-        for char in set(text)
-    )
+    return any(ord(char) > 0x7F and _forbidden(char) for char in set(text))
+
+
+def _forbidden(char: str) -> bool:
+    if ord(char) < 0x80:
+        return _ASCII_CONTROL.match(char) is not None
+    return char in _BIDI_CONTROLS or unicodedata.category(char) in _FORBIDDEN_CATEGORIES
 
 
 def _invalid_text(field: str) -> InvalidText:
@@ -222,17 +228,20 @@ def json_object(schema: dict | None = None) -> dict:
 def refuse_unstorable_text() -> None:
     """Before every request: no forbidden character in a URL part, a query string, a form
     field or the name of an uploaded file."""
-    pairs = [(name, str(value)) for name, value in (request.view_args or {}).items()]
-    sources = [request.args]
+    lookups = [(name, str(value)) for name, value in (request.view_args or {}).items()]
+    for name, items in request.args.lists():
+        lookups.append((name, name))
+        lookups.extend((name, item) for item in items)
+    for name, text in lookups:
+        if _UNSTORABLE.search(text):
+            raise _invalid_text("form" if _UNSTORABLE.search(name) else name[:40])
+    pairs = []
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        sources.append(request.form)
-    for source in sources:
-        for name, items in source.lists():
+        for name, items in request.form.lists():
             pairs.append((name, name))
             pairs.extend((name, item) for item in items)
     if request.mimetype == "multipart/form-data":
         pairs.extend((name, upload.filename or "") for name, upload in request.files.items())
     for name, text in pairs:
         if has_forbidden_text(text):
-            field = "form" if has_forbidden_text(name) else name[:40]
-            raise _invalid_text(field)
+            raise _invalid_text("form" if has_forbidden_text(name) else name[:40])

@@ -85,8 +85,21 @@ def test_the_message_is_in_english_on_the_english_page(client, event):
     assert "characters that are not allowed" in response.get_data(as_text=True)
 
 
-def test_a_query_string_with_them_is_refused(admin_client, event):
-    assert admin_client.get(f"/admin/kegiatan/{event.code}/peserta?q=%C2%85").status_code == 422
+def test_a_query_string_with_them_only_finds_nothing(admin_client, event):
+    """A lookup is never stored: only NUL and surrogates are refused there."""
+    response = admin_client.get(f"/admin/kegiatan/{event.code}/peserta?q=%C2%85")
+    assert response.status_code == 200
+
+
+def test_the_api_documents_what_a_pattern_can_say_of_the_rule():
+    import re
+
+    from bimtek.api.inputs import STORABLE_TEXT
+
+    pattern = re.compile(STORABLE_TEXT)
+    assert all(pattern.match(text) for text in ALLOWED)
+    beyond = ("unassigned", "private use plane 15", "noncharacter plane 1")
+    assert not any(pattern.match(text) for key, text in FORBIDDEN.items() if key not in beyond)
 
 
 def test_a_textarea_keeps_its_line_breaks(client, event):
