@@ -40,8 +40,14 @@ _JSON_TYPES = (
 )
 
 
-#: text a database column can hold (``bimtek.core.inputs`` refuses a NUL: 422 invalid_text)
-STORABLE_TEXT = r"^[^\x00]*$"
+#: text without a forbidden character (``bimtek.core.inputs.has_forbidden_text`` refuses one:
+#: 422 invalid_text), as far as a pattern can say it briefly: controls, bidi controls,
+#: private use and noncharacters of the first plane (unassigned code points, and private use
+#: beyond it, are refused too)
+STORABLE_TEXT = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ue000-\uf8ff"
+    r"\ufdd0-\ufdef\ufffe\uffff]*$"
+)
 
 
 def storable_text(error=None) -> validate.Regexp:

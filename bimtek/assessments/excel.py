@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from bimtek.assessments.bank import LETTERS, list_questions, question_problems, save_question
 from bimtek.assessments.models import MAX_OPTIONS, Question
 from bimtek.audit.services import record
+from bimtek.core.inputs import forbidden_field_message, has_forbidden_text
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
 from bimtek.core.xlsx_writer import FillInSheet, write_fill_in_workbook
 from bimtek.errors import InvalidInput
@@ -188,7 +189,11 @@ def parse_questions(event: Event, data: bytes) -> tuple[ImportReport, list[tuple
         return values[index] if index is not None and index < len(values) else ""
 
     for number, values in rows:
-        problems = []
+        problems = [
+            (column, _("%(column)s %(problem)s", column=column, problem=forbidden_field_message()))
+            for column, value in zip(headers, values, strict=False)
+            if has_forbidden_text(value)
+        ]
         code = get(values, "Kode materi").upper()
         module = modules.get(code)
         if not code:

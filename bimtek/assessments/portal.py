@@ -11,21 +11,9 @@ from sqlalchemy.orm import selectinload
 from bimtek.assessments.models import KINDS, Answer, Assessment, Attempt, Option, Question
 from bimtek.assessments.scoring import outcome
 from bimtek.assessments.settings import availability, get_assessment
-from bimtek.core.database import get_by_id
 from bimtek.core.timeutil import utcnow
-from bimtek.errors import Forbidden, NotFound
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-
-
-def participant_for_user(participant_id, user) -> Participant:
-    """The participant record, only when it belongs to ``user`` (else Forbidden)."""
-    participant = get_by_id(Participant, participant_id)
-    if participant is None:
-        raise NotFound(_("Peserta tidak ditemukan."), code="unknown_participant")
-    if user is None or participant.user_id is None or participant.user_id != user.id:
-        raise Forbidden(_("Ini bukan data tes Anda."))
-    return participant
 
 
 def find_attempt(assessment: Assessment, participant: Participant) -> Attempt | None:

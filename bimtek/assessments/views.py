@@ -26,9 +26,11 @@ from bimtek.assessments.models import KINDS, MAX_OPTIONS
 from bimtek.core.inputs import WrongType, json_object
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.timeutil import utcnow
+from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.access import event_required
-from bimtek.extensions import db, login_manager
+from bimtek.extensions import db
+from bimtek.participants.queries import own_participant
 
 bp = Blueprint("assessments", __name__)
 
@@ -286,21 +288,14 @@ def attempt_action(event, attempt_id, action):
 # ---------------------------------------------------------------------------- participant
 
 
-def _own_participant(participant_id):
-    if not current_user.is_authenticated:
-        return None
-    return participant_tests.participant_for_user(participant_id, current_user)
-
-
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.is_json
 
 
 @bp.route(PORTAL)
+@participant_required
 def portal(participant_id):
-    participant = _own_participant(participant_id)
-    if participant is None:
-        return login_manager.unauthorized()
+    participant = own_participant(participant_id, current_user)
     items = participant_tests.portal_overview(participant)
     return render_template(
         "assessments/portal.html",
@@ -311,10 +306,9 @@ def portal(participant_id):
 
 
 @bp.route(PORTAL + "/<kind>")
+@participant_required
 def take(participant_id, kind):
-    participant = _own_participant(participant_id)
-    if participant is None:
-        return login_manager.unauthorized()
+    participant = own_participant(participant_id, current_user)
     assessment = test_settings.get_assessment(participant.event, kind)
     now = utcnow()
     attempt = participant_tests.find_attempt(assessment, participant)
@@ -358,10 +352,9 @@ def take(participant_id, kind):
 
 
 @bp.route(PORTAL + "/<kind>/mulai", methods=["POST"])
+@participant_required
 def start(participant_id, kind):
-    participant = _own_participant(participant_id)
-    if participant is None:
-        return login_manager.unauthorized()
+    participant = own_participant(participant_id, current_user)
     if not FlaskForm().validate_on_submit():
         abort(400)
     test_settings.get_assessment(participant.event, kind)  # an unknown kind: 404
@@ -403,11 +396,10 @@ def _attempt_of(participant, kind):
 
 
 @bp.route(PORTAL + "/<kind>/jawab", methods=["POST"])
+@participant_required
 def answer(participant_id, kind):
     """Save one or more choices; JSON for the page's script, a redirect for a plain form."""
-    participant = _own_participant(participant_id)  # another's attempt: 403 / 404
-    if participant is None:
-        return login_manager.unauthorized()
+    participant = own_participant(participant_id, current_user)
     try:
         attempt = _attempt_of(participant, kind)
         saved = attempt_ops.save_answers(attempt, _choices_from_form())
@@ -432,11 +424,10 @@ def answer(participant_id, kind):
 
 
 @bp.route(PORTAL + "/<kind>/kumpulkan", methods=["POST"])
+@participant_required
 def submit(participant_id, kind):
     """Save what the form carries, then close the attempt. A second submit is harmless."""
-    participant = _own_participant(participant_id)  # another's attempt: 403 / 404
-    if participant is None:
-        return login_manager.unauthorized()
+    participant = own_participant(participant_id, current_user)
     try:
         attempt = _attempt_of(participant, kind)
         choices = _choices_from_form()

@@ -32,15 +32,16 @@ from bimtek.attendance.payloads import (
     participant_brief,
 )
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
-from bimtek.core.database import get_by_id
+from bimtek.auth.sessions import device_scope
 from bimtek.core.inputs import json_object
-from bimtek.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from bimtek.core.web import participant_required
+from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required, load_in_event
 from bimtek.events.models import Session
 from bimtek.events.services import current_session
-from bimtek.extensions import db, login_manager
+from bimtek.extensions import db
 from bimtek.participants.models import Participant, category_labels, gender_labels
-from bimtek.participants.queries import list_participants
+from bimtek.participants.queries import list_participants, own_participant
 from bimtek.participants.search import TITLES
 from bimtek.participants.visibility import sees_personal_data
 
@@ -109,6 +110,7 @@ def desk(event):
         genders=gender_labels(),
         categories=category_labels(),
         search_titles=" ".join(sorted(TITLES)),
+        device_scope=device_scope(current_user),
     )
 
 
@@ -337,12 +339,9 @@ def correct(event, participant_id):
 
 
 @bp.route("/peserta/<int:participant_id>/kehadiran")
+@participant_required
 def my_attendance(participant_id):
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    participant = get_by_id(Participant, participant_id)
-    if participant is None or participant.user_id != current_user.id:
-        raise Forbidden(_("Halaman ini hanya untuk peserta yang bersangkutan."))
+    participant = own_participant(participant_id, current_user)
     summary = records.attendance_summary(participant.event).get(participant.id)
     return render_template(
         "attendance/mine.html",

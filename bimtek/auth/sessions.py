@@ -6,6 +6,11 @@ Bumping ``session_version`` therefore ends every session of that account on ever
 once (the next request of each reads the row anyway).
 """
 
+import hashlib
+import hmac
+
+from flask import current_app
+
 from bimtek.auth.models import User
 from bimtek.core.database import get_by_id
 from bimtek.extensions import db
@@ -35,3 +40,17 @@ def parse_session_id(value) -> tuple[int, int] | None:
     if not sep or not user_id.isdigit() or not version.isdigit():
         return None
     return int(user_id), int(version)
+
+
+#: a readable (not HttpOnly) cookie naming whose data this browser may keep for offline use:
+#: the check-in desk's service worker and page compare it with what they kept
+DEVICE_COOKIE = "bimtek_device"
+
+
+def device_scope(user) -> str:
+    """An opaque name for what one login keeps in a browser (the desk's Cache Storage): it
+    changes with the account and with every end of its sessions, and says nothing about the
+    account to whoever reads it."""
+    message = f"device:{user.id}:{user.session_version or 1}".encode()
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]

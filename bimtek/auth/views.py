@@ -1,7 +1,5 @@
 """Logging in and out, changing the password, choosing the language."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -18,6 +16,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from bimtek.auth import services, throttle
 from bimtek.auth.forms import ChangePasswordForm, LoginForm
 from bimtek.auth.passwords import min_length
+from bimtek.auth.sessions import DEVICE_COOKIE, device_scope
+from bimtek.core.web import safe_next
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db, limiter
 
@@ -34,13 +34,31 @@ def home_for(user) -> str:
     return url_for("participants.portal")
 
 
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+@bp.after_app_request
+def name_the_device_scope(response):
+    """Every answer tells the browser whose offline data it may use (``DEVICE_COOKIE``):
+    the logged-in staff account's scope, or none. A login, a logout, and the first contact
+    after a session ended elsewhere (reset, deactivation, expiry) all change it, so the desk
+    never serves what one login kept to another (static/js/desk-sw.js, attendance.js)."""
+    if request.path.startswith("/api/"):
+        return response  # bearer tokens: no browser keeps anything
+    scope = (
+        device_scope(current_user)
+        if current_user.is_authenticated and current_user.is_staff
+        else None
+    )
+    if scope == request.cookies.get(DEVICE_COOKIE):
+        return response
+    if scope is None:
+        response.delete_cookie(DEVICE_COOKIE, samesite="Lax")
+    else:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            scope,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            samesite="Lax",
+        )
+    return response
 
 
 #: what survives the new session a login starts: the language and a registration under way
@@ -64,7 +82,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     lock = None
     if form.validate_on_submit():
         account = services.login_key(form.identifier.data)
@@ -148,4 +166,4 @@ def set_language(lang):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    return redirect(_safe_next(request.form.get("next")) or url_for("events.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("events.index"))

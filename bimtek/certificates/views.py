@@ -30,13 +30,13 @@ from bimtek.certificates import (
     verification,
     withdrawal,
 )
-from bimtek.core.database import get_by_id
 from bimtek.core.web import participant_required, public_base_url
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.evaluation.reads import certificate_blocked
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, verify_limit, verify_upload_limit
 from bimtek.participants.models import Participant
+from bimtek.participants.queries import own_participant
 
 bp = Blueprint("certificates", __name__)
 
@@ -345,19 +345,10 @@ def save_signatory(event, signatory_id=None):
 # --- participant ----------------------------------------------------------------------------
 
 
-def _own_participant(participant_id) -> Participant:
-    participant = get_by_id(Participant, participant_id)
-    if participant is None:
-        abort(404)
-    if participant.user_id != current_user.id:
-        abort(403)
-    return participant
-
-
 @bp.route("/portal/peserta/<int:participant_id>/sertifikat")
 @participant_required
 def mine(participant_id):
-    participant = _own_participant(participant_id)
+    participant = own_participant(participant_id, current_user)
     verdict = rules.eligibility_for(participant)
     history = queries.certificates_of(participant)
     return render_template(
@@ -374,7 +365,7 @@ def mine(participant_id):
 @bp.route("/portal/peserta/<int:participant_id>/sertifikat.pdf")
 @participant_required
 def mine_download(participant_id):
-    participant = _own_participant(participant_id)
+    participant = own_participant(participant_id, current_user)
     if certificate_blocked(participant):
         flash(_("Lengkapi evaluasi kegiatan terlebih dahulu untuk mengunduh sertifikat."), "info")
         return redirect(url_for("evaluation.portal", participant_id=participant.id))

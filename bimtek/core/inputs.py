@@ -4,17 +4,30 @@
   invalid_json; nested deeper than JSON_MAX_DEPTH → 400 json_too_deep, found by counting
   brackets outside strings *before* parsing (json.loads recurses: 2,000 levels are a
   RecursionError, a 500); text with a NUL or a lone surrogate ("\\ud800", which no database
-  can store) → 422 invalid_text; a value of the wrong JSON type for the schema → 422
+  can store) or another forbidden character (``has_forbidden_text``) → 422 invalid_text;
+  a value of the wrong JSON type for the schema → 422
   wrong_type, naming the field (an object where text is expected was stored as its repr).
-- Form fields, query strings and URL parts (``refuse_unstorable_text``, before every
-  request): a NUL (PostgreSQL refuses it in text: a 500) → 422 invalid_text. Werkzeug
-  decodes form bytes that are not UTF-8 (a surrogate's bytes among them) to U+FFFD.
+- Form fields and uploaded files' names (``refuse_unstorable_text``, before every
+  request): a forbidden character → 422 invalid_text. Query strings and URL parts are
+  lookups, never stored: only a NUL or a lone surrogate is refused there (422), anything
+  else finds nothing. Werkzeug decodes form bytes that are not UTF-8 (a surrogate's bytes among
+  them) to U+FFFD.
+
+Forbidden in every text (``has_forbidden_text``): control characters other than tab and line
+breaks (C0, DEL, and C1 U+0080–U+009F: a NUL is a 500 on PostgreSQL, the others make the
+pages listing the text invalid HTML), surrogates, private-use and unassigned code points
+(noncharacters among them), and bidi embeddings, overrides and isolates (U+202A–U+202E,
+U+2066–U+2069: they reorder the text around them, a name that reads backwards). Tab and
+line breaks are left to each field: a name refuses them, a one-line field folds them into
+spaces, a textarea keeps them. Spreadsheet imports check each cell with the same function
+and report it row by row.
 
 Numbers are checked by ``bimtek.core.forms.parse_int`` against each column's range.
 """
 
 import json
 import re
+import unicodedata
 from itertools import accumulate
 
 from flask import current_app, request
@@ -39,7 +52,7 @@ class JsonTooLarge(ServiceError):
 
 
 class InvalidText(InvalidInput):
-    """Text with a character no column can hold (NUL, a lone UTF-16 surrogate)."""
+    """Text with a forbidden character (``has_forbidden_text``)."""
 
     code = "invalid_text"
 
@@ -54,12 +67,30 @@ class WrongType(InvalidInput):
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.S)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+#: what no lookup (URL part, query string) may hold: a NUL or a lone surrogate (a 500 on
+#: PostgreSQL); anything else there only finds nothing
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: ASCII controls other than tab, line feed and carriage return
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: control (C0/C1), surrogate, private use, unassigned (noncharacters are unassigned too)
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
+#: bidi embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069)
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def _text_message() -> str:
+def forbidden_text_message() -> str:
+    """What a page or the API says about a text with a forbidden character."""
     return _(
-        "Isian berisi karakter yang tidak diizinkan (mis. karakter NUL). Hapus lalu kirim lagi."
+        "Isian berisi karakter yang tidak diizinkan (karakter kontrol, karakter khusus atau "
+        "pembalik arah teks). Hapus lalu kirim lagi."
+    )
+
+
+def forbidden_field_message() -> str:
+    """The same, short, beside the field (or the spreadsheet cell)."""
+    return _(
+        "berisi karakter yang tidak diizinkan (karakter kontrol, karakter khusus atau "
+        "pembalik arah teks)"
     )
 
 
@@ -69,24 +100,46 @@ def json_depth(data: bytes) -> int:
     return max(accumulate(_STEP[b] for b in brackets), default=0)
 
 
-def has_unstorable_text(text: str) -> bool:
-    """A NUL or a lone surrogate: text no database column can hold."""
-    return _UNSTORABLE.search(text) is not None
+def has_forbidden_text(text: str) -> bool:
+    """Whether ``text`` holds a character no text field takes (see the module's docstring).
+
+    ASCII is checked by one regular expression; other characters once per distinct
+    character (``set``), so a long text costs a scan, not a lookup per character."""
+    if _ASCII_CONTROL.search(text):
+        return True
+    if text.isascii():
+        return False
+    return any(ord(char) > 0x7F and _forbidden(char) for char in set(text))
+
+
+def _forbidden(char: str) -> bool:
+    if ord(char) < 0x80:
+        return _ASCII_CONTROL.match(char) is not None
+    return char in _BIDI_CONTROLS or unicodedata.category(char) in _FORBIDDEN_CATEGORIES
+
+
+def _invalid_text(field: str) -> InvalidText:
+    return InvalidText(forbidden_text_message(), fields={field: forbidden_field_message()})
 
 
 def check_text(value, field: str = "body") -> None:
-    """Raise InvalidText when any string (or key) inside ``value`` has a NUL or a lone
-    surrogate; the field named is the top-level key it sits under. Walks without recursion."""
+    """Raise InvalidText when any string (or key) inside ``value`` has a forbidden character
+    (``has_forbidden_text``); the field named is the top-level key it sits under. Walks
+    without recursion."""
     stack = [(value, field)]
     while stack:
         item, name = stack.pop()
         if isinstance(item, str):
-            if has_unstorable_text(item):
-                raise InvalidText(_text_message(), fields={name: _("karakter tidak diizinkan")})
+            if has_forbidden_text(item):
+                raise InvalidText(
+                    forbidden_text_message(), fields={name: forbidden_field_message()}
+                )
         elif isinstance(item, dict):
             for key, inner in item.items():
-                if has_unstorable_text(key):
-                    raise InvalidText(_text_message(), fields={name: _("karakter tidak diizinkan")})
+                if has_forbidden_text(key):
+                    raise InvalidText(
+                        forbidden_text_message(), fields={name: forbidden_field_message()}
+                    )
                 stack.append((inner, key if name == "body" and item is value else name))
         elif isinstance(item, list):
             stack.extend((inner, name) for inner in item)
@@ -173,19 +226,22 @@ def json_object(schema: dict | None = None) -> dict:
 
 
 def refuse_unstorable_text() -> None:
-    """Before every request: no NUL in a URL part, a query string, a form field or the name
-    of an uploaded file."""
-    pairs = [(name, str(value)) for name, value in (request.view_args or {}).items()]
-    sources = [request.args]
+    """Before every request: no forbidden character in a URL part, a query string, a form
+    field or the name of an uploaded file."""
+    lookups = [(name, str(value)) for name, value in (request.view_args or {}).items()]
+    for name, items in request.args.lists():
+        lookups.append((name, name))
+        lookups.extend((name, item) for item in items)
+    for name, text in lookups:
+        if _UNSTORABLE.search(text):
+            raise _invalid_text("form" if _UNSTORABLE.search(name) else name[:40])
+    pairs = []
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        sources.append(request.form)
-    for source in sources:
-        for name, items in source.lists():
+        for name, items in request.form.lists():
             pairs.append((name, name))
             pairs.extend((name, item) for item in items)
     if request.mimetype == "multipart/form-data":
         pairs.extend((name, upload.filename or "") for name, upload in request.files.items())
     for name, text in pairs:
-        if has_unstorable_text(text):
-            field = "form" if has_unstorable_text(name) else name[:40]
-            raise InvalidText(_text_message(), fields={field: _("karakter tidak diizinkan")})
+        if has_forbidden_text(text):
+            raise _invalid_text("form" if has_forbidden_text(name) else name[:40])

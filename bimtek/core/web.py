@@ -1,6 +1,8 @@
 """What every page shares: security headers, template helpers, access decorators."""
 
+import unicodedata
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_babel import get_locale
@@ -157,6 +159,33 @@ def participant_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+#: longer than any path of this app: a ``next`` past it is not one of ours
+NEXT_MAX_LENGTH = 2000
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a clean path on this site, else None (the caller's default).
+
+    Dropped: a scheme or host, a leading ``//``, a backslash (browsers read ``/\\host`` as
+    ``//host``), and any control character or space-like separator, written out or
+    percent-encoded (CR/LF would split the Location header). Every redirect-after-form
+    (login, language, account pages) goes through here."""
+    if not target or len(target) > NEXT_MAX_LENGTH or not target.startswith("/"):
+        return None
+    decoded = unquote(target)
+    for text in (target, decoded):
+        if "\\" in text or text.startswith("//") or any(_unsafe_in_path(c) for c in text):
+            return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _unsafe_in_path(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn")
 
 
 def link_base(base: str | None = None) -> str:

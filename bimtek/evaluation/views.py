@@ -16,13 +16,12 @@ from flask_login import current_user
 
 from bimtek.core import charts
 from bimtek.core.charts import SCALE_COLORS
-from bimtek.core.database import get_by_id
 from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.evaluation import operations, reads
 from bimtek.events.access import event_required
 from bimtek.extensions import db
-from bimtek.participants.models import Participant
+from bimtek.participants.queries import own_participant
 
 bp = Blueprint("evaluation", __name__)
 
@@ -107,14 +106,6 @@ def save_items(event, target):
 # ------------------------------------------------------------------------------ participant
 
 
-def own_participant(participant_id) -> Participant:
-    """The participant record of the logged-in person; 404 for anyone else's."""
-    participant = get_by_id(Participant, participant_id)
-    if participant is None or participant.user_id != current_user.id:
-        abort(404)
-    return participant
-
-
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -122,7 +113,7 @@ def _wants_json() -> bool:
 @bp.route(PORTAL)
 @participant_required
 def portal(participant_id):
-    participant = own_participant(participant_id)
+    participant = own_participant(participant_id, current_user)
     return render_template(
         "evaluation/portal.html",
         participant=participant,
@@ -135,7 +126,7 @@ def portal(participant_id):
 @bp.route(PORTAL + "/<part_key>")
 @participant_required
 def form(participant_id, part_key):
-    participant = own_participant(participant_id)
+    participant = own_participant(participant_id, current_user)
     part = reads.find_part(participant.event, part_key)
     if part is None:
         abort(404)
@@ -163,7 +154,7 @@ def form(participant_id, part_key):
 @participant_required
 def save(participant_id, part_key):
     """Save the answers given so far (each click, from the page's script; or the button)."""
-    participant = own_participant(participant_id)
+    participant = own_participant(participant_id, current_user)
     try:
         operations.save_answers(participant, part_key, request.form)
     except ServiceError as error:
@@ -182,7 +173,7 @@ def save(participant_id, part_key):
 @bp.post(PORTAL + "/<part_key>/kirim")
 @participant_required
 def submit(participant_id, part_key):
-    participant = own_participant(participant_id)
+    participant = own_participant(participant_id, current_user)
     try:
         operations.submit(participant, part_key, request.form)
     except InvalidInput as error:

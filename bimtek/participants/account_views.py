@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.auth.views import _safe_next, start_session
+from bimtek.auth.views import start_session
+from bimtek.core.web import safe_next
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, limiter
@@ -52,7 +53,7 @@ def no_store(response):
 
 def _proof_page(kind: str):
     """Claim and recovery: one form (NIK, code, new password), two wordings."""
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     values = {
         "nik": request.form.get("nik", ""),
         "code": request.form.get("code", request.args.get("kode", "")),
@@ -112,7 +113,7 @@ def send_link():
     page = render_template(
         "participants/account_link_sent.html",
         kind=kind,
-        next_url=_safe_next(request.args.get("next")),
+        next_url=safe_next(request.args.get("next")),
     )
     return no_store(page)
 

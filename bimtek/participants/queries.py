@@ -1,11 +1,15 @@
 """Reads about participants: counts and seats left, the waitlist's order and positions, the
-search behind the lists, one person's registrations, who may download a material. Nothing
+search behind the lists, one person's registrations (and the one loader of a registration
+of theirs, ``own_participant``), who may download a material. Nothing
 here writes.
 """
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from bimtek.auth.models import User
+from bimtek.core.database import get_by_id
+from bimtek.errors import NotFound
 from bimtek.events.access import may
 from bimtek.events.models import Event, Material
 from bimtek.extensions import db
@@ -165,6 +169,21 @@ def _matching_ids(event_id: int, term: str, *, personal: bool) -> list[int]:
 def list_participants(event_id: int, **filters) -> list[Participant]:
     """The participants of ``participant_query`` (same filters), as a list."""
     return list(db.session.scalars(participant_query(event_id, **filters)))
+
+
+def own_participant(participant_id, user) -> Participant:
+    """The registration ``participant_id`` when it is ``user``'s; NotFound (404) for anyone
+    else's, the same answer as for an id that does not exist, so nobody learns which ids
+    exist. Every page of the participant portal loads its registration here."""
+    participant = get_by_id(Participant, participant_id)
+    if (
+        participant is None
+        or user is None
+        or participant.user_id is None
+        or participant.user_id != user.id
+    ):
+        raise NotFound(_("Peserta tidak ditemukan."), code="unknown_participant")
+    return participant
 
 
 def registrations_of(user: User) -> list[Participant]:

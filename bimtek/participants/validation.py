@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from bimtek.auth.passwords import WeakPassword, check_new_password, personal_words
+from bimtek.core.inputs import forbidden_field_message, has_forbidden_text
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
 #: province codes (kode provinsi) that open a NIK, per Kemendagri
@@ -170,7 +171,7 @@ def clean_name(raw) -> str:
     name = str(raw or "").strip()
     if not name:
         raise FieldProblem(_("Nama lengkap wajib diisi."))
-    if _CONTROL.search(name):
+    if _CONTROL.search(name) or has_forbidden_text(name):
         raise FieldProblem(_("Nama lengkap berisi karakter yang tidak diizinkan."))
     if len(name) > NAME_MAX:
         raise FieldProblem(_("Nama lengkap paling banyak %(n)s karakter.", n=NAME_MAX))
@@ -277,6 +278,10 @@ def clean_registration(
     }
     values, errors = {}, {}
     for field, cleaner in cleaners.items():
+        raw = data.get(field)
+        if field != "full_name" and isinstance(raw, str) and has_forbidden_text(raw):
+            errors[field] = forbidden_field_message()  # an imported cell, else refused earlier
+            continue
         try:
             values[field] = cleaner(data.get(field))
         except FieldProblem as problem:

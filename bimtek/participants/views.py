@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.auth.views import start_session
-from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
 from bimtek.core.web import participant_required
 from bimtek.errors import Conflict, InvalidInput
@@ -199,11 +198,7 @@ def portal():
 @bp.route("/portal/<int:participant_id>/jadwal")
 @participant_required
 def schedule(participant_id):
-    participant = get_by_id(Participant, participant_id)
-    if participant is None:
-        abort(404)
-    if participant.user_id != current_user.id:
-        abort(403)
+    participant = queries.own_participant(participant_id, current_user)
     return render_template(
         "participants/schedule.html",
         event=participant.event,
@@ -397,11 +392,9 @@ def reactivate(event, participant_id):
 def cancel_own(participant_id):
     """A participant cancels their own registration, after a confirmation (reason optional).
 
-    Someone else's registration is a 404: nobody learns which ids exist.
+    Someone else's registration is a 404, as everywhere in the portal.
     """
-    participant = get_by_id(Participant, participant_id)
-    if participant is None or participant.user_id != current_user.id:
-        abort(404)
+    participant = queries.own_participant(participant_id, current_user)
     form = CancelForm()
     errors = {}
     if participant.status != "cancelled" and form.validate_on_submit():

@@ -5,10 +5,17 @@
  * the network is back; the server counts a scan_id once, so retrying is always safe.
  *
  * Offline through a reload: a service worker (static/js/desk-sw.js) serves this page and its
- * files from the "bimtek-desk" cache, which this script fills; the roster snapshot (ticket
- * code, name, institution, status: no NIK or phone) is kept there too, so people are found
- * by code and by name with no network. The snapshot is used until its expires_at and is
- * dropped when the server says the login is gone; logging out clears it all.
+ * files from the "bimtek-desk:<scope>" cache, which this script fills; the roster snapshot
+ * (ticket code, name, institution, status: no NIK or phone) is kept there too, so people are
+ * found by code and by name with no network. The snapshot is used until its expires_at.
+ *
+ * What the desk keeps belongs to one login: <scope> is the server's name for it (the
+ * "bimtek_device" cookie, renewed by every answer; bimtek/auth/sessions.py). A page whose
+ * scope is not the cookie's (another person logged in, or nobody) keeps and shows nothing
+ * and drops the desk caches; so does any answer that says the session is gone (401, 403, or
+ * a redirect to the login page), and this script drops other logins' caches when it starts.
+ * The unsent queue is kept per account and event in localStorage: it is sent only by that
+ * account's desk of that event. Logging out clears it all.
  */
 (function () {
   "use strict";
@@ -17,9 +24,11 @@
   if (!root) return;
 
   var TICKET = /^[A-HJ-NP-Z2-9]{16}$/;
-  var QUEUE_KEY = "bimtek.checkin.queue";
+  var QUEUE_KEY = "bimtek.checkin.queue:" + root.dataset.deskId + ":" + root.dataset.eventCode;
   var POLL_MS = 5000;
-  var CACHE = "bimtek-desk";
+  var CACHE_PREFIX = "bimtek-desk";
+  var SCOPE = root.dataset.deviceScope || "";
+  var CACHE = CACHE_PREFIX + ":" + SCOPE;
   var APOSTROPHES = /['`\u00b4\u2018\u2019\u02bc.]/g;
   var RETRY_MS = 10000;
 
@@ -89,12 +98,45 @@
       options.body = JSON.stringify(body);
     }
     return fetch(url, options).then(function (response) {
+      if (signedOff(response)) sessionGone();
       return response.text().then(function (text) {
         var data = null;
         try { data = text ? JSON.parse(text) : {}; } catch (e) { data = null; }
         return { status: response.status, ok: response.ok, data: data };
       });
     });
+  }
+
+  // --- whose desk this is ---------------------------------------------------------------------
+
+  function cookieScope() {
+    var match = document.cookie.match(/(?:^|;\s*)bimtek_device=([^;]*)/);
+    return match ? match[1] : "";
+  }
+
+  function signedOff(response) {
+    // the server says this login is over: logged out elsewhere, reset, deactivated, expired
+    if (response.status === 401 || response.status === 403) return true;
+    return response.redirected && new URL(response.url).pathname === "/masuk";
+  }
+
+  function forgetDesk(keep) {
+    // the desk caches of this origin but ``keep``: other logins', or all of them
+    if (!window.caches) return Promise.resolve();
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf(CACHE_PREFIX) === 0 && name !== keep;
+      }).map(function (name) { return caches.delete(name); }));
+    });
+  }
+
+  function sessionGone() {
+    if (root.dataset.offline === "gone") return forgetDesk(null);
+    roster = null;
+    root.dataset.offline = "gone";
+    clearResults();
+    show("bad", msg.error, null, msg.reload);
+    return forgetDesk(null);
   }
 
   function retriable(outcome) {
@@ -379,13 +421,10 @@
 
   function loadRoster() {
     if (!urls.roster) return Promise.resolve();
+    if (root.dataset.offline === "gone") return Promise.resolve();
     return fetch(urls.roster, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.status === 401 || response.status === 403) {
-          // the login is gone: what this device kept of the roster goes too
-          roster = null;
-          return window.caches && caches.open(CACHE).then(function (c) { return c.delete(urls.roster); });
-        }
+        if (signedOff(response)) return sessionGone();
         if (!response.ok) return null;
         return response.json().then(function (data) {
           if (data.csrf_token) csrf = data.csrf_token;
@@ -413,7 +452,8 @@
 
   function keepForOffline() {
     // the worker answers for this page with no network; this page fills its cache
-    if (!("serviceWorker" in navigator) || !window.caches || !urls.worker) {
+    if (!("serviceWorker" in navigator) || !window.caches || !urls.worker ||
+        root.dataset.offline === "gone") {
       return Promise.resolve(false);
     }
     var files = [location.pathname + location.search];
@@ -726,6 +766,15 @@
 
   // --- start ---------------------------------------------------------------------------------
 
+  if (!SCOPE || cookieScope() !== SCOPE) {
+    // a page kept for another login (or for nobody): show and keep nothing of it
+    root.dataset.offline = "gone";
+    recent.textContent = "";
+    input.disabled = true;
+    forgetDesk(null);
+    show("bad", msg.error, null, msg.reload);
+    return;
+  }
   window.addEventListener("online", function () {
     loadRoster().then(flushQueue); // a fresh CSRF token first (the page may be from the cache)
   });
@@ -737,6 +786,11 @@
   if (window.performance && performance.mark) performance.mark("desk-ready");
   var offlineReady = navigator.onLine === false
     ? loadRoster()
-    : loadRoster().then(function () { flushQueue(); return keepForOffline(); });
-  offlineReady.then(function () { root.dataset.offline = roster ? "ready" : "none"; });
+    : forgetDesk(CACHE).then(loadRoster).then(function () {
+      flushQueue();
+      return keepForOffline();
+    });
+  offlineReady.then(function () {
+    if (root.dataset.offline !== "gone") root.dataset.offline = roster ? "ready" : "none";
+  });
 })();

@@ -11,7 +11,7 @@ from bimtek.assessments import portal, scoring
 from bimtek.assessments import results as test_results
 from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Answer, Attempt
-from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.extensions import db
 from bimtek.participants.cancellation import cancel
 from tests.assessments.conftest import correct_option, take_test, wrong_option
@@ -242,14 +242,6 @@ def test_submit_twice_is_harmless(event, bank, participant):
     assert attempt.submitted_at == submitted_at
     with pytest.raises(attempt_ops.AttemptClosed):
         attempt_ops.save_answers(attempt, {bank[3].id: correct_option(bank[3])}, T0)
-
-
-def test_participant_for_user_only_their_own(event, participant, other_participant):
-    assert portal.participant_for_user(participant.id, participant.user) is participant
-    with pytest.raises(Forbidden):
-        portal.participant_for_user(participant.id, other_participant.user)
-    with pytest.raises(NotFound):
-        portal.participant_for_user(999999, participant.user)
 
 
 # ------------------------------------------------------------------------ results

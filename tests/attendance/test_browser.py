@@ -149,7 +149,8 @@ def test_offline_scans_wait_and_sync_once(phone, live_server, event, running, pe
         # the scan's own time, not the time it reached the server
         assert before - timedelta(seconds=1) <= row.checked_in_at < back
         assert row.scan_id and row.created_at >= back - timedelta(seconds=1)
-    assert page.evaluate("localStorage.getItem('bimtek.checkin.queue')") == "[]"
+    queue = f"bimtek.checkin.queue:{panitia.id}:{event.code}"  # one per account and event
+    assert page.evaluate(f"localStorage.getItem({queue!r})") == "[]"
 
     # the same queued scan sent again (a retry after a lost answer) counts once
     retry = page.evaluate(

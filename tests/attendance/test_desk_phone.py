@@ -181,7 +181,8 @@ def test_logout_forgets_the_roster_and_the_offline_desk(
     page = phone
     open_desk(page, live_server, event, running, panitia)
     page.wait_for_selector("#desk[data-offline=ready]")
-    assert page.evaluate("caches.keys()") == ["bimtek-desk"]
+    scope = page.get_attribute("#desk", "data-device-scope")
+    assert page.evaluate("caches.keys()") == [f"bimtek-desk:{scope}"]
     with page.expect_navigation():
         page.click("form[data-logout] button")
     page.wait_for_function("async () => (await caches.keys()).length === 0")

@@ -214,8 +214,8 @@ def test_my_attendance_is_only_for_that_participant(client, app, event, person, 
     assert client.get(path).status_code == 302
     other = factories.make_participant(event)
     login(client, other.nik)
-    assert client.get(path).status_code == 403
-    assert client.get("/peserta/999999/kehadiran").status_code == 403
+    assert client.get(path).status_code == 404
+    assert client.get("/peserta/999999/kehadiran").status_code == 404
     client.post("/keluar")
     login(client, person.nik)
     page = client.get(path)

@@ -269,8 +269,8 @@ def test_participant_downloads_their_own(client, five_sessions, certificate, per
 def test_participant_cannot_get_someone_elses(client, five_sessions, certificate, person):
     other = factories.make_participant(five_sessions, full_name="Orang Lain")
     login(client, other.nik)
-    assert client.get(f"/portal/peserta/{person.id}/sertifikat").status_code == 403
-    assert client.get(f"/portal/peserta/{person.id}/sertifikat.pdf").status_code == 403
+    assert client.get(f"/portal/peserta/{person.id}/sertifikat").status_code == 404
+    assert client.get(f"/portal/peserta/{person.id}/sertifikat.pdf").status_code == 404
     assert client.get("/portal/peserta/999999/sertifikat").status_code == 404
     mine = client.get(f"/portal/peserta/{other.id}/sertifikat").get_data(as_text=True)
     assert "Belum memenuhi syarat" in mine and "post-test belum dikerjakan" in mine

@@ -86,11 +86,9 @@ EVENT_PANITIA = _answers(_browser(LOGIN, 403, OK, OK, OK), {PANITIA: 404, MANAGE
 EVENT_MANAGER = _answers(_browser(LOGIN, 403, 403, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: the check-in desk's JSON calls (session cookie, answers in JSON)
 DESK = _answers(_browser(401, 403, OK, OK, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
-#: a participant's own pages, by the id of their registration (participant A's)
-OWN = _answers({**_browser(LOGIN, 403, 403, 403, 403), A: OK}, {A: 403})
-#: a participant's own pages that answer 404 for someone else's registration (nobody learns
-#: ids)
-OWN_OR_404 = _answers({**_browser(LOGIN, 404, 403, 403, 403), A: OK}, {A: 404})
+#: a participant's own pages, by the id of their registration (participant A's): someone
+#: else's registration is a 404, as one that does not exist (nobody learns ids); staff 403
+OWN = _answers({**_browser(LOGIN, 404, 403, 403, 403), A: OK}, {A: 404})
 #: an event's page for install-wide administrators only (its managers get a 403)
 EVENT_ADMIN = _answers(_browser(LOGIN, 403, 403, 403, OK), {PANITIA: 404, MANAGER: 404, ADMIN: OK})
 #: any participant's portal
@@ -151,7 +149,7 @@ ROUTES = {
     # --- participants
     "participants.portal": Route(PARTICIPANT),
     "participants.schedule": Route(OWN),
-    "participants.cancel_own": Route(OWN_OR_404, unsafe=True),
+    "participants.cancel_own": Route(OWN, unsafe=True),
     "attendance.my_attendance": Route(OWN),
     "assessments.portal": Route(OWN),
     "assessments.take": Route(OWN, args={"kind": "post"}),
@@ -263,10 +261,10 @@ ROUTES = {
     "notifications.whatsapp": Route(EVENT_MANAGER),
     "certificate_bundles.request_bundle": Route(EVENT_MANAGER, args={"bundle": "zip"}, unsafe=True),
     # --- evaluation (Kirkpatrick level 1), the activity report, personal-data lifecycle
-    "evaluation.portal": Route(OWN_OR_404),
-    "evaluation.form": Route(OWN_OR_404, args={"part_key": "organizer"}),
-    "evaluation.save": Route(OWN_OR_404, args={"part_key": "organizer"}, unsafe=True),
-    "evaluation.submit": Route(OWN_OR_404, args={"part_key": "organizer"}, unsafe=True),
+    "evaluation.portal": Route(OWN),
+    "evaluation.form": Route(OWN, args={"part_key": "organizer"}),
+    "evaluation.save": Route(OWN, args={"part_key": "organizer"}, unsafe=True),
+    "evaluation.submit": Route(OWN, args={"part_key": "organizer"}, unsafe=True),
     "evaluation.report": Route(EVENT_MANAGER),
     "evaluation.settings": Route(EVENT_MANAGER),
     "evaluation.save_settings": Route(EVENT_MANAGER, unsafe=True),

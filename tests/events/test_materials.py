@@ -177,4 +177,4 @@ def test_schedule_page_shows_materials_to_the_participant_only(client, event, ap
     login(client, me.nik)
     page = client.get(f"/portal/{me.id}/jadwal").get_data(as_text=True)
     assert "peta-rawan" in page and "Mitigasi Konflik" in page and "08.00" in page
-    assert client.get(f"/portal/{other.id}/jadwal").status_code == 403
+    assert client.get(f"/portal/{other.id}/jadwal").status_code == 404
