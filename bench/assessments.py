@@ -7,8 +7,9 @@
 Seeds the demo event (34 questions, ``--participants`` participants: ``--takers`` of them
 new, with a password, the others with simulated pre/post attempts, so that for 400 the
 results have ~800 attempts and ~27,000 answers to analyse). Then gunicorn (production
-config, 127.0.0.1:5350) and 8 client threads: each taker logs in (CSRF on, as in production), starts the pre-test and saves every
-answer with its own POST, as the phone does, then submits. Prints the answer-save throughput
+config, 127.0.0.1:5350) and 8 client threads: each taker logs in (CSRF on, as in
+production), starts the pre-test and saves every answer with its own POST, as the phone
+does, then submits. Prints the answer-save throughput
 and p50/p99 latency, errors, the rows in the database, and how long the results page and
 ``GET /api/v1/events/{code}/results`` take with all of it.
 """

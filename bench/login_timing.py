@@ -6,10 +6,10 @@
 
 Starts the production gunicorn on 127.0.0.1:5360 with the production hash method (scrypt),
 one participant account with a password and one imported without, then 50 (``--rounds``)
-wrong-password logins for each kind and 50 for NIKs and emails that have no account, in turn. Prints the
-median and p90 of each. If they differ, the login says whether an account exists. The
-per-account lock is switched off here (it would answer the 6th attempt without hashing, for
-known and unknown accounts alike); everything else is as in production.
+wrong-password logins for each kind and 50 for NIKs and emails that have no account, in
+turn. Prints the median and p90 of each. If they differ, the login says whether an account
+exists. The per-account lock is switched off here (it would answer the 6th attempt without
+hashing, for known and unknown accounts alike); everything else is as in production.
 """
 
 import argparse

@@ -226,9 +226,8 @@ def run_zip(count: int) -> None:
     from certificates import seed
 
     from bimtek.auth.services import create_user
-    from bimtek.extensions import db
-
     from bimtek.certificates.signing import create_demo_signer
+    from bimtek.extensions import db
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-zip-"))
     signer = create_demo_signer(workdir / "signer")

@@ -16,8 +16,8 @@ import argparse
 import sys
 import threading
 import time
-from datetime import date, timedelta
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
