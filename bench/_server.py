@@ -68,6 +68,7 @@ class Gunicorn:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.env["BIMTEK_BIND"] = f"127.0.0.1:{port}"
         self.process = None
+        self.log = None
 
     def __enter__(self) -> str:
         try:
@@ -76,12 +77,16 @@ class Gunicorn:
             pass
         else:
             raise RuntimeError(f"port {self.port} is already serving: stop that server first")
+        # its log goes to a file: a pipe nobody reads would fill and stall the workers
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in __exit__
+            "w+", prefix="bench-gunicorn-", suffix=".log", delete=False
+        )
         self.process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
@@ -92,7 +97,7 @@ class Gunicorn:
             except requests.RequestException:
                 time.sleep(0.2)
         self.__exit__(None, None, None)
-        raise RuntimeError("gunicorn did not come up")
+        raise RuntimeError(f"gunicorn did not come up; see {self.log.name}")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -101,6 +106,8 @@ class Gunicorn:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.log is not None:
+            self.log.close()
 
 
 def percentile(values, fraction: float) -> float:
