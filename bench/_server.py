@@ -68,6 +68,7 @@ class Gunicorn:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.env["BIMTEK_BIND"] = f"127.0.0.1:{port}"
         self.process = None
+        self.log = None
 
     def __enter__(self) -> str:
         try:
@@ -76,10 +77,9 @@ class Gunicorn:
             pass
         else:
             raise RuntimeError(f"port {self.port} is already serving: stop that server first")
-        # stderr to a file: a pipe nobody reads would fill up with the request lines (one
-        # per request) and stop the workers after a few hundred requests
-        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in __exit__)
-            prefix="bimtek-bench-gunicorn-", suffix=".log", delete=False
+        # its log goes to a file: a pipe nobody reads would fill and stall the workers
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in __exit__
+            "w+", prefix="bench-gunicorn-", suffix=".log", delete=False
         )
         self.process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
@@ -106,7 +106,7 @@ class Gunicorn:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        if self.process:
+        if self.log is not None:
             self.log.close()
 
 

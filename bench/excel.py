@@ -266,7 +266,7 @@ def main() -> None:
         def sheets_of_export():
             db.session.expire_all()
             now = datetime.now(UTC)
-            return [s for _l, build in exports.EXPORTS.values() for s in build(event, now)]
+            return [s for _l, build in exports.EXPORTS.values() for s in build(event, now, None)]
 
         def export_before(_index: int) -> None:
             size["before"] = len(_spreadsheetml.write_workbook(sheets_of_export()))

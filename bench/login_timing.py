@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/login_timing.py            # SQLite
     .venv/bin/python bench/login_timing.py --db postgres
+    .venv/bin/python bench/login_timing.py --rounds 2 --port 5361   # smallest
 
 Starts the production gunicorn on 127.0.0.1:5360 with the production hash method (scrypt),
-one participant account with a password and one imported without, then 50 wrong-password
-logins for each kind and 50 for NIKs and emails that have no account, in turn. Prints the
-median and p90 of each. If they differ, the login says whether an account exists. The
-login limits are switched off here (a locked identifier+address pair would answer the 6th
-attempt without hashing, for known and unknown accounts alike); everything else is as in
-production. bench/lockout_timing.py times the limits themselves.
+one participant account with a password and one imported without, then 50 (``--rounds``)
+wrong-password logins for each kind and 50 for NIKs and emails that have no account, in
+turn. Prints the median and p90 of each. If they differ, the login says whether an account
+exists. The login limits are switched off here (a locked identifier+address pair would
+answer the 6th attempt without hashing, for known and unknown accounts alike); everything
+else is as in production. bench/lockout_timing.py times the limits themselves.
 """
 
 import argparse
@@ -94,6 +95,8 @@ def login_once(base: str, identifier: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="failed logins per kind")
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     database_url = fresh_database(args.db, "bench_login_timing")
     env = server_env(
@@ -112,13 +115,13 @@ def main() -> None:
         "unknown email": lambda i: f"tidak-ada-{i}@bimtek.local",
     }
     times = {kind: [] for kind in kinds}
-    with Gunicorn(env, PORT) as base:
+    with Gunicorn(env, args.port) as base:
         for kind in kinds:  # warm up: the first scrypt and the dummy hash are made once
             login_once(base, kinds[kind](9999))
-        for index in range(ROUNDS):
+        for index in range(args.rounds):
             for kind, identifier in kinds.items():  # interleaved: drift hits every kind alike
                 times[kind].append(login_once(base, identifier(index)))
-    print(f"login timing, {ROUNDS} failed logins each, scrypt, gunicorn, {args.db}")
+    print(f"login timing, {args.rounds} failed logins each, scrypt, gunicorn, {args.db}")
     for kind, values in times.items():
         median = statistics.median(values) * 1000
         p90 = percentile(values, 0.9) * 1000

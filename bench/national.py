@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/national.py                  # 545 events × 400 participants
     .venv/bin/python bench/national.py --events 60      # a quicker run
+    .venv/bin/python bench/national.py --events 2 --people 40 --repeat 1  # smallest
 
 Pilkada 2024 ran in 545 regions at once. This builds two PostgreSQL databases in the same
 run: ``bench_lone`` holding one event, and ``bench_national`` holding ``--events`` events of
@@ -24,6 +25,7 @@ database.
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import fresh_database  # noqa: E402
 
-PEOPLE = 400
+PEOPLE = 400  # per event; --people
+LATE = 30  # seats of the measured event not yet checked in at its last session
 SESSIONS = 8
 SAMPLE_EVERY = 25  # tests are taken in every 25th event (and in the measured one)
 CATEGORIES = ("kpu", "bawaslu", "tni", "polri", "pemda", "kecamatan_desa", "tokoh_masyarakat")
@@ -131,11 +134,12 @@ def generate(url: str, events: int) -> dict:
     return counts
 
 
-def make_app(url: str):
+def make_app(url: str, signer: Path):
     from bimtek import create_app
 
     app = create_app(
         {
+            "CERT_SIGNING_PKCS12": str(signer),
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench-secret",
             "TESTING": True,
@@ -174,14 +178,14 @@ def prepare(app, code: str):
         certificate = issue(first, actor=admin)
         _token, plain = issue_api_token(admin, "bench")
         last_session = event.sessions[-1].id
-        # the last 30 seats have not checked in at the last session yet: each measured
+        # the last LATE seats have not checked in at the last session yet: each measured
         # check-in is a new one
         db.session.execute(
             sa.text(
                 "DELETE FROM attendances WHERE session_id = :s AND participant_id IN "
-                "(SELECT id FROM participants WHERE event_id = :e AND registration_number > 370)"
+                "(SELECT id FROM participants WHERE event_id = :e AND registration_number > :n)"
             ),
-            {"s": last_session, "e": event.id},
+            {"s": last_session, "e": event.id, "n": PEOPLE - LATE},
         )
         db.session.commit()
         return certificate.verification_code, plain, last_session
@@ -268,7 +272,7 @@ def measures(app, code: str, repeat: int) -> list:
             db.session.scalars(
                 sa.select(Participant.ticket_code)
                 .where(
-                    Participant.registration_number > 370,
+                    Participant.registration_number > PEOPLE - LATE,
                     Participant.event_id
                     == sa.select(Event.id).where(Event.code == code).scalar_subquery(),
                 )
@@ -276,25 +280,29 @@ def measures(app, code: str, repeat: int) -> list:
             )
         )
 
+    desk = app.test_client()  # a desk phone: its bearer token only, no admin's cookie
+
     def checkin():
         ticket = tickets.pop()
-        response = client.post(
+        response = desk.post(
             f"/api/v1/sessions/{session_id}/checkins",
             json={"code": ticket},
             headers={"Authorization": f"Bearer {token}"},
         )
         assert response.status_code == 201, response.get_data(as_text=True)
 
+    last_page = -(-PEOPLE // app.config["PARTICIPANTS_PER_PAGE"])
+    fewer = max(min(3, repeat), repeat // 3)  # the slow measures
     plan = [
         ("home page", get("/"), repeat),
         ("participants: search", get(base + "/peserta?q=Peserta+7"), repeat),
         ("participants: category", get(base + "/peserta?kategori=polri"), repeat),
-        ("participants: last page", get(base + "/peserta?hal=8"), repeat),
+        ("participants: last page", get(f"{base}/peserta?hal={last_page}"), repeat),
         ("dashboard", get(base + "/ringkasan"), repeat),
         ("results page", get(base + "/tes/hasil"), repeat),
-        ("full export (xlsx)", get(base + "/ekspor/semua.xlsx"), max(3, repeat // 3)),
+        ("full export (xlsx)", get(base + "/ekspor/semua.xlsx"), fewer),
         ("eligibility", in_app(eligibility), repeat),
-        ("issue all (rolled back)", in_app(lambda event: issue_all(event)), max(3, repeat // 3)),
+        ("issue all (rolled back)", in_app(lambda event: issue_all(event)), fewer),
         ("verify (public)", get(f"/verify/{verify_code}"), repeat),
         ("check-in (API)", checkin, repeat),
     ]
@@ -336,22 +344,37 @@ def explain(url: str, code: str) -> None:
 
 
 def main() -> None:
+    global PROFILE, PEOPLE  # noqa: PLW0603  (the size every function above reads)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=545)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--profile", action="store_true", help="slowest SQL per measure")
+    parser.add_argument(
+        "--prefix",
+        default="bench",
+        help="the databases are PREFIX_lone and PREFIX_national (dropped and made anew) on the "
+        "server of BIMTEK_BENCH_POSTGRES",
+    )
+    parser.add_argument(
+        "--people", type=int, default=PEOPLE, help=f"participants per event (over {LATE})"
+    )
     args = parser.parse_args()
-    global PROFILE
+    if args.people <= LATE or not 1 <= args.repeat < LATE:  # a new check-in each run
+        parser.error(f"--people must be over {LATE} and --repeat 1 to {LATE - 1}")
+    PEOPLE = args.people
 
     from bench._server import migrate, server_env
+    from bimtek.certificates.signing import create_demo_signer
 
+    # a DEMO signing key of its own, as on a fresh clone there is none to issue with
+    signer = create_demo_signer(Path(tempfile.mkdtemp(prefix="bench-national-signer-")))
     plans, sizes, urls = {}, {}, {}
     for name, events in (("lone", 1), ("national", args.events)):
-        url = urls[name] = fresh_database("postgres", f"bench_{name}")
+        url = urls[name] = fresh_database("postgres", f"{args.prefix}_{name}")
         migrate(server_env(url))
         sizes[name] = generate(url, events)
         print(f"{name}: {sizes[name]}", flush=True)
-        app = make_app(url)
+        app = make_app(url, signer)
         if args.profile and name == "national":
             with app.app_context():
                 from bimtek.extensions import db

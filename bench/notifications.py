@@ -225,12 +225,14 @@ def run_zip(count: int) -> None:
     from certificates import seed
 
     from bimtek.auth.services import create_user
+    from bimtek.certificates.signing import create_demo_signer
     from bimtek.extensions import db
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-zip-"))
-    app = make_app(workdir, free_port(), MAIL_SERVER=None)
+    signer = create_demo_signer(workdir / "signer")
+    app = make_app(workdir, free_port(), MAIL_SERVER=None, CERT_SIGNING_PKCS12=str(signer))
     with app.app_context():
-        event, _person = seed(count)
+        event, _person, _issue_seconds = seed(count)
         admin, password = create_user("admin@bench.local", role="admin", channel="cli")
         admin.must_change_password = False
         db.session.commit()

@@ -5,6 +5,8 @@ p50/p99 latency, then checks the database: exactly `capacity` seats, the rest wa
 order, no number handed out twice.
 
     .venv/bin/python bench/registration_burst.py [--db sqlite|postgres|both]
+    .venv/bin/python bench/registration_burst.py --db sqlite --registrations 6 --capacity 4 \
+        --clients 3 --workers 2 --port 5151     # smallest
 
 The per-IP registration rate limit is switched off for the run: every request comes from
 127.0.0.1 here, unlike phones on a real network.
@@ -15,6 +17,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -33,13 +36,14 @@ def create_event(database_url: str, capacity: int) -> str:
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "bench"}
     )
+    start = date.today() + timedelta(days=30)  # registration is open until the event starts
     with app.app_context():
         event = make(
             {
                 "code": "BURST24",
                 "title": "Bimtek burst",
-                "start_date": "2024-10-28",
-                "end_date": "2024-10-31",
+                "start_date": start,
+                "end_date": start + timedelta(days=3),
                 "capacity": capacity,
             },
             channel="cli",
@@ -60,6 +64,7 @@ def people(count: int):
             "institution_category": "polri",
             "job_title": "Bhabinkamtibmas",
             "phone": f"0813{serial:08d}",
+            "consent": True,
         }
 
 

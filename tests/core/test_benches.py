@@ -1,0 +1,249 @@
+"""Every script in bench/ runs on a fresh clone at its smallest size and prints its figures.
+
+Each runs as a subprocess, as a developer would run it (its own temporary SQLite file, its own
+gunicorn on 127.0.0.1, its own demo signing key); no timing is asserted, only that it ends
+with status 0 and printed the lines that carry its figures, so that none rots unnoticed.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bimtek.config import normalize_database_url
+from tests.conftest import POSTGRES_URL, requires_postgres
+
+#: they start servers and load the machine: alone, after the rest
+pytestmark = pytest.mark.serial
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+NUMBER = r"[\d.]+"
+
+
+def free_port(low: int = 0, high: int = 0) -> int:
+    """A port nobody listens on: any, or the first free one in [low, high]."""
+    for port in range(low, high + 1) if low else [0]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"no free port in {low}-{high}")
+
+
+def _login_kinds() -> list[str]:
+    return [
+        rf"{kind}\s+median +{NUMBER} ms   p90 +{NUMBER} ms"
+        for kind in (
+            "existing account, wrong password",
+            "existing account without password",
+            "unknown NIK",
+            "unknown email",
+        )
+    ]
+
+
+def _national_measures() -> list[str]:
+    measures = (
+        "home page",
+        "participants: search",
+        "participants: category",
+        "participants: last page",
+        "dashboard",
+        "results page",
+        r"full export \(xlsx\)",
+        "eligibility",
+        r"issue all \(rolled back\)",
+        r"verify \(public\)",
+        r"check-in \(API\)",
+    )
+    return [rf"{m} +{NUMBER} +{NUMBER} +{NUMBER}" for m in measures]
+
+
+#: script -> (arguments of its smallest run, a callable giving them, or None for these; the
+#: patterns its output must contain)
+SMALLEST = {
+    "assessments": (
+        lambda: ["--participants", "20", "--takers", "2", "--port", str(free_port())],
+        [
+            rf"answer saves: [1-9]\d* in {NUMBER} s",
+            r"errors: 0 \[\]",
+            r"in the database: (\d+) answers \(expected \1\), 2 submitted attempts \(expected 2\)",
+            rf"results page with \d+ attempts: {NUMBER} ms",
+            rf"results API with \d+ attempts: {NUMBER} ms",
+            rf"results \.xlsx with \d+ attempts: {NUMBER} ms",
+        ],
+    ),
+    "certificates": (
+        lambda: ["--participants", "3", "--runs", "1", "--downloads", "2"],
+        [
+            rf"issue: +issue_all of 3 .*: {NUMBER} s",
+            rf"fast: +3 certificates, one PDF of 6 pages.*median {NUMBER} s wall",
+            rf"naive: +3 PDFs .*median {NUMBER} s wall",
+            rf"ratio: +naive / fast = {NUMBER}x wall",
+            rf"zip: +3 separate PDFs in one \.zip.*: {NUMBER} s wall",
+            rf"signed: +3 signed files .*signing median {NUMBER} ms per certificate",
+            rf"download: .*median {NUMBER} ms wall",
+            rf"verify: .*genuine +file.*median {NUMBER} ms wall",
+            rf"verify: .*modified file.*median {NUMBER} ms wall",
+            r"targets: +fast <= 1\.0 s: ",
+        ],
+    ),
+    "checkin": (
+        lambda: [
+            "--db",
+            "sqlite",
+            "--participants",
+            "8",
+            "--clients",
+            "2",
+            "--pings",
+            "16",
+            "--slices",
+            "1",
+            "--workers",
+            "2",
+            "--port",
+            str(free_port(5281, 5299)),
+        ],  # fmt: skip
+        [
+            rf"ping +{NUMBER} req/s +p50 +{NUMBER} ms +p99 +{NUMBER} ms",
+            rf"check-in first +{NUMBER} req/s .* non-201: 0",
+            rf"check-in repeat +{NUMBER} req/s .* not 200-already: 0",
+            rf"check-in all +{NUMBER} req/s",
+            r"rows 8 \(expected 8\), duplicates 0, errors 0",
+            rf"ratio check-in/ping {NUMBER}",
+            r"targets: ratio >= 0\.5 ",
+        ],
+    ),
+    "excel": (
+        lambda: ["--runs", "1", "--participants", "10"],
+        [
+            rf"validate \+ import 10 rows: median {NUMBER} s wall",
+            rf"full export, hand-written SpreadsheetML writer .*: median {NUMBER} s wall",
+            rf"full export, XlsxWriter in_memory .*: median {NUMBER} s wall",
+            rf"writer alone, hand-written: median {NUMBER} s wall",
+            rf"writer alone, XlsxWriter: median {NUMBER} s wall",
+        ],
+    ),
+    "login_timing": (
+        lambda: ["--rounds", "2", "--port", str(free_port())],
+        _login_kinds(),
+    ),
+    "national": (
+        lambda: ["--events", "2", "--people", "40", "--repeat", "1", "--prefix", _pg_prefix()],
+        [r"lone: \{'events': 1, 'participants': 40", r"national: \{'events': 2"]
+        + _national_measures(),
+    ),
+    "notifications": (
+        lambda: (
+            ["--count", "3"]
+            + (["--redis", os.environ["BIMTEK_TEST_REDIS_URL"]] if _redis() else ["--no-redis"])
+        ),
+        [
+            rf"embedded: 3 registrations in {NUMBER} s.* 3 messages .*: {NUMBER} messages/s",
+            rf"zip: +3 certificates, .*In the request: {NUMBER} s.*file ready after {NUMBER} s",
+        ],
+    ),
+    "registration_burst": (
+        lambda: [
+            "--db",
+            "sqlite",
+            "--registrations",
+            "6",
+            "--capacity",
+            "4",
+            "--clients",
+            "3",
+            "--workers",
+            "2",
+            "--port",
+            str(free_port()),
+        ],  # fmt: skip
+        [
+            r"\[sqlite\] 6 registrations for 4 seats.* registered=4 waitlisted=2 errors=0 "
+            rf"\| p50={NUMBER} ms p99={NUMBER} ms \| {NUMBER} req/s .* OK$"
+        ],
+    ),
+    "search": (
+        lambda: ["--db", "sqlite", "--people", "20"],
+        [
+            rf"sqlite +20 people +{label} +1 found +median +{NUMBER} ms +worst +{NUMBER} ms"
+            for label in (
+                "name 'nuraini peserta 15'",
+                r"phone '.*' \(manager\)",
+                r"NIK in full \(panitia\)",
+            )
+        ],
+    ),
+}
+
+
+def _redis() -> bool:
+    return bool(os.environ.get("BIMTEK_TEST_REDIS_URL"))
+
+
+def _pg_prefix() -> str:
+    """national.py's databases are PREFIX_lone and PREFIX_national beside the test database
+    (each developer has their own), on its server."""
+    return sa.engine.make_url(normalize_database_url(POSTGRES_URL)).database
+
+
+def _drop_national_databases() -> None:
+    url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for side in ("lone", "national"):
+            name = f"{url.database}_{side}"
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def scripts() -> list[str]:
+    return sorted(path.stem for path in BENCH.glob("*.py") if not path.stem.startswith("_"))
+
+
+def test_every_bench_has_a_smallest_run():
+    assert scripts() == sorted(SMALLEST)
+
+
+def _params():
+    postgres = [pytest.mark.postgres, requires_postgres]  # national.py is PostgreSQL's alone
+    return [pytest.param(s, marks=postgres if s == "national" else []) for s in scripts()]
+
+
+@pytest.mark.parametrize("script", _params())
+def test_bench_runs_at_its_smallest_size(script, tmp_path):
+    arguments, patterns = SMALLEST[script]
+    env = {
+        **os.environ,
+        "TMPDIR": str(tmp_path),  # its temporary databases, instance and signer go with the test
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name in ("DATABASE_URL", "SECRET_KEY", "BIMTEK_INSTANCE_PATH", "FLASK_DEBUG"):
+        env.pop(name, None)
+    if script == "national":
+        url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
+        env["BIMTEK_BENCH_POSTGRES"] = url.set(database="postgres").render_as_string(False)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(BENCH / f"{script}.py"), *arguments()],
+            cwd=BENCH.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        if script == "national":
+            _drop_national_databases()
+    report = f"stdout:\n{done.stdout}\nstderr (end):\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, report
+    for pattern in patterns:
+        assert re.search(pattern, done.stdout, re.MULTILINE), f"no {pattern!r} in\n{report}"
