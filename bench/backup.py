@@ -2,6 +2,7 @@
 them, on SQLite and, when a PostgreSQL URL is given, on PostgreSQL.
 
     .venv/bin/python bench/backup.py [--participants 60] [--postgres URL]
+    .venv/bin/python bench/backup.py --participants 3                # smallest
 
 The demo (both Kutai Timur batches, ``--participants`` in Angkatan I with attendance and
 tests) with every eligible certificate of Angkatan I issued and signed, is made in a new

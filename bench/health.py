@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/health.py                      # SQLite, embedded queue
     .venv/bin/python bench/health.py --db postgres --redis redis://127.0.0.1:6379/2
+    .venv/bin/python bench/health.py --rounds 3 --port 5371             # smallest
 
-Starts gunicorn (one sync worker) on 127.0.0.1:5370 over a migrated database, then makes
-ROUNDS requests each to /api/v1/ping (the API's trivial answer, for comparison), /healthz,
-/readyz and /healthz with the JSON log format. Prints the median and p95 in ms as the client
-sees them. With --redis the job queue and the rate-limit store are that Redis, so /readyz
-asks it twice.
+Starts gunicorn (one sync worker) on 127.0.0.1:5370 (``--port``) over a migrated database,
+then makes 300 (``--rounds``) requests each to /api/v1/ping (the API's trivial answer, for
+comparison), /healthz, /readyz and /healthz with the JSON log format. Prints the median and
+p95 in ms as the client sees them. With --redis the job queue and the rate-limit store are
+that Redis, so /readyz asks it twice.
 """
 
 import argparse
@@ -26,11 +27,11 @@ PORT = 5370
 ROUNDS = 300
 
 
-def timings(url: str) -> list[float]:
+def timings(url: str, rounds: int) -> list[float]:
     session = requests.Session()
     session.get(url, timeout=15)  # a first request warms the worker up
     spent = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         started = time.perf_counter()
         response = session.get(url, timeout=15)
         spent.append((time.perf_counter() - started) * 1000)
@@ -47,6 +48,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--redis", help="redis://… for the job queue and the rate limits")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="requests per URL")
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     extra = {"BIMTEK_RATELIMIT_ENABLED": "true"}
     if args.redis:
@@ -54,12 +57,12 @@ def main() -> None:
     env = server_env(fresh_database(args.db, "bimtek_bench_health"), **extra)
     migrate(env)
     print(f"{args.db}, {'Redis' if args.redis else 'embedded queue, memory rate limits'}:")
-    with Gunicorn(env, PORT, workers=1) as url:
-        report("/api/v1/ping (for comparison)", timings(url + "/api/v1/ping"))
-        report("/healthz (text log)", timings(url + "/healthz"))
-        report("/readyz (text log)", timings(url + "/readyz"))
-    with Gunicorn({**env, "BIMTEK_LOG_FORMAT": "json"}, PORT, workers=1) as url:
-        report("/healthz (JSON log)", timings(url + "/healthz"))
+    with Gunicorn(env, args.port, workers=1) as url:
+        report("/api/v1/ping (for comparison)", timings(url + "/api/v1/ping", args.rounds))
+        report("/healthz (text log)", timings(url + "/healthz", args.rounds))
+        report("/readyz (text log)", timings(url + "/readyz", args.rounds))
+    with Gunicorn({**env, "BIMTEK_LOG_FORMAT": "json"}, args.port, workers=1) as url:
+        report("/healthz (JSON log)", timings(url + "/healthz", args.rounds))
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 
     .venv/bin/python bench/lockout_timing.py                  # SQLite, Redis db 6
     .venv/bin/python bench/lockout_timing.py --db postgres --redis redis://127.0.0.1:6379/6
+    .venv/bin/python bench/lockout_timing.py --rounds 2 --port 5363   # smallest, Redis db 6
 
-Starts the production gunicorn on 127.0.0.1:5362 (scrypt, 2 workers, the limiter's counts in
-Redis so both workers share them). Before timing, the attacked NIK gets 10 wrong logins from
-10 other addresses (written to the same Redis counters the workers read, as the workers
-would) and 10 wrong proofs at recovery. Then, interleaved, ROUNDS times each:
+Starts the production gunicorn on 127.0.0.1:5362 (``--port``; scrypt, 2 workers, the
+limiter's counts in Redis so both workers share them). Before timing, the attacked NIK gets
+10 wrong logins from 10 other addresses (written to the same Redis counters the workers
+read, as the workers would) and 10 wrong proofs at recovery. Then, interleaved, 30
+(``--rounds``) times each:
 
 * login with the right password: untouched NIK, attacked NIK;
 * login from an address that itself failed 5 times for that NIK (the pair is locked: a
@@ -126,6 +128,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/6")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed attempts per kind")
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     database_url = fresh_database(args.db, "bench_lockout_timing")
     env = server_env(
@@ -151,13 +155,13 @@ def main() -> None:
         statuses.setdefault(kind, set()).add(outcome[0])
         times.setdefault(kind, []).append(outcome[1])
 
-    with Gunicorn(env, PORT) as base:
+    with Gunicorn(env, args.port) as base:
         for index in range(10):  # wrong proofs for the attacked NIK, distinct codes
             recover(base, NIKS["attacked"], f"SALAHSALAHSA{index:04d}", PASSWORDS[1])
         for _ in range(5):  # this address fails 5 times for the third NIK: its pair locks
             login(base, NIKS["pair"], "bukan-sandinya")
         current = 0
-        for _ in range(ROUNDS):
+        for _ in range(args.rounds):
             for kind in ("untouched", "attacked"):
                 note(
                     f"login, right password, {kind} NIK",
@@ -169,7 +173,7 @@ def main() -> None:
                 outcome = recover(base, NIKS[kind], tickets[kind], PASSWORDS[new])
                 note(f"recovery, real ticket, {kind} NIK", outcome)
             current = new
-    print(f"lockout timing, {ROUNDS} rounds, scrypt, gunicorn 2 workers, {args.db}, Redis")
+    print(f"lockout timing, {args.rounds} rounds, scrypt, gunicorn 2 workers, {args.db}, Redis")
     print("  attacked NIK: 10 wrong logins from 10 other addresses, 10 wrong proofs first")
     for kind, values in times.items():
         median = statistics.median(values) * 1000

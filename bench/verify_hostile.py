@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/verify_hostile.py            # 5 requests of each file
     .venv/bin/python bench/verify_hostile.py --runs 9
+    .venv/bin/python bench/verify_hostile.py --runs 1   # smallest
 
 Issues one signed certificate (temporary SQLite, demo key) and posts, through the test client
 (server time, the app's default CERT_VERIFY_SECONDS):

@@ -80,6 +80,15 @@ SMALLEST = {
             rf"results \.xlsx with \d+ attempts: {NUMBER} ms",
         ],
     ),
+    "backup": (
+        lambda: ["--participants", "3"],
+        [
+            r"^sqlite +3 participants, \d+ attendance, \d+ attempts, [1-9]\d* certificates$",
+            rf"file +{NUMBER} KiB +backup +{NUMBER} s +restore +{NUMBER} s +"
+            rf"\(process start {NUMBER} s in each\)",
+            rf"in process: backup +{NUMBER} s +restore +{NUMBER} s",
+        ],
+    ),
     "certificates": (
         lambda: ["--participants", "3", "--runs", "1", "--downloads", "2"],
         [
@@ -132,6 +141,40 @@ SMALLEST = {
             rf"writer alone, XlsxWriter: median {NUMBER} s wall",
         ],
     ),
+    "health": (
+        lambda: ["--rounds", "3", "--port", str(free_port())],
+        [r"^sqlite, embedded queue, memory rate limits:$"]
+        + [
+            rf"^{label} +median +{NUMBER} ms +p95 +{NUMBER} ms$"
+            for label in (
+                r"/api/v1/ping \(for comparison\)",
+                r"/healthz \(text log\)",
+                r"/readyz \(text log\)",
+                r"/healthz \(JSON log\)",
+            )
+        ],
+    ),
+    "lockout_timing": (
+        lambda: [
+            "--rounds",
+            "2",
+            "--port",
+            str(free_port()),
+            "--redis",
+            os.environ["BIMTEK_TEST_REDIS_URL"],
+        ],  # fmt: skip
+        [r"lockout timing, 2 rounds, scrypt, gunicorn 2 workers, sqlite, Redis"]
+        + [
+            rf"{kind} +HTTP {status} +median +{NUMBER} ms +p90 +{NUMBER} ms"
+            for kind, status in (
+                ("login, right password, untouched NIK", "302"),
+                ("login, right password, attacked NIK", "302"),
+                ("login, right password, locked pair", "429"),
+                ("recovery, real ticket, untouched NIK", "302"),
+                ("recovery, real ticket, attacked NIK", "302"),
+            )
+        ],
+    ),
     "login_timing": (
         lambda: ["--rounds", "2", "--port", str(free_port())],
         _login_kinds(),
@@ -182,6 +225,17 @@ SMALLEST = {
             )
         ],
     ),
+    "verify_hostile": (
+        lambda: ["--runs", "1"],
+        [
+            rf"^CERT_VERIFY_SECONDS = {NUMBER}$",
+            rf"^genuine +{NUMBER} KB +median +{NUMBER} ms \(max {NUMBER}\) of 1 +"
+            r"-> genuine / hash_match$",
+            rf"^3000 sigs +{NUMBER} KB +median +{NUMBER} ms \(max {NUMBER}\) of 1 +"
+            r"-> unknown / unexpected_shape$",
+            rf"^revisions +{NUMBER} KB +median +{NUMBER} ms \(max {NUMBER}\) of 1 +-> ",
+        ],
+    ),
 }
 
 
@@ -215,7 +269,9 @@ def test_every_bench_has_a_smallest_run():
 
 def _params():
     postgres = [pytest.mark.postgres, requires_postgres]  # national.py is PostgreSQL's alone
-    return [pytest.param(s, marks=postgres if s == "national" else []) for s in scripts()]
+    redis = [pytest.mark.skipif(not _redis(), reason="BIMTEK_TEST_REDIS_URL is not set")]
+    marks = {"national": postgres, "lockout_timing": redis}  # lockout's limits live in Redis
+    return [pytest.param(s, marks=marks.get(s, [])) for s in scripts()]
 
 
 @pytest.mark.parametrize("script", _params())
