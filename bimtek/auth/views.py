@@ -55,7 +55,7 @@ def name_the_device_scope(response):
         response.set_cookie(
             DEVICE_COOKIE,
             scope,
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
             samesite="Lax",
         )
     return response

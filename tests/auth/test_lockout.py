@@ -56,6 +56,11 @@ def _claim(client, nik, code, address, password=NEW, path="/akun/lupa-kata-sandi
     )
 
 
+def _other_nik(index: int) -> str:
+    """A NIK nobody holds: the factories count theirs up from 6408011705900001."""
+    return f"6408011705999{index:03d}"
+
+
 def _fresh(client):
     return client.application.test_client()
 
@@ -124,7 +129,7 @@ def test_ten_wrong_proofs_leave_a_fresh_manager_code_working(client, imported):
 
 def test_wrong_proofs_are_counted_per_address(client, imported):
     for index in range(4):
-        _claim(client, f"64080117059{index:05d}", WRONG_CODE + str(index), "10.0.0.9")
+        _claim(client, _other_nik(index), WRONG_CODE + str(index), "10.0.0.9")
     refused = _claim(_fresh(client), imported.nik, imported.ticket_code, "10.0.0.9")
     assert refused.status_code == 429
     assert not _password_set(imported)
@@ -150,7 +155,7 @@ def test_right_proofs_do_not_use_up_the_address(client, event):
 def test_a_code_tried_against_many_niks_is_locked(client, imported, participant):
     """Knowing a ticket code but not its NIK: the code itself is throttled."""
     for index in range(3):
-        _claim(_fresh(client), f"64080117059{index:05d}", imported.ticket_code, _address(index))
+        _claim(_fresh(client), _other_nik(index), imported.ticket_code, _address(index))
     refused = _claim(_fresh(client), imported.nik, imported.ticket_code, _address(9))
     assert refused.status_code == 429
     assert "kode ini" in refused.get_data(as_text=True)
@@ -199,8 +204,8 @@ def test_two_app_instances_share_pair_and_code_counts(database_url, tmp_path):
     assert _login(second.test_client(), nik, address="10.0.0.9").status_code == 429
     assert _login(second.test_client(), nik, address="10.0.0.8").status_code == 302
     for index in range(2):
-        _claim(first.test_client(), f"64080117059{index:05d}", ticket, _address(index))
-    _claim(second.test_client(), "6408011705900077", ticket, _address(5))
+        _claim(first.test_client(), _other_nik(index), ticket, _address(index))
+    _claim(second.test_client(), _other_nik(77), ticket, _address(5))
     assert _claim(second.test_client(), nik, ticket, _address(6)).status_code == 429
     with first.app_context():
         assert db.session.scalar(sa.select(User.password_hash).where(User.nik == nik))
