@@ -191,7 +191,8 @@ SMALLEST = {
         ),
         [
             rf"embedded: 3 registrations in {NUMBER} s.* 3 messages .*: {NUMBER} messages/s",
-            rf"zip: +3 certificates, .*In the request: {NUMBER} s.*file ready after {NUMBER} s",
+            rf"zip: +3 certificates, {NUMBER} MB, as a job: request {NUMBER} ms, "
+            rf"file ready after {NUMBER} s",
         ],
     ),
     "registration_burst": (
