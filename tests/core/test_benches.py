@@ -270,7 +270,10 @@ def test_every_bench_has_a_smallest_run():
 
 def _params():
     postgres = [pytest.mark.postgres, requires_postgres]  # national.py is PostgreSQL's alone
-    redis = [pytest.mark.skipif(not _redis(), reason="BIMTEK_TEST_REDIS_URL is not set")]
+    redis = [  # CI's Redis step (-m redis) runs it
+        pytest.mark.redis,
+        pytest.mark.skipif(not _redis(), reason="BIMTEK_TEST_REDIS_URL is not set"),
+    ]
     marks = {"national": postgres, "lockout_timing": redis}  # lockout's limits live in Redis
     return [pytest.param(s, marks=marks.get(s, [])) for s in scripts()]
 
