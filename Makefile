@@ -60,13 +60,16 @@ gunicorn: install instance/config.py
 
 # The suite in two runs: everything that can share the machine on TEST_WORKERS processes
 # (pytest-xdist; each worker has its own database), then the tests marked `serial` alone.
-# Exit 5 (nothing selected, e.g. PYTEST_ARGS names one file) is not a failure of a run.
+# Both runs always run; exit 5 (nothing selected, e.g. PYTEST_ARGS names one file) is not a
+# failure of a run.
 TEST_WORKERS ?= auto
 test: install
+	@status=0; \
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS); \
-		s=$$?; [ $$s -eq 0 ] || [ $$s -eq 5 ] || exit $$s
+	s=$$?; [ $$s -eq 0 ] || [ $$s -eq 5 ] || status=$$s; \
 	$(BIN)/python -m pytest -p no:xdist -m serial $(PYTEST_ARGS); \
-		s=$$?; [ $$s -eq 0 ] || [ $$s -eq 5 ] || exit $$s
+	s=$$?; [ $$s -eq 0 ] || [ $$s -eq 5 ] || status=$$s; \
+	exit $$status
 
 lint: install
 	$(BIN)/ruff check .
