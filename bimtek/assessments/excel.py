@@ -59,12 +59,16 @@ def export_questions(event: Event) -> io.BytesIO:
     return io.BytesIO(write_fill_in_workbook([sheet]))
 
 
+#: the template's example question; a row with it is skipped on import (people leave it in)
+EXAMPLE_QUESTION = "Contoh: UU No. 7 Tahun 2012 mengatur tentang …"
+
+
 def template(event: Event) -> io.BytesIO:
     """An empty bank with one example row and a sheet listing the event's module codes."""
     first = event.modules[0].code if event.modules else "M1"
     example = [
         first,
-        "Contoh: UU No. 7 Tahun 2012 mengatur tentang …",
+        EXAMPLE_QUESTION,
         "Penanganan Konflik Sosial",
         "Pemilihan Kepala Daerah",
         "Partai Politik",
@@ -97,6 +101,8 @@ class ImportReport:
     valid: int = 0
     imported: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    #: rows that are the template's example question, left in the file and not imported
+    examples_skipped: int = 0
 
     @property
     def failed_rows(self) -> int:
@@ -181,14 +187,20 @@ def parse_questions(event: Event, data: bytes) -> tuple[ImportReport, list[tuple
         )
     }
     option_columns = [h for h in OPTION_HEADERS if h.lower() in lookup]
-    report = ImportReport(rows=len(rows))
     valid, seen = [], {}
 
     def get(values, header):
         index = lookup.get(header.lower())
         return values[index] if index is not None and index < len(values) else ""
 
-    for number, values in rows:
+    example = " ".join(EXAMPLE_QUESTION.lower().split())
+    questions = [
+        (number, values)
+        for number, values in rows
+        if " ".join(get(values, "Pertanyaan").lower().split()) != example
+    ]
+    report = ImportReport(rows=len(questions), examples_skipped=len(rows) - len(questions))
+    for number, values in questions:
         problems = [
             (column, _("%(column)s %(problem)s", column=column, problem=forbidden_field_message()))
             for column, value in zip(headers, values, strict=False)

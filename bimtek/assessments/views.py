@@ -190,6 +190,8 @@ def import_questions(event):
         except InvalidInput as error:
             error_message = error.message
         else:
+            if report.examples_skipped:
+                flash(_("Baris contoh dari templat tidak diimpor."), "warning")
             if report.imported:
                 db.session.commit()
                 flash(

@@ -195,6 +195,19 @@ def test_template_has_the_event_modules(event, modules):
     ]
 
 
+def test_the_template_example_row_is_not_imported(event, modules):
+    """The template's example row says "Hapus baris contoh ini"; one left in is skipped, and
+    the questions written under it are imported."""
+    workbook = load_workbook(io.BytesIO(excel.template(event).getvalue()))
+    workbook["Soal"].append(GOOD)
+    filled = io.BytesIO()
+    workbook.save(filled)
+    report = excel.import_questions(event, filled.getvalue())
+    db.session.commit()
+    assert (report.rows, report.imported, report.examples_skipped, report.problems) == (1, 1, 1, [])
+    assert [q.text for q in question_bank.list_questions(event)] == [GOOD[1]]
+
+
 def test_import_page(admin_client, event, modules):
     url = f"/admin/kegiatan/{event.code}/tes/impor"
     assert admin_client.get(url).status_code == 200
@@ -236,3 +249,19 @@ def test_cli_import_questions(runner, event, modules, tmp_path):
     assert done.exit_code == 0 and "1 soal diimpor dari 2 baris." in done.output
     db.session.expire_all()
     assert len(question_bank.list_questions(event)) == 1
+
+
+def test_the_import_page_says_the_example_row_was_left_out(admin_client, event, modules):
+    workbook = load_workbook(io.BytesIO(excel.template(event).getvalue()))
+    workbook["Soal"].append(GOOD)
+    filled = io.BytesIO()
+    workbook.save(filled)
+    url = f"/admin/kegiatan/{event.code}/tes/impor"
+    response = admin_client.post(
+        url,
+        data={"file": (io.BytesIO(filled.getvalue()), "soal.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Baris contoh dari templat tidak diimpor." in page and "1 soal diimpor." in page
