@@ -154,6 +154,11 @@ def test_list_shows_rights_and_last_login(admin_client, admin, event):
     assert admin.last_login_at is not None
 
 
+def test_account_page_names_the_zone_once(admin_client, admin):
+    page = admin_client.get(f"/admin/staf/{admin.id}").get_data(as_text=True)
+    assert "WITA WITA" not in page and " WITA" in page
+
+
 def test_create_page_shows_the_password_once(admin_client):
     response = admin_client.post(
         "/admin/staf/baru",
