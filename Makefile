@@ -8,13 +8,13 @@ PORT ?= 5000
 
 .PHONY: run test install lint format serve gunicorn bench clean translations lock upgrade
 
-# The lock: every package pinned with its hashes, for the app (requirements/app.txt, what a
-# production server installs) and with the test extra (requirements/test.txt, what `make`
+# The lock: every package pinned with its hashes, for the app (requirements.txt, what a
+# production server installs) and with the test extra (requirements-test.txt, what `make`
 # builds its venv from). A new lock rebuilds the venv from nothing, so what runs is what the
 # lock says, never what an older venv held. `make lock` after editing setup.cfg keeps every
 # other pin; `make upgrade` moves every pin to the newest release and runs the suite.
-LOCK := requirements/test.txt
-APP_LOCK := requirements/app.txt
+LOCK := requirements-test.txt
+APP_LOCK := requirements.txt
 UV_VERSION := 0.13.9
 COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
 	--custom-compile-command "make lock"
@@ -94,8 +94,8 @@ $(BIN)/uv: $(BIN)/activate
 	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
 
 lock: $(BIN)/uv
-	$(COMPILE) $(UPGRADE) setup.cfg requirements/build.in --extra test -o $(LOCK)
-	$(COMPILE) setup.cfg requirements/build.in -c $(LOCK) -o $(APP_LOCK)
+	$(COMPILE) $(UPGRADE) setup.cfg requirements-build.in --extra test -o $(LOCK)
+	$(COMPILE) setup.cfg requirements-build.in -c $(LOCK) -o $(APP_LOCK)
 
 upgrade:
 	$(MAKE) lock UPGRADE=--upgrade

@@ -1,4 +1,5 @@
-"""The lock (requirements/*.txt) pins what setup.cfg asks for, each pin with its hashes.
+"""The lock (requirements.txt, requirements-test.txt) pins what setup.cfg asks for, each pin
+with its hashes.
 
 `make` builds its venv from the lock alone, so a requirement added to setup.cfg without
 `make lock` would be missing on a new machine while an old venv still hides it.
@@ -27,7 +28,7 @@ def declared(extra: str | None = None) -> list[Requirement]:
 
 def pins(lock: str) -> dict[str, str]:
     """name -> version; fails on a pin without a hash."""
-    lines = (ROOT / "requirements" / lock).read_text().splitlines()
+    lines = (ROOT / lock).read_text().splitlines()
     found = {}
     for number, line in enumerate(lines):
         match = PIN.match(line)
@@ -39,17 +40,19 @@ def pins(lock: str) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize(("lock", "extra"), [("app.txt", None), ("test.txt", "test")])
+@pytest.mark.parametrize(
+    ("lock", "extra"), [("requirements.txt", None), ("requirements-test.txt", "test")]
+)
 def test_every_requirement_is_pinned_within_its_range(lock, extra):
     locked = pins(lock)
     for requirement in declared(extra):
         name = canonicalize_name(requirement.name)
-        assert name in locked, f"{requirement} is not in requirements/{lock}: run make lock"
+        assert name in locked, f"{requirement} is not in {lock}: run make lock"
         assert requirement.specifier.contains(locked[name], prereleases=True), (
-            f"requirements/{lock} pins {name}=={locked[name]}, setup.cfg asks {requirement}"
+            f"{lock} pins {name}=={locked[name]}, setup.cfg asks {requirement}"
         )
 
 
 def test_the_app_lock_agrees_with_the_test_lock():
-    app, test = pins("app.txt"), pins("test.txt")
+    app, test = pins("requirements.txt"), pins("requirements-test.txt")
     assert {name: version for name, version in app.items() if test.get(name) != version} == {}
