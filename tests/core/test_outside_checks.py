@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.core.test_authorization import (  # noqa: F401  (``world`` is a fixture)
+from tests.core.test_authorization import (
     ADMIN,
     ANON,
     MANAGER,
@@ -28,7 +28,6 @@ from tests.core.test_authorization import (  # noqa: F401  (``world`` is a fixtu
     ROUTES,
     A,
     _url,
-    world,
 )
 
 CHECKS = Path(__file__).resolve().parents[2] / "tools" / "checks" / "node_modules"
@@ -88,7 +87,7 @@ def test_every_page_passes_the_nu_html_checker(pages, tmp_path):
     )
     messages = json.loads(result.stderr or result.stdout)["messages"]
     errors = [
-        f"{names.get(Path(m.get('url', '')).name, m.get('url'))}:{m.get('lastLine')}: {m['message']}"
+        f"{names.get(Path(m.get('url', '')).name)}:{m.get('lastLine')}: {m['message']}"
         for m in messages
         if m["type"] == "error"
     ]
