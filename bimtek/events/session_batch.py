@@ -97,13 +97,7 @@ def edit_sessions(
         for session in sessions:
             new_day = session.local_day + timedelta(days=days)
             if not (event.start_date <= new_day <= event.end_date):
-                outside.append(
-                    _(
-                        "%(title)s (%(day)s)",
-                        title=session.title,
-                        day=new_day.strftime("%d-%m-%Y"),
-                    )
-                )
+                outside.append(f"{session.title} ({new_day.strftime('%d-%m-%Y')})")
         if outside:
             errors["shift_days"] = _(
                 "Digeser %(n)s hari, sesi ini jatuh di luar tanggal kegiatan "
