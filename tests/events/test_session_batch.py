@@ -118,6 +118,7 @@ def test_the_page_moves_chosen_sessions(client, week):
     bad = client.post(url, data={"session_id": [first.id], "shift_days": "9"})
     assert bad.status_code == 422
     assert "di luar tanggal kegiatan" in bad.get_data(as_text=True)
+    assert f"/admin/kegiatan/{week.code}/ubah#f-start_date" in bad.get_data(as_text=True)
     done = client.post(url, data={"session_id": [first.id], "shift_days": "1", "room": "R2"})
     assert done.status_code == 302
     moved = _sessions(week)[0]
