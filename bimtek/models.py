@@ -18,7 +18,7 @@ from bimtek.evaluation.models import (
     EvaluationSettings,
     EvaluationSubmission,
 )
-from bimtek.events.models import Event, EventStaff, Material, Module, Session
+from bimtek.events.models import CloneReview, Event, EventStaff, Material, Module, Session
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
@@ -35,6 +35,7 @@ __all__ = [
     "Attendance",
     "AuditLog",
     "Certificate",
+    "CloneReview",
     "CertificateDesign",
     "CertificateImage",
     "CertificateSettings",

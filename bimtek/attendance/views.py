@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from bimtek.attendance import checkin, corrections, lookup, records, roster
+from bimtek.attendance import checkin, corrections, lookup, records, roster, session_roster
 from bimtek.attendance.models import status_labels
 from bimtek.attendance.payloads import (
     DESK_SCAN_REQUEST,
@@ -333,6 +333,64 @@ def correct(event, participant_id):
         labels=status_labels(),
         choices=corrections.CORRECTABLE,
         correctable=corrections.is_correctable,
+        errors=errors,
+        posted=posted,
+    ), 422 if errors else 200
+
+
+def _roster_marks(form) -> tuple[dict[int, str], dict[int, str | None]]:
+    """The roster form's ``status-<id>`` radios and ``seen-<id>`` (what the page showed)."""
+    marks, seen = {}, {}
+    for key, value in form.items():
+        name, _sep, number = key.partition("-")
+        if name not in ("status", "seen") or not number.isdigit():
+            continue
+        if name == "status":
+            marks[int(number)] = value
+        else:
+            seen[int(number)] = value or None
+    return marks, seen
+
+
+@bp.route("/kegiatan/<code>/rekap-kehadiran/sesi/<int:session_id>", methods=["GET", "POST"])
+@event_required("manager")
+def roster_entry(event, session_id):
+    """The paper daftar hadir typed in: every participant of one session on one page, one
+    reason for the batch, saved through the correction rule (managers only, as corrections)."""
+    session = load_in_event(Session, session_id, event)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        marks, seen = _roster_marks(request.form)
+        posted = {"marks": marks, "reason": request.form.get("reason", "")}
+        try:
+            result = session_roster.save_roster(
+                session, marks, request.form.get("reason", ""), seen=seen, actor=current_user
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            errors = error.fields
+            flash(error.message, "error")
+        except ServiceError as error:
+            db.session.rollback()
+            errors = {"session": error.message}
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            if result.changed:
+                flash(_("%(n)s perubahan kehadiran disimpan.", n=len(result.changed)), "success")
+            else:
+                flash(_("Tidak ada perubahan."), "info")
+            return redirect(url_for(".roster_entry", code=event.code, session_id=session.id))
+    return render_template(
+        "attendance/roster_entry.html",
+        event=event,
+        session=session,
+        rows=session_roster.roster_rows(session),
+        correctable=corrections.is_correctable(session),
+        labels=status_labels(),
+        choices=corrections.CORRECTABLE,
+        keys=session_roster.KEYS,
+        counts=records.session_counts(session),
         errors=errors,
         posted=posted,
     ), 422 if errors else 200

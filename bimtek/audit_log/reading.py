@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "certificate.issue": _l("Sertifikat diterbitkan"),
     "certificate.revoke": _l("Sertifikat dicabut"),
     "event.clone": _l("Kegiatan disalin"),
+    "attendance.roster": _l("Daftar hadir sesi diisi"),
+    "event.clone_review": _l("Salinan diperiksa"),
 }
 #: detail keys never shown (a network address is personal data, not an organizer's business)
 HIDDEN_DETAILS = {"ip", "nik", "nip", "phone", "email", "user_agent"}

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from bimtek.audit.services import record
 from bimtek.core.forms import parse_date
 from bimtek.errors import Forbidden, InvalidInput
+from bimtek.events.clone_review import start_review
 from bimtek.events.models import Event, Module, Session
 from bimtek.events.services import clean_event, create_event
 from bimtek.events.signals import event_cloned
@@ -78,6 +79,7 @@ def clone_event(source: Event, data, *, actor, channel: str = "web") -> Event:
     copied = dict(
         answer for _receiver, answer in event_cloned.send(source, event=event, modules=modules)
     )
+    start_review(source, event, copied)
     record(
         "event.clone",
         actor=actor,

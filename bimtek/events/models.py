@@ -211,3 +211,26 @@ class Material(db.Model):
     )
 
     module: Mapped[Module] = relationship(back_populates="materials")
+
+
+class CloneReview(db.Model):
+    """One thing to look at again in an event made by "Salin kegiatan" (dates, rooms,
+    description, signatories, questions, capacity), with what was copied into it."""
+
+    __tablename__ = "clone_reviews"
+    __table_args__ = (sa.UniqueConstraint("event_id", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the new event (the copy)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    #: dates, rooms, description, signatories, questions or capacity
+    item: Mapped[str] = mapped_column(sa.String(20))
+    #: the code of the event it was copied from, as it was then
+    source_code: Mapped[str] = mapped_column(sa.String(20), default="")
+    #: what the copy received for this item, as JSON (e.g. {"rooms": [...]})
+    copied: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: ticked by a manager: looked at and kept, or changed
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )

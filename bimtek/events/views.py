@@ -24,7 +24,8 @@ from flask_wtf import FlaskForm
 
 from bimtek.core.web import admin_required
 from bimtek.errors import Forbidden, InvalidInput
-from bimtek.events import services
+from bimtek.events import clone_review as clone_review_rules
+from bimtek.events import services, session_batch
 from bimtek.events.access import acting_user, event_required, load_in_event
 from bimtek.events.access import may as may_in_event
 from bimtek.events.cloning import clone_event as clone
@@ -91,6 +92,7 @@ def edit_event(event):
         event=event,
         save=lambda data: services.update_event(event, data, actor=current_user),
         next_url=lambda: url_for(".edit_event", code=event.code),
+        review=clone_review_rules.review_summary(event),
     )
 
 
@@ -134,7 +136,36 @@ def clone_event(event):
         "events/admin/clone_form.html",
         event=event,
         save=save,
-        next_url=lambda: url_for(".edit_event", code=created["event"].code),
+        next_url=lambda: url_for(".clone_review", code=created["event"].code),
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/periksa-salinan", methods=["GET", "POST"])
+@event_required("manager")
+def clone_review(event):
+    """After "Salin kegiatan": what to look at again, each linked to where it is edited."""
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            clone_review_rules.mark_reviewed(
+                event,
+                request.form.get("item", ""),
+                request.form.get("reviewed") == "1",
+                actor=current_user,
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+        return redirect(url_for(".clone_review", code=event.code), 303)
+    return render_template(
+        "events/admin/clone_review.html",
+        event=event,
+        form=form,
+        items=clone_review_rules.review_items(event),
     )
 
 
@@ -187,6 +218,41 @@ def edit_session(event, session_id=None):
         save=lambda data: services.save_session(event, data, session=session, actor=current_user),
         next_url=lambda: url_for(".modules", code=event.code),
     )
+
+
+@admin_bp.route("/kegiatan/<code>/sesi/ubah-sekaligus", methods=["GET", "POST"])
+@event_required("manager")
+def edit_sessions(event):
+    """Several sessions at once: one room for all, or moved by N days (times kept)."""
+    form = FlaskForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            changed = session_batch.edit_sessions(
+                event,
+                request.form.getlist("session_id"),
+                room=request.form.get("room"),
+                shift_days=request.form.get("shift_days"),
+                everything=request.form.get("all") == "1",
+                actor=current_user,
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)s sesi diubah.", n=len(changed)), "success")
+            return redirect(url_for(".modules", code=event.code))
+    return render_template(
+        "events/admin/sessions_batch.html",
+        event=event,
+        form=form,
+        errors=errors,
+        values=request.form if request.method == "POST" else {},
+        chosen={int(i) for i in request.form.getlist("session_id") if i.isdigit()},
+        schedule=services.schedule_by_day(event),
+    ), 422 if errors else 200
 
 
 @admin_bp.route("/kegiatan/<code>/sesi/<int:session_id>/hapus", methods=["POST"])

@@ -170,6 +170,8 @@ ROUTES = {
     "events_admin.edit_module": Route(EVENT_MANAGER),
     "events_admin.delete_module": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.edit_session": Route(EVENT_MANAGER),
+    "events_admin.edit_sessions": Route(EVENT_MANAGER),
+    "events_admin.clone_review": Route(EVENT_MANAGER),
     "events_admin.delete_session": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.upload_material": Route(EVENT_MANAGER),
     "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
@@ -196,6 +198,7 @@ ROUTES = {
     "attendance.badges": Route(EVENT_PANITIA),
     "attendance.recap": Route(EVENT_PANITIA),
     "attendance.correct": Route(EVENT_MANAGER),
+    "attendance.roster_entry": Route(EVENT_MANAGER),
     # --- staff: tests (the bank and item analysis hold the answer key)
     "assessments.admin_index": Route(EVENT_MANAGER),
     "assessments.settings": Route(EVENT_MANAGER, args={"kind": "pre"}, unsafe=True),

@@ -105,7 +105,9 @@ def test_clone_page_for_administrators(client, source):
     bad = client.post(f"/admin/kegiatan/{source.code}/salin", data=_data(code="x"))
     assert bad.status_code == 422
     done = client.post(f"/admin/kegiatan/{source.code}/salin", data=_data(title="Angkatan II"))
-    assert done.status_code == 302 and done.headers["Location"].endswith("/kegiatan/ANGK2/ubah")
+    assert done.status_code == 302 and done.headers["Location"].endswith(
+        "/kegiatan/ANGK2/periksa-salinan"
+    )
     copy = db.session.scalar(sa.select(Event).where(Event.code == "ANGK2"))
     assert copy.title == "Angkatan II"
 
