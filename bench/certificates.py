@@ -159,7 +159,9 @@ def seed(participants: int):
         registration.register_many(event, rows, channel="cli")
     else:
         for row in rows:
-            registration.register(event, row, channel="cli", enforce_window=False)
+            registration.register(
+                event, row, registration.RegistrationTerms(channel="cli", enforce_window=False)
+            )
     configuration.update_settings(
         event,
         {

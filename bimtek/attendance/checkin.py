@@ -30,7 +30,7 @@ from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.models import Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.participants.registration import register
+from bimtek.participants.registration import RegistrationTerms, register
 
 SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -390,13 +390,15 @@ def walk_in(
     outcome = register(
         session.event,
         {**data, "password": ""},
-        now=now,
-        channel="desk",
-        actor=actor,
-        enforce_window=False,
-        consent=consent,
-        seat_required=True,
-        over_capacity_reason=over_capacity_reason,
+        RegistrationTerms(
+            now=now,
+            channel="desk",
+            actor=actor,
+            enforce_window=False,
+            consent=consent,
+            seat_required=True,
+            over_capacity_reason=over_capacity_reason,
+        ),
     )
     result = check_in(session, outcome.participant, actor=actor, now=now, channel="manual")
     return outcome, result

@@ -90,10 +90,12 @@ def register(code):
             outcome = registration.register(
                 event,
                 data,
-                password_required=account is None,
-                channel="public",
-                account=account,
-                consent=bool(form.consent.data),
+                registration.RegistrationTerms(
+                    password_required=account is None,
+                    channel="public",
+                    account=account,
+                    consent=bool(form.consent.data),
+                ),
             )
         except InvalidInput as error:
             errors = error.fields
@@ -281,10 +283,12 @@ def add(event):
             outcome = registration.register(
                 event,
                 request.form.to_dict(),
-                channel="admin",
-                actor=current_user,
-                enforce_window=False,
-                over_capacity_reason=form.over_capacity_reason.data or "",
+                registration.RegistrationTerms(
+                    channel="admin",
+                    actor=current_user,
+                    enforce_window=False,
+                    over_capacity_reason=form.over_capacity_reason.data or "",
+                ),
             )
         except InvalidInput as error:
             errors = error.fields

@@ -457,11 +457,13 @@ def world(database_template, tmp_path_factory):
 
 def _crossing_person(first, second, manager):
     """Participant D: registered by themself in ``second``, by ``manager`` in ``first``."""
-    from bimtek.participants.registration import register
+    from bimtek.participants.registration import RegistrationTerms, register
 
     own = factories.make_participant(second, full_name="Peserta D", email="d@contoh.id")
     data = factories.registration_data(nik=own.nik, full_name="Peserta D", email="d@contoh.id")
-    added = register(first, data, channel="admin", actor=manager, enforce_window=False)
+    added = register(
+        first, data, RegistrationTerms(channel="admin", actor=manager, enforce_window=False)
+    )
     db.session.commit()
     return added.participant
 

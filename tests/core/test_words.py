@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from bimtek.core import timeutil
 from bimtek.core.timeutil import utcnow
-from bimtek.participants.registration import RegistrationClosed, register
+from bimtek.participants.registration import RegistrationClosed, RegistrationTerms, register
 from tests.factories import make_event, registration_data
 
 
@@ -58,7 +58,7 @@ def test_registration_closes_at_the_end_of_the_last_day_without_a_closing_date(a
         1
     )
     with pytest.raises(RegistrationClosed):
-        register(event, registration_data(), channel="public")
+        register(event, registration_data(), RegistrationTerms(channel="public"))
 
 
 def test_home_card_says_until_when_and_links_verify(client, app):

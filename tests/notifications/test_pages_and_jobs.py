@@ -18,7 +18,9 @@ from tests.notifications.conftest import settle
 
 def _register(event, email="", **overrides):
     outcome = registration.register(
-        event, registration_data(email=email, **overrides), channel="api"
+        event,
+        registration_data(email=email, **overrides),
+        registration.RegistrationTerms(channel="api"),
     )
     db.session.commit()
     return outcome.participant
