@@ -18,7 +18,7 @@ from bimtek.evaluation.models import (
     EvaluationSettings,
     EvaluationSubmission,
 )
-from bimtek.events.models import Event, EventStaff, Material, Module, Session
+from bimtek.events.models import Event, EventClass, EventStaff, Material, Module, Session
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
@@ -45,6 +45,7 @@ __all__ = [
     "EvaluationSettings",
     "EvaluationSubmission",
     "Event",
+    "EventClass",
     "EventStaff",
     "ImportUpload",
     "Material",
