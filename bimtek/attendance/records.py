@@ -109,9 +109,9 @@ def session_counts(session: Session, now: datetime | None = None) -> dict:
     """Counts at one session among the registered participants it is for (everyone at a
     plenary session, the class's people at a class's session).
 
-    Keys: expected (registered and expected there), checked_in (hadir + terlambat), hadir, terlambat, izin,
-    sakit, alpa (no row at a finished session; 0 before it ends), belum (no row yet at a
-    session still open), finished (bool).
+    Keys: expected (registered and expected there), checked_in (hadir + terlambat), hadir,
+    terlambat, izin, sakit, alpa (no row at a finished session; 0 before it ends), belum (no
+    row yet at a session still open), finished (bool).
     """
     now = now or utcnow()
     audience = audience_clause(session, Participant.class_id)

@@ -57,7 +57,9 @@ class Event(db.Model):
     )
 
     classes: Mapped[list["EventClass"]] = relationship(
-        back_populates="event", order_by="EventClass.name, EventClass.id", cascade="all, delete-orphan"
+        back_populates="event",
+        order_by="EventClass.name, EventClass.id",
+        cascade="all, delete-orphan",
     )
 
     def registration_state(self, now: datetime | None = None) -> str:

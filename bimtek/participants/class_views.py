@@ -55,7 +55,9 @@ def index(event):
         sizes=classes.class_sizes(event),
         sessions=sessions,
         unassigned=classes.unassigned_count(event),
-        categories=[(code, label, categories.get(code, 0)) for code, label in category_labels().items()],
+        categories=[
+            (code, label, categories.get(code, 0)) for code, label in category_labels().items()
+        ],
         errors={},
         values=None,
     )
@@ -105,9 +107,7 @@ def edit(event, class_id):
 def delete(event, class_id):
     event_class = load_in_event(EventClass, class_id, event)
     _posted()
-    _act(
-        event, lambda: classes.delete_class(event_class, actor=current_user), _("Kelas dihapus.")
-    )
+    _act(event, lambda: classes.delete_class(event_class, actor=current_user), _("Kelas dihapus."))
     return redirect(url_for(".index", code=event.code))
 
 
@@ -115,7 +115,11 @@ def delete(event, class_id):
 @event_required("manager")
 def by_category(event):
     _posted()
-    chosen = {key[len("category_") :]: value for key, value in request.form.items() if key.startswith("category_")}
+    chosen = {
+        key[len("category_") :]: value
+        for key, value in request.form.items()
+        if key.startswith("category_")
+    }
     _act(
         event,
         lambda: classes.assign_by_category(event, chosen, actor=current_user),

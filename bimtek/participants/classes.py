@@ -195,9 +195,7 @@ def _class_ids(event: Event, raw_ids) -> dict:
             continue
         value = _whole(raw)
         if value not in known:
-            raise InvalidInput(
-                _("Kelas tidak ditemukan pada kegiatan ini."), code="unknown_class"
-            )
+            raise InvalidInput(_("Kelas tidak ditemukan pada kegiatan ini."), code="unknown_class")
         result[raw] = value
     return result
 
@@ -225,9 +223,7 @@ def check_capacity(event: Event, people: list[Participant], changes: dict[int, i
             )
 
 
-def assign_classes(
-    event: Event, changes: dict, *, how: str, actor=None, channel="web"
-) -> int:
+def assign_classes(event: Event, changes: dict, *, how: str, actor=None, channel="web") -> int:
     """Put participants into classes: ``changes`` maps participant id → class id (None: no
     class). Ids of another event's participants or classes are refused (InvalidInput
     ``unknown_class`` / ``unknown_participant``), so is going over a capacity (ClassFull);
@@ -269,9 +265,7 @@ def assign_classes(
     return len(moving)
 
 
-def assign_by_category(
-    event: Event, category_classes: dict, *, actor=None, channel="web"
-) -> int:
+def assign_by_category(event: Event, category_classes: dict, *, actor=None, channel="web") -> int:
     """Each institution category → a class: everyone registered or waitlisted of a category
     named in ``category_classes`` goes to its class ("" or None: left as they are)."""
     chosen = {
