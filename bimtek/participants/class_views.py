@@ -38,6 +38,10 @@ def _act(event, action, done: str):
 @bp.route("/kegiatan/<code>/kelas")
 @event_required("manager")
 def index(event):
+    return _index_page(event)
+
+
+def _index_page(event, errors=None, values=None, status=200):
     categories = dict(
         db.session.execute(
             sa.select(Participant.institution_category, sa.func.count())
@@ -58,20 +62,23 @@ def index(event):
         categories=[
             (code, label, categories.get(code, 0)) for code, label in category_labels().items()
         ],
-        errors={},
-        values=None,
-    )
+        errors=errors or {},
+        values=values,
+    ), status
 
 
 @bp.route("/kegiatan/<code>/kelas/baru", methods=["POST"])
 @event_required("manager")
 def create(event):
     _posted()
-    _act(
-        event,
-        lambda: classes.save_class(event, request.form, actor=current_user) and None,
-        _("Kelas dibuat."),
-    )
+    try:
+        classes.save_class(event, request.form, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _index_page(event, error.fields, request.form, 422)
+    db.session.commit()
+    flash(_("Kelas dibuat."), "success")
     return redirect(url_for(".index", code=event.code))
 
 
