@@ -197,3 +197,22 @@ def test_the_template_has_the_class_column(app):
     sheet = openpyxl.load_workbook(io.BytesIO(participant_template())).worksheets[0]
     header = [cell.value for cell in sheet[1]]
     assert header[len(FIELDS)] == "Kelas"
+
+
+def test_a_copied_event_gets_the_classes_empty_and_its_sessions_keep_their_class(event):
+    from bimtek.events.cloning import clone_event
+
+    kelas_a = make_classes(event, "Kelas A", room="Mahakam", capacity="30")[0]
+    person = factories.make_participant(event)
+    classes.assign_classes(event, {person.id: kelas_a.id}, how="hand")
+    event.sessions[1].class_id = kelas_a.id
+    db.session.commit()
+    admin = factories.make_staff("admin")
+    data = {"code": "UJI25", "title": "", "start_date": "2027-04-06", "end_date": "2027-04-09"}
+    copy = clone_event(event, data, actor=admin)
+    db.session.commit()
+    [copied] = copy.classes
+    assert (copied.name, copied.room, copied.capacity) == ("Kelas A", "Mahakam", 30)
+    assert copied.id != kelas_a.id
+    assert [s.class_id for s in copy.sessions] == [None, copied.id]
+    assert classes.class_sizes(copy) == {copied.id: 0}

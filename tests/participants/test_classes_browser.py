@@ -2,16 +2,19 @@
 institution category and sets a session's class (1366×768); the desk on a 360 px phone says
 clearly that a scanned person is not in this session's class."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from bimtek.attendance.models import Attendance
+from bimtek.core.timeutil import utcnow
 from bimtek.events.models import EventClass
 from bimtek.extensions import db
 from bimtek.participants import classes
 from bimtek.participants.models import Participant
 from tests import factories
-from tests.attendance.test_browser import open_desk, running, scan  # noqa: F401 (fixtures)
+from tests.attendance.test_browser import open_desk, scan
 from tests.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
@@ -22,6 +25,16 @@ WIDEST = """() => Math.max(document.documentElement.scrollWidth, document.body.s
 @pytest.fixture
 def app_config():
     return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def running(event):
+    """The first session runs now (started five minutes ago)."""
+    session = event.sessions[0]
+    session.starts_at = utcnow() - timedelta(minutes=5)
+    session.ends_at = utcnow() + timedelta(hours=2)
+    db.session.commit()
+    return session
 
 
 def test_manager_sets_up_classes(page_at, live_server, event, manager):
