@@ -192,3 +192,13 @@ def test_the_daftar_hadir_download_lists_only_the_class(panitia_client, taught):
     answer = panitia_client.get(f"/kegiatan/{for_b.event.code}/sesi/{for_b.id}/daftar-hadir.pdf")
     text = pdf_text(answer.data)
     assert "Budi Kelas B" in text and "Ani" not in text and "Citra" not in text
+
+
+def test_the_recap_marks_another_class_session_and_names_the_class(panitia_client, taught):
+    event = taught["plenary"].event
+    page = panitia_client.get(f"/kegiatan/{event.code}/rekap-kehadiran").get_data(as_text=True)
+    assert "sesi kelas lain" in page
+    assert "Tiap peserta dihitung dari sesinya sendiri" in page
+    budi_row = page.split("Budi Kelas B")[1].split("</tr>")[0]
+    assert "Kelas B" in budi_row and budi_row.count('title="sesi kelas lain"') == 1
+    assert taught["budi"].nik not in page and taught["budi"].phone not in page
