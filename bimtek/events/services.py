@@ -366,9 +366,11 @@ def current_session(event: Event, now: datetime | None = None) -> Session | None
     return upcoming[0] if upcoming else None
 
 
-def schedule_by_day(event: Event) -> list[tuple[date, list[Session]]]:
+def schedule_by_day(event: Event, sessions=None) -> list[tuple[date, list[Session]]]:
+    """``sessions`` (default: all the event's) by local day; a participant's own schedule
+    passes theirs (``bimtek.events.classes.sessions_for``)."""
     days: dict[date, list[Session]] = {}
-    for session in event.sessions:
+    for session in event.sessions if sessions is None else sessions:
         days.setdefault(session.local_day, []).append(session)
     return sorted(days.items())
 

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.errors import Conflict, InvalidInput
+from bimtek.events.classes import sessions_for
 from bimtek.events.models import Event, EventClass, Session
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
@@ -52,6 +53,11 @@ def _plain(text) -> str:
 def name_key(name: str) -> str:
     """How class names are compared: case and spacing ignored ("kelas  a" = "Kelas A")."""
     return re.sub(r"\s+", " ", str(name or "")).strip().casefold()
+
+
+def own_sessions(participant: Participant) -> list[Session]:
+    """The sessions a participant is expected at: the plenary ones and their class's."""
+    return sessions_for(participant.event.sessions, participant.class_id)
 
 
 def find_class(event: Event, name: str) -> EventClass | None:

@@ -216,3 +216,18 @@ def test_a_copied_event_gets_the_classes_empty_and_its_sessions_keep_their_class
     assert copied.id != kelas_a.id
     assert [s.class_id for s in copy.sessions] == [None, copied.id]
     assert classes.class_sizes(copy) == {copied.id: 0}
+
+
+def test_a_participants_schedule_shows_their_own_sessions(client, event):
+    from tests.conftest import login
+
+    kelas_a, kelas_b = make_classes(event, "Kelas A", "Kelas B")
+    event.sessions[1].class_id = kelas_b.id
+    event.sessions[1].title = "Diskusi Kelas B"
+    person = factories.make_participant(event)
+    classes.assign_classes(event, {person.id: kelas_a.id}, how="hand")
+    db.session.commit()
+    assert [s.id for s in classes.own_sessions(person)] == [event.sessions[0].id]
+    login(client, person.nik)
+    page = client.get(f"/portal/{person.id}/jadwal").get_data(as_text=True)
+    assert event.sessions[0].title in page and "Diskusi Kelas B" not in page
