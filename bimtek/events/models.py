@@ -198,9 +198,7 @@ class Session(db.Model):
 
     #: the class (kelas) the session is for; None: plenary, for everyone
     #: (``bimtek.events.classes.session_is_for``)
-    class_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("event_classes.id", ondelete="RESTRICT"), index=True
-    )
+    class_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event_classes.id"), index=True)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     module: Mapped[Module | None] = relationship(back_populates="sessions")

@@ -30,9 +30,7 @@ def upgrade():
     with op.batch_alter_table("event_sessions") as batch:
         batch.add_column(sa.Column("class_id", sa.Integer(), nullable=True))
         batch.create_index("ix_event_sessions_class_id", ["class_id"])
-        batch.create_foreign_key(
-            "fk_event_sessions_class_id", "event_classes", ["class_id"], ["id"], ondelete="RESTRICT"
-        )
+        batch.create_foreign_key("fk_event_sessions_class_id", "event_classes", ["class_id"], ["id"])
     with op.batch_alter_table("participants") as batch:
         batch.add_column(sa.Column("class_id", sa.Integer(), nullable=True))
         batch.create_index("ix_participants_class_id", ["class_id"])
