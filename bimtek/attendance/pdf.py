@@ -131,6 +131,7 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
         initialFontName="Sans",
     )
     start, end = session.local_start, session.local_end
+    room = session.room or (session.event_class.room if session.event_class else "")
     story = [
         Paragraph("DAFTAR HADIR PESERTA", styles["title"]),
         Paragraph(_escape(event.title), styles["subtitle"]),
@@ -142,7 +143,7 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
         ),
         Paragraph(
             f"{format_day_id(start.date())} · pukul {format_clock(start)}–{format_clock(end)} {tz}"
-            + (f" · {_escape(session.room)}" if session.room else "")
+            + (f" · {_escape(room)}" if room else "")
             + (f" · {_escape(event.venue)}" if event.venue else ""),
             styles["center"],
         ),

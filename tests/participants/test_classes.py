@@ -231,3 +231,24 @@ def test_a_participants_schedule_shows_their_own_sessions(client, event):
     login(client, person.nik)
     page = client.get(f"/portal/{person.id}/jadwal").get_data(as_text=True)
     assert event.sessions[0].title in page and "Diskusi Kelas B" not in page
+
+
+def test_the_participant_export_names_the_class_and_imports_back(event):
+    import io
+
+    import openpyxl
+
+    from bimtek.reports import exports
+
+    kelas_a = make_classes(event, "Kelas A")[0]
+    person = factories.make_participant(event, full_name="Ani")
+    classes.assign_classes(event, {person.id: kelas_a.id}, how="hand")
+    db.session.commit()
+    content, _filename = exports.export_workbook(event, "peserta")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Peserta"]
+    header = [c.value for c in sheet[4]]
+    assert header[-1] == "Kelas" and sheet.cell(5, len(header)).value == "Kelas A"
+    again = factories.make_event("LAIN24")
+    make_classes(again, "Kelas A")
+    report = importing.preview_import(again, content)
+    assert report.invalid == [] and report.valid[0].clean["class_id"] == again.classes[0].id
