@@ -18,7 +18,15 @@ from bimtek.evaluation.models import (
     EvaluationSettings,
     EvaluationSubmission,
 )
-from bimtek.events.models import CloneReview, Event, EventStaff, Material, Module, Session
+from bimtek.events.models import (
+    CloneReview,
+    Event,
+    EventClass,
+    EventStaff,
+    Material,
+    Module,
+    Session,
+)
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
@@ -46,6 +54,7 @@ __all__ = [
     "EvaluationSettings",
     "EvaluationSubmission",
     "Event",
+    "EventClass",
     "EventStaff",
     "ImportUpload",
     "Material",

@@ -24,6 +24,7 @@ from bimtek.events.access import event_required, load_in_event
 from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import accounts, cancellation, editing, queries, registration
+from bimtek.participants.classes import own_sessions
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
 from bimtek.participants.models import Participant, category_labels
 from bimtek.participants.pdf import ticket_pdf
@@ -163,7 +164,7 @@ def ticket(ticket_code):
         participant=participant,
         event=participant.event,
         position=queries.waitlist_position(participant),
-        schedule=schedule_by_day(participant.event),
+        schedule=schedule_by_day(participant.event, own_sessions(participant)),
     )
 
 
@@ -205,7 +206,7 @@ def schedule(participant_id):
         "participants/schedule.html",
         event=participant.event,
         participant=participant,
-        schedule=schedule_by_day(participant.event),
+        schedule=schedule_by_day(participant.event, own_sessions(participant)),
     )
 
 

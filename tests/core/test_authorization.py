@@ -174,6 +174,13 @@ ROUTES = {
     "events_admin.clone_review": Route(EVENT_MANAGER),
     "events_admin.delete_session": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.upload_material": Route(EVENT_MANAGER),
+    "classes.index": Route(EVENT_MANAGER),
+    "classes.create": Route(EVENT_MANAGER),
+    "classes.edit": Route(EVENT_MANAGER),
+    "classes.delete": Route(EVENT_MANAGER, unsafe=True),
+    "classes.by_category": Route(EVENT_MANAGER),
+    "classes.spread": Route(EVENT_MANAGER, unsafe=True),
+    "classes.members": Route(EVENT_MANAGER),
     "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: participants
     "participants_admin.index": Route(EVENT_PANITIA),
@@ -360,6 +367,7 @@ def _event_rows(event, person, uploaders):
     from bimtek.certificates import configuration, issuing, queries
     from bimtek.events.services import add_material
     from bimtek.jobs.models import PreparedFile
+    from bimtek.participants.classes import save_class
     from bimtek.participants.importing import store_upload
     from bimtek.participants.template import participant_template
     from tests.certificates.conftest import qualify
@@ -379,6 +387,7 @@ def _event_rows(event, person, uploaders):
         who: store_upload(participant_template(), event=event, user=user, filename="p.xlsx")
         for who, user in uploaders.items()
     }
+    event_class = save_class(event, {"name": "Kelas A"})
     prepared = PreparedFile(event_id=event.id, kind="certificates_zip", status="queued")
     db.session.add(prepared)
     db.session.commit()
@@ -387,6 +396,7 @@ def _event_rows(event, person, uploaders):
         "code": event.code,
         "session_id": event.sessions[0].id,
         "module_id": module.id,
+        "class_id": event_class.id,
         "material_id": material.id,
         "filename": material.filename,
         "participant_id": person.id,
