@@ -20,7 +20,7 @@ from bimtek.evaluation.models import (
 )
 from bimtek.events.models import Event, EventStaff, Material, Module, Session
 from bimtek.jobs.models import PreparedFile
-from bimtek.notifications.models import Announcement, Delivery
+from bimtek.notifications.models import Announcement, Delivery, WhatsAppTurn
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
@@ -57,5 +57,6 @@ __all__ = [
     "Session",
     "Signatory",
     "StoredFile",
+    "WhatsAppTurn",
     "User",
 ]
