@@ -11,8 +11,8 @@ from bimtek.extensions import db
 from bimtek.notifications import rounds, services
 from bimtek.notifications.models import Delivery, WhatsAppTurn
 from tests.conftest import login
-from tests.notifications.conftest import settle
 from tests.factories import make_event, make_participant, make_staff
+from tests.notifications.conftest import settle
 
 
 @pytest.fixture
