@@ -274,16 +274,16 @@ def ready_to_submit(sections: list[Section]) -> bool:
     return bool(waiting) and all(section.complete for section in waiting)
 
 
-def is_complete(sections: list[Section]) -> bool:
-    """The certificate rule: every part of the questionnaire submitted, every statement of
-    each answered (the comment is optional). A part not open yet is not complete."""
-    return all(section.state == "submitted" for section in sections)
+def is_complete(rows: list[Section] | list[Progress]) -> bool:
+    """The certificate rule: every part of the questionnaire submitted, and a part is
+    submitted only with every statement answered (the comment is optional; ``submit``
+    refuses otherwise). A part not open yet is not complete."""
+    return all(row.state == "submitted" for row in rows)
 
 
 def evaluation_complete(participant: Participant) -> bool:
     """Whether the participant has submitted every part of the event's questionnaire."""
-    done = submitted_keys(participant)
-    return all(part.key in done for part in parts(participant.event))
+    return is_complete(progress(participant))
 
 
 def certificate_blocked(participant: Participant) -> bool:

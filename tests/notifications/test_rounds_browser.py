@@ -68,6 +68,17 @@ def test_send_in_turn_on_a_phone(phone, live_server, app):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, "no sideways scrolling on a phone"
     screenshot(page, "whatsapp-round-resumed-360", full_page=True)
+    # the event's page of WhatsApp: the group message, the rounds, and the full list, whose
+    # buttons were past the right edge of a phone before issue 20
+    page.goto(f"{live_server.url}/admin/kegiatan/{event.code}/whatsapp")
+    assert page.get_by_text("1 dari 3 sudah dibuka").is_visible()
+    buttons = page.locator(".wa-person .button")
+    assert buttons.count() == 3
+    for index in range(3):
+        box = buttons.nth(index).bounding_box()
+        assert box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "whatsapp-page-360")
     db.session.expire_all()
     states = dict(
         db.session.execute(sa.select(WhatsAppTurn.participant_id, WhatsAppTurn.state)).all()
