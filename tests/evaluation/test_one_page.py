@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from bimtek.errors import InvalidInput
 from bimtek.evaluation import operations, reads
 from bimtek.evaluation.models import ORGANIZER_PART, EvaluationSubmission
+from bimtek.events.models import Event
 from bimtek.extensions import db
 from tests import factories
 from tests.conftest import login
@@ -106,6 +107,31 @@ def test_existing_events_keep_their_statements(rated_event):
         )
     db.session.commit()
     assert [item.key for item in reads.items_of(rated_event, "speaker")] == old
+
+
+def test_migration_stores_the_old_six_for_events_before_it(rated_event):
+    """reach_01: an event without items of its own (it asked the old defaults, and its
+    answers refer to them) gets those twelve items stored; an event with its own keeps them."""
+    from flask_migrate import downgrade, upgrade
+
+    own = factories.make_event("SENDIRI24")
+    operations.save_items(own, "organizer", {"text-o1": "Jadwal", "new": ""}, actor=None)
+    db.session.commit()
+    ids = rated_event.id, own.id
+    db.session.remove()
+    try:
+        downgrade(revision="certbundle_01")
+        db.session.remove()
+    finally:
+        upgrade()
+    rated_event, own = (db.session.get(Event, event_id) for event_id in ids)
+    old = [item.key for item in reads.items_of(rated_event, "speaker")]
+    assert old == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert [item.text for item in reads.items_of(rated_event, "organizer")][-1] == (
+        "Informasi kegiatan"
+    )
+    assert [item.key for item in reads.items_of(own, "organizer")] == ["o1"]
+    assert len(reads.items_of(own, "speaker")) == 4  # stored at its first edit
 
 
 # --- the page ---------------------------------------------------------------------------------
