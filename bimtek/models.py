@@ -28,7 +28,7 @@ from bimtek.events.models import (
     Session,
 )
 from bimtek.jobs.models import PreparedFile
-from bimtek.notifications.models import Announcement, Delivery
+from bimtek.notifications.models import Announcement, Delivery, WhatsAppTurn
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
@@ -67,5 +67,6 @@ __all__ = [
     "Session",
     "Signatory",
     "StoredFile",
+    "WhatsAppTurn",
     "User",
 ]

@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from bimtek.core import numbers, timeutil
 from bimtek.core.inputs import refuse_unstorable_text
+from bimtek.core.phones import phone_display
 from bimtek.core.qr import qr_svg
 from bimtek.extensions import login_manager
 
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
         day_short=lambda day: timeutil.format_day_short(day, _language()),
         clock=lambda moment: timeutil.format_clock(moment, _language()),
         when=when,
+        phone=phone_display,
         date_id=lambda day: timeutil.format_date(day, _language()),
         day_id=lambda day: timeutil.format_day(day, _language()),
         daterange_id=lambda event: timeutil.format_date_range(

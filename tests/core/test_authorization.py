@@ -269,9 +269,14 @@ ROUTES = {
     "notifications.announcements": Route(EVENT_MANAGER),
     "notifications.remind_test": Route(EVENT_MANAGER, unsafe=True),
     "notifications.whatsapp": Route(EVENT_MANAGER),
+    "notifications.announcement": Route(EVENT_MANAGER),
+    "notifications.round_page": Route(EVENT_MANAGER, args={"round_key": "tiket"}),
+    "notifications.take_turn": Route(EVENT_MANAGER, args={"round_key": "tiket"}),
     "certificate_bundles.request_bundle": Route(EVENT_MANAGER, args={"bundle": "zip"}, unsafe=True),
     # --- evaluation (Kirkpatrick level 1), the activity report, personal-data lifecycle
     "evaluation.portal": Route(OWN),
+    "evaluation.save_page": Route(OWN),
+    "evaluation.submit_page": Route(OWN, unsafe=True),
     "evaluation.form": Route(OWN, args={"part_key": "organizer"}),
     "evaluation.save": Route(OWN, args={"part_key": "organizer"}, unsafe=True),
     "evaluation.submit": Route(OWN, args={"part_key": "organizer"}, unsafe=True),
@@ -367,6 +372,7 @@ def _event_rows(event, person, uploaders):
     from bimtek.certificates import configuration, issuing, queries
     from bimtek.events.services import add_material
     from bimtek.jobs.models import PreparedFile
+    from bimtek.notifications.models import Announcement
     from bimtek.participants.classes import save_class
     from bimtek.participants.importing import store_upload
     from bimtek.participants.template import participant_template
@@ -390,6 +396,8 @@ def _event_rows(event, person, uploaders):
     event_class = save_class(event, {"name": "Kelas A"})
     prepared = PreparedFile(event_id=event.id, kind="certificates_zip", status="queued")
     db.session.add(prepared)
+    announcement = Announcement(event_id=event.id, audience="all", subject="Info", body="Isi")
+    db.session.add(announcement)
     db.session.commit()
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.participant_id == person.id))
     return {
@@ -404,6 +412,7 @@ def _event_rows(event, person, uploaders):
         "attempt_id": attempt.id,
         "certificate_id": certificate.id,
         "prepared_id": prepared.id,
+        "announcement_id": announcement.id,
         "signatory_id": queries.get_settings(event).signatories[0].id,
         "slot": "logo_left",
         "action": "tambah-waktu",
