@@ -9,6 +9,8 @@ from bimtek.certificates.models import (
     CertificateDesign,
     CertificateImage,
     CertificateSettings,
+    IssueRun,
+    IssueRunItem,
     Signatory,
 )
 from bimtek.evaluation.models import (
@@ -47,6 +49,8 @@ __all__ = [
     "Event",
     "EventStaff",
     "ImportUpload",
+    "IssueRun",
+    "IssueRunItem",
     "Material",
     "Module",
     "Option",
