@@ -2,12 +2,15 @@
 job issues them in chunks; a retry, a second click, a lost worker or a newer attempt never
 doubles or skips a number, and never gives one participant two certificates."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from bimtek.audit.models import AuditLog
+from bimtek.auth.models import User
 from bimtek.certificates import issuing, runs
 from bimtek.certificates.models import (
     Certificate,
@@ -17,11 +20,14 @@ from bimtek.certificates.models import (
     Signatory,
 )
 from bimtek.core.timeutil import utcnow
+from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.cancellation import cancel
+from bimtek.participants.models import Participant
 from tests import factories
 from tests.certificates.conftest import sign
-from tests.notifications.conftest import settle
+from tests.conftest import requires_postgres
+from tests.notifications.conftest import settle, wait_for
 
 
 @pytest.fixture
@@ -231,3 +237,101 @@ def test_an_overtaken_attempt_issues_nothing(app, five_sessions, people, admin):
         runs._issue_chunk(run.id, 1)
     db.session.rollback()
     assert _certificates() == []
+
+
+# --- PostgreSQL: at the same moment ---------------------------------------------------------
+
+
+def _together(app, calls):
+    """Run ``calls`` in threads released at once, each in its own app context and session."""
+    barrier = threading.Barrier(len(calls))
+    errors, results = [], [None] * len(calls)
+
+    def run(index, call):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                results[index] = call()
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 — collected and asserted below
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors, results
+
+
+@requires_postgres
+def test_clicks_hand_issues_and_two_workers_at_once_never_double_or_skip(
+    app, five_sessions, admin, monkeypatch
+):
+    """Three clicks and two single issues at the same moment make one run; then a second
+    worker takes the run over while the first is in the middle of it (its lease taken for
+    lapsed): 1..12, each participant once, every item settled."""
+    monkeypatch.setattr(runs, "enqueue_on_commit", lambda *args: None)  # the test runs jobs
+    open_rules(five_sessions)
+    people = [factories.make_participant(five_sessions) for _ in range(12)]
+    event_id, admin_id = five_sessions.id, admin.id
+    ids = [p.id for p in people]
+    db.session.remove()
+
+    def click():
+        event = db.session.get(Event, event_id)
+        run, _started = runs.start_run(event, actor=db.session.get(User, admin_id))
+        return run.id
+
+    def by_hand(participant_id):
+        return lambda: issuing.issue(db.session.get(Participant, participant_id)).id
+
+    errors, results = _together(app, [click, click, click, by_hand(ids[0]), by_hand(ids[5])])
+    assert errors == []
+    assert len(set(results[:3])) == 1
+    run_id = results[0]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IssueRun)) == 1
+
+    real = issuing.sign_issued
+
+    def slow(event, certificates, signer):
+        time.sleep(0.3)
+        return real(event, certificates, signer)
+
+    monkeypatch.setattr(issuing, "sign_issued", slow)
+    first = threading.Thread(target=_job_in_context, args=(app, run_id))
+    first.start()
+
+    def some_done():
+        db.session.expire_all()
+        done = runs.run_counts(db.session.get(IssueRun, run_id)).done
+        db.session.commit()
+        return done >= 2
+
+    assert wait_for(some_done, seconds=30)
+    # a sweep takes the first worker for dead: the same run, queued again (waits for the
+    # chunk under way to commit: it holds the run's row)
+    db.session.execute(sa.update(IssueRun).where(IssueRun.id == run_id).values(status="queued"))
+    db.session.commit()
+    second = threading.Thread(target=_job_in_context, args=(app, run_id))
+    second.start()
+    first.join(60)
+    second.join(60)
+    run = _run(run_id)
+    assert (run.status, run.attempts) == ("done", 2)
+    counts = runs.run_counts(run)
+    assert counts.pending == 0 and counts.failed == 0
+    assert counts.issued + counts.already == counts.total
+    _holds_no_doubles(db.session.get(Event, event_id), 12)
+    assert sorted(c.participant_id for c in _certificates()) == sorted(ids)
+
+
+def _job_in_context(app, run_id):
+    with app.app_context():
+        try:
+            runs.issue_run_job(run_id)
+        finally:
+            db.session.remove()
