@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.auth.models import User
-from bimtek.certificates import issuing, signing
+from bimtek.certificates import issuing
 from bimtek.certificates.models import (
     ISSUE_RUN_BUSY,
     Certificate,
@@ -146,8 +146,8 @@ def stalled(run: IssueRun, now: datetime | None = None) -> bool:
 def start_run(event: Event, *, actor, channel: str = "web") -> tuple[IssueRun | None, bool]:
     """The run that issues every participant eligible now: the one already queued or running
     (joined, ``False``), else a new one queued after the commit (``True``); ``(None, False)``
-    when nobody is left to issue. What stops issuing (no signatory, no key) is raised here,
-    before anything is queued."""
+    when nobody is left to issue. What the settings lack (a signatory, a public address) is
+    raised here, before anything is queued; a missing key stops the run with its message."""
     requeue_lost(event=event)
     running = busy_run(event)
     if running is not None:
@@ -156,8 +156,7 @@ def start_run(event: Event, *, actor, channel: str = "web") -> tuple[IssueRun | 
     running = busy_run(event)
     if running is not None:
         return running, False
-    ensure_signed(get_settings(event))
-    signing.configured_signer()
+    ensure_signed(get_settings(event))  # the key is loaded by the job (a second, cold)
     todo = [v.participant.id for v in eligibility(event) if v.eligible and v.certificate is None]
     if not todo:
         return None, False
