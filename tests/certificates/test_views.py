@@ -525,3 +525,30 @@ def test_a_run_of_another_event_is_not_found(app, admin_client, five_sessions, p
     db.session.commit()
     moved = progress.replace(five_sessions.code, other.code)
     assert admin_client.get(moved).status_code == 404
+
+
+def test_a_stalled_run_says_so_and_a_click_takes_it_up_again(
+    app, admin_client, five_sessions, person, monkeypatch
+):
+    from datetime import timedelta
+
+    from bimtek.certificates.models import IssueRun
+    from bimtek.core.timeutil import utcnow
+
+    queued = []
+    monkeypatch.setattr(
+        "bimtek.certificates.runs.enqueue_on_commit", lambda *args: queued.append(args)
+    )
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    progress = admin_client.post(base + "/terbitkan", data={"confirm": "1"}).headers["Location"]
+    run = db.session.scalar(db.select(IssueRun))
+    run.status, run.attempts = "running", 1
+    run.heartbeat_at = utcnow() - timedelta(hours=1)  # its worker died
+    db.session.commit()
+    page = admin_client.get(progress).get_data(as_text=True)
+    assert "Terhenti: proses pekerja berhenti sebelum selesai." in page
+    assert "Lanjutkan penerbitan" in page and 'http-equiv="refresh"' not in page
+    again = admin_client.post(base + "/terbitkan", data={"confirm": "1"})
+    assert again.headers["Location"] == progress
+    db.session.refresh(run)
+    assert run.status == "queued" and len(queued) == 2  # the click, then the same run again
