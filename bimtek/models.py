@@ -9,6 +9,8 @@ from bimtek.certificates.models import (
     CertificateDesign,
     CertificateImage,
     CertificateSettings,
+    IssueRun,
+    IssueRunItem,
     Signatory,
 )
 from bimtek.evaluation.models import (
@@ -57,6 +59,8 @@ __all__ = [
     "EventClass",
     "EventStaff",
     "ImportUpload",
+    "IssueRun",
+    "IssueRunItem",
     "Material",
     "Module",
     "Option",

@@ -223,6 +223,7 @@ ROUTES = {
     "certificates.admin_index": Route(EVENT_MANAGER),
     "certificates.confirm_issue_all": Route(EVENT_MANAGER),
     "certificates.issue_all": Route(EVENT_MANAGER, unsafe=True),
+    "certificates.issue_run": Route(EVENT_MANAGER),
     "certificates.issue_one": Route(EVENT_MANAGER, unsafe=True),
     "certificates.revoke": Route(EVENT_MANAGER, unsafe=True),
     "certificates.cancel_holder": Route(EVENT_MANAGER),
@@ -370,6 +371,7 @@ def _event_rows(event, person, uploaders):
     from bimtek.assessments.bank import list_questions
     from bimtek.assessments.models import Attempt
     from bimtek.certificates import configuration, issuing, queries
+    from bimtek.certificates.models import IssueRun
     from bimtek.events.services import add_material
     from bimtek.jobs.models import PreparedFile
     from bimtek.notifications.models import Announcement
@@ -398,6 +400,8 @@ def _event_rows(event, person, uploaders):
     db.session.add(prepared)
     announcement = Announcement(event_id=event.id, audience="all", subject="Info", body="Isi")
     db.session.add(announcement)
+    run = IssueRun(event_id=event.id, status="done", attempts=1, error="")
+    db.session.add(run)
     db.session.commit()
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.participant_id == person.id))
     return {
@@ -413,6 +417,7 @@ def _event_rows(event, person, uploaders):
         "certificate_id": certificate.id,
         "prepared_id": prepared.id,
         "announcement_id": announcement.id,
+        "run_id": run.id,
         "signatory_id": queries.get_settings(event).signatories[0].id,
         "slot": "logo_left",
         "action": "tambah-waktu",
