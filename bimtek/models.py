@@ -9,6 +9,7 @@ from bimtek.certificates.models import (
     CertificateDesign,
     CertificateImage,
     CertificateSettings,
+    ServedCertificateSettings,
     Signatory,
 )
 from bimtek.evaluation.models import (
@@ -18,7 +19,7 @@ from bimtek.evaluation.models import (
     EvaluationSettings,
     EvaluationSubmission,
 )
-from bimtek.events.models import Event, EventStaff, Material, Module, Session
+from bimtek.events.models import Contributor, Event, EventStaff, Material, Module, Session
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
@@ -38,6 +39,7 @@ __all__ = [
     "CertificateDesign",
     "CertificateImage",
     "CertificateSettings",
+    "Contributor",
     "Delivery",
     "EvaluationDraft",
     "EvaluationItem",
@@ -54,6 +56,7 @@ __all__ = [
     "PreparedFile",
     "PersonalDataPolicy",
     "Question",
+    "ServedCertificateSettings",
     "Session",
     "Signatory",
     "StoredFile",

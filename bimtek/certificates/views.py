@@ -26,6 +26,7 @@ from bimtek.certificates import (
     printing,
     queries,
     rules,
+    served,
     signing,
     verification,
     withdrawal,
@@ -112,6 +113,7 @@ def admin_index(event):
         counts=counts,
         shown=shown,
         revoked=revoked,
+        served=queries.served_counts(event),
         format_score=rules.format_score,
     )
 
@@ -266,6 +268,7 @@ def settings(event):
         settings=current,
         form=form,
         errors=errors,
+        served_texts=served.all_role_settings(event),
         max_signatories=configuration.MAX_SIGNATORIES,
         format_score=rules.format_score,
     ), 422 if errors else 200
