@@ -13,10 +13,13 @@ from bimtek.errors import InvalidInput, NotFound
 from bimtek.events import cloning
 from bimtek.events import contributors as team
 from bimtek.events import services as event_services
+from bimtek.events.models import Event
 from bimtek.extensions import db
 from tests import factories
 from tests.certificates.conftest import qualify, sign
 from tests.certificates.test_bundles import bundle
+from tests.certificates.test_concurrency import _run_together
+from tests.conftest import requires_postgres
 from tests.pdftext import pdf_text
 
 SPEAKER = "Dr. H. Ahmad Rizal, M.Si"
@@ -356,3 +359,43 @@ def test_the_zip_has_a_folder_per_served_role(app, admin_client, curriculum, adm
     assert "moderator/001-Siti_Moderator_S.IP.pdf" in names
     assert len([n for n in names if n.startswith("panitia/")]) == 2
     assert len(names) == 6
+
+
+@requires_postgres
+def test_concurrent_issuing_keeps_each_series_unique_and_sequential(app, curriculum):
+    for index in range(6):
+        team.add_contributor(curriculum, {"role": "panitia", "name": f"Panitia Ke-{index}"})
+    people = [factories.make_participant(curriculum) for _ in range(3)]
+    for person in people:
+        qualify(curriculum, person)
+    db.session.commit()
+    event_id = curriculum.id
+    panitia = keys(curriculum, "panitia")
+    narasumber = keys(curriculum, "narasumber")
+    db.session.remove()
+
+    def issue(role, wanted):
+        return lambda: served_issuing.issue_served(db.session.get(Event, event_id), role, wanted)
+
+    def issue_participants():
+        issuing.issue_all(db.session.get(Event, event_id))
+
+    jobs = [issue("panitia", [key]) for key in panitia]
+    jobs += [issue("panitia", panitia), issue("narasumber", narasumber)] * 2
+    jobs += [issue_participants, issue_participants]
+    assert _run_together(app, jobs) == []
+    certificates = db.session.scalars(
+        db.select(Certificate).order_by(Certificate.role, Certificate.seq)
+    ).all()
+    series = {}
+    for certificate in certificates:
+        series.setdefault(certificate.role, []).append(certificate.seq)
+    assert series == {
+        "narasumber": [1, 2],
+        "panitia": list(range(1, 9)),
+        "participant": [1, 2, 3],
+    }
+    assert len({c.number for c in certificates}) == len(certificates) == 13
+    assert sorted(c.holder_key for c in certificates if c.role == "panitia") == sorted(panitia)
+    event = db.session.get(Event, event_id)
+    assert served.role_settings(event, "panitia").last_seq == 8

@@ -173,6 +173,9 @@ ROUTES = {
     "events_admin.delete_session": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.upload_material": Route(EVENT_MANAGER),
     "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.contributors": Route(EVENT_MANAGER),
+    "events_admin.remove_contributor": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.add_staff_as_panitia": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: participants
     "participants_admin.index": Route(EVENT_PANITIA),
     "participants_admin.edit": Route(EVENT_MANAGER),
@@ -222,6 +225,10 @@ ROUTES = {
     "certificates.upload_image": Route(EVENT_MANAGER),
     "certificates.image": Route(EVENT_MANAGER),
     "certificates.save_signatory": Route(EVENT_MANAGER, unsafe=True),
+    "served_certificates.index": Route(EVENT_MANAGER),
+    "served_certificates.issue": Route(EVENT_MANAGER, args={"role": "narasumber"}),
+    "served_certificates.preview": Route(EVENT_MANAGER, args={"role": "narasumber"}),
+    "served_certificates.texts": Route(EVENT_MANAGER),
     # --- staff: dashboard, exports, import
     "reports.dashboard": Route(EVENT_MANAGER),
     "reports.dashboard_live": Route(EVENT_MANAGER),
@@ -355,6 +362,7 @@ def _event_rows(event, person, uploaders):
     from bimtek.assessments.bank import list_questions
     from bimtek.assessments.models import Attempt
     from bimtek.certificates import configuration, issuing, queries
+    from bimtek.events.contributors import add_contributor
     from bimtek.events.services import add_material
     from bimtek.jobs.models import PreparedFile
     from bimtek.participants.importing import store_upload
@@ -376,6 +384,9 @@ def _event_rows(event, person, uploaders):
         who: store_upload(participant_template(), event=event, user=user, filename="p.xlsx")
         for who, user in uploaders.items()
     }
+    contributor = add_contributor(
+        event, {"role": "narasumber", "name": "Dr. Narasumber", "module_id": module.id}
+    )
     prepared = PreparedFile(event_id=event.id, kind="certificates_zip", status="queued")
     db.session.add(prepared)
     db.session.commit()
@@ -392,6 +403,7 @@ def _event_rows(event, person, uploaders):
         "certificate_id": certificate.id,
         "prepared_id": prepared.id,
         "signatory_id": queries.get_settings(event).signatories[0].id,
+        "contributor_id": contributor.id,
         "slot": "logo_left",
         "action": "tambah-waktu",
         "ticket_code": person.ticket_code,
@@ -569,6 +581,7 @@ _EVENT_ARGUMENTS = (
     "certificate_id",
     "prepared_id",
     "signatory_id",
+    "contributor_id",
     "token",
     "ticket_code",
 )
