@@ -20,7 +20,7 @@ from tests.certificates.conftest import qualify, sign
 from tests.certificates.test_bundles import bundle
 from tests.certificates.test_concurrency import _run_together
 from tests.conftest import requires_postgres
-from tests.pdftext import pdf_text
+from tests.pdftext import decode_qr, pdf_text
 
 SPEAKER = "Dr. H. Ahmad Rizal, M.Si"
 
@@ -244,6 +244,8 @@ def test_the_pdf_embeds_every_font_and_renders(curriculum, tmp_path):
     assert rows and all(row.split()[-5] == "yes" for row in rows)  # the "emb" column
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "ns")], check=True)
     assert sorted(p.name for p in tmp_path.glob("ns-*.png")) == ["ns-1.png", "ns-2.png"]
+    code = issued.issued[0].verification_code
+    assert decode_qr(issued.issued[0].document, tmp_path) == [queries.verification_url(code)]
 
 
 def test_a_clone_keeps_the_narasumber_and_moderators_not_the_panitia(curriculum, admin):
