@@ -401,3 +401,24 @@ def test_concurrent_issuing_keeps_each_series_unique_and_sequential(app, curricu
     assert sorted(c.holder_key for c in certificates if c.role == "panitia") == sorted(panitia)
     event = db.session.get(Event, event_id)
     assert served.role_settings(event, "panitia").last_seq == 8
+
+
+def test_the_personal_data_purge_erases_their_nip_and_keeps_their_certificates(curriculum, admin):
+    from datetime import timedelta
+
+    from bimtek.privacy import purge
+
+    team.add_contributor(
+        curriculum, {"role": "panitia", "name": "Ber NIP", "nip": "196805121990031004"}
+    )
+    issued = served_issuing.issue_served(curriculum, "panitia", keys(curriculum, "panitia"))
+    db.session.commit()
+    purge.purge_personal_data(
+        curriculum,
+        confirm_code=curriculum.code,
+        actor=admin,
+        today=curriculum.end_date + timedelta(days=3000),
+    )
+    db.session.commit()
+    assert {c.nip for c in team.contributors_of(curriculum)} == {""}
+    assert all(c.status == "valid" and c.document for c in issued.issued)
