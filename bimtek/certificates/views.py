@@ -180,6 +180,8 @@ def revoke(event, certificate_id):
     else:
         db.session.commit()
         flash(_("Sertifikat %(number)s dicabut.", number=certificate.number), "success")
+    if certificate.role != "participant":
+        return redirect(url_for("served_certificates.index", code=event.code))
     return redirect(url_for(".admin_index", code=event.code))
 
 

@@ -207,6 +207,27 @@ def test_issuing_again_keeps_one_and_a_revoked_number_is_never_reused(curriculum
     assert queries.served_counts(curriculum)["narasumber"] == (2, 1, 1)
 
 
+def test_revoking_from_the_page_returns_to_it_and_a_deleted_module_takes_its_people(
+    curriculum, admin_client
+):
+    certificate = served_issuing.issue_served(
+        curriculum, "moderator", keys(curriculum, "moderator")
+    ).issued[0]
+    db.session.commit()
+    response = admin_client.post(
+        f"/admin/kegiatan/{curriculum.code}/sertifikat/{certificate.id}/cabut",
+        data={"reason": "Berhalangan"},
+    )
+    assert response.headers["Location"].endswith("/sertifikat/bertugas")
+    db.session.refresh(certificate)
+    assert certificate.status == "revoked"
+    event_services.delete_module(curriculum.modules[1])
+    db.session.commit()
+    db.session.expire_all()
+    assert served.served_people(curriculum, "moderator") == []
+    assert [p.total_jp for p in served.served_people(curriculum, "narasumber")] == [2, 4]
+
+
 def test_an_unknown_person_or_role_issues_nothing(curriculum):
     with pytest.raises(InvalidInput):
         served_issuing.issue_served(
