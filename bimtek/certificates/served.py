@@ -59,6 +59,8 @@ class ServedPerson:
     modules: list[tuple[str, int]] = field(default_factory=list)
     #: the certificate in force, once issued
     certificate: Certificate | None = None
+    #: among the event's contributors now (False: removed after their certificate was issued)
+    listed: bool = True
 
     @property
     def total_jp(self) -> int:
@@ -73,7 +75,7 @@ def check_role(role: str) -> str:
 
 def served_people(event: Event, role: str) -> list[ServedPerson]:
     """Everyone who served ``event`` in ``role``, in the curriculum's order, each with the
-    certificate they hold in force."""
+    certificate they hold in force; then anyone removed from the list who still holds one."""
     check_role(role)
     people: dict[str, ServedPerson] = {}
     seen: set[tuple[str, int]] = set()
@@ -95,15 +97,26 @@ def served_people(event: Event, role: str) -> list[ServedPerson]:
         for person in people.values():
             person.modules = list(curriculum)
     held = db.session.scalars(
-        sa.select(Certificate).where(
+        sa.select(Certificate)
+        .where(
             Certificate.event_id == event.id,
             Certificate.role == role,
             Certificate.revoked_at.is_(None),
         )
+        .order_by(Certificate.seq)
     )
     for certificate in held:
-        if certificate.holder_key in people:
-            people[certificate.holder_key].certificate = certificate
+        person = people.get(certificate.holder_key)
+        if person is None:  # no longer listed, still holding one: shown, so it can be revoked
+            person = people[certificate.holder_key] = ServedPerson(
+                role,
+                certificate.holder_key,
+                certificate.name,
+                certificate.institution,
+                modules=[(m["title"], m["jp"]) for m in certificate.modules or ()],
+                listed=False,
+            )
+        person.certificate = certificate
     return list(people.values())
 
 

@@ -221,11 +221,27 @@ def test_revoking_from_the_page_returns_to_it_and_a_deleted_module_takes_its_peo
     assert response.headers["Location"].endswith("/sertifikat/bertugas")
     db.session.refresh(certificate)
     assert certificate.status == "revoked"
+    rizal = served_issuing.issue_served(curriculum, "narasumber", keys(curriculum, "narasumber"))
+    db.session.commit()
     event_services.delete_module(curriculum.modules[1])
     db.session.commit()
     db.session.expire_all()
     assert served.served_people(curriculum, "moderator") == []
-    assert [p.total_jp for p in served.served_people(curriculum, "narasumber")] == [2, 4]
+    people = served.served_people(curriculum, "narasumber")
+    assert [(p.listed, p.total_jp) for p in people] == [(True, 2), (True, 4)]
+    assert people[0].certificate.id == rizal.issued[0].id
+    assert people[0].certificate.total_jp == 5  # as issued
+    for contributor in team.contributors_of(curriculum):
+        team.remove_contributor(contributor)
+    db.session.commit()
+    gone = served.served_people(curriculum, "narasumber")
+    assert [(p.name, p.listed, p.certificate is not None) for p in gone] == [
+        (SPEAKER, False, True),
+        ("Kombes Pol. Budi", False, True),
+    ]
+    assert "tidak lagi tercatat" in admin_client.get(
+        f"/admin/kegiatan/{curriculum.code}/sertifikat/bertugas"
+    ).get_data(as_text=True)
 
 
 def test_an_unknown_person_or_role_issues_nothing(curriculum):
