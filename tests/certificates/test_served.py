@@ -286,6 +286,13 @@ def test_the_pdf_embeds_every_font_and_renders(curriculum, tmp_path):
 
 
 def test_a_clone_keeps_the_narasumber_and_moderators_not_the_panitia(curriculum, admin):
+    texts = {
+        f"{role}_{field}": f"{role} {field}"
+        for role in ("narasumber", "moderator", "panitia")
+        for field in ("role_text", "body_text")
+    }
+    served_issuing.update_served_texts(curriculum, texts)
+    served_issuing.issue_served(curriculum, "panitia", keys(curriculum, "panitia"))
     copy = cloning.clone_event(
         curriculum,
         {
@@ -300,6 +307,8 @@ def test_a_clone_keeps_the_narasumber_and_moderators_not_the_panitia(curriculum,
     assert ("moderator", "Siti Moderator, S.IP") in roles
     assert not [r for r in roles if r[0] == "panitia"]
     assert len(served.served_people(copy, "narasumber")) == 2
+    assert served.role_settings(copy, "moderator").role_text == "moderator role_text"
+    assert served.role_settings(copy, "panitia").last_seq == 0
     assert copy.modules[1].speaker_list == [" ".join("  dr. h. ahmad   RIZAL, m.si ".split())]
 
 
