@@ -19,6 +19,7 @@ from tests import factories
 from tests.certificates.conftest import qualify, sign
 from tests.certificates.test_bundles import bundle
 from tests.certificates.test_concurrency import _run_together
+from tests.certificates.test_signing import upload
 from tests.conftest import requires_postgres
 from tests.pdftext import decode_qr, pdf_text
 
@@ -350,10 +351,16 @@ def test_verify_shows_the_role_and_the_revocation(curriculum, client, admin):
     assert "Moderator" in by_number.get_data(as_text=True)
     api = client.get(f"/api/v1/certificates/{certificate.verification_code}").get_json()
     assert api["role"] == "moderator"
+    uploaded = upload(client, certificate.document)
+    assert uploaded.get_json()["status"] == "genuine"
+    assert uploaded.get_json()["certificate"]["role"] == "moderator"
+    page = upload(client, certificate.document, url="/verify").get_data(as_text=True)
+    assert 'data-status="genuine"' in page and "Moderator" in page
     issuing.revoke(certificate, "Tidak hadir", actor=admin)
     db.session.commit()
     page = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
     assert "Moderator" in page and "dicabut" in page.lower()
+    assert upload(client, certificate.document).get_json()["status"] == "revoked"
 
 
 def test_texts_are_saved_from_the_settings_page(curriculum, admin_client):
