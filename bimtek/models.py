@@ -24,6 +24,7 @@ from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
+from bimtek.spj.models import Letterhead, SignatureBlock
 from bimtek.storage.models import StoredFile
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "Event",
     "EventStaff",
     "ImportUpload",
+    "Letterhead",
     "Material",
     "Module",
     "Option",
@@ -55,6 +57,7 @@ __all__ = [
     "PersonalDataPolicy",
     "Question",
     "Session",
+    "SignatureBlock",
     "Signatory",
     "StoredFile",
     "User",

@@ -277,6 +277,16 @@ ROUTES = {
     "privacy.mine_json": Route(PARTICIPANT),
     "privacy.mine_pdf": Route(PARTICIPANT),
     "api.evaluation_report": Route(API_MANAGER),
+    # --- SPJ (managers only: money and NIK); ``block_id`` 0 is no row (a 404 in the event)
+    "spj.index": Route(EVENT_MANAGER),
+    "spj.letterhead_page": Route(EVENT_MANAGER, unsafe=True),
+    "spj.upload_logo": Route(EVENT_MANAGER),
+    "spj.logo": Route(EVENT_MANAGER),
+    "spj.save_signature": Route(EVENT_MANAGER, args={"block_id": 0}, unsafe=True),
+    "spj.stamp": Route(EVENT_MANAGER, args={"block_id": 0}),
+    "spj.sample": Route(EVENT_MANAGER),
+    "spj.money_page": Route(EVENT_MANAGER, unsafe=True),
+    "spj.penerimaan_pdf": Route(EVENT_MANAGER, args={"day": 1}),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "audit.log": Route(EVENT_MANAGER),
     "audit.export": Route(EVENT_MANAGER),

@@ -12,6 +12,9 @@ from bimtek.extensions import db
 from bimtek.participants.pdf import ticket_pdf
 from bimtek.privacy.personal_data import personal_data_pdf
 from bimtek.reports.activity_report import activity_report_pdf
+from bimtek.spj import documents as spj_documents
+from bimtek.spj import money as spj_money
+from bimtek.spj import pdf as spj_pdf
 from tests import factories
 from tests.certificates.conftest import qualify
 
@@ -26,6 +29,8 @@ PDF_ROUTES = {
     "certificates.preview": "certificate_sample",
     "activity_report.download": "activity_report",
     "privacy.mine_pdf": "personal_data",
+    "spj.sample": "spj_sample",
+    "spj.penerimaan_pdf": "spj_penerimaan",
 }
 
 
@@ -63,6 +68,8 @@ def made(app, admin):
         "certificate_print_copy": printing.print_copy_pdf(event, issued[:1]),
         "activity_report": activity_report_pdf(event),
         "personal_data": personal_data_pdf(person.user),
+        "spj_sample": spj_documents.sample_pdf(event),
+        "spj_penerimaan": spj_pdf.penerimaan_pdf(event, spj_money.penerimaan(event)[0]),
     }
 
 

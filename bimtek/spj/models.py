@@ -1,0 +1,104 @@
+"""The SPJ's own rows: the organizer's letterhead (kop surat) and the signature blocks."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bimtek.core.timeutil import UTCDateTime, utcnow
+from bimtek.extensions import db
+
+
+class Letterhead(db.Model):
+    """The kop surat of one event: printed at the top of every SPJ document."""
+
+    __tablename__ = "spj_letterheads"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: the line above the name, e.g. "PEMERINTAH KABUPATEN KUTAI TIMUR" (may be empty)
+    authority: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: the organizer's name in large capitals, e.g. "BADAN KESATUAN BANGSA DAN POLITIK"
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: street address, one line
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: telephone, email, website: one line under the address
+    contacts: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: the logo, cleaned (PNG, EXIF stripped), kept by ``bimtek.storage``
+    logo_file_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("stored_files.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SignatureBlock(db.Model):
+    """One signature on the event's SPJ documents, e.g. "Mengetahui, / a.n. Bupati Kutai
+    Timur / Kepala Badan Kesbangpol / (name) / NIP ..."; the stamp (cap) prints beside it."""
+
+    __tablename__ = "spj_signature_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: left to right under a document
+    position: Mapped[int] = mapped_column(default=0)
+    #: the line above everything, e.g. "Mengetahui," or "Setuju dibayar," (may be empty)
+    heading: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: the "a.n." line, e.g. "a.n. Bupati Kutai Timur" (may be empty)
+    on_behalf_of: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: the office held (jabatan), e.g. "Kepala Badan Kesbangpol"
+    office: Mapped[str] = mapped_column(sa.String(200), default="")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: 18 digits for a civil servant, else empty (no NIP line)
+    nip: Mapped[str] = mapped_column(sa.String(18), default="")
+    #: the stamp (cap), cleaned PNG kept by ``bimtek.storage``; printed beside the signature
+    stamp_file_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("stored_files.id", ondelete="SET NULL")
+    )
+
+
+#: kinds of money paid to participants: transport (per day, or once), uang saku or uang
+#: harian per day attended
+RATE_KINDS = ("transport", "saku", "harian")
+#: how an event's rates differ between participants
+RATE_BASES = ("semua", "kategori", "asal")
+#: the groups of the basis "asal": inside or outside the regency
+ORIGINS = ("dalam", "luar")
+
+
+class MoneySettings(db.Model):
+    """How an event pays its participants: on what the rates differ, and the kecamatan that
+    count as inside the regency."""
+
+    __tablename__ = "spj_money_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: one of RATE_BASES
+    rate_basis: Mapped[str] = mapped_column(sa.String(20), default="semua")
+    #: the kecamatan inside the regency, one per line (basis "asal"); a participant from any
+    #: other, or with none given, is "luar"
+    home_districts: Mapped[str] = mapped_column(sa.Text, default="")
+    #: transport paid for every day attended (True) or once, on the first day attended
+    transport_per_day: Mapped[bool] = mapped_column(default=True)
+
+
+class Rate(db.Model):
+    """One amount in whole rupiah: what a participant of ``group_key`` receives as ``kind``."""
+
+    __tablename__ = "spj_rates"
+    __table_args__ = (sa.UniqueConstraint("event_id", "kind", "group_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: one of RATE_KINDS
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    #: "" (everyone), an institution category code, or "dalam"/"luar"
+    group_key: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: whole rupiah
+    amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -1,0 +1,183 @@
+"""SPJ pages of an event (its managers only: they show money and NIK)."""
+
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bimtek.errors import InvalidInput, NotFound, ServiceError
+from bimtek.events.access import event_required
+from bimtek.extensions import db
+from bimtek.spj import documents, letterhead, money, pdf
+from bimtek.spj.images import MAX_UPLOAD_BYTES
+from bimtek.spj.rupiah import format_rupiah, terbilang
+from bimtek.storage import files
+
+bp = Blueprint("spj", __name__)
+
+ADMIN = "/admin/kegiatan/<code>/spj"
+
+
+def uploaded(name: str) -> bytes | None:
+    """The bytes of an uploaded file field, or None when none was chosen."""
+    storage = request.files.get(name)
+    if storage is None or not storage.filename:
+        return None
+    return storage.read(MAX_UPLOAD_BYTES + 1)
+
+
+def pdf_response(data: bytes, filename: str, *, inline: bool = False):
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=not inline,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _flash_error(error: ServiceError) -> None:
+    detail = "; ".join(error.fields.values()) if error.fields else ""
+    flash(f"{error.message} {detail}".strip(), "error")
+
+
+@bp.route(ADMIN)
+@event_required("manager")
+def index(event):
+    return render_template("spj/index.html", event=event)
+
+
+@bp.route(ADMIN + "/kop", methods=["GET", "POST"])
+@event_required("manager")
+def letterhead_page(event):
+    errors, form = {}, None
+    if request.method == "POST":
+        try:
+            letterhead.update_letterhead(event, request.form, actor=current_user)
+        except InvalidInput as error:
+            db.session.rollback()
+            errors, form = error.fields, request.form
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Kop surat disimpan."), "success")
+            return redirect(url_for(".letterhead_page", code=event.code))
+    return render_template(
+        "spj/letterhead.html",
+        event=event,
+        letterhead=letterhead.get_letterhead(event),
+        blocks=letterhead.signature_blocks(event),
+        max_blocks=letterhead.MAX_SIGNATURE_BLOCKS,
+        form=form,
+        errors=errors,
+    ), 422 if errors else 200
+
+
+@bp.post(ADMIN + "/kop/logo")
+@event_required("manager")
+def upload_logo(event):
+    try:
+        raw = None if request.form.get("remove") else uploaded("logo")
+        if raw is None and not request.form.get("remove"):
+            raise InvalidInput(_("Logo: pilih berkas gambar."), fields={"logo": _("Pilih berkas.")})
+        letterhead.set_logo(event, raw, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("Logo disimpan.") if raw else _("Logo dihapus."), "success")
+    return redirect(url_for(".letterhead_page", code=event.code))
+
+
+def _image(file_id):
+    stored = files.get(file_id)
+    if stored is None:
+        raise NotFound(_("Gambar tidak ditemukan."), code="unknown_image")
+    return files.send(stored, download_name="gambar.png", max_age=0)
+
+
+@bp.route(ADMIN + "/kop/logo.png")
+@event_required("manager")
+def logo(event):
+    return _image(letterhead.get_letterhead(event).logo_file_id)
+
+
+@bp.post(ADMIN + "/tanda-tangan")
+@bp.post(ADMIN + "/tanda-tangan/<int:block_id>")
+@event_required("manager")
+def save_signature(event, block_id=None):
+    try:
+        block = letterhead.get_signature_block(event, block_id) if block_id else None
+        if request.form.get("delete") and block is not None:
+            letterhead.delete_signature_block(block, actor=current_user)
+            message = _("Penanda tangan dihapus.")
+        else:
+            letterhead.save_signature_block(
+                event, request.form, stamp=uploaded("stamp"), block=block, actor=current_user
+            )
+            message = _("Penanda tangan disimpan.")
+    except ServiceError as error:
+        db.session.rollback()
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".letterhead_page", code=event.code) + "#penanda-tangan")
+
+
+@bp.route(ADMIN + "/tanda-tangan/<int:block_id>/cap.png")
+@event_required("manager")
+def stamp(event, block_id):
+    return _image(letterhead.get_signature_block(event, block_id).stamp_file_id)
+
+
+@bp.route(ADMIN + "/kop/contoh.pdf")
+@event_required("manager")
+def sample(event):
+    return pdf_response(documents.sample_pdf(event), f"contoh-kop-{event.code}.pdf", inline=True)
+
+
+@bp.route(ADMIN + "/uang", methods=["GET", "POST"])
+@event_required("manager")
+def money_page(event):
+    errors, form = {}, None
+    if request.method == "POST":
+        try:
+            money.update_rates(event, request.form, actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            errors, form = error.fields, request.form
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Tarif disimpan."), "success")
+            return redirect(url_for(".money_page", code=event.code))
+    settings = money.get_money_settings(event)
+    return render_template(
+        "spj/money.html",
+        event=event,
+        settings=settings,
+        groups=money.groups(settings),
+        rates=money.rates(event),
+        kinds=money.kind_labels(),
+        bases=money.basis_labels(),
+        lists=money.penerimaan(event),
+        locked=event.locked(),
+        form=form,
+        errors=errors,
+        rupiah=format_rupiah,
+        terbilang=terbilang,
+    ), 422 if errors else 200
+
+
+@bp.route(ADMIN + "/penerimaan/<int:day>.pdf")
+@event_required("manager")
+def penerimaan_pdf(event, day):
+    day_list = money.day_list(event, day)
+    if day_list is None:
+        raise NotFound(_("Hari ini tidak ada pada kegiatan."), code="unknown_day")
+    return pdf_response(pdf.penerimaan_pdf(event, day_list), f"penerimaan-{event.code}-{day}.pdf")
