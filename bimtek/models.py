@@ -24,7 +24,14 @@ from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
-from bimtek.spj.models import Letterhead, SignatureBlock
+from bimtek.spj.models import (
+    Honorarium,
+    HonorSettings,
+    Letterhead,
+    MoneySettings,
+    Rate,
+    SignatureBlock,
+)
 from bimtek.storage.models import StoredFile
 
 __all__ = [
@@ -47,15 +54,19 @@ __all__ = [
     "EvaluationSubmission",
     "Event",
     "EventStaff",
+    "HonorSettings",
+    "Honorarium",
     "ImportUpload",
     "Letterhead",
     "Material",
     "Module",
+    "MoneySettings",
     "Option",
     "Participant",
     "PreparedFile",
     "PersonalDataPolicy",
     "Question",
+    "Rate",
     "Session",
     "SignatureBlock",
     "Signatory",

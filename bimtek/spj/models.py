@@ -102,3 +102,53 @@ class Rate(db.Model):
     group_key: Mapped[str] = mapped_column(sa.String(40), default="")
     #: whole rupiah
     amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+#: golongan (civil-service grade) of an ASN narasumber
+GOLONGAN = ("I", "II", "III", "IV")
+
+
+class HonorSettings(db.Model):
+    """An event's PPh 21 rates on honorarium, in basis points (1/100 of a percent: 500 is
+    5 %), and the rules they come from, named on every page and kuitansi."""
+
+    __tablename__ = "spj_honor_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ASN by golongan (PMK 262/PMK.03/2010: I and II 0 %, III 5 %, IV 15 %)
+    bp_gol_i: Mapped[int] = mapped_column(default=0)
+    bp_gol_ii: Mapped[int] = mapped_column(default=0)
+    bp_gol_iii: Mapped[int] = mapped_column(default=500)
+    bp_gol_iv: Mapped[int] = mapped_column(default=1500)
+    #: others (bukan pegawai, PMK 168 Tahun 2023: 50 % of the gross × the Pasal 17 rate,
+    #: 2.5 % in its first bracket)
+    bp_non_asn: Mapped[int] = mapped_column(default=250)
+    source_asn: Mapped[str] = mapped_column(sa.String(200), default="PMK 262/PMK.03/2010")
+    source_non_asn: Mapped[str] = mapped_column(
+        sa.String(200), default="PMK 168 Tahun 2023 (50% × tarif Pasal 17 UU PPh)"
+    )
+
+
+class Honorarium(db.Model):
+    """The honor of one narasumber for one module: JP × rate, PPh 21 withheld, net paid."""
+
+    __tablename__ = "spj_honoraria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int | None] = mapped_column(sa.ForeignKey("modules.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: the office or institution printed under the name
+    office: Mapped[str] = mapped_column(sa.String(200), default="")
+    nip: Mapped[str] = mapped_column(sa.String(18), default="")
+    #: a civil servant (ASN): taxed by golongan; else by the non-ASN rate
+    is_asn: Mapped[bool] = mapped_column(default=False)
+    #: one of GOLONGAN for an ASN, else ""
+    golongan: Mapped[str] = mapped_column(sa.String(3), default="")
+    jp: Mapped[int] = mapped_column(default=0)
+    #: whole rupiah per JP
+    rate_per_jp: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -1,5 +1,5 @@
 """The SPJ's documents, each a story between the kop surat and the signature row
-(``documents``): the daftar penerimaan of a day."""
+(``documents``): the daftar penerimaan of a day, the daftar honor and the kuitansi."""
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -7,8 +7,9 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from bimtek.core.timeutil import format_date_id, format_day_id
 from bimtek.events.models import Event
-from bimtek.spj import documents
+from bimtek.spj import documents, honor
 from bimtek.spj.documents import event_signers, kop_surat, signature_row, text
+from bimtek.spj.letterhead import get_letterhead
 from bimtek.spj.money import DayList
 from bimtek.spj.rupiah import format_rupiah, terbilang
 
@@ -115,3 +116,173 @@ def penerimaan_pdf(event: Event, day_list: DayList) -> bytes:
     return documents.render(
         event, story, title=f"Daftar penerimaan hari ke-{day_list.number}", wide=True
     )
+
+
+def honor_list_story(event: Event, lines: list, width: float) -> list:
+    """The daftar honor narasumber: each line's JP, rate, gross, PPh 21 (rate and rule), net,
+    and a signature column; totals in figures and in words; the rules named."""
+    s = documents.styles()
+    sums = honor.totals(lines)
+    settings = honor.get_honor_settings(event)
+    story = [
+        *kop_surat(event, width),
+        Paragraph("DAFTAR PENERIMAAN HONORARIUM NARASUMBER", s["title"]),
+        Paragraph(text(event.title), s["center"]),
+        Spacer(1, 3 * mm),
+    ]
+    head = ["No.", "Nama / NIP", "Materi", "JP", "Honor per JP", "Bruto", "PPh 21", "Neto"]
+    data = [[Paragraph(h, s["head"]) for h in head] + [Paragraph("Tanda tangan", s["head"])]]
+    for n, line in enumerate(lines, start=1):
+        person = line.honor
+        who = text(person.name) + (f"<br/>NIP. {text(person.nip)}" if person.nip else "")
+        data.append(
+            [
+                Paragraph(str(n), s["cell"]),
+                Paragraph(who, s["cell"]),
+                Paragraph(text(line.module.title if line.module else ""), s["cell"]),
+                Paragraph(str(person.jp), s["cell_right"]),
+                Paragraph(format_rupiah(person.rate_per_jp, prefix=False), s["cell_right"]),
+                Paragraph(format_rupiah(line.gross, prefix=False), s["cell_right"]),
+                Paragraph(
+                    f"{format_rupiah(line.tax, prefix=False)}<br/>"
+                    f"<font size=7>{honor.format_percent(line.basis_points)} · "
+                    f"{text(line.rule)}</font>",
+                    s["cell_right"],
+                ),
+                Paragraph(format_rupiah(line.net, prefix=False), s["cell_right"]),
+                Paragraph(f"{n}. ........", s["cell"]),
+            ]
+        )
+    data.append(
+        [
+            "",
+            Paragraph("<b>JUMLAH</b>", s["cell"]),
+            "",
+            Paragraph(f"<b>{sums['jp']}</b>", s["cell_right"]),
+            "",
+            *(
+                Paragraph(f"<b>{format_rupiah(sums[key], prefix=False)}</b>", s["cell_right"])
+                for key in ("gross", "tax", "net")
+            ),
+            "",
+        ]
+    )
+    fixed = [10 * mm, 0, 0, 11 * mm, 24 * mm, 26 * mm, 30 * mm, 26 * mm, 30 * mm]
+    rest = width - sum(fixed)
+    widths = [fixed[0], rest * 0.5, rest * 0.5, *fixed[3:]]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(_grid_style(len(data), total_row=True))
+    story.append(table)
+    story.append(Spacer(1, 2 * mm))
+    summary = Paragraph(
+        f"Jumlah neto dibayarkan: <b>{format_rupiah(sums['net'])}</b><br/>"
+        f"Terbilang: <i>{text(terbilang(sums['net']))}</i><br/>"
+        f"<font size=8>PPh 21 dipotong menurut {text(settings.source_asn)} (ASN: golongan "
+        f"I {honor.format_percent(settings.bp_gol_i)}, II "
+        f"{honor.format_percent(settings.bp_gol_ii)}, III "
+        f"{honor.format_percent(settings.bp_gol_iii)}, IV "
+        f"{honor.format_percent(settings.bp_gol_iv)}) dan {text(settings.source_non_asn)} "
+        f"(bukan ASN: {honor.format_percent(settings.bp_non_asn)}); pajak dibulatkan ke "
+        f"bawah ke rupiah utuh.</font>",
+        s["base"],
+    )
+    signers = event_signers(event)
+    if signers:
+        signers[-1].place_date = place_date(event)
+    row = signature_row(signers, width)
+    story.append(KeepTogether([summary, *([row] if row is not None else [])]))
+    return story
+
+
+def honor_list_pdf(event: Event, lines: list) -> bytes:
+    wide = documents.page_size(wide=True)
+    story = honor_list_story(event, lines, documents.frame_width(wide))
+    return documents.render(event, story, title="Daftar honorarium narasumber", wide=True)
+
+
+def kuitansi_story(
+    event: Event,
+    width: float,
+    *,
+    number: str,
+    payer: str,
+    amount: int,
+    purpose: str,
+    details: list[tuple[str, str]],
+    receiver: documents.Signer,
+) -> list:
+    """One kuitansi: who paid, the amount in figures and in words, what for; the event's
+    signers on the left, the person who received it on the right."""
+    s = documents.styles()
+    rows = [
+        ["Nomor", ":", Paragraph(text(number), s["base"])],
+        ["Sudah terima dari", ":", Paragraph(text(payer), s["base"])],
+        ["Uang sebesar", ":", Paragraph(f"<b><i>{text(terbilang(amount))}</i></b>", s["base"])],
+        ["Untuk pembayaran", ":", Paragraph(text(purpose), s["base"])],
+    ]
+    rows += [[label, ":", Paragraph(value, s["base"])] for label, value in details]
+    table = Table(rows, colWidths=[38 * mm, 5 * mm, width - 43 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), "Sans"),
+                ("FONTSIZE", (0, 0), (-1, -1), 10),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    figure = Table([[Paragraph(f"<b>{format_rupiah(amount)},-</b>", s["base"])]])
+    figure.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), "Sans"),
+                ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                ("BACKGROUND", (0, 0), (-1, -1), HEAD),
+            ]
+        )
+    )
+    figure.hAlign = "LEFT"
+    signers = event_signers(event)[:2]
+    receiver.place_date = place_date(event)
+    row = signature_row([*signers, receiver], width)
+    return [
+        *kop_surat(event, width),
+        Paragraph("KUITANSI", s["title"]),
+        Spacer(1, 3 * mm),
+        table,
+        Spacer(1, 3 * mm),
+        figure,
+        *([row] if row is not None else []),
+    ]
+
+
+def honor_kuitansi_story(event: Event, line, width: float) -> list:
+    person = line.honor
+    module = f" materi {line.module.title}" if line.module else ""
+    return kuitansi_story(
+        event,
+        width,
+        number=f"HON-{event.code}-{person.id:03d}",
+        payer=get_letterhead(event).name,
+        amount=line.net,
+        purpose=f"Honorarium narasumber{module} pada {event.title}",
+        details=[
+            (
+                "Rincian",
+                f"{person.jp} JP × {format_rupiah(person.rate_per_jp)} = "
+                f"{format_rupiah(line.gross)}<br/>"
+                f"PPh 21 {honor.format_percent(line.basis_points)} ({text(line.rule)}; "
+                f"{text(line.source)}) = {format_rupiah(line.tax)}<br/>"
+                f"Diterima bersih = <b>{format_rupiah(line.net)}</b>",
+            )
+        ],
+        receiver=documents.Signer(
+            heading="Yang menerima,", office=person.office, name=person.name, nip=person.nip
+        ),
+    )
+
+
+def honor_kuitansi_pdf(event: Event, line) -> bytes:
+    story = honor_kuitansi_story(event, line, documents.frame_width())
+    return documents.render(event, story, title=f"Kuitansi honor {line.honor.name}")

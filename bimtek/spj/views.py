@@ -9,8 +9,9 @@ from flask_login import current_user
 from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required
 from bimtek.extensions import db
-from bimtek.spj import documents, letterhead, money, pdf
+from bimtek.spj import documents, honor, letterhead, money, pdf
 from bimtek.spj.images import MAX_UPLOAD_BYTES
+from bimtek.spj.models import GOLONGAN
 from bimtek.spj.rupiah import format_rupiah, terbilang
 from bimtek.storage import files
 
@@ -181,3 +182,82 @@ def penerimaan_pdf(event, day):
     if day_list is None:
         raise NotFound(_("Hari ini tidak ada pada kegiatan."), code="unknown_day")
     return pdf_response(pdf.penerimaan_pdf(event, day_list), f"penerimaan-{event.code}-{day}.pdf")
+
+
+def _honor_page(event, *, errors=None, form=None, settings_form=None, status=200):
+    lines = honor.honor_lines(event)
+    return render_template(
+        "spj/honor.html",
+        event=event,
+        lines=lines,
+        sums=honor.totals(lines),
+        settings=honor.get_honor_settings(event),
+        percent=honor.format_percent,
+        modules=[(m.id, f"{m.code} · {m.title}") for m in event.modules],
+        golongan_options=[(g, g) for g in GOLONGAN],
+        locked=event.locked(),
+        form=form,
+        settings_form=settings_form,
+        errors=errors or {},
+        rupiah=format_rupiah,
+        terbilang=terbilang,
+    ), status
+
+
+@bp.route(ADMIN + "/honor")
+@event_required("manager")
+def honor_page(event):
+    return _honor_page(event)
+
+
+@bp.post(ADMIN + "/honor/pph")
+@event_required("manager")
+def honor_settings(event):
+    try:
+        honor.update_honor_settings(event, request.form, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _honor_page(event, errors=error.fields, settings_form=request.form, status=422)
+    db.session.commit()
+    flash(_("Tarif PPh 21 disimpan."), "success")
+    return redirect(url_for(".honor_page", code=event.code))
+
+
+@bp.post(ADMIN + "/honor/simpan")
+@bp.post(ADMIN + "/honor/<int:honor_id>")
+@event_required("manager")
+def save_honor(event, honor_id=None):
+    try:
+        row = honor.get_honor(event, honor_id) if honor_id else None
+        if row is not None and request.form.get("delete"):
+            honor.delete_honor(row, event, request.form, actor=current_user)
+            message = _("Honor narasumber dihapus.")
+        else:
+            honor.save_honor(event, request.form, honor=row, actor=current_user)
+            message = _("Honor narasumber disimpan.")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        if error.status == 404:
+            raise
+        return _honor_page(event, errors=error.fields, form=request.form, status=422)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".honor_page", code=event.code))
+
+
+@bp.route(ADMIN + "/honor/daftar.pdf")
+@event_required("manager")
+def honor_list_pdf(event):
+    data = pdf.honor_list_pdf(event, honor.honor_lines(event))
+    return pdf_response(data, f"honor-narasumber-{event.code}.pdf")
+
+
+@bp.route(ADMIN + "/honor/<int:honor_id>/kuitansi.pdf")
+@event_required("manager")
+def honor_kuitansi_pdf(event, honor_id):
+    line = honor.line_for(honor.get_honor(event, honor_id), honor.get_honor_settings(event))
+    return pdf_response(
+        pdf.honor_kuitansi_pdf(event, line), f"kuitansi-honor-{event.code}-{honor_id}.pdf"
+    )

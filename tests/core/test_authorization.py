@@ -287,6 +287,11 @@ ROUTES = {
     "spj.sample": Route(EVENT_MANAGER),
     "spj.money_page": Route(EVENT_MANAGER, unsafe=True),
     "spj.penerimaan_pdf": Route(EVENT_MANAGER, args={"day": 1}),
+    "spj.honor_page": Route(EVENT_MANAGER),
+    "spj.honor_settings": Route(EVENT_MANAGER, unsafe=True),
+    "spj.save_honor": Route(EVENT_MANAGER, args={"honor_id": 0}, unsafe=True),
+    "spj.honor_list_pdf": Route(EVENT_MANAGER),
+    "spj.honor_kuitansi_pdf": Route(EVENT_MANAGER, args={"honor_id": 0}),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "audit.log": Route(EVENT_MANAGER),
     "audit.export": Route(EVENT_MANAGER),

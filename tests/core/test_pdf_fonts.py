@@ -31,6 +31,8 @@ PDF_ROUTES = {
     "privacy.mine_pdf": "personal_data",
     "spj.sample": "spj_sample",
     "spj.penerimaan_pdf": "spj_penerimaan",
+    "spj.honor_list_pdf": "spj_honor_list",
+    "spj.honor_kuitansi_pdf": "spj_honor_kuitansi",
 }
 
 
@@ -70,6 +72,18 @@ def made(app, admin):
         "personal_data": personal_data_pdf(person.user),
         "spj_sample": spj_documents.sample_pdf(event),
         "spj_penerimaan": spj_pdf.penerimaan_pdf(event, spj_money.penerimaan(event)[0]),
+        **_spj_honor(event),
+    }
+
+
+def _spj_honor(event) -> dict:
+    from bimtek.spj import honor
+
+    honor.save_honor(event, {"name": "Dr. Narasumber", "jp": "2", "rate_per_jp": "900000"})
+    line = honor.honor_lines(event)[0]
+    return {
+        "spj_honor_list": spj_pdf.honor_list_pdf(event, [line]),
+        "spj_honor_kuitansi": spj_pdf.honor_kuitansi_pdf(event, line),
     }
 
 
