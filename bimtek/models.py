@@ -25,8 +25,10 @@ from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
 from bimtek.spj.models import (
+    FeeSettings,
     Honorarium,
     HonorSettings,
+    Invoice,
     Letterhead,
     MoneySettings,
     Rate,
@@ -54,9 +56,11 @@ __all__ = [
     "EvaluationSubmission",
     "Event",
     "EventStaff",
+    "FeeSettings",
     "HonorSettings",
     "Honorarium",
     "ImportUpload",
+    "Invoice",
     "Letterhead",
     "Material",
     "Module",

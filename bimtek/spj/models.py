@@ -1,6 +1,6 @@
 """The SPJ's own rows: the organizer's letterhead (kop surat) and the signature blocks."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -152,3 +152,54 @@ class Honorarium(db.Model):
     jp: Mapped[int] = mapped_column(default=0)
     #: whole rupiah per JP
     rate_per_jp: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+#: how a kontribusi was paid
+PAYMENT_METHODS = ("transfer", "tunai", "lainnya")
+
+
+class FeeSettings(db.Model):
+    """An event's kontribusi: what an agency pays per participant, and its tagihan numbers."""
+
+    __tablename__ = "spj_fee_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: whole rupiah per registered participant
+    fee_per_participant: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: str.format pattern of a tagihan's number (fields as certificate numbers')
+    number_format: Mapped[str] = mapped_column(
+        sa.String(120), default="{seq:03d}/TAGIHAN/{code}/{month_roman}/{year}"
+    )
+    #: last tagihan number handed out; never reused
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class Invoice(db.Model):
+    """The tagihan (invoice) of one agency's kontribusi; paid once, then its kuitansi."""
+
+    __tablename__ = "spj_invoices"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "institution"),
+        sa.UniqueConstraint("event_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: the agency (instansi) as its participants registered it
+    institution: Mapped[str] = mapped_column(sa.String(200))
+    seq: Mapped[int] = mapped_column()
+    number: Mapped[str] = mapped_column(sa.String(160))
+    #: registered participants counted when the tagihan was issued
+    participants: Mapped[int] = mapped_column()
+    fee_per_participant: Mapped[int] = mapped_column(sa.BigInteger)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    issued_on: Mapped[date] = mapped_column()
+    paid_on: Mapped[date | None] = mapped_column()
+    #: one of PAYMENT_METHODS, once paid
+    payment_method: Mapped[str] = mapped_column(sa.String(20), default="")
+    #: a transfer's reference, who paid in cash…
+    payment_note: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -209,10 +209,11 @@ def kuitansi_story(
     amount: int,
     purpose: str,
     details: list[tuple[str, str]],
-    receiver: documents.Signer,
+    receiver: documents.Signer | None,
 ) -> list:
     """One kuitansi: who paid, the amount in figures and in words, what for; the event's
-    signers on the left, the person who received it on the right."""
+    signers, then the person who received it on the right (a receipt the organizer gives
+    has none: the event's signers received it)."""
     s = documents.styles()
     rows = [
         ["Nomor", ":", Paragraph(text(number), s["base"])],
@@ -243,9 +244,13 @@ def kuitansi_story(
         )
     )
     figure.hAlign = "LEFT"
-    signers = event_signers(event)[:2]
-    receiver.place_date = place_date(event)
-    row = signature_row([*signers, receiver], width)
+    if receiver is None:
+        signers = event_signers(event)[-2:]
+    else:
+        signers = [*event_signers(event)[:2], receiver]
+    if signers:
+        signers[-1].place_date = place_date(event)
+    row = signature_row(signers, width)
     return [
         *kop_surat(event, width),
         Paragraph("KUITANSI", s["title"]),
@@ -286,3 +291,88 @@ def honor_kuitansi_story(event: Event, line, width: float) -> list:
 def honor_kuitansi_pdf(event: Event, line) -> bytes:
     story = honor_kuitansi_story(event, line, documents.frame_width())
     return documents.render(event, story, title=f"Kuitansi honor {line.honor.name}")
+
+
+def tagihan_story(event: Event, invoice, width: float) -> list:
+    """The tagihan of one agency: its number, the count × the fee, the amount in figures and
+    in words."""
+    s = documents.styles()
+    story = [
+        *kop_surat(event, width),
+        Paragraph("TAGIHAN KONTRIBUSI", s["title"]),
+        Paragraph(f"Nomor: {text(invoice.number)}", s["center"]),
+        Spacer(1, 5 * mm),
+        Paragraph(f"Kepada Yth.<br/>Pimpinan {text(invoice.institution)}<br/>di tempat", s["base"]),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"Dengan hormat, bersama ini kami sampaikan tagihan kontribusi keikutsertaan "
+            f"peserta dari instansi Bapak/Ibu pada <b>{text(event.title)}</b> "
+            f"({text(event.place)}), sebagai berikut:",
+            s["base"],
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    head = ["Uraian", "Peserta", "Kontribusi per peserta", "Jumlah"]
+    data = [
+        [Paragraph(h, s["head"]) for h in head],
+        [
+            Paragraph(f"Kontribusi {text(event.title)}", s["cell"]),
+            Paragraph(str(invoice.participants), s["cell_right"]),
+            Paragraph(format_rupiah(invoice.fee_per_participant), s["cell_right"]),
+            Paragraph(format_rupiah(invoice.amount), s["cell_right"]),
+        ],
+        [
+            Paragraph("<b>JUMLAH</b>", s["cell"]),
+            "",
+            "",
+            Paragraph(f"<b>{format_rupiah(invoice.amount)}</b>", s["cell_right"]),
+        ],
+    ]
+    table = Table(data, colWidths=[width - 100 * mm, 20 * mm, 40 * mm, 40 * mm])
+    table.setStyle(_grid_style(len(data), total_row=True))
+    story += [
+        table,
+        Spacer(1, 2 * mm),
+        Paragraph(f"Terbilang: <i>{text(terbilang(invoice.amount))}</i>", s["base"]),
+        Spacer(1, 3 * mm),
+        Paragraph("Atas perhatian dan kerja samanya kami ucapkan terima kasih.", s["base"]),
+    ]
+    signers = event_signers(event)[-1:]
+    if signers:
+        signers[0].place_date = place_date(event, invoice.issued_on)
+    row = signature_row(signers, width)
+    if row is not None:
+        story.append(row)
+    return story
+
+
+def tagihan_pdf(event: Event, invoice) -> bytes:
+    story = tagihan_story(event, invoice, documents.frame_width())
+    return documents.render(event, story, title=f"Tagihan {invoice.number}")
+
+
+def kontribusi_kuitansi_story(event: Event, invoice, width: float) -> list:
+    method = {"transfer": "transfer bank", "tunai": "tunai", "lainnya": "lainnya"}
+    return kuitansi_story(
+        event,
+        width,
+        number=f"KW-{invoice.number}",
+        payer=invoice.institution,
+        amount=invoice.amount,
+        purpose=f"Kontribusi {invoice.participants} peserta {event.title}",
+        details=[
+            ("Tagihan", text(invoice.number)),
+            (
+                "Dibayar",
+                f"{format_date_id(invoice.paid_on)}, "
+                f"{method.get(invoice.payment_method, invoice.payment_method)}"
+                + (f" ({text(invoice.payment_note)})" if invoice.payment_note else ""),
+            ),
+        ],
+        receiver=None,
+    )
+
+
+def kontribusi_kuitansi_pdf(event: Event, invoice) -> bytes:
+    story = kontribusi_kuitansi_story(event, invoice, documents.frame_width())
+    return documents.render(event, story, title=f"Kuitansi {invoice.number}")

@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.errors import InvalidInput, NotFound, ServiceError
+from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required
 from bimtek.extensions import db
-from bimtek.spj import documents, honor, letterhead, money, pdf
+from bimtek.spj import documents, honor, kontribusi, letterhead, money, pdf
 from bimtek.spj.images import MAX_UPLOAD_BYTES
 from bimtek.spj.models import GOLONGAN
 from bimtek.spj.rupiah import format_rupiah, terbilang
@@ -260,4 +260,92 @@ def honor_kuitansi_pdf(event, honor_id):
     line = honor.line_for(honor.get_honor(event, honor_id), honor.get_honor_settings(event))
     return pdf_response(
         pdf.honor_kuitansi_pdf(event, line), f"kuitansi-honor-{event.code}-{honor_id}.pdf"
+    )
+
+
+def _kontribusi_page(event, *, errors=None, form=None, status=200):
+    items = kontribusi.agencies(event)
+    return render_template(
+        "spj/kontribusi.html",
+        event=event,
+        agencies=items,
+        sums=kontribusi.summary(items),
+        settings=kontribusi.get_fee_settings(event),
+        methods=list(kontribusi.method_labels().items()),
+        method_labels=kontribusi.method_labels(),
+        locked=event.locked(),
+        form=form,
+        errors=errors or {},
+        rupiah=format_rupiah,
+    ), status
+
+
+@bp.route(ADMIN + "/kontribusi")
+@event_required("manager")
+def kontribusi_page(event):
+    return _kontribusi_page(event)
+
+
+def _kontribusi_action(event, action, message):
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return _kontribusi_page(event, errors=error.fields, form=request.form, status=422)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".kontribusi_page", code=event.code))
+
+
+@bp.post(ADMIN + "/kontribusi/pengaturan")
+@event_required("manager")
+def kontribusi_settings(event):
+    return _kontribusi_action(
+        event,
+        lambda: kontribusi.update_fee_settings(event, request.form, actor=current_user),
+        _("Pengaturan kontribusi disimpan."),
+    )
+
+
+@bp.post(ADMIN + "/kontribusi/tagihan")
+@event_required("manager")
+def issue_invoice(event):
+    return _kontribusi_action(
+        event,
+        lambda: kontribusi.issue_invoice(
+            event, request.form.get("institution", ""), request.form, actor=current_user
+        ),
+        _("Tagihan dibuat."),
+    )
+
+
+@bp.post(ADMIN + "/kontribusi/<int:invoice_id>/bayar")
+@event_required("manager")
+def record_payment(event, invoice_id):
+    invoice = kontribusi.get_invoice(event, invoice_id)
+    return _kontribusi_action(
+        event,
+        lambda: kontribusi.record_payment(invoice, event, request.form, actor=current_user),
+        _("Pembayaran dicatat."),
+    )
+
+
+@bp.route(ADMIN + "/kontribusi/<int:invoice_id>/tagihan.pdf")
+@event_required("manager")
+def tagihan_pdf(event, invoice_id):
+    invoice = kontribusi.get_invoice(event, invoice_id)
+    return pdf_response(pdf.tagihan_pdf(event, invoice), f"tagihan-{event.code}-{invoice.seq}.pdf")
+
+
+@bp.route(ADMIN + "/kontribusi/<int:invoice_id>/kuitansi.pdf")
+@event_required("manager")
+def kontribusi_kuitansi_pdf(event, invoice_id):
+    invoice = kontribusi.get_invoice(event, invoice_id)
+    if invoice.paid_on is None:
+        raise Conflict(_("Kuitansi dibuat setelah tagihan lunas."), code="not_paid")
+    return pdf_response(
+        pdf.kontribusi_kuitansi_pdf(event, invoice), f"kuitansi-{event.code}-{invoice.seq}.pdf"
     )

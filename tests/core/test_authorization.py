@@ -292,6 +292,12 @@ ROUTES = {
     "spj.save_honor": Route(EVENT_MANAGER, args={"honor_id": 0}, unsafe=True),
     "spj.honor_list_pdf": Route(EVENT_MANAGER),
     "spj.honor_kuitansi_pdf": Route(EVENT_MANAGER, args={"honor_id": 0}),
+    "spj.kontribusi_page": Route(EVENT_MANAGER),
+    "spj.kontribusi_settings": Route(EVENT_MANAGER, unsafe=True),
+    "spj.issue_invoice": Route(EVENT_MANAGER, unsafe=True),
+    "spj.record_payment": Route(EVENT_MANAGER, args={"invoice_id": 0}, unsafe=True),
+    "spj.tagihan_pdf": Route(EVENT_MANAGER, args={"invoice_id": 0}),
+    "spj.kontribusi_kuitansi_pdf": Route(EVENT_MANAGER, args={"invoice_id": 0}),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "audit.log": Route(EVENT_MANAGER),
     "audit.export": Route(EVENT_MANAGER),

@@ -33,6 +33,8 @@ PDF_ROUTES = {
     "spj.penerimaan_pdf": "spj_penerimaan",
     "spj.honor_list_pdf": "spj_honor_list",
     "spj.honor_kuitansi_pdf": "spj_honor_kuitansi",
+    "spj.tagihan_pdf": "spj_tagihan",
+    "spj.kontribusi_kuitansi_pdf": "spj_kontribusi_kuitansi",
 }
 
 
@@ -81,7 +83,18 @@ def _spj_honor(event) -> dict:
 
     honor.save_honor(event, {"name": "Dr. Narasumber", "jp": "2", "rate_per_jp": "900000"})
     line = honor.honor_lines(event)[0]
+    from bimtek.spj import kontribusi
+
+    kontribusi.update_fee_settings(
+        event, {"fee_per_participant": "2.500.000", "number_format": "{seq:03d}/TG/{code}"}
+    )
+    invoice = kontribusi.issue_invoice(event, "KPU Kabupaten Kutai Timur")
+    kontribusi.record_payment(
+        invoice, event, {"paid_on": invoice.issued_on.isoformat(), "payment_method": "tunai"}
+    )
     return {
+        "spj_tagihan": spj_pdf.tagihan_pdf(event, invoice),
+        "spj_kontribusi_kuitansi": spj_pdf.kontribusi_kuitansi_pdf(event, invoice),
         "spj_honor_list": spj_pdf.honor_list_pdf(event, [line]),
         "spj_honor_kuitansi": spj_pdf.honor_kuitansi_pdf(event, line),
     }
