@@ -203,3 +203,48 @@ class Invoice(db.Model):
     payment_method: Mapped[str] = mapped_column(sa.String(20), default="")
     #: a transfer's reference, who paid in cash…
     payment_note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+#: kinds of letter: an invitation to an agency, a statement for a participant
+LETTER_KINDS = ("undangan", "keterangan")
+
+
+class LetterSettings(db.Model):
+    """How an event numbers its letters: one agenda sequence, a format per kind."""
+
+    __tablename__ = "spj_letter_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    invitation_format: Mapped[str] = mapped_column(
+        sa.String(120), default="{seq:03d}/UND/{code}/{month_roman}/{year}"
+    )
+    statement_format: Mapped[str] = mapped_column(
+        sa.String(120), default="{seq:03d}/KET/{code}/{month_roman}/{year}"
+    )
+    #: last agenda number handed out; never reused
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class Letter(db.Model):
+    """One numbered letter: the undangan of an agency or the keterangan of a participant.
+    Its number stays with it; the text is drawn from the event's data when downloaded."""
+
+    __tablename__ = "spj_letters"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "seq"),
+        sa.UniqueConstraint("event_id", "kind", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: one of LETTER_KINDS
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    #: the agency's name (undangan) or the participant's id (keterangan)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    seq: Mapped[int] = mapped_column()
+    number: Mapped[str] = mapped_column(sa.String(160))
+    issued_on: Mapped[date] = mapped_column()

@@ -376,3 +376,71 @@ def kontribusi_kuitansi_story(event: Event, invoice, width: float) -> list:
 def kontribusi_kuitansi_pdf(event: Event, invoice) -> bytes:
     story = kontribusi_kuitansi_story(event, invoice, documents.frame_width())
     return documents.render(event, story, title=f"Kuitansi {invoice.number}")
+
+
+def _pairs(rows: list[tuple[str, str]], width: float, s) -> Table:
+    table = Table(
+        [[Paragraph(text(k), s["base"]), ":", Paragraph(text(v), s["base"])] for k, v in rows],
+        colWidths=[35 * mm, 5 * mm, width - 40 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), "Sans"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    table.hAlign = "LEFT"
+    return table
+
+
+def letter_story(event: Event, letter, width: float) -> list:
+    """A letter (``letters.LetterText``) under the kop: number and subject, addressee, body,
+    the list of participants, closing, the signature."""
+    s = documents.styles()
+    story = [*kop_surat(event, width)]
+    if letter.title:
+        story += [
+            Paragraph(f"<u>{text(letter.title)}</u>", s["title"]),
+            Paragraph(f"Nomor: {text(letter.number)}", s["center"]),
+            Spacer(1, 4 * mm),
+        ]
+    if letter.meta:
+        story += [
+            Paragraph(text(letter.place_date), s["right"]),
+            _pairs(letter.meta, width, s),
+            Spacer(1, 4 * mm),
+        ]
+    if letter.to:
+        story += [Paragraph("<br/>".join(text(line) for line in letter.to), s["base"])]
+        story.append(Spacer(1, 4 * mm))
+    for paragraph in letter.paragraphs:
+        story += [Paragraph(text(paragraph), s["base"]), Spacer(1, 2 * mm)]
+    if letter.details:
+        story += [_pairs(letter.details, width - 10 * mm, s), Spacer(1, 3 * mm)]
+        story[-2].hAlign = "CENTER"
+    if letter.table_head:
+        data = [[Paragraph(h, s["head"]) for h in letter.table_head]]
+        data += [[Paragraph(text(cell), s["cell"]) for cell in row] for row in letter.table]
+        rest = width - 10 * mm - 42 * mm
+        table = Table(data, colWidths=[10 * mm, rest * 0.55, rest * 0.45, 42 * mm], repeatRows=1)
+        table.setStyle(_grid_style(len(data), total_row=False))
+        story += [table, Spacer(1, 3 * mm)]
+    for paragraph in letter.closing:
+        story += [Paragraph(text(paragraph), s["base"]), Spacer(1, 2 * mm)]
+    signers = list(letter.signers)
+    if signers and not letter.meta:
+        signers[-1].place_date = letter.place_date
+    row = signature_row(signers, width)
+    if row is not None:
+        story.append(row)
+    return story
+
+
+def letter_pdf(event: Event, letter) -> bytes:
+    story = letter_story(event, letter, documents.frame_width())
+    return documents.render(event, story, title=f"Surat {letter.number}")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required
 from bimtek.extensions import db
-from bimtek.spj import documents, honor, kontribusi, letterhead, money, pdf
+from bimtek.spj import documents, honor, kontribusi, letterhead, letters, money, pdf, word
 from bimtek.spj.images import MAX_UPLOAD_BYTES
 from bimtek.spj.models import GOLONGAN
 from bimtek.spj.rupiah import format_rupiah, terbilang
@@ -349,3 +349,95 @@ def kontribusi_kuitansi_pdf(event, invoice_id):
     return pdf_response(
         pdf.kontribusi_kuitansi_pdf(event, invoice), f"kuitansi-{event.code}-{invoice.seq}.pdf"
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _letters_page(event, *, errors=None, form=None, status=200):
+    have = letters.numbered(event)
+    people = letters.registered(event)
+    by_id = {str(person.id): person for person in people}
+    return render_template(
+        "spj/letters.html",
+        event=event,
+        agencies=[a for a in kontribusi.agencies(event) if a.participants],
+        invitations={key[1]: letter for key, letter in have.items() if key[0] == "undangan"},
+        statements=[
+            (letter, by_id.get(letter.subject))
+            for key, letter in sorted(have.items(), key=lambda item: item[1].seq)
+            if key[0] == "keterangan"
+        ],
+        people=people,
+        settings=letters.get_letter_settings(event),
+        form=form,
+        errors=errors or {},
+    ), status
+
+
+@bp.route(ADMIN + "/surat")
+@event_required("manager")
+def letters_page(event):
+    return _letters_page(event)
+
+
+@bp.post(ADMIN + "/surat/pengaturan")
+@event_required("manager")
+def letter_settings(event):
+    try:
+        letters.update_letter_settings(event, request.form, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _letters_page(event, errors=error.fields, form=request.form, status=422)
+    db.session.commit()
+    flash(_("Format nomor surat disimpan."), "success")
+    return redirect(url_for(".letters_page", code=event.code))
+
+
+@bp.post(ADMIN + "/surat/nomor")
+@event_required("manager")
+def number_letter(event):
+    try:
+        if request.form.get("all"):
+            count = letters.number_all_invitations(event, actor=current_user)
+            message = _("%(n)s surat undangan diberi nomor.", n=count)
+        else:
+            letter = letters.number_letter(
+                event,
+                request.form.get("kind", ""),
+                request.form.get("subject", ""),
+                actor=current_user,
+            )
+            message = _("Surat bernomor %(number)s siap diunduh.", number=letter.number)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _letters_page(event, errors=error.fields, status=error.status)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".letters_page", code=event.code))
+
+
+@bp.route(ADMIN + "/surat/<int:letter_id>.pdf")
+@event_required("manager")
+def letter_pdf(event, letter_id):
+    letter = letters.get_letter(event, letter_id)
+    data = pdf.letter_pdf(event, letters.letter_text(event, letter))
+    return pdf_response(data, f"surat-{letter.kind}-{event.code}-{letter.seq:03d}.pdf")
+
+
+@bp.route(ADMIN + "/surat/<int:letter_id>.docx")
+@event_required("manager")
+def letter_docx(event, letter_id):
+    letter = letters.get_letter(event, letter_id)
+    data = word.letter_docx(event, letters.letter_text(event, letter))
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"surat-{letter.kind}-{event.code}-{letter.seq:03d}.docx",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

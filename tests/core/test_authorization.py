@@ -298,6 +298,11 @@ ROUTES = {
     "spj.record_payment": Route(EVENT_MANAGER, args={"invoice_id": 0}, unsafe=True),
     "spj.tagihan_pdf": Route(EVENT_MANAGER, args={"invoice_id": 0}),
     "spj.kontribusi_kuitansi_pdf": Route(EVENT_MANAGER, args={"invoice_id": 0}),
+    "spj.letters_page": Route(EVENT_MANAGER),
+    "spj.letter_settings": Route(EVENT_MANAGER, unsafe=True),
+    "spj.number_letter": Route(EVENT_MANAGER),
+    "spj.letter_pdf": Route(EVENT_MANAGER, args={"letter_id": 0}),
+    "spj.letter_docx": Route(EVENT_MANAGER, args={"letter_id": 0}),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "audit.log": Route(EVENT_MANAGER),
     "audit.export": Route(EVENT_MANAGER),
