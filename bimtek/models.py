@@ -33,6 +33,7 @@ from bimtek.spj.models import (
     Letterhead,
     LetterSettings,
     MoneySettings,
+    Photo,
     Rate,
     SignatureBlock,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "MoneySettings",
     "Option",
     "Participant",
+    "Photo",
     "PreparedFile",
     "PersonalDataPolicy",
     "Question",

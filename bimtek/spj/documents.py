@@ -106,7 +106,8 @@ class _DoubleRule(Flowable):
         canvas.line(0, 1.2 * mm, self.width, 1.2 * mm)
 
 
-def _image(content: bytes, max_width: float, max_height: float) -> Image:
+def fitted_image(content: bytes, max_width: float, max_height: float) -> Image:
+    """An image flowable scaled to fit the box, keeping its proportions."""
     reader = ImageReader(io.BytesIO(content))
     width, height = reader.getSize()
     scale = min(max_width / width, max_height / height)
@@ -127,7 +128,7 @@ def kop_surat(event: Event, width: float) -> list[Flowable]:
         if line:
             lines.append(Paragraph(text(line), s["kop_line"]))
     logo_width = 24 * mm
-    cells = [[_image(logo, logo_width, 24 * mm) if logo else "", lines, ""]]
+    cells = [[fitted_image(logo, logo_width, 24 * mm) if logo else "", lines, ""]]
     table = Table(cells, colWidths=[logo_width, width - 2 * logo_width, logo_width])
     table.setStyle(
         TableStyle(

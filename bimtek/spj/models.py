@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
@@ -248,3 +248,23 @@ class Letter(db.Model):
     seq: Mapped[int] = mapped_column()
     number: Mapped[str] = mapped_column(sa.String(160))
     issued_on: Mapped[date] = mapped_column()
+
+
+class Photo(db.Model):
+    """A dokumentasi photo of one session: resized JPEG without EXIF, with its caption."""
+
+    __tablename__ = "spj_photos"
+    #: how ``bimtek.events.access.load_in_event`` reaches its event
+    __event_parent__ = "session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"))
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session = relationship("Session")

@@ -12,6 +12,7 @@ from bimtek.spj.documents import event_signers, kop_surat, signature_row, text
 from bimtek.spj.letterhead import get_letterhead
 from bimtek.spj.money import DayList
 from bimtek.spj.rupiah import format_rupiah, terbilang
+from bimtek.storage import files
 
 GRID = colors.HexColor("#777777")
 HEAD = colors.HexColor("#e8efe9")
@@ -444,3 +445,48 @@ def letter_story(event: Event, letter, width: float) -> list:
 def letter_pdf(event: Event, letter) -> bytes:
     story = letter_story(event, letter, documents.frame_width())
     return documents.render(event, story, title=f"Surat {letter.number}")
+
+
+def dokumentasi_story(event: Event, groups: list, width: float, *, with_kop: bool = True) -> list:
+    """The photos of each session, two across, each with its caption; sessions without
+    photos are left out."""
+    s = documents.styles()
+    story = [*(kop_surat(event, width) if with_kop else [])]
+    story.append(Paragraph("DOKUMENTASI KEGIATAN", s["title"]))
+    story.append(Paragraph(text(event.title), s["center"]))
+    column = (width - 6 * mm) / 2
+    for group in groups:
+        if not group.photos:
+            continue
+        session = group.session
+        story.append(Spacer(1, 4 * mm))
+        story.append(
+            Paragraph(
+                f"<b>{text(session.title)}</b> · {format_day_id(session.local_day)}", s["base"]
+            )
+        )
+        cells = []
+        for photo in group.photos:
+            content = files.read(photo.file_id)
+            image = documents.fitted_image(content, column, 62 * mm)
+            cells.append([image, Paragraph(text(photo.caption), s["small"])])
+        rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+        rows[-1] += [""] * (2 - len(rows[-1]))
+        table = Table(rows, colWidths=[column + 3 * mm] * 2)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), "Sans"),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm),
+                ]
+            )
+        )
+        story.append(table)
+    return story
+
+
+def dokumentasi_pdf(event: Event, groups: list) -> bytes:
+    story = dokumentasi_story(event, groups, documents.frame_width())
+    return documents.render(event, story, title="Dokumentasi kegiatan")

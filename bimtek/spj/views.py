@@ -7,9 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
-from bimtek.events.access import event_required
+from bimtek.events.access import event_required, load_in_event
+from bimtek.events.models import Session
 from bimtek.extensions import db
-from bimtek.spj import documents, honor, kontribusi, letterhead, letters, money, pdf, word
+from bimtek.spj import (
+    documents,
+    dokumentasi,
+    honor,
+    kontribusi,
+    letterhead,
+    letters,
+    money,
+    pdf,
+    word,
+)
 from bimtek.spj.images import MAX_UPLOAD_BYTES
 from bimtek.spj.models import GOLONGAN
 from bimtek.spj.rupiah import format_rupiah, terbilang
@@ -441,3 +452,56 @@ def letter_docx(event, letter_id):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route(ADMIN + "/dokumentasi")
+@event_required("manager")
+def photos_page(event):
+    return render_template(
+        "spj/photos.html",
+        event=event,
+        groups=dokumentasi.photos_by_session(event),
+        max_caption=dokumentasi.MAX_CAPTION,
+    )
+
+
+@bp.post(ADMIN + "/dokumentasi/<int:session_id>")
+@event_required("manager")
+def upload_photo(event, session_id):
+    session = load_in_event(Session, session_id, event)
+    try:
+        dokumentasi.add_photo(
+            event, session, uploaded("photo"), request.form.get("caption"), actor=current_user
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("Foto disimpan."), "success")
+    return redirect(url_for(".photos_page", code=event.code) + f"#sesi-{session.id}")
+
+
+@bp.post(ADMIN + "/dokumentasi/foto/<int:photo_id>/hapus")
+@event_required("manager")
+def delete_photo(event, photo_id):
+    photo = dokumentasi.get_photo(event, photo_id)
+    session_id = photo.session_id
+    dokumentasi.delete_photo(event, photo, actor=current_user)
+    db.session.commit()
+    flash(_("Foto dihapus."), "success")
+    return redirect(url_for(".photos_page", code=event.code) + f"#sesi-{session_id}")
+
+
+@bp.route(ADMIN + "/dokumentasi/foto/<int:photo_id>.jpg")
+@event_required("manager")
+def photo(event, photo_id):
+    stored = files.get(dokumentasi.get_photo(event, photo_id).file_id)
+    return files.send(stored, download_name=f"foto-{photo_id}.jpg", max_age=0)
+
+
+@bp.route(ADMIN + "/dokumentasi.pdf")
+@event_required("manager")
+def photos_pdf(event):
+    data = pdf.dokumentasi_pdf(event, dokumentasi.photos_by_session(event))
+    return pdf_response(data, f"dokumentasi-{event.code}.pdf")

@@ -303,6 +303,11 @@ ROUTES = {
     "spj.number_letter": Route(EVENT_MANAGER),
     "spj.letter_pdf": Route(EVENT_MANAGER, args={"letter_id": 0}),
     "spj.letter_docx": Route(EVENT_MANAGER, args={"letter_id": 0}),
+    "spj.photos_page": Route(EVENT_MANAGER),
+    "spj.upload_photo": Route(EVENT_MANAGER),
+    "spj.delete_photo": Route(EVENT_MANAGER, args={"photo_id": 0}),
+    "spj.photo": Route(EVENT_MANAGER, args={"photo_id": 0}),
+    "spj.photos_pdf": Route(EVENT_MANAGER),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "audit.log": Route(EVENT_MANAGER),
     "audit.export": Route(EVENT_MANAGER),

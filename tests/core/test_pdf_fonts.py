@@ -13,6 +13,7 @@ from bimtek.participants.pdf import ticket_pdf
 from bimtek.privacy.personal_data import personal_data_pdf
 from bimtek.reports.activity_report import activity_report_pdf
 from bimtek.spj import documents as spj_documents
+from bimtek.spj import dokumentasi as spj_dokumentasi
 from bimtek.spj import honor as spj_honor
 from bimtek.spj import kontribusi as spj_kontribusi
 from bimtek.spj import letters as spj_letters
@@ -39,6 +40,7 @@ PDF_ROUTES = {
     "spj.tagihan_pdf": "spj_tagihan",
     "spj.kontribusi_kuitansi_pdf": "spj_kontribusi_kuitansi",
     "spj.letter_pdf": "spj_letter",
+    "spj.photos_pdf": "spj_photos",
 }
 
 
@@ -95,6 +97,7 @@ def _spj_documents(event) -> dict:
     )
     letter = spj_letters.number_letter(event, "undangan", "KPU Kabupaten Kutai Timur")
     return {
+        "spj_photos": spj_pdf.dokumentasi_pdf(event, spj_dokumentasi.photos_by_session(event)),
         "spj_letter": spj_pdf.letter_pdf(event, spj_letters.letter_text(event, letter)),
         "spj_tagihan": spj_pdf.tagihan_pdf(event, invoice),
         "spj_kontribusi_kuitansi": spj_pdf.kontribusi_kuitansi_pdf(event, invoice),
