@@ -11,6 +11,7 @@ from bimtek.events.access import event_required, load_in_event
 from bimtek.events.models import Session
 from bimtek.extensions import db
 from bimtek.spj import (
+    bundle,
     documents,
     dokumentasi,
     honor,
@@ -505,3 +506,13 @@ def photo(event, photo_id):
 def photos_pdf(event):
     data = pdf.dokumentasi_pdf(event, dokumentasi.photos_by_session(event))
     return pdf_response(data, f"dokumentasi-{event.code}.pdf")
+
+
+@bp.post(ADMIN + "/berkas/<kind>")
+@event_required("manager")
+def prepare_bundle(event, kind):
+    if kind not in bundle.KINDS:
+        raise NotFound(_("Berkas tidak dikenal."), code="unknown_bundle")
+    prepared = bundle.prepare_bundle(event, kind, actor=current_user)
+    db.session.commit()
+    return redirect(url_for("prepared_files.show", code=event.code, prepared_id=prepared.id))

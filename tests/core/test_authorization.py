@@ -308,6 +308,7 @@ ROUTES = {
     "spj.delete_photo": Route(EVENT_MANAGER, args={"photo_id": 0}),
     "spj.photo": Route(EVENT_MANAGER, args={"photo_id": 0}),
     "spj.photos_pdf": Route(EVENT_MANAGER),
+    "spj.prepare_bundle": Route(EVENT_MANAGER, args={"kind": "spj_xlsx"}, unsafe=True),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "audit.log": Route(EVENT_MANAGER),
     "audit.export": Route(EVENT_MANAGER),
