@@ -3,7 +3,8 @@ it, and one .xlsx of every money table; both built by a job with progress
 (``bimtek.jobs.prepared``), since a 400-person event takes seconds.
 
 The PDF is the documents themselves, each drawn by its own maker (the daftar hadir by
-``attendance.pdf``, the laporan by ``reports.activity_report``), joined with pypdf; the cover
+``attendance.pdf``, the laporan by ``reports.activity_report``, both given the kop on their
+first page by ``documents.under_kop``), joined with pypdf; the cover
 (kop, contents with the first page of each part, signatures) is drawn last, when the page
 counts are known. Letters are those numbered already: a build writes nothing but its file.
 """
@@ -51,9 +52,9 @@ def parts(event: Event) -> list[Part]:
         result.append(
             Part(
                 f"Daftar hadir: {session.title} ({format_day_id(session.local_day)})",
-                lambda session=session: sign_in_sheet_pdf(
-                    session, session_attendance(session)
-                ).getvalue(),
+                lambda session=session: documents.under_kop(
+                    event, sign_in_sheet_pdf(session, session_attendance(session)).getvalue()
+                ),
             )
         )
     for day_list in money.penerimaan(event):
@@ -94,7 +95,9 @@ def parts(event: Event) -> list[Part]:
     groups = dokumentasi.photos_by_session(event)
     if any(group.photos for group in groups):
         result.append(Part("Dokumentasi", lambda: pdf.dokumentasi_pdf(event, groups)))
-    result.append(Part("Laporan kegiatan", lambda: activity_report_pdf(event)))
+    result.append(
+        Part("Laporan kegiatan", lambda: documents.under_kop(event, activity_report_pdf(event)))
+    )
     return result
 
 

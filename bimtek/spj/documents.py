@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -275,6 +276,46 @@ def render(event: Event, story: list, *, title: str, wide: bool = False) -> byte
     footer = _numbered(f"{event.code} · {title}")
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def kop_page(event: Event, pagesize=A4) -> bytes:
+    """One page holding only the kop, where every SPJ document has it: laid over the first
+    page of a document drawn elsewhere (``under_kop``)."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=12 * mm,
+        bottomMargin=16 * mm,
+        initialFontName="Sans",
+    )
+    doc.build(kop_surat(event, frame_width(pagesize)))
+    return buffer.getvalue()
+
+
+#: the height the kop takes at the top of a page (its margin, logo row and rule)
+KOP_HEIGHT = 42 * mm
+
+
+def under_kop(event: Event, data: bytes) -> bytes:
+    """``data`` (a PDF drawn by another domain: the daftar hadir, the laporan) with the kop
+    on its first page: that page's drawing scaled down below the kop, centred."""
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    writer.append(reader)
+    first = writer.pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    scale = (height - KOP_HEIGHT) / height
+    first.add_transformation(
+        Transformation().scale(scale, scale).translate(width * (1 - scale) / 2, 0)
+    )
+    kop = PdfReader(io.BytesIO(kop_page(event, (width, height)))).pages[0]
+    first.merge_page(kop)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def sample_pdf(event: Event) -> bytes:

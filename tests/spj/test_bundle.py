@@ -101,3 +101,18 @@ def test_the_page_asks_a_job_and_the_files_download(app, full, manager_client, t
         else:
             assert data[:2] == b"PK"
     assert manager_client.post(f"/admin/kegiatan/{full.code}/spj/berkas/x").status_code == 404
+
+
+def test_the_daftar_hadir_and_the_laporan_carry_the_kop_in_the_bundle(full, tmp_path):
+    from bimtek.attendance.pdf import sign_in_sheet_pdf
+    from bimtek.attendance.records import session_attendance
+    from bimtek.spj import documents
+
+    session = full.sessions[0]
+    sheet = sign_in_sheet_pdf(session, session_attendance(session)).getvalue()
+    framed = documents.under_kop(full, sheet)
+    check_pdf(framed, tmp_path, "hadir-kop")
+    before, after = PdfReader(io.BytesIO(sheet)), PdfReader(io.BytesIO(framed))
+    assert len(before.pages) == len(after.pages)
+    first = after.pages[0].extract_text()
+    assert "BADAN KESBANGPOL KUTAI TIMUR" in first and "DAFTAR HADIR PESERTA" in first
