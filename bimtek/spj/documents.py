@@ -124,7 +124,10 @@ def kop_surat(event: Event, width: float) -> list[Flowable]:
     lines = []
     if letterhead.authority:
         lines.append(Paragraph(text(letterhead.authority.upper()), s["kop_authority"]))
-    lines.append(Paragraph(text(letterhead.name.upper()), s["kop_name"]))
+    name_style = s["kop_name"]
+    if len(letterhead.name) > 30:  # a long name on one line rather than two
+        name_style = ParagraphStyle("kop_name_long", parent=name_style, fontSize=12.5, leading=15)
+    lines.append(Paragraph(text(letterhead.name.upper()), name_style))
     for line in (letterhead.address, letterhead.contacts):
         if line:
             lines.append(Paragraph(text(line), s["kop_line"]))

@@ -116,3 +116,17 @@ def test_the_daftar_hadir_and_the_laporan_carry_the_kop_in_the_bundle(full, tmp_
     assert len(before.pages) == len(after.pages)
     first = after.pages[0].extract_text()
     assert "BADAN KESBANGPOL KUTAI TIMUR" in first and "DAFTAR HADIR PESERTA" in first
+
+
+def test_the_demos_finished_batch_has_its_spj(app, tmp_path):
+    from bimtek.demo import load_demo
+
+    event, created = load_demo(participant_count=12)
+    db.session.commit()
+    assert created and event.locked()
+    assert honor.honor_lines(event) and letters.numbered(event)
+    assert letterhead.get_letterhead(event).name == "Badan Kesatuan Bangsa dan Politik"
+    data = bundle.build_bundle_pdf(event)
+    check_pdf(data, tmp_path, "demo-spj")
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "BADAN KESATUAN BANGSA DAN POLITIK" in text.replace("\n", " ")
