@@ -250,9 +250,9 @@ def save_honor(event, honor_id=None):
             message = _("Honor narasumber disimpan.")
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "error")
         if error.status == 404:
             raise
+        flash(error.message, "error")
         return _honor_page(event, errors=error.fields, form=request.form, status=422)
     db.session.commit()
     flash(message, "success")
