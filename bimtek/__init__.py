@@ -42,6 +42,7 @@ from bimtek.privacy.views import bp as privacy_bp
 from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
 from bimtek.reports.activity_views import bp as activity_report_bp
 from bimtek.reports.views import bp as reports_bp
+from bimtek.spj.views import bp as spj_bp
 from bimtek.staff.views import bp as staff_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bundles_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/admin")
     app.register_blueprint(prepared_files_bp, url_prefix="/admin")
+    app.register_blueprint(spj_bp)
     app.register_blueprint(health_bp)
 
 

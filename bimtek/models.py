@@ -36,6 +36,19 @@ from bimtek.notifications.models import Announcement, Delivery, WhatsAppTurn
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
+from bimtek.spj.models import (
+    FeeSettings,
+    Honorarium,
+    HonorSettings,
+    Invoice,
+    Letter,
+    Letterhead,
+    LetterSettings,
+    MoneySettings,
+    Photo,
+    Rate,
+    SignatureBlock,
+)
 from bimtek.storage.models import StoredFile
 
 __all__ = [
@@ -61,18 +74,29 @@ __all__ = [
     "Event",
     "EventClass",
     "EventStaff",
+    "FeeSettings",
+    "HonorSettings",
+    "Honorarium",
     "ImportUpload",
     "IssueRun",
     "IssueRunItem",
+    "Invoice",
+    "Letter",
+    "LetterSettings",
+    "Letterhead",
     "Material",
     "Module",
+    "MoneySettings",
     "Option",
     "Participant",
+    "Photo",
     "PreparedFile",
     "PersonalDataPolicy",
     "Question",
     "ServedCertificateSettings",
+    "Rate",
     "Session",
+    "SignatureBlock",
     "Signatory",
     "StoredFile",
     "WhatsAppTurn",

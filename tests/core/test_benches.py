@@ -141,6 +141,15 @@ SMALLEST = {
             rf"writer alone, XlsxWriter: median {NUMBER} s wall",
         ],
     ),
+    "spj_bundle": (
+        lambda: ["--participants", "5", "--days", "1", "--runs", "1"],
+        [
+            r"seeded 5 participants, 1 days, 2 sessions",
+            rf"SPJ bundle PDF: 5 participants, 1 days: [1-9]\d* pages, {NUMBER} KiB, "
+            rf"median {NUMBER} s wall",
+            rf"money workbook: {NUMBER} KiB, median {NUMBER} s wall",
+        ],
+    ),
     "health": (
         lambda: ["--rounds", "3", "--port", str(free_port())],
         [r"^sqlite, embedded queue, memory rate limits:$"]
