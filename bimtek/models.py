@@ -9,6 +9,7 @@ from bimtek.certificates.models import (
     CertificateDesign,
     CertificateImage,
     CertificateSettings,
+    EventSigningKey,
     Signatory,
 )
 from bimtek.evaluation.models import (
@@ -38,6 +39,7 @@ __all__ = [
     "CertificateDesign",
     "CertificateImage",
     "CertificateSettings",
+    "EventSigningKey",
     "Delivery",
     "EvaluationDraft",
     "EvaluationItem",

@@ -9,8 +9,7 @@ from pypdf import PdfReader
 
 from bimtek.certificates import configuration, issuing, numbering, printing, queries
 from bimtek.certificates.layout import has_glyphs, pick_font
-from bimtek.certificates.pdfsplit import split
-from bimtek.certificates.rendering import render
+from bimtek.certificates.rendering import render, split
 from bimtek.certificates.sheets import Sheet
 from bimtek.extensions import db
 from tests import factories
