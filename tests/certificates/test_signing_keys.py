@@ -213,8 +213,10 @@ def test_verify_page_names_the_signer_of_every_certificate(client, five_sessions
     page = client.get(f"/verify/{by_event.verification_code}").get_data(as_text=True)
     assert "Ditandatangani secara elektronik oleh" in page
     assert "Sekretariat Daerah Kutai Timur — Pemerintah Kabupaten Kutai Timur" in page
+    assert "kunci DEMO" not in page  # the install's demo key did not sign this one
     page = client.get(f"/verify/{by_install.verification_code}").get_data(as_text=True)
     assert "Penanda Tangan Sertifikat (DEMO) — Bimtek" in page
+    assert "kunci DEMO" in page
     answer = upload(client, by_event.document, url="/verify")
     page = answer.get_data(as_text=True)
     assert 'data-status="genuine"' in page
