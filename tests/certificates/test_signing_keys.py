@@ -274,3 +274,16 @@ def test_cloning_an_event_does_not_copy_its_key(five_sessions):
     db.session.commit()
     assert signing_keys.get_event_key(five_sessions) is not None
     assert signing_keys.get_event_key(copy) is None
+
+
+def test_a_key_that_expired_since_its_upload_stops_issuing(five_sessions):
+    key = signing_keys.set_event_key(five_sessions, make_pkcs12()[0], PASSPHRASE)
+    key.valid_until = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    person = factories.make_participant(five_sessions, full_name="Rina Kartika")
+    qualify(five_sessions, person)
+    with pytest.raises(signing.NoSigningKey, match="kedaluwarsa"):
+        issuing.issue(person)
+    db.session.rollback()
+    signing_keys.remove_event_key(five_sessions)
+    assert issuing.issue(person).signer_name == "Penanda Tangan Sertifikat (DEMO)"
