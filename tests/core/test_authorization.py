@@ -234,6 +234,8 @@ ROUTES = {
     "certificates.preview": Route(EVENT_MANAGER),
     "certificates.settings": Route(EVENT_MANAGER, unsafe=True),
     "certificates.upload_image": Route(EVENT_MANAGER),
+    "certificates.event_key": Route(EVENT_MANAGER),
+    "certificates.event_key_remove": Route(EVENT_MANAGER, unsafe=True),
     "certificates.image": Route(EVENT_MANAGER),
     "certificates.save_signatory": Route(EVENT_MANAGER, unsafe=True),
     "served_certificates.index": Route(EVENT_MANAGER),
