@@ -7,7 +7,8 @@ import pytest
 
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.attendance.records import session_attendance
-from bimtek.certificates import issuing, printing
+from bimtek.certificates import issuing, printing, served
+from bimtek.events import contributors as team
 from bimtek.extensions import db
 from bimtek.participants.pdf import ticket_pdf
 from bimtek.privacy.personal_data import personal_data_pdf
@@ -31,6 +32,7 @@ PDF_ROUTES = {
     "certificates.mine_download": "certificate",
     "api.certificate_pdf": "certificate",
     "certificates.preview": "certificate_sample",
+    "served_certificates.preview": "served_sample",
     "activity_report.download": "activity_report",
     "privacy.mine_pdf": "personal_data",
     "spj.sample": "spj_sample",
@@ -75,6 +77,7 @@ def made(app, admin):
         "certificate": printing.issued_pdf(issued[0]),
         "certificate_revoked": printing.issued_pdf(issued[1]),
         "certificate_sample": printing.sample_pdf(event),
+        "served_sample": _served_sample(event),
         "certificate_print_copy": printing.print_copy_pdf(event, issued[:1]),
         "activity_report": activity_report_pdf(event),
         "personal_data": personal_data_pdf(person.user),
@@ -82,6 +85,20 @@ def made(app, admin):
         "spj_penerimaan": spj_pdf.penerimaan_pdf(event, spj_money.penerimaan(event)[0]),
         **_spj_documents(event),
     }
+
+
+def _served_sample(event) -> bytes:
+    """A narasumber's certificate as previewed before issuing."""
+    team.add_contributor(
+        event,
+        {
+            "role": "narasumber",
+            "name": "Dr. Narasumber, M.Si",
+            "module_id": str(event.modules[0].id),
+        },
+    )
+    person = served.served_people(event, "narasumber")[0]
+    return served.preview_pdf(event, "narasumber", person, "https://bimtek.example")
 
 
 def _spj_documents(event) -> dict:
