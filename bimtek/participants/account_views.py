@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.auth.views import start_session
+from bimtek.auth.sessions import start_session
 from bimtek.core.web import safe_next
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required, load_in_event
