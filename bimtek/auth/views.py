@@ -30,7 +30,7 @@ def _login_limit():
 
 def home_for(user) -> str:
     if user.is_staff:
-        return url_for("events_admin.index")
+        return url_for("staff_events.index")
     return url_for("participants.portal")
 
 
