@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.core.test_authorization import (
@@ -98,7 +99,6 @@ def test_every_page_passes_axe_and_has_a_heading(pages, world):
     axe = _tool(AXE, "axe-core").read_text(encoding="utf-8")
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
 
     problems = []
     with sync_playwright() as playwright:

@@ -12,6 +12,7 @@ from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from bimtek.participants import cancellation, editing, queries, registration
 from bimtek.participants.models import Participant
+from bimtek.participants.registration import change_event
 from tests.factories import make_event, registration_data
 
 
@@ -68,8 +69,6 @@ def test_cancelling_a_waitlisted_person_promotes_nobody(app):
 
 
 def test_raising_capacity_fills_from_waitlist(app):
-    from bimtek.participants.registration import change_event
-
     event = make_event(capacity=1)
     register(event)
     waiting = register(event).participant
@@ -81,8 +80,6 @@ def test_raising_capacity_fills_from_waitlist(app):
 
 
 def test_capacity_cannot_drop_below_registered(app):
-    from bimtek.participants.registration import change_event
-
     event = make_event(capacity=3)
     register(event)
     register(event)
