@@ -109,7 +109,7 @@ print(json.dumps({"status": response.status_code, "capacity": capacity}))
 
 def test_capacity_holds_without_any_signal_receiver(database_url, tmp_path):
     """In a fresh process whose events signals have no receivers at all (as when the module
-    that answered ``capacity_changing`` was never imported), the settings page still refuses
+    that answered the capacity change was never imported), the settings page still refuses
     a capacity below the registered participants."""
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(CAPACITY_CHECK), database_url, str(tmp_path)],
