@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bimtek.certificates import (
     configuration,
@@ -55,17 +54,6 @@ def signing_key():
         "certificate_signed_by": verification.signed_by,
         "printed_issue_date": queries.printed_issue_date,
     }
-
-
-def uploaded_pdf() -> bytes:
-    """The PDF in the request's ``file`` field, size-limited before the body is parsed."""
-    limit = current_app.config["CERT_VERIFY_MAX_BYTES"]
-    request.max_content_length = limit + 64 * 1024  # the file plus the multipart framing
-    try:
-        storage = request.files.get("file")
-    except RequestEntityTooLarge as error:
-        raise verification.too_large(limit) from error
-    return verification.read_upload(storage, limit)
 
 
 def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
@@ -519,7 +507,7 @@ def verify_upload():
     error, verdict = None, None
     try:
         verdict = verification.verify_document(
-            uploaded_pdf(), seconds=verification.time_budget(current_app.config)
+            verification.uploaded_pdf(), seconds=verification.time_budget(current_app.config)
         )
     except InvalidInput as refused:
         error = refused

@@ -160,9 +160,9 @@ ROUTES = {
     "certificates.mine_download": Route(OWN),
     "events.download_material": Route(MATERIAL),
     # --- staff: events
-    "events_admin.index": Route(STAFF),
+    "staff_events.index": Route(STAFF),
     "events_admin.new_event": Route(ADMIN_ONLY),
-    "events_admin.edit_event": Route(EVENT_MANAGER),
+    "staff_events.edit_event": Route(EVENT_MANAGER),
     "events_admin.close_event": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.reopen_event": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.clone_event": Route(EVENT_ADMIN),
@@ -191,7 +191,7 @@ ROUTES = {
     "participants_admin.cancel": Route(EVENT_MANAGER, unsafe=True),
     "participants_admin.add": Route(EVENT_MANAGER),
     "participants_admin.reactivate": Route(EVENT_MANAGER),
-    "participant_accounts_admin.activation_code": Route(EVENT_MANAGER, unsafe=True),
+    "notifications.activation_code": Route(EVENT_MANAGER, unsafe=True),
     "participant_accounts_admin.activation_email": Route(EVENT_MANAGER, unsafe=True),
     "participant_accounts_admin.hand_back": Route(EVENT_MANAGER),
     # --- staff: check-in desk and its documents
@@ -357,7 +357,7 @@ ROUTES = {
 
 #: ways into a participant's account, only for who may reach every event it holds
 CROSSING = {
-    "participant_accounts_admin.activation_code",
+    "notifications.activation_code",
     "participant_accounts_admin.activation_email",
     "participant_accounts_admin.hand_back",
 }

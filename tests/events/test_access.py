@@ -1,18 +1,34 @@
 """Rights per event: the one loader decides, admins have every event."""
 
-import pytest
+import io
 
+import pytest
+import sqlalchemy as sa
+from flask import g
+
+from bimtek.assessments.attempts import start_attempt
+from bimtek.assessments.models import Attempt
+from bimtek.assessments.settings import ensure_assessment
+from bimtek.attendance.checkin import check_in
+from bimtek.attendance.models import Attendance
+from bimtek.auth.models import User
 from bimtek.errors import Forbidden, NotFound
 from bimtek.events.access import (
     event_right,
     events_for,
+    known_right,
     load_event,
     load_in_event,
     load_row,
     may,
+    right_column,
 )
-from bimtek.events.models import Session
+from bimtek.events.models import Material, Session
+from bimtek.events.services import add_material
+from bimtek.extensions import db
 from tests import factories
+from tests.certificates.conftest import ensure_bank
+from tests.conftest import login
 
 
 def test_rights_are_per_event(app):
@@ -61,17 +77,6 @@ def test_rows_are_loaded_only_inside_their_event(app):
 
 def test_rows_reach_their_event_through_their_parent(app):
     """Material → module, Attendance → session, Attempt → assessment: one loader for all."""
-    import io
-
-    from bimtek.assessments.attempts import start_attempt
-    from bimtek.assessments.models import Attempt
-    from bimtek.assessments.settings import ensure_assessment
-    from bimtek.attendance.checkin import check_in
-    from bimtek.attendance.models import Attendance
-    from bimtek.events.models import Material
-    from bimtek.events.services import add_material
-    from bimtek.extensions import db
-    from tests.certificates.conftest import ensure_bank
 
     kutim = factories.make_event("KUTIM1")
     other = factories.make_event("BERAU1")
@@ -112,8 +117,6 @@ def test_rows_by_id_alone_answer_404_to_staff_of_other_events(app):
 
 
 def test_staff_list_shows_only_their_events(client, app):
-    from tests.conftest import login
-
     kutim = factories.make_event("KUTIM1")
     factories.make_event("BERAU1")
     manager = factories.make_staff("manager", event=kutim)
@@ -126,12 +129,6 @@ def test_staff_list_shows_only_their_events(client, app):
 def test_the_right_read_in_sql_is_event_right(app):
     """``right_column`` (the check-in API reads the right in its one statement) answers as
     ``event_right`` for every kind of account, in the event and outside it."""
-    import sqlalchemy as sa
-    from flask import g
-
-    from bimtek.auth.models import User
-    from bimtek.events.access import known_right, right_column
-    from bimtek.extensions import db
 
     kutim = factories.make_event("KUTIM1")
     other = factories.make_event("BERAU1")

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.registration import register_many
 from tests.conftest import login
 from tests.factories import registration_data
 from tests.participants.conftest import form_data
@@ -68,8 +69,6 @@ def test_portal_shows_the_data_held_to_its_owner_only(client, event):
 
 
 def test_imported_participant_sees_consent_not_given_online(client, app, event):
-    from bimtek.participants.registration import register_many
-
     person = register_many(event, [registration_data()], channel="import")[0].participant
     person.user.set_password("Lembayung77")
     db.session.commit()
