@@ -12,6 +12,8 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from bimtek.core import numbers, timeutil
+from bimtek.core.phones import display_phone
+from bimtek.core.titles import shorten_title
 from bimtek.core.inputs import refuse_unstorable_text
 from bimtek.core.qr import qr_svg
 from bimtek.extensions import login_manager
@@ -86,6 +88,12 @@ def init_app(app: Flask) -> None:
         score=lambda value: numbers.format_score(value, _language()),
         #: part of whole as a whole percentage, rounded down: {{ present|percent(total) }}%
         percent=numbers.percent,
+        #: a stored phone as people read it: "0821-8822-0482"
+        phone=display_phone,
+        #: any other number in the page's language: "0,83", "45" (not "45.0"), "1.234"
+        number=lambda value, digits=2: numbers.format_number(value, _language(), digits),
+        #: an event title cut to ``length`` that keeps its batch: "Mitigasi … (Angkatan II)"
+        title_short=shorten_title,
     )
 
 
