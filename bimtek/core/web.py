@@ -116,7 +116,7 @@ def when(moment, event) -> str:
 def filesize(size: int) -> str:
     """1.2 MB, 340 KB."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        return f"{numbers.format_number(size / (1024 * 1024), _language(), 1)} MB"
     return f"{max(1, round(size / 1024))} KB"
 
 
