@@ -12,10 +12,10 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from bimtek.core import numbers, timeutil
-from bimtek.core.phones import display_phone
-from bimtek.core.titles import shorten_title
 from bimtek.core.inputs import refuse_unstorable_text
+from bimtek.core.phones import display_phone
 from bimtek.core.qr import qr_svg
+from bimtek.core.titles import shorten_title
 from bimtek.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = (
