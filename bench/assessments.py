@@ -41,7 +41,7 @@ def seed(env: dict, takers: int, participants: int) -> tuple[str, list[tuple[int
     from bimtek.auth.services import issue_api_token
     from bimtek.demo import demo_people, load_demo
     from bimtek.extensions import db
-    from bimtek.participants.registration import register
+    from bimtek.participants.registration import RegistrationTerms, register
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"]}
@@ -52,7 +52,9 @@ def seed(env: dict, takers: int, participants: int) -> tuple[str, list[tuple[int
         for index, person in enumerate(demo_people(takers, seed=99)):
             person["nik"] = person["nik"][:12] + f"{9000 - index:04d}"
             person["password"] = PASSWORD
-            outcome = register(event, person, channel="cli", enforce_window=False)
+            outcome = register(
+                event, person, RegistrationTerms(channel="cli", enforce_window=False)
+            )
             people.append(outcome.participant)
         admin = User(email="bench-admin@bimtek.local", role="admin", full_name="Bench")
         admin.set_password(PASSWORD)

@@ -105,8 +105,9 @@ def png(size, color, line=False) -> bytes:
     return out.getvalue()
 
 
-def seed(participants: int):
-    """One event with ``participants`` registered people, all issued a certificate."""
+def seed(participants: int, *, issue: bool = True):
+    """One event with ``participants`` registered people, all issued a certificate (or all
+    eligible, none issued: ``issue=False``)."""
     from bimtek.auth.models import User
     from bimtek.certificates import configuration, issuing
     from bimtek.events import services as event_services
@@ -159,7 +160,9 @@ def seed(participants: int):
         registration.register_many(event, rows, channel="cli")
     else:
         for row in rows:
-            registration.register(event, row, channel="cli", enforce_window=False)
+            registration.register(
+                event, row, registration.RegistrationTerms(channel="cli", enforce_window=False)
+            )
     configuration.update_settings(
         event,
         {
@@ -193,6 +196,9 @@ def seed(participants: int):
         },
         signature=png((400, 140), (20, 30, 120, 255), line=True),
     )
+    if not issue:
+        db.session.commit()
+        return event, None, 0.0
     started = time.perf_counter()
     outcome = issuing.issue_all(event, channel="cli")
     db.session.commit()

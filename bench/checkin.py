@@ -113,7 +113,7 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
     from bimtek.events import services as events
     from bimtek.events.staff import assign_staff
     from bimtek.extensions import db
-    from bimtek.participants.registration import register
+    from bimtek.participants.registration import RegistrationTerms, register
 
     app = create_app(_app_config(url, workdir))
     with app.app_context():
@@ -152,7 +152,7 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
                 "district": "Sangatta Utara",
                 "password": "",
             }
-            outcome = register(event, data, channel="cli", enforce_window=False)
+            outcome = register(event, data, RegistrationTerms(channel="cli", enforce_window=False))
             codes.append(outcome.participant.ticket_code)
         staff = User(email="bench@bimtek.local", role="staff", full_name="Bench")
         db.session.add(staff)

@@ -47,7 +47,7 @@ def seed(env: dict) -> dict[str, str]:
     from bimtek import create_app
     from bimtek.events.services import create_event
     from bimtek.extensions import db
-    from bimtek.participants.registration import register
+    from bimtek.participants.registration import RegistrationTerms, register
 
     app = create_app()
     person = {
@@ -79,8 +79,7 @@ def seed(env: dict) -> dict[str, str]:
             outcome = register(
                 event,
                 {**person, "nik": nik, "password": PASSWORDS[0]},
-                channel="cli",
-                enforce_window=False,
+                RegistrationTerms(channel="cli", enforce_window=False),
             )
             tickets[kind] = outcome.participant.ticket_code
         db.session.commit()

@@ -38,7 +38,7 @@ def seed(env: dict) -> tuple[str, str]:
     from bimtek import create_app
     from bimtek.events.services import create_event
     from bimtek.extensions import db
-    from bimtek.participants.registration import register, register_many
+    from bimtek.participants.registration import RegistrationTerms, register, register_many
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"]}
@@ -68,7 +68,7 @@ def seed(env: dict) -> tuple[str, str]:
             channel="cli",
         )
         with_password = {**person, "nik": "6408011705900001", "password": PASSWORD}
-        register(event, with_password, channel="cli", enforce_window=False)
+        register(event, with_password, RegistrationTerms(channel="cli", enforce_window=False))
         register_many(event, [{**person, "nik": "6408011705900002"}], channel="import")
         db.session.commit()
         db.engine.dispose()

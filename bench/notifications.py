@@ -136,7 +136,9 @@ def register_all(app, count: int, tag: str) -> float:
         rows = people(count, tag)
         started = time.perf_counter()
         for row in rows:
-            registration.register(event, row, channel="api", enforce_window=False)
+            registration.register(
+                event, row, registration.RegistrationTerms(channel="api", enforce_window=False)
+            )
             db.session.commit()
         took = time.perf_counter() - started
         db.session.remove()

@@ -34,6 +34,7 @@ from bimtek.notifications.views import bp as notifications_bp
 from bimtek.participants import event_pages  # noqa: F401  (routes on the events blueprints)
 from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
 from bimtek.participants.account_views import bp as accounts_bp
+from bimtek.participants.class_views import bp as classes_bp
 from bimtek.participants.views import admin_bp as participants_admin_bp
 from bimtek.participants.views import bp as participants_bp
 from bimtek.privacy.views import bp as privacy_bp
@@ -114,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_admin_bp, url_prefix="/admin")
     app.register_blueprint(participants_admin_bp, url_prefix="/admin")
+    app.register_blueprint(classes_bp, url_prefix="/admin")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(participant_accounts_admin_bp, url_prefix="/admin")
     app.register_blueprint(attendance_bp)

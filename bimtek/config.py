@@ -143,6 +143,9 @@ class DefaultConfig:
     #: took 2.3 s CPU (8.3 s wall on a busy 2-core machine), about 1.2 ms CPU a participant,
     #: so up to 500 a request stays around half a second; None = always direct
     EXPORT_JOB_THRESHOLD = 500
+    #: certificates issued per transaction by the "Terbitkan" job (certificates/runs.py): one
+    #: step of its progress page, and what a killed worker's successor issues again
+    CERT_ISSUE_CHUNK = 25
 
     #: SMTP server for email; unset = every message is written to the log instead
     MAIL_SERVER = None

@@ -25,7 +25,7 @@ from bimtek.events.services import create_event, save_module, save_session
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.participants.registration import register
+from bimtek.participants.registration import RegistrationTerms, register
 
 DEMO_CODE = "KUTIM24"
 SECOND_CODE = "KUTIM24B"
@@ -242,7 +242,7 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
         opening="Pembukaan dan Pre-test",
     )
     for person in demo_people(participant_count):
-        register(event, person, channel="cli", enforce_window=False)
+        register(event, person, RegistrationTerms(channel="cli", enforce_window=False))
     _load_demo_attendance(event)
     _load_demo_assessments(event)
     _load_demo_signatory(event)

@@ -9,6 +9,8 @@ from bimtek.certificates.models import (
     CertificateDesign,
     CertificateImage,
     CertificateSettings,
+    IssueRun,
+    IssueRunItem,
     Signatory,
 )
 from bimtek.evaluation.models import (
@@ -18,9 +20,17 @@ from bimtek.evaluation.models import (
     EvaluationSettings,
     EvaluationSubmission,
 )
-from bimtek.events.models import CloneReview, Event, EventStaff, Material, Module, Session
+from bimtek.events.models import (
+    CloneReview,
+    Event,
+    EventClass,
+    EventStaff,
+    Material,
+    Module,
+    Session,
+)
 from bimtek.jobs.models import PreparedFile
-from bimtek.notifications.models import Announcement, Delivery
+from bimtek.notifications.models import Announcement, Delivery, WhatsAppTurn
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
@@ -46,8 +56,11 @@ __all__ = [
     "EvaluationSettings",
     "EvaluationSubmission",
     "Event",
+    "EventClass",
     "EventStaff",
     "ImportUpload",
+    "IssueRun",
+    "IssueRunItem",
     "Material",
     "Module",
     "Option",
@@ -58,5 +71,6 @@ __all__ = [
     "Session",
     "Signatory",
     "StoredFile",
+    "WhatsAppTurn",
     "User",
 ]

@@ -98,7 +98,9 @@ def make_event(
 
 def make_participant(event, **overrides):
     outcome = registration.register(
-        event, registration_data(**overrides), channel="cli", enforce_window=False
+        event,
+        registration_data(**overrides),
+        registration.RegistrationTerms(channel="cli", enforce_window=False),
     )
     db.session.commit()
     return outcome.participant

@@ -185,7 +185,8 @@ def ping():
 @bp.alt_response(
     409,
     schema=ConflictSchema,
-    description="not_registered (cancelled or waitlisted) or wrong_event",
+    description="not_registered (cancelled or waitlisted), wrong_event or not_in_class "
+    "(the session is another class's)",
 )
 @bp.errors(
     JSON_BODY_ERRORS

@@ -198,7 +198,11 @@ def participant_json(participant) -> dict:
 def register(data, code):
     """Register for an event (public, rate-limited)."""
     event = get_public_event(code)
-    outcome = registration.register(event, data, channel="api", consent=data.get("consent") is True)
+    outcome = registration.register(
+        event,
+        data,
+        registration.RegistrationTerms(channel="api", consent=data.get("consent") is True),
+    )
     db.session.commit()
     participant = outcome.participant
     if participant.status == "registered":

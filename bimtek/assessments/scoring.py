@@ -3,7 +3,7 @@
 An attempt past its deadline is closed, whether or not an operation has stored that yet
 (the participant's next answer or submit, or the minute job ``close_expired_attempts_job``
 do): reads take the deadline as its closing time and score what was saved before it, the
-same way ``attempts.close_attempt`` scores it when it closes the row for good. So a page,
+same way ``attempts.close_if_expired`` scores it when it closes the row for good. So a page,
 the API or a report shows the same figure before and after the job has run, and a GET
 never takes a lock or writes.
 """

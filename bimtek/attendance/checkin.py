@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bimtek.attendance.errors import NotRegistered, UnknownCode, WrongEvent
+from bimtek.attendance.errors import NotRegistered, UnknownCode, WrongEvent, not_in_class
 from bimtek.attendance.lookup import ScanTarget, clean_code
 from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, Attendance
 from bimtek.attendance.records import is_late
@@ -27,10 +27,12 @@ from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
+from bimtek.events.classes import session_is_for
 from bimtek.events.models import Session
 from bimtek.extensions import db
+from bimtek.participants.classes import assign_classes
 from bimtek.participants.models import Participant
-from bimtek.participants.registration import register
+from bimtek.participants.registration import RegistrationTerms, register
 
 SCAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -142,7 +144,8 @@ def insert_or_nothing(values: dict):
 
 
 def check_participant(session: Session, participant: Participant) -> None:
-    """WrongEvent or NotRegistered unless the participant holds a seat at the session's event."""
+    """WrongEvent or NotRegistered unless the participant holds a seat at the session's event;
+    NotInClass when the session is another class's (no override: see ``errors.NotInClass``)."""
     if participant.event_id != session.event_id:
         raise WrongEvent(_("Peserta ini terdaftar di kegiatan lain."), participant=participant)
     if participant.status == "cancelled":
@@ -151,6 +154,8 @@ def check_participant(session: Session, participant: Participant) -> None:
         raise NotRegistered(
             _("Peserta masih di daftar tunggu, belum mendapat kursi."), participant=participant
         )
+    if not session_is_for(session, participant.class_id):
+        raise not_in_class(session, participant)
 
 
 _NOT_LOADED = object()
@@ -390,13 +395,24 @@ def walk_in(
     outcome = register(
         session.event,
         {**data, "password": ""},
-        now=now,
-        channel="desk",
-        actor=actor,
-        enforce_window=False,
-        consent=consent,
-        seat_required=True,
-        over_capacity_reason=over_capacity_reason,
+        RegistrationTerms(
+            now=now,
+            channel="desk",
+            actor=actor,
+            enforce_window=False,
+            consent=consent,
+            seat_required=True,
+            over_capacity_reason=over_capacity_reason,
+        ),
     )
+    if session.class_id is not None and outcome.participant.status == "registered":
+        # a walk-in at a class's session joins that class (capacity and audit as any move)
+        assign_classes(
+            session.event,
+            {outcome.participant.id: session.class_id},
+            how="walk_in",
+            actor=actor,
+            channel="web",
+        )
     result = check_in(session, outcome.participant, actor=actor, now=now, channel="manual")
     return outcome, result

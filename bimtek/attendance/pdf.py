@@ -29,6 +29,7 @@ from bimtek.core.timeutil import (
     utcnow,
     zone_abbreviation,
 )
+from bimtek.events.classes import audience_label
 
 ACCENT = colors.HexColor("#0b5d4b")
 MUTED = colors.HexColor("#555555")
@@ -130,14 +131,19 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
         initialFontName="Sans",
     )
     start, end = session.local_start, session.local_end
+    room = session.room or (session.event_class.room if session.event_class else "")
     story = [
         Paragraph("DAFTAR HADIR PESERTA", styles["title"]),
         Paragraph(_escape(event.title), styles["subtitle"]),
         Spacer(1, 2 * mm),
-        Paragraph(f"Sesi: <b>{_escape(session.title)}</b>", styles["center"]),
+        Paragraph(
+            f"Sesi: <b>{_escape(session.title)}</b>"
+            + (f" · <b>{_escape(audience_label(session))}</b>" if session.class_id else ""),
+            styles["center"],
+        ),
         Paragraph(
             f"{format_day_id(start.date())} · pukul {format_clock(start)}–{format_clock(end)} {tz}"
-            + (f" · {_escape(session.room)}" if session.room else "")
+            + (f" · {_escape(room)}" if room else "")
             + (f" · {_escape(event.venue)}" if event.venue else ""),
             styles["center"],
         ),

@@ -2,6 +2,9 @@
 running), and the figures other domains read: ``session_counts`` (dashboard, API),
 ``attendance_summary`` (certificate eligibility), ``attendance_matrix`` (recap, exports,
 activity report) and ``participant_attendance`` (a person's own record). Reads only.
+
+Each person is counted at their own sessions only: the plenary ones and their class's
+(``bimtek.events.classes``, the one rule of which session is whose).
 """
 
 from collections import Counter
@@ -14,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from bimtek.attendance.models import STATUS_LABELS, Attendance
 from bimtek.core import numbers
 from bimtek.core.timeutil import utcnow
+from bimtek.events.classes import audience_clause, session_is_for, sessions_for
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant, category_labels
@@ -23,7 +27,8 @@ from bimtek.participants.queries import participant_query
 @dataclass(frozen=True)
 class AttendanceSummary:
     participant_id: int
-    #: mandatory sessions of the event (finished or not)
+    #: mandatory sessions of the event that are the person's (plenary or their class's),
+    #: finished or not
     mandatory_total: int
     #: hadir + terlambat at mandatory sessions
     present: int
@@ -42,7 +47,8 @@ class AttendanceSummary:
 class MatrixRow:
     participant: Participant
     #: per session of ``AttendanceMatrix.sessions``: hadir/terlambat/izin/sakit/alpa, or
-    #: None for a session that has not finished and has no row yet
+    #: None for a session that has not finished and has no row yet, or that is another
+    #: class's
     statuses: list[str | None]
     summary: AttendanceSummary
 
@@ -100,20 +106,24 @@ def _registered_ids(event_id: int):
 
 
 def session_counts(session: Session, now: datetime | None = None) -> dict:
-    """Counts at one session among registered participants.
+    """Counts at one session among the registered participants it is for (everyone at a
+    plenary session, the class's people at a class's session).
 
-    Keys: expected (registered), checked_in (hadir + terlambat), hadir, terlambat, izin,
-    sakit, alpa (no row at a finished session; 0 before it ends), belum (no row yet at a
-    session still open), finished (bool).
+    Keys: expected (registered and expected there), checked_in (hadir + terlambat), hadir,
+    terlambat, izin, sakit, alpa (no row at a finished session; 0 before it ends), belum (no
+    row yet at a session still open), finished (bool).
     """
     now = now or utcnow()
+    audience = audience_clause(session, Participant.class_id)
     expected = db.session.scalar(
-        sa.select(sa.func.count()).select_from(_registered_ids(session.event_id).subquery())
+        sa.select(sa.func.count()).select_from(
+            _registered_ids(session.event_id).where(audience).subquery()
+        )
     )
     rows = db.session.execute(
         sa.select(Attendance.status, sa.func.count())
         .join(Participant, Participant.id == Attendance.participant_id)
-        .where(Attendance.session_id == session.id, Participant.status == "registered")
+        .where(Attendance.session_id == session.id, Participant.status == "registered", audience)
         .group_by(Attendance.status)
     ).all()
     counts = dict.fromkeys(STATUS_LABELS, 0)
@@ -145,7 +155,8 @@ def recent_checkins(session: Session, limit: int = 10) -> list[Attendance]:
 
 
 def session_attendance(session: Session) -> list[tuple[Participant, Attendance | None]]:
-    """Every registered participant, sorted by name, with their row at this session."""
+    """Every registered participant the session is for (its class's people, or everyone at
+    a plenary session), sorted by name, with their row at this session."""
     rows = db.session.execute(
         sa.select(Participant, Attendance)
         .outerjoin(
@@ -154,7 +165,11 @@ def session_attendance(session: Session) -> list[tuple[Participant, Attendance |
                 Attendance.participant_id == Participant.id, Attendance.session_id == session.id
             ),
         )
-        .where(Participant.event_id == session.event_id, Participant.status == "registered")
+        .where(
+            Participant.event_id == session.event_id,
+            Participant.status == "registered",
+            audience_clause(session, Participant.class_id),
+        )
         .order_by(Participant.sort_name, Participant.id)
     ).all()
     return [(p, a) for p, a in rows]
@@ -225,22 +240,37 @@ def _summarize(participant_id, mandatory, cells, now) -> AttendanceSummary:
 
 
 def attendance_summary(event: Event, now: datetime | None = None) -> dict[int, AttendanceSummary]:
-    """Per registered participant id: their attendance at the event's mandatory sessions.
+    """Per registered participant id: their attendance at their own mandatory sessions (the
+    plenary ones and their class's).
 
-    ``percent`` counts hadir and terlambat against every mandatory session of the event, so
+    ``percent`` counts hadir and terlambat against every mandatory session of theirs, so
     it only reaches its final value when the last session is over. Two queries in all.
     """
     now = now or utcnow()
     mandatory = [s for s in event.sessions if s.mandatory]
     cells = _status_by_cell(event, [s.id for s in mandatory])
-    ids = db.session.scalars(_registered_ids(event.id)).all()
-    return {pid: _summarize(pid, mandatory, cells, now) for pid in ids}
+    people = db.session.execute(
+        sa.select(Participant.id, Participant.class_id).where(
+            Participant.event_id == event.id, Participant.status == "registered"
+        )
+    ).all()
+    theirs: dict = {}
+    return {
+        pid: _summarize(
+            pid,
+            theirs.setdefault(class_id, sessions_for(mandatory, class_id)),
+            cells,
+            now,
+        )
+        for pid, class_id in people
+    }
 
 
 def attendance_matrix(event: Event, now: datetime | None = None) -> AttendanceMatrix:
     """Participants (registered, by name) × every session of the event, for the recap and
     the .xlsx export: each cell hadir/terlambat/izin/sakit/alpa or None (not finished, no
-    row yet); each row's summary over mandatory sessions; totals per session and per
+    row yet, or not the person's session: another class's); each row's summary over their
+    own mandatory sessions; totals per session (over the people it is for) and per
     institution category.
     """
     now = now or utcnow()
@@ -257,15 +287,20 @@ def attendance_matrix(event: Event, now: datetime | None = None) -> AttendanceMa
         dict.fromkeys(("expected", "hadir", "terlambat", "izin", "sakit", "alpa"), 0)
         for _ in sessions
     ]
+    theirs: dict = {}
     for person in people:
         statuses = []
         for index, session in enumerate(sessions):
+            if not session_is_for(session, person.class_id):
+                statuses.append(None)
+                continue
             status = status_at(session, cells.get((person.id, session.id)), now)
             statuses.append(status)
             totals[index]["expected"] += 1
             if status:
                 totals[index][status] += 1
-        summary = _summarize(person.id, mandatory, cells, now)
+        own = theirs.setdefault(person.class_id, sessions_for(mandatory, person.class_id))
+        summary = _summarize(person.id, own, cells, now)
         rows.append(MatrixRow(person, statuses, summary))
     for total in totals:
         total["checked_in"] = total["hadir"] + total["terlambat"]
@@ -299,7 +334,8 @@ def _category_totals(rows: list[MatrixRow]) -> list[CategoryTotal]:
 def participant_attendance(
     participant: Participant, now: datetime | None = None
 ) -> list[tuple[Session, str | None, Attendance | None]]:
-    """A participant's own record: every session of their event with its status."""
+    """A participant's own record: every session of theirs (plenary or their class's) with
+    its status."""
     now = now or utcnow()
     rows = {
         a.session_id: a
@@ -308,7 +344,7 @@ def participant_attendance(
         )
     }
     result = []
-    for session in participant.event.sessions:
+    for session in sessions_for(participant.event.sessions, participant.class_id):
         row = rows.get(session.id)
         status = status_at(session, row.status if row else None, now)
         result.append((session, status, row))

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "checkin.create": _l("Check-in"),
     "checkin.late": _l("Check-in (terlambat)"),
     "certificate.issue_all": _l("Sertifikat diterbitkan untuk semua"),
+    "certificate.issue_run": _l("Penerbitan sertifikat untuk semua dimulai"),
     "checkin.undo": _l("Check-in dibatalkan"),
     "attendance.izin": _l("Izin"),
     "attendance.sakit": _l("Sakit"),

@@ -6,7 +6,8 @@ number once used is never used again, not even after a revoke. Each operation fl
 writes an audit record; the caller commits.
 """
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,7 +22,13 @@ from bimtek.certificates.pdfsplit import split
 from bimtek.certificates.printing import certificate_keywords, design_for, sheet_for
 from bimtek.certificates.queries import active_certificate, get_settings
 from bimtek.certificates.rendering import render
-from bimtek.certificates.rules import NotEligible, eligibility, eligibility_for, ensure_signed
+from bimtek.certificates.rules import (
+    Eligibility,
+    NotEligible,
+    eligibility,
+    eligibility_for,
+    ensure_signed,
+)
 from bimtek.certificates.signals import certificate_issued
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput
@@ -122,14 +129,24 @@ class IssueOutcome:
     issued: list[Certificate]
     already: int
     not_eligible: int
+    #: the verdicts judged, under the numbering lock (of ``only``, when given)
+    verdicts: list[Eligibility] = field(default_factory=list)
 
 
 def issue_all(
-    event: Event, *, actor=None, channel="web", now: datetime | None = None
+    event: Event,
+    *,
+    actor=None,
+    channel="web",
+    now: datetime | None = None,
+    only: Collection[int] | None = None,
 ) -> IssueOutcome:
-    """Issue a certificate to every eligible participant who has none in force yet."""
+    """Issue a certificate to every eligible participant who has none in force yet; of the
+    participants whose ids are in ``only``, when given (a chunk of an issuing run)."""
     lock_numbering(event)
     verdicts = eligibility(event)
+    if only is not None:
+        verdicts = [v for v in verdicts if v.participant.id in only]
     todo = [v.participant for v in verdicts if v.eligible and v.certificate is None]
     already = sum(1 for v in verdicts if v.certificate is not None)
     not_eligible = sum(1 for v in verdicts if not v.eligible and v.certificate is None)
@@ -157,7 +174,7 @@ def issue_all(
         )
         for certificate in issued:
             certificate_issued.send(certificate)
-    return IssueOutcome(issued, already, not_eligible)
+    return IssueOutcome(issued, already, not_eligible, verdicts)
 
 
 def revoke(certificate: Certificate, reason: str, *, actor=None, channel="web") -> Certificate:

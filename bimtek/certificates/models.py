@@ -182,3 +182,76 @@ class CertificateImage(db.Model):
     #: SHA-256 (hex) of ``data``
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+#: an issuing run still to be finished by a job
+ISSUE_RUN_BUSY = ("queued", "running")
+
+
+class IssueRun(db.Model):
+    """One "Terbitkan" for all: who asked, when, and (its items) the participants eligible at
+    that moment; a job issues them in chunks (``certificates/runs.py``)."""
+
+    __tablename__ = "certificate_issue_runs"
+    __table_args__ = (
+        # one run at a time per event: a second click joins the running one
+        sa.Index(
+            "uq_certificate_issue_runs_busy",
+            "event_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('queued', 'running')"),
+            postgresql_where=sa.text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: queued, running, done or failed (stopped with ``error``; what is left is not issued)
+    status: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the lease of the job running it: a busy run whose lease lapsed was lost with its
+    #: process and is queued again (as ``PreparedFile``)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how often a job claimed it; only the newest claim may issue
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: why it stopped, or the last problem before a retry, in the organizer's language
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+
+    requested_by = relationship("User")
+
+
+class IssueRunItem(db.Model):
+    """A participant of an issuing run: pending, issued, already holding one, or failed."""
+
+    __tablename__ = "certificate_issue_run_items"
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "participant_id"),
+        sa.Index("ix_certificate_issue_run_items_run_status", "run_id", "status", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("certificate_issue_runs.id", ondelete="CASCADE")
+    )
+    #: the order of issuing (the certificate list's order: by name)
+    position: Mapped[int] = mapped_column()
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    #: pending, issued, already (held one in force by then) or failed (``reason``)
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    certificate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("certificates.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    participant = relationship("Participant")
+    certificate = relationship("Certificate")

@@ -4,7 +4,7 @@ Rendering 400 separate certificates costs 400 times the fixed price of a PDF (fo
 subsets, compression of the static forms and images); rendering them as one document and
 cutting it costs that price once. A cut document holds its pages, everything they refer to
 (contents, forms, images, fonts: shared objects are copied as they are) and a new catalog,
-page tree and cross-reference table. Only meant for what ``pdf.render`` writes: an
+page tree and cross-reference table. Only meant for what ``rendering.render`` writes: an
 uncompressed cross-reference table, one flat page tree, no object streams.
 """
 

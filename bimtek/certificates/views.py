@@ -26,10 +26,12 @@ from bimtek.certificates import (
     printing,
     queries,
     rules,
+    runs,
     signing,
     verification,
     withdrawal,
 )
+from bimtek.certificates.models import IssueRun
 from bimtek.core.web import participant_required, public_base_url
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.evaluation.reads import certificate_blocked
@@ -104,9 +106,12 @@ def admin_index(event):
         for c in queries.issued_certificates(event, include_revoked=True, with_people=True)
         if c.revoked_at
     ]
+    running = runs.busy_run(event)
     return render_template(
         "certificates/admin_index.html",
         event=event,
+        running=running,
+        running_counts=runs.run_counts(running) if running else None,
         settings=queries.get_settings(event),
         verdicts=verdicts,
         counts=counts,
@@ -119,7 +124,11 @@ def admin_index(event):
 @bp.get(ADMIN + "/terbitkan")
 @event_required("manager")
 def confirm_issue_all(event):
-    """Before issuing all: how many, the first and last number, and what still stops it."""
+    """Before issuing all: how many, the first and last number, and what still stops it; while
+    a run is under way, its progress instead."""
+    running = runs.busy_run(event)
+    if running is not None:
+        return redirect(url_for(".issue_run", code=event.code, run_id=running.id))
     return render_template(
         "certificates/confirm_issue.html", event=event, preview=rules.preview_issue_all(event)
     )
@@ -128,27 +137,63 @@ def confirm_issue_all(event):
 @bp.post(ADMIN + "/terbitkan")
 @event_required("manager")
 def issue_all(event):
+    """Record the run and queue its job; the progress page follows (a run under way is
+    joined, not doubled)."""
     if request.form.get("confirm") != "1":
         return redirect(url_for(".confirm_issue_all", code=event.code))
     try:
-        outcome = issuing.issue_all(event, actor=current_user)
+        run, started = runs.start_run(event, actor=current_user)
     except ServiceError as error:
+        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".admin_index", code=event.code))
     db.session.commit()
-    if outcome.issued:
-        flash(
-            _(
-                "%(n)s sertifikat diterbitkan (%(first)s s.d. %(last)s).",
-                n=len(outcome.issued),
-                first=outcome.issued[0].number,
-                last=outcome.issued[-1].number,
-            ),
-            "success",
-        )
-    else:
+    if run is None:
         flash(_("Tidak ada sertifikat baru: semua yang memenuhi syarat sudah menerima."), "info")
-    return redirect(url_for(".admin_index", code=event.code))
+        return redirect(url_for(".admin_index", code=event.code))
+    if not started:
+        flash(_("Penerbitan sertifikat sedang berjalan; berikut kemajuannya."), "info")
+    return redirect(url_for(".issue_run", code=event.code, run_id=run.id))
+
+
+@bp.get(ADMIN + "/terbitkan/<int:run_id>")
+@event_required("manager")
+def issue_run(event, run_id):
+    """A run's progress: counts, who was issued (name, number) and who not (why). JSON for
+    the page's script, with the lines past ``setelah`` (a position)."""
+    run = load_in_event(IssueRun, run_id, event)
+    counts = runs.run_counts(run)
+    if request.accept_mimetypes.best == "application/json":
+        after = request.args.get("setelah", -1, type=int)
+        return {
+            "status": run.status,
+            "stalled": runs.stalled(run),
+            "error": run.error,
+            "total": counts.total,
+            "done": counts.done,
+            "issued": counts.issued,
+            "already": counts.already,
+            "failed": counts.failed,
+            "percent": counts.percent,
+            "lines": [
+                {
+                    "position": line.position,
+                    "name": line.name,
+                    "status": line.status,
+                    "number": line.number,
+                    "reason": line.reason,
+                }
+                for line in runs.run_lines(run, after=after)
+            ],
+        }
+    return render_template(
+        "certificates/issue_run.html",
+        event=event,
+        run=run,
+        counts=counts,
+        lines=runs.run_lines(run),
+        stalled=runs.stalled(run),
+    )
 
 
 @bp.post(ADMIN + "/peserta/<int:participant_id>/terbitkan")

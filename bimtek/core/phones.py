@@ -1,23 +1,37 @@
-"""A phone number as people read it: stored "+6282188220482" is shown "0821-8822-0482".
+"""Indonesian mobile numbers as people read them and as wa.me wants them.
 
-Only for reading on pages and documents; a WhatsApp link needs its own form (digits with the
-country code) and a form field keeps what was typed."""
+Stored numbers are ``+628…`` (``participants.validation.clean_phone``). A page shows
+``0821-8822-0482``: the trunk 0 and groups of four from the left, how numbers are printed
+on Indonesian name cards and read out over the phone. wa.me wants ``62821…`` (no "+").
+"""
 
-import re
+
+def _national(phone: str | None) -> str | None:
+    """821… from +62821…, 62821… or 0821…; None when it is not an Indonesian mobile."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    if digits.startswith("62"):
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = digits[1:]
+    if not digits.startswith("8") or not 8 <= len(digits) <= 13:
+        return None
+    return digits
 
 
-def display_phone(phone: str | None) -> str:
-    """+6282188220482 → 0821-8822-0482 (groups of four from the left); anything that is not
-    an Indonesian number as stored is shown unchanged; None → ""."""
-    if not phone:
-        return ""
-    text = str(phone).strip()
-    if text.startswith("+62"):
-        local = "0" + text[3:]
-    elif text.startswith("0"):
-        local = text
-    else:
-        return text
-    if not re.fullmatch(r"0\d{8,12}", local):
-        return text
-    return "-".join(part for part in (local[:4], local[4:8], local[8:]) if part)
+def phone_display(phone: str | None) -> str:
+    """``0821-8822-0482`` for +6282188220482; anything else as given (trimmed)."""
+    national = _national(phone)
+    if national is None:
+        return str(phone or "").strip()
+    local = "0" + national
+    groups = [local[i : i + 4] for i in range(0, len(local), 4)]
+    if len(groups) > 1 and len(groups[-1]) < 3:  # 0812-3456-7890-1 reads worse than -78901
+        tail = groups.pop()
+        groups[-1] += tail
+    return "-".join(groups)
+
+
+def phone_international(phone: str | None) -> str | None:
+    """``62821…`` for wa.me and tel: links; None when it is not an Indonesian mobile."""
+    national = _national(phone)
+    return None if national is None else "62" + national

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from babel import dates as babel_dates
 
 DEFAULT_TIMEZONE = "Asia/Makassar"
 
@@ -56,31 +57,26 @@ class UTCDateTime(sa.TypeDecorator):
         return value.replace(tzinfo=UTC)
 
 
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+def _locale(language: str | None) -> str:
+    return "en" if _english(language) else "id"
+
+
+def _english(language: str | None) -> bool:
+    return (language or "id").lower().startswith("en")
+
+
+def _as_day(day):
+    return day.date() if isinstance(day, datetime) else day
 
 
 def format_date_id(day) -> str:
     """28 Oktober 2024."""
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+    return format_date(day, "id")
 
 
 def format_day_id(day) -> str:
     """Senin, 28 Oktober 2024."""
-    return f"{DAYS_ID[day.weekday()]}, {format_date_id(day)}"
+    return format_day(day, "id")
 
 
 def format_date_range_id(start, end) -> str:
@@ -89,65 +85,42 @@ def format_date_range_id(start, end) -> str:
 
 
 def format_date_range(start, end, language: str | None = "id") -> str:
-    """28–31 Oktober 2024, or 30 Oktober – 2 November 2024 (English month names in en)."""
-    months = MONTHS_EN if _english(language) else MONTHS_ID
+    """28–31 Oktober 2024, or 30 Oktober – 2 November 2024 (English month names in en).
+
+    Babel's interval formats shorten the month (``28–31 Okt 2024``); a letter or a
+    certificate writes it in full, so the range is put together from Babel's dates."""
+    locale = _locale(language)
+    start, end = _as_day(start), _as_day(end)
     if start == end:
         return format_date(start, language)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {months[end.month - 1]} {end.year}"
+        return f"{start.day}–{format_date(end, language)}"
     if start.year == end.year:
-        return f"{start.day} {months[start.month - 1]} – {format_date(end, language)}"
+        return f"{babel_dates.format_date(start, 'd MMMM', locale=locale)} – " + format_date(
+            end, language
+        )
     return f"{format_date(start, language)} – {format_date(end, language)}"
-
-
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _english(language: str | None) -> bool:
-    return (language or "id").lower().startswith("en")
 
 
 def format_date(day, language: str | None = "id") -> str:
     """2 Desember 2026 (id) or 2 December 2026 (en): day, month in words, year."""
     if day is None:
         return ""
-    if isinstance(day, datetime):
-        day = day.date()
-    if _english(language):
-        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-    return format_date_id(day)
+    return babel_dates.format_date(_as_day(day), "d MMMM y", locale=_locale(language))
 
 
 def format_day(day, language: str | None = "id") -> str:
     """Rabu, 2 Desember 2026 (id) or Wednesday, 2 December 2026 (en)."""
     if day is None:
         return ""
-    if isinstance(day, datetime):
-        day = day.date()
-    names = DAYS_EN if _english(language) else DAYS_ID
-    return f"{names[day.weekday()]}, {format_date(day, language)}"
+    return babel_dates.format_date(_as_day(day), "EEEE, d MMMM y", locale=_locale(language))
 
 
 def format_day_short(day, language: str | None = "id") -> str:
     """2 Des (id) or 2 Dec (en), for narrow tables and lists."""
     if day is None:
         return ""
-    names = MONTHS_EN if _english(language) else MONTHS_ID
-    return f"{day.day} {names[day.month - 1][:3]}"
+    return babel_dates.format_date(_as_day(day), "d MMM", locale=_locale(language))
 
 
 def format_clock(moment, language: str | None = "id") -> str:

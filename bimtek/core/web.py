@@ -13,7 +13,7 @@ from werkzeug.routing import BuildError
 
 from bimtek.core import numbers, timeutil
 from bimtek.core.inputs import refuse_unstorable_text
-from bimtek.core.phones import display_phone
+from bimtek.core.phones import phone_display
 from bimtek.core.qr import qr_svg
 from bimtek.core.titles import shorten_title
 from bimtek.extensions import login_manager
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         day_short=lambda day: timeutil.format_day_short(day, _language()),
         clock=lambda moment: timeutil.format_clock(moment, _language()),
         when=when,
+        phone=phone_display,
         date_id=lambda day: timeutil.format_date(day, _language()),
         day_id=lambda day: timeutil.format_day(day, _language()),
         daterange_id=lambda event: timeutil.format_date_range(
@@ -88,8 +89,6 @@ def init_app(app: Flask) -> None:
         score=lambda value: numbers.format_score(value, _language()),
         #: part of whole as a whole percentage, rounded down: {{ present|percent(total) }}%
         percent=numbers.percent,
-        #: a stored phone as people read it: "0821-8822-0482"
-        phone=display_phone,
         #: any other number in the page's language: "0,83", "45" (not "45.0"), "1.234"
         number=lambda value, digits=2: numbers.format_number(value, _language(), digits),
         #: an event title cut to ``length`` that keeps its batch: "Mitigasi … (Angkatan II)"

@@ -50,7 +50,7 @@ class EvaluationSettings(db.Model):
 class EvaluationItem(db.Model):
     """A Likert item of an event's questionnaire, for every narasumber or for the organizer.
 
-    An event without rows uses the default items (``defaults.DEFAULT_ITEMS``); the first
+    An event without rows uses the default items (``reads.DEFAULT_ITEMS``); the first
     edit stores them. Answers refer to an item by its ``key``, stable across rewording.
     """
 

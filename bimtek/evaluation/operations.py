@@ -142,6 +142,77 @@ def submit(participant: Participant, key: str, data, *, now=None) -> None:
     db.session.flush()
 
 
+# ------------------------------------------------------------------------- the one page
+
+
+def page_field(part_key: str, name: str) -> str:
+    """The field of the one-page questionnaire for an item (``<part>.<item key>``) or the
+    part's comment (``<part>.comment``)."""
+    return f"{part_key}.{name}"
+
+
+def _part_data(data, part_key: str) -> dict:
+    """This part's fields of the one-page form, named as the one-part form names them."""
+    prefix = part_key + "."
+    found = {}
+    for name in data:
+        if name.startswith(prefix):
+            rest = name[len(prefix) :]
+            found["comment" if rest == "comment" else f"item-{rest}"] = data.get(name)
+    return found
+
+
+def save_page(participant: Participant, data, *, now=None) -> int:
+    """Save whatever the one-page form carries (one tap, or every answer from the button)
+    into each open part's draft; returns how many parts were touched. A field of a part
+    already submitted or not open is refused, as on the one-part form."""
+    now = now or utcnow()
+    touched = 0
+    problems = {}
+    for part in reads.parts(participant.event):
+        given = _part_data(data, part.key)
+        if not given:
+            continue
+        try:
+            save_answers(participant, part.key, given, now=now)
+        except InvalidInput as error:
+            problems.update(
+                {
+                    page_field(part.key, k[5:] if k.startswith("item-") else k): v
+                    for k, v in error.fields.items()
+                }
+            )
+            continue
+        touched += 1
+    if problems:
+        raise InvalidInput(_("Periksa kembali isian evaluasi."), fields=problems)
+    return touched
+
+
+def submit_page(participant: Participant, data, *, now=None) -> int:
+    """Submit every open part at once, when each of its statements is answered; nothing is
+    submitted while one is missing. Returns how many parts were submitted."""
+    now = now or utcnow()
+    save_page(participant, data, now=now)
+    sections = reads.questionnaire(participant, now)
+    waiting = [section for section in sections if section.state == "open"]
+    if not waiting:
+        raise AlreadySubmitted(_("Tidak ada bagian evaluasi yang perlu dikirim."))
+    missing = {
+        page_field(section.part.key, item.key): _("Belum dinilai.")
+        for section in waiting
+        for item in section.items
+        if item.key not in section.scores
+    }
+    if missing:
+        raise InvalidInput(
+            _("Masih ada %(n)s pernyataan yang belum dinilai.", n=len(missing)), fields=missing
+        )
+    for section in waiting:
+        submit(participant, section.part.key, {}, now=now)
+    return len(waiting)
+
+
 # ---------------------------------------------------------------------------------- manager
 
 

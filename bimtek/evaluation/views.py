@@ -110,44 +110,83 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-@bp.route(PORTAL)
-@participant_required
-def portal(participant_id):
-    participant = own_participant(participant_id, current_user)
+def _page(participant, errors=None, message=None, status=200):
+    """The one page: every narasumber and the organizer, answers so far, the progress."""
+    sections = reads.questionnaire(participant)
+    answered, asked = reads.answer_count(sections)
     return render_template(
         "evaluation/portal.html",
         participant=participant,
         event=participant.event,
-        progress=reads.progress(participant),
+        sections=sections,
+        answered=answered,
+        asked=asked,
+        ready=reads.ready_to_submit(sections),
+        waiting=any(s.state == "open" for s in sections),
         settings=reads.settings_of(participant.event),
-    )
+        scale_labels=reads.SCALE_LABELS,
+        errors=errors or {},
+        message=message,
+    ), status
+
+
+@bp.route(PORTAL)
+@participant_required
+def portal(participant_id):
+    participant = own_participant(participant_id, current_user)
+    return _page(participant)
+
+
+@bp.post(PORTAL + "/jawaban")
+@participant_required
+def save_page(participant_id):
+    """Save answers of the one page: each tap (fetch, JSON) or all (the button, no script)."""
+    participant = own_participant(participant_id, current_user)
+    try:
+        operations.save_page(participant, request.form)
+    except ServiceError as error:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error.to_dict()), error.status
+        flash(error.message, "error")
+        return redirect(url_for(".portal", participant_id=participant.id))
+    db.session.commit()
+    if _wants_json():
+        return jsonify({"saved": True})
+    flash(_("Jawaban tersimpan."), "success")
+    return redirect(url_for(".portal", participant_id=participant.id))
+
+
+@bp.post(PORTAL + "/selesai")
+@participant_required
+def submit_page(participant_id):
+    """Send every open part at once, when each statement is answered."""
+    participant = own_participant(participant_id, current_user)
+    try:
+        operations.save_page(participant, request.form)
+        db.session.commit()  # what was answered stays, even if sending is refused below
+        operations.submit_page(participant, {})
+    except InvalidInput as error:
+        db.session.rollback()
+        return _page(participant, error.fields, error.message, status=422)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".portal", participant_id=participant.id))
+    db.session.commit()
+    flash(_("Terima kasih, penilaian Anda terkirim."), "success")
+    return redirect(url_for(".portal", participant_id=participant.id))
 
 
 @bp.route(PORTAL + "/<part_key>")
 @participant_required
 def form(participant_id, part_key):
+    """The one-part page of before: now a place on the one page."""
     participant = own_participant(participant_id, current_user)
     part = reads.find_part(participant.event, part_key)
     if part is None:
         abort(404)
-    if part.key in reads.submitted_keys(participant):
-        flash(_("Bagian ini sudah Anda kirim. Terima kasih."), "info")
-        return redirect(url_for(".portal", participant_id=participant.id))
-    if not reads.is_open(part):
-        flash(_("Bagian evaluasi ini belum dibuka."), "info")
-        return redirect(url_for(".portal", participant_id=participant.id))
-    draft = reads.draft_of(participant, part.key)
-    return render_template(
-        "evaluation/form.html",
-        participant=participant,
-        event=participant.event,
-        part=part,
-        items=reads.items_of(participant.event, part.target),
-        scores=draft.scores if draft else {},
-        comment=draft.comment if draft else "",
-        scale_labels=reads.SCALE_LABELS,
-        errors={},
-    )
+    return redirect(url_for(".portal", participant_id=participant.id, _anchor=f"part-{part.key}"))
 
 
 @bp.post(PORTAL + "/<part_key>/simpan")

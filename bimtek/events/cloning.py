@@ -1,6 +1,7 @@
 """Salin kegiatan: the next batch of a Bimtek, from an earlier one.
 
-Copied: the event's details, modules, sessions (moved to the new dates, same local times),
+Copied: the event's details, modules, classes (kelas, empty), sessions (moved to the new
+dates, same local times, each for the same class or plenary),
 the question bank and the tests' settings (their windows follow the new schedule), the
 certificate settings with logos and background, and the signatories. Not copied: people
 (participants, attendance, attempts, certificates), staff rights (an administrator assigns
@@ -18,7 +19,7 @@ from bimtek.audit.services import record
 from bimtek.core.forms import parse_date
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events.clone_review import start_review
-from bimtek.events.models import Event, Module, Session
+from bimtek.events.models import Event, EventClass, Module, Session
 from bimtek.events.services import clean_event, create_event
 from bimtek.events.signals import event_cloned
 from bimtek.extensions import db
@@ -116,13 +117,32 @@ def _copy_modules(source: Event, event: Event) -> dict[int, Module]:
     return copies
 
 
+def _copy_classes(source: Event, event: Event) -> dict[int, EventClass]:
+    """The classes (kelas), empty: who is in which is the new batch's own."""
+    copies = {}
+    for event_class in source.classes:
+        copy = EventClass(
+            event_id=event.id,
+            name=event_class.name,
+            room=event_class.room,
+            capacity=event_class.capacity,
+        )
+        db.session.add(copy)
+        copies[event_class.id] = copy
+    db.session.flush()
+    return copies
+
+
 def _copy_sessions(source: Event, event: Event, modules: dict, shift: timedelta) -> int:
+    classes = _copy_classes(source, event)
     for session in source.sessions:
         module = modules.get(session.module_id)
+        event_class = classes.get(session.class_id)
         db.session.add(
             Session(
                 event_id=event.id,
                 module_id=module.id if module else None,
+                class_id=event_class.id if event_class else None,
                 title=session.title,
                 starts_at=session.starts_at + shift,
                 ends_at=session.ends_at + shift,
@@ -131,5 +151,5 @@ def _copy_sessions(source: Event, event: Event, modules: dict, shift: timedelta)
             )
         )
     db.session.flush()
-    db.session.expire(event, ["sessions", "modules"])
+    db.session.expire(event, ["sessions", "modules", "classes"])
     return len(source.sessions)

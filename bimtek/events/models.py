@@ -56,6 +56,12 @@ class Event(db.Model):
         cascade="all, delete-orphan",
     )
 
+    classes: Mapped[list["EventClass"]] = relationship(
+        back_populates="event",
+        order_by="EventClass.name, EventClass.id",
+        cascade="all, delete-orphan",
+    )
+
     def registration_state(self, now: datetime | None = None) -> str:
         """'not_yet', 'open' or 'closed' for the registration window at ``now``."""
         now = now or utcnow()
@@ -154,6 +160,27 @@ class Module(db.Model):
         return [line.strip() for line in self.speakers.splitlines() if line.strip()]
 
 
+class EventClass(db.Model):
+    """A class (kelas): a group of an event's participants taught together. A session is
+    plenary or for one class; a participant is in one class or none."""
+
+    __tablename__ = "event_classes"
+    __table_args__ = (sa.UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: e.g. "Kelas A"; unique within the event (the import names a class by it)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    room: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: most registered participants the class takes; None: no limit
+    capacity: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="classes")
+
+
 class Session(db.Model):
     """A scheduled block of time (sesi); attendance is taken per session."""
 
@@ -173,8 +200,13 @@ class Session(db.Model):
     #: counts toward the attendance needed for a certificate
     mandatory: Mapped[bool] = mapped_column(default=True)
 
+    #: the class (kelas) the session is for; None: plenary, for everyone
+    #: (``bimtek.events.classes.session_is_for``)
+    class_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event_classes.id"), index=True)
+
     event: Mapped[Event] = relationship(back_populates="sessions")
     module: Mapped[Module | None] = relationship(back_populates="sessions")
+    event_class: Mapped["EventClass | None"] = relationship()
 
     @property
     def local_start(self) -> datetime:

@@ -14,7 +14,7 @@ from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_dat
 from bimtek.core.timeutil import DEFAULT_TIMEZONE, local_to_utc, to_local, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.access import load_in_event
-from bimtek.events.models import Event, Material, Module, Session
+from bimtek.events.models import Event, EventClass, Material, Module, Session
 from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
 from bimtek.storage import files
@@ -312,9 +312,21 @@ def clean_session(event: Event, data) -> dict:
     values["starts_at"], values["ends_at"] = starts, ends
     values["room"] = " ".join(str(data.get("room") or "").split())[:120]
     values["mandatory"] = parse_flag(data.get("mandatory", True))
+    values["class_id"] = _session_class(event, data.get("class_id"), errors)
     if errors:
         raise InvalidInput(_("Periksa kembali isian sesi."), fields=errors)
     return values
+
+
+def _session_class(event: Event, raw, errors: dict) -> int | None:
+    """The class a session is for, from the form's "class_id" (empty: plenary)."""
+    if raw in (None, "", "0", 0):
+        return None
+    try:
+        return load_in_event(EventClass, raw, event).id
+    except NotFound:
+        errors["class_id"] = _("Kelas tidak ditemukan pada kegiatan ini.")
+        return None
 
 
 def save_session(
@@ -363,9 +375,11 @@ def current_session(event: Event, now: datetime | None = None) -> Session | None
     return upcoming[0] if upcoming else None
 
 
-def schedule_by_day(event: Event) -> list[tuple[date, list[Session]]]:
+def schedule_by_day(event: Event, sessions=None) -> list[tuple[date, list[Session]]]:
+    """``sessions`` (default: all the event's) by local day; a participant's own schedule
+    passes theirs (``bimtek.events.classes.sessions_for``)."""
     days: dict[date, list[Session]] = {}
-    for session in event.sessions:
+    for session in event.sessions if sessions is None else sessions:
         days.setdefault(session.local_day, []).append(session)
     return sorted(days.items())
 

@@ -45,13 +45,16 @@ class JobSpec:
     func: object
     retries: int | None
     periodic: object | None = None
+    #: a periodic job the worker also runs once when it starts (a sweep for lost work)
+    at_start: bool = False
 
 
-def job(*, retries: int | None = None, periodic=None):
-    """Declare a job. ``retries`` defaults to JOB_RETRIES; ``periodic`` is a huey crontab."""
+def job(*, retries: int | None = None, periodic=None, at_start: bool = False):
+    """Declare a job. ``retries`` defaults to JOB_RETRIES; ``periodic`` is a huey crontab;
+    ``at_start``: ``flask worker`` also runs it when it starts."""
 
     def decorator(func):
-        REGISTRY[func.__name__] = JobSpec(func, retries, periodic)
+        REGISTRY[func.__name__] = JobSpec(func, retries, periodic, at_start)
         return func
 
     return decorator

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 
 from bimtek.extensions import db
-from bimtek.jobs import jobs_of
+from bimtek.jobs import REGISTRY, jobs_of
 from bimtek.jobs.prepared import requeue_lost
 
 
@@ -21,6 +21,10 @@ def worker(threads):
     db.session.commit()
     if requeued:
         click.echo(f"Queued again {requeued} prepared file(s) left by a stopped worker")
+    for spec in REGISTRY.values():
+        if spec.at_start:
+            spec.func()
+            db.session.commit()
     db.session.remove()
     consumer = jobs.huey.create_consumer(
         workers=threads, worker_type="thread", periodic=True, initial_delay=0.1, max_delay=1.0

@@ -185,11 +185,13 @@ def ready_file(prepared: PreparedFile):
 
 class Lease:
     """``with Lease(prepared_id, attempt):`` renews the row's lease from a thread while the
-    build runs (a builder may run longer than the lease without reporting progress)."""
+    build runs (a builder may run longer than the lease without reporting progress). Any
+    ``model`` with ``status``, ``attempts`` and ``heartbeat_at`` may hold one this way."""
 
-    def __init__(self, prepared_id: int, attempt: int):
+    def __init__(self, prepared_id: int, attempt: int, model=PreparedFile):
         self.prepared_id = prepared_id
         self.attempt = attempt
+        self.model = model
         self.engine = db.engine
         self.every = lease().total_seconds() / 3
         self.stopped = threading.Event()
@@ -207,12 +209,13 @@ class Lease:
         while not self.stopped.wait(self.every):
             try:
                 with self.engine.begin() as connection:
+                    model = self.model
                     connection.execute(
-                        sa.update(PreparedFile)
+                        sa.update(model)
                         .where(
-                            PreparedFile.id == self.prepared_id,
-                            PreparedFile.status == "running",
-                            PreparedFile.attempts == self.attempt,
+                            model.id == self.prepared_id,
+                            model.status == "running",
+                            model.attempts == self.attempt,
                         )
                         .values(heartbeat_at=utcnow())
                     )

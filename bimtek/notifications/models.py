@@ -18,6 +18,10 @@ KINDS = (
     "account_link",
 )
 AUDIENCES = ("registered", "waitlisted", "all")
+#: how an announcement goes out: by email (a job), on WhatsApp (a manager, in turn), or both
+CHANNELS = ("email", "whatsapp", "both")
+#: where a person stands in a WhatsApp round: the manager opened the chat, or skipped them
+TURN_STATES = ("opened", "skipped")
 
 
 class Announcement(db.Model):
@@ -33,8 +37,18 @@ class Announcement(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: one of CHANNELS
+    channels: Mapped[str] = mapped_column(sa.String(10), default="email", server_default="email")
 
     author = relationship("User")
+
+    @property
+    def by_email(self) -> bool:
+        return self.channels in ("email", "both")
+
+    @property
+    def by_whatsapp(self) -> bool:
+        return self.channels in ("whatsapp", "both")
 
 
 class Delivery(db.Model):
@@ -74,3 +88,27 @@ class Delivery(db.Model):
 
     def __repr__(self) -> str:
         return f"<Delivery {self.id} {self.key} {self.status}>"
+
+
+class WhatsAppTurn(db.Model):
+    """One person in a WhatsApp round (``round`` names it: ``pengumuman-12``, ``tes-3``,
+    ``tiket``, ``sertifikat``): the manager opened the chat with the message, or skipped
+    them. A round is resumable from any phone: who is next is whoever has no row yet."""
+
+    __tablename__ = "whatsapp_turns"
+    __table_args__ = (sa.UniqueConstraint("round", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    #: the round's key within the event
+    round: Mapped[str] = mapped_column(sa.String(40))
+    #: one of TURN_STATES
+    state: Mapped[str] = mapped_column(sa.String(10))
+    #: the staff member who opened (or skipped) it
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

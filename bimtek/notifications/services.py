@@ -21,7 +21,7 @@ from bimtek.extensions import db
 from bimtek.jobs import enqueue_on_commit, job
 from bimtek.notifications import mail, messages
 from bimtek.notifications.links import person_locale
-from bimtek.notifications.models import AUDIENCES, Announcement, Delivery
+from bimtek.notifications.models import AUDIENCES, CHANNELS, Announcement, Delivery
 from bimtek.participants.models import Participant
 
 #: a claim older than this is taken to be from a job that died while sending
@@ -87,6 +87,7 @@ def announce(event, data, *, actor, channel: str = "web") -> Announcement:
     subject = " ".join(str(data.get("subject") or "").split())
     body = str(data.get("body") or "").strip()
     audience = data.get("audience") or "registered"
+    channels = data.get("channels") or "email"
     fields = {}
     if not subject:
         fields["subject"] = _("Judul wajib diisi.")
@@ -98,10 +99,17 @@ def announce(event, data, *, actor, channel: str = "web") -> Announcement:
         fields["body"] = _("Isi pengumuman paling banyak 5000 karakter.")
     if audience not in AUDIENCES:
         fields["audience"] = _("Pilih penerima.")
+    if channels not in CHANNELS:
+        fields["channels"] = _("Pilih lewat email, WhatsApp, atau keduanya.")
     if fields:
         raise InvalidInput(_("Periksa kembali isian yang ditandai."), fields=fields)
     announcement = Announcement(
-        event_id=event.id, author=actor, audience=audience, subject=subject, body=body
+        event_id=event.id,
+        author=actor,
+        audience=audience,
+        subject=subject,
+        body=body,
+        channels=channels,
     )
     db.session.add(announcement)
     db.session.flush()
@@ -111,9 +119,10 @@ def announce(event, data, *, actor, channel: str = "web") -> Announcement:
         channel=channel,
         event_id=event.id,
         target=announcement,
-        details={"audience": audience, "subject": subject},
+        details={"audience": audience, "subject": subject, "channels": channels},
     )
-    enqueue_on_commit(send_announcement, announcement.id)
+    if announcement.by_email:
+        enqueue_on_commit(send_announcement, announcement.id)
     return announcement
 
 
@@ -235,7 +244,7 @@ def announcements_of(event_id: int) -> list[Announcement]:
 def send_announcement(announcement_id: int) -> None:
     """Queue the announcement to each person in its audience (again: only the missing)."""
     announcement = db.session.get(Announcement, announcement_id)
-    if announcement is None:
+    if announcement is None or not announcement.by_email:
         return
     for participant in _audience(announcement.event_id, announcement.audience):
         key = f"announcement:{announcement.id}:{participant.id}"

@@ -5,7 +5,16 @@ phone numbers, which panitia never see. Staff without a right in the event get 4
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,11 +23,11 @@ from bimtek.assessments.models import Assessment
 from bimtek.certificates.models import Certificate
 from bimtek.core.pagination import page_number
 from bimtek.core.web import nav_url
-from bimtek.errors import InvalidInput
+from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db
-from bimtek.notifications import services
-from bimtek.notifications.models import AUDIENCES, Delivery
+from bimtek.notifications import rounds, services
+from bimtek.notifications.models import AUDIENCES, CHANNELS, Announcement, Delivery
 from bimtek.notifications.whatsapp import whatsapp_claim_link, whatsapp_link
 from bimtek.participants import accounts
 from bimtek.participants.account_views import admin_bp as accounts_admin_bp
@@ -75,13 +84,22 @@ def announcements(event):
         if not form.validate_on_submit():
             abort(400)
         try:
-            services.announce(event, request.form, actor=current_user)
+            announcement = services.announce(event, request.form, actor=current_user)
         except InvalidInput as error:
             errors = error.fields
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Pengumuman sedang dikirim."), "success")
+            if announcement.by_email:
+                flash(_("Pengumuman sedang dikirim lewat email."), "success")
+            if announcement.by_whatsapp:  # straight on to sending it in turn
+                return redirect(
+                    url_for(
+                        ".round_page",
+                        code=event.code,
+                        round_key=rounds.announcement_round(announcement),
+                    )
+                )
             return redirect(url_for(".announcements", code=event.code))
 
     assessments = db.session.scalars(
@@ -94,6 +112,7 @@ def announcements(event):
         errors=errors,
         values=request.form,
         audiences=AUDIENCES,
+        channels=CHANNELS,
         announcements=services.announcements_of(event.id),
         assessments=assessments,
     ), 422 if errors else 200
@@ -106,10 +125,91 @@ def remind_test(event):
     if not FlaskForm().validate_on_submit():
         abort(400)
     assessment = load_in_event(Assessment, request.form.get("assessment_id", type=int), event)
-    count = services.remind_test(assessment, actor=current_user)
-    db.session.commit()
-    flash(_("Pengingat tes dikirim ke %(n)s peserta.", n=count), "success")
+    channels = request.form.get("channels") or "email"
+    if channels not in CHANNELS:
+        channels = "email"
+    if channels in ("email", "both"):
+        count = services.remind_test(assessment, actor=current_user)
+        db.session.commit()
+        flash(_("Pengingat tes dikirim ke %(n)s peserta lewat email.", n=count), "success")
+    if channels in ("whatsapp", "both"):
+        return redirect(
+            url_for(".round_page", code=event.code, round_key=rounds.test_round(assessment))
+        )
     return redirect(url_for(".announcements", code=event.code))
+
+
+@bp.route(ADMIN + "/pengumuman/<int:announcement_id>")
+@event_required("manager")
+def announcement(event, announcement_id):
+    """How far one announcement reached: by email, on WhatsApp, and who by neither."""
+    item = load_in_event(Announcement, announcement_id, event)
+    reach = rounds.reach_of(event, item)
+    return render_template(
+        "notifications/announcement.html",
+        event=event,
+        announcement=item,
+        reach=reach,
+        unreached=[row for row in reach if not row.reached],
+        round_key=rounds.announcement_round(item),
+    )
+
+
+@bp.route(ADMIN + "/whatsapp/giliran/<round_key>")
+@event_required("manager")
+def round_page(event, round_key):
+    """Send in turn on a phone: the next person, one tap; the group message above."""
+    round_ = rounds.find_round(event, round_key)
+    if round_ is None:
+        abort(404)
+    progress = rounds.round_progress(event, round_)
+    person = progress.next
+    text = rounds.group_text(event, round_)
+    page = render_template(
+        "notifications/round.html",
+        event=event,
+        round=round_,
+        progress=progress,
+        person=person,
+        person_text=rounds.person_text(round_, person) if person else "",
+        chat_link=rounds.chat_link(round_, person) if person else "",
+        last=progress.last,
+        last_link=rounds.chat_link(round_, progress.last) if progress.last else "",
+        group_text=text,
+        share_link=rounds.share_link(text),
+        form=FlaskForm(),
+    )
+    return no_store(page)
+
+
+@bp.post(ADMIN + "/whatsapp/giliran/<round_key>")
+@event_required("manager")
+def take_turn(event, round_key):
+    """Record the turn, then open WhatsApp with the person's number and message (or, for
+    "lewati", come back to the round)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    round_ = rounds.find_round(event, round_key)
+    if round_ is None:
+        abort(404)
+    back = url_for(".round_page", code=event.code, round_key=round_.key)
+    state = request.form.get("state", "opened")
+    try:
+        person = rounds.take_turn(
+            event, round_, request.form.get("participant_id"), state, actor=current_user
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(error.to_dict()), error.status
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"participant_id": person.id, "state": state, "next": back})
+    if state == "opened":
+        return redirect(rounds.chat_link(round_, person), 303)
+    return redirect(back)
 
 
 @bp.route(ADMIN + "/whatsapp")
@@ -133,12 +233,24 @@ def whatsapp(event):
     participants = db.session.scalars(query.order_by(Participant.registration_number)).all()
     purpose = "certificate" if status == "certificate" else "ticket"
     rows = [(p, whatsapp_link(p, purpose)) for p in participants]
+    text = rounds.group_text(event)
+    announcements = [a for a in services.announcements_of(event.id) if a.by_whatsapp]
+    tests = db.session.scalars(
+        sa.select(Assessment).where(Assessment.event_id == event.id).order_by(Assessment.kind)
+    ).all()
+    keys = ["tiket", "sertifikat"]
+    keys += [rounds.announcement_round(a) for a in announcements]
+    keys += [rounds.test_round(a) for a in tests]
+    found = [rounds.find_round(event, key) for key in keys]
     return render_template(
         "notifications/whatsapp.html",
         event=event,
         rows=[row for row in rows if row[1]],
         without=[p for p, link in rows if not link],
         status=status,
+        group_text=text,
+        share_link=rounds.share_link(text),
+        rounds=[(r, rounds.round_progress(event, r)) for r in found],
     )
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from bimtek.core.phones import phone_international
 from bimtek.core.timeutil import format_datetime, zone_abbreviation
 from bimtek.notifications.links import person_locale, public_url
 from bimtek.notifications.messages import ticket_url
@@ -16,12 +17,7 @@ from bimtek.notifications.messages import ticket_url
 
 def wa_number(phone: str | None) -> str | None:
     """62812… from +62812…, 0812… or 62812…; None when it is not an Indonesian mobile."""
-    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits.startswith("62") or not 10 <= len(digits) <= 15:
-        return None
-    return digits
+    return phone_international(phone)
 
 
 def ticket_text(participant) -> str:

@@ -24,13 +24,14 @@ from flask_babel import gettext as _
 
 from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
+from bimtek.core.inputs import forbidden_field_message, has_forbidden_text
 from bimtek.core.timeutil import utcnow
 from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
 from bimtek.events.access import load_in_event
 from bimtek.events.models import Event
 from bimtek.extensions import db
-from bimtek.participants import queries, registration
+from bimtek.participants import classes, queries, registration
 from bimtek.participants.labels import STATUS_LABELS
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, Participant
 from bimtek.participants.sheet import COLUMN_BY_FIELD, COLUMNS, SheetData, read_participant_sheet
@@ -131,6 +132,7 @@ def check_rows(event: Event, sheet: SheetData, *, today: date | None = None) -> 
     for raw_row in sheet.rows:
         values, errors = clean_registration(raw_row.values, today=today)
         values.pop("password", None)
+        _check_class(event, raw_row.values.get("class_name", ""), values, errors)
         for problem in raw_row.problems:
             errors[problem.field] = _(
                 "%(column)s %(problem)s",
@@ -158,11 +160,68 @@ def check_rows(event: Event, sheet: SheetData, *, today: date | None = None) -> 
         reports.append(RowReport(raw_row.number, raw_row.values, values, problems))
     seats = queries.seats_left(event)
     left = seats
+    sizes = classes.class_sizes(event)
     for row in reports:
         if row.ok:
             row.outcome = "registered" if left > 0 else "waitlisted"
             left -= 1
+            if row.outcome == "registered":
+                _count_in_class(event, row, sizes, sheet)
     return ImportReport(sheet, reports, seats)
+
+
+def _check_class(event: Event, raw: str, values: dict, errors: dict) -> None:
+    """The row's class by its name (column "Kelas"): empty is no class; a name the event
+    has no class for is the row's error."""
+    name = " ".join(str(raw or "").split())
+    values["class_id"] = None
+    if not name:
+        return
+    if has_forbidden_text(name):
+        errors["class_name"] = forbidden_field_message()
+        return
+    found = classes.find_class(event, name)
+    if found is None:
+        known = ", ".join(c.name for c in event.classes)
+        errors["class_name"] = (
+            _(
+                "kelas %(name)s tidak ada pada kegiatan ini; kelas yang ada: %(known)s.",
+                name=name[:80],
+                known=known,
+            )
+            if known
+            else _(
+                "kelas %(name)s tidak ada: kegiatan ini belum punya kelas. Buat kelasnya "
+                "dulu atau kosongkan kolom Kelas.",
+                name=name[:80],
+            )
+        )
+        return
+    values["class_id"] = found.id
+
+
+def _count_in_class(event: Event, row: "RowReport", sizes: dict, sheet: SheetData) -> None:
+    """A row that would register takes a place in its class; past the class's capacity it
+    becomes the row's error."""
+    class_id = row.clean.get("class_id")
+    if class_id is None:
+        return
+    event_class = next(c for c in event.classes if c.id == class_id)
+    if event_class.capacity is not None and sizes.get(class_id, 0) >= event_class.capacity:
+        row.outcome = None
+        row.problems.append(
+            RowProblem(
+                "class_name",
+                sheet.column_label("class_name"),
+                _(
+                    "%(name)s penuh (kapasitas %(capacity)s).",
+                    name=event_class.name,
+                    capacity=event_class.capacity,
+                ),
+            )
+        )
+        return
+    sizes[class_id] = sizes.get(class_id, 0) + 1
 
 
 @dataclass
@@ -205,6 +264,17 @@ def import_participants(
             _("%(detail)s Impor dibatalkan, tidak ada peserta yang disimpan.", detail=detail)
         ) from None
     people = [outcome.participant for outcome in outcomes]
+    placed = {
+        person.id: row.clean["class_id"]
+        for person, row in zip(people, rows, strict=True)
+        if row.clean.get("class_id") is not None
+    }
+    try:
+        classes.assign_classes(event, placed, how="import", actor=actor, channel=channel)
+    except ServiceError as error:
+        raise ImportFailed(
+            _("%(detail)s Impor dibatalkan, tidak ada peserta yang disimpan.", detail=error.message)
+        ) from None
     registered = sum(1 for p in people if p.status == "registered")
     record(
         "participant.import",

@@ -97,9 +97,14 @@ class Participant(db.Model):
     proof_source: Mapped[str] = mapped_column(
         sa.String(10), default="staff", server_default="staff"
     )
+    #: the class (kelas) the person is taught in; None: no class yet (plenary sessions only)
+    class_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event_classes.id", ondelete="SET NULL"), index=True
+    )
 
     event = relationship("Event")
     user = relationship("User")
+    event_class = relationship("EventClass")
 
     @validates("full_name")
     def _keep_sort_name(self, _key, value):

@@ -106,19 +106,26 @@ def check_registration_window(event: Event, now: datetime) -> None:
         raise RegistrationClosed(_("Pendaftaran sudah ditutup."))
 
 
+@dataclass(frozen=True)
+class RegistrationTerms:
+    """How a registration arrives, apart from the person's own data: through which
+    ``channel`` ("public", "api", "admin", "import", "cli", "desk"), by which staff ``actor``
+    or logged-in participant ``account``, with what consent, and what it may do (skip the
+    registration window, need a seat, go past capacity with a manager's reason)."""
+
+    channel: str = "public"
+    actor: User | None = None
+    account: User | None = None
+    consent: bool | None = None
+    password_required: bool = False
+    enforce_window: bool = True
+    seat_required: bool = False
+    over_capacity_reason: str = ""
+    now: datetime | None = None
+
+
 def register(
-    event: Event,
-    data,
-    *,
-    now: datetime | None = None,
-    channel: str = "public",
-    actor: User | None = None,
-    password_required: bool = False,
-    enforce_window: bool = True,
-    account: User | None = None,
-    consent: bool | None = None,
-    seat_required: bool = False,
-    over_capacity_reason: str = "",
+    event: Event, data, terms: RegistrationTerms = RegistrationTerms()
 ) -> RegistrationOutcome:
     """Register a person for an event: a seat while there is one, else the waitlist.
 
@@ -136,8 +143,10 @@ def register(
     Raises InvalidInput (with the failing fields), RegistrationClosed, AccountExists,
     DuplicateNik, EventFull or OverCapacityRefused.
     """
-    now = now or utcnow()
-    over_capacity_reason = " ".join(str(over_capacity_reason or "").split())
+    now = terms.now or utcnow()
+    channel, actor, account, consent = terms.channel, terms.actor, terms.account, terms.consent
+    seat_required, password_required = terms.seat_required, terms.password_required
+    over_capacity_reason = " ".join(str(terms.over_capacity_reason or "").split())
     if over_capacity_reason:
         _check_over_capacity(event, actor, over_capacity_reason, walk_in=seat_required)
     if account is not None:
@@ -152,7 +161,7 @@ def register(
         # the password alone refused: one code the API's callers can act on
         code = WeakPassword.code if set(errors) == {"password"} else None
         raise InvalidInput(_("Periksa kembali isian yang ditandai."), code=code, fields=errors)
-    if enforce_window:
+    if terms.enforce_window:
         check_registration_window(event, now)
     password = values.pop("password")
     if consent:

@@ -122,6 +122,14 @@ COLUMNS = (
         ("kecamatan asal", "kecamatan", "asal kecamatan", "district", "district of origin"),
         20,
     ),
+    Column(
+        "class_name",
+        _l("Kelas"),
+        False,
+        ("kelas", "nama kelas", "kelas peserta", "rombel", "rombongan belajar", "class")
+        + ("class name", "group"),
+        14,
+    ),
 )
 COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
 #: digits-only columns: Excel turns them into numbers and loses digits past the 15th

@@ -28,6 +28,7 @@ EXAMPLE = {
     "phone": "081234567890",
     "email": "ahmad.fauzi@example.go.id",
     "district": "Sangatta Utara",
+    "class_name": "Kelas A",
 }
 #: rows formatted as text below the header in the digit columns (the whole column is too)
 TEXT_ROWS = 1000
@@ -114,6 +115,10 @@ def participant_template() -> bytes:
         _("5. Nomor HP: 08… atau +62…."),
         _("6. Kategori instansi dan Jenis kelamin dipilih dari daftar."),
         _("7. Paling banyak %(n)s peserta per berkas.", n=thousands(max_rows)),
+        _(
+            "8. Kelas boleh kosong; bila diisi, tulis nama kelas persis seperti di halaman "
+            "Kelas kegiatan (mis. Kelas A)."
+        ),
     )
     notes.set_column(0, 0, 100)
     for number, line in enumerate(lines):

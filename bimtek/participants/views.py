@@ -24,6 +24,7 @@ from bimtek.events.access import event_required, load_in_event
 from bimtek.events.services import get_public_event, schedule_by_day
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import accounts, cancellation, editing, queries, registration
+from bimtek.participants.classes import own_sessions
 from bimtek.participants.forms import AddParticipantForm, CancelForm, RegistrationForm
 from bimtek.participants.models import Participant, category_labels
 from bimtek.participants.pdf import ticket_pdf
@@ -90,10 +91,12 @@ def register(code):
             outcome = registration.register(
                 event,
                 data,
-                password_required=account is None,
-                channel="public",
-                account=account,
-                consent=bool(form.consent.data),
+                registration.RegistrationTerms(
+                    password_required=account is None,
+                    channel="public",
+                    account=account,
+                    consent=bool(form.consent.data),
+                ),
             )
         except InvalidInput as error:
             errors = error.fields
@@ -160,7 +163,7 @@ def ticket(ticket_code):
         participant=participant,
         event=participant.event,
         position=queries.waitlist_position(participant),
-        schedule=schedule_by_day(participant.event),
+        schedule=schedule_by_day(participant.event, own_sessions(participant)),
     )
 
 
@@ -202,7 +205,7 @@ def schedule(participant_id):
         "participants/schedule.html",
         event=participant.event,
         participant=participant,
-        schedule=schedule_by_day(participant.event),
+        schedule=schedule_by_day(participant.event, own_sessions(participant)),
     )
 
 
@@ -280,10 +283,12 @@ def add(event):
             outcome = registration.register(
                 event,
                 request.form.to_dict(),
-                channel="admin",
-                actor=current_user,
-                enforce_window=False,
-                over_capacity_reason=form.over_capacity_reason.data or "",
+                registration.RegistrationTerms(
+                    channel="admin",
+                    actor=current_user,
+                    enforce_window=False,
+                    over_capacity_reason=form.over_capacity_reason.data or "",
+                ),
             )
         except InvalidInput as error:
             errors = error.fields

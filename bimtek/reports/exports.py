@@ -49,6 +49,7 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
     )
     #: participant id -> place on the waitlist (1 = next to get a seat), as in waitlist_position
     queue = {p.id: place for place, p in enumerate(waiting, start=1)}
+    class_names = {c.id: c.name for c in event.classes}
     columns = [
         SheetColumn(_("No. registrasi")),
         SheetColumn(_("Nama lengkap")),
@@ -65,6 +66,7 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
         SheetColumn(_("Antrean"), "int"),
         SheetColumn(_("Waktu daftar"), "datetime"),
         SheetColumn(_("Waktu batal"), "datetime"),
+        SheetColumn(_("Kelas")),
     ]
     rows = [
         [
@@ -83,6 +85,7 @@ def participants_sheet(event: Event, now: datetime) -> Sheet:
             queue.get(p.id),
             _naive_local(event, p.created_at),
             _naive_local(event, p.cancelled_at),
+            class_names.get(p.class_id),
         ]
         for p in people
     ]

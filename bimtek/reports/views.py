@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from bimtek.certificates import runs as certificate_runs
 from bimtek.core import charts
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.web import public_base_url
@@ -39,9 +40,12 @@ PREVIEW_ROWS_SHOWN = 1000
 @event_required("manager")
 def dashboard(event):
     """The event's admin home: registration, today's sessions, attendance, tests, certificates."""
+    issuing = certificate_runs.busy_run(event)
     return render_template(
         "reports/dashboard.html",
         event=event,
+        issuing=issuing,
+        issuing_counts=certificate_runs.run_counts(issuing) if issuing else None,
         data=dashboard_data.overview(event),
         exports=exports.available(),
         colors=charts.COLORS,

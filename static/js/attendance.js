@@ -201,6 +201,8 @@
         person, error.message);
     } else if (error.code === "wrong_event") {
       show("bad", msg.wrongEvent, person, error.message);
+    } else if (error.code === "not_in_class") {
+      show("bad", msg.notInClass, person, error.message);
     } else if (outcome.status === 401 || outcome.status === 400 && !outcome.data) {
       show("bad", msg.error, null, msg.reload);
     } else {

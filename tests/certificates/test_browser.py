@@ -49,7 +49,9 @@ def test_admin_issues_revokes_and_public_verifies(
     expect(page.locator("main")).to_contain_text("002/BIMTEK-SERT24/XII/2026")
     screenshot(page, "certificates-confirm-issue")
     page.get_by_role("button", name="Ya, terbitkan 2 sertifikat").click()
-    expect(page.locator(".flash-success")).to_contain_text("2 sertifikat diterbitkan")
+    expect(page.locator("[data-run=state]")).to_have_text("Selesai.", timeout=30_000)
+    expect(page.locator("#run-lines")).to_contain_text("002/BIMTEK-SERT24/XII/2026")
+    page.get_by_role("link", name="‹ Sertifikat").click()
     screenshot(page, "certificates-admin-issued")
 
     page.locator("details.cert-revoke summary").first.click()

@@ -13,6 +13,7 @@ from bimtek.extensions import db
 from tests import factories
 from tests.certificates.conftest import attend, post_test, qualify
 from tests.conftest import login
+from tests.notifications.conftest import settle
 from tests.pdftext import pdf_text
 
 SECRET_NIK = factories.valid_nik(4242)  # 6408011705904242
@@ -71,10 +72,13 @@ def test_anonymous_is_sent_to_login(client, five_sessions):
     assert response.status_code == 302 and "/masuk" in response.headers["Location"]
 
 
-def test_issue_all_button_and_revoke(admin_client, five_sessions, person):
+def test_issue_all_button_and_revoke(app, admin_client, five_sessions, person):
     base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
-    response = admin_client.post(base + "/terbitkan", data={"confirm": "1"}, follow_redirects=True)
-    assert "1 sertifikat diterbitkan" in response.get_data(as_text=True)
+    response = admin_client.post(base + "/terbitkan", data={"confirm": "1"})
+    assert response.status_code == 302 and "/terbitkan/" in response.headers["Location"]
+    assert settle(app)
+    progress = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Selesai." in progress and "001/BIMTEK-SERT24/XII/2026" in progress
     again = admin_client.post(base + "/terbitkan", data={"confirm": "1"}, follow_redirects=True)
     assert "Tidak ada sertifikat baru" in again.get_data(as_text=True)
     certificate = db.session.scalar(db.select(Certificate))
@@ -461,3 +465,90 @@ def test_one_figure_reads_the_same_on_every_page(client):
     assert re.findall(r">(\d+)%<", certificate) == ["85"]
     assert re.findall(r'class="score">([\d,]+)<', tests) == ["66,7"]
     assert ">66,7<" in certificate
+
+
+# --- issuing for all as a job ---------------------------------------------------------------
+
+
+def test_the_click_answers_with_the_progress_page_and_a_second_click_joins_it(
+    app, admin_client, five_sessions, person, monkeypatch
+):
+    from bimtek.certificates.models import IssueRun
+
+    monkeypatch.setattr("bimtek.certificates.runs.enqueue_on_commit", lambda *args: None)
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    first = admin_client.post(base + "/terbitkan", data={"confirm": "1"})
+    assert first.status_code == 302
+    progress = first.headers["Location"]
+    page = admin_client.get(progress).get_data(as_text=True)
+    assert "Menunggu giliran" in page
+    assert '<span data-run="done">0</span> dari <span data-run="total">1</span>' in page
+    assert '<noscript><meta http-equiv="refresh"' in page
+    listing = admin_client.get(base).get_data(as_text=True)
+    assert "Penerbitan sertifikat sedang berjalan: 0 dari 1 peserta diproses." in listing
+    assert f'href="{progress}"' in listing
+    dashboard = admin_client.get(f"/admin/kegiatan/{five_sessions.code}/ringkasan")
+    assert "Penerbitan sertifikat sedang berjalan" in dashboard.get_data(as_text=True)
+    assert admin_client.get(base + "/terbitkan").headers["Location"] == progress
+    second = admin_client.post(base + "/terbitkan", data={"confirm": "1"})
+    assert second.headers["Location"] == progress
+    assert "sedang berjalan; berikut kemajuannya" in admin_client.get(progress).get_data(
+        as_text=True
+    )
+    assert db.session.scalar(db.select(db.func.count()).select_from(IssueRun)) == 1
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+
+
+def test_the_progress_json_gives_counts_and_the_lines_past_a_position(
+    app, admin_client, five_sessions, person
+):
+    other = factories.make_participant(five_sessions, full_name="Siti Kedua")
+    qualify(five_sessions, other)
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    progress = admin_client.post(base + "/terbitkan", data={"confirm": "1"}).headers["Location"]
+    assert settle(app)
+    state = admin_client.get(progress, headers={"Accept": "application/json"}).json
+    assert (state["status"], state["done"], state["total"], state["issued"]) == ("done", 2, 2, 2)
+    assert [line["number"] for line in state["lines"]] == [
+        "001/BIMTEK-SERT24/XII/2026",
+        "002/BIMTEK-SERT24/XII/2026",
+    ]
+    later = admin_client.get(progress + "?setelah=0", headers={"Accept": "application/json"})
+    assert [line["name"] for line in later.json["lines"]] == ["Siti Kedua"]
+
+
+def test_a_run_of_another_event_is_not_found(app, admin_client, five_sessions, person):
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    progress = admin_client.post(base + "/terbitkan", data={"confirm": "1"}).headers["Location"]
+    assert settle(app)
+    other = factories.make_event("LAIN24")
+    db.session.commit()
+    moved = progress.replace(five_sessions.code, other.code)
+    assert admin_client.get(moved).status_code == 404
+
+
+def test_a_stalled_run_says_so_and_a_click_takes_it_up_again(
+    app, admin_client, five_sessions, person, monkeypatch
+):
+    from datetime import timedelta
+
+    from bimtek.certificates.models import IssueRun
+    from bimtek.core.timeutil import utcnow
+
+    queued = []
+    monkeypatch.setattr(
+        "bimtek.certificates.runs.enqueue_on_commit", lambda *args: queued.append(args)
+    )
+    base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
+    progress = admin_client.post(base + "/terbitkan", data={"confirm": "1"}).headers["Location"]
+    run = db.session.scalar(db.select(IssueRun))
+    run.status, run.attempts = "running", 1
+    run.heartbeat_at = utcnow() - timedelta(hours=1)  # its worker died
+    db.session.commit()
+    page = admin_client.get(progress).get_data(as_text=True)
+    assert "Terhenti: proses pekerja berhenti sebelum selesai." in page
+    assert "Lanjutkan penerbitan" in page and 'http-equiv="refresh"' not in page
+    again = admin_client.post(base + "/terbitkan", data={"confirm": "1"})
+    assert again.headers["Location"] == progress
+    db.session.refresh(run)
+    assert run.status == "queued" and len(queued) == 2  # the click, then the same run again

@@ -174,6 +174,13 @@ ROUTES = {
     "events_admin.clone_review": Route(EVENT_MANAGER),
     "events_admin.delete_session": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.upload_material": Route(EVENT_MANAGER),
+    "classes.index": Route(EVENT_MANAGER),
+    "classes.create": Route(EVENT_MANAGER),
+    "classes.edit": Route(EVENT_MANAGER),
+    "classes.delete": Route(EVENT_MANAGER, unsafe=True),
+    "classes.by_category": Route(EVENT_MANAGER),
+    "classes.spread": Route(EVENT_MANAGER, unsafe=True),
+    "classes.members": Route(EVENT_MANAGER),
     "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: participants
     "participants_admin.index": Route(EVENT_PANITIA),
@@ -216,6 +223,7 @@ ROUTES = {
     "certificates.admin_index": Route(EVENT_MANAGER),
     "certificates.confirm_issue_all": Route(EVENT_MANAGER),
     "certificates.issue_all": Route(EVENT_MANAGER, unsafe=True),
+    "certificates.issue_run": Route(EVENT_MANAGER),
     "certificates.issue_one": Route(EVENT_MANAGER, unsafe=True),
     "certificates.revoke": Route(EVENT_MANAGER, unsafe=True),
     "certificates.cancel_holder": Route(EVENT_MANAGER),
@@ -262,9 +270,14 @@ ROUTES = {
     "notifications.announcements": Route(EVENT_MANAGER),
     "notifications.remind_test": Route(EVENT_MANAGER, unsafe=True),
     "notifications.whatsapp": Route(EVENT_MANAGER),
+    "notifications.announcement": Route(EVENT_MANAGER),
+    "notifications.round_page": Route(EVENT_MANAGER, args={"round_key": "tiket"}),
+    "notifications.take_turn": Route(EVENT_MANAGER, args={"round_key": "tiket"}),
     "certificate_bundles.request_bundle": Route(EVENT_MANAGER, args={"bundle": "zip"}, unsafe=True),
     # --- evaluation (Kirkpatrick level 1), the activity report, personal-data lifecycle
     "evaluation.portal": Route(OWN),
+    "evaluation.save_page": Route(OWN),
+    "evaluation.submit_page": Route(OWN, unsafe=True),
     "evaluation.form": Route(OWN, args={"part_key": "organizer"}),
     "evaluation.save": Route(OWN, args={"part_key": "organizer"}, unsafe=True),
     "evaluation.submit": Route(OWN, args={"part_key": "organizer"}, unsafe=True),
@@ -358,8 +371,11 @@ def _event_rows(event, person, uploaders):
     from bimtek.assessments.bank import list_questions
     from bimtek.assessments.models import Attempt
     from bimtek.certificates import configuration, issuing, queries
+    from bimtek.certificates.models import IssueRun
     from bimtek.events.services import add_material
     from bimtek.jobs.models import PreparedFile
+    from bimtek.notifications.models import Announcement
+    from bimtek.participants.classes import save_class
     from bimtek.participants.importing import store_upload
     from bimtek.participants.template import participant_template
     from tests.certificates.conftest import qualify
@@ -379,14 +395,20 @@ def _event_rows(event, person, uploaders):
         who: store_upload(participant_template(), event=event, user=user, filename="p.xlsx")
         for who, user in uploaders.items()
     }
+    event_class = save_class(event, {"name": "Kelas A"})
     prepared = PreparedFile(event_id=event.id, kind="certificates_zip", status="queued")
     db.session.add(prepared)
+    announcement = Announcement(event_id=event.id, audience="all", subject="Info", body="Isi")
+    db.session.add(announcement)
+    run = IssueRun(event_id=event.id, status="done", attempts=1, error="")
+    db.session.add(run)
     db.session.commit()
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.participant_id == person.id))
     return {
         "code": event.code,
         "session_id": event.sessions[0].id,
         "module_id": module.id,
+        "class_id": event_class.id,
         "material_id": material.id,
         "filename": material.filename,
         "participant_id": person.id,
@@ -394,6 +416,8 @@ def _event_rows(event, person, uploaders):
         "attempt_id": attempt.id,
         "certificate_id": certificate.id,
         "prepared_id": prepared.id,
+        "announcement_id": announcement.id,
+        "run_id": run.id,
         "signatory_id": queries.get_settings(event).signatories[0].id,
         "slot": "logo_left",
         "action": "tambah-waktu",
@@ -457,11 +481,13 @@ def world(database_template, tmp_path_factory):
 
 def _crossing_person(first, second, manager):
     """Participant D: registered by themself in ``second``, by ``manager`` in ``first``."""
-    from bimtek.participants.registration import register
+    from bimtek.participants.registration import RegistrationTerms, register
 
     own = factories.make_participant(second, full_name="Peserta D", email="d@contoh.id")
     data = factories.registration_data(nik=own.nik, full_name="Peserta D", email="d@contoh.id")
-    added = register(first, data, channel="admin", actor=manager, enforce_window=False)
+    added = register(
+        first, data, RegistrationTerms(channel="admin", actor=manager, enforce_window=False)
+    )
     db.session.commit()
     return added.participant
 

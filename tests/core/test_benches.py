@@ -175,6 +175,19 @@ SMALLEST = {
             )
         ],
     ),
+    "issuing_job": (
+        lambda: (
+            ["--participants", "3", "--rounds", "1", "--port", str(free_port())]
+            + (["--redis", os.environ["BIMTEK_TEST_REDIS_URL"]] if _redis() else ["--embedded"])
+        ),
+        [
+            rf"click: +Terbitkan \(POST, snapshot of 3, .*\): median {NUMBER} ms of 1",
+            rf"progress: JSON poll: median {NUMBER} ms",
+            rf"job: +3 signed certificates: median {NUMBER} s wall, .* per certificate "
+            rf"{NUMBER} ms wall",
+            r"targets: +click < 300 ms: ",
+        ],
+    ),
     "login_timing": (
         lambda: ["--rounds", "2", "--port", str(free_port())],
         _login_kinds(),

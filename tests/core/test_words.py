@@ -3,13 +3,14 @@ card, the verify link, registration closing at the event's end."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
 
 from bimtek.core import timeutil
 from bimtek.core.timeutil import utcnow
-from bimtek.participants.registration import RegistrationClosed, register
+from bimtek.participants.registration import RegistrationClosed, RegistrationTerms, register
 from tests.factories import make_event, registration_data
 
 
@@ -57,7 +58,7 @@ def test_registration_closes_at_the_end_of_the_last_day_without_a_closing_date(a
         1
     )
     with pytest.raises(RegistrationClosed):
-        register(event, registration_data(), channel="public")
+        register(event, registration_data(), RegistrationTerms(channel="public"))
 
 
 def test_home_card_says_until_when_and_links_verify(client, app):
@@ -75,3 +76,20 @@ def test_home_card_says_until_when_and_links_verify(client, app):
     assert "Pendaftaran sampai " + closes in html
     assert html.count('href="/verify"') >= 2  # the home page and the footer
     assert 'href="/verify"' in client.get("/masuk").get_data(as_text=True)  # footer everywhere
+
+
+def test_dates_in_words_come_from_babel_not_a_month_table():
+    """Month and day names come from Babel's locale data (id, en); a file holding a list of
+    month names is a second way to write a date."""
+    root = Path(__file__).resolve().parents[2] / "bimtek"
+    tables = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "demo.py"
+        and any(
+            first in text and last in text
+            for text in [path.read_text(encoding="utf-8")]
+            for first, last in (("Januari", "Desember"), ("January", "December"))
+        )
+    ]
+    assert not tables, f"month names written by hand in {tables}"

@@ -7,7 +7,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 from bimtek.core.numbers import format_number, format_score
-from bimtek.core.phones import display_phone
+from bimtek.core.phones import phone_display as display_phone
 from bimtek.core.titles import shorten_title
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -25,33 +25,62 @@ def past_event(app):
     return event
 
 
-def test_rate_a_speaker_on_a_phone(phone, live_server, past_event):
+def _in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_evaluate_everyone_on_one_page_on_a_phone(phone, live_server, past_event):
+    """One page, one tap per statement, each saved; leave, come back, finish, send."""
     page = phone
     person = factories.make_participant(past_event, full_name="Hj. Siti Rahmah, S.Sos")
     log_in(page, live_server.url, person.nik)
-    page.goto(f"{live_server.url}/portal/peserta/{person.id}/evaluasi")
-    page.get_by_role("link", name="Isi").first.click()
-    page.wait_for_load_state()
+    url = f"{live_server.url}/portal/peserta/{person.id}/evaluasi"
+    page.goto(url)
     fieldsets = page.locator("fieldset.likert")
-    assert fieldsets.count() == 6
-    for index in range(6):
-        fieldsets.nth(index).locator(".likert-option").nth(3 if index % 2 else 2).click()
+    assert fieldsets.count() == 14  # two narasumber × 4, the organizer's 6
+    assert page.get_by_text("0 dari 14 terjawab").is_visible()
+    screenshot(page, "evaluation-one-page-360", full_page=False)
+    for index in range(5):
+        option = fieldsets.nth(index).locator(".likert-option").nth(3 if index % 2 else 2)
+        assert _in_view(page, option)
+        option.click()
         fieldsets.nth(index).locator(".save-state.saved").wait_for()
-    part = reads.parts(past_event)[0]
-    db.session.expire_all()
-    assert reads.draft_of(person, part.key).scores == {
-        f"s{i}": 4 if (i - 1) % 2 else 3 for i in range(1, 7)
-    }
-    page.fill("#f-comment", "Contoh kasus Kutai Timur sangat membantu.")
+    assert page.get_by_text("5 dari 14 terjawab").is_visible()
+    assert page.get_by_role("button", name="Kirim penilaian").is_disabled()
+    page.locator("details.eval-comment").first.locator("summary").click()
+    page.locator("textarea").first.fill("Contoh kasus Kutai Timur sangat membantu.")
+    page.locator("textarea").first.blur()
+    page.wait_for_timeout(300)
+    # leave, and come back later: the answers are there
+    page.goto(f"{live_server.url}/portal")
+    page.goto(url)
+    fieldsets = page.locator("fieldset.likert")
+    assert page.get_by_text("5 dari 14 terjawab").is_visible()
+    assert fieldsets.nth(0).locator("input[value='3']").is_checked()
+    assert fieldsets.nth(1).locator("input[value='4']").is_checked()
+    screenshot(page, "evaluation-resumed-360", full_page=False)
+    for index in range(5, 14):
+        fieldsets.nth(index).locator(".likert-option").nth(3).click()
+        fieldsets.nth(index).locator(".save-state.saved").wait_for()
+    assert page.get_by_text("14 dari 14 terjawab").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, "no sideways scrolling on a phone"
-    screenshot(page, "evaluation-form-360")
-    page.get_by_role("button", name="Kirim penilaian").click()
+    send = page.get_by_role("button", name="Kirim penilaian")
+    assert send.is_enabled()
+    send.scroll_into_view_if_needed()
+    assert _in_view(page, send)
+    screenshot(page, "evaluation-complete-360", full_page=False)
+    send.click()
     page.wait_for_load_state()
     assert "penilaian Anda terkirim" in page.content()
+    assert page.get_by_text("14 dari 14 terjawab").is_visible()
+    screenshot(page, "evaluation-sent-360")
     db.session.expire_all()
-    response = db.session.scalar(sa.select(EvaluationResponse))
-    assert response.comment == "Contoh kasus Kutai Timur sangat membantu."
+    assert reads.evaluation_complete(person)
+    comments = db.session.scalars(sa.select(EvaluationResponse.comment)).all()
+    assert "Contoh kasus Kutai Timur sangat membantu." in comments
 
 
 def test_report_page_at_1366(page_at, live_server, past_event):
@@ -68,5 +97,5 @@ def test_report_page_at_1366(page_at, live_server, past_event):
     text = page.content()
     assert "Ruangan terlalu dingin." in text
     assert "Hasil ditampilkan setelah minimal 5 responden" in text  # Ir. Budi: nobody yet
-    assert page.locator("svg.hbar").count() == 12
+    assert page.locator("svg.hbar").count() == 10  # 4 items of Dr. Andi, 6 of the organizer
     screenshot(page, "evaluation-report-1366")

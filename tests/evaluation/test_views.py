@@ -27,8 +27,9 @@ def test_participant_fills_the_organizer_part(client, rated_event):
         assert page.status_code == 200
         assert "Dr. Andi Mappa, M.Si" in page.get_data(as_text=True)
         form = client.get(f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}")
-        assert form.status_code == 200
-        assert 'name="item-o1"' in form.get_data(as_text=True)
+        assert form.status_code == 302  # the one page, at the organizer's part
+        assert form.headers["Location"].endswith(f"#part-{ORGANIZER_PART}")
+        assert f'name="{ORGANIZER_PART}.o1"' in page.get_data(as_text=True)
         saved = client.post(
             f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}/simpan",
             data={"item-o1": "3"},

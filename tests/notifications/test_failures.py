@@ -52,7 +52,9 @@ def test_temporary_refusal_is_retried_with_backoff_and_sent_once(app, mailbox, e
     from bimtek.participants import registration
 
     mailbox.refuse = "451 4.3.0 Coba lagi nanti"
-    registration.register(event, registration_data(email="t@contoh.id"), channel="api")
+    registration.register(
+        event, registration_data(email="t@contoh.id"), registration.RegistrationTerms(channel="api")
+    )
     db.session.commit()
     assert wait_for(lambda: _delivery().status == "failed" and _delivery().attempts >= 1)
     assert "451" in _delivery().error
@@ -67,7 +69,11 @@ def test_refused_recipient_is_a_bounce_not_retried(app, mailbox, event):
     from bimtek.participants import registration
 
     mailbox.refuse_recipient = "550 5.1.1 Alamat tidak dikenal"
-    outcome = registration.register(event, registration_data(email="no@contoh.id"), channel="api")
+    outcome = registration.register(
+        event,
+        registration_data(email="no@contoh.id"),
+        registration.RegistrationTerms(channel="api"),
+    )
     db.session.commit()
     assert outcome.participant.status == "registered"
     assert settle(app)
@@ -96,7 +102,11 @@ def test_a_message_stuck_in_sending_can_be_sent_again_by_a_manager(app, client, 
     from bimtek.core.timeutil import utcnow
     from bimtek.participants import registration
 
-    registration.register(event, registration_data(email="macet@contoh.id"), channel="api")
+    registration.register(
+        event,
+        registration_data(email="macet@contoh.id"),
+        registration.RegistrationTerms(channel="api"),
+    )
     db.session.commit()
     assert wait_for(lambda: mailbox.to("macet@contoh.id"))
     assert settle(app)

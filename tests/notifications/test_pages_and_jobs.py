@@ -18,7 +18,9 @@ from tests.notifications.conftest import settle
 
 def _register(event, email="", **overrides):
     outcome = registration.register(
-        event, registration_data(email=email, **overrides), channel="api"
+        event,
+        registration_data(email=email, **overrides),
+        registration.RegistrationTerms(channel="api"),
     )
     db.session.commit()
     return outcome.participant
@@ -102,7 +104,7 @@ def test_whatsapp_links_carry_the_ticket_link_in_the_persons_language(app, clien
     import html as htmllib
     import re
 
-    links = [htmllib.unescape(h) for h in re.findall(r'href="(https://wa\.me/[^"]+)"', html)]
+    links = [htmllib.unescape(h) for h in re.findall(r'href="(https://wa\.me/\d+[^"]*)"', html)]
     by_number = {
         urlparse(link).path.strip("/"): parse_qs(urlparse(link).query)["text"][0] for link in links
     }
@@ -263,7 +265,7 @@ def test_whatsapp_certificate_links_for_those_with_a_certificate(app, client, ma
     import html as htmllib
     import re
 
-    links = [htmllib.unescape(h) for h in re.findall(r'href="(https://wa\.me/[^"]+)"', html)]
+    links = [htmllib.unescape(h) for h in re.findall(r'href="(https://wa\.me/\d+[^"]*)"', html)]
     assert len(links) == 1 and "wa.me/6281200000001?" in links[0]
     text = parse_qs(urlparse(links[0]).query)["text"][0]
     assert f"http://bimtek.test/portal/peserta/{holder.id}/sertifikat" in text

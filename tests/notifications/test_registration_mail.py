@@ -67,7 +67,11 @@ def test_no_email_address_no_message(app, client, mailbox, event):
 def test_rolled_back_registration_sends_nothing(app, mailbox, event):
     from bimtek.participants import registration
 
-    registration.register(event, registration_data(email="batal@contoh.id"), channel="api")
+    registration.register(
+        event,
+        registration_data(email="batal@contoh.id"),
+        registration.RegistrationTerms(channel="api"),
+    )
     db.session.rollback()
     db.session.commit()  # a later commit must not send what was rolled back
     assert settle(app)
@@ -78,8 +82,12 @@ def test_waitlist_place_then_promotion(app, client, mailbox):
     from bimtek.participants import cancellation, registration
 
     event = make_event("PENUH24", capacity=1)
-    first = registration.register(event, registration_data(email="a@contoh.id"), channel="api")
-    second = registration.register(event, registration_data(email="b@contoh.id"), channel="api")
+    first = registration.register(
+        event, registration_data(email="a@contoh.id"), registration.RegistrationTerms(channel="api")
+    )
+    second = registration.register(
+        event, registration_data(email="b@contoh.id"), registration.RegistrationTerms(channel="api")
+    )
     db.session.commit()
     assert second.participant.status == "waitlisted"
     waiting = wait_for(lambda: mailbox.to("b@contoh.id"))
@@ -97,7 +105,7 @@ def test_message_in_the_persons_language(app, mailbox, event):
     from bimtek.participants import registration
 
     data = registration_data(email="en@contoh.id")
-    outcome = registration.register(event, data, channel="api")
+    outcome = registration.register(event, data, registration.RegistrationTerms(channel="api"))
     outcome.participant.user.locale = "en"
     db.session.commit()
     message = wait_for(lambda: mailbox.to("en@contoh.id"))[0]
@@ -108,8 +116,16 @@ def test_message_in_the_persons_language(app, mailbox, event):
 def test_manager_sees_the_delivery_log_panitia_do_not(app, client, mailbox, event):
     from bimtek.participants import registration
 
-    first = registration.register(event, registration_data(email="log@contoh.id"), channel="api")
-    registration.register(event, registration_data(email="lain@contoh.id"), channel="api")
+    first = registration.register(
+        event,
+        registration_data(email="log@contoh.id"),
+        registration.RegistrationTerms(channel="api"),
+    )
+    registration.register(
+        event,
+        registration_data(email="lain@contoh.id"),
+        registration.RegistrationTerms(channel="api"),
+    )
     db.session.commit()
     assert settle(app)
     make_staff("manager", "manager@bimtek.local", event=event)

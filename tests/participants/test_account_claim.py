@@ -51,13 +51,12 @@ def test_imported_participant_claims_with_nik_and_ticket_code(client, imported):
 def test_any_of_their_own_tickets_proves_it(client, registered, second_event):
     """Tickets of registrations the person made; one made by staff of another event does
     not (tests/participants/test_account_crossings.py)."""
-    from bimtek.participants.registration import register
+    from bimtek.participants.registration import RegistrationTerms, register
 
     other = register(
         second_event,
         factories.registration_data(nik=registered.nik),
-        account=_user(registered),
-        enforce_window=False,
+        RegistrationTerms(account=_user(registered), enforce_window=False),
     ).participant
     db.session.commit()
     response = _claim(client, registered.nik, other.ticket_code, path="/akun/lupa-kata-sandi")

@@ -18,7 +18,7 @@ from bimtek.errors import Forbidden, InvalidInput
 from bimtek.extensions import db
 from bimtek.participants import accounts
 from bimtek.participants.models import Participant
-from bimtek.participants.registration import register, register_many
+from bimtek.participants.registration import RegistrationTerms, register, register_many
 from tests import factories
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -125,9 +125,7 @@ def test_manager_email_on_a_staff_registration_gets_no_link(
     register(
         other_event,
         {**factories.registration_data(nik=registered.nik), "email": "b@penyusup.id"},
-        channel="admin",
-        actor=other_manager,
-        enforce_window=False,
+        RegistrationTerms(channel="admin", actor=other_manager, enforce_window=False),
     )
     db.session.commit()
     assert accounts._link_recipient(registered.nik) is None
@@ -144,7 +142,9 @@ def test_no_staff_path_makes_a_proof_for_an_account_of_another_event(
         mine = register_many(other_event, [data], actor=other_manager)[0].participant
     else:
         mine = register(
-            other_event, data, channel=channel, actor=other_manager, enforce_window=False
+            other_event,
+            data,
+            RegistrationTerms(channel=channel, actor=other_manager, enforce_window=False),
         ).participant
     db.session.commit()
     assert not accounts.ticket_proves_account(mine)
@@ -176,9 +176,7 @@ def test_owners_own_ticket_still_proves_beside_a_staff_registration(
     register(
         other_event,
         factories.registration_data(nik=registered.nik),
-        channel="admin",
-        actor=other_manager,
-        enforce_window=False,
+        RegistrationTerms(channel="admin", actor=other_manager, enforce_window=False),
     )
     db.session.commit()
     assert _recover(client, registered.nik, registered.ticket_code).status_code == 302
@@ -201,8 +199,7 @@ def test_activation_codes_for_a_two_event_account(app, registered, other_event, 
     second = register(
         other_event,
         factories.registration_data(nik=registered.nik),
-        channel="cli",
-        enforce_window=False,
+        RegistrationTerms(channel="cli", enforce_window=False),
     ).participant
     both = factories.make_staff("manager", "kedua@bimtek.local", event=other_event)
     from bimtek.events.staff import assign_staff
@@ -309,9 +306,7 @@ def test_hand_back_follows_the_crossing_rule(client, registered, other_event, ot
     mine = register(
         other_event,
         factories.registration_data(nik=registered.nik),
-        channel="admin",
-        actor=other_manager,
-        enforce_window=False,
+        RegistrationTerms(channel="admin", actor=other_manager, enforce_window=False),
     ).participant
     db.session.commit()
     login(client, other_manager.email)
@@ -358,7 +353,9 @@ def test_migration_counts_only_audited_self_registrations_as_the_owners(app, eve
     audit log's actor is their account) is "owner", everything else "staff"."""
     from flask_migrate import downgrade, upgrade
 
-    online = register(event, factories.registration_data(), channel="public").participant
+    online = register(
+        event, factories.registration_data(), RegistrationTerms(channel="public")
+    ).participant
     imported = register_many(event, [factories.registration_data()])[0].participant
     ids = {"owner": online.id, "staff": imported.id}
     db.session.commit()

@@ -126,11 +126,11 @@ def test_api_registration_of_an_existing_account_is_refused(client, imported, se
 
 def test_service_never_changes_an_existing_account(app, imported, second_event):
     """An organizer's registration into a second event leaves the account as it was."""
-    from bimtek.participants.registration import register
+    from bimtek.participants.registration import RegistrationTerms, register
     from tests.factories import registration_data
 
     data = registration_data(nik=imported.nik, full_name="Nama Lain", password="Lembayung-77")
-    register(second_event, data, channel="cli", enforce_window=False)
+    register(second_event, data, RegistrationTerms(channel="cli", enforce_window=False))
     db.session.commit()
     user = db.session.get(User, imported.user_id)
     db.session.refresh(user)

@@ -15,7 +15,9 @@ def _register_in_own_session(app, event_id, data):
     with app.app_context():
         event = db.session.get(type_event(), event_id)
         try:
-            outcome = registration.register(event, data, channel="api")
+            outcome = registration.register(
+                event, data, registration.RegistrationTerms(channel="api")
+            )
             db.session.commit()
             return outcome.participant.status
         except Exception as error:  # noqa: BLE001 — every failure is counted by the test

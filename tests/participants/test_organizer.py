@@ -30,19 +30,25 @@ def test_admin_add_over_capacity_needs_a_manager_and_a_reason(app):
     manager = factories.make_staff("manager", event=event)
     panitia = factories.make_staff("panitia", event=event)
     make_participant(event)
-    waiting = registration.register(event, registration_data(), channel="admin", actor=manager)
+    waiting = registration.register(
+        event, registration_data(), registration.RegistrationTerms(channel="admin", actor=manager)
+    )
     assert waiting.participant.status == "waitlisted" and waiting.waitlist_position == 1
     with pytest.raises(Forbidden) as refused:
         registration.register(
-            event, registration_data(), channel="admin", actor=panitia, over_capacity_reason="x"
+            event,
+            registration_data(),
+            registration.RegistrationTerms(
+                channel="admin", actor=panitia, over_capacity_reason="x"
+            ),
         )
     assert refused.value.code == "over_capacity_refused"
     seated = registration.register(
         event,
         registration_data(),
-        channel="admin",
-        actor=manager,
-        over_capacity_reason="  Undangan   Kepala Dinas ",
+        registration.RegistrationTerms(
+            channel="admin", actor=manager, over_capacity_reason="  Undangan   Kepala Dinas "
+        ),
     )
     db.session.commit()
     assert seated.participant.status == "registered"
@@ -126,7 +132,11 @@ def test_cancelled_message_does_not_send_people_to_the_panitia(app, event):
     cancellation.cancel(person, actor=None)
     db.session.commit()
     with pytest.raises(registration.DuplicateNik) as caught:
-        registration.register(event, registration_data(nik=person.nik), channel="admin")
+        registration.register(
+            event,
+            registration_data(nik=person.nik),
+            registration.RegistrationTerms(channel="admin"),
+        )
     assert "panitia" not in caught.value.message
     assert "Pengelola kegiatan" in caught.value.message
 

@@ -100,7 +100,8 @@ def test_organizer_day(wide, live_server):
     page.fill("#f-end_date", (next_start + timedelta(days=3)).isoformat())
     screenshot(page, "organizer-clone-1366")
     page.get_by_role("button", name="Salin kegiatan").click()
-    page.wait_for_url(f"{base}/admin/kegiatan/HARI25/ubah")
+    page.wait_for_url(f"{base}/admin/kegiatan/HARI25/periksa-salinan")
+    screenshot(page, "organizer-clone-review-1366")
 
 
 def test_participant_cancels_on_a_phone(phone, live_server):

@@ -1,6 +1,6 @@
 """A participant's own pages (schedule, cancel, attendance, tests, evaluation, certificate)
 answer one way for a registration that is not theirs: 404, the same page as for an id that
-does not exist, so nobody learns which ids exist (``participants.ownership.own_participant``).
+does not exist, so nobody learns which ids exist (``participants.queries.own_participant``).
 """
 
 import difflib

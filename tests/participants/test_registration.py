@@ -97,7 +97,11 @@ def test_duplicate_nik_is_refused(event):
     registration.register(event, data)
     db.session.commit()
     with pytest.raises(registration.DuplicateNik) as error:
-        registration.register(event, {**data, "full_name": "Orang Lain"}, channel="cli")
+        registration.register(
+            event,
+            {**data, "full_name": "Orang Lain"},
+            registration.RegistrationTerms(channel="cli"),
+        )
     assert error.value.code == "duplicate_nik" and error.value.status == 409
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 1
@@ -110,7 +114,9 @@ def test_same_person_in_two_events_shares_one_account(app):
     with pytest.raises(registration.AccountExists):  # the public may not use an existing account
         registration.register(second, {**data, "password": "lain-lagi-99"})
     own = one.participant.user  # logged in as it, the owner registers for a second event
-    two = registration.register(second, {**data, "password": "lain-lagi-99"}, account=own)
+    two = registration.register(
+        second, {**data, "password": "lain-lagi-99"}, registration.RegistrationTerms(account=own)
+    )
     db.session.commit()
     assert one.participant.user_id == two.participant.user_id
     assert two.existing_account
@@ -122,14 +128,14 @@ def test_registration_window(app):
     now = utcnow()
     event = make_event(registration_opens_at=now + timedelta(days=1))
     with pytest.raises(registration.RegistrationClosed, match="belum dibuka"):
-        registration.register(event, registration_data(), now=now)
+        registration.register(event, registration_data(), registration.RegistrationTerms(now=now))
     closed = make_event(
         "C24",
         registration_opens_at=now - timedelta(days=2),
         registration_closes_at=now - timedelta(days=1),
     )
     with pytest.raises(registration.RegistrationClosed, match="ditutup") as error:
-        registration.register(closed, registration_data(), now=now)
+        registration.register(closed, registration_data(), registration.RegistrationTerms(now=now))
     assert error.value.code == "registration_closed" and error.value.status == 403
 
 

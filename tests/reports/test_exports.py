@@ -30,7 +30,7 @@ def test_participants_sheet_layout_and_types(event):
     assert header[:4] == ["No. registrasi", "Nama lengkap", "NIK", "NIP"]
     assert all(c.font.b for c in sheet[4])
     assert sheet.freeze_panes == "A5"
-    assert sheet.auto_filter.ref == "A4:O6"
+    assert sheet.auto_filter.ref == "A4:P6"
     first, second = list(sheet.iter_rows(min_row=5, max_row=6, values_only=True))
     assert first[0] == "UJI24-0001"
     assert first[1] == '\'=HYPERLINK("http://x")'  # neutralised
