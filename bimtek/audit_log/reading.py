@@ -96,6 +96,11 @@ ACTION_LABELS = {
     "user.reactivate": _l("Akun diaktifkan kembali"),
     "api_token.create": _l("Token API dibuat"),
     "api_token.revoke": _l("Token API dicabut"),
+    "class.create": _l("Kelas dibuat"),
+    "class.update": _l("Kelas diubah"),
+    "class.delete": _l("Kelas dihapus"),
+    "participant.class": _l("Peserta dipindah kelas"),
+    "whatsapp.turn": _l("Giliran pesan WhatsApp dicatat"),
 }
 #: detail keys never shown (a network address is personal data, not an organizer's business)
 HIDDEN_DETAILS = {"ip", "nik", "nip", "phone", "email", "user_agent"}
