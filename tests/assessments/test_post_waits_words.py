@@ -1,7 +1,10 @@
 """What the post-test card says once the pre-test has closed: no more "waiting"."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bimtek.assessments import attempts as attempt_ops
 from bimtek.assessments import portal as participant_tests
 from bimtek.assessments import settings as test_settings
 from bimtek.core.timeutil import utcnow
@@ -47,3 +50,12 @@ def test_participant_card_says_why_the_post_test_waits(client, event, participan
     login(client, participant.nik)
     page = client.get(f"/peserta/{participant.id}/tes").get_data(as_text=True)
     assert "Dibuka setelah pre-test ditutup." in page
+
+
+def test_a_test_not_yet_open_says_when_as_people_write_it(app, event, participant):
+    pre, _post = _tests(event)
+    pre.opens_at = datetime(2099, 12, 2, 0, 0, tzinfo=UTC)  # 08.00 WITA
+    db.session.commit()
+    with pytest.raises(test_settings.TestNotOpen) as refused:
+        attempt_ops.start_attempt(pre, participant, utcnow())
+    assert "2 Desember 2099 pukul 08.00 WITA" in str(refused.value.message)
