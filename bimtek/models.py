@@ -9,8 +9,10 @@ from bimtek.certificates.models import (
     CertificateDesign,
     CertificateImage,
     CertificateSettings,
+    EventSigningKey,
     IssueRun,
     IssueRunItem,
+    ServedCertificateSettings,
     Signatory,
 )
 from bimtek.evaluation.models import (
@@ -22,6 +24,7 @@ from bimtek.evaluation.models import (
 )
 from bimtek.events.models import (
     CloneReview,
+    Contributor,
     Event,
     EventClass,
     EventStaff,
@@ -34,6 +37,19 @@ from bimtek.notifications.models import Announcement, Delivery, WhatsAppTurn
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
+from bimtek.spj.models import (
+    FeeSettings,
+    Honorarium,
+    HonorSettings,
+    Invoice,
+    Letter,
+    Letterhead,
+    LetterSettings,
+    MoneySettings,
+    Photo,
+    Rate,
+    SignatureBlock,
+)
 from bimtek.storage.models import StoredFile
 
 __all__ = [
@@ -49,6 +65,8 @@ __all__ = [
     "CertificateDesign",
     "CertificateImage",
     "CertificateSettings",
+    "Contributor",
+    "EventSigningKey",
     "Delivery",
     "EvaluationDraft",
     "EvaluationItem",
@@ -58,17 +76,29 @@ __all__ = [
     "Event",
     "EventClass",
     "EventStaff",
+    "FeeSettings",
+    "HonorSettings",
+    "Honorarium",
     "ImportUpload",
     "IssueRun",
     "IssueRunItem",
+    "Invoice",
+    "Letter",
+    "LetterSettings",
+    "Letterhead",
     "Material",
     "Module",
+    "MoneySettings",
     "Option",
     "Participant",
+    "Photo",
     "PreparedFile",
     "PersonalDataPolicy",
     "Question",
+    "ServedCertificateSettings",
+    "Rate",
     "Session",
+    "SignatureBlock",
     "Signatory",
     "StoredFile",
     "WhatsAppTurn",

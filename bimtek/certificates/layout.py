@@ -14,6 +14,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 
 from bimtek.certificates.arabic import visual
+from bimtek.certificates.images import draw_image
 from bimtek.certificates.ornaments import (
     CENTER,
     GOLD,
@@ -28,7 +29,6 @@ from bimtek.certificates.ornaments import (
     draw_frame,
     rosette,
 )
-from bimtek.certificates.reportlab_fast import draw_image
 from bimtek.certificates.sheets import Design, Sheet
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.timeutil import format_date_id, format_date_range_id
@@ -89,6 +89,11 @@ def body_lines(design: Design, sheet: Sheet) -> list[tuple[str, str, float, obje
     title_lines, title_size = fit_lines(f"“{sheet.event_title}”", title_font, 16, 640, 2, 11)
     for line in title_lines:
         lines.append((line, title_font, title_size, GREEN_DARK))
+    if sheet.subject:
+        subject_font = pick_font(sheet.subject, "Serif-Italic", "Sans")
+        subject_lines, subject_size = fit_lines(sheet.subject, subject_font, 11.5, 660, 2, 8)
+        for line in subject_lines:
+            lines.append((line, subject_font, subject_size, INK))
     organised = ""
     if design.organizer:
         organised = f"yang diselenggarakan oleh {design.organizer}"

@@ -394,3 +394,17 @@ def verdict_json(verdict: Verdict, base: str | None = None) -> dict:
         facts["verification_url"] = verification_url(verdict.certificate.verification_code, base)
         body["certificate"] = facts
     return body
+
+
+def signed_by(certificate: Certificate) -> dict | None:
+    """Who signed the certificate's file, for the verify page: the signing certificate's CN
+    and O as kept at issue; for one issued before they were kept, the install's signer when
+    its fingerprint is the one that signed; None for a certificate never signed."""
+    if certificate.signer_name or certificate.signer_organization:
+        return {"name": certificate.signer_name, "organization": certificate.signer_organization}
+    if not certificate.signer_fingerprint:
+        return None
+    facts = signing.signer_facts()
+    if facts is not None and facts["fingerprint"] == certificate.signer_fingerprint:
+        return {"name": facts["name"], "organization": facts["organization"]}
+    return None

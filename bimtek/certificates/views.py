@@ -27,7 +27,9 @@ from bimtek.certificates import (
     queries,
     rules,
     runs,
+    served,
     signing,
+    signing_keys,
     verification,
     withdrawal,
 )
@@ -50,6 +52,7 @@ def signing_key():
     """Who signs this install's certificates (and whether it is the demo key), for pages."""
     return {
         "certificate_signer": signing.signer_facts,
+        "certificate_signed_by": verification.signed_by,
         "printed_issue_date": queries.printed_issue_date,
     }
 
@@ -117,6 +120,7 @@ def admin_index(event):
         counts=counts,
         shown=shown,
         revoked=revoked,
+        served=queries.served_counts(event),
         format_score=rules.format_score,
     )
 
@@ -223,6 +227,8 @@ def revoke(event, certificate_id):
     else:
         db.session.commit()
         flash(_("Sertifikat %(number)s dicabut.", number=certificate.number), "success")
+    if certificate.role != "participant":
+        return redirect(url_for("served_certificates.index", code=event.code))
     return redirect(url_for(".admin_index", code=event.code))
 
 
@@ -311,8 +317,10 @@ def settings(event):
         settings=current,
         form=form,
         errors=errors,
+        served_texts=served.all_role_settings(event),
         max_signatories=configuration.MAX_SIGNATORIES,
         format_score=rules.format_score,
+        signing_key=signing_keys.get_event_key(event),
     ), 422 if errors else 200
 
 
@@ -341,6 +349,37 @@ def upload_image(event, slot):
         db.session.commit()
         flash(_("Gambar disimpan."), "success")
     return redirect(url_for(".settings", code=event.code) + "#gambar")
+
+
+@bp.post(ADMIN + "/pengaturan/kunci")
+@event_required("manager")
+def event_key(event):
+    """Upload the event's own signing key (PKCS#12 and its passphrase)."""
+    storage = request.files.get("key_file")
+    data = storage.read(signing_keys.MAX_KEY_BYTES + 1) if storage and storage.filename else None
+    try:
+        signing_keys.set_event_key(
+            event, data, request.form.get("passphrase", ""), actor=current_user
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Kunci penanda tangan kegiatan disimpan."), "success")
+    return redirect(url_for(".settings", code=event.code) + "#kunci")
+
+
+@bp.post(ADMIN + "/pengaturan/kunci/hapus")
+@event_required("manager")
+def event_key_remove(event):
+    if signing_keys.remove_event_key(event, actor=current_user):
+        db.session.commit()
+        flash(
+            _("Kunci kegiatan dihapus; sertifikat berikutnya memakai kunci instalasi."),
+            "success",
+        )
+    return redirect(url_for(".settings", code=event.code) + "#kunci")
 
 
 @bp.route(ADMIN + "/pengaturan/gambar/<slot>")

@@ -182,6 +182,9 @@ ROUTES = {
     "classes.spread": Route(EVENT_MANAGER, unsafe=True),
     "classes.members": Route(EVENT_MANAGER),
     "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.contributors": Route(EVENT_MANAGER),
+    "events_admin.remove_contributor": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.add_staff_as_panitia": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: participants
     "participants_admin.index": Route(EVENT_PANITIA),
     "participants_admin.edit": Route(EVENT_MANAGER),
@@ -231,8 +234,14 @@ ROUTES = {
     "certificates.preview": Route(EVENT_MANAGER),
     "certificates.settings": Route(EVENT_MANAGER, unsafe=True),
     "certificates.upload_image": Route(EVENT_MANAGER),
+    "certificates.event_key": Route(EVENT_MANAGER),
+    "certificates.event_key_remove": Route(EVENT_MANAGER, unsafe=True),
     "certificates.image": Route(EVENT_MANAGER),
     "certificates.save_signatory": Route(EVENT_MANAGER, unsafe=True),
+    "served_certificates.index": Route(EVENT_MANAGER),
+    "served_certificates.issue": Route(EVENT_MANAGER, args={"role": "narasumber"}),
+    "served_certificates.preview": Route(EVENT_MANAGER, args={"role": "narasumber"}),
+    "served_certificates.texts": Route(EVENT_MANAGER),
     # --- staff: dashboard, exports, import
     "reports.dashboard": Route(EVENT_MANAGER),
     "reports.dashboard_live": Route(EVENT_MANAGER),
@@ -293,6 +302,38 @@ ROUTES = {
     "privacy.mine_json": Route(PARTICIPANT),
     "privacy.mine_pdf": Route(PARTICIPANT),
     "api.evaluation_report": Route(API_MANAGER),
+    # --- SPJ (managers only: money and NIK); ``block_id`` 0 is no row (a 404 in the event)
+    "spj.index": Route(EVENT_MANAGER),
+    "spj.letterhead_page": Route(EVENT_MANAGER, unsafe=True),
+    "spj.upload_logo": Route(EVENT_MANAGER),
+    "spj.logo": Route(EVENT_MANAGER),
+    "spj.save_signature": Route(EVENT_MANAGER, args={"block_id": 0}, unsafe=True),
+    "spj.stamp": Route(EVENT_MANAGER, args={"block_id": 0}),
+    "spj.sample": Route(EVENT_MANAGER),
+    "spj.money_page": Route(EVENT_MANAGER, unsafe=True),
+    "spj.penerimaan_pdf": Route(EVENT_MANAGER, args={"day": 1}),
+    "spj.honor_page": Route(EVENT_MANAGER),
+    "spj.honor_settings": Route(EVENT_MANAGER, unsafe=True),
+    "spj.save_honor": Route(EVENT_MANAGER, args={"honor_id": 0}, unsafe=True),
+    "spj.honor_list_pdf": Route(EVENT_MANAGER),
+    "spj.honor_kuitansi_pdf": Route(EVENT_MANAGER, args={"honor_id": 0}),
+    "spj.kontribusi_page": Route(EVENT_MANAGER),
+    "spj.kontribusi_settings": Route(EVENT_MANAGER, unsafe=True),
+    "spj.issue_invoice": Route(EVENT_MANAGER, unsafe=True),
+    "spj.record_payment": Route(EVENT_MANAGER, args={"invoice_id": 0}, unsafe=True),
+    "spj.tagihan_pdf": Route(EVENT_MANAGER, args={"invoice_id": 0}),
+    "spj.kontribusi_kuitansi_pdf": Route(EVENT_MANAGER, args={"invoice_id": 0}),
+    "spj.letters_page": Route(EVENT_MANAGER),
+    "spj.letter_settings": Route(EVENT_MANAGER, unsafe=True),
+    "spj.number_letter": Route(EVENT_MANAGER),
+    "spj.letter_pdf": Route(EVENT_MANAGER, args={"letter_id": 0}),
+    "spj.letter_docx": Route(EVENT_MANAGER, args={"letter_id": 0}),
+    "spj.photos_page": Route(EVENT_MANAGER),
+    "spj.upload_photo": Route(EVENT_MANAGER),
+    "spj.delete_photo": Route(EVENT_MANAGER, args={"photo_id": 0}),
+    "spj.photo": Route(EVENT_MANAGER, args={"photo_id": 0}),
+    "spj.photos_pdf": Route(EVENT_MANAGER),
+    "spj.prepare_bundle": Route(EVENT_MANAGER, args={"kind": "spj_xlsx"}, unsafe=True),
     # --- staff accounts, staff of an event, API tokens (``user_id`` is the panitia's)
     "audit.log": Route(EVENT_MANAGER),
     "audit.export": Route(EVENT_MANAGER),
@@ -372,6 +413,7 @@ def _event_rows(event, person, uploaders):
     from bimtek.assessments.models import Attempt
     from bimtek.certificates import configuration, issuing, queries
     from bimtek.certificates.models import IssueRun
+    from bimtek.events.contributors import add_contributor
     from bimtek.events.services import add_material
     from bimtek.jobs.models import PreparedFile
     from bimtek.notifications.models import Announcement
@@ -396,6 +438,9 @@ def _event_rows(event, person, uploaders):
         for who, user in uploaders.items()
     }
     event_class = save_class(event, {"name": "Kelas A"})
+    contributor = add_contributor(
+        event, {"role": "narasumber", "name": "Dr. Narasumber", "module_id": module.id}
+    )
     prepared = PreparedFile(event_id=event.id, kind="certificates_zip", status="queued")
     db.session.add(prepared)
     announcement = Announcement(event_id=event.id, audience="all", subject="Info", body="Isi")
@@ -419,6 +464,7 @@ def _event_rows(event, person, uploaders):
         "announcement_id": announcement.id,
         "run_id": run.id,
         "signatory_id": queries.get_settings(event).signatories[0].id,
+        "contributor_id": contributor.id,
         "slot": "logo_left",
         "action": "tambah-waktu",
         "ticket_code": person.ticket_code,
@@ -598,6 +644,7 @@ _EVENT_ARGUMENTS = (
     "certificate_id",
     "prepared_id",
     "signatory_id",
+    "contributor_id",
     "token",
     "ticket_code",
 )
