@@ -106,7 +106,29 @@ ACTION_LABELS = {
     "class.delete": _l("Kelas dihapus"),
     "participant.class": _l("Peserta dipindah kelas"),
     "whatsapp.turn": _l("Giliran pesan WhatsApp dicatat"),
+    "certificate.signing_key_set": _l("Kunci tanda tangan sertifikat dipasang"),
+    "certificate.signing_key_remove": _l("Kunci tanda tangan sertifikat dilepas"),
+    "spj.bundle_job": _l("Berkas SPJ disiapkan"),
+    "spj.fee_settings": _l("Pengaturan kontribusi diubah"),
+    "spj.invoice_issue": _l("Tagihan diterbitkan"),
+    "spj.invoice_paid": _l("Pembayaran tagihan dicatat"),
+    "spj.honor_settings": _l("Pengaturan honor diubah"),
+    "spj.honor_add": _l("Honor narasumber ditambahkan"),
+    "spj.honor_change": _l("Honor narasumber diubah"),
+    "spj.honor_delete": _l("Honor narasumber dihapus"),
+    "spj.rates": _l("Tarif SPJ diubah"),
+    "spj.letter_number": _l("Nomor surat diberikan"),
+    "spj.letter_settings": _l("Pengaturan surat diubah"),
+    "spj.letterhead": _l("Kop surat diubah"),
+    "spj.letterhead_logo": _l("Logo kop surat diubah"),
+    "spj.photo_add": _l("Foto dokumentasi ditambahkan"),
+    "spj.photo_delete": _l("Foto dokumentasi dihapus"),
+    "spj.signature_add": _l("Penanda tangan SPJ ditambahkan"),
+    "spj.signature_change": _l("Penanda tangan SPJ diubah"),
+    "spj.signature_delete": _l("Penanda tangan SPJ dihapus"),
 }
+#: an SPJ change made after the file was locked, with a reason: "<action>_correction"
+CORRECTION_SUFFIX = "_correction"
 #: detail keys never shown (a network address is personal data, not an organizer's business)
 HIDDEN_DETAILS = {"ip", "nik", "nip", "phone", "email", "user_agent"}
 PER_PAGE = 50
@@ -121,6 +143,12 @@ class LogFilters:
 
 
 def action_label(action: str) -> str:
+    """The organizer's words for ``action``; a correction is its action's words with
+    "(koreksi)"; an unknown code shows as itself."""
+    if action not in ACTION_LABELS and action.endswith(CORRECTION_SUFFIX):
+        base = action.removesuffix(CORRECTION_SUFFIX)
+        if base in ACTION_LABELS:
+            return f"{ACTION_LABELS[base]} ({_l('koreksi')})"
     return str(ACTION_LABELS.get(action, action))
 
 
