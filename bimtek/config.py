@@ -83,8 +83,6 @@ class DefaultConfig:
     #: claim/recovery links by email per account (the NIK or address typed, and the account
     #: found), from any address; more requests get the same answer and no mail
     RATELIMIT_ACCOUNT_LINK = "3 per hour"
-    #: how long personal data is kept after an event, as told in the registration notice
-    PERSONAL_DATA_RETENTION_YEARS = 5
     #: registrations per address, the public form and the API together (a hall on one NAT)
     RATELIMIT_REGISTRATION = "120 per minute"
     #: certificate look-ups per address, the page and the API together

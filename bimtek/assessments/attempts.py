@@ -11,6 +11,7 @@ import random
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -19,9 +20,14 @@ from bimtek.assessments.bank import list_questions
 from bimtek.assessments.models import Answer, Assessment, Attempt, Question
 from bimtek.assessments.portal import find_attempt
 from bimtek.assessments.scoring import correct_counts, score_of
-from bimtek.assessments.settings import TestNotOpen, availability, ensure_assessment
+from bimtek.assessments.settings import (
+    TestNotOpen,
+    availability,
+    ensure_assessment,
+    waits_for_pre,
+)
 from bimtek.audit.services import record
-from bimtek.core.timeutil import utcnow
+from bimtek.core.timeutil import format_datetime, utcnow, zone_abbreviation
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -62,7 +68,7 @@ def _refuse_start(assessment: Assessment, participant: Participant, now: datetim
             code="not_registered",
         )
     state = availability(assessment, now)
-    if state == "not_yet" and assessment.window_state(now) == "open":
+    if state == "not_yet" and waits_for_pre(assessment, now):
         raise TestNotOpen(_("%(label)s dibuka setelah pre-test ditutup.", label=assessment.label))
     if state == "not_yet":
         opens = assessment.event.local(assessment.opens_at)
@@ -70,7 +76,9 @@ def _refuse_start(assessment: Assessment, participant: Participant, now: datetim
             _(
                 "%(label)s belum dibuka; dibuka %(opens)s.",
                 label=assessment.label,
-                opens=f"{opens:%d-%m-%Y %H:%M}",
+                opens=format_datetime(
+                    opens, zone_abbreviation(assessment.event.timezone), _language()
+                ),
             )
         )
     if state == "closed":
@@ -330,3 +338,7 @@ def reset_attempt(attempt: Attempt, *, actor=None) -> None:
     )
     db.session.delete(attempt)
     db.session.flush()
+
+
+def _language() -> str:
+    return str(get_locale() or "id")

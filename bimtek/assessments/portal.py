@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from bimtek.assessments.models import KINDS, Answer, Assessment, Attempt, Option, Question
 from bimtek.assessments.scoring import outcome
-from bimtek.assessments.settings import availability, get_assessment
+from bimtek.assessments.settings import availability, get_assessment, waits_for_pre
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -106,7 +106,8 @@ def module_breakdown(attempt: Attempt) -> list[dict]:
 
 def portal_overview(participant: Participant, now: datetime | None = None) -> list[dict]:
     """For each of pre and post: the assessment, the attempt (if any), its outcome and the
-    state ('done', 'in_progress', or the test's availability)."""
+    state ('done', 'in_progress', or the test's availability) and whether it waits for the
+    pre-test to close."""
     now = now or utcnow()
     items = []
     for kind in KINDS:
@@ -118,6 +119,12 @@ def portal_overview(participant: Participant, now: datetime | None = None) -> li
         else:
             state = availability(assessment, now)
         items.append(
-            {"assessment": assessment, "attempt": attempt, "outcome": result, "state": state}
+            {
+                "assessment": assessment,
+                "attempt": attempt,
+                "outcome": result,
+                "state": state,
+                "waits_for_pre": state == "not_yet" and waits_for_pre(assessment, now),
+            }
         )
     return items

@@ -226,11 +226,14 @@ def results(event: Event, now: datetime | None = None) -> dict:
 
     class_row = _group_row(pairs)
     class_row["mean_g_band"] = analysis.hake_band(class_row["mean_g"])
+    # "pre / post of N participants": the registered ones; a cancelled participant's row is
+    # still listed, but counted in neither side of that fraction
+    registered = {p.id for p in participants if p.status == "registered"}
     class_row.update(
         {
-            "participants": len(participants),
-            "pre_taken": len(attempts["pre"]),
-            "post_taken": len(attempts["post"]),
+            "participants": len(registered),
+            "pre_taken": len(registered & by_participant["pre"].keys()),
+            "post_taken": len(registered & by_participant["post"].keys()),
             "mean_pre_all": _r(analysis.mean(a.score for a in attempts["pre"]), 2),
             "mean_post_all": _r(analysis.mean(a.score for a in attempts["post"]), 2),
         }

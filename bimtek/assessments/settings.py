@@ -91,18 +91,23 @@ def pre_test_closed(event: Event, now: datetime) -> bool:
     return get_assessment(event, "pre").window_state(now) == "closed"
 
 
-def availability(assessment: Assessment, now: datetime) -> str:
-    """'not_yet', 'open' or 'closed': the window, and for a post-test the pre-test rule
-    (it waits until the pre-test closes, unless a manager chose otherwise)."""
-    state = assessment.window_state(now)
-    if (
-        state == "open"
-        and assessment.kind == "post"
+def waits_for_pre(assessment: Assessment, now: datetime) -> bool:
+    """A post-test whose own window is open but which waits for the pre-test to close (the
+    rule unless a manager chose otherwise); False once the pre-test has closed."""
+    return (
+        assessment.kind == "post"
+        and assessment.window_state(now) == "open"
         and not assessment.opens_before_pre_closes
         and not pre_test_closed(assessment.event, now)
-    ):
+    )
+
+
+def availability(assessment: Assessment, now: datetime) -> str:
+    """'not_yet', 'open' or 'closed': the window, and for a post-test the pre-test rule
+    (``waits_for_pre``)."""
+    if waits_for_pre(assessment, now):
         return "not_yet"
-    return state
+    return assessment.window_state(now)
 
 
 # ------------------------------------------------------------------------------ operations

@@ -57,7 +57,7 @@ def admin_index(event):
         form=FlaskForm(),
         states={kind: test_settings.availability(a, now) for kind, a in assessments.items()},
         pre_closed=test_settings.pre_test_closed(event, now),
-        waiting_for_pre=assessments["post"].window_state(now) == "open",
+        waiting_for_pre=test_settings.waits_for_pre(assessments["post"], now),
     )
 
 
@@ -323,9 +323,7 @@ def take(participant_id, kind):
     }
     if attempt is None:
         context["state"] = test_settings.availability(assessment, now)
-        context["waits_for_pre"] = (
-            context["state"] == "not_yet" and assessment.window_state(now) == "open"
-        )
+        context["waits_for_pre"] = test_settings.waits_for_pre(assessment, now)
         context["question_count"] = bank.question_count(
             participant.event, assessment.questions_per_module
         )

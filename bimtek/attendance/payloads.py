@@ -1,6 +1,9 @@
 """JSON shapes shared by the API and the desk page, so both answer a scan the same way."""
 
+from flask_babel import get_locale
+
 from bimtek.attendance.models import status_labels
+from bimtek.core.timeutil import format_clock
 
 # Request schemas: they check the JSON types of a request (bimtek.core.inputs) and are the
 # OpenAPI document's, so what is documented is what is enforced.
@@ -73,6 +76,8 @@ def checkin_json(result, event, brief: dict | None = None) -> dict:
         "status_label": status_labels().get(result.status, result.status),
         "checked_in_at": result.checked_in_at.isoformat(),
         "checked_in_local": local.strftime("%H:%M"),
+        #: as people read it on the desk page: "08.03" (English "08:03")
+        "checked_in_clock": _clock(local),
         "already": result.already,
     }
 
@@ -84,6 +89,7 @@ def attendance_json(row, event) -> dict:
         "status_label": row.status_label,
         "checked_in_at": row.checked_in_at.isoformat(),
         "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M"),
+        "checked_in_clock": _clock(event.local(row.checked_in_at)),
         "source": row.source,
         "note": row.note,
         "scan_id": row.scan_id,
@@ -122,3 +128,8 @@ WALK_IN_REQUEST = {
         "consent": {"type": "boolean"},
     },
 }
+
+
+def _clock(local) -> str:
+    """A local time in the page's language (Indonesian outside a request)."""
+    return format_clock(local, str(get_locale() or "id"))

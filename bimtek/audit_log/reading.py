@@ -48,7 +48,87 @@ ACTION_LABELS = {
     "event.clone": _l("Kegiatan disalin"),
     "attendance.roster": _l("Daftar hadir sesi diisi"),
     "event.clone_review": _l("Salinan diperiksa"),
+    "event.create": _l("Kegiatan dibuat"),
+    "event.update": _l("Data kegiatan diubah"),
+    "event.close": _l("Kegiatan ditutup"),
+    "event.reopen": _l("Kegiatan dibuka kembali"),
+    "event_staff.assign": _l("Staf ditugaskan"),
+    "event_staff.unassign": _l("Tugas staf dicabut"),
+    "module.create": _l("Materi ditambahkan"),
+    "module.update": _l("Materi diubah"),
+    "module.delete": _l("Materi dihapus"),
+    "session.create": _l("Sesi ditambahkan"),
+    "session.update": _l("Sesi diubah"),
+    "session.delete": _l("Sesi dihapus"),
+    "material.upload": _l("Bahan materi diunggah"),
+    "material.delete": _l("Bahan materi dihapus"),
+    "participant.import": _l("Impor peserta"),
+    "question.create": _l("Soal ditambahkan"),
+    "question.update": _l("Soal diubah"),
+    "question.delete": _l("Soal dihapus"),
+    "question.import": _l("Impor soal"),
+    "attempt.start": _l("Tes dimulai"),
+    "attempt.submit": _l("Tes dikumpulkan"),
+    "attempt.extend": _l("Waktu tes ditambah"),
+    "attempt.reset": _l("Pengerjaan tes diulang"),
+    "evaluation.settings": _l("Pengaturan evaluasi diubah"),
+    "evaluation.items": _l("Butir evaluasi diubah"),
+    "evaluation.submit": _l("Evaluasi diisi"),
+    "certificate.settings": _l("Pengaturan sertifikat diubah"),
+    "certificate.image_upload": _l("Gambar sertifikat diunggah"),
+    "certificate.image_remove": _l("Gambar sertifikat dihapus"),
+    "certificate.signatory_create": _l("Penanda tangan ditambahkan"),
+    "certificate.signatory_update": _l("Penanda tangan diubah"),
+    "certificate.signatory_delete": _l("Penanda tangan dihapus"),
+    "certificate.bundle": _l("Berkas sertifikat disiapkan"),
+    "report.export_job": _l("Ekspor laporan disiapkan"),
+    "announcement.create": _l("Pengumuman dikirim"),
+    "notification.retry": _l("Pesan dikirim ulang"),
+    "notification.test_open": _l("Pengingat tes dibuka dikirim"),
+    "privacy.retention": _l("Masa simpan data diubah"),
+    "privacy.purge": _l("Data pribadi dianonimkan"),
+    "backup.restore": _l("Cadangan dipulihkan"),
+    "user.create": _l("Akun dibuat"),
+    "user.claim": _l("Akun peserta diaktifkan"),
+    "user.recover": _l("Akun peserta dipulihkan"),
+    "user.account_link": _l("Tautan akun dikirim"),
+    "user.activation_code": _l("Kode aktivasi dibuat"),
+    "user.hand_back": _l("Akun dikembalikan ke pemilik KTP"),
+    "user.change_password": _l("Kata sandi diganti"),
+    "user.reset_password": _l("Kata sandi diatur ulang"),
+    "user.logout_everywhere": _l("Keluar dari semua perangkat"),
+    "user.deactivate": _l("Akun dinonaktifkan"),
+    "user.reactivate": _l("Akun diaktifkan kembali"),
+    "api_token.create": _l("Token API dibuat"),
+    "api_token.revoke": _l("Token API dicabut"),
+    "class.create": _l("Kelas dibuat"),
+    "class.update": _l("Kelas diubah"),
+    "class.delete": _l("Kelas dihapus"),
+    "participant.class": _l("Peserta dipindah kelas"),
+    "whatsapp.turn": _l("Giliran pesan WhatsApp dicatat"),
+    "certificate.signing_key_set": _l("Kunci tanda tangan sertifikat dipasang"),
+    "certificate.signing_key_remove": _l("Kunci tanda tangan sertifikat dilepas"),
+    "spj.bundle_job": _l("Berkas SPJ disiapkan"),
+    "spj.fee_settings": _l("Pengaturan kontribusi diubah"),
+    "spj.invoice_issue": _l("Tagihan diterbitkan"),
+    "spj.invoice_paid": _l("Pembayaran tagihan dicatat"),
+    "spj.honor_settings": _l("Pengaturan honor diubah"),
+    "spj.honor_add": _l("Honor narasumber ditambahkan"),
+    "spj.honor_change": _l("Honor narasumber diubah"),
+    "spj.honor_delete": _l("Honor narasumber dihapus"),
+    "spj.rates": _l("Tarif SPJ diubah"),
+    "spj.letter_number": _l("Nomor surat diberikan"),
+    "spj.letter_settings": _l("Pengaturan surat diubah"),
+    "spj.letterhead": _l("Kop surat diubah"),
+    "spj.letterhead_logo": _l("Logo kop surat diubah"),
+    "spj.photo_add": _l("Foto dokumentasi ditambahkan"),
+    "spj.photo_delete": _l("Foto dokumentasi dihapus"),
+    "spj.signature_add": _l("Penanda tangan SPJ ditambahkan"),
+    "spj.signature_change": _l("Penanda tangan SPJ diubah"),
+    "spj.signature_delete": _l("Penanda tangan SPJ dihapus"),
 }
+#: an SPJ change made after the file was locked, with a reason: "<action>_correction"
+CORRECTION_SUFFIX = "_correction"
 #: detail keys never shown (a network address is personal data, not an organizer's business)
 HIDDEN_DETAILS = {"ip", "nik", "nip", "phone", "email", "user_agent"}
 PER_PAGE = 50
@@ -63,6 +143,12 @@ class LogFilters:
 
 
 def action_label(action: str) -> str:
+    """The organizer's words for ``action``; a correction is its action's words with
+    "(koreksi)"; an unknown code shows as itself."""
+    if action not in ACTION_LABELS and action.endswith(CORRECTION_SUFFIX):
+        base = action.removesuffix(CORRECTION_SUFFIX)
+        if base in ACTION_LABELS:
+            return f"{ACTION_LABELS[base]} ({_l('koreksi')})"
     return str(ACTION_LABELS.get(action, action))
 
 

@@ -14,6 +14,8 @@ Round only to show: rules compare exact values.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_decimal
+
 ONE_DECIMAL = Decimal("0.1")
 
 
@@ -35,5 +37,18 @@ def format_score(value: float | None, language: str = "id") -> str:
     """72.46 → "72,5" (English "72.5"), 55 → "55"; None → "—"."""
     if value is None:
         return "—"
-    text = f"{score(value):g}"
-    return text.replace(".", ",") if language == "id" else text
+    return format_number(score(value), language, digits=1)
+
+
+def format_number(value, language: str | None = "id", digits: int = 2) -> str:
+    """Any figure written the one way of the page's language (Babel's CLDR data): up to
+    ``digits`` decimals and no needless ones: 0.83 → "0,83", 45.0 → "45", 1234.5 →
+    "1.234,5" (English "0.83", "45", "1,234.5"); None → "—"."""
+    if value is None:
+        return "—"
+    pattern = "#,##0." + "#" * digits if digits > 0 else "#,##0"
+    return format_decimal(value, format=pattern, locale=_locale(language))
+
+
+def _locale(language: str | None) -> str:
+    return "en" if str(language or "id").lower().startswith("en") else "id"

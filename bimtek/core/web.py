@@ -27,6 +27,7 @@ from bimtek.core import numbers, timeutil
 from bimtek.core.inputs import refuse_unstorable_text
 from bimtek.core.phones import phone_display
 from bimtek.core.qr import qr_svg
+from bimtek.core.titles import shorten_title
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db, login_manager
 
@@ -101,6 +102,10 @@ def init_app(app: Flask) -> None:
         score=lambda value: numbers.format_score(value, _language()),
         #: part of whole as a whole percentage, rounded down: {{ present|percent(total) }}%
         percent=numbers.percent,
+        #: any other number in the page's language: "0,83", "45" (not "45.0"), "1.234"
+        number=lambda value, digits=2: numbers.format_number(value, _language(), digits),
+        #: an event title cut to ``length`` that keeps its batch: "Mitigasi … (Angkatan II)"
+        title_short=shorten_title,
     )
 
 
@@ -123,7 +128,7 @@ def when(moment, event) -> str:
 def filesize(size: int) -> str:
     """1.2 MB, 340 KB."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        return f"{numbers.format_number(size / (1024 * 1024), _language(), 1)} MB"
     return f"{max(1, round(size / 1024))} KB"
 
 

@@ -94,6 +94,10 @@ class Event(db.Model):
     def local(self, moment: datetime | None) -> datetime | None:
         return to_local(moment, self.timezone)
 
+    def finished(self, now: datetime | None = None) -> bool:
+        """Its last day has passed in its zone."""
+        return self.local(now or utcnow()).date() > self.end_date
+
     def locked(self, now: datetime | None = None) -> bool:
         """Over (its last day has passed in its zone) or closed by a manager: participants
         may no longer cancel."""

@@ -11,7 +11,7 @@ from werkzeug.utils import secure_filename
 
 from bimtek.audit.services import record
 from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_datetime
-from bimtek.core.timeutil import local_to_utc, utcnow, zone
+from bimtek.core.timeutil import DEFAULT_TIMEZONE, local_to_utc, to_local, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.access import load_in_event
 from bimtek.events.contributors import sync_speakers
@@ -51,12 +51,21 @@ def all_events() -> list[Event]:
     return list(db.session.scalars(sa.select(Event).order_by(Event.start_date.desc(), Event.id)))
 
 
-def public_events_query():
-    """Published events, newest first (the public list pages through it)."""
+def public_events_query(today: date | None = None):
+    """Published events (the public list pages through it): the running and upcoming ones
+    first, soonest first; then the finished ones, latest first. ``today`` is the date in
+    the default zone (an event's own card says whether it is over in its zone)."""
+    today = today or to_local(utcnow(), DEFAULT_TIMEZONE).date()
+    finished = Event.end_date < today
     return (
         sa.select(Event)
         .where(Event.published.is_(True))
-        .order_by(Event.start_date.desc(), Event.id.desc())
+        .order_by(
+            sa.case((finished, 1), else_=0),
+            sa.case((finished, None), else_=Event.start_date),
+            Event.start_date.desc(),
+            Event.id,
+        )
     )
 
 

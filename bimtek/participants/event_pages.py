@@ -33,7 +33,8 @@ EVENTS_PER_PAGE = 24
 
 @bp.route("/")
 def index():
-    """Published events, newest first, a page at a time; seats counted in one query."""
+    """Published events, upcoming first (``public_events_query``), a page at a time; seats
+    counted in one query."""
     page = db.paginate(
         services.public_events_query(),
         page=page_number(request.args.get("hal")),

@@ -127,7 +127,6 @@ def register(code):
         state=state,
         seats_left=queries.seats_left(event),
         account=account,
-        retention_years=current_app.config["PERSONAL_DATA_RETENTION_YEARS"],
     ), status
 
 

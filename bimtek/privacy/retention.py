@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -53,3 +54,12 @@ def retention_of(event: Event) -> Retention:
         purge_from=add_months(event.end_date, policy.retention_months),
         purged_at=policy.purged_at,
     )
+
+
+def retention_period(event: Event) -> str:
+    """The event's retention as the registration notice words it: "12 bulan", "2 tahun";
+    read from the same policy the purge obeys (``retention_of``)."""
+    months = retention_of(event).months
+    if months >= 24 and months % 12 == 0:
+        return _("%(n)s tahun", n=months // 12)
+    return _("%(n)s bulan", n=months)

@@ -22,6 +22,13 @@ bp = Blueprint("privacy", __name__, cli_group=None)
 ADMIN = "/admin/kegiatan/<code>/data-pribadi"
 
 
+@bp.app_template_global()
+def retention_period(event) -> str:
+    """For the registration notice (a participants page, a layer below): the period the
+    purge obeys."""
+    return retention.retention_period(event)
+
+
 def _page(event, errors=None, status=200):
     return render_template(
         "privacy/admin.html",

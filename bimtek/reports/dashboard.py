@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from bimtek.assessments.analysis import group_gain, hake_band, mean
 from bimtek.assessments.results import scores
@@ -11,7 +12,7 @@ from bimtek.attendance.records import session_counts
 from bimtek.certificates.queries import certificate_counts
 from bimtek.certificates.rules import eligibility
 from bimtek.core import charts, numbers
-from bimtek.core.timeutil import utcnow
+from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import INSTITUTION_CATEGORIES, Participant
@@ -193,8 +194,8 @@ def live(event: Event) -> dict:
             {
                 "id": session.id,
                 "title": session.title,
-                "start": session.local_start.strftime("%H:%M"),
-                "end": session.local_end.strftime("%H:%M"),
+                "start": format_clock(session.local_start, _language()),
+                "end": format_clock(session.local_end, _language()),
                 "counts": {
                     key: session_count[key]
                     for key in ("expected", "checked_in", *ATTENDANCE_SERIES)
@@ -203,8 +204,12 @@ def live(event: Event) -> dict:
         )
     return {
         "event": event.code,
-        "generated_at": event.local(now).strftime("%H:%M:%S"),
+        "generated_at": format_clock(event.local(now), _language()),
         "counts": counts,
         "seats_left": max(0, event.capacity - counts["registered"]),
         "sessions": sessions,
     }
+
+
+def _language() -> str:
+    return str(get_locale() or "id")

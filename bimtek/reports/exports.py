@@ -299,7 +299,7 @@ def _gain_cells(group: dict) -> list:
 def _test_figures_sheet(event: Event, now: datetime, klass: dict) -> Sheet:
     """The whole class in a few figures: who took which test, means, both gains."""
     figures = [
-        (_("Peserta (terdaftar atau punya hasil tes)"), klass["participants"], None),
+        (_("Peserta terdaftar"), klass["participants"], None),
         (_("Mengikuti pre-test"), klass["pre_taken"], None),
         (_("Mengikuti post-test"), klass["post_taken"], None),
         (_("Peserta dengan pre dan post (n)"), klass["n"], _("Dasar semua angka gain")),

@@ -25,7 +25,7 @@ from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required
 from bimtek.extensions import db
 from bimtek.participants import importing as services
-from bimtek.participants.models import INSTITUTION_CATEGORIES
+from bimtek.participants.models import INSTITUTION_CATEGORIES, category_labels, gender_labels
 from bimtek.participants.template import participant_template
 from bimtek.reports import dashboard as dashboard_data
 from bimtek.reports import exports
@@ -172,8 +172,8 @@ def import_preview(event, token):
         upload=upload,
         report=report,
         shown=PREVIEW_ROWS_SHOWN,
-        categories=INSTITUTION_CATEGORIES,
-        gender_label=services.gender_label,
+        categories=category_labels(),
+        genders=gender_labels(),
     )
 
 

@@ -182,12 +182,12 @@
   function showCheckIn(data) {
     if (data.already) {
       var kind = data.status === "izin" || data.status === "sakit" ? "excused" : "already";
-      show(kind, msg.already + " " + data.checked_in_local, data.participant,
+      show(kind, msg.already + " " + data.checked_in_clock, data.participant,
         msg[data.status] || data.status_label);
     } else if (data.status === "terlambat") {
-      show("late", msg.terlambat + " · " + data.checked_in_local, data.participant);
+      show("late", msg.terlambat + " · " + data.checked_in_clock, data.participant);
     } else {
-      show("ok", msg.hadir + " · " + data.checked_in_local, data.participant);
+      show("ok", msg.hadir + " · " + data.checked_in_clock, data.participant);
     }
   }
 
@@ -233,7 +233,7 @@
     items.forEach(function (item) {
       var li = el("li");
       li.dataset.participant = item.participant.id;
-      li.appendChild(el("span", "recent-time", item.checked_in_local));
+      li.appendChild(el("span", "recent-time", item.checked_in_clock));
       li.appendChild(el("span", "recent-name", item.participant.full_name));
       li.appendChild(el("span", "mark mark-" + item.status, item.status_label));
       var undo = el("button", "button undo", msg.undo);
@@ -416,7 +416,7 @@
         participant: person,
         attendance: seen ? { status: seen === "queued" ? "hadir" : seen,
                              status_label: seen === "queued" ? msg.queuedShort : msg[seen] || seen,
-                             checked_in_local: "" } : null
+                             checked_in_clock: "" } : null
       };
     });
   }
@@ -510,7 +510,7 @@
       var actions = el("div", "result-actions");
       if (match.attendance) {
         actions.appendChild(el("span", "mark mark-" + match.attendance.status,
-          match.attendance.status_label + " " + match.attendance.checked_in_local));
+          match.attendance.status_label + " " + match.attendance.checked_in_clock));
       } else if (person.status !== "registered") {
         actions.appendChild(el("span", "mark mark-alpa",
           person.status === "waitlisted" ? msg.waitlisted : msg.cancelled));

@@ -23,3 +23,25 @@
     ready();
   }
 })();
+
+// the event's tab bar scrolls sideways on a phone: bring the open page's tab into view
+(function () {
+  var active = document.querySelector(".tabs a.active");
+  if (active && active.parentNode.scrollWidth > active.parentNode.clientWidth) {
+    active.parentNode.scrollLeft = active.offsetLeft - active.parentNode.offsetLeft - 16;
+  }
+})();
+// "Lainnya" closes with Escape (back to its summary) and when a click lands elsewhere
+(function () {
+  var more = document.querySelector(".tabs-more");
+  if (!more) return;
+  more.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && more.open) {
+      more.open = false;
+      more.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (more.open && !more.contains(event.target)) more.open = false;
+  });
+})();

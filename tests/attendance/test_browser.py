@@ -86,7 +86,9 @@ def test_scan_repeat_search_undo_and_sakit(desktop, live_server, event, running,
     scan(page, people["siti"].ticket_code)
     page.wait_for_selector("#answer.answer-already")
     first = rows()[0]
-    local = event.local(first.checked_in_at).strftime("%H:%M")
+    local = event.local(first.checked_in_at).strftime(
+        "%H.%M"
+    )  # as Indonesians write it, as the rest of the page
     assert f"Sudah check-in {local}" in page.inner_text("#answer")
     screenshot(page, "attendance-desk-already")
 

@@ -63,7 +63,7 @@ def test_test_figures_and_gain_per_group(taken):
     book = openpyxl.load_workbook(io.BytesIO(content))
     figures = {row[0]: row[1] for row in rows_of(book["Ringkasan tes"])}
     assert figures == {
-        "Peserta (terdaftar atau punya hasil tes)": 2,
+        "Peserta terdaftar": 2,
         "Mengikuti pre-test": 2,
         "Mengikuti post-test": 1,
         "Peserta dengan pre dan post (n)": 1,

@@ -160,7 +160,7 @@ def test_dashboard_page_and_live_json(admin_client, busy_event):
     html = page.get_data(as_text=True)
     for text in ("Pendaftaran", "Per kategori instansi", "Sesi hari ini", "Kehadiran per sesi"):
         assert text in html
-    assert "0.200" in html and "0.125" in html
+    assert 'class="gain">0,2 ' in html and 'class="gain">0,125' in html  # Indonesian decimals
     assert 'href="/admin/kegiatan/RAMAI/ekspor/semua.xlsx"' in html
     assert "style=" not in html and "<script>" not in html
     live = admin_client.get("/admin/kegiatan/RAMAI/ringkasan/langsung.json").get_json()
