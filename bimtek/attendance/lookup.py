@@ -27,6 +27,7 @@ _SESSION_BY_ID = (
     sa.select(Session).options(joinedload(Session.event)).where(Session.id == sa.bindparam("id"))
 )
 
+
 def _session_and(participant_match):
     """Session (with its event) outer-joined to the participant ``participant_match`` names
     and any row they already have at the session: one statement."""
