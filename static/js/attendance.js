@@ -40,6 +40,8 @@
   var APOSTROPHES = /['`\u00b4\u2018\u2019\u02bc.]/g;
   var RETRY_MS = 10000;
   var CLOCK_KEY = "bimtek.checkin.clock";
+  // the last counts and scans the server gave, for a page reloaded offline from the cache
+  var STATUS_KEY = "bimtek.checkin.status:" + root.dataset.deskId + ":" + root.dataset.eventCode;
   // what a panitia types for a registration number: "31", "0031" or "KUTIM24C-0031"
   var REGISTRATION = /^(?:[A-Z0-9]+-)?0*([0-9]{1,6})$/;
 
@@ -308,8 +310,25 @@
     }
   }
 
+  function keepStatus(data) {
+    try {
+      localStorage.setItem(STATUS_KEY, JSON.stringify(
+        { sessionId: String(sessionId), counts: data.counts, recent: data.recent || null }));
+    } catch (e) { /* full */ }
+  }
+
+  function keptStatus() {
+    try {
+      var kept = JSON.parse(localStorage.getItem(STATUS_KEY) || "null");
+      return kept && kept.sessionId === String(sessionId) ? kept : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function applyStatus(data) {
     if (!data || !data.counts) return;
+    if (data.recent) keepStatus(data);
     serverCounts = {};
     ["checked_in", "expected", "hadir", "terlambat", "izin", "sakit", "belum", "alpa"].forEach(
       function (key) {
@@ -317,7 +336,7 @@
       });
     renderCounts();
     var stamp = document.getElementById("counts-updated");
-    if (stamp) stamp.textContent = msg.updated + " " + new Date().toLocaleTimeString();
+    if (stamp) stamp.textContent = msg.updated + " " + serverNow().toLocaleTimeString();
     if (data.recent) renderRecent(data.recent);
   }
 
@@ -333,8 +352,7 @@
       // not sent yet: who it is from the roster, marked as waiting, nothing to undo
       var person = rosterPerson(item.body);
       var li = el("li", "recent-queued");
-      li.appendChild(el("span", "recent-time",
-        item.body.scanned_at ? clockText(new Date(item.body.scanned_at)) : ""));
+      li.appendChild(el("span", "recent-time", "\u2026"));
       li.appendChild(el("span", "recent-name", person ? person.full_name : item.body.code));
       li.appendChild(el("span", "mark mark-queued", msg.queuedShort));
       recent.appendChild(li);
@@ -353,11 +371,6 @@
   }
 
   var lastRecent = null;
-
-  function clockText(moment) {
-    // HH:MM as the desk shows times (the event's zone is the page's)
-    return moment.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
 
   function renderWaiting() {
     renderCounts();
@@ -941,6 +954,7 @@
       };
     });
   renderWaiting();
+  if (navigator.onLine === false && keptStatus()) applyStatus(keptStatus());
   setInterval(poll, POLL_MS);
   setInterval(flushQueue, RETRY_MS);
   renderQueue();
@@ -954,6 +968,7 @@
       return keepForOffline();
     });
   offlineReady.then(function () {
+    renderWaiting(); // the roster names the waiting scans
     if (root.dataset.offline !== "gone") root.dataset.offline = roster ? "ready" : "none";
   });
 })();
