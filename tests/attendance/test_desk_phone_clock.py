@@ -32,7 +32,12 @@ def _near_now(moment, slack=timedelta(minutes=2)) -> bool:
 
 
 def test_a_phone_a_day_behind_checks_in_online_and_queues_corrected_times(
-    phone, live_server, event, running, crowd, panitia  # noqa: F811
+    phone,
+    live_server,
+    event,
+    running,
+    crowd,  # noqa: F811
+    panitia,
 ):
     page = phone
     page.clock.install(time=utcnow() - timedelta(days=1))  # the phone's own clock
@@ -96,7 +101,12 @@ def test_a_phone_a_day_behind_checks_in_online_and_queues_corrected_times(
 
 
 def test_full_names_in_the_undo_list_and_a_registration_number_by_its_digits(
-    phone, live_server, event, running, crowd, panitia  # noqa: F811
+    phone,
+    live_server,
+    event,
+    running,
+    crowd,  # noqa: F811
+    panitia,
 ):
     page = phone
     open_desk(page, live_server, event, running, panitia)
