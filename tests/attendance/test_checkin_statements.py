@@ -5,7 +5,7 @@ One path (``attendance.checkin.scan``), the same on both databases, in one trans
 (``BEGIN``/``COMMIT`` are not statements the listener sees):
 - 3 reads: the token with its user; the session, its event, the ticket's participant and
   any earlier row (one join); the user's right in the event (``events.access.authorize``);
-- a first scan: then 2 writes, the attendance row and its audit entry (``audit.record``);
+- a first scan: then 2 writes, the attendance row and its audit entry (``audit.services.record``);
 - a repeat: nothing written;
 - plus, at most once a minute per token, the token's last-used stamp.
 """
