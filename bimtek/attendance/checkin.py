@@ -4,13 +4,13 @@ Check-in is the hot path (8 desks, 400 people, a weak network). The API and the 
 take one path, ``scan``: one joined read (``lookup.load_for_scan``), the event's rights rule
 (``events.access.authorize``, through ``load_row``), then ``check_in``, in the request's one
 transaction. A repeat is answered from that read, without a write lock. A first scan takes
-one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` and its audit entry (``audit.services.record``)
-and, only when another desk inserted the same row a moment earlier, one read back: two
-desks scanning the same ticket at the same moment cannot both insert, and neither gets an
-IntegrityError. A queued offline scan carries a client-made ``scan_id``, unique per
-session, so a retry is answered as a repeat instead of counting twice, and its
-``scanned_at``: the desk's clock corrected by the offset it measured against the server's
-(an online scan sends none and takes the server's time).
+one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` and its audit entry
+(``audit.services.record``) and, only when another desk inserted the same row a moment
+earlier, one read back: two desks scanning the same ticket at the same moment cannot both
+insert, and neither gets an IntegrityError. A queued offline scan carries a client-made
+``scan_id``, unique per session, so a retry is answered as a repeat instead of counting
+twice, and its ``scanned_at``: the desk's clock corrected by the offset it measured against
+the server's (an online scan sends none and takes the server's time).
 
 """
 
