@@ -47,8 +47,9 @@ class CheckInRequest(Schema):
         validate=storable_text(),
         metadata={
             "format": "date-time",
-            "description": "When the scan happened, with a zone (for queued scans); not in "
-            "the future, nor long before the session",
+            "description": "When a queued scan happened, with a zone, on the server's clock "
+            "(the device's corrected by the offset to /ping's server_time); not in the future, "
+            "nor long before the session. Leave it out online: the server's time is used",
         },
     )
 
