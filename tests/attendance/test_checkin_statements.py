@@ -148,3 +148,37 @@ def test_a_staff_cookie_beside_the_bearer_token_raises_no_warning(
     assert [str(w.message) for w in caught if issubclass(w.category, sa.exc.SAWarning)] == []
     entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "checkin.create"))
     assert entry.one().channel == "api"
+
+
+def test_the_api_and_the_desk_take_the_one_path(
+    monkeypatch, client, headers, event, session, person, panitia
+):
+    """Both check in through ``attendance.checkin.scan`` (one read, ``authorize``,
+    ``audit.services.record``), each with its own channel in the audit log."""
+    from bimtek.attendance import checkin
+    from tests.conftest import login
+
+    calls = []
+    real = checkin.scan
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["channel"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checkin, "scan", spy)
+    other = factories.make_participant(event, full_name="Budi Santoso")
+    codes = (person.ticket_code, other.ticket_code)
+    answer = client.post(
+        f"/api/v1/sessions/{session.id}/checkins", json={"code": codes[0]}, headers=headers
+    )
+    assert answer.status_code == 201
+    login(client, panitia.email)
+    desk = client.post(
+        f"/kegiatan/{event.code}/check-in/{session.id}/scan", json={"code": codes[1]}
+    )
+    assert desk.status_code == 201
+    assert calls == ["api", "desk"]
+    channels = db.session.scalars(
+        sa.select(AuditLog.channel).where(AuditLog.action == "checkin.create").order_by(AuditLog.id)
+    ).all()
+    assert channels == ["api", "web"]
