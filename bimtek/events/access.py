@@ -47,35 +47,14 @@ def event_right(user, event: Event) -> str | None:
     cache = g.setdefault("_event_rights", {}) if _has_g() else {}
     key = (user.id, event.id)
     if key not in cache:
-        cache[key] = db.session.scalar(
-            sa.select(EventStaff.role).where(
-                EventStaff.event_id == event.id, EventStaff.user_id == user.id
-            )
-        )
+        cache[key] = db.session.scalar(_STAFF_ROLE, {"event_id": event.id, "user_id": user.id})
     return cache[key]
 
 
-def right_column(user_role, user_id, event_id):
-    """``event_right`` as an SQL expression over columns, for a hot path that reads the right
-    in the same statement as its rows (the check-in API); hand the value to
-    ``known_right`` and decide with ``authorize``/``load_row`` as everywhere else."""
-    return sa.case(
-        (user_role == "admin", sa.literal("manager")),
-        (
-            user_role == "staff",
-            sa.select(EventStaff.role)
-            .where(EventStaff.event_id == event_id, EventStaff.user_id == user_id)
-            .scalar_subquery(),
-        ),
-        else_=sa.null(),
-    )
-
-
-def known_right(user, event: Event, right: str | None) -> None:
-    """Remember for this request that ``user``'s right in ``event`` is ``right`` (read by
-    ``right_column``), so ``event_right`` does not ask the database again."""
-    if _has_g() and getattr(user, "is_active", False):
-        g.setdefault("_event_rights", {})[(user.id, event.id)] = right
+# built once: every check-in asks it (building a statement per call was a share of a scan)
+_STAFF_ROLE = sa.select(EventStaff.role).where(
+    EventStaff.event_id == sa.bindparam("event_id"), EventStaff.user_id == sa.bindparam("user_id")
+)
 
 
 def may(user, event: Event, need: str) -> bool:
@@ -210,10 +189,8 @@ __all__ = [
     "event_required",
     "event_right",
     "events_for",
-    "known_right",
     "load_event",
     "load_in_event",
     "load_row",
     "may",
-    "right_column",
 ]
