@@ -1,6 +1,6 @@
 """Registration (public) and the participant list (staff)."""
 
-from flask import g, jsonify
+from flask import g
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
@@ -174,7 +174,7 @@ def participant_json(participant) -> dict:
         "email": participant.email,
         "district": participant.district,
         "ticket_code": participant.ticket_code,
-        "created_at": participant.created_at.isoformat(),
+        "created_at": participant.created_at,
     }
 
 
@@ -205,19 +205,12 @@ def register(data, code):
     )
     db.session.commit()
     participant = outcome.participant
+    answer = {"status": participant.status, "registration_number": participant.registration_label}
     if participant.status == "registered":
-        body = {
-            "status": "registered",
-            "ticket_code": participant.ticket_code,
-            "registration_number": participant.registration_label,
-        }
+        answer["ticket_code"] = participant.ticket_code
     else:
-        body = {
-            "status": "waitlisted",
-            "position": outcome.waitlist_position,
-            "registration_number": participant.registration_label,
-        }
-    return jsonify(body), 201
+        answer["position"] = outcome.waitlist_position
+    return answer
 
 
 @bp.get("/events/<code>/participants")
@@ -238,15 +231,13 @@ def list_participants(args, event):
         personal=personal,
     )
     page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
-    return jsonify(
-        {
-            "participants": [
-                participant_json(p) if personal else without_personal_data(participant_json(p))
-                for p in page.items
-            ],
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        }
-    )
+    return {
+        "participants": [
+            participant_json(p) if personal else without_personal_data(participant_json(p))
+            for p in page.items
+        ],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+    }
