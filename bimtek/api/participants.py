@@ -12,7 +12,12 @@ from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import queries, registration
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, STATUSES
-from bimtek.participants.validation import NAME_MAX, PROVINCE_CODES, TEXT_MAX
+from bimtek.participants.validation import (
+    NAME_MAX,
+    PROVINCE_CODES,
+    REGISTRATION_INPUT,
+    TEXT_MAX,
+)
 from bimtek.participants.visibility import sees_personal_data, without_personal_data
 
 #: a NIK: a known province, district and sub-district not 00, a day of birth (+ 40 for
@@ -44,7 +49,13 @@ def _pattern(regex: str, message):
 
 class RegistrationRequest(Schema):
     """What a registration takes (JSON types, lengths and patterns enforced here; the NIK's
-    agreement with the gender and the account rules in ``participants.registration``)."""
+    agreement with the gender and the account rules in ``participants.registration``).
+
+    Its fields are the service's (``validation.REGISTRATION_INPUT``) and the consent: a
+    field declared there and not here fails when the schema is made."""
+
+    class Meta:
+        fields = (*REGISTRATION_INPUT, "consent")
 
     full_name = fields.String(
         required=True,
