@@ -18,6 +18,7 @@ from bimtek.auth.views import bp as auth_bp
 from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
 from bimtek.certificates import cloning as _certificate_cloning  # noqa: F401  (signal receiver)
 from bimtek.certificates.bundles import bp as bundles_bp
+from bimtek.certificates.served_views import bp as served_certificates_bp
 from bimtek.certificates.views import bp as certificates_bp
 from bimtek.cli import register_cli
 from bimtek.config import DEFAULT_SECRET_KEY, DefaultConfig, environment_overrides
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(served_certificates_bp)
     app.register_blueprint(reports_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/admin")
     app.register_blueprint(evaluation_bp)

@@ -11,6 +11,7 @@ from bimtek.certificates.models import (
     CertificateSettings,
     IssueRun,
     IssueRunItem,
+    ServedCertificateSettings,
     Signatory,
 )
 from bimtek.evaluation.models import (
@@ -22,6 +23,7 @@ from bimtek.evaluation.models import (
 )
 from bimtek.events.models import (
     CloneReview,
+    Contributor,
     Event,
     EventClass,
     EventStaff,
@@ -49,6 +51,7 @@ __all__ = [
     "CertificateDesign",
     "CertificateImage",
     "CertificateSettings",
+    "Contributor",
     "Delivery",
     "EvaluationDraft",
     "EvaluationItem",
@@ -68,6 +71,7 @@ __all__ = [
     "PreparedFile",
     "PersonalDataPolicy",
     "Question",
+    "ServedCertificateSettings",
     "Session",
     "Signatory",
     "StoredFile",

@@ -30,6 +30,10 @@ class CertificateVerification(Schema):
     an edited PDF, nothing private, not why it was revoked."""
 
     number = fields.String(required=True, metadata={"example": "007/BIMTEK-KUTIM24A/X/2024"})
+    role = fields.String(
+        validate=validate.OneOf(["participant", "narasumber", "moderator", "panitia"]),
+        metadata={"description": "Whose certificate: a participant's, or of who served"},
+    )
     name = fields.String(
         required=True,
         metadata={

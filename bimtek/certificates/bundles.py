@@ -1,6 +1,7 @@
 """Certificate bundles built by a job: the issued files as a ZIP, or one PDF to print.
 
-The ZIP holds the certificates in force exactly as issued: the stored signed files, byte for
+The ZIP holds the certificates in force exactly as issued (those of who served in a folder
+per role: ``narasumber/``, ``moderator/``, ``panitia/``): the stored signed files, byte for
 byte (their SHA-256 is the API's ``document_sha256``); revoked ones are left out. The print
 PDF is drawn from the certificates' issued snapshots and says on every page that it is a
 print copy (``printing.print_copy_pdf``). 400 files are about 48 MB and the print PDF takes
@@ -22,7 +23,7 @@ from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.certificates.models import Certificate
+from bimtek.certificates.models import SERVED_ROLES, Certificate
 from bimtek.certificates.printing import issued_files, print_copy_pdf
 from bimtek.certificates.queries import get_settings, issued_certificates
 from bimtek.events.access import event_required
@@ -83,17 +84,22 @@ def prepare(event, bundle: str, *, actor, channel: str = "web") -> PreparedFile:
 def _build(prepared: PreparedFile) -> bytes:
     event = db.session.get(Event, prepared.event_id)
     certificates = issued_certificates(event)
-    prepared.total = len(certificates)
-    db.session.commit()
     if prepared.kind == "certificates_pdf":
+        prepared.total = len(certificates)
+        db.session.commit()
         return print_copy_pdf(event, certificates)
+    folders = [("", certificates)]
+    folders += [(f"{role}/", issued_certificates(event, role=role)) for role in SERVED_ROLES]
+    prepared.total = sum(len(group) for _folder, group in folders)
+    db.session.commit()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for batch in issued_files(certificates, chunk=CHUNK):
-            for name, data in batch:
-                archive.writestr(name, data)
-            prepared.done += len(batch)
-            db.session.commit()
+        for folder, group in folders:
+            for batch in issued_files(group, chunk=CHUNK):
+                for name, data in batch:
+                    archive.writestr(folder + name, data)
+                prepared.done += len(batch)
+                db.session.commit()
     return buffer.getvalue()
 
 

@@ -1,11 +1,14 @@
 """What certificates copy when an event is cloned: the settings, logos, background and
-signatories (not the signing key, the numbering or the date of signing).
+signatories, and the texts of the narasumber, moderator and panitia certificates (not the
+signing key, the numbering or the date of signing).
 
 ``bimtek.events.cloning`` sends ``event_cloned``; this receiver answers it.
 """
 
+import sqlalchemy as sa
+
 from bimtek.certificates.configuration import ensure_settings
-from bimtek.certificates.models import CertificateSettings, Signatory
+from bimtek.certificates.models import CertificateSettings, ServedCertificateSettings, Signatory
 from bimtek.certificates.queries import get_settings
 from bimtek.events.models import Event
 from bimtek.events.signals import event_cloned
@@ -33,6 +36,18 @@ def copy_certificate_settings(source: Event, *, event: Event, **_extra):
                 nip=signatory.nip,
                 signature=signatory.signature,
                 signature_type=signatory.signature_type,
+            )
+        )
+    for texts in db.session.scalars(
+        sa.select(ServedCertificateSettings).where(ServedCertificateSettings.event_id == source.id)
+    ):
+        db.session.add(
+            ServedCertificateSettings(
+                event_id=event.id,
+                role=texts.role,
+                role_text=texts.role_text,
+                body_text=texts.body_text,
+                last_seq=0,
             )
         )
     db.session.flush()

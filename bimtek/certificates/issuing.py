@@ -29,6 +29,7 @@ from bimtek.certificates.rules import (
     eligibility_for,
     ensure_signed,
 )
+from bimtek.certificates.sheets import Design
 from bimtek.certificates.signals import certificate_issued
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput
@@ -206,10 +207,13 @@ def revoke(certificate: Certificate, reason: str, *, actor=None, channel="web") 
     return certificate
 
 
-def sign_issued(event: Event, certificates: list[Certificate], signer) -> None:
+def sign_issued(
+    event: Event, certificates: list[Certificate], signer, design: Design | None = None
+) -> None:
     """Draw, sign and keep the files of newly issued certificates, with the design snapshot
-    (flushes). From here on a download is these bytes, whatever changes in the settings."""
-    design = design_for(event)
+    (flushes). From here on a download is these bytes, whatever changes in the settings.
+    ``design``: another than the participants' (a served role's texts)."""
+    design = design or design_for(event)
     snapshot = documents.store_design(design)
     sheets = [sheet_for(c) for c in certificates]
     titles = [f"Sertifikat {c.number}" for c in certificates]

@@ -89,6 +89,11 @@ def body_lines(design: Design, sheet: Sheet) -> list[tuple[str, str, float, obje
     title_lines, title_size = fit_lines(f"“{sheet.event_title}”", title_font, 16, 640, 2, 11)
     for line in title_lines:
         lines.append((line, title_font, title_size, GREEN_DARK))
+    if sheet.subject:
+        subject_font = pick_font(sheet.subject, "Serif-Italic", "Sans")
+        subject_lines, subject_size = fit_lines(sheet.subject, subject_font, 11.5, 660, 2, 8)
+        for line in subject_lines:
+            lines.append((line, subject_font, subject_size, INK))
     organised = ""
     if design.organizer:
         organised = f"yang diselenggarakan oleh {design.organizer}"

@@ -14,6 +14,18 @@ DEFAULT_AWARDED = "diberikan kepada"
 DEFAULT_ROLE = "Peserta"
 DEFAULT_BODY = "atas partisipasinya dalam kegiatan Bimbingan Teknis"
 
+#: the kinds of certificate: participants, and those who served (see ``served.py``)
+CERTIFICATE_ROLES = ("participant", "narasumber", "moderator", "panitia")
+SERVED_ROLES = ("narasumber", "moderator", "panitia")
+#: what each served role's number carries after the event's code (``numbering.served_format``)
+SERVED_MARKS = {"narasumber": "NS", "moderator": "MOD", "panitia": "PAN"}
+#: role -> (role printed under the name, the sentence before the event's title)
+SERVED_DEFAULT_TEXTS = {
+    "narasumber": ("Narasumber", "pada kegiatan Bimbingan Teknis"),
+    "moderator": ("Moderator", "pada kegiatan Bimbingan Teknis"),
+    "panitia": ("Panitia", "pada penyelenggaraan kegiatan Bimbingan Teknis"),
+}
+
 
 class CertificateSettings(db.Model):
     """Eligibility rules, numbering and the certificate's design for one event (1:1)."""
@@ -89,12 +101,32 @@ class Signatory(db.Model):
     settings: Mapped[CertificateSettings] = relationship(back_populates="signatories")
 
 
+class ServedCertificateSettings(db.Model):
+    """The text and the number series of one served role's certificates in one event
+    (narasumber, moderator, panitia); the rest of the design is the participants'."""
+
+    __tablename__ = "certificate_role_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: one of SERVED_ROLES
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    #: the role printed under the name ("Narasumber")
+    role_text: Mapped[str] = mapped_column(sa.String(60))
+    #: the sentence that leads to the training's title
+    body_text: Mapped[str] = mapped_column(sa.String(300))
+    #: last sequence number of this role's series; bumped under this row's lock
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
 class Certificate(db.Model):
     """An issued certificate. What was printed is kept as a snapshot."""
 
     __tablename__ = "certificates"
     __table_args__ = (
-        sa.UniqueConstraint("event_id", "seq"),
+        # each role has its own series (participants', NS, MOD, PAN)
+        sa.UniqueConstraint("event_id", "role", "seq"),
         # one certificate in force per participant; revoked ones stay as history
         sa.Index(
             "uq_certificates_active_participant",
@@ -104,14 +136,34 @@ class Certificate(db.Model):
             sqlite_where=sa.text("revoked_at IS NULL"),
             postgresql_where=sa.text("revoked_at IS NULL"),
         ),
+        # one certificate in force per person who served, per role
+        sa.Index(
+            "uq_certificates_active_holder",
+            "event_id",
+            "role",
+            "holder_key",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
-    participant_id: Mapped[int] = mapped_column(
+    #: "participant", or the role served: "narasumber", "moderator", "panitia"
+    role: Mapped[str] = mapped_column(
+        sa.String(20), default="participant", server_default="participant"
+    )
+    #: the participant's; empty on a certificate of someone who served
+    participant_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
-    #: sequence within the event, from CertificateSettings.last_seq
+    #: who served, for a served role: their name normalised (``served.holder_key``)
+    holder_key: Mapped[str | None] = mapped_column(sa.String(64))
+    #: the institution of someone who served, as known at issue
+    institution: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    #: sequence within the event and role, from CertificateSettings.last_seq (participants)
+    #: or ServedCertificateSettings.last_seq
     seq: Mapped[int] = mapped_column()
     #: the printed number, e.g. 007/BIMTEK-KUTIM24A/X/2024
     number: Mapped[str] = mapped_column(sa.String(160), unique=True)

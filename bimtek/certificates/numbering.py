@@ -99,3 +99,20 @@ def format_number(pattern: str, *, seq: int, code: str, day: date) -> str:
         month_roman=ROMAN[day.month - 1],
         year=day.year,
     )
+
+
+def served_format(pattern: str, mark: str) -> str:
+    """The number pattern of a served role's series: the event's pattern with ``/mark``
+    right after its ``{code}`` (``{seq:03d}/BIMTEK-{code}/{month_roman}/{year}`` becomes
+    ``{seq:03d}/BIMTEK-{code}/NS/{month_roman}/{year}``). Every series keeps the event's
+    code and its own sequence, so a number is unique across series and events alike."""
+    out = []
+    for literal, name, spec, conversion in string.Formatter().parse(pattern):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        field = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+        out.append("{" + field + "}")
+        if name == "code":
+            out.append("/" + mark)
+    return "".join(out)

@@ -61,9 +61,17 @@ def sheet_for(
         total_jp=certificate.total_jp,
         minutes_per_jp=certificate.minutes_per_jp,
         modules=tuple((m["title"], m["jp"]) for m in certificate.modules or ()),
+        subject=served_subject(certificate.role, [m["title"] for m in certificate.modules or ()]),
         revoked=certificate.revoked_at is not None,
         design=design,
     )
+
+
+def served_subject(role: str, titles: list[str]) -> str:
+    """The line naming what a narasumber or moderator did: the modules' titles."""
+    if role not in ("narasumber", "moderator") or not titles:
+        return ""
+    return "dengan materi: " + "; ".join(titles)
 
 
 def _issued_designs(certificates: list[Certificate]):

@@ -13,7 +13,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload, undefer
 
-from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
+from bimtek.certificates.models import (
+    SERVED_ROLES,
+    Certificate,
+    CertificateSettings,
+    Signatory,
+)
 from bimtek.certificates.numbering import CODE_PATTERN
 from bimtek.core.timeutil import format_date_range_id, to_local
 from bimtek.core.web import link_base
@@ -121,11 +126,15 @@ def get_certificate(event: Event, certificate_id) -> Certificate:
 
 
 def issued_certificates(
-    event: Event, *, include_revoked: bool = False, with_people: bool = False
+    event: Event,
+    *,
+    include_revoked: bool = False,
+    with_people: bool = False,
+    role: str = "participant",
 ) -> list[Certificate]:
-    """The event's certificates in number order (``with_people``: participant, issuer and
-    revoker loaded in the same round trips)."""
-    query = sa.select(Certificate).where(Certificate.event_id == event.id)
+    """The event's certificates of one role (participants' unless told) in number order
+    (``with_people``: participant, issuer and revoker loaded in the same round trips)."""
+    query = sa.select(Certificate).where(Certificate.event_id == event.id, Certificate.role == role)
     if with_people:
         query = query.options(
             selectinload(Certificate.participant),
@@ -144,17 +153,40 @@ class CertificateCounts(NamedTuple):
     revoked: int
 
 
-def certificate_counts(event: Event) -> CertificateCounts:
+def certificate_counts(event: Event, role: str = "participant") -> CertificateCounts:
     """Issued, in force and revoked: the one count every page, file and report shows,
-    whoever holds the certificates (a cancelled participant's certificate in force counts)."""
+    whoever holds the certificates (a cancelled participant's certificate in force counts).
+    Participants' certificates unless ``role`` names a served role; ``served_counts`` gives
+    those as their own group."""
     revoked = Certificate.revoked_at.is_not(None)
     issued, revoked_count = db.session.execute(
         sa.select(
             sa.func.count(Certificate.id),
             sa.func.count(sa.case((revoked, Certificate.id))),
-        ).where(Certificate.event_id == event.id)
+        ).where(Certificate.event_id == event.id, Certificate.role == role)
     ).one()
     return CertificateCounts(issued, issued - revoked_count, revoked_count)
+
+
+def served_counts(event: Event) -> dict[str, CertificateCounts]:
+    """``certificate_counts`` of each served role (narasumber, moderator, panitia), in one
+    query: the separate group beside the participants' count."""
+    revoked = Certificate.revoked_at.is_not(None)
+    rows = db.session.execute(
+        sa.select(
+            Certificate.role,
+            sa.func.count(Certificate.id),
+            sa.func.count(sa.case((revoked, Certificate.id))),
+        )
+        .where(Certificate.event_id == event.id, Certificate.role.in_(SERVED_ROLES))
+        .group_by(Certificate.role)
+    ).all()
+    found = {role: (issued, gone) for role, issued, gone in rows}
+    counts = {}
+    for role in SERVED_ROLES:
+        issued, gone = found.get(role, (0, 0))
+        counts[role] = CertificateCounts(issued, issued - gone, gone)
+    return counts
 
 
 def certificates_of(participant: Participant) -> list[Certificate]:
@@ -213,6 +245,7 @@ def verification_facts(certificate: Certificate, *, full_name: bool = True) -> d
     event = certificate.event
     return {
         "number": certificate.number,
+        "role": certificate.role,
         "name": certificate.name if full_name else masked_name(certificate.name),
         "event_title": certificate.event_title,
         "event_code": event.code,

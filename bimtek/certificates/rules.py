@@ -180,7 +180,9 @@ def _judge(
 def _active_certificates(event_id: int) -> dict[int, Certificate]:
     rows = db.session.scalars(
         sa.select(Certificate).where(
-            Certificate.event_id == event_id, Certificate.revoked_at.is_(None)
+            Certificate.event_id == event_id,
+            Certificate.role == "participant",
+            Certificate.revoked_at.is_(None),
         )
     )
     return {certificate.participant_id: certificate for certificate in rows}

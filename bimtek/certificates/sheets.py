@@ -50,6 +50,9 @@ class Sheet:
     total_jp: int
     minutes_per_jp: int
     modules: tuple[tuple[str, int], ...] = ()
+    #: a line under the event's title naming what a narasumber or moderator did (the
+    #: modules); empty on participants' certificates
+    subject: str = ""
     revoked: bool = False
     #: drawn for printing, not the issued file: each page says so
     print_copy: bool = False
@@ -66,4 +69,5 @@ class Sheet:
             self.total_jp,
             self.minutes_per_jp,
             self.modules,
+            self.subject,
         )

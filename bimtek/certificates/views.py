@@ -27,6 +27,7 @@ from bimtek.certificates import (
     queries,
     rules,
     runs,
+    served,
     signing,
     verification,
     withdrawal,
@@ -117,6 +118,7 @@ def admin_index(event):
         counts=counts,
         shown=shown,
         revoked=revoked,
+        served=queries.served_counts(event),
         format_score=rules.format_score,
     )
 
@@ -223,6 +225,8 @@ def revoke(event, certificate_id):
     else:
         db.session.commit()
         flash(_("Sertifikat %(number)s dicabut.", number=certificate.number), "success")
+    if certificate.role != "participant":
+        return redirect(url_for("served_certificates.index", code=event.code))
     return redirect(url_for(".admin_index", code=event.code))
 
 
@@ -311,6 +315,7 @@ def settings(event):
         settings=current,
         form=form,
         errors=errors,
+        served_texts=served.all_role_settings(event),
         max_signatories=configuration.MAX_SIGNATORIES,
         format_score=rules.format_score,
     ), 422 if errors else 200

@@ -3,9 +3,11 @@
 Copied: the event's details, modules, classes (kelas, empty), sessions (moved to the new
 dates, same local times, each for the same class or plenary),
 the question bank and the tests' settings (their windows follow the new schedule), the
-certificate settings with logos and background, and the signatories. Not copied: people
-(participants, attendance, attempts, certificates), staff rights (an administrator assigns
-them, as for a new event), teaching material files (uploaded again), messages.
+certificate settings with logos and background, and the signatories, the narasumber and
+moderators of each module (with institution and NIP: they usually teach the next batch too).
+Not copied: people (participants, attendance, attempts, certificates, the panitia), staff
+rights (an administrator assigns them, as for a new event), teaching material files (uploaded
+again), messages.
 
 The question bank and the certificate settings belong to domains above events: they copy
 their part when ``event_cloned`` is sent (``assessments/cloning.py``, ``certificates/cloning.py``).
@@ -13,13 +15,14 @@ their part when ``event_cloned`` is sent (``assessments/cloning.py``, ``certific
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.core.forms import parse_date
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events.clone_review import start_review
-from bimtek.events.models import Event, EventClass, Module, Session
+from bimtek.events.models import Contributor, Event, EventClass, Module, Session
 from bimtek.events.services import clean_event, create_event
 from bimtek.events.signals import event_cloned
 from bimtek.extensions import db
@@ -113,6 +116,23 @@ def _copy_modules(source: Event, event: Event) -> dict[int, Module]:
         )
         db.session.add(copy)
         copies[module.id] = copy
+    db.session.flush()
+    for contributor in db.session.scalars(
+        sa.select(Contributor)
+        .where(Contributor.event_id == source.id, Contributor.module_id.is_not(None))
+        .order_by(Contributor.id)
+    ):
+        db.session.add(
+            Contributor(
+                event_id=event.id,
+                module_id=copies[contributor.module_id].id,
+                role=contributor.role,
+                name=contributor.name,
+                institution=contributor.institution,
+                nip=contributor.nip,
+                position=contributor.position,
+            )
+        )
     db.session.flush()
     return copies
 

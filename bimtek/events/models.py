@@ -177,6 +177,41 @@ class EventClass(db.Model):
     event: Mapped[Event] = relationship(back_populates="classes")
 
 
+#: what a contributor did: taught a module, moderated it, or sat on the organizing committee
+CONTRIBUTOR_ROLES = ("narasumber", "moderator", "panitia")
+
+
+class Contributor(db.Model):
+    """Someone who served the event (for their certificate): the narasumber or moderator of
+    one module, or a member of the organizing committee (panitia, no module). A person who
+    teaches two modules has two rows with the same name; certificates group them by name.
+    The narasumber rows of a module and ``Module.speakers`` are kept the same
+    (``events/contributors.py``)."""
+
+    __tablename__ = "event_contributors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: the module taught or moderated; empty for panitia
+    module_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("modules.id", ondelete="CASCADE"), index=True
+    )
+    #: "narasumber", "moderator" or "panitia"
+    role: Mapped[str] = mapped_column(sa.String(20))
+    #: the name as it prints on the certificate, with titles
+    name: Mapped[str] = mapped_column(sa.String(200))
+    institution: Mapped[str] = mapped_column(sa.String(200), default="")
+    nip: Mapped[str] = mapped_column(sa.String(30), default="")
+    #: the staff account of a panitia member, when they have one
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship()
+    module: Mapped["Module | None"] = relationship()
+
+
 class Session(db.Model):
     """A scheduled block of time (sesi); attendance is taken per session."""
 

@@ -14,6 +14,7 @@ from bimtek.core.forms import parse_date, parse_flag, parse_int, parse_local_dat
 from bimtek.core.timeutil import local_to_utc, utcnow, zone
 from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.access import load_in_event
+from bimtek.events.contributors import sync_speakers
 from bimtek.events.models import Event, EventClass, Material, Module, Session
 from bimtek.events.signals import capacity_changing, event_updated
 from bimtek.extensions import db
@@ -240,6 +241,7 @@ def save_module(
             setattr(module, key, value)
         action = "module.update"
     db.session.flush()
+    sync_speakers(module)
     record(action, actor=actor, channel=channel, event_id=event.id, target=module)
     return module
 

@@ -25,6 +25,7 @@ from flask_wtf import FlaskForm
 from bimtek.core.web import admin_required
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events import clone_review as clone_review_rules
+from bimtek.events import contributors as team
 from bimtek.events import services, session_batch
 from bimtek.events.access import acting_user, event_required, load_in_event
 from bimtek.events.access import may as may_in_event
@@ -302,3 +303,58 @@ def delete_material(event, material_id):
     db.session.commit()
     flash(_("Bahan ajar dihapus."), "success")
     return redirect(url_for(".edit_module", code=event.code, module_id=module_id))
+
+
+# --- who served: narasumber, moderator, panitia ----------------------------------------------
+
+
+@admin_bp.route("/kegiatan/<code>/tim", methods=["GET", "POST"])
+@event_required("manager")
+def contributors(event):
+    """Narasumber and moderators of each module, and the panitia: the list and the add form."""
+    errors, values = {}, None
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        try:
+            added = team.add_contributor(event, request.form, actor=current_user)
+        except InvalidInput as error:
+            db.session.rollback()
+            errors, values = error.fields, request.form
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s ditambahkan.", name=added.name), "success")
+            return redirect(url_for(".contributors", code=event.code))
+    return render_template(
+        "events/admin/contributors.html",
+        event=event,
+        form=FlaskForm(),
+        contributors=team.contributors_of(event),
+        module_options=[(m.id, f"{m.code} · {m.title}") for m in event.modules],
+        errors=errors,
+        values=values,
+    ), 422 if errors else 200
+
+
+@admin_bp.route("/kegiatan/<code>/tim/<int:contributor_id>/hapus", methods=["POST"])
+@event_required("manager")
+def remove_contributor(event, contributor_id):
+    contributor = team.get_contributor(event, contributor_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    team.remove_contributor(contributor, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s dihapus dari daftar.", name=contributor.name), "success")
+    return redirect(url_for(".contributors", code=event.code))
+
+
+@admin_bp.route("/kegiatan/<code>/tim/staf", methods=["POST"])
+@event_required("manager")
+def add_staff_as_panitia(event):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    added = team.add_staff_as_panitia(event, actor=current_user)
+    db.session.commit()
+    flash(_("%(n)s staf ditambahkan sebagai panitia.", n=added), "success")
+    return redirect(url_for(".contributors", code=event.code))

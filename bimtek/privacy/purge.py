@@ -4,7 +4,8 @@ data protection: data is kept no longer than its purpose needs).
 What goes, for every participant of the event (registered, waitlisted or cancelled): NIK,
 NIP, mobile number, e-mail and district; the free-text notes next to them (why a check-in
 was marked izin or sakit, which can be health data; why a registration was cancelled); the
-evaluation drafts that tie a person to answers; the participant lists uploaded for import.
+evaluation drafts that tie a person to answers; the participant lists uploaded for import;
+the NIP of the narasumber, moderators and panitia entered for their certificates.
 What stays: names (they are on the certificates, and the certificates stay verifiable),
 institution, category, gender and position (the aggregates are made of them), attendance,
 test scores, certificates, anonymous evaluation answers: every figure of the dashboard, the
@@ -27,7 +28,7 @@ from bimtek.auth.models import User
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput
 from bimtek.evaluation.models import EvaluationDraft
-from bimtek.events.models import Event
+from bimtek.events.models import Contributor, Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
@@ -136,6 +137,9 @@ def purge_personal_data(
             sa.update(Attendance).where(Attendance.participant_id.in_(ids)).values(note="")
         )
     uploads = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.event_id == event.id))
+    db.session.execute(
+        sa.update(Contributor).where(Contributor.event_id == event.id).values(nip="")
+    )
     policy.purged_at = utcnow()
     policy.purged_by_id = getattr(actor, "id", None)
     outcome = {"participants": len(people), "accounts": accounts, "uploads": uploads.rowcount}

@@ -182,6 +182,9 @@ ROUTES = {
     "classes.spread": Route(EVENT_MANAGER, unsafe=True),
     "classes.members": Route(EVENT_MANAGER),
     "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.contributors": Route(EVENT_MANAGER),
+    "events_admin.remove_contributor": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.add_staff_as_panitia": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: participants
     "participants_admin.index": Route(EVENT_PANITIA),
     "participants_admin.edit": Route(EVENT_MANAGER),
@@ -233,6 +236,10 @@ ROUTES = {
     "certificates.upload_image": Route(EVENT_MANAGER),
     "certificates.image": Route(EVENT_MANAGER),
     "certificates.save_signatory": Route(EVENT_MANAGER, unsafe=True),
+    "served_certificates.index": Route(EVENT_MANAGER),
+    "served_certificates.issue": Route(EVENT_MANAGER, args={"role": "narasumber"}),
+    "served_certificates.preview": Route(EVENT_MANAGER, args={"role": "narasumber"}),
+    "served_certificates.texts": Route(EVENT_MANAGER),
     # --- staff: dashboard, exports, import
     "reports.dashboard": Route(EVENT_MANAGER),
     "reports.dashboard_live": Route(EVENT_MANAGER),
@@ -372,6 +379,7 @@ def _event_rows(event, person, uploaders):
     from bimtek.assessments.models import Attempt
     from bimtek.certificates import configuration, issuing, queries
     from bimtek.certificates.models import IssueRun
+    from bimtek.events.contributors import add_contributor
     from bimtek.events.services import add_material
     from bimtek.jobs.models import PreparedFile
     from bimtek.notifications.models import Announcement
@@ -396,6 +404,9 @@ def _event_rows(event, person, uploaders):
         for who, user in uploaders.items()
     }
     event_class = save_class(event, {"name": "Kelas A"})
+    contributor = add_contributor(
+        event, {"role": "narasumber", "name": "Dr. Narasumber", "module_id": module.id}
+    )
     prepared = PreparedFile(event_id=event.id, kind="certificates_zip", status="queued")
     db.session.add(prepared)
     announcement = Announcement(event_id=event.id, audience="all", subject="Info", body="Isi")
@@ -419,6 +430,7 @@ def _event_rows(event, person, uploaders):
         "announcement_id": announcement.id,
         "run_id": run.id,
         "signatory_id": queries.get_settings(event).signatories[0].id,
+        "contributor_id": contributor.id,
         "slot": "logo_left",
         "action": "tambah-waktu",
         "ticket_code": person.ticket_code,
@@ -598,6 +610,7 @@ _EVENT_ARGUMENTS = (
     "certificate_id",
     "prepared_id",
     "signatory_id",
+    "contributor_id",
     "token",
     "ticket_code",
 )

@@ -1,0 +1,48 @@
+"""The served certificates in Chromium with CSRF on: the manager enters a narasumber,
+chooses and issues on the certificates page; the public verifies it on a phone (360 px)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from bimtek.certificates.models import Certificate
+from bimtek.extensions import db
+from tests.certificates.conftest import sign
+from tests.certificates.test_browser import sign_in
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def test_manager_enters_issues_and_the_public_sees_the_role(
+    live_server, desktop, phone, five_sessions, admin
+):
+    sign(five_sessions)
+    page = desktop
+    sign_in(page, live_server, admin.email)
+    page.goto(f"{live_server.url}/admin/kegiatan/{five_sessions.code}/tim")
+    page.select_option("#f-role", "narasumber")
+    page.fill("#f-name", "Prof. Dr. Ir. Hj. Nurul Hidayati Kusumaningrum, M.Sc., Ph.D.")
+    page.fill("#f-institution", "Universitas Mulawarman")
+    page.select_option("#f-module_id", str(five_sessions.modules[0].id))
+    page.get_by_role("button", name="Tambah", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("ditambahkan")
+    screenshot(page, "served-contributors")
+    page.goto(f"{live_server.url}/admin/kegiatan/{five_sessions.code}/sertifikat/bertugas")
+    expect(page.locator("#narasumber")).to_contain_text("Universitas Mulawarman")
+    screenshot(page, "served-before")
+    page.locator("#narasumber").get_by_role("button", name="Terbitkan untuk yang dipilih").click()
+    expect(page.locator(".flash-success")).to_contain_text("1 sertifikat diterbitkan")
+    expect(page.locator("#narasumber")).to_contain_text(f"001/BIMTEK-{five_sessions.code}/NS/")
+    screenshot(page, "served-issued")
+
+    code = db.session.scalars(db.select(Certificate.verification_code)).one()
+    phone.goto(f"{live_server.url}/verify/{code}")
+    expect(phone.locator(".cert-role")).to_have_text("Narasumber")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    screenshot(phone, "served-verify-phone")
