@@ -1,0 +1,77 @@
+"""Every answer of the API is dumped by the response schema its operation declares, so the
+OpenAPI document and what is answered cannot drift: no hand-built ``jsonify`` answers."""
+
+import ast
+import re
+from pathlib import Path
+
+import bimtek.api
+
+API = Path(bimtek.api.__file__).parent
+#: functions of bimtek/api that still build a JSON answer by hand, and why
+HAND_BUILT = {
+    "openapi_json": "the OpenAPI document itself",
+    "ping": "bimtek/api/attendance.py: rewritten on branch checkin; converted after its merge",
+    "_check_in": "bimtek/api/attendance.py: rewritten on branch checkin; converted after its merge",
+}
+#: operations answering a file, not JSON
+FILES = {"api.certificate_pdf": "the certificate's PDF", "api.export_workbook": "an .xlsx"}
+
+
+def _spec_path(rule: str) -> str:
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.removeprefix("/api/v1"))
+
+
+def test_every_operation_declares_a_schema_for_its_success(app, client):
+    spec = client.get("/api/v1/openapi.json").json
+    operations = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi_json":
+            continue
+        if rule.endpoint in FILES:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operation = spec["paths"][_spec_path(rule.rule)][method.lower()]
+            successes = {s: r for s, r in operation["responses"].items() if s.startswith("2")}
+            assert successes, (method, rule.rule)
+            for status, response in successes.items():
+                if status == "204":
+                    assert "content" not in response, (method, rule.rule)
+                    continue
+                schema = response["content"]["application/json"]["schema"]
+                assert "$ref" in schema, (method, rule.rule, status)
+            operations += 1
+    assert operations >= 16
+
+
+def _jsonify_calls(source: str):
+    """(enclosing function, line) of every ``jsonify(...)`` call in a module."""
+    tree = ast.parse(source)
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name | ast.Attribute)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "jsonify"
+            ):
+                yield function.name, node.lineno
+
+
+def test_no_view_builds_its_json_answer_by_hand():
+    hand_built = []
+    for module in sorted(API.glob("*.py")):
+        for function, line in _jsonify_calls(module.read_text()):
+            if function not in HAND_BUILT:
+                hand_built.append(f"{module.name}:{line} {function}")
+    assert hand_built == []
+
+
+def test_the_registration_schema_takes_the_declared_fields(app):
+    from bimtek.api.participants import RegistrationRequest
+    from bimtek.participants.validation import REGISTRATION_INPUT, clean_registration
+
+    assert list(RegistrationRequest().fields) == [*REGISTRATION_INPUT, "consent"]
+    _values, errors = clean_registration({})
+    assert set(errors) <= set(REGISTRATION_INPUT)
