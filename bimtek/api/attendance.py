@@ -1,28 +1,25 @@
 """Check-in for scanner devices and integrations, and a trivial ping for health checks."""
 
 from flask import Response, g, jsonify
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from bimtek.api import JSON_BODY_ERRORS, bp
-from bimtek.api.auth import bearer_token, token_required
+from bimtek.api.auth import token_required
 from bimtek.api.inputs import json_body, storable_text
 from bimtek.api.outputs import IsoDateTime
-from bimtek.attendance import checkin, lookup, records
-from bimtek.attendance.errors import ParticipantConflict, UnknownCode
-from bimtek.attendance.models import EXCUSED, STATUS_LABELS
+from bimtek.attendance import checkin, records
+from bimtek.attendance.errors import ParticipantConflict
+from bimtek.attendance.models import STATUS_LABELS
 from bimtek.attendance.payloads import (
     attendance_json,
     checkin_json,
     error_json,
     participant_brief,
 )
-from bimtek.auth.tokens import bearer_hash, stamp_due
-from bimtek.core.database import is_postgres
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import ServiceError
-from bimtek.events.access import known_right, load_in_event, load_row
+from bimtek.events.access import load_in_event, load_row
 from bimtek.events.models import Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -51,8 +48,9 @@ class CheckInRequest(Schema):
         validate=storable_text(),
         metadata={
             "format": "date-time",
-            "description": "When the scan happened, with a zone (for queued scans); not in "
-            "the future, nor long before the session",
+            "description": "When a queued scan happened, with a zone, on the server's clock "
+            "(the device's corrected by the offset to /ping's server_time); not in the future, "
+            "nor long before the session. Leave it out online: the server's time is used",
         },
     )
 
@@ -155,6 +153,10 @@ class SessionAttendance(Schema):
 
 class Ping(Schema):
     ok = fields.Boolean(required=True)
+    server_time = fields.DateTime(
+        required=True,
+        metadata={"description": "The server's clock (UTC): a device measures its own offset"},
+    )
 
 
 class ConflictSchema(Schema):
@@ -167,13 +169,13 @@ class ConflictSchema(Schema):
 @bp.get("/ping")
 @bp.response(200, Ping, description="Alive")
 def ping():
-    """Liveness: no database, no authentication."""
-    return jsonify({"ok": True})
+    """Liveness: no database, no authentication; with the server's time."""
+    return jsonify({"ok": True, "server_time": utcnow().isoformat()})
 
 
 @bp.post("/sessions/<int:session_id>/checkins")
+@token_required()
 @bp.doc(
-    security=[{"bearerAuth": []}],
     requestBody={"required": True, "content": {"application/json": {"schema": CheckInRequest}}},
 )
 @bp.response(201, CheckInSchema, description="First check-in at this session")
@@ -192,78 +194,33 @@ def ping():
 @bp.errors(
     JSON_BODY_ERRORS
     | {
-        401: "unauthorized",
         403: "forbidden",
         404: "unknown_code, unknown_session (also a session not the token's)",
         422: "invalid (code, scan_id or scanned_at), wrong_type, invalid_text",
     }
 )
 def create_checkin(session_id):
-    """The hot path: a well-formed scan with a live token is one read (token, right, session,
-    ticket, earlier row) and, for a first scan, one write (the row and its audit entry). Any
-    other request takes the ordinary path, which answers in the ordinary order (401, then
-    404 for a session not theirs, then 422)."""
-    found = _scan_in_one_read(session_id)
-    if found is None:
-        db.session.close()  # a fresh transaction (and no autocommit) for the ordinary path
-        return _checked_create_checkin(session_id)
-    session, target, data = found
-    return _check_in(session, target, data)
-
-
-def _scan_in_one_read(session_id):
-    """(session, ScanTarget, body) read in one statement, or None to take the ordinary
-    path: no token-like bearer, a body that is not a clean scan, no live token, or a token
-    whose last-used stamp is due (``token_required`` writes and commits it)."""
-    token_hash = bearer_hash(bearer_token())
-    if token_hash is None:
-        return None
+    """The hot path, and the desk page's path too (``attendance.checkin.scan``): the token,
+    one joined read of the session, event, ticket and earlier row, the event right, and for
+    a first scan the row and its audit entry, in one transaction. Errors answer in the
+    ordinary order (401, then 404 for a session not theirs, then 422)."""
     try:
         data = json_body(CheckInRequest())
-        code = lookup.clean_code(data.get("code"))
     except ServiceError:
-        return None
-    if is_postgres():
-        # What the fast path writes is one statement (the row and its audit entry), atomic
-        # on its own: without BEGIN and COMMIT a repeat is one round trip, a first scan two.
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    found = lookup.load_scan_by_token(token_hash, session_id, code)
-    if found is None or stamp_due(found[0]):
-        return None
-    token, session, right, target = found
-    if target.existing is not None and target.existing.status in EXCUSED:
-        return None  # izin/sakit turned up: an update and an audit entry, in a transaction
-    g.api_user = user = token.user
-    if session is not None:
-        known_right(user, session.event, right)
-    load_row(Session, session_id, user, "panitia", row=session)  # 404 when not theirs
-    if target.participant is None:
-        raise UnknownCode(_("Tiket tidak dikenal."))
-    return session, target, data
-
-
-@token_required()
-def _checked_create_checkin(session_id):
-    load_row(Session, session_id, g.api_user, "panitia")  # before anything is said about it
-    data = json_body(CheckInRequest())
-    session, target = lookup.load_for_scan(session_id, data.get("code"))
-    return _check_in(session, target, data)
-
-
-def _check_in(session, target, data):
-    brief = participant_brief(target.participant)
+        load_row(Session, session_id, g.api_user, "panitia")  # before anything is said about it
+        raise
     try:
-        result = checkin.check_in(
-            session,
-            target,
+        session, result = checkin.scan(
+            session_id,
             actor=g.api_user,
+            code=data.get("code"),
             scan_id=data.get("scan_id"),
             scanned_at=data.get("scanned_at"),
             channel="api",
         )
     except ParticipantConflict as error:
         return jsonify(error_json(error)), error.status
-    body = checkin_json(result, session.event, brief)
+    body = checkin_json(result, session.event)
     db.session.commit()
     return jsonify(body), 200 if result.already else 201
 

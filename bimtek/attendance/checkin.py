@@ -1,13 +1,16 @@
 """Recording attendance: checking in, undoing, izin/sakit, and the walk-in at the desk.
 
-Check-in is the hot path (8 desks, 400 people, a weak network). A repeat is answered from
-one read, without a write lock. A first scan takes one ``INSERT ... ON CONFLICT DO NOTHING
-RETURNING`` and, only when another desk inserted the same row a moment earlier, one read
-back: two desks scanning the same ticket at the same moment cannot both insert, and
-neither gets an IntegrityError. On PostgreSQL that INSERT and the check-in's audit entry are
-one statement (``_attendance_and_audit_insert``). A queued offline scan carries a
-client-made ``scan_id``, unique per session, so a retry is answered as a repeat instead of
-counting twice.
+Check-in is the hot path (8 desks, 400 people, a weak network). The API and the desk page
+take one path, ``scan``: one joined read (``lookup.load_for_scan``), the event's rights rule
+(``events.access.authorize``, through ``load_row``), then ``check_in``, in the request's one
+transaction. A repeat is answered from that read, without a write lock. A first scan takes
+one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` and its audit entry
+(``audit.services.record``) and, only when another desk inserted the same row a moment
+earlier, one read back: two desks scanning the same ticket at the same moment cannot both
+insert, and neither gets an IntegrityError. A queued offline scan carries a client-made
+``scan_id``, unique per session, so a retry is answered as a repeat instead of counting
+twice, and its ``scanned_at``: the desk's clock corrected by the offset it measured against
+the server's (an online scan sends none and takes the server's time).
 
 """
 
@@ -20,15 +23,15 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bimtek.attendance.errors import NotRegistered, UnknownCode, WrongEvent, not_in_class
-from bimtek.attendance.lookup import ScanTarget, clean_code
+from bimtek.attendance.lookup import ScanTarget, clean_code, load_for_scan
 from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, Attendance
 from bimtek.attendance.records import is_late
-from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound
+from bimtek.events.access import load_row, not_in_event
 from bimtek.events.classes import session_is_for
-from bimtek.events.models import Session
+from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.classes import assign_classes
 from bimtek.participants.models import Participant
@@ -59,7 +62,7 @@ def _clean_scan_id(raw) -> str | None:
     if raw in (None, ""):
         return None
     if not isinstance(raw, str) or not SCAN_ID_PATTERN.match(raw):
-        message = _("scan_id: 1–64 karakter huruf, angka, titik, titik dua, _ atau -.")
+        message = _("Kode pindaian tidak sah; muat ulang halaman lalu pindai lagi.")
         raise InvalidInput(message, fields={"scan_id": message})
     return raw
 
@@ -74,13 +77,13 @@ def _clean_scanned_at(raw, session: Session, now: datetime) -> datetime | None:
         except ValueError:
             moment = None
     if not isinstance(moment, datetime) or moment.tzinfo is None:
-        message = _("scanned_at harus waktu ISO 8601 dengan zona waktu, mis. 2024-10-28T00:03:00Z.")
+        message = _("Waktu pindaian tidak terbaca; muat ulang halaman lalu pindai lagi.")
         raise InvalidInput(message, fields={"scanned_at": message})
     if moment > now + CLOCK_SKEW:
-        message = _("scanned_at berada di masa depan; periksa jam perangkat.")
+        message = _("Waktu pindaian berada di masa depan; periksa jam perangkat.")
         raise InvalidInput(message, fields={"scanned_at": message})
     if moment < session.starts_at - EARLIEST_BEFORE_START:
-        message = _("scanned_at terlalu jauh sebelum sesi dimulai.")
+        message = _("Waktu pindaian jauh sebelum sesi dimulai; periksa jam perangkat.")
         raise InvalidInput(message, fields={"scanned_at": message})
     return moment
 
@@ -92,48 +95,12 @@ _EXISTING = sa.select(Attendance.id, Attendance.status, Attendance.checked_in_at
     Attendance.session_id == sa.bindparam("session_id"),
     Attendance.participant_id == sa.bindparam("participant_id"),
 )
-_AUDIT_INSERT = sa.insert(AuditLog.__table__)
 _UPSERTS = {
     name: dialect.insert(Attendance.__table__)
     .on_conflict_do_nothing()
     .returning(Attendance.__table__.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
-
-
-def _audit_columns(prefix: str) -> dict:
-    table = AuditLog.__table__
-    return {
-        name: sa.bindparam(prefix + name, type_=table.c[name].type)
-        for name in ("at", "actor_id", "channel", "action", "event_id", "target_type")
-        + ("target_id", "details")
-    }
-
-
-def _attendance_and_audit_insert():
-    """PostgreSQL: the attendance row and its audit entry in ONE statement (one round trip)::
-
-        WITH new AS (INSERT INTO attendances ... ON CONFLICT DO NOTHING RETURNING id),
-             logged AS (INSERT INTO audit_log (...) SELECT ... FROM new)
-        SELECT id FROM new
-
-    The audit row is written exactly when the attendance row is (none on a conflict)."""
-    table = Attendance.__table__
-    new = (
-        postgresql.insert(table)
-        .values({c.name: sa.bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"})
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
-        .cte("new")
-    )
-    audit = _audit_columns("audit_")
-    logged = sa.insert(AuditLog.__table__).from_select(
-        list(audit), sa.select(*audit.values()).select_from(new)
-    )
-    return sa.select(new.c.id).add_cte(logged.cte("logged"))
-
-
-_ATTENDANCE_AND_AUDIT = _attendance_and_audit_insert()
 
 
 def insert_or_nothing(values: dict):
@@ -159,6 +126,52 @@ def check_participant(session: Session, participant: Participant) -> None:
 
 
 _NOT_LOADED = object()
+
+
+def scan(
+    session_id,
+    *,
+    actor,
+    code=None,
+    participant_id=None,
+    event: Event | None = None,
+    scan_id: str | None = None,
+    scanned_at=None,
+    channel: str = "desk",
+    now: datetime | None = None,
+) -> tuple[Session, CheckInResult]:
+    """The one check-in path of the API and the desk page: a ticket ``code`` (or a
+    ``participant_id`` picked by hand) at a session, by ``actor``.
+
+    One joined read finds the session, its event, the person and any row they already have;
+    then the rights rule (``load_row``: 404 ``unknown_session`` for a session that is not
+    theirs, or not in ``event`` when given, 403 for a lesser right) before anything is said
+    about the ticket (422 for a malformed code, 404 ``unknown_code``); then ``check_in``.
+    Flushes; the caller commits. Returns the session and the CheckInResult."""
+    if participant_id is None:
+        try:
+            code = clean_code(code)
+        except InvalidInput:
+            load_row(Session, session_id, actor, "panitia")  # 404 before the 422
+            raise
+    session, target = load_for_scan(session_id, code=code, participant_id=participant_id)
+    if session is None or (event is not None and session.event_id != event.id):
+        raise not_in_event(Session)
+    load_row(Session, session.id, actor, "panitia", row=session)
+    if target.participant is None:
+        if participant_id is not None:
+            raise not_in_event(Participant)
+        raise UnknownCode(_("Tiket tidak dikenal."))
+    result = check_in(
+        session,
+        target,
+        actor=actor,
+        scan_id=scan_id,
+        scanned_at=scanned_at,
+        now=now,
+        channel=channel,
+    )
+    return session, result
 
 
 def check_in(
@@ -200,7 +213,7 @@ def check_in(
     # a repeat (the common retry) is answered from a read, taking no write lock at all
     existing = known if known is not _NOT_LOADED else db.session.execute(_EXISTING, key).first()
     if existing is None:
-        new_id = _insert_checked_in(
+        new_id = insert_or_nothing(
             {
                 **key,
                 "status": status,
@@ -210,10 +223,18 @@ def check_in(
                 "scan_id": scan_id,
                 "source": source,
                 "created_at": now,
-            },
-            _check_in_audit(session, participant, actor, source, now, status, scan_id),
+            }
         )
         if new_id is not None:
+            record(
+                "checkin.create",
+                actor=actor,
+                channel="api" if source == "api" else "web",
+                event_id=session.event_id,
+                target=participant,
+                details={"session_id": session.id, "status": status, "scan_id": scan_id},
+            )
+            db.session.flush()
             return CheckInResult(participant, status, moment, False, new_id)
         # another desk won the race a moment ago: answer with its row
         existing = db.session.execute(_EXISTING, key).one_or_none()
@@ -224,34 +245,6 @@ def check_in(
     if existing.status in EXCUSED:
         return _excused_arrives(session, participant, existing, status, moment, actor, source)
     return CheckInResult(participant, existing.status, existing.checked_in_at, True, existing.id)
-
-
-def _check_in_audit(session, participant, actor, source, now, status, scan_id) -> dict:
-    """The audit entry of a first check-in: the row ``bimtek.audit.services.record`` would
-    write, as Core values (the ORM unit of work was the largest cost of a check-in)."""
-    return {
-        "at": now,
-        "action": "checkin.create",
-        "actor_id": getattr(actor, "id", None),
-        "channel": "api" if source == "api" else "web",
-        "event_id": session.event_id,
-        "target_type": "participant",
-        "target_id": participant.id,
-        "details": {"session_id": session.id, "status": status, "scan_id": scan_id},
-    }
-
-
-def _insert_checked_in(values: dict, audit: dict):
-    """Insert the attendance row unless it exists and, when it was inserted, its audit entry.
-    The new id, or None. One statement on PostgreSQL; two local calls on SQLite, which has
-    no INSERT inside WITH (and no network round trip to save)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        params = {**values, **{f"audit_{name}": value for name, value in audit.items()}}
-        return db.session.execute(_ATTENDANCE_AND_AUDIT, params).scalar()
-    new_id = insert_or_nothing(values)
-    if new_id is not None:
-        db.session.execute(_AUDIT_INSERT, audit)
-    return new_id
 
 
 def _excused_arrives(session, participant, existing, status, moment, actor, source):

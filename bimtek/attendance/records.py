@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from bimtek.attendance.lookup import by_registration_number
 from bimtek.attendance.models import STATUS_LABELS, Attendance
 from bimtek.core import numbers
 from bimtek.core.timeutil import utcnow
@@ -185,14 +186,19 @@ def find_participants(
 ) -> list[tuple[Participant, Attendance | None]]:
     """Desk search by name, NIK, registration number or institution (all statuses).
 
-    Without ``personal`` (the panitia) a NIK matches only in full, see
-    ``participants.visibility``."""
+    The person whose registration number the term names ("31" or "KUTIM24C-0031",
+    ``lookup.by_registration_number``) comes first. Without ``personal`` (the panitia) a NIK
+    matches only in full, see ``participants.visibility``."""
 
     term = " ".join(str(term or "").split())[:100]
-    if len(term) < 2:
+    numbered = by_registration_number(event, term)
+    if len(term) < 2 and numbered is None:
         return []
-    query = participant_query(event.id, search=term, sort="name", personal=personal)
-    people = list(db.session.scalars(query.limit(limit)))
+    people = [numbered] if numbered is not None else []
+    if len(term) >= 2:
+        query = participant_query(event.id, search=term, sort="name", personal=personal)
+        people += [p for p in db.session.scalars(query.limit(limit)) if p is not numbered]
+    people = people[:limit]
     rows = {}
     if session is not None and people:
         rows = {

@@ -56,6 +56,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
     return {
         "event": event.code,
         "generated_at": now.isoformat(),
+        "server_time": utcnow().isoformat(),
         "expires_at": roster_expiry(event, now).isoformat(),
         "participants": [
             {

@@ -34,6 +34,7 @@ from bimtek.attendance.payloads import (
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.auth.sessions import device_scope
 from bimtek.core.inputs import json_object
+from bimtek.core.timeutil import utcnow
 from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required, load_in_event
@@ -78,6 +79,7 @@ def _desk_data(schema: dict) -> dict:
 def _status_payload(session) -> dict:
     event = session.event
     return {
+        "server_time": utcnow().isoformat(),  # the desk measures its clock's offset by it
         "counts": records.session_counts(session),
         "recent": [
             {**attendance_json(row, event), "participant": participant_brief(row.participant)}
@@ -118,17 +120,17 @@ def desk(event):
 @staff_json
 @event_required("panitia")
 def desk_scan(event, session_id):
-    session = load_in_event(Session, session_id, event)
     data = _desk_data(DESK_SCAN_REQUEST)
     source = data.get("source") if data.get("source") in DESK_SOURCES else "desk"
-    target = data.get("code")
-    if data.get("participant_id") not in (None, ""):
-        target = load_in_event(Participant, data.get("participant_id"), event)
+    picked = data.get("participant_id")
+    if picked not in (None, ""):
         source = "manual"
-    result = checkin.check_in(
-        session,
-        target,
+    session, result = checkin.scan(
+        session_id,
         actor=current_user,
+        code=data.get("code") if picked in (None, "") else None,
+        participant_id=picked if picked not in (None, "") else None,
+        event=event,
         scan_id=data.get("scan_id"),
         scanned_at=data.get("scanned_at"),
         channel=source,

@@ -55,29 +55,6 @@ def event_right(user, event: Event) -> str | None:
     return cache[key]
 
 
-def right_column(user_role, user_id, event_id):
-    """``event_right`` as an SQL expression over columns, for a hot path that reads the right
-    in the same statement as its rows (the check-in API); hand the value to
-    ``known_right`` and decide with ``authorize``/``load_row`` as everywhere else."""
-    return sa.case(
-        (user_role == "admin", sa.literal("manager")),
-        (
-            user_role == "staff",
-            sa.select(EventStaff.role)
-            .where(EventStaff.event_id == event_id, EventStaff.user_id == user_id)
-            .scalar_subquery(),
-        ),
-        else_=sa.null(),
-    )
-
-
-def known_right(user, event: Event, right: str | None) -> None:
-    """Remember for this request that ``user``'s right in ``event`` is ``right`` (read by
-    ``right_column``), so ``event_right`` does not ask the database again."""
-    if _has_g() and getattr(user, "is_active", False):
-        g.setdefault("_event_rights", {})[(user.id, event.id)] = right
-
-
 def may(user, event: Event, need: str) -> bool:
     """Whether ``user`` holds at least the right ``need`` ('panitia' or 'manager') in ``event``."""
     right = event_right(user, event)
@@ -210,10 +187,8 @@ __all__ = [
     "event_required",
     "event_right",
     "events_for",
-    "known_right",
     "load_event",
     "load_in_event",
     "load_row",
     "may",
-    "right_column",
 ]

@@ -4,6 +4,14 @@
  * kept in localStorage with its original time and a client-made scan_id, and re-sent when
  * the network is back; the server counts a scan_id once, so retrying is always safe.
  *
+ * The phone's clock is not trusted: an online scan sends no time (the server's decides
+ * hadir/terlambat), and a queued scan's time is the phone's corrected by the offset measured
+ * at the last answer from the server (every desk answer carries "server_time"; the offset is
+ * kept in localStorage, so it survives an offline reload).
+ *
+ * While offline (the browser says so, or a request found no network) the desk says so; the
+ * counters include the scans waiting in the queue, marked as waiting.
+ *
  * Offline through a reload: a service worker (static/js/desk-sw.js) serves this page and its
  * files from the "bimtek-desk:<scope>" cache, which this script fills; the roster snapshot
  * (ticket code, name, institution, status: no NIK or phone) is kept there too, so people are
@@ -31,6 +39,11 @@
   var CACHE = CACHE_PREFIX + ":" + SCOPE;
   var APOSTROPHES = /['`\u00b4\u2018\u2019\u02bc.]/g;
   var RETRY_MS = 10000;
+  var CLOCK_KEY = "bimtek.checkin.clock";
+  // the last counts and scans the server gave, for a page reloaded offline from the cache
+  var STATUS_KEY = "bimtek.checkin.status:" + root.dataset.deskId + ":" + root.dataset.eventCode;
+  // what a panitia types for a registration number: "31", "0031" or "KUTIM24C-0031"
+  var REGISTRATION = /^(?:[A-Z0-9]+-)?0*([0-9]{1,6})$/;
 
   var urls = {
     scan: root.dataset.scanUrl,
@@ -62,6 +75,9 @@
   var flushing = false;
   var searchTimer = null;
   var seq = 0;
+  var serverCounts = null;
+  var netNote = document.getElementById("net-note");
+  var queuedCount = document.getElementById("c-queued");
 
   // --- helpers ------------------------------------------------------------------------------
 
@@ -87,7 +103,42 @@
     return "d" + deskId + "-" + Date.now().toString(36) + "-" + seq + "-" + random;
   }
 
+  // --- the server's clock ---------------------------------------------------------------------
+
+  function clockOffset() {
+    // milliseconds to add to the phone's clock to get the server's (0 until first measured)
+    try {
+      var kept = JSON.parse(localStorage.getItem(CLOCK_KEY) || "null");
+      return kept && typeof kept.offset === "number" ? kept.offset : 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  function noteServerTime(data, sentAt, receivedAt) {
+    var server = data && data.server_time ? Date.parse(data.server_time) : NaN;
+    if (isNaN(server)) return;
+    // the server read its clock about halfway through the round trip
+    var offset = Math.round(server - (sentAt + receivedAt) / 2);
+    try {
+      localStorage.setItem(CLOCK_KEY, JSON.stringify({ offset: offset, at: receivedAt }));
+    } catch (e) { /* full */ }
+  }
+
+  function serverNow() {
+    return new Date(Date.now() + clockOffset());
+  }
+
+  // --- online or not ------------------------------------------------------------------------
+
+  function setOnline(online) {
+    if (!netNote) return;
+    netNote.hidden = online;
+    root.dataset.network = online ? "online" : "offline";
+  }
+
   function request(method, url, body) {
+    var sentAt = Date.now();
     var options = {
       method: method,
       credentials: "same-origin",
@@ -98,12 +149,18 @@
       options.body = JSON.stringify(body);
     }
     return fetch(url, options).then(function (response) {
+      var receivedAt = Date.now();
       if (signedOff(response)) sessionGone();
+      if (!retriable({ status: response.status })) setOnline(true);
       return response.text().then(function (text) {
         var data = null;
         try { data = text ? JSON.parse(text) : {}; } catch (e) { data = null; }
+        noteServerTime(data, sentAt, receivedAt);
         return { status: response.status, ok: response.ok, data: data };
       });
+    }, function (error) {
+      setOnline(false);
+      throw error;
     });
   }
 
@@ -212,24 +269,96 @@
 
   // --- counters and recent scans -----------------------------------------------------------
 
-  function applyStatus(data) {
-    if (!data || !data.counts) return;
+  function pageCounts() {
+    // the counts the page was rendered with (also when it came from the offline cache)
+    var counts = {};
     ["checked_in", "expected", "hadir", "terlambat", "izin", "sakit", "belum", "alpa"].forEach(
       function (key) {
         var node = document.getElementById("c-" + key);
-        if (node && data.counts[key] !== undefined) node.textContent = data.counts[key];
+        if (node) counts[key] = Number(node.textContent) || 0;
       });
+    return counts;
+  }
+
+  function queuedHere() {
+    // the scans of this session waiting in the queue, one per person
+    var seen = {};
+    return loadQueue().filter(function (item) {
+      if (String(item.sessionId) !== String(sessionId)) return false;
+      var key = item.body.participant_id ? "p" + item.body.participant_id
+        : "c" + String(item.body.code || "").toUpperCase();
+      var person = rosterPerson(item.body);
+      if (person) key = "p" + person.id;
+      if (seen[key]) return false;
+      seen[key] = true;
+      return true;
+    });
+  }
+
+  function renderCounts() {
+    // the server's counts, plus the scans waiting to be sent (marked as waiting)
+    if (!serverCounts) return;
+    var waiting = queuedHere().length;
+    var shown = Object.assign({}, serverCounts);
+    shown.checked_in = serverCounts.checked_in + waiting;
+    shown.belum = Math.max(0, serverCounts.belum - waiting);
+    Object.keys(shown).forEach(function (key) {
+      var node = document.getElementById("c-" + key);
+      if (node) node.textContent = shown[key];
+    });
+    if (queuedCount) {
+      queuedCount.hidden = waiting === 0;
+      queuedCount.textContent = msg.countedWaiting.replace("{n}", waiting);
+    }
+  }
+
+  function keepStatus(data) {
+    try {
+      localStorage.setItem(STATUS_KEY, JSON.stringify(
+        { sessionId: String(sessionId), counts: data.counts, recent: data.recent || null }));
+    } catch (e) { /* full */ }
+  }
+
+  function keptStatus() {
+    try {
+      var kept = JSON.parse(localStorage.getItem(STATUS_KEY) || "null");
+      return kept && kept.sessionId === String(sessionId) ? kept : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function applyStatus(data) {
+    if (!data || !data.counts) return;
+    if (data.recent) keepStatus(data);
+    serverCounts = {};
+    ["checked_in", "expected", "hadir", "terlambat", "izin", "sakit", "belum", "alpa"].forEach(
+      function (key) {
+        if (data.counts[key] !== undefined) serverCounts[key] = data.counts[key];
+      });
+    renderCounts();
     var stamp = document.getElementById("counts-updated");
-    if (stamp) stamp.textContent = msg.updated + " " + new Date().toLocaleTimeString();
+    if (stamp) stamp.textContent = msg.updated + " " + serverNow().toLocaleTimeString();
     if (data.recent) renderRecent(data.recent);
   }
 
   function renderRecent(items) {
+    lastRecent = items;
     recent.textContent = "";
-    if (!items.length) {
+    var waiting = queuedHere().slice().reverse();
+    if (!items.length && !waiting.length) {
       recent.appendChild(el("li", "empty", msg.none));
       return;
     }
+    waiting.forEach(function (item) {
+      // not sent yet: who it is from the roster, marked as waiting, nothing to undo
+      var person = rosterPerson(item.body);
+      var li = el("li", "recent-queued");
+      li.appendChild(el("span", "recent-time", "\u2026"));
+      li.appendChild(el("span", "recent-name", person ? person.full_name : item.body.code));
+      li.appendChild(el("span", "mark mark-queued", msg.queuedShort));
+      recent.appendChild(li);
+    });
     items.forEach(function (item) {
       var li = el("li");
       li.dataset.participant = item.participant.id;
@@ -241,6 +370,13 @@
       li.appendChild(undo);
       recent.appendChild(li);
     });
+  }
+
+  var lastRecent = null;
+
+  function renderWaiting() {
+    renderCounts();
+    if (lastRecent) renderRecent(lastRecent);
   }
 
   function poll() {
@@ -264,6 +400,7 @@
   function saveQueue(items) {
     try { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); } catch (e) { /* full */ }
     renderQueue();
+    renderWaiting();
   }
 
   function renderQueue() {
@@ -309,8 +446,10 @@
 
   function scan(body) {
     body.scan_id = body.scan_id || newScanId();
-    body.scanned_at = body.scanned_at || new Date().toISOString();
-    var item = { url: urls.scan, sessionId: sessionId, body: body };
+    // online, the server's clock decides; a scan that must wait keeps its moment, read on
+    // the phone's clock corrected by the offset measured at the last answer
+    var queued = Object.assign({}, body, { scanned_at: serverNow().toISOString() });
+    var item = { url: urls.scan, sessionId: sessionId, body: queued };
     if (loadQueue().length || navigator.onLine === false) {
       // keep the order: scans wait behind those already queued
       showQueued(item);
@@ -403,14 +542,28 @@
     return queued ? "queued" : null;
   }
 
+  function registrationNumber(term) {
+    // the number "31", "0031" or "KUTIM24C-0031" names, or null
+    var text = String(term || "").replace(/\s+/g, "").toUpperCase();
+    var match = text.match(REGISTRATION);
+    if (!match || Number(match[1]) === 0) return null;
+    if (text.indexOf("-") !== -1 && text.split("-")[0] !== root.dataset.eventCode) return null;
+    return Number(match[1]);
+  }
+
   function searchRoster(term) {
     var keys = searchKeys(term);
     if (!keys[0]) return [];
     var code = term.trim().toUpperCase();
-    return roster.data.participants.filter(function (person) {
+    var number = registrationNumber(term);
+    var numbered = roster.data.participants.filter(function (person) {
+      return number !== null && Number(person.registration_number.split("-").pop()) === number;
+    });
+    return numbered.concat(roster.data.participants.filter(function (person) {
+      if (numbered.indexOf(person) !== -1) return false;
       return person.ticket_code === code || person.keys[0].indexOf(keys[0]) !== -1 ||
         person.keys[1].indexOf(keys[1]) !== -1 || person.place.indexOf(keys[0]) !== -1;
-    }).slice(0, 8).map(function (person) {
+    })).slice(0, 8).map(function (person) {
       var seen = seenHere(person.id);
       return {
         participant: person,
@@ -424,11 +577,15 @@
   function loadRoster() {
     if (!urls.roster) return Promise.resolve();
     if (root.dataset.offline === "gone") return Promise.resolve();
+    var sentAt = Date.now();
     return fetch(urls.roster, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
+        var receivedAt = Date.now();
         if (signedOff(response)) return sessionGone();
         if (!response.ok) return null;
+        setOnline(true);
         return response.json().then(function (data) {
+          noteServerTime(data, sentAt, receivedAt);
           if (data.csrf_token) csrf = data.csrf_token;
           if (!useRoster(data) || !window.caches) return null;
           return caches.open(CACHE).then(function (c) {
@@ -439,6 +596,7 @@
       })
       .catch(function () {
         // offline: the snapshot this device kept, while it is still valid
+        setOnline(false);
         if (!window.caches) return null;
         return caches.open(CACHE).then(function (c) {
           return c.match(urls.roster).then(function (hit) {
@@ -554,7 +712,8 @@
   input.addEventListener("input", function () {
     clearTimeout(searchTimer);
     var raw = input.value.trim();
-    if (raw.length < 3 || TICKET.test(raw.toUpperCase())) return;
+    if (TICKET.test(raw.toUpperCase())) return;
+    if (raw.length < 3 && registrationNumber(raw) === null) return;
     // a handheld scanner types a whole code in well under this delay
     searchTimer = setTimeout(function () { search(raw); }, 400);
   });
@@ -778,8 +937,26 @@
     return;
   }
   window.addEventListener("online", function () {
+    setOnline(true);
     loadRoster().then(flushQueue); // a fresh CSRF token first (the page may be from the cache)
   });
+  window.addEventListener("offline", function () { setOnline(false); });
+  if (navigator.onLine === false) setOnline(false);
+  serverCounts = pageCounts();
+  lastRecent = Array.prototype.map.call(recent.querySelectorAll("li[data-participant]"),
+    function (li) {
+      // the list the page was rendered with, so that waiting scans can be put above it
+      var mark = li.querySelector(".mark");
+      return {
+        participant: { id: li.dataset.participant,
+                       full_name: li.querySelector(".recent-name").textContent },
+        checked_in_local: li.querySelector(".recent-time").textContent,
+        status: mark.className.replace(/^.*mark-/, ""),
+        status_label: mark.textContent
+      };
+    });
+  renderWaiting();
+  if (navigator.onLine === false && keptStatus()) applyStatus(keptStatus());
   setInterval(poll, POLL_MS);
   setInterval(flushQueue, RETRY_MS);
   renderQueue();
@@ -793,6 +970,7 @@
       return keepForOffline();
     });
   offlineReady.then(function () {
+    renderWaiting(); // the roster names the waiting scans
     if (root.dataset.offline !== "gone") root.dataset.offline = roster ? "ready" : "none";
   });
 })();

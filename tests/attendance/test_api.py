@@ -1,10 +1,11 @@
 """The check-in API: status codes, bodies, retries, undo, the session list, the document."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from bimtek.attendance.models import Attendance
+from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from bimtek.participants import cancellation
 from tests import factories
@@ -155,7 +156,10 @@ def test_session_list_and_counts(client, auth_headers, event, session):
 
 
 def test_ping_and_openapi(client):
-    assert client.get("/api/v1/ping").get_json() == {"ok": True}
+    ping = client.get("/api/v1/ping").get_json()
+    assert ping["ok"] is True
+    # the server's clock, for a scanner to measure its own offset by
+    assert abs(datetime.fromisoformat(ping["server_time"]) - utcnow()) < timedelta(minutes=1)
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in (
         "/ping",

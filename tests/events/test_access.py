@@ -121,34 +121,3 @@ def test_staff_list_shows_only_their_events(client, app):
     page = client.get("/admin/").get_data(as_text=True)
     assert "KUTIM1" in page and "BERAU1" not in page
     assert client.get("/admin/kegiatan/baru").status_code == 403  # events: administrators
-
-
-def test_the_right_read_in_sql_is_event_right(app):
-    """``right_column`` (the check-in API reads the right in its one statement) answers as
-    ``event_right`` for every kind of account, in the event and outside it."""
-    import sqlalchemy as sa
-    from flask import g
-
-    from bimtek.auth.models import User
-    from bimtek.events.access import known_right, right_column
-    from bimtek.extensions import db
-
-    kutim = factories.make_event("KUTIM1")
-    other = factories.make_event("BERAU1")
-    people = [
-        factories.make_staff("manager", event=kutim),
-        factories.make_staff("panitia", event=kutim),
-        factories.make_staff("admin"),
-        factories.make_staff("panitia"),  # staff with no event
-    ]
-    for event in (kutim, other):
-        for user in people:
-            in_sql = db.session.scalar(
-                sa.select(right_column(User.role, User.id, event.id)).where(User.id == user.id)
-            )
-            g.pop("_event_rights", None)
-            assert in_sql == event_right(user, event), (user.email, event.code)
-            g.pop("_event_rights", None)
-            known_right(user, event, in_sql)
-            assert may(user, event, "panitia") == (in_sql is not None)
-    g.pop("_event_rights", None)
