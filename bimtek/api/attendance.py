@@ -93,7 +93,7 @@ class CheckInSchema(Schema):
     participant = fields.Nested(ParticipantBrief)
     status = fields.String(validate=_STATUS)
     status_label = fields.String()
-    checked_in_at = fields.DateTime()
+    checked_in_at = IsoDateTime()
     checked_in_local = fields.String(metadata={"description": "HH:MM, in the event's zone"})
     already = fields.Boolean()
 
@@ -170,7 +170,7 @@ class ConflictSchema(Schema):
 @bp.response(200, Ping, description="Alive")
 def ping():
     """Liveness: no database, no authentication; with the server's time."""
-    return jsonify({"ok": True, "server_time": utcnow().isoformat()})
+    return {"ok": True, "server_time": utcnow()}
 
 
 @bp.post("/sessions/<int:session_id>/checkins")
@@ -222,7 +222,7 @@ def create_checkin(session_id):
         return jsonify(error_json(error)), error.status
     body = checkin_json(result, session.event)
     db.session.commit()
-    return jsonify(body), 200 if result.already else 201
+    return body, 200 if result.already else 201
 
 
 @bp.delete("/sessions/<int:session_id>/checkins/<int:participant_id>")
