@@ -1,6 +1,7 @@
 """JSON shapes shared by the API and the desk page, so both answer a scan the same way."""
 
 from bimtek.attendance.models import status_labels
+from bimtek.participants.validation import REGISTRATION_FIELDS
 
 # Request schemas: they check the JSON types of a request (bimtek.core.inputs) and are the
 # OpenAPI document's, so what is documented is what is enforced.
@@ -105,19 +106,7 @@ WALK_IN_REQUEST = {
     "properties": {
         **{
             name: {"type": "string", "maxLength": 500}
-            for name in (
-                "full_name",
-                "nik",
-                "nip",
-                "gender",
-                "institution",
-                "institution_category",
-                "job_title",
-                "phone",
-                "email",
-                "district",
-                "over_capacity_reason",
-            )
+            for name in (*REGISTRATION_FIELDS, "over_capacity_reason")
         },
         "consent": {"type": "boolean"},
     },
