@@ -14,14 +14,16 @@ from marshmallow import fields
 class IsoDate(fields.Date):
     def _serialize(self, value, attr, obj, **kwargs):
         if isinstance(value, str):
-            return date.fromisoformat(value).isoformat() and value
+            date.fromisoformat(value)  # refuses text that is not a date
+            return value
         return super()._serialize(value, attr, obj, **kwargs)
 
 
 class IsoDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if isinstance(value, str):
-            return datetime.fromisoformat(value).isoformat() and value
+            datetime.fromisoformat(value)  # refuses text that is not a date-time
+            return value
         return super()._serialize(value, attr, obj, **kwargs)
 
 

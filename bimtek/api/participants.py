@@ -216,12 +216,17 @@ def register(data, code):
     )
     db.session.commit()
     participant = outcome.participant
-    answer = {"status": participant.status, "registration_number": participant.registration_label}
     if participant.status == "registered":
-        answer["ticket_code"] = participant.ticket_code
-    else:
-        answer["position"] = outcome.waitlist_position
-    return answer
+        return {
+            "status": "registered",
+            "ticket_code": participant.ticket_code,
+            "registration_number": participant.registration_label,
+        }
+    return {
+        "status": "waitlisted",
+        "position": outcome.waitlist_position,
+        "registration_number": participant.registration_label,
+    }
 
 
 @bp.get("/events/<code>/participants")

@@ -3,9 +3,16 @@ OpenAPI document and what is answered cannot drift: no hand-built ``jsonify`` an
 
 import ast
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+from marshmallow import Schema
+
 import bimtek.api
+from bimtek.api.outputs import IsoDate, IsoDateTime, Real
+from bimtek.api.participants import RegistrationRequest
+from bimtek.participants.validation import REGISTRATION_INPUT, clean_registration
 
 API = Path(bimtek.api.__file__).parent
 #: functions of bimtek/api that still build a JSON answer by hand, and why
@@ -74,9 +81,21 @@ def test_no_view_builds_its_json_answer_by_hand():
 
 
 def test_the_registration_schema_takes_the_declared_fields(app):
-    from bimtek.api.participants import RegistrationRequest
-    from bimtek.participants.validation import REGISTRATION_INPUT, clean_registration
-
     assert list(RegistrationRequest().fields) == [*REGISTRATION_INPUT, "consent"]
     _values, errors = clean_registration({})
     assert set(errors) <= set(REGISTRATION_INPUT)
+
+
+def test_answer_fields_dump_objects_and_the_text_a_payload_made_alike():
+    class Answer(Schema):
+        on = IsoDate()
+        at = IsoDateTime()
+        score = Real()
+
+    moment = datetime(2024, 10, 28, 8, 5, 1, 250, tzinfo=UTC)
+    made = {"on": date(2024, 10, 28), "at": moment, "score": 80}
+    text = {"on": "2024-10-28", "at": moment.isoformat(), "score": 80}
+    assert Answer().dump(made) == Answer().dump(text) == text
+    assert Answer().dump({"score": 72.5}) == {"score": 72.5}
+    with pytest.raises(ValueError):
+        Answer().dump({"on": "28 Oktober 2024"})
