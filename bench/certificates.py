@@ -19,13 +19,16 @@ service, then times, in the same run:
 5. issue     ``issuing.issue_all`` for the 400, as the organizer's button does it: drawn as
              one document, cut, each file signed (PAdES, demo key) and stored (one run,
              SQLite); there is no job queue, so this runs in the request or the CLI;
-6. signed    400 signed certificates as files: draw + cut (unsigned files) against draw + cut
-             + sign, with the median signing time per certificate;
+6. signed    400 signed certificates as files, the library work of the issuing job:
+             ``issuing.sign_issued`` whole (draw, cut, sign, store, commit), then draw + cut
+             alone and signing alone, with wall, CPU and per-certificate figures;
 7. verify    ``POST /api/v1/verify`` with an issued file (genuine) and with a copy changed by
              an incremental update (modified): server time per request.
 
-Prints medians. Targets: fast <= 1.0 s (wall; CPU shown too, for a loaded machine),
-naive / fast >= 5, download <= 50 ms, signing adds <= 50 ms per certificate.
+Prints medians. Targets (issue 19): the print PDF of 400 (fast) <= 3 s, 400 signed
+certificates (signed, sign_issued) <= 60 s; naive / fast >= 5, download <= 50 ms, signing
+<= 50 ms per certificate. Runs unchanged on an older checkout (``_split``), so that before
+and after are measured in one run: copy this file into the other worktree's bench/.
 """
 
 import argparse
@@ -240,14 +243,42 @@ def naive_render(design, sheet) -> bytes:
     return buffer.getvalue()
 
 
-def signed_run(event, certificates, runs):
-    """400 certificates as files, unsigned then signed; returns (median signing seconds per
-    certificate, signed total, unsigned total)."""
-    from bimtek.certificates import printing, signing
-    from bimtek.certificates.pdfsplit import split
-    from bimtek.certificates.rendering import render
+def _split():
+    """The cutter of this checkout: ``rendering.split`` (pypdf), or the older
+    ``pdfsplit.split``, so that one bench runs on both (before/after in one run)."""
+    import importlib
 
+    from bimtek.certificates import rendering
+
+    if hasattr(rendering, "split"):
+        return rendering.split
+    return importlib.import_module("bimtek.certificates.pdfsplit").split
+
+
+def signed_run(event, certificates, runs):
+    """400 certificates as signed files: the library work of the issuing job.
+
+    ``issuing.sign_issued`` (draw, cut, sign, store) timed whole, then its parts one by
+    one: draw + cut, and signing alone per certificate. Returns (median signing seconds per
+    certificate, whole sign_issued seconds, draw + cut seconds)."""
+    from bimtek.certificates import issuing, printing, signing
+    from bimtek.certificates.rendering import render
+    from bimtek.extensions import db
+
+    split = _split()
     signer = signing.configured_signer()
+    count = len(certificates)
+
+    def whole():
+        issuing.sign_issued(event, certificates, signer)
+        db.session.commit()
+
+    wall, cpu, _none = median_time(whole, 1)
+    print(
+        f"signed:   sign_issued of {count} (draw, cut, sign {count}, store, commit): "
+        f"{wall:.3f} s wall / {cpu:.3f} s CPU (1 run); {wall / count * 1000:.1f} ms wall / "
+        f"{cpu / count * 1000:.1f} ms CPU per certificate"
+    )
     design = printing.design_for(event)
     sheets = [printing.sheet_for(c) for c in certificates]
     titles = [f"Sertifikat {c.number}" for c in certificates]
@@ -256,33 +287,29 @@ def signed_run(event, certificates, runs):
     def files():
         return split(render(design, sheets), 2, titles, keywords)
 
-    unsigned, unsigned_cpu, _files = median_time(files, runs)
-    per_certificate: list[float] = []
-
-    def signed_files():
-        out = []
-        for certificate, data in zip(certificates, files(), strict=True):
-            details = signing.SignatureDetails(certificate.verification_code, certificate.number)
-            started = time.perf_counter()
-            out.append(signing.sign_certificate_pdf(data, signer, details))
-            per_certificate.append(time.perf_counter() - started)
-        return out
-
-    signed, signed_cpu, signed_list = median_time(signed_files, 1)
-    each = statistics.median(per_certificate)
+    unsigned, unsigned_cpu, unsigned_files = median_time(files, runs)
+    print(
+        f"signed:   of which draw + cut ({count} unsigned files): median {unsigned:.3f} s "
+        f"wall / {unsigned_cpu:.3f} s CPU of {runs} runs; "
+        f"{unsigned / count * 1000:.1f} ms per certificate"
+    )
+    walls: list[float] = []
+    cpus: list[float] = []
+    signed_list = []
+    for certificate, data in zip(certificates, unsigned_files, strict=True):
+        details = signing.SignatureDetails(certificate.verification_code, certificate.number)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        signed_list.append(signing.sign_certificate_pdf(data, signer, details))
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu_started)
     size = sum(len(f) for f in signed_list)
     print(
-        f"signed:   {len(certificates)} files unsigned (draw + cut): median {unsigned:.3f} s "
-        f"wall / {unsigned_cpu:.3f} s CPU of {runs} runs"
+        f"signed:   of which signing alone: {sum(walls):.3f} s wall / {sum(cpus):.3f} s CPU "
+        f"for {count} ({size / 1e6:.1f} MB signed); median {statistics.median(walls) * 1000:.1f}"
+        f" ms wall / {statistics.median(cpus) * 1000:.1f} ms CPU per certificate (p90 "
+        f"{statistics.quantiles(walls, n=10)[-1] * 1000:.1f} ms)"
     )
-    print(
-        f"signed:   {len(certificates)} signed files (draw + cut + sign), {size / 1e6:.1f} MB: "
-        f"{signed:.3f} s wall / {signed_cpu:.3f} s CPU (1 run); signing median "
-        f"{each * 1000:.1f} ms per certificate (p90 "
-        f"{statistics.quantiles(per_certificate, n=10)[-1] * 1000:.1f} ms); adds "
-        f"{(signed - unsigned) / len(certificates) * 1000:.1f} ms per certificate"
-    )
-    return each, signed, unsigned
+    return statistics.median(walls), wall, unsigned
 
 
 def verify_run(client, genuine_file: bytes, requests: int):
@@ -414,7 +441,8 @@ def main():
         print(
             f"fast:     {len(certificates)} certificates, one PDF of {pages} pages, "
             f"{len(data) / 1e6:.1f} MB: median {fast:.3f} s wall / {fast_cpu:.3f} s CPU "
-            f"of {args.runs} runs"
+            f"of {args.runs} runs; {fast / len(certificates) * 1000:.2f} ms wall / "
+            f"{fast_cpu / len(certificates) * 1000:.2f} ms CPU per certificate"
         )
 
         design = printing.design_for(event)
@@ -446,7 +474,7 @@ def main():
                 "(1 run)"
             )
         signing_median, signed_total, unsigned_total = signed_run(event, certificates, args.runs)
-        genuine_file = certificates[0].document
+        genuine_file = db.session.get(type(certificates[0]), certificates[0].id).document
         person_id = person.id
         nik = person.nik
         db.session.remove()
@@ -470,14 +498,12 @@ def main():
     )
     verify_genuine, verify_modified = verify_run(client, genuine_file, args.downloads)
     verdict = [
-        ("fast <= 1.0 s", fast <= 1.0),
-        ("fast CPU <= 1.0 s", fast_cpu <= 1.0),
+        ("print PDF <= 3.0 s", fast <= 3.0),
+        ("print PDF CPU <= 3.0 s", fast_cpu <= 3.0),
         ("ratio >= 5", naive is None or naive / fast >= 5),
         ("download <= 50 ms", single <= 0.050),
-        (
-            "signing adds <= 50 ms per certificate",
-            (signed_total - unsigned_total) / len(certificates) <= 0.050,
-        ),
+        ("400 signed <= 60 s", signed_total * 400 / len(certificates) <= 60),
+        ("signing <= 50 ms per certificate", signing_median <= 0.050),
     ]
     print("targets:  " + ", ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in verdict))
     print(f"load:     {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1/5/15 min, 2 cores)")

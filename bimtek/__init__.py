@@ -26,22 +26,23 @@ from bimtek.core import database, request_log, web
 from bimtek.errors import register_error_handlers
 from bimtek.evaluation.views import bp as evaluation_bp
 from bimtek.events.views import admin_bp as events_admin_bp
-from bimtek.events.views import bp as events_bp
 from bimtek.extensions import babel, csrf, db, limiter, login_manager, migrate
 from bimtek.health.views import bp as health_bp
 from bimtek.jobs import prepared  # noqa: F401  (declares its jobs)
 from bimtek.jobs.views import bp as prepared_files_bp
 from bimtek.notifications.views import bp as notifications_bp
-from bimtek.participants import event_pages  # noqa: F401  (routes on the events blueprints)
 from bimtek.participants.account_views import admin_bp as participant_accounts_admin_bp
 from bimtek.participants.account_views import bp as accounts_bp
 from bimtek.participants.class_views import bp as classes_bp
+from bimtek.participants.event_pages import admin_bp as staff_events_bp
+from bimtek.participants.event_pages import bp as events_bp
 from bimtek.participants.views import admin_bp as participants_admin_bp
 from bimtek.participants.views import bp as participants_bp
 from bimtek.privacy.views import bp as privacy_bp
 from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
 from bimtek.reports.activity_views import bp as activity_report_bp
 from bimtek.reports.views import bp as reports_bp
+from bimtek.spj.views import bp as spj_bp
 from bimtek.staff.views import bp as staff_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(participants_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_admin_bp, url_prefix="/admin")
+    app.register_blueprint(staff_events_bp, url_prefix="/admin")
     app.register_blueprint(participants_admin_bp, url_prefix="/admin")
     app.register_blueprint(classes_bp, url_prefix="/admin")
     app.register_blueprint(accounts_bp)
@@ -133,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bundles_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/admin")
     app.register_blueprint(prepared_files_bp, url_prefix="/admin")
+    app.register_blueprint(spj_bp)
     app.register_blueprint(health_bp)
 
 

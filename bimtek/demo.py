@@ -20,12 +20,14 @@ from bimtek.auth.models import User
 from bimtek.auth.services import create_user
 from bimtek.certificates.configuration import save_signatory
 from bimtek.certificates.rules import PLACEHOLDER_SIGNATORY_NAME
+from bimtek.core.timeutil import local_to_utc
 from bimtek.events.models import Event
 from bimtek.events.services import create_event, save_module, save_session
 from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.registration import RegistrationTerms, register
+from bimtek.spj import honor, kontribusi, letterhead, letters, money
 
 DEMO_CODE = "KUTIM24"
 SECOND_CODE = "KUTIM24B"
@@ -246,6 +248,7 @@ def load_demo(participant_count: int = 60) -> tuple[Event, bool]:
     _load_demo_attendance(event)
     _load_demo_assessments(event)
     _load_demo_signatory(event)
+    _load_demo_spj(event)
     return event, True
 
 
@@ -263,6 +266,74 @@ def _load_demo_signatory(event: Event) -> None:
         },
         channel="cli",
     )
+
+
+def _load_demo_spj(event: Event) -> None:
+    """The SPJ's settings as the organizer entered them on the first day, before the batch
+    closed: the kop of Badan Kesbangpol, two signers, the rates, the honor of each speaker,
+    the kontribusi with the first agencies' tagihan paid, and the undangan numbered; the
+    organizer adds the logo and stamp, then asks for the SPJ under SPJ."""
+    first_day = local_to_utc(datetime.combine(event.start_date, time(8)), event.timezone)
+    letterhead.update_letterhead(
+        event,
+        {
+            "authority": "Pemerintah Kabupaten Kutai Timur",
+            "name": "Badan Kesatuan Bangsa dan Politik",
+            "address": "Kawasan Perkantoran Bukit Pelangi, Sangatta, Kutai Timur",
+            "contacts": "kesbangpol.kutaitimurkab.go.id",
+        },
+        channel="cli",
+    )
+    letterhead.save_signature_block(
+        event, {"office": "Bendahara Pengeluaran", "name": "Bendahara (contoh)"}, channel="cli"
+    )
+    letterhead.save_signature_block(
+        event,
+        {
+            "heading": "Mengetahui,",
+            "on_behalf_of": "Bupati Kutai Timur",
+            "office": "Kepala Badan Kesbangpol",
+            "name": "Kepala Badan (contoh)",
+        },
+        channel="cli",
+    )
+    money.update_rates(
+        event,
+        {"rate-transport-": "150.000", "rate-saku-": "100.000"},
+        channel="cli",
+        now=first_day,
+    )
+    for module in event.modules:
+        for speaker in module.speaker_list:
+            honor.save_honor(
+                event,
+                {
+                    "name": speaker,
+                    "module_id": str(module.id),
+                    "jp": str(max(module.jp // len(module.speaker_list), 1)),
+                    "rate_per_jp": "900.000",
+                },
+                channel="cli",
+                now=first_day,
+            )
+    kontribusi.update_fee_settings(
+        event,
+        {"fee_per_participant": "2.500.000", "number_format": kontribusi.DEFAULT_FORMAT},
+        channel="cli",
+        now=first_day,
+    )
+    for agency in kontribusi.agencies(event)[:3]:
+        invoice = kontribusi.issue_invoice(
+            event, agency.institution, channel="cli", today=event.start_date, now=first_day
+        )
+        kontribusi.record_payment(
+            invoice,
+            event,
+            {"paid_on": event.start_date.isoformat(), "payment_method": "transfer"},
+            channel="cli",
+            now=first_day,
+        )
+    letters.number_all_invitations(event, channel="cli")
 
 
 def _load_demo_attendance(event: Event, seed: int = 28) -> None:

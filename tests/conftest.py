@@ -5,18 +5,25 @@ The schema is built once per run by the Alembic migrations, so every test also r
 exactly what ``flask db upgrade`` produces.
 """
 
+import atexit
 import os
 import re
 import shutil
 import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
 
 from bimtek import create_app
+from bimtek.auth.services import issue_api_token
+from bimtek.certificates.signing import create_demo_signer
 from bimtek.config import normalize_database_url
 from bimtek.extensions import db
 from tests import factories
@@ -51,11 +58,6 @@ _DEMO_SIGNER: list[str] = []
 def demo_signer() -> str:
     """One demo signing key (PKCS#12) per test run: making RSA keys takes a moment."""
     if not _DEMO_SIGNER:
-        import atexit
-        from pathlib import Path
-
-        from bimtek.certificates.signing import create_demo_signer
-
         folder = tempfile.mkdtemp(prefix="bimtek-signer-")
         atexit.register(shutil.rmtree, folder, True)
         _DEMO_SIGNER.append(str(create_demo_signer(Path(folder))))
@@ -100,8 +102,6 @@ def _ensure_postgres_database(url: str) -> None:
 
 
 def _migrate(app) -> None:
-    from flask_migrate import upgrade
-
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -238,8 +238,6 @@ def manager_client(client, manager):
 
 @pytest.fixture
 def api_token(panitia):
-    from bimtek.auth.services import issue_api_token
-
     _token, plain = issue_api_token(panitia, "test")
     db.session.commit()
     return plain
@@ -254,8 +252,6 @@ def auth_headers(api_token):
 @pytest.fixture
 def manager_headers(manager):
     """An API token of the manager of ``event``."""
-    from bimtek.auth.services import issue_api_token
-
     _token, plain = issue_api_token(manager, "test")
     db.session.commit()
     return {"Authorization": f"Bearer {plain}"}
@@ -264,8 +260,6 @@ def manager_headers(manager):
 @pytest.fixture
 def admin_headers(admin):
     """An API token of the administrator."""
-    from bimtek.auth.services import issue_api_token
-
     _token, plain = issue_api_token(admin, "test")
     db.session.commit()
     return {"Authorization": f"Bearer {plain}"}
@@ -274,8 +268,6 @@ def admin_headers(admin):
 @pytest.fixture
 def live_server(app):
     """The app served over HTTP on 127.0.0.1 in a thread, for the browser."""
-    from werkzeug.serving import make_server
-
     in_flight = _InFlight(app)
     server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -326,7 +318,6 @@ class _InFlight:
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

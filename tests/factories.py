@@ -1,12 +1,18 @@
 """Builders for test data (CTFd's tests/helpers.py style). Call inside an app context."""
 
 import functools
+import io
 import itertools
+import zipfile
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from openpyxl import Workbook
+
+from bimtek.assessments.settings import ensure_assessment
 from bimtek.auth.models import User
 from bimtek.events import services as event_services
+from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants import registration
 
@@ -108,8 +114,6 @@ def make_participant(event, **overrides):
 
 def make_staff(role: str = "admin", email: str | None = None, event=None) -> User:
     """An admin, or a staff account with ``role`` ("manager"/"panitia") in ``event``."""
-    from bimtek.events.staff import assign_staff
-
     user = User(
         email=email or f"{role}{next(_serial)}@bimtek.local",
         role="admin" if role == "admin" else "staff",
@@ -131,10 +135,6 @@ def zip_bomb_xlsx(unpacked_mb: int = 51) -> bytes:
     A real workbook made by openpyxl, with its sharedStrings.xml replaced by one string of
     that many megabytes, written in chunks so the test never holds it in memory.
     """
-    import io
-    import zipfile
-
-    from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.active.append(["Nama lengkap", "NIK", "Kode materi", "Pertanyaan"])
@@ -160,8 +160,6 @@ def zip_bomb_xlsx(unpacked_mb: int = 51) -> bytes:
 def open_tests(event):
     """Both tests open at any time, the post-test too while the pre-test is open (as a
     manager may choose): for tests about taking them, not about their window."""
-    from bimtek.assessments.settings import ensure_assessment
-
     for kind in ("pre", "post"):
         assessment = ensure_assessment(event, kind)
         assessment.opens_at = assessment.closes_at = None

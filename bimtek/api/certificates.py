@@ -11,7 +11,6 @@ from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.outputs import IsoDate
 from bimtek.certificates import printing, queries, verification
-from bimtek.certificates.views import uploaded_pdf
 from bimtek.core.web import public_base_url
 from bimtek.events.access import authorize, event_required
 from bimtek.extensions import verify_limit, verify_upload_limit
@@ -177,7 +176,7 @@ def verify_file():
     """Public: is this PDF (multipart ``file``) a certificate we issued, unchanged?
     Nothing uploaded is kept."""
     verdict = verification.verify_document(
-        uploaded_pdf(), seconds=verification.time_budget(current_app.config)
+        verification.uploaded_pdf(), seconds=verification.time_budget(current_app.config)
     )
     return verification.verdict_json(verdict, public_base_url()), {"Cache-Control": "no-store"}
 

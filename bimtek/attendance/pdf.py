@@ -3,9 +3,7 @@
 import io
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -20,6 +18,7 @@ from reportlab.platypus import (
 from bimtek.attendance.models import PRESENT, STATUS_LABELS, status_labels
 from bimtek.attendance.records import status_at
 from bimtek.core.fonts import register_fonts
+from bimtek.core.pdflists import ACCENT, LINE, MUTED, NumberedCanvas, escape, paragraph_styles
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
 from bimtek.core.timeutil import (
@@ -30,69 +29,6 @@ from bimtek.core.timeutil import (
     zone_abbreviation,
 )
 from bimtek.events.classes import audience_label
-
-ACCENT = colors.HexColor("#0b5d4b")
-MUTED = colors.HexColor("#555555")
-LINE = colors.HexColor("#999999")
-
-
-def _styles():
-    register_fonts()
-    base = ParagraphStyle("base", fontName="Sans", fontSize=9, leading=11)
-    return {
-        "title": ParagraphStyle(
-            "title", parent=base, fontName="Sans-Bold", fontSize=13, leading=16, alignment=TA_CENTER
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle",
-            parent=base,
-            fontName="Sans-Bold",
-            fontSize=10.5,
-            leading=13,
-            alignment=TA_CENTER,
-        ),
-        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10),
-        "cell_small": ParagraphStyle(
-            "cell_small", parent=base, fontSize=7.5, leading=9, textColor=MUTED
-        ),
-        "head": ParagraphStyle(
-            "head", parent=base, fontName="Sans-Bold", fontSize=8.5, leading=10, alignment=TA_CENTER
-        ),
-        "base": base,
-    }
-
-
-def _escape(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class _NumberedCanvas(Canvas):
-    """Holds the pages back until the end so each can say "Halaman x dari y"."""
-
-    def __init__(self, *args, footer_left: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self._saved_pages = []
-        self._footer_left = footer_left
-
-    def showPage(self):  # noqa: N802 - ReportLab's name
-        self._saved_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._saved_pages)
-        for state in self._saved_pages:
-            self.__dict__.update(state)
-            self.setFont("Sans", 7.5)
-            self.setFillColor(MUTED)
-            width, _height = self._pagesize
-            self.drawRightString(
-                width - 15 * mm, 9 * mm, f"Halaman {self._pageNumber} dari {total}"
-            )
-            if self._footer_left:
-                self.drawString(15 * mm, 9 * mm, self._footer_left[:110])
-            super().showPage()
-        super().save()
 
 
 def _status(session, row, now) -> str | None:
@@ -113,7 +49,7 @@ def _status_text(event, session, row, now) -> str:
 def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
     """The daftar hadir of one session: A4 portrait, by name, with a signature column whose
     signing spot alternates left and right (odd rows left, even rows right)."""
-    styles = _styles()
+    styles = paragraph_styles()
     event = session.event
     now = now or utcnow()
     finished = status_at(session, None, now) == "alpa"
@@ -134,17 +70,17 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
     room = session.room or (session.event_class.room if session.event_class else "")
     story = [
         Paragraph("DAFTAR HADIR PESERTA", styles["title"]),
-        Paragraph(_escape(event.title), styles["subtitle"]),
+        Paragraph(escape(event.title), styles["subtitle"]),
         Spacer(1, 2 * mm),
         Paragraph(
-            f"Sesi: <b>{_escape(session.title)}</b>"
-            + (f" · <b>{_escape(audience_label(session))}</b>" if session.class_id else ""),
+            f"Sesi: <b>{escape(session.title)}</b>"
+            + (f" · <b>{escape(audience_label(session))}</b>" if session.class_id else ""),
             styles["center"],
         ),
         Paragraph(
             f"{format_day_id(start.date())} · pukul {format_clock(start)}–{format_clock(end)} {tz}"
-            + (f" · {_escape(room)}" if room else "")
-            + (f" · {_escape(event.venue)}" if event.venue else ""),
+            + (f" · {escape(room)}" if room else "")
+            + (f" · {escape(event.venue)}" if event.venue else ""),
             styles["center"],
         ),
         Spacer(1, 4 * mm),
@@ -165,10 +101,10 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
         data.append(
             [
                 str(number),
-                Paragraph(_escape(person.full_name), styles["cell"]),
+                Paragraph(escape(person.full_name), styles["cell"]),
                 Paragraph(
-                    f"{_escape(person.institution)}<br/>"
-                    f"<font size=7 color='#555555'>{_escape(person.category_label)}</font>",
+                    f"{escape(person.institution)}<br/>"
+                    f"<font size=7 color='#555555'>{escape(person.category_label)}</font>",
                     styles["cell"],
                 ),
                 Paragraph(_status_text(event, session, row, now), styles["cell"]),
@@ -234,7 +170,7 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
     footer = f"{event.code} · {session.title}"
     doc.build(
         story,
-        canvasmaker=lambda *args, **kwargs: _NumberedCanvas(*args, footer_left=footer, **kwargs),
+        canvasmaker=lambda *args, **kwargs: NumberedCanvas(*args, footer_left=footer, **kwargs),
     )
     buffer.seek(0)
     return buffer

@@ -9,7 +9,8 @@ once (the next request of each reads the row anyway).
 import hashlib
 import hmac
 
-from flask import current_app
+from flask import current_app, session
+from flask_login import login_user
 
 from bimtek.auth.models import User
 from bimtek.core.database import get_by_id
@@ -54,3 +55,18 @@ def device_scope(user) -> str:
     message = f"device:{user.id}:{user.session_version or 1}".encode()
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
+
+
+#: what survives the new session a login starts: the language and a registration under way
+KEPT_ACROSS_LOGIN = ("lang", "pending_registration")
+
+
+def start_session(user) -> None:
+    """Log ``user`` in on a fresh session (no fixation), keeping the language picked."""
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    chosen_language = kept.get("lang")
+    if chosen_language in current_app.config["LANGUAGES"]:
+        user.locale = chosen_language  # picked before logging in: keep it
+    login_user(user)

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from bimtek.auth import services, throttle
 from bimtek.auth.forms import ChangePasswordForm, LoginForm
 from bimtek.auth.passwords import min_length
-from bimtek.auth.sessions import DEVICE_COOKIE, device_scope
+from bimtek.auth.sessions import DEVICE_COOKIE, device_scope, start_session
 from bimtek.core.web import safe_next
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db, limiter
@@ -30,7 +30,7 @@ def _login_limit():
 
 def home_for(user) -> str:
     if user.is_staff:
-        return url_for("events_admin.index")
+        return url_for("staff_events.index")
     return url_for("participants.portal")
 
 
@@ -59,21 +59,6 @@ def name_the_device_scope(response):
             samesite="Lax",
         )
     return response
-
-
-#: what survives the new session a login starts: the language and a registration under way
-KEPT_ACROSS_LOGIN = ("lang", "pending_registration")
-
-
-def start_session(user) -> None:
-    """Log ``user`` in on a fresh session (no fixation), keeping the language picked."""
-    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
-    chosen_language = kept.get("lang")
-    if chosen_language in current_app.config["LANGUAGES"]:
-        user.locale = chosen_language  # picked before logging in: keep it
-    login_user(user)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])

@@ -1,6 +1,8 @@
 """What certificates copy when an event is cloned: the settings, logos, background and
 signatories, and the texts of the narasumber, moderator and panitia certificates (not the
-signing key, the numbering or the date of signing).
+signing key, the numbering or the date of signing). The event's own signing key
+(``EventSigningKey``, its own table) is never copied: a clone may be run by other people, and
+a key is handed over by uploading it, not as a side effect.
 
 ``bimtek.events.cloning`` sends ``event_cloned``; this receiver answers it.
 """

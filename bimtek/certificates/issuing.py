@@ -14,14 +14,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from bimtek.audit.services import record
-from bimtek.certificates import documents, signing
+from bimtek.certificates import documents, signing, signing_keys
 from bimtek.certificates.configuration import ensure_settings
 from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.certificates.numbering import format_number, issue_day, new_verification_code
-from bimtek.certificates.pdfsplit import split
 from bimtek.certificates.printing import certificate_keywords, design_for, sheet_for
 from bimtek.certificates.queries import active_certificate, get_settings
-from bimtek.certificates.rendering import render
+from bimtek.certificates.rendering import render, split
 from bimtek.certificates.rules import (
     Eligibility,
     NotEligible,
@@ -104,7 +103,7 @@ def issue(
         )
     settings = get_settings(event)
     ensure_signed(settings)
-    signer = signing.configured_signer()
+    signer = signing_keys.event_signer(event)
     seq = lock_numbering(event, take=1)
     certificate = _new_certificate(event, settings, participant, seq, now or utcnow(), actor)
     db.session.flush()
@@ -155,7 +154,7 @@ def issue_all(
     if todo:
         settings = get_settings(event)
         ensure_signed(settings)
-        signer = signing.configured_signer()
+        signer = signing_keys.event_signer(event)
         last = lock_numbering(event, take=len(todo))
         now = now or utcnow()
         first = last - len(todo) + 1
@@ -223,6 +222,7 @@ def sign_issued(
     else:
         files = split(render(design, sheets), 2, titles, keywords)
     signer_fingerprint = signing.fingerprint(signer.certificate)
+    signer_name, signer_organization = signing.subject_names(signer.certificate)
     for certificate, data in zip(certificates, files, strict=True):
         details = signing.SignatureDetails(
             certificate.verification_code, certificate.number, design.signing_place
@@ -232,4 +232,6 @@ def sign_issued(
         certificate.document = signed
         certificate.document_sha256 = documents.sha256(signed)
         certificate.signer_fingerprint = signer_fingerprint
+        certificate.signer_name = signer_name
+        certificate.signer_organization = signer_organization
     db.session.flush()

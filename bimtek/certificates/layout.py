@@ -14,6 +14,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 
 from bimtek.certificates.arabic import visual
+from bimtek.certificates.images import draw_image
 from bimtek.certificates.ornaments import (
     CENTER,
     GOLD,
@@ -28,7 +29,6 @@ from bimtek.certificates.ornaments import (
     draw_frame,
     rosette,
 )
-from bimtek.certificates.reportlab_fast import draw_image
 from bimtek.certificates.sheets import Design, Sheet
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.timeutil import format_date_id, format_date_range_id

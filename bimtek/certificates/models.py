@@ -196,6 +196,10 @@ class Certificate(db.Model):
     document_sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     #: SHA-256 (hex) of the certificate that signed the document
     signer_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: who signed, from the signing certificate's subject: its CN and O (the verify page
+    #: names them); empty for certificates issued before they were kept
+    signer_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_organization: Mapped[str] = mapped_column(sa.String(200), default="")
 
     event = relationship("Event")
     design = relationship("CertificateDesign")
@@ -307,3 +311,34 @@ class IssueRunItem(db.Model):
 
     participant = relationship("Participant")
     certificate = relationship("Certificate")
+
+
+class EventSigningKey(db.Model):
+    """An event's own signing key (the organizer's PKCS#12), used instead of the install's.
+
+    The PKCS#12 file is kept in ``stored_files``; its passphrase only encrypted
+    (``signing_keys.seal``, a key derived from the app's SECRET_KEY). The certificate's facts
+    are copied here so pages show them without opening the key."""
+
+    __tablename__ = "certificate_signing_keys"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: the PKCS#12 file, as uploaded
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"), unique=True)
+    #: the passphrase, encrypted (Fernet token); never stored in plain text
+    passphrase_sealed: Mapped[str] = mapped_column(sa.Text)
+    #: SHA-256 (hex) of the signing certificate (DER)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    #: the signing certificate's subject CN and O, and its subject and issuer in full
+    common_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    organization: Mapped[str] = mapped_column(sa.String(200), default="")
+    subject: Mapped[str] = mapped_column(sa.String(500), default="")
+    issuer: Mapped[str] = mapped_column(sa.String(500), default="")
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )

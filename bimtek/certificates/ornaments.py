@@ -10,7 +10,7 @@ from functools import lru_cache
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 
-from bimtek.certificates.reportlab_fast import draw_image, place_form
+from bimtek.certificates.images import draw_image
 from bimtek.certificates.sheets import Design
 
 PAGE = landscape(A4)
@@ -108,12 +108,12 @@ def draw_wave_period(canvas) -> None:
     canvas.addLiteral("\n".join(ops))
 
 
-@lru_cache(maxsize=4)
-def _wave_placements(form_name: str) -> str:
-    """``cm`` + ``Do`` for each period of the wave form along the four edges."""
+@lru_cache(maxsize=1)
+def _wave_placements() -> tuple:
+    """The transform (a, b, c, d, e, f) of each period of the wave form along the edges."""
     x0, y0 = WAVE_INSET, WAVE_INSET
     x1, y1 = WIDTH - WAVE_INSET, HEIGHT - WAVE_INSET
-    ops = []
+    placements = []
     for (ax, ay), (bx, by) in (
         ((x0, y0), (x1, y0)),
         ((x1, y0), (x1, y1)),
@@ -127,11 +127,8 @@ def _wave_placements(form_name: str) -> str:
         scale = step / WAVE_PERIOD
         for index in range(count):
             px, py = ax + dx * step * index, ay + dy * step * index
-            ops.append(
-                f"q {dx * scale:.4f} {dy * scale:.4f} {-dy:.4f} {dx:.4f} {px:.2f} {py:.2f} cm "
-                f"/{form_name} Do Q"
-            )
-    return "\n".join(ops)
+            placements.append((dx * scale, dy * scale, -dy, dx, px, py))
+    return tuple(placements)
 
 
 def _waves(canvas, wave_form: str | None) -> None:
@@ -139,7 +136,11 @@ def _waves(canvas, wave_form: str | None) -> None:
         _wave_band(canvas, WAVE_INSET, WAVE_AMPLITUDE, WAVE_PERIOD, GOLD_LIGHT, 0.5)
         _wave_band(canvas, WAVE_INSET, WAVE_AMPLITUDE, WAVE_PERIOD, GREEN, 0.35, math.pi / 2)
         return
-    canvas.addLiteral(_wave_placements(place_form(canvas, wave_form)))
+    for placement in _wave_placements():
+        canvas.saveState()
+        canvas.transform(*placement)
+        canvas.doForm(wave_form)
+        canvas.restoreState()
 
 
 def _corner(canvas, x, y, sx, sy):

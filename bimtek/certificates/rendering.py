@@ -29,7 +29,6 @@ from bimtek.certificates.ornaments import (
     draw_frame,
     draw_wave_period,
 )
-from bimtek.certificates.reportlab_fast import binary_streams
 from bimtek.certificates.sheets import Design
 from bimtek.core.fonts import register_fonts
 
@@ -46,8 +45,7 @@ def render(design: Design, sheets, *, title: str = "Sertifikat", keywords: str =
     (open source) writes no structure tree or marked content, so there is nothing to tag.
     """
     register_fonts()
-    with binary_streams():
-        return _render(design, list(sheets), title, keywords)
+    return _render(design, list(sheets), title, keywords)
 
 
 def _render(design: Design, sheets: list, title: str, keywords: str) -> bytes:
@@ -110,3 +108,41 @@ def _render(design: Design, sheets: list, title: str, keywords: str) -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def split(
+    data: bytes,
+    pages_per_document: int,
+    titles: list[str] | None = None,
+    keywords: list[str] | None = None,
+) -> list[bytes]:
+    """Cut a PDF into consecutive documents of ``pages_per_document`` pages (pypdf), each
+    with the source's language, author, creator and subject, and its own title and keywords.
+
+    Drawing 400 certificates as one document and cutting it pays the fixed price of a PDF
+    (font subsets, forms, images) once instead of 400 times (bench/certificates.py)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(data))
+    info = reader.metadata or {}
+    kept = {key: info[key] for key in ("/Author", "/Creator", "/Subject") if key in info}
+    documents = []
+    for index in range(0, len(reader.pages), pages_per_document):
+        number = index // pages_per_document
+        writer = PdfWriter()
+        for page in reader.pages[index : index + pages_per_document]:
+            writer.add_page(page)
+        writer.root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
+        writer.add_metadata(
+            {
+                **kept,
+                "/Producer": "Bimtek",
+                "/Title": titles[number] if titles else "",
+                **({"/Keywords": keywords[number]} if keywords else {}),
+            }
+        )
+        out = io.BytesIO()
+        writer.write(out)
+        documents.append(out.getvalue())
+    return documents

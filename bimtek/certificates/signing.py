@@ -8,14 +8,18 @@ API takes a PDF and hands it back signed, plugs in as another signer class named
 ``CERT_SIGNER_FACTORY`` setting. Nothing else in the app knows how a PDF gets signed.
 
 The key: a PKCS#12 file per install (``CERT_SIGNING_PKCS12``), its password only in the
-environment (``BIMTEK_CERT_SIGNING_PASSWORD``), never in the database or a config file.
+environment (``BIMTEK_CERT_SIGNING_PASSWORD``), never in the database or a config file; or
+an event's own PKCS#12, uploaded by its manager (``signing_keys.py``).
 Without a signer, issuing is refused (``NoSigningKey``): a certificate that quietly goes out
 unsigned cannot be told from a forgery by the reader, which is what signing is for.
 
-Speed: pyHanko parses the key again for every signature and builds the CMS container with
-asn1crypto, 25-30 ms together; ``KeySigner`` keeps the parsed key and fills a container
-template made once (``_CmsTemplate``): signing adds about 10 ms per certificate
-(bench/certificates.py).
+Speed: pyHanko's ``SimpleSigner`` parses the key again for every signature; ``KeySigner``
+(a ``pyhanko.sign.signers.Signer``, the class pyHanko documents for other key stores) keeps
+the parsed key. Everything else is ``signers.sign_pdf`` as documented, its output untouched:
+about 29 ms of CPU per certificate, most of it pyHanko building the CMS container with
+asn1crypto (a container template filled in by hand took 3.3 ms, and was dropped as byte
+surgery on pyHanko's output); 400 signed files (draw, cut, sign, store) take 14 s of CPU
+(bench/certificates.py, 2026-12-07).
 
 ``create_demo_signer`` makes a demo CA and a signing certificate under ``instance/`` for
 ``make run`` and the tests; its certificate says DEMO, and the verify page says so too.
@@ -26,6 +30,7 @@ import importlib
 import io
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,93 +78,36 @@ def sign_certificate_pdf(pdf_bytes: bytes, signer: CertificateSigner, details) -
 
 
 def _key_signer_class():
-    """pyHanko's SimpleSigner, holding the parsed key: pyHanko parses (and checks) the RSA
-    key again for every signature, 50 ms each time."""
-    from cryptography.hazmat.primitives import serialization
+    """A pyHanko ``Signer`` holding the parsed private key (pyHanko's ``Signer`` is meant to
+    be subclassed with an ``async_sign_raw``). ``SimpleSigner`` parses and checks the RSA key
+    again for every signature, 25-50 ms each time; this parses it once per process."""
     from pyhanko.sign import signers
 
-    class KeySigner(signers.SimpleSigner):
-        _private_key = None
+    class KeySigner(signers.Signer):
+        def __init__(self, *, signing_cert, private_key, cert_registry):
+            self._private_key = private_key
+            super().__init__(signing_cert=signing_cert, cert_registry=cert_registry)
 
-        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        async def async_sign_raw(
+            self, data: bytes, digest_algorithm: str, dry_run: bool = False
+        ) -> bytes:
+            from cryptography.hazmat.primitives.asymmetric.ec import (
+                ECDSA,
+                EllipticCurvePrivateKey,
+            )
             from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
             from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
             from pyhanko.sign.general import get_pyca_cryptography_hash
 
-            if self._private_key is None:
-                self._private_key = serialization.load_der_private_key(
-                    self.signing_key.dump(), password=None
-                )
-            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-            if isinstance(self._private_key, RSAPrivateKey) and (
-                mechanism["algorithm"].native in ("rsassa_pkcs1v15", "sha256_rsa")
-            ):
-                return self._private_key.sign(
-                    data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
-                )
-            return super().sign_raw(data, digest_algorithm)
-
-        async def async_sign(self, data_digest: bytes, digest_algorithm: str, **options):
-            """The CMS container from a template: see ``_CmsTemplate``."""
-            from asn1crypto import cms
-
-            plain = not any(
-                options.get(name) for name in ("dry_run", "timestamper", "encap_content_info")
-            ) and options.get("is_pdf_sig", True)
-            key = (digest_algorithm, bool(options.get("use_pades")))
-            template = self.__dict__.setdefault("_templates", {}).get(key) if plain else None
-            if template is not None:
-                data = template.fill(data_digest, self)
-                if data is not None:
-                    return cms.ContentInfo.load(data)
-            content_info = await super().async_sign(data_digest, digest_algorithm, **options)
-            if plain:
-                self._templates[key] = _CmsTemplate(content_info, data_digest, digest_algorithm)
-            return content_info
+            key = self._private_key
+            hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+            if isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), hash_algorithm)
+            if isinstance(key, EllipticCurvePrivateKey):
+                return key.sign(data, ECDSA(hash_algorithm))
+            return key.sign(data)  # Ed25519 / Ed448
 
     return KeySigner
-
-
-#: the only signed attributes a templated container may hold: none of them changes between
-#: documents except the message digest (PAdES puts the signing time in the PDF, not in CMS)
-TEMPLATE_ATTRIBUTES = ["content_type", "message_digest", "signing_certificate_v2"]
-
-
-class _CmsTemplate:
-    """A signature container made once by pyHanko, filled in for each next document.
-
-    With PAdES and an RSA key, two containers of the same signer differ only in the message
-    digest (fixed length) and the RSA signature over the signed attributes (as long as the
-    key's modulus): both are swapped in place, the signature computed afresh. pyHanko builds
-    the same container in 20–30 ms of asn1crypto work; this takes well under 1 ms plus the
-    RSA signature. Anything else (ECDSA's varying lengths, other attributes) is left to
-    pyHanko.
-    """
-
-    def __init__(self, content_info, digest: bytes, digest_algorithm: str):
-        self.der = content_info.dump()
-        self.digest = digest
-        self.digest_algorithm = digest_algorithm
-        signer_info = content_info["content"]["signer_infos"][0]
-        attributes = signer_info["signed_attrs"]
-        self.usable = (
-            [a["type"].native for a in attributes] == TEMPLATE_ATTRIBUTES
-            and signer_info["signature_algorithm"].signature_algo == "rsassa_pkcs1v15"
-            and self.der.count(digest) == 1
-        )
-        self.attributes = attributes.dump()
-        self.signature = signer_info["signature"].native
-        self.usable = self.usable and self.der.count(self.signature) == 1
-
-    def fill(self, digest: bytes, signer) -> bytes | None:
-        if not self.usable or len(digest) != len(self.digest):
-            return None
-        attributes = self.attributes.replace(self.digest, digest)
-        # the signature covers the attributes as a SET, not with their [0] tag
-        signature = signer.sign_raw(b"\x31" + attributes[1:], self.digest_algorithm)
-        if len(signature) != len(self.signature):
-            return None
-        return self.der.replace(self.digest, digest).replace(self.signature, signature)
 
 
 def signature_room(chain) -> int:
@@ -171,25 +119,34 @@ def signature_room(chain) -> int:
 
 
 class Pkcs12Signer:
-    """Signs with a key and certificate chain from a PKCS#12 file (PAdES B-B, SHA-256)."""
+    """Signs with a key and certificate chain from a PKCS#12 file (PAdES B-B, SHA-256):
+    ``path``, or the file's bytes as ``data``."""
 
-    def __init__(self, path: str, password: str | None = None):
+    def __init__(self, path: str | None = None, password: str | None = None, *, data=None):
+        from asn1crypto import x509
+        from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        def asn1(certificate):
+            return x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+
         passphrase = password.encode() if password else None
-        from pyhanko.sign import signers
-
         try:
-            loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase)
-        except Exception as error:  # pyHanko logs and returns None, or raises, by version
-            raise NoSigningKey(_unreadable(path)) from error
-        if loaded is None:
-            raise NoSigningKey(_unreadable(path))
+            if data is None:
+                data = Path(path).read_bytes()
+            key, certificate, others = pkcs12.load_key_and_certificates(data, passphrase)
+        except Exception as error:
+            raise NoSigningKey(_unreadable(path or "PKCS#12")) from error
+        if key is None or certificate is None:
+            raise NoSigningKey(_unreadable(path or "PKCS#12"))
+        chain = [asn1(c) for c in others]
+        registry = SimpleCertificateStore()
+        registry.register_multiple(chain)
         self._signer = _key_signer_class()(
-            signing_cert=loaded.signing_cert,
-            signing_key=loaded.signing_key,
-            cert_registry=loaded.cert_registry,
+            signing_cert=asn1(certificate), private_key=key, cert_registry=registry
         )
         self.certificate = self._signer.signing_cert
-        self.bytes_reserved = signature_room([self.certificate, *self._signer.cert_registry])
+        self.bytes_reserved = signature_room([self.certificate, *chain])
 
     def sign(self, pdf_bytes: bytes, details: SignatureDetails) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -242,6 +199,19 @@ def fingerprint(certificate) -> str:
     return hashlib.sha256(certificate.dump()).hexdigest()
 
 
+def subject_names(certificate) -> tuple[str, str]:
+    """The signing certificate's subject CN and O (an asn1crypto certificate)."""
+    subject = certificate.subject.native
+
+    def joined(value) -> str:
+        return ", ".join(value) if isinstance(value, list | tuple) else str(value or "")
+
+    return (
+        joined(subject.get("common_name"))[:200],
+        joined(subject.get("organization_name"))[:200],
+    )
+
+
 def is_demo(certificate) -> bool:
     units = certificate.subject.native.get("organizational_unit_name") or ()
     if isinstance(units, str):
@@ -251,6 +221,24 @@ def is_demo(certificate) -> bool:
 
 _CACHE: dict = {}
 _LOCK = threading.Lock()
+#: events' own signers, opened once per process (a few at a time)
+_EVENT_SIGNERS: OrderedDict = OrderedDict()
+EVENT_SIGNERS_KEPT = 8
+
+
+def cached_signer(key: tuple, load) -> CertificateSigner:
+    """The signer kept under ``key``, made by ``load()`` the first time."""
+    with _LOCK:
+        signer = _EVENT_SIGNERS.get(key)
+        if signer is not None:
+            _EVENT_SIGNERS.move_to_end(key)
+            return signer
+    signer = load()
+    with _LOCK:
+        _EVENT_SIGNERS[key] = signer
+        while len(_EVENT_SIGNERS) > EVENT_SIGNERS_KEPT:
+            _EVENT_SIGNERS.popitem(last=False)
+    return signer
 
 
 def configured_signer(app=None) -> CertificateSigner:

@@ -37,8 +37,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bimtek.certificates import signing
 from bimtek.certificates.models import Certificate
@@ -168,6 +170,17 @@ def read_upload(storage, limit: int) -> bytes:
             _("Berkas ini bukan PDF."), code="not_a_pdf", fields={"file": _("Bukan PDF.")}
         )
     return data
+
+
+def uploaded_pdf() -> bytes:
+    """The PDF in the request's ``file`` field, size-limited before the body is parsed."""
+    limit = current_app.config["CERT_VERIFY_MAX_BYTES"]
+    request.max_content_length = limit + 64 * 1024  # the file plus the multipart framing
+    try:
+        storage = request.files.get("file")
+    except RequestEntityTooLarge as error:
+        raise too_large(limit) from error
+    return read_upload(storage, limit)
 
 
 def too_large(limit: int) -> FileTooLarge:
@@ -394,3 +407,17 @@ def verdict_json(verdict: Verdict, base: str | None = None) -> dict:
         facts["verification_url"] = verification_url(verdict.certificate.verification_code, base)
         body["certificate"] = facts
     return body
+
+
+def signed_by(certificate: Certificate) -> dict | None:
+    """Who signed the certificate's file, for the verify page: the signing certificate's CN
+    and O as kept at issue; for one issued before they were kept, the install's signer when
+    its fingerprint is the one that signed; None for a certificate never signed."""
+    if certificate.signer_name or certificate.signer_organization:
+        return {"name": certificate.signer_name, "organization": certificate.signer_organization}
+    if not certificate.signer_fingerprint:
+        return None
+    facts = signing.signer_facts()
+    if facts is not None and facts["fingerprint"] == certificate.signer_fingerprint:
+        return {"name": facts["name"], "organization": facts["organization"]}
+    return None

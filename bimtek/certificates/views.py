@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bimtek.certificates import (
     configuration,
@@ -29,6 +28,7 @@ from bimtek.certificates import (
     runs,
     served,
     signing,
+    signing_keys,
     verification,
     withdrawal,
 )
@@ -51,19 +51,9 @@ def signing_key():
     """Who signs this install's certificates (and whether it is the demo key), for pages."""
     return {
         "certificate_signer": signing.signer_facts,
+        "certificate_signed_by": verification.signed_by,
         "printed_issue_date": queries.printed_issue_date,
     }
-
-
-def uploaded_pdf() -> bytes:
-    """The PDF in the request's ``file`` field, size-limited before the body is parsed."""
-    limit = current_app.config["CERT_VERIFY_MAX_BYTES"]
-    request.max_content_length = limit + 64 * 1024  # the file plus the multipart framing
-    try:
-        storage = request.files.get("file")
-    except RequestEntityTooLarge as error:
-        raise verification.too_large(limit) from error
-    return verification.read_upload(storage, limit)
 
 
 def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
@@ -318,6 +308,7 @@ def settings(event):
         served_texts=served.all_role_settings(event),
         max_signatories=configuration.MAX_SIGNATORIES,
         format_score=rules.format_score,
+        signing_key=signing_keys.get_event_key(event),
     ), 422 if errors else 200
 
 
@@ -346,6 +337,37 @@ def upload_image(event, slot):
         db.session.commit()
         flash(_("Gambar disimpan."), "success")
     return redirect(url_for(".settings", code=event.code) + "#gambar")
+
+
+@bp.post(ADMIN + "/pengaturan/kunci")
+@event_required("manager")
+def event_key(event):
+    """Upload the event's own signing key (PKCS#12 and its passphrase)."""
+    storage = request.files.get("key_file")
+    data = storage.read(signing_keys.MAX_KEY_BYTES + 1) if storage and storage.filename else None
+    try:
+        signing_keys.set_event_key(
+            event, data, request.form.get("passphrase", ""), actor=current_user
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Kunci penanda tangan kegiatan disimpan."), "success")
+    return redirect(url_for(".settings", code=event.code) + "#kunci")
+
+
+@bp.post(ADMIN + "/pengaturan/kunci/hapus")
+@event_required("manager")
+def event_key_remove(event):
+    if signing_keys.remove_event_key(event, actor=current_user):
+        db.session.commit()
+        flash(
+            _("Kunci kegiatan dihapus; sertifikat berikutnya memakai kunci instalasi."),
+            "success",
+        )
+    return redirect(url_for(".settings", code=event.code) + "#kunci")
 
 
 @bp.route(ADMIN + "/pengaturan/gambar/<slot>")
@@ -485,7 +507,7 @@ def verify_upload():
     error, verdict = None, None
     try:
         verdict = verification.verify_document(
-            uploaded_pdf(), seconds=verification.time_budget(current_app.config)
+            verification.uploaded_pdf(), seconds=verification.time_budget(current_app.config)
         )
     except InvalidInput as refused:
         error = refused

@@ -4,10 +4,22 @@ import unicodedata
 from functools import wraps
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
@@ -15,7 +27,8 @@ from bimtek.core import numbers, timeutil
 from bimtek.core.inputs import refuse_unstorable_text
 from bimtek.core.phones import phone_display
 from bimtek.core.qr import qr_svg
-from bimtek.extensions import login_manager
+from bimtek.errors import InvalidInput
+from bimtek.extensions import db, login_manager
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -201,3 +214,42 @@ def public_base_url() -> str:
     """This install's public address: PUBLIC_BASE_URL, else the current request's host (for
     views to pass to services, which never read the request)."""
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+
+
+def no_store(response):
+    """``response`` kept by no cache or browser history (one-time codes, passwords)."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def public_link(path: str) -> str:
+    """``path`` as a full URL on the public address (``PUBLIC_BASE_URL``), for a message."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def save_form_page(template, *, event=None, **context):
+    """A page with one form: on a valid POST ``context["save"](request.form)``, commit and
+    redirect to ``context["next_url"]()``; InvalidInput shows its fields (422)."""
+    form = FlaskForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            context["save"](request.form)
+        except InvalidInput as error:
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Tersimpan."), "success")
+            return redirect(context["next_url"]())
+    status = 422 if errors else 200
+    return render_template(
+        template,
+        form=form,
+        errors=errors,
+        event=event,
+        values=request.form if request.method == "POST" else None,
+        **{k: v for k, v in context.items() if k not in ("save", "next_url")},
+    ), status

@@ -24,12 +24,12 @@ from bimtek.extensions import db
 
 #: item -> (label, endpoint where it is edited, anchor on that page)
 ITEMS = {
-    "dates": (_l("Tanggal"), "events_admin.edit_event", "f-start_date"),
+    "dates": (_l("Tanggal"), "staff_events.edit_event", "f-start_date"),
     "rooms": (_l("Ruang sesi"), "events_admin.edit_sessions", ""),
-    "description": (_l("Deskripsi"), "events_admin.edit_event", "f-description"),
+    "description": (_l("Deskripsi"), "staff_events.edit_event", "f-description"),
     "signatories": (_l("Penandatangan sertifikat"), "certificates.settings", ""),
     "questions": (_l("Soal pre/post-test"), "assessments.admin_index", ""),
-    "capacity": (_l("Kapasitas"), "events_admin.edit_event", "f-capacity"),
+    "capacity": (_l("Kapasitas"), "staff_events.edit_event", "f-capacity"),
 }
 
 

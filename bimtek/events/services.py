@@ -16,7 +16,7 @@ from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.access import load_in_event
 from bimtek.events.contributors import sync_speakers
 from bimtek.events.models import Event, EventClass, Material, Module, Session
-from bimtek.events.signals import capacity_changing, event_updated
+from bimtek.events.signals import event_updated
 from bimtek.extensions import db
 from bimtek.storage import files
 
@@ -152,10 +152,16 @@ def create_event(data, *, actor=None, channel="web") -> Event:
     return event
 
 
-def update_event(event: Event, data, *, actor=None, channel="web") -> Event:
-    """Change an event. A larger capacity gives the new seats to the waitlist at once."""
+def update_event(event: Event, data, *, registered: int, actor=None, channel="web") -> Event:
+    """Change an event; its capacity never drops below ``registered``.
+
+    ``registered`` is the count of registered participants, taken by the caller under the
+    event's lock (``participants.registration.change_event``): participants sit above events
+    (import-linter layers), so events cannot count them, and a required argument cannot be
+    forgotten the way an unimported signal receiver could. The rule itself stays here, with
+    the capacity it guards (``refuse_capacity_below``)."""
     values = clean_event(data, existing=event)
-    capacity_changing.send(event, capacity=values["capacity"])
+    refuse_capacity_below(values["capacity"], registered)
     changed = sorted(k for k, v in values.items() if getattr(event, k) != v)
     for key, value in values.items():
         setattr(event, key, value)
@@ -170,6 +176,18 @@ def update_event(event: Event, data, *, actor=None, channel="web") -> Event:
         details={"fields": changed},
     )
     return event
+
+
+def refuse_capacity_below(capacity: int, registered: int) -> None:
+    """An event's capacity never drops below its registered participants."""
+    if capacity < registered:
+        raise InvalidInput(
+            _(
+                "Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar (%(n)s).",
+                n=registered,
+            ),
+            fields={"capacity": _("Minimal %(n)s.", n=registered)},
+        )
 
 
 def close_event(event: Event, *, actor, channel="web", now: datetime | None = None) -> Event:

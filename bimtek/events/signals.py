@@ -2,20 +2,16 @@
 
 Events sit below participants, assessments and certificates, so it cannot call them; it
 sends these signals and they answer (blinker, synchronous, inside the caller's transaction).
-A receiver may refuse the change by raising a ServiceError: the sender has written nothing
-yet when it sends a ``…-changing`` signal.
+Signals carry effects other domains may add (an email, a copy); a rule that must always
+hold is a function the change calls (capacity ≥ registered: ``events.services.update_event``
+takes the count from ``participants.registration.change_event``).
 """
 
 from blinker import Namespace
 
 signals = Namespace()
 
-#: an event's capacity is about to change; sent with the Event and ``capacity`` (the new
-#: value) before anything is written; a receiver raises InvalidInput to refuse it
-#: (participants: fewer seats than registered participants)
-capacity_changing = signals.signal("capacity-changing")
-#: an event's details were saved; sent with the Event (participants: new seats go to the
-#: waitlist)
+#: an event's details were saved; sent with the Event, ``actor`` and ``channel``
 event_updated = signals.signal("event-updated")
 #: an event was cloned; sent with the source Event, ``event`` (the copy) and ``modules``
 #: (source module id → copied Module); each receiver copies its part and returns

@@ -1,9 +1,11 @@
-"""The events blueprints: the admin pages for events, modules, sessions and materials.
+"""The events' admin pages: a new event, closing and copying it, its modules, sessions and
+materials.
 
 The pages that also count participants (the public list and page of an event, the staff's
-list of events) and the material download (registered participants may) are routes of
-these blueprints too, defined in ``bimtek/participants/event_pages.py``: participants sit
-above events, so events' own modules cannot count them."""
+list of events, an event's settings with its capacity) and the material download
+(registered participants may) are participants' blueprints, in
+``bimtek/participants/event_pages.py``: participants sit above events, so events' own
+modules cannot count them."""
 
 import io
 
@@ -22,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.core.web import admin_required
+from bimtek.core.web import admin_required, save_form_page
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events import clone_review as clone_review_rules
 from bimtek.events import contributors as team
@@ -33,7 +35,6 @@ from bimtek.events.cloning import clone_event as clone
 from bimtek.events.models import Material, Module, Session
 from bimtek.extensions import db
 
-bp = Blueprint("events", __name__)
 admin_bp = Blueprint("events_admin", __name__)
 
 
@@ -45,30 +46,6 @@ def may_here(need: str, event=None) -> bool:
     return event is not None and may_in_event(acting_user(), event, need)
 
 
-def _save_form(template, *, event=None, **context):
-    form = FlaskForm()
-    errors = {}
-    if form.validate_on_submit():
-        try:
-            context["save"](request.form)
-        except InvalidInput as error:
-            errors = error.fields
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Tersimpan."), "success")
-            return redirect(context["next_url"]())
-    status = 422 if errors else 200
-    return render_template(
-        template,
-        form=form,
-        errors=errors,
-        event=event,
-        values=request.form if request.method == "POST" else None,
-        **{k: v for k, v in context.items() if k not in ("save", "next_url")},
-    ), status
-
-
 @admin_bp.route("/kegiatan/baru", methods=["GET", "POST"])
 @admin_required
 def new_event():
@@ -78,22 +55,10 @@ def new_event():
     def save(data):
         created["event"] = services.create_event(data, actor=current_user)
 
-    return _save_form(
+    return save_form_page(
         "events/admin/event_form.html",
         save=save,
         next_url=lambda: url_for(".modules", code=created["event"].code),
-    )
-
-
-@admin_bp.route("/kegiatan/<code>/ubah", methods=["GET", "POST"])
-@event_required("manager")
-def edit_event(event):
-    return _save_form(
-        "events/admin/event_form.html",
-        event=event,
-        save=lambda data: services.update_event(event, data, actor=current_user),
-        next_url=lambda: url_for(".edit_event", code=event.code),
-        review=clone_review_rules.review_summary(event),
     )
 
 
@@ -106,7 +71,7 @@ def close_event(event):
     services.close_event(event, actor=current_user)
     db.session.commit()
     flash(_("Kegiatan ditutup: peserta tidak dapat lagi membatalkan pendaftaran."), "success")
-    return redirect(url_for(".edit_event", code=event.code))
+    return redirect(url_for("staff_events.edit_event", code=event.code))
 
 
 @admin_bp.post("/kegiatan/<code>/buka")
@@ -118,7 +83,7 @@ def reopen_event(event):
     services.reopen_event(event, actor=current_user)
     db.session.commit()
     flash(_("Kegiatan dibuka kembali."), "success")
-    return redirect(url_for(".edit_event", code=event.code))
+    return redirect(url_for("staff_events.edit_event", code=event.code))
 
 
 @admin_bp.route("/kegiatan/<code>/salin", methods=["GET", "POST"])
@@ -133,7 +98,7 @@ def clone_event(event):
     def save(data):
         created["event"] = clone(event, data, actor=current_user)
 
-    return _save_form(
+    return save_form_page(
         "events/admin/clone_form.html",
         event=event,
         save=save,
@@ -186,7 +151,7 @@ def modules(event):
 @event_required("manager")
 def edit_module(event, module_id=None):
     module = load_in_event(Module, module_id, event) if module_id is not None else None
-    return _save_form(
+    return save_form_page(
         "events/admin/module_form.html",
         event=event,
         module=module,
@@ -212,7 +177,7 @@ def delete_module(event, module_id):
 @event_required("manager")
 def edit_session(event, session_id=None):
     session = load_in_event(Session, session_id, event) if session_id is not None else None
-    return _save_form(
+    return save_form_page(
         "events/admin/session_form.html",
         event=event,
         session=session,

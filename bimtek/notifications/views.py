@@ -22,7 +22,7 @@ from flask_wtf import FlaskForm
 from bimtek.assessments.models import Assessment
 from bimtek.certificates.models import Certificate
 from bimtek.core.pagination import page_number
-from bimtek.core.web import nav_url
+from bimtek.core.web import nav_url, no_store, public_link
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db
@@ -30,8 +30,6 @@ from bimtek.notifications import rounds, services
 from bimtek.notifications.models import AUDIENCES, CHANNELS, Announcement, Delivery
 from bimtek.notifications.whatsapp import whatsapp_claim_link, whatsapp_link
 from bimtek.participants import accounts
-from bimtek.participants.account_views import admin_bp as accounts_admin_bp
-from bimtek.participants.account_views import no_store, public_link
 from bimtek.participants.models import Participant
 
 bp = Blueprint("notifications", __name__)
@@ -254,14 +252,12 @@ def whatsapp(event):
     )
 
 
-@accounts_admin_bp.route(
-    "/kegiatan/<code>/peserta/<int:participant_id>/kode-aktivasi", methods=["POST"]
-)
+@bp.route(ADMIN + "/peserta/<int:participant_id>/kode-aktivasi", methods=["POST"])
 @event_required("manager")
 def activation_code(event, participant_id):
     """Managers of the participant's event (and admins): a printable one-time code, once,
-    with a WhatsApp link to send it (endpoint ``participant_accounts_admin.activation_code``:
-    a route of the participants' blueprint, here because it needs notifications)."""
+    with a WhatsApp link to send it (a page of notifications: it needs the WhatsApp link,
+    and notifications sit above participants)."""
     participant = load_in_event(Participant, participant_id, event)
     issued, plain = accounts.issue_activation_code(participant, actor=current_user)
     db.session.commit()

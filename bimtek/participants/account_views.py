@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -16,8 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.auth.views import start_session
-from bimtek.core.web import safe_next
+from bimtek.auth.sessions import start_session
+from bimtek.core.web import no_store, public_link, safe_next
 from bimtek.errors import InvalidInput
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, limiter
@@ -43,12 +42,6 @@ def _refused(response) -> bool:
 recovery_limit = limiter.shared_limit(
     _recovery_limit, scope="account_recovery", methods=["POST"], deduct_when=_refused
 )
-
-
-def no_store(response):
-    response = make_response(response)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _proof_page(kind: str):
@@ -195,8 +188,3 @@ def hand_back(event, participant_id):
         reason_max=accounts.REASON_MAX,
     )
     return no_store(page), status
-
-
-def public_link(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + path

@@ -1,20 +1,19 @@
-"""Event pages that count participants, on the events blueprints (URLs and endpoint names
-``events.index``, ``events.detail``, ``events.download_material``, ``events_admin.index``).
+"""Event pages that count participants: the public list and page of an event and the
+material download (blueprint ``events``), the staff's list of events and an event's settings
+with its capacity (blueprint ``staff_events``).
 
-They live here because events sit below participants; ``create_app`` imports this module
-before it registers the blueprints."""
+They live here because events sit below participants and cannot count them."""
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from bimtek.core.database import get_by_id
 from bimtek.core.pagination import page_number
-from bimtek.core.web import staff_required
-from bimtek.events import services
-from bimtek.events.access import events_for
+from bimtek.core.web import save_form_page, staff_required
+from bimtek.events import clone_review, services
+from bimtek.events.access import event_required, events_for
 from bimtek.events.access import may as may_in_event
 from bimtek.events.models import Material
-from bimtek.events.views import admin_bp, bp
 from bimtek.extensions import db
 from bimtek.participants.queries import (
     can_download_material,
@@ -22,7 +21,11 @@ from bimtek.participants.queries import (
     seats_left_of,
     status_counts,
 )
+from bimtek.participants.registration import change_event
 from bimtek.storage import files
+
+bp = Blueprint("events", __name__)
+admin_bp = Blueprint("staff_events", __name__)
 
 #: events on one page of the public list (a nation's install holds hundreds)
 EVENTS_PER_PAGE = 24
@@ -61,6 +64,18 @@ def admin_index():
     events = events_for(current_user)
     return render_template(
         "events/admin/index.html", events=events, counts={e.id: status_counts(e.id) for e in events}
+    )
+
+
+@admin_bp.route("/kegiatan/<code>/ubah", methods=["GET", "POST"])
+@event_required("manager")
+def edit_event(event):
+    return save_form_page(
+        "events/admin/event_form.html",
+        event=event,
+        save=lambda data: change_event(event, data, actor=current_user),
+        next_url=lambda: url_for(".edit_event", code=event.code),
+        review=clone_review.review_summary(event),
     )
 
 

@@ -26,7 +26,7 @@ from bimtek.core.timeutil import format_datetime, utcnow, zone_abbreviation
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.events.access import may
 from bimtek.events.models import Event
-from bimtek.events.signals import capacity_changing, event_updated
+from bimtek.events.services import update_event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.queries import WAITLIST_ORDER, count_registered, status_counts
@@ -407,23 +407,16 @@ def fill_from_waitlist(
     return list(queue)
 
 
-@capacity_changing.connect
-def _refuse_capacity_below_registered(event: Event, *, capacity: int, **_extra) -> None:
-    """An event's capacity never drops below its registered participants (takes the event
-    lock first, so that no registration slips in between the count and the change)."""
+def change_event(event: Event, data, *, actor=None, channel: str = "web") -> Event:
+    """Save an event's settings: its capacity never drops below its registered participants,
+    and a larger capacity gives the new seats to the waitlist at once.
+
+    Called, not subscribed: the count is taken under the event's lock (no registration slips
+    in between the count and the change) and handed to ``events.services.update_event``,
+    which refuses a smaller capacity; events sit below participants and cannot count them."""
     lock_event(event.id)
-    registered = count_registered(event.id)
-    if capacity < registered:
-        raise InvalidInput(
-            _(
-                "Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar (%(n)s).",
-                n=registered,
-            ),
-            fields={"capacity": _("Minimal %(n)s.", n=registered)},
-        )
-
-
-@event_updated.connect
-def _give_new_seats_to_waitlist(event: Event, *, actor, channel: str, **_extra) -> None:
-    """A larger capacity gives the new seats to the waitlist at once."""
+    updated = update_event(
+        event, data, registered=count_registered(event.id), actor=actor, channel=channel
+    )
     fill_from_waitlist(event, actor=actor, channel=channel)
+    return updated

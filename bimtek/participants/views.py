@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.auth.views import start_session
+from bimtek.auth.sessions import start_session
 from bimtek.core.pagination import page_number
 from bimtek.core.web import participant_required
 from bimtek.errors import Conflict, InvalidInput

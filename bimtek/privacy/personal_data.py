@@ -12,10 +12,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from bimtek.assessments.models import Attempt
 from bimtek.attendance.models import status_labels
-from bimtek.attendance.pdf import _escape, _NumberedCanvas, _styles
 from bimtek.attendance.records import participant_attendance
 from bimtek.auth.models import User
 from bimtek.certificates.queries import certificates_of, verification_url
+from bimtek.core.pdflists import NumberedCanvas, escape, paragraph_styles
 from bimtek.core.timeutil import to_local, utcnow, zone_abbreviation
 from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
 from bimtek.evaluation.reads import find_part
@@ -195,7 +195,7 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
         )
     }
     default_zone = next(iter(zones.values()), "Asia/Makassar")
-    styles = _styles()
+    styles = paragraph_styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -211,7 +211,7 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
 
     def table(rows, widths):
         body = [
-            [Paragraph(_escape("" if v is None else str(v)), styles["cell"]) for v in r]
+            [Paragraph(escape("" if v is None else str(v)), styles["cell"]) for v in r]
             for r in rows
         ]
         result = Table(body, colWidths=widths)
@@ -231,7 +231,7 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
         Paragraph("Data pribadi yang disimpan tentang Anda", styles["title"]),
         Spacer(1, 3 * mm),
         Paragraph(
-            _escape(f"Dibuat {data['generated_at'][:16].replace('T', ' ')} UTC"), styles["center"]
+            escape(f"Dibuat {data['generated_at'][:16].replace('T', ' ')} UTC"), styles["center"]
         ),
         Spacer(1, 5 * mm),
         Paragraph("Akun", styles["subtitle"]),
@@ -253,7 +253,7 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
         zone = zones.get(event["code"], default_zone)
         story += [
             Spacer(1, 6 * mm),
-            Paragraph(_escape(f"{event['title']} ({event['code']})"), styles["subtitle"]),
+            Paragraph(escape(f"{event['title']} ({event['code']})"), styles["subtitle"]),
             table(
                 [
                     [labels[key], _readable(key, registration[key], zone)]
@@ -299,7 +299,7 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
         for certificate in registration["certificates"]:
             story.append(
                 Paragraph(
-                    _escape(
+                    escape(
                         f"Sertifikat {certificate['number']} · {certificate['verification_url']}"
                         + (" · dicabut" if certificate["revoked_at"] else "")
                     ),
@@ -310,8 +310,8 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
         parts = ", ".join(s["part"] for s in evaluation["submitted"]) or "belum ada"
         story += [
             Spacer(1, 2 * mm),
-            Paragraph(_escape(f"Evaluasi terkirim: {parts}."), styles["base"]),
-            Paragraph(_escape(evaluation["note"]), styles["cell_small"]),
+            Paragraph(escape(f"Evaluasi terkirim: {parts}."), styles["base"]),
+            Paragraph(escape(evaluation["note"]), styles["cell_small"]),
         ]
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    doc.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -30,12 +30,12 @@ from reportlab.platypus import (
 from bimtek.assessments.labels import BAND_LABELS
 from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS
-from bimtek.attendance.pdf import ACCENT, MUTED, _escape, _NumberedCanvas, _styles
 from bimtek.attendance.records import attendance_matrix
 from bimtek.certificates.models import Signatory
 from bimtek.certificates.queries import issued_certificates
 from bimtek.core import numbers
 from bimtek.core.charts import COLORS, SCALE_COLORS
+from bimtek.core.pdflists import ACCENT, MUTED, NumberedCanvas, escape, paragraph_styles
 from bimtek.core.timeutil import format_date_id, format_date_range_id, utcnow, zone_abbreviation
 from bimtek.evaluation.reads import CATEGORY_LABELS, SCALE_LABELS
 from bimtek.evaluation.reads import report as evaluation_report
@@ -100,7 +100,7 @@ def percent(part: int, whole: int | None) -> str:
 
 
 def _report_styles() -> dict:
-    styles = _styles()
+    styles = paragraph_styles()
     base = styles["base"]
     styles.update(
         {
@@ -170,7 +170,7 @@ def _table(rows, widths, styles, *, numeric_from: int | None = None, header: boo
             if isinstance(value, Flowable):
                 line.append(value)
                 continue
-            text = _escape(str(value)) if value is not None else ""
+            text = escape(str(value)) if value is not None else ""
             if r == 0 and header:
                 line.append(Paragraph(text, head))
             elif numeric_from is not None and c >= numeric_from:
@@ -249,20 +249,20 @@ def _cover(event: Event, figures: dict, styles) -> list:
         Spacer(1, 55 * mm),
         Paragraph("LAPORAN KEGIATAN", styles["cover_title"]),
         Spacer(1, 10 * mm),
-        Paragraph(_escape(event.title), styles["cover_event"]),
+        Paragraph(escape(event.title), styles["cover_event"]),
         Spacer(1, 8 * mm),
-        Paragraph(_escape(format_date_range_id(event.start_date, event.end_date)), styles["cover"]),
-        Paragraph(_escape(event.place), styles["cover"]),
+        Paragraph(escape(format_date_range_id(event.start_date, event.end_date)), styles["cover"]),
+        Paragraph(escape(event.place), styles["cover"]),
         Spacer(1, 25 * mm),
     ]
     if event.organizer:
-        story.append(Paragraph("Penyelenggara: " + _escape(event.organizer), styles["cover"]))
+        story.append(Paragraph("Penyelenggara: " + escape(event.organizer), styles["cover"]))
     if event.provider:
-        story.append(Paragraph("Pelaksana: " + _escape(event.provider), styles["cover"]))
+        story.append(Paragraph("Pelaksana: " + escape(event.provider), styles["cover"]))
     story += [
         Spacer(1, 30 * mm),
         Paragraph(
-            f"Kode kegiatan {_escape(event.code)} · disusun {format_date_id(now_local.date())}",
+            f"Kode kegiatan {escape(event.code)} · disusun {format_date_id(now_local.date())}",
             styles["center"],
         ),
     ]
@@ -516,7 +516,7 @@ def _evaluation_section(figures: dict, styles, width) -> list:
         title = part["title"] + (
             f" — {part['module_code']} {part['module_title']}" if part["module_code"] else ""
         )
-        block = [Paragraph(_escape(title), styles["h2"])]
+        block = [Paragraph(escape(title), styles["h2"])]
         rows = [["Pernyataan", "Rerata", "Indeks", "Kategori", "Sebaran jawaban"]]
         for item in part["items"]:
             dist = item["distribution"]
@@ -543,7 +543,7 @@ def _evaluation_section(figures: dict, styles, width) -> list:
             # the same suggestion from many people is listed once, with how many gave it
             for comment, count in Counter(part["comments"]).most_common():
                 times = f" ({count}×)" if count > 1 else ""
-                story.append(Paragraph("• " + _escape(comment) + times, styles["cell"]))
+                story.append(Paragraph("• " + escape(comment) + times, styles["cell"]))
     return story
 
 
@@ -572,8 +572,8 @@ def _certificate_section(event: Event, figures: dict, styles, width) -> list:
     if numbered:
         story.append(
             Paragraph(
-                f"Nomor sertifikat yang diterbitkan: {_escape(numbered[0].number)} s.d. "
-                f"{_escape(numbered[-1].number)} ({panel['issued']} nomor): "
+                f"Nomor sertifikat yang diterbitkan: {escape(numbered[0].number)} s.d. "
+                f"{escape(numbered[-1].number)} ({panel['issued']} nomor): "
                 f"{panel['in_force']} berlaku, {panel['revoked']} dicabut. Setiap sertifikat "
                 "dapat diverifikasi melalui kode QR-nya.",
                 styles["body"],
@@ -597,11 +597,11 @@ def _signature_page(event: Event, figures: dict, styles, width) -> list:
         Paragraph("7. Penutup", styles["h1"]),
         Paragraph(
             "Demikian laporan kegiatan ini disusun sebagai pertanggungjawaban pelaksanaan "
-            f"{_escape(event.title)}.",
+            f"{escape(event.title)}.",
             styles["body"],
         ),
         Spacer(1, 8 * mm),
-        Paragraph(f"{_escape(event.city or '')}{', ' if event.city else ''}{day}", styles["body"]),
+        Paragraph(f"{escape(event.city or '')}{', ' if event.city else ''}{day}", styles["body"]),
         Spacer(1, 4 * mm),
     ]
     people = [(s.title, s.name, s.nip) for s in figures["signatories"]] or [
@@ -611,14 +611,12 @@ def _signature_page(event: Event, figures: dict, styles, width) -> list:
     cells = []
     for title, name, nip in people[:3]:
         block = [
-            Paragraph(_escape(title), styles["center"]),
+            Paragraph(escape(title), styles["center"]),
             Spacer(1, 24 * mm),
-            Paragraph(
-                f"<u>{_escape(name)}</u>" if name else "(" + "." * 40 + ")", styles["center"]
-            ),
+            Paragraph(f"<u>{escape(name)}</u>" if name else "(" + "." * 40 + ")", styles["center"]),
         ]
         if nip:
-            block.append(Paragraph("NIP " + _escape(nip), styles["center"]))
+            block.append(Paragraph("NIP " + escape(nip), styles["center"]))
         cells.append(block)
     table = Table([cells], colWidths=[width / len(cells)] * len(cells))
     table.setStyle(
@@ -658,7 +656,7 @@ def activity_report_pdf(event: Event, now: datetime | None = None) -> bytes:
     footer = f"Laporan Kegiatan {event.code} · {event.title}"
     doc.build(
         story,
-        canvasmaker=lambda *args, **kwargs: _NumberedCanvas(*args, footer_left=footer, **kwargs),
+        canvasmaker=lambda *args, **kwargs: NumberedCanvas(*args, footer_left=footer, **kwargs),
     )
     return buffer.getvalue()
 

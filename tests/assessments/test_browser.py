@@ -12,17 +12,16 @@ from bimtek.assessments import portal
 from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Attempt
 from bimtek.core.timeutil import utcnow
+from bimtek.demo import load_demo
 from bimtek.extensions import db
 from tests.conftest import log_in, screenshot
-from tests.factories import make_participant
+from tests.factories import make_participant, make_staff
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def demo_event(app):
-    from bimtek.demo import load_demo
-
     event, _ = load_demo(participant_count=24)
     db.session.commit()
     return event
@@ -139,8 +138,6 @@ def test_results_page(desktop, live_server, demo_event, admin):
 
 
 def test_results_page_on_a_phone(phone, live_server, demo_event):
-    from tests.factories import make_staff
-
     staff = make_staff("manager", event=demo_event)
     log_in(phone, live_server.url, staff.email)
     phone.goto(f"{live_server.url}/admin/kegiatan/{demo_event.code}/tes/hasil")

@@ -8,7 +8,9 @@ from openpyxl import Workbook, load_workbook
 from bimtek.assessments import bank as question_bank
 from bimtek.assessments import excel
 from bimtek.errors import InvalidInput
+from bimtek.events.services import save_module
 from bimtek.extensions import db
+from tests.factories import make_event
 
 HEADERS = [
     "Kode materi",
@@ -158,10 +160,8 @@ def test_export_round_trips_through_import(event, modules, bank):
     assert sheet.max_row == 5
     # the same bank re-imported is all duplicates; into another event, it all goes in
     assert excel.parse_questions(event, exported)[0].valid == 0
-    from tests.factories import make_event
 
     other = make_event("LAIN24")
-    from bimtek.events.services import save_module
 
     save_module(other, {"code": "M2", "title": "Dua", "jp": 1}, channel="cli")
     report = excel.import_questions(other, exported)

@@ -10,12 +10,15 @@ from bimtek.assessments import bank as question_bank
 from bimtek.assessments import portal, scoring
 from bimtek.assessments import results as test_results
 from bimtek.assessments import settings as test_settings
+from bimtek.assessments.demo import DEMO_QUESTIONS, load_demo_questions
 from bimtek.assessments.models import Answer, Attempt
+from bimtek.demo import load_demo
 from bimtek.errors import Conflict, Forbidden, InvalidInput
 from bimtek.extensions import db
 from bimtek.participants.cancellation import cancel
+from tests.assessments.conftest import add_question as add
 from tests.assessments.conftest import correct_option, take_test, wrong_option
-from tests.factories import make_participant, open_tests
+from tests.factories import make_event, make_participant, open_tests
 
 T0 = datetime(2024, 10, 28, 0, 10, tzinfo=UTC)  # 08:10 WITA
 
@@ -87,8 +90,6 @@ def test_six_options_refused():
 
 
 def test_module_of_another_event_refused(event, modules):
-    from tests.factories import make_event
-
     other = make_event("LAIN24")
     with pytest.raises(InvalidInput):
         question_bank.save_question(event, question_data(other.modules[0]))
@@ -136,8 +137,6 @@ def test_start_shuffles_and_stores_the_order(event, bank, participant):
 
 
 def test_shuffle_differs_between_attempts(event, modules):
-    from tests.assessments.conftest import add_question as add
-
     for i in range(12):
         add(event, modules["M1"], f"Soal acak {i}")
     open_tests(event)
@@ -337,9 +336,6 @@ def test_scores_counts_expired_attempts_without_closing_them(event, bank, partic
 
 
 def test_demo_bank_loads_once(app):
-    from bimtek.assessments.demo import DEMO_QUESTIONS, load_demo_questions
-    from bimtek.demo import load_demo
-
     event, _ = load_demo(participant_count=12)
     db.session.commit()
     count = len(question_bank.list_questions(event))

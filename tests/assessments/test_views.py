@@ -14,8 +14,9 @@ from bimtek.assessments import results as test_results
 from bimtek.assessments import settings as test_settings
 from bimtek.assessments.models import Answer, Attempt
 from bimtek.core.timeutil import utcnow
+from bimtek.demo import load_demo
 from bimtek.extensions import db
-from tests.assessments.conftest import correct_option, wrong_option
+from tests.assessments.conftest import correct_option, take_test, wrong_option
 from tests.conftest import login
 
 
@@ -304,8 +305,6 @@ def test_results_page_links_the_results_export(
     admin_client, event, bank, participant, other_participant
 ):
     """The page's export is the reports workbook "nilai" (its content: tests/reports)."""
-    from tests.assessments.conftest import take_test
-
     take_test(event, participant, "pre", 1)
     take_test(event, participant, "post", 4)
     take_test(event, other_participant, "pre", 3)
@@ -320,8 +319,6 @@ def test_results_page_links_the_results_export(
 
 
 def test_manager_sees_the_results_and_downloads_them(manager_client, event, bank, participant):
-    from tests.assessments.conftest import take_test
-
     take_test(event, participant, "pre", 2)
     page = manager_client.get(f"/admin/kegiatan/{event.code}/tes/hasil").get_data(as_text=True)
     link = f"/admin/kegiatan/{event.code}/ekspor/nilai.xlsx"
@@ -330,8 +327,6 @@ def test_manager_sees_the_results_and_downloads_them(manager_client, event, bank
 
 
 def test_api_results(client, event, bank, participant, auth_headers, manager_headers):
-    from tests.assessments.conftest import take_test
-
     take_test(event, participant, "pre", 2)
     take_test(event, participant, "post", 3)
     assert client.get(f"/api/v1/events/{event.code}/results").status_code == 401
@@ -422,8 +417,6 @@ def test_panitia_neither_sees_the_monitor_nor_acts(panitia_client, event, bank, 
 
 
 def test_cli_seed_questions(runner, app):
-    from bimtek.demo import load_demo
-
     event, _ = load_demo(participant_count=3)
     db.session.commit()
     result = runner.invoke(args=["seed-questions", event.code])

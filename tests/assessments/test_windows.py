@@ -10,6 +10,7 @@ from bimtek.assessments import attempts as attempt_ops
 from bimtek.assessments import settings as test_settings
 from bimtek.audit.models import AuditLog
 from bimtek.core.timeutil import local_to_utc, utcnow
+from bimtek.events.services import save_session
 from bimtek.extensions import db
 from tests import factories
 from tests.assessments.conftest import add_question
@@ -31,7 +32,6 @@ def test_defaults_follow_the_schedule(app):
     assert pre.closes_at == _midnight(event, date(2026, 12, 8))
     assert post.opens_at == _midnight(event, date(2026, 12, 7))
     assert post.closes_at is None
-    from bimtek.events.services import save_session
 
     later = make_event("JADWAL25", start=date(2026, 12, 7))
     save_session(

@@ -10,7 +10,7 @@ from bimtek.auth.models import ApiToken, User
 from bimtek.events.access import event_right
 from bimtek.extensions import db
 from tests.conftest import login
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_participant
 
 
 def test_create_user_hands_out_a_one_time_password(app):
@@ -78,8 +78,6 @@ def test_api_token_stores_only_a_hash(app, panitia):
 
 
 def test_participants_get_no_api_tokens(app, event):
-    from tests.factories import make_participant
-
     person = make_participant(event)
     with pytest.raises(services.InvalidInput):
         services.issue_api_token(person.user)

@@ -6,6 +6,7 @@ from bimtek.auth import services
 from bimtek.auth.sessions import DEVICE_COOKIE, device_scope
 from bimtek.extensions import db
 from tests.conftest import login
+from tests.factories import make_participant
 
 
 def device_cookie(client):
@@ -35,8 +36,6 @@ def test_two_accounts_have_two_scopes(app, panitia, manager):
 
 
 def test_participants_and_the_api_get_none(client, event, auth_headers):
-    from tests.factories import make_participant
-
     person = make_participant(event)
     login(client, person.nik)
     assert device_cookie(client) is None

@@ -16,8 +16,10 @@ from bimtek import create_app
 from bimtek.auth.models import User
 from bimtek.extensions import db
 from bimtek.participants import accounts
+from bimtek.participants.registration import register_many
+from tests import factories
 from tests.conftest import IsolatedClient, _test_config
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, registration_data
 
 NEW = "Lembayung77"
 WRONG_CODE = "SALAHSALAHSALAH2"
@@ -137,9 +139,6 @@ def test_wrong_proofs_are_counted_per_address(client, imported):
 
 def test_right_proofs_do_not_use_up_the_address(client, event):
     """A venue's Wi-Fi: many people claim from one address; only wrong proofs count."""
-    from bimtek.participants.registration import register_many
-    from tests.factories import registration_data
-
     people = [
         outcome.participant
         for outcome in register_many(
@@ -189,8 +188,6 @@ def test_two_app_instances_share_pair_and_code_counts(database_url, tmp_path):
     first = create_app(_test_config(database_url, str(tmp_path / "one"), **settings))
     first.test_client_class = IsolatedClient
     with first.app_context():
-        from tests import factories
-
         event = factories.make_event()
         person = factories.make_participant(event)
         nik, ticket = person.nik, person.ticket_code

@@ -10,6 +10,7 @@ from werkzeug import security
 from bimtek import create_app
 from bimtek.auth import services
 from bimtek.extensions import db
+from tests import factories
 from tests.conftest import IsolatedClient, _test_config, login
 from tests.factories import PASSWORD
 
@@ -149,8 +150,6 @@ def test_two_app_instances_share_the_per_pair_count(database_url, tmp_path):
     first = create_app(_test_config(database_url, str(tmp_path / "one"), **settings))
     first.test_client_class = IsolatedClient
     with first.app_context():
-        from tests import factories
-
         event = factories.make_event()
         person = factories.make_participant(event)
         nik = person.nik

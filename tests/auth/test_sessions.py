@@ -1,6 +1,8 @@
 """Ending sessions: logout, logout everywhere, password change and reset, deactivation."""
 
 import sqlalchemy as sa
+from flask import session
+from flask_login import login_user
 
 from bimtek.auth import services
 from bimtek.auth.models import User
@@ -90,11 +92,7 @@ def test_session_id_carries_the_version(app, admin):
 
 def test_remember_cookie_is_covered(client, participant, app):
     """A remember-me cookie holds the same versioned id, so it dies with the sessions."""
-    from flask_login import login_user
-
     with app.test_request_context():
         login_user(participant.user, remember=True)
-        from flask import session
-
         remembered = session["_user_id"]
     assert remembered.endswith(f":{participant.user.session_version}")

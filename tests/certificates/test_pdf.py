@@ -9,8 +9,7 @@ from pypdf import PdfReader
 
 from bimtek.certificates import configuration, issuing, numbering, printing, queries
 from bimtek.certificates.layout import has_glyphs, pick_font
-from bimtek.certificates.pdfsplit import split
-from bimtek.certificates.rendering import render
+from bimtek.certificates.rendering import render, split
 from bimtek.certificates.sheets import Sheet
 from bimtek.extensions import db
 from tests import factories
@@ -201,3 +200,27 @@ def test_split_documents_render_cleanly(five_sessions, issued, tmp_path):
         url = queries.verification_url(certificate.verification_code)
         assert decode_qr(part, tmp_path) == [url]  # also: poppler reports no broken object
         assert decode_qr(part, tmp_path, page=2) == []  # page 2 renders too
+
+
+def test_certificates_reach_into_no_library_internals():
+    """Public library APIs only (issue 19): no module of the certificates domain reads or
+    sets a private attribute (``canvas._doc``, ``xobject._filters``) of an object not its
+    own, nor changes ReportLab's global settings (``rl_config``)."""
+    import ast
+    from pathlib import Path
+
+    import bimtek.certificates
+
+    found = []
+    for path in sorted(Path(bimtek.certificates.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                owner = node.value
+                own = isinstance(owner, ast.Name) and owner.id in ("self", "cls")
+                if not own and not node.attr.startswith("__"):
+                    found.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if isinstance(node, ast.ImportFrom) and node.module == "reportlab":
+                if any(alias.name == "rl_config" for alias in node.names):
+                    found.append(f"{path.name}:{node.lineno} rl_config")
+    assert found == []

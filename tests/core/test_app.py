@@ -2,7 +2,11 @@ import pytest
 
 from bimtek import create_app
 from bimtek.config import environment_overrides, normalize_database_url
+from bimtek.core.database import get_by_id
 from bimtek.core.spreadsheets import neutralize_cell
+from bimtek.events.models import Event
+from tests.conftest import login
+from tests.factories import make_event, make_participant
 
 
 def test_production_refuses_default_secret(tmp_path):
@@ -51,9 +55,6 @@ def test_security_headers_and_error_pages(client):
 
 
 def test_forbidden_page_in_indonesian(client, app):
-    from tests.conftest import login
-    from tests.factories import make_event, make_participant
-
     event = make_event()
     person = make_participant(event)
     login(client, person.nik)
@@ -101,9 +102,6 @@ def test_session_cookie_flags(tmp_path):
 
 @pytest.mark.parametrize("raw", [None, "", "abc", "1.5", 10**40, "99999999999999999999999"])
 def test_get_by_id_tolerates_junk(app, raw):
-    from bimtek.core.database import get_by_id
-    from bimtek.events.models import Event
-
     assert get_by_id(Event, raw) is None
 
 
@@ -136,9 +134,6 @@ def test_api_ids_beyond_the_integer_range_are_404(client, event, auth_headers):
 
 
 def test_portal_ids_beyond_the_integer_range_are_404(client, event):
-    from tests.conftest import login
-    from tests.factories import make_participant
-
     login(client, make_participant(event).nik)
     for path in (
         "/peserta/99999999999/tes",

@@ -5,6 +5,7 @@ wrong types per field, numbers out of range. Forms: NUL and a surrogate's bytes,
 number a form takes beyond its column's range.
 """
 
+import io
 import json
 
 import pytest
@@ -16,6 +17,7 @@ from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from tests.conftest import login
 from tests.factories import PASSWORD, make_participant, registration_data
+from tests.participants.sheets import person_row, xlsx_bytes
 
 HUGE = 10**20
 TEXT_FIELDS = (
@@ -276,9 +278,6 @@ def test_nul_in_admin_forms_is_refused(admin_client, event):
 
 
 def test_nul_in_an_uploaded_files_name_is_refused(admin_client, event):
-    import io
-
-    from tests.participants.sheets import person_row, xlsx_bytes
 
     response = admin_client.post(
         f"/admin/kegiatan/{event.code}/impor",

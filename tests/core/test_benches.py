@@ -97,11 +97,13 @@ SMALLEST = {
             rf"naive: +3 PDFs .*median {NUMBER} s wall",
             rf"ratio: +naive / fast = {NUMBER}x wall",
             rf"zip: +3 separate PDFs in one \.zip.*: {NUMBER} s wall",
-            rf"signed: +3 signed files .*signing median {NUMBER} ms per certificate",
+            rf"signed: +sign_issued of 3 .*: {NUMBER} s wall / {NUMBER} s CPU .*per certificate",
+            rf"signed: +of which draw \+ cut .*median {NUMBER} s wall / {NUMBER} s CPU",
+            rf"signed: +of which signing alone: .*median {NUMBER} ms wall / {NUMBER} ms CPU",
             rf"download: .*median {NUMBER} ms wall",
             rf"verify: .*genuine +file.*median {NUMBER} ms wall",
             rf"verify: .*modified file.*median {NUMBER} ms wall",
-            r"targets: +fast <= 1\.0 s: ",
+            r"targets: +print PDF <= 3\.0 s: .*400 signed <= 60 s: ",
         ],
     ),
     "checkin": (
@@ -140,6 +142,15 @@ SMALLEST = {
             rf"full export, XlsxWriter in_memory .*: median {NUMBER} s wall",
             rf"writer alone, hand-written: median {NUMBER} s wall",
             rf"writer alone, XlsxWriter: median {NUMBER} s wall",
+        ],
+    ),
+    "spj_bundle": (
+        lambda: ["--participants", "5", "--days", "1", "--runs", "1"],
+        [
+            r"seeded 5 participants, 1 days, 2 sessions",
+            rf"SPJ bundle PDF: 5 participants, 1 days: [1-9]\d* pages, {NUMBER} KiB, "
+            rf"median {NUMBER} s wall",
+            rf"money workbook: {NUMBER} KiB, median {NUMBER} s wall",
         ],
     ),
     "health": (

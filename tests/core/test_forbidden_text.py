@@ -6,13 +6,19 @@ isolates (U+202A–U+202E, U+2066–U+2069). A page listing such a text would be
 """
 
 import io
+import re
 
 import pytest
 
+from bimtek.api.inputs import STORABLE_TEXT
+from bimtek.assessments import excel
 from bimtek.core.inputs import has_forbidden_text
+from bimtek.participants.importing import preview_import
 from bimtek.participants.models import Participant
+from tests.assessments.test_excel import row, xlsx
 from tests.core.test_bad_input import count, post_json, registrations
 from tests.factories import registration_data
+from tests.participants.sheets import person_row, xlsx_bytes
 
 FORBIDDEN = {
     "C0": "Budi\x01",
@@ -92,9 +98,6 @@ def test_a_query_string_with_them_only_finds_nothing(admin_client, event):
 
 
 def test_the_api_documents_what_a_pattern_can_say_of_the_rule():
-    import re
-
-    from bimtek.api.inputs import STORABLE_TEXT
 
     pattern = re.compile(STORABLE_TEXT)
     assert all(pattern.match(text) for text in ALLOWED)
@@ -111,9 +114,6 @@ def test_a_textarea_keeps_its_line_breaks(client, event):
     "text", [FORBIDDEN["C1 NEL"], FORBIDDEN["private use"], FORBIDDEN["right-to-left override"]]
 )
 def test_an_imported_row_with_them_is_refused_row_by_row(app, event, text):
-    from bimtek.participants.importing import preview_import
-    from tests.participants.sheets import person_row, xlsx_bytes
-
     data = xlsx_bytes([person_row(), person_row(full_name=text), person_row(job_title=text)])
     report = preview_import(event, data)
     assert [row.ok for row in report.rows] == [True, False, False]
@@ -125,9 +125,6 @@ def test_an_imported_row_with_them_is_refused_row_by_row(app, event, text):
 
 
 def test_an_imported_question_with_them_is_refused_row_by_row(app, event):
-    from bimtek.assessments import excel
-    from tests.assessments.test_excel import row, xlsx
-
     data = xlsx(
         [
             row(),
@@ -142,8 +139,6 @@ def test_an_imported_question_with_them_is_refused_row_by_row(app, event):
 
 
 def test_an_uploaded_files_name_with_them_is_refused(admin_client, event):
-    from tests.participants.sheets import person_row, xlsx_bytes
-
     response = admin_client.post(
         f"/admin/kegiatan/{event.code}/impor",
         data={"berkas": (io.BytesIO(xlsx_bytes([person_row()])), "peserta\u202exslx.exe")},

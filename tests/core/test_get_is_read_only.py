@@ -18,6 +18,7 @@ the engine (bookkeeping of who used a token, not the request's change).
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
+from bimtek.auth.models import ApiToken
 from bimtek.extensions import db
 from tests.core.test_authorization import OK, ROUTES, _url, world  # noqa: F401  (fixture)
 
@@ -80,8 +81,6 @@ def test_no_get_handler_writes(world):  # noqa: F811  (the fixture imported abov
 
 
 def test_a_token_get_stamps_last_use_outside_the_request(world):  # noqa: F811
-    from bimtek.auth.models import ApiToken
-
     client, headers = world.clients["manager's token"]
     with world.app.app_context():
         db.session.execute(sa.update(ApiToken).values(last_used_at=None))

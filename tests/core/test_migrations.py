@@ -2,6 +2,8 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import Config
 
 from bimtek.extensions import db
 
@@ -14,9 +16,6 @@ def test_models_and_migrations_agree(app):
 
 
 def test_one_migration_head(app):
-    from alembic.script import ScriptDirectory
-    from flask_migrate import Config
-
     config = Config()
     config.set_main_option("script_location", app.extensions["migrate"].directory)
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.core.test_authorization import (
     ADMIN,
     ANON,
@@ -94,28 +93,21 @@ def test_every_page_passes_the_nu_html_checker(pages, tmp_path):
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
 
 
-def test_every_page_passes_axe_and_has_a_heading(pages, world):
+def test_every_page_passes_axe_and_has_a_heading(pages, world, browser):
     axe = _tool(AXE, "axe-core").read_text(encoding="utf-8")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
     problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    contexts = {}
+    for who in IDENTITIES:
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, locale="id-ID", bypass_csp=True
         )
-        contexts = {}
-        for who in IDENTITIES:
-            context = browser.new_context(
-                viewport={"width": 1366, "height": 900}, locale="id-ID", bypass_csp=True
-            )
-            context.route(f"{HOST}/**", _answer_from(world.clients[who][0]))
-            contexts[who] = context
-        page_of = {who: context.new_page() for who, context in contexts.items()}
-        # axe loads each page in a browser: once per page, as the most privileged identity
-        # that may open it (the page with the most on it)
-        widest = {endpoint: (who, url) for endpoint, who, url, _html in pages}
+        context.route(f"{HOST}/**", _answer_from(world.clients[who][0]))
+        contexts[who] = context
+    page_of = {who: context.new_page() for who, context in contexts.items()}
+    # axe loads each page in a browser: once per page, as the most privileged identity
+    # that may open it (the page with the most on it)
+    widest = {endpoint: (who, url) for endpoint, who, url, _html in pages}
+    try:
         for who, url in widest.values():
             page = page_of[who]
             page.goto(HOST + url, wait_until="load")
@@ -131,7 +123,9 @@ def test_every_page_passes_axe_and_has_a_heading(pages, world):
                     problems.append(
                         f"{url} (as {who}): {violation['id']} ({violation['impact']}) {targets}"
                     )
-        browser.close()
+    finally:
+        for context in contexts.values():
+            context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 

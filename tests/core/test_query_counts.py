@@ -1,5 +1,7 @@
 """Pages whose number of SQL statements must not grow with the number of participants."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from bimtek.evaluation.models import ORGANIZER_PART
@@ -32,8 +34,6 @@ def test_no_query_per_participant(client, rated_event, admin, page):  # noqa: F8
 
 def test_home_page_costs_the_same_for_many_events(client, app):
     """One grouped count for the seats of the listed events, and 24 events a page."""
-    from datetime import date, timedelta
-
     for number in range(3):
         event = factories.make_event(f"E{number:03d}", sessions=0)
         factories.make_participant(event)

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 
 from bimtek.config import DefaultConfig
 from bimtek.extensions import db
@@ -42,8 +43,6 @@ def key_prefix(storage_uri):
     prefix = f"bimtek-test-{uuid.uuid4().hex}"
     yield prefix
     if storage_uri.startswith("redis://"):
-        import redis
-
         connection = redis.Redis.from_url(storage_uri)
         for key in connection.scan_iter(f"*{prefix}*"):
             connection.delete(key)

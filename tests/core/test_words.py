@@ -38,8 +38,6 @@ def test_the_when_filter_follows_the_page_language(app, event):
 
 def test_no_page_template_prints_a_numeric_date():
     """Every date and time on a page goes through the filters (date_long, when, clock...)."""
-    from pathlib import Path
-
     for path in Path("templates").rglob("*.*"):
         for call in re.findall(r"strftime\([^)]*\)", path.read_text()):
             # only the values of <input type="datetime-local">, which browsers read

@@ -1,7 +1,14 @@
 """Rights per event: the one loader decides, admins have every event."""
 
+import io
+
 import pytest
 
+from bimtek.assessments.attempts import start_attempt
+from bimtek.assessments.models import Attempt
+from bimtek.assessments.settings import ensure_assessment
+from bimtek.attendance.checkin import check_in
+from bimtek.attendance.models import Attendance
 from bimtek.errors import Forbidden, NotFound
 from bimtek.events.access import (
     event_right,
@@ -11,8 +18,12 @@ from bimtek.events.access import (
     load_row,
     may,
 )
-from bimtek.events.models import Session
+from bimtek.events.models import Material, Session
+from bimtek.events.services import add_material
+from bimtek.extensions import db
 from tests import factories
+from tests.certificates.conftest import ensure_bank
+from tests.conftest import login
 
 
 def test_rights_are_per_event(app):
@@ -61,17 +72,6 @@ def test_rows_are_loaded_only_inside_their_event(app):
 
 def test_rows_reach_their_event_through_their_parent(app):
     """Material → module, Attendance → session, Attempt → assessment: one loader for all."""
-    import io
-
-    from bimtek.assessments.attempts import start_attempt
-    from bimtek.assessments.models import Attempt
-    from bimtek.assessments.settings import ensure_assessment
-    from bimtek.attendance.checkin import check_in
-    from bimtek.attendance.models import Attendance
-    from bimtek.events.models import Material
-    from bimtek.events.services import add_material
-    from bimtek.extensions import db
-    from tests.certificates.conftest import ensure_bank
 
     kutim = factories.make_event("KUTIM1")
     other = factories.make_event("BERAU1")
@@ -112,8 +112,6 @@ def test_rows_by_id_alone_answer_404_to_staff_of_other_events(app):
 
 
 def test_staff_list_shows_only_their_events(client, app):
-    from tests.conftest import login
-
     kutim = factories.make_event("KUTIM1")
     factories.make_event("BERAU1")
     manager = factories.make_staff("manager", event=kutim)

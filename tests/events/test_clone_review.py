@@ -102,7 +102,7 @@ def test_a_changed_item_counts_as_reviewed(copy, admin):
         description="Angkatan kedua di Sangatta",
         published=False,
     )
-    update_event(copy, data, actor=admin)
+    update_event(copy, data, registered=0, actor=admin)
     session = copy.sessions[0]
     save_session(
         copy,

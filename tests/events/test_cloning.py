@@ -18,6 +18,7 @@ from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from tests import factories
 from tests.assessments.conftest import add_question
+from tests.conftest import login
 
 
 @pytest.fixture
@@ -96,8 +97,6 @@ def test_clone_checks_code_dates_and_who(source):
 
 
 def test_clone_page_for_administrators(client, source):
-    from tests.conftest import login
-
     admin = factories.make_staff("admin", "clone-admin@bimtek.local")
     login(client, admin.email)
     page = client.get(f"/admin/kegiatan/{source.code}/salin")

@@ -11,6 +11,7 @@ from bimtek.errors import InvalidInput
 from bimtek.events import services
 from bimtek.events.models import Material
 from bimtek.extensions import db
+from bimtek.participants.cancellation import cancel
 from bimtek.storage import files
 from bimtek.storage.models import StoredFile
 from tests.conftest import login
@@ -162,7 +163,6 @@ def test_only_registered_participants_and_staff_download(client, event, app):
     login(client, waiting_event_person.nik)
     with client.get(url) as download:
         assert download.status_code == 200
-    from bimtek.participants.cancellation import cancel
 
     cancel(waiting_event_person, actor=None)
     db.session.commit()

@@ -9,8 +9,11 @@ import sqlalchemy as sa
 from bimtek.audit.models import AuditLog
 from bimtek.errors import InvalidInput
 from bimtek.events.models import Session
+from bimtek.events.services import save_session
 from bimtek.events.session_batch import edit_sessions
 from bimtek.extensions import db
+from tests import factories
+from tests.conftest import login
 from tests.factories import make_event
 
 START = date(2026, 3, 2)
@@ -20,7 +23,6 @@ START = date(2026, 3, 2)
 def week(app):
     """Four days (2–5 March), two sessions on the first day and one on the second."""
     event = make_event("GESER26", start=START)
-    from bimtek.events.services import save_session
 
     save_session(
         event,
@@ -104,9 +106,6 @@ def test_nothing_chosen_or_nothing_to_change_or_foreign_ids(week):
 
 
 def test_the_page_moves_chosen_sessions(client, week):
-    from tests import factories
-    from tests.conftest import login
-
     manager = factories.make_staff("manager", "jadwal@bimtek.local", event=week)
     login(client, manager.email)
     url = f"/admin/kegiatan/{week.code}/sesi/ubah-sekaligus"

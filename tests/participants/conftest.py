@@ -3,6 +3,7 @@
 import pytest
 
 from bimtek.extensions import db
+from bimtek.participants.registration import register_many
 from tests import factories
 
 
@@ -14,8 +15,6 @@ def second_event(app):
 @pytest.fixture
 def imported(event):
     """A participant imported by the organizer: an account without a password."""
-    from bimtek.participants.registration import register_many
-
     outcome = register_many(event, [factories.registration_data()], channel="import")[0]
     db.session.commit()
     return outcome.participant

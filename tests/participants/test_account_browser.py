@@ -5,8 +5,11 @@ import re
 
 import pytest
 
+from bimtek.extensions import db
+from bimtek.participants.registration import register_many
+from tests import factories
 from tests.conftest import screenshot
-from tests.factories import PASSWORD, valid_nik
+from tests.factories import PASSWORD, registration_data, valid_nik
 
 pytestmark = pytest.mark.browser
 
@@ -52,10 +55,6 @@ def test_consent_then_portal_shows_personal_data(phone, live_server, event):
 
 
 def test_claim_with_ticket_code_on_a_phone(phone, live_server, event):
-    from bimtek.extensions import db
-    from bimtek.participants.registration import register_many
-    from tests.factories import registration_data
-
     person = register_many(event, [registration_data()], channel="import")[0].participant
     db.session.commit()
     page = phone
@@ -110,8 +109,6 @@ def test_manager_prints_an_activation_code(phone, live_server, event, imported, 
 
 def test_the_409_tells_the_owner_about_the_ktp_on_a_phone(phone, live_server, registered):
     """Someone already holds this NIK's account: the registration answers what to do."""
-    from tests import factories
-
     event = registered.event
     data = factories.registration_data(nik=registered.nik)
     page = phone

@@ -11,7 +11,9 @@ from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ActivationCode, User
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
+from bimtek.participants.registration import RegistrationTerms, register
 from tests import factories
+from tests.auth.conftest import copy_session
 from tests.conftest import login
 from tests.factories import PASSWORD
 
@@ -51,8 +53,6 @@ def test_imported_participant_claims_with_nik_and_ticket_code(client, imported):
 def test_any_of_their_own_tickets_proves_it(client, registered, second_event):
     """Tickets of registrations the person made; one made by staff of another event does
     not (tests/participants/test_account_crossings.py)."""
-    from bimtek.participants.registration import RegistrationTerms, register
-
     other = register(
         second_event,
         factories.registration_data(nik=registered.nik),
@@ -87,7 +87,6 @@ def test_weak_password_is_refused_and_nothing_changes(client, imported):
 def test_recovery_replaces_a_forgotten_password_and_ends_sessions(client, registered):
     login(client, registered.nik)
     phone = client.application.test_client()
-    from tests.auth.conftest import copy_session
 
     copy_session(client, phone)
     helper = client.application.test_client()

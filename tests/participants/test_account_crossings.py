@@ -11,10 +11,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
 
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ActivationCode, User
 from bimtek.errors import Forbidden, InvalidInput
+from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants import accounts
 from bimtek.participants.models import Participant
@@ -202,7 +204,6 @@ def test_activation_codes_for_a_two_event_account(app, registered, other_event, 
         RegistrationTerms(channel="cli", enforce_window=False),
     ).participant
     both = factories.make_staff("manager", "kedua@bimtek.local", event=other_event)
-    from bimtek.events.staff import assign_staff
 
     assign_staff(registered.event, both, "manager", channel="cli")
     db.session.commit()
@@ -351,8 +352,6 @@ def test_the_409_in_english(client, registered, other_event):
 def test_migration_counts_only_audited_self_registrations_as_the_owners(app, event):
     """Rows made before ``proof_source``: the person's own public or API registration (the
     audit log's actor is their account) is "owner", everything else "staff"."""
-    from flask_migrate import downgrade, upgrade
-
     online = register(
         event, factories.registration_data(), RegistrationTerms(channel="public")
     ).participant

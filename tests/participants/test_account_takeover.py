@@ -5,8 +5,9 @@ import sqlalchemy as sa
 from bimtek.auth.models import User
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
+from bimtek.participants.registration import RegistrationTerms, register
 from tests.conftest import login
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_participant, registration_data
 from tests.participants.conftest import form_data
 
 STRANGER_PASSWORD = "Lembayung-77"
@@ -112,8 +113,6 @@ def test_new_nik_still_registers_and_logs_in(client, event):
 
 
 def test_api_registration_of_an_existing_account_is_refused(client, imported, second_event):
-    from tests.factories import registration_data
-
     payload = registration_data(nik=imported.nik, password=STRANGER_PASSWORD, consent=True)
     response = client.post(f"/api/v1/events/{second_event.code}/registrations", json=payload)
     assert response.status_code == 409
@@ -126,9 +125,6 @@ def test_api_registration_of_an_existing_account_is_refused(client, imported, se
 
 def test_service_never_changes_an_existing_account(app, imported, second_event):
     """An organizer's registration into a second event leaves the account as it was."""
-    from bimtek.participants.registration import RegistrationTerms, register
-    from tests.factories import registration_data
-
     data = registration_data(nik=imported.nik, full_name="Nama Lain", password="Lembayung-77")
     register(second_event, data, RegistrationTerms(channel="cli", enforce_window=False))
     db.session.commit()
@@ -141,8 +137,6 @@ def test_someone_else_logging_in_on_the_same_computer_does_not_see_it(
     client, registered, second_event, event
 ):
     """At the venue's shared computer: the next person to log in gets an empty form."""
-    from tests.factories import make_participant
-
     _stranger_registers(client, second_event, registered.nik, institution="Bawaslu Rahasia")
     other = make_participant(event)
     login(client, other.nik)

@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
+from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants import queries, registration
 from bimtek.participants.models import Participant
@@ -26,8 +27,6 @@ def _register_in_own_session(app, event_id, data):
 
 
 def type_event():
-    from bimtek.events.models import Event
-
     return Event
 
 

@@ -1,14 +1,18 @@
 """Checking and importing participant rows: same rules as registration, all or nothing."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
+from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from bimtek.participants import cancellation, importing, queries, registration
 from bimtek.participants.models import Participant
+from bimtek.participants.uploads import ImportUpload
 from tests.factories import make_event, make_participant, registration_data, valid_nik
 from tests.participants.sheets import person_row, xlsx_bytes
 
@@ -202,10 +206,6 @@ def test_upload_store_load_and_discard(event, admin, panitia):
 
 
 def test_uploads_expire_after_a_day(event, admin):
-    from datetime import timedelta
-
-    from bimtek.core.timeutil import utcnow
-    from bimtek.participants.uploads import ImportUpload
 
     old = importing.store_upload(b"PK old", event=event, user=admin, filename="lama.xlsx")
     stale = db.session.scalar(sa.select(ImportUpload).where(ImportUpload.token == old))

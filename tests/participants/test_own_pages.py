@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from bimtek.errors import NotFound
+from bimtek.participants.queries import own_participant
 from tests import factories
 from tests.conftest import login
 from tests.core.test_authorization import OWN, ROUTES
@@ -57,9 +59,6 @@ def test_someone_elses_registration_is_a_404_like_a_missing_one(app, client, eve
 
 
 def test_the_loader_answers_not_found_for_anyone_elses(app, event):
-    from bimtek.errors import NotFound
-    from bimtek.participants.queries import own_participant
-
     mine = factories.make_participant(event, full_name="Peserta Saya")
     other = factories.make_participant(event, full_name="Peserta Lain")
     assert own_participant(mine.id, mine.user) is mine

@@ -12,6 +12,7 @@ from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from bimtek.participants import cancellation, editing, queries, registration
 from bimtek.participants.models import Participant
+from bimtek.participants.registration import change_event
 from tests.factories import make_event, registration_data
 
 
@@ -68,27 +69,23 @@ def test_cancelling_a_waitlisted_person_promotes_nobody(app):
 
 
 def test_raising_capacity_fills_from_waitlist(app):
-    from bimtek.events.services import update_event
-
     event = make_event(capacity=1)
     register(event)
     waiting = register(event).participant
     data = {c.key: getattr(event, c.key) for c in event.__table__.columns}
-    update_event(event, {**data, "capacity": 2})
+    change_event(event, {**data, "capacity": 2})
     db.session.commit()
     db.session.refresh(waiting)
     assert waiting.status == "registered"
 
 
 def test_capacity_cannot_drop_below_registered(app):
-    from bimtek.events.services import update_event
-
     event = make_event(capacity=3)
     register(event)
     register(event)
     data = {c.key: getattr(event, c.key) for c in event.__table__.columns}
     with pytest.raises(InvalidInput) as error:
-        update_event(event, {**data, "capacity": 1})
+        change_event(event, {**data, "capacity": 1})
     assert "capacity" in error.value.fields
 
 

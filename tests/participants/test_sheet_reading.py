@@ -6,6 +6,7 @@ import zipfile
 import openpyxl
 import pytest
 from flask_babel import force_locale
+from openpyxl.styles import Border, Side
 
 from bimtek.participants.sheet import (
     MAX_ROWS,
@@ -291,8 +292,6 @@ def test_too_many_rows():
 
 
 def test_formatted_empty_rows_below_the_list_end_it():
-    from openpyxl.styles import Border, Side
-
     def borders(_book, sheet):
         line = Side(style="thin")
         for row in range(3, 6000):

@@ -12,7 +12,7 @@ from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
 from bimtek.certificates.models import Certificate
 from bimtek.errors import InvalidInput
-from bimtek.evaluation import reads
+from bimtek.evaluation import operations, reads
 from bimtek.evaluation.models import ORGANIZER_PART, EvaluationDraft
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -146,7 +146,6 @@ def test_evaluation_drafts_go_answers_stay(rated_event, admin):
     people = [factories.make_participant(rated_event) for _ in range(5)]
     for person in people:
         fill(person, ORGANIZER_PART, value=3)
-    from bimtek.evaluation import operations
 
     key = reads.parts(rated_event)[0].key
     operations.save_answers(people[0], key, {"item-s1": "2"}, now=after_event(rated_event))

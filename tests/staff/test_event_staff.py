@@ -7,6 +7,7 @@ from flask import g
 from bimtek.audit.models import AuditLog
 from bimtek.events.access import event_right
 from bimtek.extensions import db
+from bimtek.staff.views import ASSIGN_LIMIT
 from tests import factories
 from tests.conftest import login
 
@@ -144,8 +145,6 @@ def app_config(request):
 
 
 def test_looking_up_staff_by_email_is_rate_limited(client, event):
-    from bimtek.staff.views import ASSIGN_LIMIT
-
     manager = factories.make_staff("manager", event=event)
     login(client, manager.email)
     allowed = int(ASSIGN_LIMIT.split()[0])

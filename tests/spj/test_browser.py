@@ -1,0 +1,46 @@
+"""In Chromium with CSRF on, on a 360 px phone: a manager sets the rates, takes a session
+photo with the camera input, and sees the day's total in words."""
+
+import pytest
+
+from bimtek.spj import dokumentasi
+from tests.conftest import log_in, screenshot, watch_console
+from tests.spj.helpers import jpeg_with_exif
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def test_a_manager_on_a_phone_sets_rates_and_adds_a_photo(
+    phone, live_server, two_days, event, manager, tmp_path
+):
+    problems = watch_console(phone)
+    log_in(phone, live_server.url, manager.email)
+    base = f"{live_server.url}/admin/kegiatan/{event.code}/spj"
+    phone.goto(f"{base}/uang")
+    phone.get_by_label("Uang saku · Semua peserta").fill("150.000")
+    phone.get_by_label("Uang transport · Semua peserta").fill("100000")
+    phone.get_by_role("button", name="Simpan tarif").click()
+    phone.wait_for_load_state()
+    assert "Tarif disimpan." in phone.content()
+    assert "Tujuh ratus lima puluh ribu rupiah" in phone.content()
+    screenshot(phone, "spj-money-phone")
+    phone.goto(f"{base}/dokumentasi")
+    picture = tmp_path / "IMG_0001.jpg"
+    picture.write_bytes(jpeg_with_exif())
+    first = phone.locator("form[enctype='multipart/form-data']").first
+    first.locator("input[type=file]").set_input_files(str(picture))
+    first.get_by_label("Keterangan foto").fill("Pembukaan")
+    first.get_by_role("button", name="Unggah foto").click()
+    phone.wait_for_load_state()
+    assert "Foto disimpan." in phone.content()
+    assert phone.locator("figure img").count() == 1
+    screenshot(phone, "spj-photos-phone")
+    assert [len(g.photos) for g in dokumentasi.photos_by_session(event)][0] == 1
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert problems == []
+    assert width <= 360 + 1, f"the page scrolls sideways: {width}px"
