@@ -47,12 +47,14 @@ def event_right(user, event: Event) -> str | None:
     cache = g.setdefault("_event_rights", {}) if _has_g() else {}
     key = (user.id, event.id)
     if key not in cache:
-        cache[key] = db.session.scalar(
-            sa.select(EventStaff.role).where(
-                EventStaff.event_id == event.id, EventStaff.user_id == user.id
-            )
-        )
+        cache[key] = db.session.scalar(_STAFF_ROLE, {"event_id": event.id, "user_id": user.id})
     return cache[key]
+
+
+# built once: every check-in asks it (building a statement per call was a share of a scan)
+_STAFF_ROLE = sa.select(EventStaff.role).where(
+    EventStaff.event_id == sa.bindparam("event_id"), EventStaff.user_id == sa.bindparam("user_id")
+)
 
 
 def may(user, event: Event, need: str) -> bool:
