@@ -1,10 +1,10 @@
 """Pre/post-test results for staff: the same figures as the results page and its export."""
 
-from flask import jsonify
 from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
+from bimtek.api.outputs import IsoDateTime, Real
 from bimtek.assessments.results import results
 from bimtek.events.access import event_required
 
@@ -12,9 +12,7 @@ _BAND = validate.OneOf(["high", "medium", "low"])
 
 
 def _number(description: str = ""):
-    return fields.Float(
-        allow_none=True, metadata={"description": description} if description else {}
-    )
+    return Real(allow_none=True, metadata={"description": description} if description else {})
 
 
 class GroupFigures(Schema):
@@ -50,8 +48,8 @@ class CategoryFigures(GroupFigures):
 
 class AssessmentSettings(Schema):
     label = fields.String()
-    opens_at = fields.DateTime(allow_none=True)
-    closes_at = fields.DateTime(allow_none=True)
+    opens_at = IsoDateTime(allow_none=True)
+    closes_at = IsoDateTime(allow_none=True)
     duration_minutes = fields.Integer()
     questions_per_module = fields.Integer(allow_none=True)
     show_score_after = fields.Boolean()
@@ -110,7 +108,7 @@ class AssessmentResults(Schema):
         values=fields.Nested(AssessmentSettings),
         metadata={"description": "settings per kind ('pre', 'post')"},
     )
-    class_ = fields.Nested(ClassFigures, data_key="class")
+    class_ = fields.Nested(ClassFigures, data_key="class", attribute="class")
     participants = fields.List(fields.Nested(ParticipantResult))
     modules = fields.List(fields.Nested(ModuleFigures))
     categories = fields.List(fields.Nested(CategoryFigures))
@@ -143,4 +141,4 @@ def assessment_results(event):
     individual g. Item analysis per kind: difficulty, discrimination, point-biserial; flags
     `low_discrimination` (< 0.2) and `unused_distractor`.
     """
-    return jsonify(results(event))
+    return results(event)

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from bimtek.api import JSON_BODY_ERRORS, bp
 from bimtek.api.auth import token_required
 from bimtek.api.inputs import json_body, storable_text
+from bimtek.api.outputs import IsoDateTime
 from bimtek.attendance import checkin, records
 from bimtek.attendance.errors import ParticipantConflict
 from bimtek.attendance.models import STATUS_LABELS
@@ -92,7 +93,7 @@ class CheckInSchema(Schema):
     participant = fields.Nested(ParticipantBrief)
     status = fields.String(validate=_STATUS)
     status_label = fields.String()
-    checked_in_at = fields.DateTime()
+    checked_in_at = IsoDateTime()
     checked_in_local = fields.String(metadata={"description": "HH:MM, in the event's zone"})
     already = fields.Boolean()
 
@@ -101,7 +102,7 @@ class ExcuseSchema(Schema):
     participant_id = fields.Integer()
     status = fields.String(validate=_STATUS)
     status_label = fields.String()
-    checked_in_at = fields.DateTime()
+    checked_in_at = IsoDateTime()
     checked_in_local = fields.String()
     source = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
@@ -169,7 +170,7 @@ class ConflictSchema(Schema):
 @bp.response(200, Ping, description="Alive")
 def ping():
     """Liveness: no database, no authentication; with the server's time."""
-    return jsonify({"ok": True, "server_time": utcnow().isoformat()})
+    return {"ok": True, "server_time": utcnow()}
 
 
 @bp.post("/sessions/<int:session_id>/checkins")
@@ -221,7 +222,7 @@ def create_checkin(session_id):
         return jsonify(error_json(error)), error.status
     body = checkin_json(result, session.event)
     db.session.commit()
-    return jsonify(body), 200 if result.already else 201
+    return body, 200 if result.already else 201
 
 
 @bp.delete("/sessions/<int:session_id>/checkins/<int:participant_id>")
@@ -257,7 +258,7 @@ def create_excuse(session_id):
     )
     body = attendance_json(row, session.event)
     db.session.commit()
-    return jsonify(body), 200
+    return body
 
 
 @bp.get("/sessions/<int:session_id>/attendance")
@@ -270,29 +271,20 @@ def list_attendance(session_id):
     now = utcnow()
     rows = records.session_attendance(session)
     counts = records.session_counts(session, now=now)
-    return jsonify(
-        {
-            "session": {
-                "id": session.id,
-                "title": session.title,
-                "starts_at": session.starts_at.isoformat(),
-                "ends_at": session.ends_at.isoformat(),
-                "room": session.room,
-                "mandatory": session.mandatory,
-            },
-            "counts": counts,
-            "attendance": [
-                {
-                    "participant": participant_brief(person),
-                    "status": records.status_at(session, row.status if row else None, now),
-                    "checked_in_at": row.checked_in_at.isoformat() if row else None,
-                    "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M")
-                    if row
-                    else None,
-                    "note": row.note if row else "",
-                    "source": row.source if row else None,
-                }
-                for person, row in rows
-            ],
-        }
-    )
+    return {
+        "session": session,
+        "counts": counts,
+        "attendance": [
+            {
+                "participant": participant_brief(person),
+                "status": records.status_at(session, row.status if row else None, now),
+                "checked_in_at": row.checked_in_at if row else None,
+                "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M")
+                if row
+                else None,
+                "note": row.note if row else "",
+                "source": row.source if row else None,
+            }
+            for person, row in rows
+        ],
+    }

@@ -3,12 +3,13 @@ staff integrations."""
 
 import io
 
-from flask import current_app, g, jsonify, send_file
+from flask import current_app, g, send_file
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
+from bimtek.api.outputs import IsoDate
 from bimtek.certificates import printing, queries, verification
 from bimtek.core.web import public_base_url
 from bimtek.events.access import authorize, event_required
@@ -42,14 +43,14 @@ class CertificateVerification(Schema):
     event_title = fields.String(required=True)
     event_code = fields.String()
     organizer = fields.String(allow_none=True)
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
+    start_date = IsoDate(required=True)
+    end_date = IsoDate(required=True)
     dates = fields.String(metadata={"example": "28–31 Oktober 2024"})
     total_jp = fields.Integer(allow_none=True)
     minutes_per_jp = fields.Integer(allow_none=True)
-    issued_on = fields.Date()
+    issued_on = IsoDate()
     status = fields.String(required=True, validate=validate.OneOf(["valid", "revoked"]))
-    revoked_on = fields.Date(allow_none=True)
+    revoked_on = IsoDate(allow_none=True)
     verification_url = fields.String()
 
 
@@ -127,9 +128,7 @@ class CertificateFileVerdict(Schema):
 def verify_certificate(code):
     """Public: is this certificate genuine? Nothing private about the person is returned."""
     certificate = queries.get_by_code(code)
-    response = jsonify(queries.verification_facts(certificate))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return queries.verification_facts(certificate), {"Cache-Control": "no-store"}
 
 
 @bp.get("/events/<code>/certificates")
@@ -152,7 +151,7 @@ def list_certificates(event):
         )
         facts["document_sha256"] = certificate.document_sha256
         rows.append(facts)
-    return jsonify({"certificates": rows, "total": len(rows)})
+    return {"certificates": rows, "total": len(rows)}
 
 
 @bp.post("/verify")
@@ -179,9 +178,7 @@ def verify_file():
     verdict = verification.verify_document(
         verification.uploaded_pdf(), seconds=verification.time_budget(current_app.config)
     )
-    response = jsonify(verification.verdict_json(verdict, public_base_url()))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return verification.verdict_json(verdict, public_base_url()), {"Cache-Control": "no-store"}
 
 
 @bp.route("/certificates/<code>/pdf", methods=["GET"], parameters=[CODE_PARAMETER])

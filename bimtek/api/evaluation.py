@@ -1,18 +1,18 @@
 """The evaluation report over the API: aggregates only, each part from 5 respondents on."""
 
-from flask import jsonify
 from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
+from bimtek.api.outputs import Real
 from bimtek.evaluation import reads
 from bimtek.events.access import event_required
 
 
 class EvaluationFigures(Schema):
     n = fields.Integer()
-    mean = fields.Float(allow_none=True, metadata={"description": "1–4"})
-    index = fields.Float(allow_none=True, metadata={"description": "mean × 25"})
+    mean = Real(allow_none=True, metadata={"description": "1–4"})
+    index = Real(allow_none=True, metadata={"description": "mean × 25"})
     category = fields.String(
         allow_none=True, validate=validate.OneOf(["sangat_baik", "baik", "cukup", "kurang"])
     )
@@ -31,7 +31,7 @@ class EvaluationPart(Schema):
     module = fields.String(allow_none=True)
     opens_at = fields.DateTime()
     respondents = fields.Integer()
-    response_rate = fields.Float(allow_none=True)
+    response_rate = Real(allow_none=True)
     shown = fields.Boolean(metadata={"description": "false below min_respondents"})
     overall = fields.Nested(EvaluationFigures, allow_none=True)
     items = fields.List(fields.Nested(EvaluationItem))
@@ -43,7 +43,7 @@ class EvaluationReport(Schema):
     scale = fields.List(fields.Integer())
     min_respondents = fields.Integer()
     registered = fields.Integer()
-    thresholds = fields.Dict(keys=fields.String(), values=fields.Float())
+    thresholds = fields.Dict(keys=fields.String(), values=Real())
     speakers = fields.List(fields.Nested(EvaluationPart))
     organizer = fields.Nested(EvaluationPart)
 
@@ -69,7 +69,7 @@ def report_json(data: dict) -> dict:
             "target": row["target"],
             "speaker": row["speaker"] or None,
             "module": row["module_code"],
-            "opens_at": row["opens_at"].isoformat(),
+            "opens_at": row["opens_at"],
             "respondents": row["respondents"],
             "response_rate": row["response_rate"],
             "shown": row["shown"],
@@ -103,4 +103,4 @@ def evaluation_report(event):
     distribution, response rate and comments; a part with fewer than 5 respondents shows
     its counts only.
     """
-    return jsonify({"event": event.code, **report_json(reads.report(event))})
+    return {"event": event.code, **report_json(reads.report(event))}

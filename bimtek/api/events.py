@@ -1,6 +1,5 @@
 """Public event listing."""
 
-from flask import jsonify
 from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
@@ -16,14 +15,14 @@ def event_json(event, *, detailed: bool = False) -> dict:
         "provider": event.provider,
         "venue": event.venue,
         "city": event.city,
-        "start_date": event.start_date.isoformat(),
-        "end_date": event.end_date.isoformat(),
+        "start_date": event.start_date,
+        "end_date": event.end_date,
         "timezone": event.timezone,
         "capacity": event.capacity,
         "seats_left": seats_left(event),
         "registration": event.registration_state(),
-        "registration_opens_at": _iso(event.registration_opens_at),
-        "registration_closes_at": _iso(event.registration_closes_at),
+        "registration_opens_at": event.registration_opens_at,
+        "registration_closes_at": event.registration_closes_at,
     }
     if detailed:
         body["description"] = event.description
@@ -37,18 +36,14 @@ def event_json(event, *, detailed: bool = False) -> dict:
                 "id": s.id,
                 "title": s.title,
                 "module": s.module.code if s.module else None,
-                "starts_at": _iso(s.starts_at),
-                "ends_at": _iso(s.ends_at),
+                "starts_at": s.starts_at,
+                "ends_at": s.ends_at,
                 "room": s.room,
                 "mandatory": s.mandatory,
             }
             for s in event.sessions
         ]
     return body
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
 
 
 class ModuleSchema(Schema):
@@ -99,7 +94,7 @@ class EventListSchema(Schema):
 @bp.get("/events")
 @bp.response(200, EventListSchema, description="Published events with seats left")
 def list_events():
-    return jsonify({"events": [event_json(e) for e in public_events()]})
+    return {"events": [event_json(e) for e in public_events()]}
 
 
 @bp.get("/events/<code>")
@@ -107,4 +102,4 @@ def list_events():
 @bp.errors({404: "unknown_event"})
 def show_event(code):
     event = get_public_event(code)
-    return jsonify(event_json(event, detailed=True))
+    return event_json(event, detailed=True)

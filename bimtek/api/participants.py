@@ -1,6 +1,6 @@
 """Registration (public) and the participant list (staff)."""
 
-from flask import g, jsonify
+from flask import g
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
@@ -12,7 +12,12 @@ from bimtek.events.services import get_public_event
 from bimtek.extensions import db, registration_limit
 from bimtek.participants import queries, registration
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES, STATUSES
-from bimtek.participants.validation import NAME_MAX, PROVINCE_CODES, TEXT_MAX
+from bimtek.participants.validation import (
+    NAME_MAX,
+    PROVINCE_CODES,
+    REGISTRATION_INPUT,
+    TEXT_MAX,
+)
 from bimtek.participants.visibility import sees_personal_data, without_personal_data
 
 #: a NIK: a known province, district and sub-district not 00, a day of birth (+ 40 for
@@ -44,7 +49,13 @@ def _pattern(regex: str, message):
 
 class RegistrationRequest(Schema):
     """What a registration takes (JSON types, lengths and patterns enforced here; the NIK's
-    agreement with the gender and the account rules in ``participants.registration``)."""
+    agreement with the gender and the account rules in ``participants.registration``).
+
+    Its fields are the service's (``validation.REGISTRATION_INPUT``) and the consent: a
+    field declared there and not here fails when the schema is made."""
+
+    class Meta:
+        fields = (*REGISTRATION_INPUT, "consent")
 
     full_name = fields.String(
         required=True,
@@ -174,7 +185,7 @@ def participant_json(participant) -> dict:
         "email": participant.email,
         "district": participant.district,
         "ticket_code": participant.ticket_code,
-        "created_at": participant.created_at.isoformat(),
+        "created_at": participant.created_at,
     }
 
 
@@ -206,18 +217,16 @@ def register(data, code):
     db.session.commit()
     participant = outcome.participant
     if participant.status == "registered":
-        body = {
+        return {
             "status": "registered",
             "ticket_code": participant.ticket_code,
             "registration_number": participant.registration_label,
         }
-    else:
-        body = {
-            "status": "waitlisted",
-            "position": outcome.waitlist_position,
-            "registration_number": participant.registration_label,
-        }
-    return jsonify(body), 201
+    return {
+        "status": "waitlisted",
+        "position": outcome.waitlist_position,
+        "registration_number": participant.registration_label,
+    }
 
 
 @bp.get("/events/<code>/participants")
@@ -238,15 +247,13 @@ def list_participants(args, event):
         personal=personal,
     )
     page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
-    return jsonify(
-        {
-            "participants": [
-                participant_json(p) if personal else without_personal_data(participant_json(p))
-                for p in page.items
-            ],
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        }
-    )
+    return {
+        "participants": [
+            participant_json(p) if personal else without_personal_data(participant_json(p))
+            for p in page.items
+        ],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+    }

@@ -1,12 +1,13 @@
 """Reports over the API: the dashboard's figures, export workbooks, participant imports."""
 
-from flask import g, jsonify, request
+from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from bimtek.api import bp
 from bimtek.api.auth import token_required
+from bimtek.api.outputs import Real
 from bimtek.core.spreadsheets import XLSX_MIMETYPE, send_xlsx
 from bimtek.core.web import public_base_url
 from bimtek.errors import InvalidInput, NotFound, ServiceError
@@ -47,6 +48,14 @@ class ImportedCounts(Schema):
 
 
 class ImportReport(Schema):
+    sheet = fields.String(metadata={"description": "the sheet read"})
+    header_row = fields.Integer()
+    columns = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "field: the column letter it was read from"},
+    )
+    ignored_columns = fields.List(fields.String())
     rows = fields.Integer()
     valid = fields.Integer()
     invalid = fields.Integer()
@@ -76,11 +85,11 @@ class SessionSummary(Schema):
 class AssessmentSummary(Schema):
     pre_taken = fields.Integer()
     post_taken = fields.Integer()
-    mean_pre = fields.Float(allow_none=True)
-    mean_post = fields.Float(allow_none=True)
+    mean_pre = Real(allow_none=True)
+    mean_post = Real(allow_none=True)
     pairs = fields.Integer()
-    g_of_means = fields.Float(allow_none=True)
-    mean_g = fields.Float(allow_none=True)
+    g_of_means = Real(allow_none=True)
+    mean_g = Real(allow_none=True)
     band = fields.String(allow_none=True)
     negative = fields.Integer()
 
@@ -122,56 +131,25 @@ def event_summary(event):
     """Registration, attendance per session, pre/post means and gains, certificates."""
     data = dashboard.overview(event)
     registration = data["registration"]
-    tests = data["assessments"]
-    certificates = data["certificates"]
-    return jsonify(
-        {
-            "event": event.code,
-            "capacity": event.capacity,
-            "counts": registration["counts"],
-            "seats_left": registration["seats_left"],
-            "categories": [
-                {k: c[k] for k in ("code", "label", "registered", "waitlisted", "cancelled")}
-                for c in registration["categories"]
-            ],
-            "sessions": [
-                {
-                    "id": row["session"].id,
-                    "title": row["session"].title,
-                    "starts_at": row["session"].starts_at.isoformat(),
-                    "counts": {k: v for k, v in row["counts"].items() if k != "finished"},
-                    "finished": row["counts"]["finished"],
-                }
-                for row in data["attendance"]["sessions"]
-            ],
-            "assessments": {
-                k: tests[k]
-                for k in (
-                    "pre_taken",
-                    "post_taken",
-                    "mean_pre",
-                    "mean_post",
-                    "pairs",
-                    "g_of_means",
-                    "mean_g",
-                    "band",
-                    "negative",
-                )
-            },
-            "certificates": {
-                k: certificates[k]
-                for k in (
-                    "registered",
-                    "eligible",
-                    "issued",
-                    "in_force",
-                    "to_issue",
-                    "not_eligible",
-                    "revoked",
-                )
-            },
-        }
-    )
+    return {
+        "event": event.code,
+        "capacity": event.capacity,
+        "counts": registration["counts"],
+        "seats_left": registration["seats_left"],
+        "categories": registration["categories"],
+        "sessions": [
+            {
+                "id": row["session"].id,
+                "title": row["session"].title,
+                "starts_at": row["session"].starts_at,
+                "counts": {k: v for k, v in row["counts"].items() if k != "finished"},
+                "finished": row["counts"]["finished"],
+            }
+            for row in data["attendance"]["sessions"]
+        ],
+        "assessments": data["assessments"],
+        "certificates": data["certificates"],
+    }
 
 
 @bp.route("/events/<code>/exports/<kind>.xlsx", methods=["GET"], parameters=[_EXPORT_KIND])
@@ -224,7 +202,7 @@ def import_participants(args, event):
     report = services.preview_import(event, data)
     body = services.report_json(report)
     if args.get("dry_run"):
-        return jsonify(body), 200
+        return body, 200
     filename = upload.filename if upload else "api.xlsx"
     try:
         result = services.import_participants(
@@ -235,4 +213,4 @@ def import_participants(args, event):
         raise
     db.session.commit()
     body["imported"] = {"registered": result.registered, "waitlisted": result.waitlisted}
-    return jsonify(body), 201
+    return body, 201

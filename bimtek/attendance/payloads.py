@@ -4,6 +4,7 @@ from flask_babel import get_locale
 
 from bimtek.attendance.models import status_labels
 from bimtek.core.timeutil import format_clock
+from bimtek.participants.validation import REGISTRATION_FIELDS
 
 # Request schemas: they check the JSON types of a request (bimtek.core.inputs) and are the
 # OpenAPI document's, so what is documented is what is enforced.
@@ -111,19 +112,7 @@ WALK_IN_REQUEST = {
     "properties": {
         **{
             name: {"type": "string", "maxLength": 500}
-            for name in (
-                "full_name",
-                "nik",
-                "nip",
-                "gender",
-                "institution",
-                "institution_category",
-                "job_title",
-                "phone",
-                "email",
-                "district",
-                "over_capacity_reason",
-            )
+            for name in (*REGISTRATION_FIELDS, "over_capacity_reason")
         },
         "consent": {"type": "boolean"},
     },

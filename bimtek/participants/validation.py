@@ -239,6 +239,10 @@ def clean_password(raw, *, required: bool, personal=()) -> str | None:
         raise FieldProblem(problem.message) from None
 
 
+#: a registration's fields, in the form's order: the one declaration the form
+#: (``participants.views``), the service (``clean_registration``, for imports and edits too)
+#: and the API's
+#: request schema (``bimtek.api.participants.RegistrationRequest``) take their fields from
 REGISTRATION_FIELDS = (
     "full_name",
     "nik",
@@ -251,6 +255,8 @@ REGISTRATION_FIELDS = (
     "email",
     "district",
 )
+#: what ``clean_registration`` reads: the registration's fields and the new account's password
+REGISTRATION_INPUT = (*REGISTRATION_FIELDS, "password")
 
 
 def clean_registration(
@@ -277,7 +283,8 @@ def clean_registration(
         ),
     }
     values, errors = {}, {}
-    for field, cleaner in cleaners.items():
+    for field in REGISTRATION_INPUT:
+        cleaner = cleaners[field]
         raw = data.get(field)
         if field != "full_name" and isinstance(raw, str) and has_forbidden_text(raw):
             errors[field] = forbidden_field_message()  # an imported cell, else refused earlier
