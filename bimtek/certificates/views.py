@@ -92,11 +92,12 @@ def admin_index(event):
     shown = request.args.get("tampil", "semua")
     if shown not in FILTERS:
         shown = "semua"
+    issued = queries.certificate_counts(event)
     counts = {
         "semua": len(verdicts),
         "layak": sum(1 for v in verdicts if v.eligible and v.certificate is None),
         "belum": sum(1 for v in verdicts if not v.eligible and v.certificate is None),
-        "terbit": queries.certificate_counts(event).in_force,
+        "terbit": issued.in_force,
     }
     if shown == "layak":
         verdicts = [v for v in verdicts if v.eligible and v.certificate is None]
@@ -118,6 +119,7 @@ def admin_index(event):
         settings=queries.get_settings(event),
         verdicts=verdicts,
         counts=counts,
+        issued=issued,
         shown=shown,
         revoked=revoked,
         served=queries.served_counts(event),
