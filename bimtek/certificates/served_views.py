@@ -102,7 +102,7 @@ def texts(event):
 
 # --- a staff account's own certificates (a panitia member with an account) -------------------
 
-OWN = "/akun/sertifikat-bertugas"
+OWN = "/akun/bertugas"
 
 
 @bp.route(OWN)

@@ -182,18 +182,18 @@ def test_a_panitia_member_downloads_their_own_from_their_account(
     assert [c.id for c in served.own_served_certificates(member)] == [own.id]
 
     login(client, member.email)
-    page = client.get("/akun/sertifikat-bertugas").get_data(as_text=True)
+    page = client.get("/akun/bertugas").get_data(as_text=True)
     assert own.number in page and theirs.number not in page and unlinked.number not in page
-    assert 'href="/akun/sertifikat-bertugas"' in page  # in the staff's own menu
-    download = client.get(f"/akun/sertifikat-bertugas/{own.id}.pdf")
+    assert 'href="/akun/bertugas"' in page  # in the staff's own menu
+    download = client.get(f"/akun/bertugas/{own.id}.pdf")
     assert download.status_code == 200 and download.data == own.document
     for other_id in (theirs.id, unlinked.id, 999999):
-        assert client.get(f"/akun/sertifikat-bertugas/{other_id}.pdf").status_code == 404
+        assert client.get(f"/akun/bertugas/{other_id}.pdf").status_code == 404
 
     issuing.revoke(own, "Tidak bertugas", actor=admin)
     db.session.commit()
-    assert client.get(f"/akun/sertifikat-bertugas/{own.id}.pdf").status_code == 404
-    assert own.number not in client.get("/akun/sertifikat-bertugas").get_data(as_text=True)
+    assert client.get(f"/akun/bertugas/{own.id}.pdf").status_code == 404
+    assert own.number not in client.get("/akun/bertugas").get_data(as_text=True)
 
 
 def test_a_narasumber_without_an_account_gets_theirs_from_the_manager(
