@@ -614,7 +614,7 @@ def _certificate_section(event: Event, figures: dict, styles, width) -> list:
             ]
             for c in revoked
         ]
-        story.append(_table(rows, [50 * mm, 50 * mm, 30 * mm, width - 130 * mm], styles))
+        story.append(_table(rows, [58 * mm, 44 * mm, 32 * mm, width - 134 * mm], styles))
     return story
 
 
