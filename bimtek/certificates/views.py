@@ -33,7 +33,7 @@ from bimtek.certificates import (
     verification,
     withdrawal,
 )
-from bimtek.certificates.models import IssueRun
+from bimtek.certificates.models import SERVED_ROLES, IssueRun
 from bimtek.core.web import participant_required, public_base_url
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.evaluation.reads import certificate_blocked
@@ -107,7 +107,10 @@ def admin_index(event):
         verdicts = [v for v in verdicts if v.certificate is not None]
     revoked = [
         c
-        for c in queries.issued_certificates(event, include_revoked=True, with_people=True)
+        for role in ("participant", *SERVED_ROLES)
+        for c in queries.issued_certificates(
+            event, include_revoked=True, with_people=True, role=role
+        )
         if c.revoked_at
     ]
     running = runs.busy_run(event)

@@ -78,6 +78,13 @@ def test_pages_show_the_counts_of_every_role(figures, admin_client):
         for role, label in ROLE_LABELS.items():
             assert f"{label}: {sentence(counts[role])}" in text, role
     assert "Sudah terbit (1)" in overview.get_data(as_text=True)
+    # the revoked list names every revoked certificate, a served one with its role
+    revoked_list = overview.get_data(as_text=True).split("Sertifikat dicabut")[-1]
+    for certificate in db.session.scalars(
+        db.select(Certificate).where(Certificate.revoked_at.is_not(None))
+    ):
+        assert certificate.number in revoked_list
+    assert "Materi tidak disampaikan" in revoked_list and "Narasumber" in revoked_list
 
 
 def _laporan_figures(text: str) -> dict:
