@@ -11,6 +11,7 @@ from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.outputs import IsoDate
 from bimtek.certificates import printing, queries, verification
+from bimtek.certificates.models import SERVED_ROLES
 from bimtek.core.web import public_base_url
 from bimtek.events.access import authorize, event_required
 from bimtek.extensions import verify_limit, verify_upload_limit
@@ -55,7 +56,9 @@ class CertificateVerification(Schema):
 
 
 class IssuedCertificate(CertificateVerification):
-    participant_id = fields.Integer()
+    participant_id = fields.Integer(
+        allow_none=True, metadata={"description": "Empty for a certificate of someone who served"}
+    )
     revoke_reason = fields.String(
         allow_none=True, metadata={"description": "Why it was revoked: for its managers only"}
     )
@@ -137,9 +140,15 @@ def verify_certificate(code):
 @bp.response(200, IssuedCertificates, description="Every certificate in number order")
 @bp.errors({403: "forbidden (not a manager of the event)", 404: "unknown_event"})
 def list_certificates(event):
-    """Admin: every certificate of the event, revoked ones included, in number order."""
+    """Admin: every certificate of the event, revoked ones included: participants' then each
+    served role's (``role``), each in number order."""
     rows = []
-    for certificate in queries.issued_certificates(event, include_revoked=True):
+    certificates = [
+        certificate
+        for role in ("participant", *SERVED_ROLES)
+        for certificate in queries.issued_certificates(event, include_revoked=True, role=role)
+    ]
+    for certificate in certificates:
         facts = queries.verification_facts(certificate)
         facts["participant_id"] = certificate.participant_id
         facts["revoke_reason"] = (

@@ -201,7 +201,7 @@ def revoke(certificate: Certificate, reason: str, *, actor=None, channel="web") 
         channel=channel,
         event_id=certificate.event_id,
         target=certificate,
-        details={"number": certificate.number, "reason": reason},
+        details={"number": certificate.number, "role": certificate.role, "reason": reason},
     )
     return certificate
 

@@ -37,7 +37,7 @@ from bimtek.certificates.rendering import render
 from bimtek.certificates.sheets import Design, Sheet
 from bimtek.errors import NotFound
 from bimtek.events.contributors import contributors_of, same_name
-from bimtek.events.models import Event
+from bimtek.events.models import Contributor, Event
 from bimtek.extensions import db
 
 
@@ -173,3 +173,35 @@ def preview_pdf(event: Event, role: str, person: ServedPerson, base: str | None 
         subject=served_subject(role, [title for title, _jp in person.modules]),
     )
     return render(served_design(event, role), [sheet], title=f"Contoh sertifikat {event.code}")
+
+
+def own_served_certificates(user) -> list[Certificate]:
+    """The certificates in force of someone who served with a staff account: those of the
+    contributor rows linked to the account (``Contributor.user_id``), newest event first."""
+    rows = db.session.execute(
+        sa.select(Contributor.event_id, Contributor.role, Contributor.name).where(
+            Contributor.user_id == user.id
+        )
+    ).all()
+    wanted = {(event_id, role, holder_key(name)) for event_id, role, name in rows}
+    if not wanted:
+        return []
+    found = db.session.scalars(
+        sa.select(Certificate)
+        .where(
+            Certificate.event_id.in_({event_id for event_id, _role, _key in wanted}),
+            Certificate.holder_key.in_({key for _event, _role, key in wanted}),
+            Certificate.revoked_at.is_(None),
+        )
+        .order_by(Certificate.start_date.desc(), Certificate.event_id.desc(), Certificate.seq)
+    )
+    return [c for c in found if (c.event_id, c.role, c.holder_key) in wanted]
+
+
+def own_served_certificate(user, certificate_id) -> Certificate:
+    """One of ``own_served_certificates``; anyone else's, a revoked one or a missing id is
+    the same 404 (nobody learns ids)."""
+    for certificate in own_served_certificates(user):
+        if str(certificate.id) == str(certificate_id):
+            return certificate
+    raise NotFound(_("Sertifikat tidak ditemukan."), code="unknown_certificate")

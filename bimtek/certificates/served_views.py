@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.certificates import served, served_issuing
+from bimtek.certificates import printing, served, served_issuing
 from bimtek.certificates.models import SERVED_ROLES
 from bimtek.certificates.queries import served_counts
 from bimtek.certificates.views import _pdf_response
-from bimtek.core.web import public_base_url
+from bimtek.core.web import public_base_url, staff_required
 from bimtek.errors import NotFound, ServiceError
 from bimtek.events.access import event_required
 from bimtek.extensions import db
@@ -98,3 +98,27 @@ def texts(event):
         db.session.commit()
         flash(_("Teks sertifikat narasumber, moderator, dan panitia disimpan."), "success")
     return redirect(url_for("certificates.settings", code=event.code) + "#bertugas")
+
+
+# --- a staff account's own certificates (a panitia member with an account) -------------------
+
+OWN = "/akun/bertugas"
+
+
+@bp.route(OWN)
+@staff_required
+def own_index():
+    return render_template(
+        "certificates/own_served.html", certificates=served.own_served_certificates(current_user)
+    )
+
+
+@bp.route(OWN + "/<int:certificate_id>.pdf")
+@staff_required
+def own_download(certificate_id):
+    """The signed file as issued, for the one it names; anyone else's is a 404."""
+    certificate = served.own_served_certificate(current_user, certificate_id)
+    return _pdf_response(
+        printing.issued_pdf(certificate, public_base_url()),
+        printing.certificate_filename(certificate),
+    )

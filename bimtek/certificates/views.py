@@ -32,7 +32,7 @@ from bimtek.certificates import (
     verification,
     withdrawal,
 )
-from bimtek.certificates.models import IssueRun
+from bimtek.certificates.models import SERVED_ROLES, IssueRun
 from bimtek.core.web import participant_required, public_base_url
 from bimtek.errors import InvalidInput, ServiceError
 from bimtek.evaluation.reads import certificate_blocked
@@ -80,11 +80,12 @@ def admin_index(event):
     shown = request.args.get("tampil", "semua")
     if shown not in FILTERS:
         shown = "semua"
+    issued = queries.certificate_counts(event)
     counts = {
         "semua": len(verdicts),
         "layak": sum(1 for v in verdicts if v.eligible and v.certificate is None),
         "belum": sum(1 for v in verdicts if not v.eligible and v.certificate is None),
-        "terbit": queries.certificate_counts(event).in_force,
+        "terbit": issued.in_force,
     }
     if shown == "layak":
         verdicts = [v for v in verdicts if v.eligible and v.certificate is None]
@@ -94,7 +95,10 @@ def admin_index(event):
         verdicts = [v for v in verdicts if v.certificate is not None]
     revoked = [
         c
-        for c in queries.issued_certificates(event, include_revoked=True, with_people=True)
+        for role in ("participant", *SERVED_ROLES)
+        for c in queries.issued_certificates(
+            event, include_revoked=True, with_people=True, role=role
+        )
         if c.revoked_at
     ]
     running = runs.busy_run(event)
@@ -106,6 +110,7 @@ def admin_index(event):
         settings=queries.get_settings(event),
         verdicts=verdicts,
         counts=counts,
+        issued=issued,
         shown=shown,
         revoked=revoked,
         served=queries.served_counts(event),

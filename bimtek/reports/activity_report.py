@@ -31,7 +31,7 @@ from bimtek.assessments.labels import BAND_LABELS
 from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS
 from bimtek.attendance.records import attendance_matrix
-from bimtek.certificates.models import Signatory
+from bimtek.certificates.models import SERVED_ROLES, Signatory
 from bimtek.certificates.queries import issued_certificates
 from bimtek.core import numbers
 from bimtek.core.charts import COLORS, SCALE_COLORS
@@ -47,6 +47,8 @@ from bimtek.reports.dashboard import attendance_panel, certificate_panel, regist
 ATTENDANCE_KEYS = ("hadir", "terlambat", "izin", "sakit", "alpa")
 #: institutions listed by name; the rest are summed in one row
 TOP_INSTITUTIONS = 15
+#: served role -> its name in the report (the report is written in Indonesian)
+SERVED_ROLE_NAMES = {"narasumber": "Narasumber", "moderator": "Moderator", "panitia": "Panitia"}
 HEADER_BG = colors.HexColor("#e3f1ec")
 GRID = colors.HexColor("#b9c4c1")
 
@@ -79,6 +81,12 @@ def activity_figures(event: Event, now: datetime | None = None) -> dict:
         "certificates": certificate_panel(event),
         "issued": [c for c in certificates if not c.revoked_at],
         "revoked": [c for c in certificates if c.revoked_at],
+        "served_revoked": [
+            c
+            for role in SERVED_ROLES
+            for c in issued_certificates(event, include_revoked=True, role=role)
+            if c.revoked_at
+        ],
         "evaluation": evaluation_report(event),
         "signatories": signatories,
     }
@@ -579,14 +587,34 @@ def _certificate_section(event: Event, figures: dict, styles, width) -> list:
                 styles["body"],
             )
         )
+    served = panel["served"]
+    story.append(Paragraph("Sertifikat narasumber, moderator dan panitia", styles["h2"]))
+    story.append(
+        _table(
+            [["Peran", "Diterbitkan (nomor)", "Berlaku", "Dicabut"]]
+            + [
+                [SERVED_ROLE_NAMES[role], counts.issued, counts.in_force, counts.revoked]
+                for role, counts in served.items()
+            ],
+            [width - 120 * mm, 40 * mm, 40 * mm, 40 * mm],
+            styles,
+            numeric_from=1,
+        )
+    )
+    revoked = revoked + figures["served_revoked"]
     if revoked:
         story.append(Paragraph("Sertifikat yang dicabut", styles["h2"]))
         rows = [["Nomor", "Nama", "Dicabut", "Alasan"]]
         rows += [
-            [c.number, c.name, format_date_id(event.local(c.revoked_at).date()), c.revoke_reason]
+            [
+                c.number,
+                c.name if c.role == "participant" else f"{c.name} ({SERVED_ROLE_NAMES[c.role]})",
+                format_date_id(event.local(c.revoked_at).date()),
+                c.revoke_reason,
+            ]
             for c in revoked
         ]
-        story.append(_table(rows, [50 * mm, 50 * mm, 30 * mm, width - 130 * mm], styles))
+        story.append(_table(rows, [58 * mm, 44 * mm, 32 * mm, width - 134 * mm], styles))
     return story
 
 

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from bimtek.assessments.analysis import group_gain, hake_band, mean
 from bimtek.assessments.results import scores
 from bimtek.attendance.records import session_counts
-from bimtek.certificates.queries import certificate_counts
+from bimtek.certificates.queries import certificate_counts, served_counts
 from bimtek.certificates.rules import eligibility
 from bimtek.core import charts, numbers
 from bimtek.core.timeutil import format_clock, utcnow
@@ -147,7 +147,8 @@ def assessment_panel(event: Event) -> dict:
 
 def certificate_panel(event: Event) -> dict:
     """Registered participants eligible, holding one, still to issue, not eligible; and the
-    event's certificates issued, in force and revoked (``certificate_counts``)."""
+    event's certificates issued, in force and revoked (``certificate_counts``), and those of
+    who served, role by role (``served_counts``)."""
     verdicts = [v for v in eligibility(event) if v.participant.status == "registered"]
     holding = sum(1 for v in verdicts if v.certificate is not None)
     eligible = sum(1 for v in verdicts if v.eligible)
@@ -161,6 +162,7 @@ def certificate_panel(event: Event) -> dict:
         "issued": counts.issued,
         "in_force": counts.in_force,
         "revoked": counts.revoked,
+        "served": served_counts(event),
         "to_issue": to_issue,
         "not_eligible": not_eligible,
         "segments": charts.stack(

@@ -17,6 +17,7 @@ from bimtek.attendance.records import attendance_matrix
 from bimtek.certificates.queries import (
     certificate_counts,
     issued_certificates,
+    served_counts,
     verification_url,
 )
 from bimtek.core.timeutil import utcnow
@@ -391,22 +392,38 @@ def _item_sheet(event: Event, now: datetime, kind: str, items: list[dict]) -> Sh
 
 #: certificate status -> label (the certificates domain names none for a register)
 CERTIFICATE_STATUS = {"valid": _l("Berlaku"), "revoked": _l("Dicabut")}
+#: certificate role -> label: participants, then those who served, each its own number series
+CERTIFICATE_ROLES = {
+    "participant": _l("Peserta"),
+    "narasumber": _l("Narasumber"),
+    "moderator": _l("Moderator"),
+    "panitia": _l("Panitia"),
+}
 
 
 def certificate_sheets(event: Event, now: datetime, base: str | None = None) -> list[Sheet]:
-    """The certificate register: every certificate issued for the event, revoked ones too, in
-    number order, with who issued it and how to verify it (the office's official list)."""
+    """The certificate register: every certificate issued for the event, revoked ones too,
+    participants' then each served role's, in number order, with who issued it and how to
+    verify it (the office's official list)."""
     rows = []
-    counts = certificate_counts(event)
-    for certificate in issued_certificates(event, include_revoked=True, with_people=True):
+    counts = {"participant": certificate_counts(event), **served_counts(event)}
+    certificates = [
+        certificate
+        for role in CERTIFICATE_ROLES
+        for certificate in issued_certificates(
+            event, include_revoked=True, with_people=True, role=role
+        )
+    ]
+    for certificate in certificates:
         person = certificate.participant
         rows.append(
             [
                 certificate.seq,
                 certificate.number,
                 certificate.name,
+                str(CERTIFICATE_ROLES[certificate.role]),
                 person.registration_label if person else None,
-                person.institution if person else None,
+                person.institution if person else (certificate.institution or None),
                 person.category_label if person else None,
                 certificate.total_jp,
                 _naive_local(event, certificate.issued_at),
@@ -427,6 +444,7 @@ def certificate_sheets(event: Event, now: datetime, base: str | None = None) -> 
                 SheetColumn(_("Urut"), "int"),
                 SheetColumn(_("Nomor sertifikat")),
                 SheetColumn(_("Nama pada sertifikat")),
+                SheetColumn(_("Peran")),
                 SheetColumn(_("No. registrasi")),
                 SheetColumn(_("Instansi")),
                 SheetColumn(_("Kategori instansi")),
@@ -440,11 +458,15 @@ def certificate_sheets(event: Event, now: datetime, base: str | None = None) -> 
                 SheetColumn(_("Tautan verifikasi"), width=48),
             ],
             rows=rows,
-            note=_(
-                "%(i)s nomor diterbitkan: %(f)s berlaku, %(r)s dicabut.",
-                i=counts.issued,
-                f=counts.in_force,
-                r=counts.revoked,
+            note=" ".join(
+                f"{CERTIFICATE_ROLES[role]}: "
+                + _(
+                    "%(i)s nomor diterbitkan: %(f)s berlaku, %(r)s dicabut.",
+                    i=figures.issued,
+                    f=figures.in_force,
+                    r=figures.revoked,
+                )
+                for role, figures in counts.items()
             )
             + " "
             + _("Nomor yang dicabut tetap tercatat dan tidak dipakai ulang."),

@@ -337,7 +337,9 @@ def test_manager_chooses_previews_issues_and_downloads(curriculum, admin_client,
     verify = admin_client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
     assert "Narasumber" in verify and SPEAKER in verify and "5 JP" in verify
     overview = admin_client.get(f"/admin/kegiatan/{curriculum.code}/sertifikat")
-    assert "1 berlaku · 0 dicabut" in overview.get_data(as_text=True)
+    assert "Narasumber: 1 nomor diterbitkan: 1 berlaku, 0 dicabut." in " ".join(
+        overview.get_data(as_text=True).split()
+    )
 
 
 def test_verify_shows_the_role_and_the_revocation(curriculum, client, admin):

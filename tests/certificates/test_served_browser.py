@@ -46,3 +46,29 @@ def test_manager_enters_issues_and_the_public_sees_the_role(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     screenshot(phone, "served-verify-phone")
+
+
+def test_a_panitia_member_downloads_their_certificate_on_a_phone(
+    live_server, phone, five_sessions, admin
+):
+    from bimtek.certificates import served, served_issuing
+    from bimtek.events import contributors as team
+    from tests import factories
+
+    sign(five_sessions)
+    member = factories.make_staff("panitia", event=five_sessions)
+    member.full_name = "Dra. Hj. Rina Kartikasari Wulandari, M.Si."
+    team.add_staff_as_panitia(five_sessions)
+    keys = [p.key for p in served.served_people(five_sessions, "panitia")]
+    (certificate,) = served_issuing.issue_served(five_sessions, "panitia", keys).issued
+    db.session.commit()
+    sign_in(phone, live_server, member.email)
+    phone.get_by_role("link", name="Sertifikat saya").click()
+    card = phone.locator(f"[data-certificate='{certificate.id}']")
+    expect(card).to_contain_text(certificate.number)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "served-own-phone")
+    with phone.expect_download() as download:
+        card.get_by_role("link", name="Unduh sertifikat (PDF)").click()
+    with open(download.value.path(), "rb") as f:
+        assert f.read() == certificate.document

@@ -110,6 +110,10 @@ API_MANAGER = _answers(
     {T_PANITIA: 404, T_MANAGER: 404, T_ADMIN: OK},
 )
 
+#: a staff account's own served certificate: by the default ids nobody holds it (a 404, as a
+#: missing id); the holder's download is tested in tests/certificates/test_served_counts.py
+OWN_SERVED = _answers(_browser(LOGIN, 403, 404, 404, 404))
+
 #: revoking an API token (``token_id`` is the administrator's): its owner and administrators
 OTHERS_TOKEN = _answers(_browser(LOGIN, 403, 404, 404, OK))
 
@@ -242,6 +246,8 @@ ROUTES = {
     "served_certificates.issue": Route(EVENT_MANAGER, args={"role": "narasumber"}),
     "served_certificates.preview": Route(EVENT_MANAGER, args={"role": "narasumber"}),
     "served_certificates.texts": Route(EVENT_MANAGER),
+    "served_certificates.own_index": Route(STAFF),
+    "served_certificates.own_download": Route(OWN_SERVED),
     # --- staff: dashboard, exports, import
     "reports.dashboard": Route(EVENT_MANAGER),
     "reports.dashboard_live": Route(EVENT_MANAGER),

@@ -63,6 +63,7 @@ def test_certificate_register_sheet(busy_event):
         "Urut",
         "Nomor sertifikat",
         "Nama pada sertifikat",
+        "Peran",
         "No. registrasi",
         "Instansi",
         "Kategori instansi",
@@ -77,13 +78,13 @@ def test_certificate_register_sheet(busy_event):
     ]
     (row,) = rows_of(sheet)
     assert row[0] == 1 and row[1].startswith("001/BIMTEK-RAMAI/")
-    assert row[2] == "Ani" and row[3] == "RAMAI-0001"
-    assert row[5] == "KPU"
-    assert isinstance(row[7], datetime) and sheet["H5"].number_format == "dd/mm/yyyy hh:mm"
-    assert row[8] == "Admin Uji" and row[9] == "Berlaku"
-    assert row[10] is None and row[11] is None
-    code = row[12]
-    assert len(code) >= 10 and row[13] == f"http://bimtek.test/verify/{code}"
+    assert row[2] == "Ani" and row[3] == "Peserta" and row[4] == "RAMAI-0001"
+    assert row[6] == "KPU"
+    assert isinstance(row[8], datetime) and sheet["I5"].number_format == "dd/mm/yyyy hh:mm"
+    assert row[9] == "Admin Uji" and row[10] == "Berlaku"
+    assert row[11] is None and row[12] is None
+    code = row[13]
+    assert len(code) >= 10 and row[14] == f"http://bimtek.test/verify/{code}"
 
 
 def test_certificate_register_keeps_revoked_numbers(busy_event, admin):
@@ -100,9 +101,9 @@ def test_certificate_register_keeps_revoked_numbers(busy_event, admin):
     content, _name = exports.export_workbook(busy_event, "sertifikat")
     sheet = openpyxl.load_workbook(io.BytesIO(content))["Register sertifikat"]
     old, new = rows_of(sheet)
-    assert (old[1], old[9], old[11]) == (first.number, "Dicabut", "'=salah nama")
-    assert isinstance(old[10], datetime)
-    assert (new[0], new[1], new[9], new[10]) == (2, second.number, "Berlaku", None)
+    assert (old[1], old[10], old[12]) == (first.number, "Dicabut", "'=salah nama")
+    assert isinstance(old[11], datetime)
+    assert (new[0], new[1], new[10], new[11]) == (2, second.number, "Berlaku", None)
 
 
 def test_everything_in_one_workbook(busy_event):
