@@ -3,7 +3,6 @@ tagihan, letters, a photo, the bundle's progress page) through the Nu HTML check
 the authorization walk (``tests/core/test_outside_checks.py``) sees them nearly empty."""
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 
 from bimtek.extensions import db
 from bimtek.spj import kontribusi, letters
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.core.test_outside_checks import AXE, BLOCKING, HOST, VNU, _answer_from, _tool
 from tests.spj.test_bundle import full  # noqa: F401
 
@@ -58,33 +56,25 @@ def test_the_filled_spj_pages_pass_the_nu_html_checker(filled_pages, tmp_path):
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
 
 
-def test_the_filled_spj_pages_pass_axe(filled_pages, manager_client):
+def test_the_filled_spj_pages_pass_axe(filled_pages, manager_client, browser):
     axe = _tool(AXE, "axe-core").read_text(encoding="utf-8")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
     problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, locale="id-ID", bypass_csp=True
+    )
+    context.route(f"{HOST}/**", _answer_from(manager_client))
+    page = context.new_page()
+    for url, _html in filled_pages:
+        page.goto(HOST + url, wait_until="load")
+        page.add_script_tag(content=axe)
+        report = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations'],"
+            " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
+            " 'best-practice']}})"
         )
-        context = browser.new_context(
-            viewport={"width": 360, "height": 800}, locale="id-ID", bypass_csp=True
-        )
-        context.route(f"{HOST}/**", _answer_from(manager_client))
-        page = context.new_page()
-        for url, _html in filled_pages:
-            page.goto(HOST + url, wait_until="load")
-            page.add_script_tag(content=axe)
-            report = page.evaluate(
-                "axe.run(document, {resultTypes: ['violations'],"
-                " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
-                " 'best-practice']}})"
-            )
-            for violation in report["violations"]:
-                if violation["impact"] in BLOCKING or violation["id"] == "page-has-heading-one":
-                    targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
-                    problems.append(f"{url}: {violation['id']} ({violation['impact']}) {targets}")
-        browser.close()
+        for violation in report["violations"]:
+            if violation["impact"] in BLOCKING or violation["id"] == "page-has-heading-one":
+                targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
+                problems.append(f"{url}: {violation['id']} ({violation['impact']}) {targets}")
+    context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
