@@ -303,8 +303,9 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
         if spj["received"]:
             story += [
                 Spacer(1, 3 * mm),
+                Paragraph("Uang yang Anda terima (daftar penerimaan SPJ)", styles["base"]),
                 table(
-                    [["Uang diterima", "Transport", "Uang saku", "Uang harian", "Jumlah"]]
+                    [["Tanggal", "Transport", "Uang saku", "Uang harian", "Jumlah"]]
                     + [
                         [
                             format(date.fromisoformat(r["day"]), "%d-%m-%Y"),
