@@ -39,6 +39,7 @@ from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
 from bimtek.spj.models import (
     FeeSettings,
+    FrozenOrigin,
     Honorarium,
     HonorSettings,
     Invoice,
@@ -77,6 +78,7 @@ __all__ = [
     "EventClass",
     "EventStaff",
     "FeeSettings",
+    "FrozenOrigin",
     "HonorSettings",
     "Honorarium",
     "ImportUpload",

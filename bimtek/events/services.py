@@ -16,7 +16,7 @@ from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.access import load_in_event
 from bimtek.events.contributors import sync_speakers
 from bimtek.events.models import Event, EventClass, Material, Module, Session
-from bimtek.events.signals import event_updated
+from bimtek.events.signals import event_updated, session_deleting
 from bimtek.extensions import db
 from bimtek.storage import files
 
@@ -375,6 +375,7 @@ def delete_session(session: Session, *, actor=None, channel="web") -> None:
         target=session,
         details={"title": session.title},
     )
+    session_deleting.send(session)
     db.session.delete(session)
     db.session.flush()
 

@@ -17,3 +17,6 @@ event_updated = signals.signal("event-updated")
 #: (source module id → copied Module); each receiver copies its part and returns
 #: ``(name, count)`` for the audit record
 event_cloned = signals.signal("event-cloned")
+#: a session is about to be deleted; sent with the Session before its row goes, inside the
+#: caller's transaction (spj: its dokumentasi photos and their stored files go with it)
+session_deleting = signals.signal("session-deleting")

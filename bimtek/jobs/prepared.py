@@ -38,6 +38,8 @@ BUSY = ("queued", "running")
 BUILDERS: dict[str, Callable[[PreparedFile], bytes]] = {}
 #: kind -> the admin page the progress page leads back to (an endpoint taking ``code``)
 BACK_TO: dict[str, str] = {}
+#: kind -> the words of the link back to that page (none: "Sertifikat" or "Ringkasan")
+BACK_LABELS: dict[str, str] = {}
 MIMETYPES = {
     "zip": "application/zip",
     "pdf": "application/pdf",
@@ -45,14 +47,16 @@ MIMETYPES = {
 }
 
 
-def builder(*kinds: str, back: str):
+def builder(*kinds: str, back: str, back_label=None):
     """Declare the function that builds the files of ``kinds``; ``back`` is the endpoint of
-    the page they are asked for on."""
+    the page they are asked for on, ``back_label`` (a lazy translation) the link's words."""
 
     def decorator(func):
         for kind in kinds:
             BUILDERS[kind] = func
             BACK_TO[kind] = back
+            if back_label is not None:
+                BACK_LABELS[kind] = back_label
         return func
 
     return decorator

@@ -22,13 +22,18 @@ def progress_page(event, prepared: PreparedFile, *, download_url: str):
             "percent": prepared.percent,
         }
     back = files.BACK_TO.get(prepared.kind, "reports.dashboard")
+    certificates = prepared.kind.startswith("certificates")
+    back_label = files.BACK_LABELS.get(prepared.kind) or (
+        _("Sertifikat") if certificates else _("Ringkasan")
+    )
     return render_template(
         "notifications/prepared_file.html",
         event=event,
         prepared=prepared,
         download_url=download_url,
         back_url=url_for(back, code=event.code),
-        certificates=prepared.kind.startswith("certificates"),
+        back_label=back_label,
+        certificates=certificates,
     )
 
 

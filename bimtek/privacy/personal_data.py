@@ -21,6 +21,8 @@ from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
 from bimtek.evaluation.reads import find_part
 from bimtek.extensions import db
 from bimtek.participants.models import Participant, category_labels, gender_labels
+from bimtek.spj.personal_data import spj_of
+from bimtek.spj.rupiah import format_rupiah
 
 REGISTRATION_FIELDS = (
     ("registration", "No. registrasi"),
@@ -132,6 +134,7 @@ def personal_data(user: User, base: str | None = None) -> dict:
                     }
                     for certificate in certificates_of(person)
                 ],
+                "spj": spj_of(person),
                 "evaluation": {
                     "submitted": [
                         {"part": part_title(s.part_key), "submitted_at": _iso(s.submitted_at)}
@@ -296,6 +299,36 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
                     [25 * mm, 50 * mm, 50 * mm, width - 125 * mm],
                 ),
             ]
+        spj = registration["spj"]
+        if spj["received"]:
+            story += [
+                Spacer(1, 3 * mm),
+                Paragraph("Uang yang Anda terima (daftar penerimaan SPJ)", styles["base"]),
+                table(
+                    [["Tanggal", "Transport", "Uang saku", "Uang harian", "Jumlah"]]
+                    + [
+                        [
+                            format(date.fromisoformat(r["day"]), "%d-%m-%Y"),
+                            *(
+                                format_rupiah(r[k])
+                                for k in ("transport", "saku", "harian", "total")
+                            ),
+                        ]
+                        for r in spj["received"]
+                    ],
+                    [width - 120 * mm, 30 * mm, 30 * mm, 30 * mm, 30 * mm],
+                ),
+            ]
+        for statement in spj["statements"]:
+            story.append(
+                Paragraph(
+                    _escape(
+                        f"Surat keterangan {statement['number']}, "
+                        f"{format(date.fromisoformat(statement['issued_on']), '%d-%m-%Y')}"
+                    ),
+                    styles["base"],
+                )
+            )
         for certificate in registration["certificates"]:
             story.append(
                 Paragraph(

@@ -5,7 +5,9 @@ What goes, for every participant of the event (registered, waitlisted or cancell
 NIP, mobile number, e-mail and district; the free-text notes next to them (why a check-in
 was marked izin or sakit, which can be health data; why a registration was cancelled); the
 evaluation drafts that tie a person to answers; the participant lists uploaded for import;
-the NIP of the narasumber, moderators and panitia entered for their certificates.
+the NIP of the narasumber, moderators and panitia entered for their certificates; the SPJ's
+personal data (``bimtek.spj.personal_data``: honor names and NIPs, payment notes, dokumentasi
+photos), every amount, count and agency name of the SPJ kept for its audit.
 What stays: names (they are on the certificates, and the certificates stay verifiable),
 institution, category, gender and position (the aggregates are made of them), attendance,
 test scores, certificates, anonymous evaluation answers: every figure of the dashboard, the
@@ -34,6 +36,7 @@ from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
 from bimtek.privacy.retention import MAX_RETENTION_MONTHS, retention_of
+from bimtek.spj.personal_data import purge_spj
 
 
 class RetentionNotOver(Conflict):
@@ -117,6 +120,7 @@ def purge_personal_data(
                 purge_from=format(retention.purge_from, "%d-%m-%Y"),
             )
         )
+    spj = purge_spj(event)  # before the kecamatan go: it freezes each person's rate group
     people = list(
         db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))
     )
@@ -142,7 +146,12 @@ def purge_personal_data(
     )
     policy.purged_at = utcnow()
     policy.purged_by_id = getattr(actor, "id", None)
-    outcome = {"participants": len(people), "accounts": accounts, "uploads": uploads.rowcount}
+    outcome = {
+        "participants": len(people),
+        "accounts": accounts,
+        "uploads": uploads.rowcount,
+        **spj,
+    }
     record("privacy.purge", actor=actor, channel=channel, event_id=event.id, details=outcome)
     db.session.flush()
     return outcome

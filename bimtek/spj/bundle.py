@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
@@ -337,7 +338,7 @@ def prepare_bundle(event: Event, kind: str, *, actor, channel="web"):
     )
 
 
-@jobs.builder(*KINDS, back="spj.index")
+@jobs.builder(*KINDS, back="spj.index", back_label=_l("SPJ"))
 def _build(prepared) -> bytes:
     event = db.session.get(Event, prepared.event_id)
     if prepared.kind == "spj_xlsx":

@@ -13,6 +13,7 @@ from bimtek.audit.services import record
 from bimtek.errors import InvalidInput
 from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Session
+from bimtek.events.signals import session_deleting
 from bimtek.extensions import db
 from bimtek.spj.images import clean_image
 from bimtek.spj.models import Photo
@@ -105,3 +106,22 @@ def delete_photo(event: Event, photo: Photo, *, actor=None, channel="web") -> No
     db.session.delete(photo)
     db.session.flush()
     files.delete(file_id)
+
+
+def forget_photos(photos: list[Photo]) -> int:
+    """Delete ``photos`` and their stored files (no audit record: the caller writes one for
+    what it deletes); how many."""
+    file_ids = [photo.file_id for photo in photos]
+    for photo in photos:
+        db.session.delete(photo)
+    db.session.flush()
+    for file_id in file_ids:
+        files.delete(file_id)
+    return len(file_ids)
+
+
+@session_deleting.connect
+def forget_session_photos(session: Session, **_extra) -> None:
+    """A deleted session's photos go with it, their stored files too (the database cascade
+    would delete the rows only)."""
+    forget_photos(list(db.session.scalars(sa.select(Photo).where(Photo.session_id == session.id))))

@@ -268,3 +268,16 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session = relationship("Session")
+
+
+class FrozenOrigin(db.Model):
+    """A participant's rate group under the basis "asal" ("dalam"/"luar"), written when the
+    purge erases their kecamatan, so a purged event's daftar penerimaan pays the same."""
+
+    __tablename__ = "spj_frozen_origins"
+
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: one of ORIGINS
+    origin: Mapped[str] = mapped_column(sa.String(5))

@@ -21,7 +21,7 @@ from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant, category_labels
 from bimtek.spj.locking import correction_reason
-from bimtek.spj.models import RATE_BASES, RATE_KINDS, MoneySettings, Rate
+from bimtek.spj.models import RATE_BASES, RATE_KINDS, FrozenOrigin, MoneySettings, Rate
 from bimtek.spj.rupiah import parse_rupiah
 
 
@@ -67,12 +67,19 @@ def home_districts(settings: MoneySettings) -> set[str]:
     }
 
 
-def group_of(settings: MoneySettings, participant: Participant, home: set[str]) -> str:
+def origin_of(participant: Participant, home: set[str]) -> str:
+    district = " ".join((participant.district or "").split()).casefold()
+    return "dalam" if district and district in home else "luar"
+
+
+def group_of(settings: MoneySettings, participant: Participant, home: set[str], frozen=None) -> str:
+    """The participant's rate group; under "asal", the group frozen by the purge if any."""
     if settings.rate_basis == "kategori":
         return participant.institution_category
     if settings.rate_basis == "asal":
-        district = " ".join((participant.district or "").split()).casefold()
-        return "dalam" if district and district in home else "luar"
+        if frozen and participant.id in frozen:
+            return frozen[participant.id]
+        return origin_of(participant, home)
     return ""
 
 
@@ -151,9 +158,20 @@ def penerimaan(event: Event) -> list[DayList]:
         if present
         else []
     )
+    frozen = (
+        dict(
+            db.session.execute(
+                sa.select(FrozenOrigin.participant_id, FrozenOrigin.origin).where(
+                    FrozenOrigin.participant_id.in_(list(present))
+                )
+            ).all()
+        )
+        if present and settings.rate_basis == "asal"
+        else {}
+    )
     lists = [DayList(day=day, number=n) for n, day in enumerate(event_days(event), start=1)]
     for person in people:
-        group = group_of(settings, person, home)
+        group = group_of(settings, person, home, frozen)
         days = present[person.id]
         first = min(days)
         for day_list in lists:

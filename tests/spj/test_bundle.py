@@ -130,3 +130,10 @@ def test_the_demos_finished_batch_has_its_spj(app, tmp_path):
     check_pdf(data, tmp_path, "demo-spj")
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "BADAN KESATUAN BANGSA DAN POLITIK" in text.replace("\n", " ")
+
+
+def test_the_progress_page_leads_back_to_the_spj_page(event, manager_client):
+    answer = manager_client.post(f"/admin/kegiatan/{event.code}/spj/berkas/spj_pdf")
+    page = manager_client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert f'<a href="/admin/kegiatan/{event.code}/spj">‹ SPJ</a>' in page
+    assert "‹ Ringkasan" not in page

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from bimtek.errors import InvalidInput
+from bimtek.events import services as event_services
 from bimtek.extensions import db
 from bimtek.spj import dokumentasi, pdf
 from bimtek.storage import files
@@ -62,3 +63,17 @@ def test_the_page_takes_a_photo_from_the_camera(event, manager_client):
     manager_client.post(f"/admin/kegiatan/{event.code}/spj/dokumentasi/foto/{photo_id}/hapus")
     db.session.expire_all()
     assert files.get(file_id) is None
+
+
+def test_deleting_a_session_deletes_its_photos_files(event, manager):
+    session, other = event.sessions[0], event.sessions[1]
+    gone = [dokumentasi.add_photo(event, session, jpeg_with_exif(), f"foto {k}") for k in range(2)]
+    kept = dokumentasi.add_photo(event, other, jpeg_with_exif(), "sesi lain")
+    file_ids = [photo.file_id for photo in gone]
+    db.session.commit()
+    event_services.delete_session(session, actor=manager)
+    db.session.commit()
+    db.session.expire_all()
+    assert all(files.get(file_id) is None for file_id in file_ids)
+    assert files.get(kept.file_id) is not None
+    assert [len(g.photos) for g in dokumentasi.photos_by_session(event)] == [1]
