@@ -48,9 +48,7 @@ def test_the_roster_carries_each_persons_class(event, kelas):
     assert people[tanpa.id]["class_name"] is None
 
 
-def test_the_api_says_whose_session_and_each_participants_class(
-    client, auth_headers, event, kelas
-):
+def test_the_api_says_whose_session_and_each_participants_class(client, auth_headers, event, kelas):
     kelas_a, kelas_b = kelas
     plenary, for_a = event.sessions[0], event.sessions[1]
     for_a.class_id = kelas_a.id
