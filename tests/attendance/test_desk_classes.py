@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from bimtek.attendance import roster
+from bimtek.attendance.errors import not_in_class
 from bimtek.attendance.models import Attendance
 from bimtek.extensions import db
 from bimtek.participants import classes
@@ -98,6 +99,7 @@ def test_offline_a_scan_at_another_class_is_refused_on_the_phone(
     db.session.commit()
     budi = _in_class(event, "Budi Santoso, S.Sos.", kelas_b)
     ani = _in_class(event, "Ani Lestari", kelas_a)
+    tanpa = _in_class(event, "Tono Tanpa Kelas", None)
     page = phone
     open_desk(page, live_server, event, running, panitia)
     page.wait_for_selector("#desk[data-offline=ready]")
@@ -107,7 +109,7 @@ def test_offline_a_scan_at_another_class_is_refused_on_the_phone(
     scan(page, budi.ticket_code)
     page.wait_for_selector("#answer.answer-bad")
     answer = page.inner_text("#answer")
-    assert "Bukan kelasnya" in answer
+    assert not_in_class(running, budi).message in answer  # the server's very words
     assert (
         "Bukan kelasnya: sesi ini khusus Kelas A, sedangkan Budi Santoso, S.Sos. di Kelas B "
         "(Ruang Kelay). Arahkan ke sesi kelasnya."
@@ -115,6 +117,15 @@ def test_offline_a_scan_at_another_class_is_refused_on_the_phone(
     assert page.evaluate(QUEUE) == "[]"
     assert page.evaluate(WIDEST) <= 360
     screenshot(page, "kelas-desk-offline-not-their-class-360")
+
+    scan(page, tanpa.ticket_code)
+    page.wait_for_selector("#answer.answer-bad >> text=Tono Tanpa Kelas")
+    assert not_in_class(running, tanpa).message in page.inner_text("#answer")
+    assert (
+        "Bukan kelasnya: sesi ini khusus Kelas A, sedangkan Tono Tanpa Kelas belum masuk kelas "
+        "mana pun. Minta pengelola kegiatan memasukkannya ke kelas."
+    ) in page.inner_text("#answer")
+    assert page.evaluate(QUEUE) == "[]"
 
     # the search shows each person's class, offline too
     page.fill("#scan-input", "Budi")
