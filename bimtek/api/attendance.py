@@ -15,11 +15,12 @@ from bimtek.attendance.payloads import (
     attendance_json,
     checkin_json,
     error_json,
-    participant_brief,
+    participant_with_class,
 )
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import ServiceError
 from bimtek.events.access import load_in_event, load_row
+from bimtek.events.classes import audience_label, class_names
 from bimtek.events.models import Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -109,8 +110,13 @@ class ExcuseSchema(Schema):
     scan_id = fields.String(allow_none=True)
 
 
+class ParticipantInClass(ParticipantBrief):
+    class_id = fields.Integer(allow_none=True, metadata={"description": "null: no class"})
+    class_name = fields.String(allow_none=True, metadata={"description": "null: no class"})
+
+
 class AttendanceRowSchema(Schema):
-    participant = fields.Nested(ParticipantBrief)
+    participant = fields.Nested(ParticipantInClass)
     status = fields.String(allow_none=True, validate=_STATUS)
     checked_in_at = fields.DateTime(allow_none=True)
     checked_in_local = fields.String(allow_none=True)
@@ -137,6 +143,14 @@ class SessionBrief(Schema):
     ends_at = fields.DateTime()
     room = fields.String(allow_none=True)
     mandatory = fields.Boolean()
+    class_name = fields.Function(
+        lambda session: audience_label(session) or None,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "the class (kelas) the session is for; null: plenary, for everyone",
+        },
+    )
 
 
 class SessionAttendance(Schema):
@@ -271,12 +285,13 @@ def list_attendance(session_id):
     now = utcnow()
     rows = records.session_attendance(session)
     counts = records.session_counts(session, now=now)
+    names = class_names(event)
     return {
         "session": session,
         "counts": counts,
         "attendance": [
             {
-                "participant": participant_brief(person),
+                "participant": participant_with_class(person, names),
                 "status": records.status_at(session, row.status if row else None, now),
                 "checked_in_at": row.checked_in_at if row else None,
                 "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M")

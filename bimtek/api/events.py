@@ -40,6 +40,7 @@ def event_json(event, *, detailed: bool = False) -> dict:
                 "ends_at": s.ends_at,
                 "room": s.room,
                 "mandatory": s.mandatory,
+                "class_name": s.event_class.name if s.event_class else None,
             }
             for s in event.sessions
         ]
@@ -61,6 +62,10 @@ class SessionSchema(Schema):
     ends_at = fields.DateTime(allow_none=True)
     room = fields.String(allow_none=True)
     mandatory = fields.Boolean()
+    class_name = fields.String(
+        allow_none=True,
+        metadata={"description": "the class (kelas) the session is for; null: plenary"},
+    )
 
 
 class EventSchema(Schema):

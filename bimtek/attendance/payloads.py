@@ -64,6 +64,17 @@ def participant_brief(participant) -> dict:
     }
 
 
+def participant_with_class(participant, class_names: dict[int, str]) -> dict:
+    """``participant_brief`` with the person's class (id and name; None: no class), for the
+    desk search and the API's attendance list. ``class_names`` is
+    ``events.classes.class_names(event)``, read once per answer."""
+    return {
+        **participant_brief(participant),
+        "class_id": participant.class_id,
+        "class_name": class_names.get(participant.class_id),
+    }
+
+
 def checkin_json(result, event, brief: dict | None = None) -> dict:
     """A check-in answer: participant, status, first check-in time, already.
 

@@ -27,8 +27,10 @@ def roster_expiry(event: Event, now: datetime | None = None) -> datetime:
 
 
 def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
-    """Who the desk may look up offline: ticket code, name, institution, status; and who is
-    checked in at which session. Never NIK, NIP, phone or e-mail (the panitia use it)."""
+    """Who the desk may look up offline: ticket code, name, institution, status, class (its
+    id, name and room: the desk refuses another class's session offline as the server does,
+    ``attendance.errors.not_in_class``); and who is checked in at which session. Never NIK,
+    NIP, phone or e-mail (the panitia use it)."""
     now = now or utcnow()
     people = db.session.execute(
         sa.select(
@@ -39,6 +41,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
             Participant.institution_category,
             Participant.registration_number,
             Participant.status,
+            Participant.class_id,
         )
         .where(Participant.event_id == event.id)
         .order_by(Participant.full_name, Participant.id)
@@ -53,6 +56,7 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
         ):
             checked[str(session_id)][str(participant_id)] = status
     categories = category_labels()
+    event_classes = {event_class.id: event_class for event_class in event.classes}
     return {
         "event": event.code,
         "generated_at": now.isoformat(),
@@ -67,6 +71,9 @@ def roster_snapshot(event: Event, now: datetime | None = None) -> dict:
                 "category_label": categories.get(p.institution_category, p.institution_category),
                 "registration_number": f"{event.code}-{p.registration_number:04d}",
                 "status": p.status,
+                "class_id": p.class_id,
+                "class_name": event_classes[p.class_id].name if p.class_id else None,
+                "class_room": (event_classes[p.class_id].room or None) if p.class_id else None,
             }
             for p in people
         ],

@@ -30,6 +30,7 @@ from bimtek.attendance.payloads import (
     checkin_json,
     error_json,
     participant_brief,
+    participant_with_class,
 )
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.auth.sessions import device_scope
@@ -38,6 +39,7 @@ from bimtek.core.timeutil import utcnow
 from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, NotFound, ServiceError
 from bimtek.events.access import event_required, load_in_event
+from bimtek.events.classes import class_names
 from bimtek.events.models import Session
 from bimtek.events.services import current_session
 from bimtek.extensions import db
@@ -180,11 +182,12 @@ def desk_search(event, session_id):
         session,
         personal=sees_personal_data(current_user, event),
     )
+    names = class_names(event)
     return jsonify(
         {
             "results": [
                 {
-                    "participant": participant_brief(person),
+                    "participant": participant_with_class(person, names),
                     "attendance": attendance_json(row, event) if row else None,
                 }
                 for person, row in matches

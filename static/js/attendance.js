@@ -14,8 +14,10 @@
  *
  * Offline through a reload: a service worker (static/js/desk-sw.js) serves this page and its
  * files from the "bimtek-desk:<scope>" cache, which this script fills; the roster snapshot
- * (ticket code, name, institution, status: no NIK or phone) is kept there too, so people are
- * found by code and by name with no network. The snapshot is used until its expires_at.
+ * (ticket code, name, institution, status, class: no NIK or phone) is kept there too, so people
+ * are found by code and by name with no network. The snapshot is used until its expires_at.
+ * Offline, a person of another class at a class's session is refused on the spot with the
+ * server's words (bimtek/attendance/errors.py not_in_class), not queued to be refused later.
  *
  * What the desk keeps belongs to one login: <scope> is the server's name for it (the
  * "bimtek_device" cookie, renewed by every answer; bimtek/auth/sessions.py). A page whose
@@ -56,6 +58,7 @@
     worker: root.dataset.workerUrl
   };
   var sessionId = root.dataset.sessionId;
+  var sessionClassId = root.dataset.sessionClassId || "";
   var deskId = root.dataset.deskId;
   var msg = document.getElementById("t-messages").dataset;
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
@@ -225,7 +228,8 @@
       answer.appendChild(el("p", "answer-detail", person.institution));
       var meta = el("p", "answer-meta");
       meta.appendChild(el("span", "tag", person.category_label));
-      meta.appendChild(document.createTextNode(" " + person.registration_number));
+      meta.appendChild(document.createTextNode(" " + person.registration_number + " "));
+      if (person.class_name) meta.appendChild(el("span", "tag", person.class_name));
       answer.appendChild(meta);
     }
     if (detail) answer.appendChild(el("p", "answer-detail", detail));
@@ -491,8 +495,25 @@
       show("bad", person.status === "waitlisted" ? msg.waitlisted : msg.cancelled, person);
       return;
     }
+    if (person && !sessionIsFor(person)) {
+      show("bad", msg.notInClass, person, notInClassMessage(person));
+      return;
+    }
     enqueue(item);
     show("queued", msg.queued, person, msg.queuedDetail);
+  }
+
+  function sessionIsFor(person) {
+    // bimtek/events/classes.py session_is_for: plenary, or the person's own class
+    return !sessionClassId || String(person.class_id || "") === sessionClassId;
+  }
+
+  function notInClassMessage(person) {
+    // the server's words (bimtek/attendance/errors.py not_in_class), filled in from the roster
+    if (!person.class_id) return msg.notInClassNone.split("{name}").join(person.full_name);
+    return msg.notInClassTheirs.split("{their_class}").join(person.class_name || "")
+      .split("{room}").join(person.class_room ? " (" + person.class_room + ")" : "")
+      .split("{name}").join(person.full_name);
   }
 
   // --- the roster snapshot (offline lookups) ------------------------------------------------
@@ -664,6 +685,7 @@
       who.appendChild(el("strong", null, person.full_name));
       who.appendChild(el("span", "muted small",
         person.institution + " · " + person.registration_number));
+      if (person.class_name) who.appendChild(el("span", "tag result-class", person.class_name));
       li.appendChild(who);
       var actions = el("div", "result-actions");
       if (match.attendance) {
