@@ -322,7 +322,7 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
         for statement in spj["statements"]:
             story.append(
                 Paragraph(
-                    _escape(
+                    escape(
                         f"Surat keterangan {statement['number']}, "
                         f"{format(date.fromisoformat(statement['issued_on']), '%d-%m-%Y')}"
                     ),
