@@ -26,6 +26,8 @@ def _near_now(text: str) -> bool:
         (utcnow() - timedelta(days=1)).isoformat(),  # a phone a day behind
         (utcnow() + timedelta(days=1)).isoformat(),  # a day ahead
     ],
+    # fixed ids: pytest-xdist's workers must collect the same names, and these times differ
+    ids=["not-a-time", "a-day-behind", "a-day-ahead"],
 )
 def test_a_refused_scan_time_is_said_in_words(session, person, panitia, scanned_at):
     with pytest.raises(InvalidInput) as refused:
