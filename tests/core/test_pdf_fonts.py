@@ -7,7 +7,7 @@ import pytest
 
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
 from bimtek.attendance.records import session_attendance
-from bimtek.certificates import issuing, printing, served
+from bimtek.certificates import issuing, printing, served, served_issuing
 from bimtek.events import contributors as team
 from bimtek.extensions import db
 from bimtek.participants.pdf import ticket_pdf
@@ -33,6 +33,7 @@ PDF_ROUTES = {
     "api.certificate_pdf": "certificate",
     "certificates.preview": "certificate_sample",
     "served_certificates.preview": "served_sample",
+    "served_certificates.own_download": "served_certificate",
     "activity_report.download": "activity_report",
     "privacy.mine_pdf": "personal_data",
     "spj.sample": "spj_sample",
@@ -78,6 +79,7 @@ def made(app, admin):
         "certificate_revoked": printing.issued_pdf(issued[1]),
         "certificate_sample": printing.sample_pdf(event),
         "served_sample": _served_sample(event),
+        "served_certificate": _served_certificate(event, admin),
         "certificate_print_copy": printing.print_copy_pdf(event, issued[:1]),
         "activity_report": activity_report_pdf(event),
         "personal_data": personal_data_pdf(person.user),
@@ -99,6 +101,14 @@ def _served_sample(event) -> bytes:
     )
     person = served.served_people(event, "narasumber")[0]
     return served.preview_pdf(event, "narasumber", person, "https://bimtek.example")
+
+
+def _served_certificate(event, admin) -> bytes:
+    """A narasumber's certificate as issued and signed (the file a holder downloads)."""
+    person = served.served_people(event, "narasumber")[0]
+    issued = served_issuing.issue_served(event, "narasumber", [person.key], actor=admin).issued
+    db.session.commit()
+    return printing.issued_pdf(issued[0])
 
 
 def _spj_documents(event) -> dict:

@@ -14,7 +14,7 @@ from tests.participants.conftest import form_data
 def test_form_shows_the_notice_and_requires_consent(client, event):
     html = client.get(f"/kegiatan/{event.code}/daftar").get_data(as_text=True)
     assert 'name="consent"' in html and event.organizer in html
-    assert "tahun" in html  # how long the data is kept
+    assert "12 bulan" in html  # how long the data is kept: the event's retention
     data = form_data()
     data.pop("consent")
     response = client.post(f"/kegiatan/{event.code}/daftar", data=data)
