@@ -1,9 +1,17 @@
-"""In Chromium with CSRF on, on a 360 px phone: a manager sets the rates, takes a session
-photo with the camera input, and sees the day's total in words."""
+"""In Chromium with CSRF on: on a 360 px phone a manager sets the rates, takes a session
+photo with the camera input, and sees the day's total in words; on a laptop a manager
+produces the SPJ of the demo's finished batch and downloads it."""
+
+import io
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from bimtek.demo import load_demo
+from bimtek.extensions import db
 from bimtek.spj import dokumentasi
+from tests import factories
 from tests.conftest import log_in, screenshot, watch_console
 from tests.spj.helpers import jpeg_with_exif
 
@@ -44,3 +52,24 @@ def test_a_manager_on_a_phone_sets_rates_and_adds_a_photo(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert problems == []
     assert width <= 360 + 1, f"the page scrolls sideways: {width}px"
+
+
+def test_a_manager_produces_the_spj_of_the_demos_finished_batch(desktop, live_server):
+    event, _created = load_demo(participant_count=12)
+    manager = factories.make_staff("manager", "spj-demo@bimtek.local", event=event)
+    db.session.commit()
+    problems = watch_console(desktop)
+    log_in(desktop, live_server.url, manager.email)
+    desktop.goto(f"{live_server.url}/admin/kegiatan/{event.code}/spj")
+    desktop.get_by_role("button", name="Siapkan SPJ (PDF)").click()
+    download_link = desktop.get_by_role("link", name="Unduh")
+    download_link.wait_for(timeout=120_000)
+    screenshot(desktop, "spj-demo-ready-1280")
+    with desktop.expect_download() as waiting:
+        download_link.click()
+    data = Path(waiting.value.path()).read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) > 10
+    cover = reader.pages[0].extract_text().replace("\n", " ")
+    assert "BADAN KESATUAN BANGSA DAN POLITIK" in cover
+    assert problems == []
