@@ -72,24 +72,8 @@ def pages(world):
 
 def test_every_page_passes_the_nu_html_checker(pages, tmp_path):
     vnu = _tool(VNU, "The Nu HTML checker")
-    names = {}
-    for number, (endpoint, who, url, html) in enumerate(pages):
-        path = tmp_path / f"{number:03d}-{endpoint}.html"
-        path.write_text(html, encoding="utf-8")
-        names[path.name] = f"{url} (as {who})"
-    result = subprocess.run(
-        ["java", "-jar", str(vnu), "--errors-only", "--format", "json", "--exit-zero-always"]
-        + sorted(str(p) for p in tmp_path.glob("*.html")),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{names.get(Path(m.get('url', '')).name)}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error"
-    ]
+    documents = [(f"{endpoint}", f"{url} (as {who})", html) for endpoint, who, url, html in pages]
+    errors = nu_errors(vnu, documents, tmp_path)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
 
 
@@ -110,23 +94,49 @@ def test_every_page_passes_axe_and_has_a_heading(pages, world, browser):
     try:
         for who, url in widest.values():
             page = page_of[who]
-            page.goto(HOST + url, wait_until="load")
-            page.add_script_tag(content=axe)
-            report = page.evaluate(
-                "axe.run(document, {resultTypes: ['violations'],"
-                " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
-                " 'best-practice']}})"
-            )
-            for violation in report["violations"]:
-                if violation["impact"] in BLOCKING or violation["id"] == "page-has-heading-one":
-                    targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
-                    problems.append(
-                        f"{url} (as {who}): {violation['id']} ({violation['impact']}) {targets}"
-                    )
+            problems += axe_problems(page, axe, url, f"{url} (as {who})")
     finally:
         for context in contexts.values():
             context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def nu_errors(vnu: Path, documents: list[tuple[str, str, str]], folder: Path) -> list[str]:
+    """The Nu checker's errors over (file name, label, html) documents, one run of Java."""
+    labels = {}
+    for number, (name, label, html) in enumerate(documents):
+        path = folder / f"{number:03d}-{name}.html"
+        path.write_text(html, encoding="utf-8")
+        labels[path.name] = label
+    result = subprocess.run(
+        ["java", "-jar", str(vnu), "--errors-only", "--format", "json", "--exit-zero-always"]
+        + sorted(str(p) for p in folder.glob("*.html")),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{labels.get(Path(m.get('url', '')).name)}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error"
+    ]
+
+
+def axe_problems(page, axe: str, url: str, label: str) -> list[str]:
+    """axe's serious and critical findings, and a missing h1, on the page at ``url``."""
+    page.goto(HOST + url, wait_until="load")
+    page.add_script_tag(content=axe)
+    report = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
+        " 'best-practice']}})"
+    )
+    return [
+        f"{label}: {v['id']} ({v['impact']}) {[' '.join(n['target']) for n in v['nodes'][:3]]}"
+        for v in report["violations"]
+        if v["impact"] in BLOCKING or v["id"] == "page-has-heading-one"
+    ]
 
 
 def _answer_from(client):

@@ -2,15 +2,19 @@
 tagihan, letters, a photo, the bundle's progress page) through the Nu HTML checker and axe:
 the authorization walk (``tests/core/test_outside_checks.py``) sees them nearly empty."""
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from bimtek.extensions import db
 from bimtek.spj import kontribusi, letters
-from tests.core.test_outside_checks import AXE, BLOCKING, HOST, VNU, _answer_from, _tool
+from tests.core.test_outside_checks import (
+    AXE,
+    HOST,
+    VNU,
+    _answer_from,
+    _tool,
+    axe_problems,
+    nu_errors,
+)
 from tests.spj.test_bundle import full  # noqa: F401
 
 PAGES = ("", "/kop", "/uang", "/honor", "/kontribusi", "/surat", "/dokumentasi")
@@ -35,24 +39,7 @@ def filled_pages(full, two_days, manager_client):  # noqa: F811
 
 def test_the_filled_spj_pages_pass_the_nu_html_checker(filled_pages, tmp_path):
     vnu = _tool(VNU, "The Nu HTML checker")
-    names = {}
-    for number, (url, html) in enumerate(filled_pages):
-        path = tmp_path / f"{number:02d}.html"
-        path.write_text(html, encoding="utf-8")
-        names[path.name] = url
-    result = subprocess.run(
-        ["java", "-jar", str(vnu), "--errors-only", "--format", "json", "--exit-zero-always"]
-        + sorted(str(p) for p in tmp_path.glob("*.html")),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{names.get(Path(m.get('url', '')).name)}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error"
-    ]
+    errors = nu_errors(vnu, [("spj", url, html) for url, html in filled_pages], tmp_path)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
 
 
@@ -65,16 +52,6 @@ def test_the_filled_spj_pages_pass_axe(filled_pages, manager_client, browser):
     context.route(f"{HOST}/**", _answer_from(manager_client))
     page = context.new_page()
     for url, _html in filled_pages:
-        page.goto(HOST + url, wait_until="load")
-        page.add_script_tag(content=axe)
-        report = page.evaluate(
-            "axe.run(document, {resultTypes: ['violations'],"
-            " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
-            " 'best-practice']}})"
-        )
-        for violation in report["violations"]:
-            if violation["impact"] in BLOCKING or violation["id"] == "page-has-heading-one":
-                targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
-                problems.append(f"{url}: {violation['id']} ({violation['impact']}) {targets}")
+        problems += axe_problems(page, axe, url, url)
     context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
