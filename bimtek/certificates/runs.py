@@ -43,7 +43,7 @@ from bimtek.errors import ServiceError
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.jobs import crontab, enqueue_on_commit, job
-from bimtek.jobs.prepared import Lease, lease
+from bimtek.jobs.prepared import Lease, lease, requeue_lapsed
 from bimtek.participants.models import Participant
 
 logger = logging.getLogger(__name__)
@@ -198,30 +198,10 @@ def start_run(event: Event, *, actor, channel: str = "web") -> tuple[IssueRun | 
 
 
 def requeue_lost(now: datetime | None = None, *, event: Event | None = None) -> int:
-    """Queue again the busy runs whose lease lapsed (their worker died); how many. The update
-    takes each run once, so two sweeps at the same moment queue it once."""
-    now = now or utcnow()
-    lapsed = sa.and_(
-        IssueRun.status.in_(ISSUE_RUN_BUSY),
-        sa.or_(IssueRun.heartbeat_at.is_(None), IssueRun.heartbeat_at < now - lease()),
+    """Queue again the busy runs whose lease lapsed (their worker died); how many."""
+    return requeue_lapsed(
+        IssueRun, ISSUE_RUN_BUSY, issue_run_job, what="issuing run(s)", now=now, event=event
     )
-    query = sa.select(IssueRun.id).where(lapsed)
-    if event is not None:
-        query = query.where(IssueRun.event_id == event.id)
-    requeued = 0
-    for run_id in db.session.scalars(query).all():
-        result = db.session.execute(
-            sa.update(IssueRun)
-            .where(IssueRun.id == run_id, lapsed)
-            .values(status="queued", heartbeat_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            requeued += 1
-            enqueue_on_commit(issue_run_job, run_id)
-    if requeued:
-        logger.warning("queued again %d issuing run(s) whose worker died", requeued)
-    return requeued
 
 
 # --- the job --------------------------------------------------------------------------------

@@ -153,31 +153,39 @@ def forget_expired(now, *, event=None) -> int:
     return len(expired)
 
 
-def requeue_lost(now=None, *, event=None) -> int:
-    """Queue again the files whose lease lapsed (their process died); how many. The update
+def requeue_lapsed(model, busy, job, *, what: str, now=None, event=None) -> int:
+    """Queue ``job`` again for the rows of ``model`` (a prepared file, an issuing run) that
+    are still ``busy`` but whose lease lapsed (their process died); how many. The update
     takes each row once, so two sweeps at the same moment queue it once."""
     now = now or utcnow()
     lapsed = sa.and_(
-        PreparedFile.status.in_(BUSY),
-        sa.or_(PreparedFile.heartbeat_at.is_(None), PreparedFile.heartbeat_at < now - lease()),
+        model.status.in_(busy),
+        sa.or_(model.heartbeat_at.is_(None), model.heartbeat_at < now - lease()),
     )
-    query = sa.select(PreparedFile.id).where(lapsed)
+    query = sa.select(model.id).where(lapsed)
     if event is not None:
-        query = query.where(PreparedFile.event_id == event.id)
+        query = query.where(model.event_id == event.id)
     requeued = 0
-    for prepared_id in db.session.scalars(query).all():
+    for row_id in db.session.scalars(query).all():
         result = db.session.execute(
-            sa.update(PreparedFile)
-            .where(PreparedFile.id == prepared_id, lapsed)
+            sa.update(model)
+            .where(model.id == row_id, lapsed)
             .values(status="queued", heartbeat_at=now)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
             requeued += 1
-            enqueue_on_commit(build_prepared_file, prepared_id)
+            enqueue_on_commit(job, row_id)
     if requeued:
-        logger.warning("queued again %d prepared file(s) whose process died", requeued)
+        logger.warning("queued again %d %s whose process died", requeued, what)
     return requeued
+
+
+def requeue_lost(now=None, *, event=None) -> int:
+    """Queue again the prepared files whose lease lapsed; how many."""
+    return requeue_lapsed(
+        PreparedFile, BUSY, build_prepared_file, what="prepared file(s)", now=now, event=event
+    )
 
 
 def ready_file(prepared: PreparedFile):
