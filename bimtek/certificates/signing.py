@@ -21,6 +21,10 @@ asn1crypto (a container template filled in by hand took 3.3 ms, and was dropped 
 surgery on pyHanko's output); 400 signed files (draw, cut, sign, store) take 14 s of CPU
 (bench/certificates.py, 2026-12-07).
 
+One signer is kept per key and process, and threads share it; its asn1crypto certificates
+serialize lazily and are not safe to dump from two threads at once, so a signer signs one
+file at a time. Signing is Python work under the GIL, so the lock costs no throughput.
+
 ``create_demo_signer`` makes a demo CA and a signing certificate under ``instance/`` for
 ``make run`` and the tests; its certificate says DEMO, and the verify page says so too.
 """
@@ -147,6 +151,7 @@ class Pkcs12Signer:
         )
         self.certificate = self._signer.signing_cert
         self.bytes_reserved = signature_room([self.certificate, *chain])
+        self._one_at_a_time = threading.Lock()
 
     def sign(self, pdf_bytes: bytes, details: SignatureDetails) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -162,9 +167,10 @@ class Pkcs12Signer:
         )
 
         def sign() -> bytes:
-            output = signers.sign_pdf(
-                writer, metadata, signer=self._signer, bytes_reserved=self.bytes_reserved
-            )
+            with self._one_at_a_time:
+                output = signers.sign_pdf(
+                    writer, metadata, signer=self._signer, bytes_reserved=self.bytes_reserved
+                )
             return output.getvalue()
 
         return outside_event_loop(sign)

@@ -4,6 +4,7 @@ byte, verifying uploaded files, the staff API for the files, PDF hygiene."""
 import hashlib
 import io
 import subprocess
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -134,6 +135,42 @@ def test_one_signer_signs_many_files_each_valid_and_untouched(app, issued):
         )
         assert status.intact and status.valid
     assert len({f[-20000:] for f in files}) == 3  # different digests, different signatures
+
+
+def test_one_signer_shared_by_threads_signs_one_file_at_a_time(app, issued):
+    """A process keeps one signer per key and a job's threads share it; pyHanko's signer
+    and its asn1crypto certificates are not safe to use from two threads at once (CI saw
+    "can't concat NoneType to bytes" building the signing-certificate attribute)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    signer = signing.Pkcs12Signer(demo_signer())
+    unsigned = printing.certificates_pdf(issued.event, [issued])
+    raw = signer._signer.async_sign_raw
+    inside, most = [0], [0]
+    count = threading.Lock()
+
+    async def watched(*args, **kwargs):
+        with count:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.02)
+        try:
+            return await raw(*args, **kwargs)
+        finally:
+            with count:
+                inside[0] -= 1
+
+    signer._signer.async_sign_raw = watched
+
+    def sign(index):
+        details = signing.SignatureDetails("Y" * 24, str(index))
+        return signing.sign_certificate_pdf(unsigned, signer, details)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        files = list(pool.map(sign, range(12)))
+    assert most[0] == 1
+    assert len(set(files)) == 12
 
 
 def test_issue_all_signs_every_certificate(admin_client, five_sessions, tmp_path):
