@@ -95,7 +95,7 @@ def load_demo_with_certificates(url: str, participants: int, signer: str) -> dic
 def timed_functions(source: str, target: str, path: Path) -> tuple[float, float]:
     """Seconds of ``make_backup`` (of ``source``) and ``restore_backup`` (into ``target``)."""
     from bimtek import create_app
-    from bimtek.backup.operations import make_backup, restore_backup
+    from bimtek.backup.services import make_backup, restore_backup
     from bimtek.extensions import db
 
     seconds = []

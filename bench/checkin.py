@@ -118,9 +118,9 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
     from bimtek.auth.models import User
     from bimtek.auth.services import issue_api_token
     from bimtek.events import services as events
-    from bimtek.events.staff import assign_staff
     from bimtek.extensions import db
     from bimtek.participants.registration import RegistrationTerms, register
+    from bimtek.staff.assignments import assign_staff
 
     app = create_app(_app_config(url, workdir))
     with app.app_context():

@@ -57,8 +57,8 @@ def prepare(database_url: str, participants: int, signer: Path, instance: Path):
 
     from bimtek import create_app
     from bimtek.auth.services import create_user
-    from bimtek.events.staff import assign_staff
     from bimtek.extensions import db
+    from bimtek.staff.assignments import assign_staff
 
     app = create_app(
         {

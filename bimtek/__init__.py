@@ -12,7 +12,6 @@ from bimtek.assessments import cloning as _assessment_cloning  # noqa: F401  (si
 from bimtek.assessments import jobs as assessment_jobs  # noqa: F401  (declares its jobs)
 from bimtek.assessments.views import bp as assessments_bp
 from bimtek.attendance.views import bp as attendance_bp
-from bimtek.audit_log.views import bp as audit_bp
 from bimtek.auth.sessions import load_user
 from bimtek.auth.views import bp as auth_bp
 from bimtek.certificates import bundles  # noqa: F401  (declares its jobs)
@@ -41,6 +40,7 @@ from bimtek.participants.views import bp as participants_bp
 from bimtek.privacy.views import bp as privacy_bp
 from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
 from bimtek.reports.activity_views import bp as activity_report_bp
+from bimtek.reports.audit_log_views import bp as audit_bp
 from bimtek.reports.views import bp as reports_bp
 from bimtek.spj.views import bp as spj_bp
 from bimtek.staff.views import bp as staff_bp

@@ -16,13 +16,13 @@ from bimtek.core.commands import fail
 from bimtek.demo import load_demo, load_demo_staff, load_second_batch
 from bimtek.errors import ServiceError
 from bimtek.events.services import get_event
-from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.jobs.commands import worker
 from bimtek.participants.accounts import issue_activation_code
 from bimtek.participants.models import Participant
 from bimtek.reports import commands as reports_commands
 from bimtek.staff import commands as staff_commands
+from bimtek.staff.assignments import assign_staff
 
 
 def register_cli(app: Flask) -> None:

@@ -23,11 +23,11 @@ from bimtek.certificates.rules import PLACEHOLDER_SIGNATORY_NAME
 from bimtek.core.timeutil import local_to_utc
 from bimtek.events.models import Event
 from bimtek.events.services import create_event, save_module, save_session
-from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.registration import RegistrationTerms, register
 from bimtek.spj import honor, kontribusi, letterhead, letters, money
+from bimtek.staff.assignments import assign_staff
 
 DEMO_CODE = "KUTIM24"
 SECOND_CODE = "KUTIM24B"

@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from bimtek.assessments.settings import ensure_assessment
 from bimtek.auth.models import User
 from bimtek.events import services as event_services
-from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants import registration
+from bimtek.staff.assignments import assign_staff
 
 _serial = itertools.count(1)
 PASSWORD = "rahasia-123"

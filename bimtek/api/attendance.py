@@ -8,7 +8,7 @@ from bimtek.api import JSON_BODY_ERRORS, bp
 from bimtek.api.auth import token_required
 from bimtek.api.inputs import json_body, storable_text
 from bimtek.api.outputs import IsoDateTime
-from bimtek.attendance import checkin, records
+from bimtek.attendance import checkin, queries
 from bimtek.attendance.errors import ParticipantConflict
 from bimtek.attendance.models import STATUS_LABELS
 from bimtek.attendance.payloads import (
@@ -283,8 +283,8 @@ def list_attendance(session_id):
     session = load_row(Session, session_id, g.api_user, "panitia")
     event = session.event
     now = utcnow()
-    rows = records.session_attendance(session)
-    counts = records.session_counts(session, now=now)
+    rows = queries.session_attendance(session)
+    counts = queries.session_counts(session, now=now)
     names = class_names(event)
     return {
         "session": session,
@@ -292,7 +292,7 @@ def list_attendance(session_id):
         "attendance": [
             {
                 "participant": participant_with_class(person, names),
-                "status": records.status_at(session, row.status if row else None, now),
+                "status": queries.status_at(session, row.status if row else None, now),
                 "checked_in_at": row.checked_in_at if row else None,
                 "checked_in_local": event.local(row.checked_in_at).strftime("%H:%M")
                 if row

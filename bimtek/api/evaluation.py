@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from bimtek.api import bp
 from bimtek.api.auth import token_required
 from bimtek.api.outputs import Real
-from bimtek.evaluation import reads
+from bimtek.evaluation import queries
 from bimtek.events.access import event_required
 
 
@@ -103,4 +103,4 @@ def evaluation_report(event):
     distribution, response rate and comments; a part with fewer than 5 respondents shows
     its counts only.
     """
-    return {"event": event.code, **report_json(reads.report(event))}
+    return {"event": event.code, **report_json(queries.report(event))}

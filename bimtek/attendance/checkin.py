@@ -23,9 +23,9 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bimtek.attendance.errors import NotRegistered, UnknownCode, WrongEvent, not_in_class
-from bimtek.attendance.lookup import ScanTarget, clean_code, load_for_scan
 from bimtek.attendance.models import EXCUSED, PRESENT, SOURCES, Attendance
-from bimtek.attendance.records import is_late
+from bimtek.attendance.queries import is_late
+from bimtek.attendance.scan_targets import ScanTarget, clean_code, load_for_scan
 from bimtek.audit.services import record
 from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.errors import Conflict, InvalidInput, NotFound

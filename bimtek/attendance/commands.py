@@ -3,9 +3,9 @@
 import click
 import sqlalchemy as sa
 
-from bimtek.attendance.lookup import load_session
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
-from bimtek.attendance.records import session_attendance, session_counts
+from bimtek.attendance.queries import session_attendance, session_counts
+from bimtek.attendance.scan_targets import load_session
 from bimtek.core.commands import fail
 from bimtek.errors import ServiceError
 from bimtek.events.services import get_event

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from bimtek.attendance.checkin import check_participant, insert_or_nothing
 from bimtek.attendance.models import PRESENT, Attendance
-from bimtek.attendance.records import is_late, late_after, status_at
+from bimtek.attendance.queries import is_late, late_after, status_at
 from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, InvalidInput

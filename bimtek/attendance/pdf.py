@@ -16,7 +16,7 @@ from reportlab.platypus import (
 )
 
 from bimtek.attendance.models import PRESENT, STATUS_LABELS, status_labels
-from bimtek.attendance.records import status_at
+from bimtek.attendance.queries import status_at
 from bimtek.core.fonts import register_fonts
 from bimtek.core.pdflists import ACCENT, LINE, MUTED, NumberedCanvas, escape, paragraph_styles
 from bimtek.core.pdftext import wrap_text

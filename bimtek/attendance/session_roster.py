@@ -25,7 +25,7 @@ from bimtek.attendance.corrections import (
     is_correctable,
 )
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.records import session_attendance, status_at
+from bimtek.attendance.queries import session_attendance, status_at
 from bimtek.audit.services import record
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput

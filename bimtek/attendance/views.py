@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from bimtek.attendance import checkin, corrections, lookup, records, roster, session_roster
+from bimtek.attendance import checkin, corrections, queries, roster, scan_targets, session_roster
 from bimtek.attendance.models import status_labels
 from bimtek.attendance.payloads import (
     DESK_SCAN_REQUEST,
@@ -82,10 +82,10 @@ def _status_payload(session) -> dict:
     event = session.event
     return {
         "server_time": utcnow().isoformat(),  # the desk measures its clock's offset by it
-        "counts": records.session_counts(session),
+        "counts": queries.session_counts(session),
         "recent": [
             {**attendance_json(row, event), "participant": participant_brief(row.participant)}
-            for row in records.recent_checkins(session)
+            for row in queries.recent_checkins(session)
         ],
     }
 
@@ -100,7 +100,7 @@ def desk(event):
     chosen = request.args.get("sesi")
     if chosen:
         try:
-            session = lookup.event_session(event, chosen)
+            session = scan_targets.event_session(event, chosen)
         except NotFound:
             session = None
     session = session or current_session(event)
@@ -109,8 +109,8 @@ def desk(event):
         event=event,
         session=session,
         status=_status_payload(session) if session else None,
-        late_after=event.local(records.late_after(session)) if session else None,
-        running=session is not None and records.is_running(session),
+        late_after=event.local(queries.late_after(session)) if session else None,
+        running=session is not None and queries.is_running(session),
         genders=gender_labels(),
         categories=category_labels(),
         search_titles=" ".join(sorted(TITLES)),
@@ -176,7 +176,7 @@ def desk_excuse(event, session_id):
 @event_required("panitia")
 def desk_search(event, session_id):
     session = load_in_event(Session, session_id, event)
-    matches = records.find_participants(
+    matches = queries.find_participants(
         event,
         request.args.get("q", ""),
         session,
@@ -259,7 +259,7 @@ def desk_service_worker():
 @event_required("panitia")
 def sign_in_sheet(event, session_id):
     session = load_in_event(Session, session_id, event)
-    rows = records.session_attendance(session)
+    rows = queries.session_attendance(session)
     return send_file(
         sign_in_sheet_pdf(session, rows),
         mimetype="application/pdf",
@@ -287,7 +287,7 @@ def recap(event):
     return render_template(
         "attendance/recap.html",
         event=event,
-        matrix=records.attendance_matrix(event),
+        matrix=queries.attendance_matrix(event),
         labels=status_labels(),
     )
 
@@ -333,8 +333,8 @@ def correct(event, participant_id):
         "attendance/correct.html",
         event=event,
         participant=participant,
-        record=records.participant_attendance(participant),
-        summary=records.attendance_summary(event).get(participant.id),
+        record=queries.participant_attendance(participant),
+        summary=queries.attendance_summary(event).get(participant.id),
         labels=status_labels(),
         choices=corrections.CORRECTABLE,
         correctable=corrections.is_correctable,
@@ -395,7 +395,7 @@ def roster_entry(event, session_id):
         labels=status_labels(),
         choices=corrections.CORRECTABLE,
         keys=session_roster.KEYS,
-        counts=records.session_counts(session),
+        counts=queries.session_counts(session),
         errors=errors,
         posted=posted,
     ), 422 if errors else 200
@@ -405,12 +405,12 @@ def roster_entry(event, session_id):
 @participant_required
 def my_attendance(participant_id):
     participant = own_participant(participant_id, current_user)
-    summary = records.attendance_summary(participant.event).get(participant.id)
+    summary = queries.attendance_summary(participant.event).get(participant.id)
     return render_template(
         "attendance/mine.html",
         participant=participant,
         event=participant.event,
-        record=records.participant_attendance(participant),
+        record=queries.participant_attendance(participant),
         summary=summary,
         labels=status_labels(),
     )

@@ -86,7 +86,7 @@ def create_user(
     """Create a staff account with a one-time password, returned once to hand over.
 
     ``role`` is "admin" (install-wide) or "staff" (rights given per event, see
-    ``bimtek.events.staff.assign_staff``).
+    ``bimtek.staff.assignments.assign_staff``).
     """
     if role not in ROLES or role == "participant":
         raise InvalidInput(_("Peran harus admin atau staff."), fields={"role": role})

@@ -6,7 +6,7 @@ import click
 from flask_babel import gettext as _
 
 from bimtek.backup import archive
-from bimtek.backup.operations import make_backup, restore_backup
+from bimtek.backup.services import make_backup, restore_backup
 from bimtek.core.commands import fail
 from bimtek.errors import ServiceError
 from bimtek.extensions import db

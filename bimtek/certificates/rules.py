@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from bimtek.assessments.results import scores as assessment_scores
-from bimtek.attendance.records import attendance_summary
+from bimtek.attendance.queries import attendance_summary
 from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
 from bimtek.certificates.numbering import format_number, issue_day
 from bimtek.certificates.queries import active_certificate, get_settings

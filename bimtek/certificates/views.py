@@ -35,7 +35,7 @@ from bimtek.certificates import (
 from bimtek.certificates.models import SERVED_ROLES, IssueRun
 from bimtek.core.web import participant_required, public_base_url
 from bimtek.errors import InvalidInput, ServiceError
-from bimtek.evaluation.reads import certificate_blocked
+from bimtek.evaluation.queries import certificate_blocked
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db, verify_limit, verify_upload_limit
 from bimtek.participants.models import Participant

@@ -18,7 +18,7 @@ from bimtek.core import charts
 from bimtek.core.charts import SCALE_COLORS
 from bimtek.core.web import participant_required
 from bimtek.errors import InvalidInput, ServiceError
-from bimtek.evaluation import operations, reads
+from bimtek.evaluation import queries, services
 from bimtek.events.access import event_required
 from bimtek.extensions import db
 from bimtek.participants.queries import own_participant
@@ -33,7 +33,7 @@ CATEGORY_CLASSES = {"sangat_baik": "ok", "baik": "ok", "cukup": "warn", "kurang"
 
 def distribution_segments(distribution: dict) -> list[charts.Segment]:
     """A 100%-wide stacked bar of how many chose 1, 2, 3 and 4."""
-    values = [(value, distribution.get(value, 0)) for value in reads.SCALE]
+    values = [(value, distribution.get(value, 0)) for value in queries.SCALE]
     return charts.stack(values, sum(distribution.values()), SCALE_COLORS)
 
 
@@ -47,11 +47,11 @@ def report(event):
     return render_template(
         "evaluation/report.html",
         event=event,
-        data=reads.report(event),
-        settings=reads.settings_of(event),
-        categories=reads.CATEGORY_LABELS,
+        data=queries.report(event),
+        settings=queries.settings_of(event),
+        categories=queries.CATEGORY_LABELS,
         category_classes=CATEGORY_CLASSES,
-        scale_labels=reads.SCALE_LABELS,
+        scale_labels=queries.SCALE_LABELS,
         scale_colors=SCALE_COLORS,
         segments=distribution_segments,
     )
@@ -61,9 +61,9 @@ def _settings_page(event, errors=None, values=None, status=200):
     return render_template(
         "evaluation/settings.html",
         event=event,
-        settings=reads.settings_of(event),
-        items={target: reads.items_of(event, target) for target in ("speaker", "organizer")},
-        parts=reads.parts(event),
+        settings=queries.settings_of(event),
+        items={target: queries.items_of(event, target) for target in ("speaker", "organizer")},
+        parts=queries.parts(event),
         errors=errors or {},
         values=values,
     ), status
@@ -79,7 +79,7 @@ def settings(event):
 @event_required("manager")
 def save_settings(event):
     try:
-        operations.update_settings(event, request.form, actor=current_user)
+        services.update_settings(event, request.form, actor=current_user)
     except InvalidInput as error:
         flash(error.message, "error")
         return _settings_page(event, error.fields, request.form, 422)
@@ -94,7 +94,7 @@ def save_items(event, target):
     if target not in ("speaker", "organizer"):
         abort(404)
     try:
-        operations.save_items(event, target, request.form, actor=current_user)
+        services.save_items(event, target, request.form, actor=current_user)
     except InvalidInput as error:
         flash(error.message + " " + " ".join(error.fields.values()), "error")
         return _settings_page(event, error.fields, None, 422)
@@ -112,8 +112,8 @@ def _wants_json() -> bool:
 
 def _page(participant, errors=None, message=None, status=200):
     """The one page: every narasumber and the organizer, answers so far, the progress."""
-    sections = reads.questionnaire(participant)
-    answered, asked = reads.answer_count(sections)
+    sections = queries.questionnaire(participant)
+    answered, asked = queries.answer_count(sections)
     return render_template(
         "evaluation/portal.html",
         participant=participant,
@@ -121,10 +121,10 @@ def _page(participant, errors=None, message=None, status=200):
         sections=sections,
         answered=answered,
         asked=asked,
-        ready=reads.ready_to_submit(sections),
+        ready=queries.ready_to_submit(sections),
         waiting=any(s.state == "open" for s in sections),
-        settings=reads.settings_of(participant.event),
-        scale_labels=reads.SCALE_LABELS,
+        settings=queries.settings_of(participant.event),
+        scale_labels=queries.SCALE_LABELS,
         errors=errors or {},
         message=message,
     ), status
@@ -143,7 +143,7 @@ def save_page(participant_id):
     """Save answers of the one page: each tap (fetch, JSON) or all (the button, no script)."""
     participant = own_participant(participant_id, current_user)
     try:
-        operations.save_page(participant, request.form)
+        services.save_page(participant, request.form)
     except ServiceError as error:
         db.session.rollback()
         if _wants_json():
@@ -163,9 +163,9 @@ def submit_page(participant_id):
     """Send every open part at once, when each statement is answered."""
     participant = own_participant(participant_id, current_user)
     try:
-        operations.save_page(participant, request.form)
+        services.save_page(participant, request.form)
         db.session.commit()  # what was answered stays, even if sending is refused below
-        operations.submit_page(participant, {})
+        services.submit_page(participant, {})
     except InvalidInput as error:
         db.session.rollback()
         return _page(participant, error.fields, error.message, status=422)
@@ -183,7 +183,7 @@ def submit_page(participant_id):
 def form(participant_id, part_key):
     """The one-part page of before: now a place on the one page."""
     participant = own_participant(participant_id, current_user)
-    part = reads.find_part(participant.event, part_key)
+    part = queries.find_part(participant.event, part_key)
     if part is None:
         abort(404)
     return redirect(url_for(".portal", participant_id=participant.id, _anchor=f"part-{part.key}"))
@@ -195,7 +195,7 @@ def save(participant_id, part_key):
     """Save the answers given so far (each click, from the page's script; or the button)."""
     participant = own_participant(participant_id, current_user)
     try:
-        operations.save_answers(participant, part_key, request.form)
+        services.save_answers(participant, part_key, request.form)
     except ServiceError as error:
         db.session.rollback()
         if _wants_json():
@@ -214,27 +214,27 @@ def save(participant_id, part_key):
 def submit(participant_id, part_key):
     participant = own_participant(participant_id, current_user)
     try:
-        operations.submit(participant, part_key, request.form)
+        services.submit(participant, part_key, request.form)
     except InvalidInput as error:
         db.session.rollback()
-        part = reads.find_part(participant.event, part_key)
-        draft = reads.draft_of(participant, part.key) if part else None
+        part = queries.find_part(participant.event, part_key)
+        draft = queries.draft_of(participant, part.key) if part else None
         if part is None:
             abort(404)
         scores = dict(draft.scores) if draft else {}
-        for item in reads.items_of(participant.event, part.target):
+        for item in queries.items_of(participant.event, part.target):
             raw = request.form.get(f"item-{item.key}")
-            if raw and raw.isdigit() and int(raw) in reads.SCALE:
+            if raw and raw.isdigit() and int(raw) in queries.SCALE:
                 scores[item.key] = int(raw)
         return render_template(
             "evaluation/form.html",
             participant=participant,
             event=participant.event,
             part=part,
-            items=reads.items_of(participant.event, part.target),
+            items=queries.items_of(participant.event, part.target),
             scores=scores,
             comment=request.form.get("comment", ""),
-            scale_labels=reads.SCALE_LABELS,
+            scale_labels=queries.SCALE_LABELS,
             errors=error.fields,
             message=error.message,
         ), 422

@@ -12,13 +12,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from bimtek.assessments.models import Attempt
 from bimtek.attendance.models import status_labels
-from bimtek.attendance.records import participant_attendance
+from bimtek.attendance.queries import participant_attendance
 from bimtek.auth.models import User
 from bimtek.certificates.queries import certificates_of, verification_url
 from bimtek.core.pdflists import NumberedCanvas, escape, paragraph_styles
 from bimtek.core.timeutil import to_local, utcnow, zone_abbreviation
 from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
-from bimtek.evaluation.reads import find_part
+from bimtek.evaluation.queries import find_part
 from bimtek.extensions import db
 from bimtek.participants.models import Participant, category_labels, gender_labels
 from bimtek.spj.personal_data import spj_of

@@ -30,15 +30,15 @@ from reportlab.platypus import (
 from bimtek.assessments.labels import BAND_LABELS
 from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS
-from bimtek.attendance.records import attendance_matrix
+from bimtek.attendance.queries import attendance_matrix
 from bimtek.certificates.models import SERVED_ROLES, Signatory
 from bimtek.certificates.queries import issued_certificates
 from bimtek.core import numbers
 from bimtek.core.charts import COLORS, SCALE_COLORS
 from bimtek.core.pdflists import ACCENT, MUTED, NumberedCanvas, escape, paragraph_styles
 from bimtek.core.timeutil import format_date_id, format_date_range_id, utcnow, zone_abbreviation
-from bimtek.evaluation.reads import CATEGORY_LABELS, SCALE_LABELS
-from bimtek.evaluation.reads import report as evaluation_report
+from bimtek.evaluation.queries import CATEGORY_LABELS, SCALE_LABELS
+from bimtek.evaluation.queries import report as evaluation_report
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant

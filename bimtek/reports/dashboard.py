@@ -8,7 +8,7 @@ from flask_babel import get_locale
 
 from bimtek.assessments.analysis import group_gain, hake_band, mean
 from bimtek.assessments.results import scores
-from bimtek.attendance.records import session_counts
+from bimtek.attendance.queries import session_counts
 from bimtek.certificates.queries import certificate_counts, served_counts
 from bimtek.certificates.rules import eligibility
 from bimtek.core import charts, numbers

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from bimtek.core.xlsx_writer import Sheet, SheetColumn
-from bimtek.evaluation.reads import CATEGORY_LABELS, report
+from bimtek.evaluation.queries import CATEGORY_LABELS, report
 from bimtek.events.models import Event
 from bimtek.reports.headings import subheading as _subheading
 

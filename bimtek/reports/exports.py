@@ -13,7 +13,7 @@ from bimtek.assessments.labels import BAND_LABELS, KIND_LABELS
 from bimtek.assessments.models import MAX_OPTIONS
 from bimtek.assessments.results import results
 from bimtek.attendance.labels import STATUS_LABELS as ATTENDANCE_LABELS
-from bimtek.attendance.records import attendance_matrix
+from bimtek.attendance.queries import attendance_matrix
 from bimtek.certificates.queries import (
     certificate_counts,
     issued_certificates,

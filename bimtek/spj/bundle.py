@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from bimtek.attendance.pdf import sign_in_sheet_pdf
-from bimtek.attendance.records import session_attendance
+from bimtek.attendance.queries import session_attendance
 from bimtek.core.timeutil import format_date_range_id, format_day_id
 from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.events.models import Event

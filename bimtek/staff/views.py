@@ -26,15 +26,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bimtek.auth import staff_accounts, tokens
+from bimtek.auth import tokens
 from bimtek.core.timeutil import DEFAULT_TIMEZONE, format_datetime, to_local, zone_abbreviation
 from bimtek.core.web import admin_required, staff_required
 from bimtek.errors import InvalidInput, ServiceError
-from bimtek.events import staff as event_staff
 from bimtek.events.access import event_required, load_event, not_in_event
 from bimtek.events.models import EVENT_ROLES, EventStaff
 from bimtek.extensions import db, limiter
-from bimtek.staff import queries
+from bimtek.staff import accounts as staff_accounts
+from bimtek.staff import assignments, queries
 
 bp = Blueprint("staff", __name__)
 
@@ -137,7 +137,7 @@ def assign(user_id):
     _checked_form()
     user = staff_accounts.get_staff_account(user_id)
     event = load_event(request.form.get("event", ""), current_user, "manager")
-    event_staff.assign_staff(event, user, request.form.get("role", ""), actor=current_user)
+    assignments.assign_staff(event, user, request.form.get("role", ""), actor=current_user)
     db.session.commit()
     flash(
         _(
@@ -157,7 +157,7 @@ def unassign(user_id, code):
     _checked_form()
     user = staff_accounts.get_staff_account(user_id)
     event = load_event(code, current_user, "manager")
-    event_staff.unassign_staff(event, user, actor=current_user)
+    assignments.unassign_staff(event, user, actor=current_user)
     db.session.commit()
     flash(_("Hak %(name)s di %(code)s dicabut.", name=user.full_name, code=event.code), "success")
     return redirect(url_for(".account", user_id=user.id))
@@ -224,7 +224,7 @@ def event_staff_page(event):
             user = staff_accounts.active_staff_by_email(request.form.get("email"))
             _refuse_own_right(user)
             role = request.form.get("role", "")
-            event_staff.assign_staff(event, user, role, actor=current_user)
+            assignments.assign_staff(event, user, role, actor=current_user)
         except ServiceError as error:
             errors = error.fields or {"form": error.message}
             flash(error.message, "error")
@@ -244,7 +244,7 @@ def event_staff_page(event):
     return render_template(
         "staff/event.html",
         event=event,
-        staff=event_staff.staff_of(event),
+        staff=assignments.staff_of(event),
         admins=queries.administrators(),
         roles=EVENT_ROLES,
         form=form,
@@ -257,11 +257,11 @@ def event_staff_page(event):
 @event_required("manager")
 def event_staff_remove(event, user_id):
     _checked_form()
-    assignment = next((row for row in event_staff.staff_of(event) if row.user_id == user_id), None)
+    assignment = next((row for row in assignments.staff_of(event) if row.user_id == user_id), None)
     if assignment is None:
         raise not_in_event(EventStaff)
     _refuse_own_right(assignment.user)
-    event_staff.unassign_staff(event, assignment.user, actor=current_user)
+    assignments.unassign_staff(event, assignment.user, actor=current_user)
     db.session.commit()
     flash(_("Hak %(name)s di kegiatan ini dicabut.", name=assignment.user.full_name), "success")
     return redirect(url_for(".event_staff_page", code=event.code))

@@ -4,7 +4,7 @@ Announcements say how they go out (email, whatsapp, both); ``whatsapp_turns`` ke
 manager has opened a WhatsApp chat with (or skipped) in each round, so a round resumes.
 
 The default questionnaire asks fewer statements per narasumber from this revision on
-(``evaluation.reads.DEFAULT_ITEMS``). An event that has stored no items of its own used the
+(``evaluation.queries.DEFAULT_ITEMS``). An event that has stored no items of its own used the
 old defaults, and its answers refer to them: those items are written to the event here, so
 its questionnaire and its report stay as they were.
 

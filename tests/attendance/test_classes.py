@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.attendance import checkin, records
+from bimtek.attendance import checkin, queries
 from bimtek.attendance.errors import NotInClass
 from bimtek.attendance.models import Attendance
 from bimtek.attendance.pdf import sign_in_sheet_pdf
@@ -85,7 +85,7 @@ def test_percentage_counts_each_person_at_their_own_sessions(taught, panitia):
     checkin.check_in(for_a, ani.ticket_code, actor=panitia, now=for_a.starts_at)
     db.session.commit()
     after = for_b.ends_at + timedelta(hours=1)
-    summary = records.attendance_summary(taught["plenary"].event, now=after)
+    summary = queries.attendance_summary(taught["plenary"].event, now=after)
     assert (summary[ani.id].present, summary[ani.id].mandatory_total) == (2, 2)
     assert summary[ani.id].percent == 100
     # Budi missed his own class's session; Kelas A's session is not his to miss
@@ -101,13 +101,13 @@ def test_percentage_counts_each_person_at_their_own_sessions(taught, panitia):
     assert summary[budi.id].percent == 50
     assert (summary[citra.id].mandatory_total, summary[citra.id].percent) == (1, 100)
 
-    matrix = records.attendance_matrix(plenary.event, now=after)
+    matrix = queries.attendance_matrix(plenary.event, now=after)
     by_name = {row.participant.full_name: row.statuses for row in matrix.rows}
     assert by_name["Ani Kelas A"] == ["hadir", "hadir", None]
     assert by_name["Budi Kelas B"] == ["hadir", None, "alpa"]
     assert by_name["Citra Tanpa Kelas"] == ["hadir", None, None]
     assert [t["expected"] for t in matrix.session_totals] == [3, 1, 1]
-    assert [s.title for s, _status, _row in records.participant_attendance(budi, now=after)] == [
+    assert [s.title for s, _status, _row in queries.participant_attendance(budi, now=after)] == [
         plenary.title,
         "Diskusi kelas B",
     ]
@@ -161,15 +161,15 @@ def test_a_walk_in_at_a_class_session_joins_that_class(taught, panitia):
 
 def test_the_daftar_hadir_of_a_class_session_lists_only_its_class(taught):
     for_a, plenary = taught["for_a"], taught["plenary"]
-    rows = records.session_attendance(for_a)
+    rows = queries.session_attendance(for_a)
     assert [person.full_name for person, _row in rows] == ["Ani Kelas A"]
     text = pdf_text(sign_in_sheet_pdf(for_a, rows, now=for_a.starts_at).read())
     assert "Ani Kelas A" in text and "Budi" not in text and "Citra" not in text
     assert "Kelas A" in text.split("Ani Kelas A")[0]  # the class in the heading
     assert "Jumlah peserta terdaftar: 1" in text
-    assert len(records.session_attendance(plenary)) == 3
-    assert records.session_counts(for_a, now=for_a.starts_at)["expected"] == 1
-    assert records.session_counts(plenary, now=plenary.starts_at)["expected"] == 3
+    assert len(queries.session_attendance(plenary)) == 3
+    assert queries.session_counts(for_a, now=for_a.starts_at)["expected"] == 1
+    assert queries.session_counts(plenary, now=plenary.starts_at)["expected"] == 3
 
 
 def test_the_desk_json_says_not_their_class_without_personal_data(panitia_client, taught):

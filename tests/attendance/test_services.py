@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.attendance import checkin, lookup, records
+from bimtek.attendance import checkin, queries, scan_targets
 from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
@@ -283,7 +283,7 @@ def test_session_counts_by_hand(event, session, panitia, on_time, late):
     db.session.commit()
     cancellation.cancel(e, actor=panitia)  # a cancelled person's row no longer counts
     db.session.commit()
-    during = records.session_counts(session, now=late)
+    during = queries.session_counts(session, now=late)
     assert during == {
         "expected": 4,
         "checked_in": 2,
@@ -295,7 +295,7 @@ def test_session_counts_by_hand(event, session, panitia, on_time, late):
         "belum": 1,
         "finished": False,
     }
-    after = records.session_counts(session, now=session.ends_at)
+    after = queries.session_counts(session, now=session.ends_at)
     assert (after["alpa"], after["belum"], after["finished"]) == (1, 0, True)
 
 
@@ -335,15 +335,15 @@ def test_attendance_summary_and_matrix_by_hand(event, panitia):
     db.session.commit()
 
     during_s2 = s2.starts_at + timedelta(minutes=45)
-    summary = records.attendance_summary(event, now=during_s2)
-    assert summary[budi.id] == records.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 0, 0.0)
+    summary = queries.attendance_summary(event, now=during_s2)
+    assert summary[budi.id] == queries.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 0, 0.0)
     day_end = s3.ends_at + timedelta(hours=1)
-    summary = records.attendance_summary(event, now=day_end)
-    assert summary[ani.id] == records.AttendanceSummary(ani.id, 2, 2, 1, 0, 0, 0, 100.0)
-    assert summary[budi.id] == records.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 1, 0.0)
-    assert summary[citra.id] == records.AttendanceSummary(citra.id, 2, 1, 0, 1, 0, 0, 50.0)
+    summary = queries.attendance_summary(event, now=day_end)
+    assert summary[ani.id] == queries.AttendanceSummary(ani.id, 2, 2, 1, 0, 0, 0, 100.0)
+    assert summary[budi.id] == queries.AttendanceSummary(budi.id, 2, 0, 0, 0, 1, 1, 0.0)
+    assert summary[citra.id] == queries.AttendanceSummary(citra.id, 2, 1, 0, 1, 0, 0, 50.0)
 
-    matrix = records.attendance_matrix(event, now=day_end)
+    matrix = queries.attendance_matrix(event, now=day_end)
     assert [s.id for s in matrix.sessions] == [s1.id, s2.id, s3.id]
     assert [row.participant.full_name for row in matrix.rows] == ["Ani", "Budi", "Citra"]
     assert [row.statuses for row in matrix.rows] == [
@@ -364,14 +364,14 @@ def test_attendance_summary_and_matrix_by_hand(event, panitia):
     assert (kpu.label, kpu.participants, kpu.present, kpu.percent) == ("KPU", 2, 3, 75.0)
     assert (polri.label, polri.participants, polri.present, polri.percent) == ("Polri", 1, 0, 0.0)
 
-    before = records.attendance_matrix(event, now=s1.starts_at - timedelta(hours=1))
+    before = queries.attendance_matrix(event, now=s1.starts_at - timedelta(hours=1))
     assert before.rows[1].statuses == ["sakit", None, None]
 
 
 def test_summary_without_mandatory_sessions_is_zero_percent(app, panitia):
     event = factories.make_event("KOSONG", sessions=0)
     person = factories.make_participant(event)
-    summary = records.attendance_summary(event)
+    summary = queries.attendance_summary(event)
     assert summary[person.id].percent == 0.0
     assert summary[person.id].mandatory_total == 0
 
@@ -380,7 +380,7 @@ def test_participant_attendance(event, person, panitia, on_time):
     s1, s2 = event.sessions
     checkin.check_in(s1, person.ticket_code, actor=panitia, now=on_time)
     db.session.commit()
-    record = records.participant_attendance(person, now=s2.ends_at)
+    record = queries.participant_attendance(person, now=s2.ends_at)
     assert [(s.id, status) for s, status, _row in record] == [(s1.id, "hadir"), (s2.id, "alpa")]
 
 
@@ -392,7 +392,7 @@ def _hammer(app, session_id, code, actor_id, threads=8):
     def desk():
         with app.app_context():
             try:
-                session = lookup.load_session(session_id)
+                session = scan_targets.load_session(session_id)
                 actor = db.session.get(User, actor_id)
                 barrier.wait(timeout=10)
                 result = checkin.check_in(session, code, actor=actor, channel="api")
@@ -449,7 +449,7 @@ def test_times_are_aware_utc(session, person, panitia):
 
 def test_is_running_from_half_an_hour_before_until_the_end(session):
     start, end = session.starts_at, session.ends_at
-    assert not records.is_running(session, now=start - timedelta(minutes=31))
-    assert records.is_running(session, now=start - timedelta(minutes=30))
-    assert records.is_running(session, now=end - timedelta(seconds=1))
-    assert not records.is_running(session, now=end)
+    assert not queries.is_running(session, now=start - timedelta(minutes=31))
+    assert queries.is_running(session, now=start - timedelta(minutes=30))
+    assert queries.is_running(session, now=end - timedelta(seconds=1))
+    assert not queries.is_running(session, now=end)

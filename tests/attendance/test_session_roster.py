@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from bimtek.attendance.checkin import check_in
 from bimtek.attendance.corrections import SessionNotStarted
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.records import attendance_summary
+from bimtek.attendance.queries import attendance_summary
 from bimtek.attendance.session_roster import roster_rows, save_roster
 from bimtek.audit.models import AuditLog
 from bimtek.certificates.rules import eligibility_for

@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from bimtek.attendance import checkin, records
+from bimtek.attendance import checkin, queries
 from bimtek.attendance.models import Attendance
 from bimtek.attendance.pdf import sign_in_sheet_pdf
-from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
+from bimtek.staff.assignments import assign_staff
 from tests import factories
 from tests.conftest import login
 from tests.pdftext import decode_qr, pdf_pages, pdf_text
@@ -44,7 +44,7 @@ def test_desk_page_picks_a_session(panitia_client, event):
     chosen = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi={s2.id}")
     assert f'data-session-id="{s2.id}"' in chosen.get_data(as_text=True)
     assert "terlambat setelah 10.15" in chosen.get_data(as_text=True)
-    running = records.is_running(s2)
+    running = queries.is_running(s2)
     assert ("tidak sedang berlangsung" in chosen.get_data(as_text=True)) is not running
     junk = panitia_client.get(f"/kegiatan/{event.code}/check-in?sesi=abc")
     assert junk.status_code == 200
@@ -157,10 +157,10 @@ def test_sign_in_sheet_pdf(panitia_client, event, session, panitia, on_time):
 
 def test_sign_in_sheet_says_alpa_by_the_one_rule(event, session, panitia, on_time):
     """No row is blank while the session runs and "Alpa" once it is over
-    (``records.status_at``), in each line and in the tally."""
+    (``queries.status_at``), in each line and in the tally."""
     ani, _budi = _people(event, ["Ani", "Budi"])
     checkin.check_in(session, ani.ticket_code, actor=panitia, now=on_time)
-    rows = records.session_attendance(session)
+    rows = queries.session_attendance(session)
     during = pdf_text(sign_in_sheet_pdf(session, rows, now=on_time).read())
     after = pdf_text(sign_in_sheet_pdf(session, rows, now=session.ends_at).read())
     assert "Alpa" not in during

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bimtek.audit.models import AuditLog
-from bimtek.audit_log import reading
 from bimtek.extensions import db
+from bimtek.reports import audit_log
 
 ROOT = Path(__file__).resolve().parents[2] / "bimtek"
 #: ``record(f"attendance.{status}")``: the statuses a manager may mark (attendance/checkin.py)
@@ -88,9 +88,9 @@ def test_the_collector_finds_the_known_kinds_of_call():
 
 
 def test_every_recorded_action_has_an_indonesian_label():
-    missing = sorted(a for a in recorded_actions() if reading.action_label(a) == a)
+    missing = sorted(a for a in recorded_actions() if audit_log.action_label(a) == a)
     assert missing == []
-    assert reading.action_label("spj.rates_correction") == "Tarif SPJ diubah (koreksi)"
+    assert audit_log.action_label("spj.rates_correction") == "Tarif SPJ diubah (koreksi)"
 
 
 def test_the_page_shows_labels_and_local_times(manager_client, event):

@@ -6,9 +6,9 @@ import openpyxl
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
-from bimtek.audit_log import reading
 from bimtek.extensions import db
 from bimtek.participants import cancellation
+from bimtek.reports import audit_log
 from tests import factories
 from tests.factories import make_event, make_participant
 
@@ -33,23 +33,27 @@ def test_filters_by_person_action_and_staff(app, event):
     manager, ani, budi = _world(event)
     other = make_event("LAIN24")
     make_participant(other, full_name="Ani Lestari")
-    everything = db.session.scalars(reading.log_query(event, reading.LogFilters())).all()
+    everything = db.session.scalars(audit_log.log_query(event, audit_log.LogFilters())).all()
     assert {e.event_id for e in everything} == {event.id}
-    by_person = db.session.scalars(reading.log_query(event, reading.LogFilters(person="ani"))).all()
+    by_person = db.session.scalars(
+        audit_log.log_query(event, audit_log.LogFilters(person="ani"))
+    ).all()
     assert {e.target_id for e in by_person} == {ani.id}
     assert {e.action for e in by_person} == {
         "participant.register",
         "participant.cancel",
         "participant.claim",
     }
-    cancels = reading.LogFilters(action="participant.cancel")
-    assert [e.target_id for e in db.session.scalars(reading.log_query(event, cancels))] == [ani.id]
+    cancels = audit_log.LogFilters(action="participant.cancel")
+    assert [e.target_id for e in db.session.scalars(audit_log.log_query(event, cancels))] == [
+        ani.id
+    ]
     by_staff = db.session.scalars(
-        reading.log_query(event, reading.LogFilters(actor_id=manager.id))
+        audit_log.log_query(event, audit_log.LogFilters(actor_id=manager.id))
     ).all()
     assert {e.action for e in by_staff} == {"participant.cancel"}
-    assert manager in reading.staff_in_log(event)
-    assert ani.user not in reading.staff_in_log(event)
+    assert manager in audit_log.staff_in_log(event)
+    assert ani.user not in audit_log.staff_in_log(event)
 
 
 def test_page_shows_names_never_nik_phone_or_address(manager_client, event):
@@ -85,7 +89,7 @@ def test_panitia_cannot_read_the_log(panitia_client, event):
 
 def test_pages(manager_client, event):
     person = make_participant(event)
-    for index in range(reading.PER_PAGE + 5):
+    for index in range(audit_log.PER_PAGE + 5):
         record("participant.update", event_id=event.id, target=person, details={"n": index})
     db.session.commit()
     first = manager_client.get(f"/admin/kegiatan/{event.code}/log").get_data(as_text=True)

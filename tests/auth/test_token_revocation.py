@@ -5,9 +5,10 @@ unless the person unticks the box (service, page and CLI)."""
 import sqlalchemy as sa
 
 from bimtek.audit.models import AuditLog
-from bimtek.auth import services, staff_accounts, tokens
+from bimtek.auth import services, tokens
 from bimtek.auth.models import ApiToken
 from bimtek.extensions import db
+from bimtek.staff import accounts
 from tests import factories
 from tests.conftest import login
 
@@ -38,11 +39,11 @@ def _revocations(user) -> list[dict]:
 def test_deactivation_revokes_tokens_for_good_and_audits_it(client, event, admin):
     desk, plain = _desk_with_token(event)
     assert _works(client, event, plain)
-    staff_accounts.deactivate(desk, actor=admin)
+    accounts.deactivate(desk, actor=admin)
     db.session.commit()
     assert not _works(client, event, plain)
     assert len(_revocations(desk)) == 1
-    staff_accounts.reactivate(desk, actor=admin)
+    accounts.reactivate(desk, actor=admin)
     db.session.commit()
     assert not _works(client, event, plain)  # reactivation brings no token back
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == desk.id))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from bimtek import create_app
-from bimtek.backup.operations import SET_ASIDE
+from bimtek.backup.services import SET_ASIDE
 from bimtek.config import normalize_database_url
 from bimtek.extensions import db
 from tests.conftest import POSTGRES_URL, IsolatedClient, _test_config

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from flask import has_app_context
 
 from bimtek.audit.models import AuditLog
-from bimtek.backup import archive, operations
+from bimtek.backup import archive, services
 from bimtek.backup.archive import BackupError
 from bimtek.events.models import Event
 from bimtek.extensions import db, migrate
@@ -65,7 +65,7 @@ def test_a_backup_says_what_it_is(app, tmp_path):
     folder.mkdir()
     path = folder / "bimtek.backup"
     before = datetime.now(UTC)
-    manifest = operations.make_backup(path)
+    manifest = services.make_backup(path)
 
     assert archive.read_manifest(path) == manifest
     assert manifest.format == "bimtek-backup" and manifest.format_version == 1
@@ -87,15 +87,15 @@ def test_a_backup_says_what_it_is(app, tmp_path):
 def test_a_backup_replaces_an_existing_file_only_when_forced(app, tmp_path):
     path = tmp_path / "bimtek.backup"
     path.write_bytes(b"yesterday's backup")
-    error = refused("backup_exists", operations.make_backup, path)
+    error = refused("backup_exists", services.make_backup, path)
     assert str(path) in error.message
     assert path.read_bytes() == b"yesterday's backup"
-    operations.make_backup(path, force=True)
+    services.make_backup(path, force=True)
     assert archive.read_manifest(path).database == db.engine.dialect.name
 
 
 def test_a_backup_into_a_missing_folder_is_refused(app, tmp_path):
-    refused("backup_folder_missing", operations.make_backup, tmp_path / "nowhere" / "b.backup")
+    refused("backup_folder_missing", services.make_backup, tmp_path / "nowhere" / "b.backup")
 
 
 @pytest.mark.parametrize(
@@ -106,36 +106,36 @@ def test_a_backup_into_a_missing_folder_is_refused(app, tmp_path):
 def test_restore_refuses_a_file_that_is_no_backup(app, tmp_path, content):
     path = tmp_path / "something.backup"
     path.write_bytes(content)
-    refused("backup_unreadable", operations.restore_backup, path)
+    refused("backup_unreadable", services.restore_backup, path)
 
 
 def test_restore_refuses_a_zip_of_something_else(app, tmp_path):
     path = tmp_path / "photos.zip"
     with zipfile.ZipFile(path, "w") as other:
         other.writestr("photo.jpg", b"\xff\xd8\xff")
-    refused("backup_unreadable", operations.restore_backup, path)
+    refused("backup_unreadable", services.restore_backup, path)
     with zipfile.ZipFile(path, "w") as other:
         other.writestr(archive.MANIFEST, json.dumps({"format": "something-else"}))
-    refused("backup_unreadable", operations.restore_backup, path)
+    refused("backup_unreadable", services.restore_backup, path)
     with zipfile.ZipFile(path, "w") as other:
         other.writestr(archive.MANIFEST, b"{not json")
-    refused("backup_unreadable", operations.restore_backup, path)
+    refused("backup_unreadable", services.restore_backup, path)
 
 
 def test_restore_refuses_a_missing_file(app, tmp_path):
-    error = refused("backup_not_found", operations.restore_backup, tmp_path / "gone.backup")
+    error = refused("backup_not_found", services.restore_backup, tmp_path / "gone.backup")
     assert "gone.backup" in error.message
 
 
 def test_restore_refuses_a_truncated_file(app, tmp_path):
     factories.make_event()
     path = tmp_path / "bimtek.backup"
-    operations.make_backup(path)
+    services.make_backup(path)
     data = path.read_bytes()
     for cut in (len(data) // 2, len(data) - 1, 100):
         truncated = tmp_path / f"cut-{cut}.backup"
         truncated.write_bytes(data[:cut])
-        error = refused("backup_unreadable", operations.restore_backup, truncated)
+        error = refused("backup_unreadable", services.restore_backup, truncated)
         assert str(truncated) in error.message
     assert event_codes() == {"UJI24"}
 
@@ -143,14 +143,14 @@ def test_restore_refuses_a_truncated_file(app, tmp_path):
 def test_restore_refuses_a_changed_payload(app, tmp_path):
     factories.make_event()
     path, changed = tmp_path / "bimtek.backup", tmp_path / "changed.backup"
-    operations.make_backup(path)
+    services.make_backup(path)
 
     def flip_a_byte(data: bytes) -> bytes:
         middle = len(data) // 2
         return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
 
     rewrite(path, changed, payload=flip_a_byte)
-    error = refused("backup_corrupt", operations.restore_backup, changed, force=True)
+    error = refused("backup_corrupt", services.restore_backup, changed, force=True)
     assert "SHA-256" in error.message
     assert event_codes() == {"UJI24"}
 
@@ -163,7 +163,7 @@ def test_restore_refuses_a_backup_of_the_other_database_kind(app, tmp_path):
     payload.write_bytes(b"a dump of the other kind")
     path = tmp_path / "other.backup"
     archive.write_archive(path, database=other, alembic_revision=head_revision(), payload=payload)
-    error = refused("backup_wrong_database", operations.restore_backup, path, force=True)
+    error = refused("backup_wrong_database", services.restore_backup, path, force=True)
     assert "SQLite" in error.message and "PostgreSQL" in error.message
     assert event_codes() == {"UJI24"}
 
@@ -178,7 +178,7 @@ def test_a_copy_that_is_no_database_leaves_the_target_as_it_was(app, tmp_path):
     kind = db.engine.dialect.name
     archive.write_archive(path, database=kind, alembic_revision=head_revision(), payload=payload)
     code = "backup_corrupt" if kind == "sqlite" else "backup_tool_failed"
-    refused(code, operations.restore_backup, path, force=True)
+    refused(code, services.restore_backup, path, force=True)
     assert event_codes() == {"UJI24"}
     assert current_revision() == head_revision()
     assert "bimtek_before_restore" not in sa.inspect(db.engine).get_schema_names()
@@ -186,18 +186,18 @@ def test_a_copy_that_is_no_database_leaves_the_target_as_it_was(app, tmp_path):
 
 def test_restore_refuses_a_backup_of_a_newer_schema(app, tmp_path):
     path, newer = tmp_path / "bimtek.backup", tmp_path / "newer.backup"
-    operations.make_backup(path)
+    services.make_backup(path)
     rewrite(path, newer, manifest={"alembic_revision": "9999_from_the_future"})
-    error = refused("backup_newer_schema", operations.restore_backup, newer, force=True)
+    error = refused("backup_newer_schema", services.restore_backup, newer, force=True)
     assert "9999_from_the_future" in error.message
 
 
 def test_restore_refuses_a_database_that_is_not_empty(app, tmp_path):
     factories.make_event()
     path = tmp_path / "bimtek.backup"
-    operations.make_backup(path)
+    services.make_backup(path)
     factories.make_event("LAIN24")
-    error = refused("restore_target_not_empty", operations.restore_backup, path)
+    error = refused("restore_target_not_empty", services.restore_backup, path)
     assert "--force" in error.message
     assert event_codes() == {"UJI24", "LAIN24"}
 
@@ -206,11 +206,11 @@ def test_restore_with_force_replaces_what_is_there(fresh_database, tmp_path):
     path = tmp_path / "bimtek.backup"
     with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True):
         factories.make_event("ASAL24")
-        manifest = operations.make_backup(path)
+        manifest = services.make_backup(path)
     with app_on(fresh_database("dst", template=True), tmp_path / "dst", migrated=True):
         factories.make_event("LAMA24")
-        refused("restore_target_not_empty", operations.restore_backup, path)
-        restored = operations.restore_backup(path, force=True)
+        refused("restore_target_not_empty", services.restore_backup, path)
+        restored = services.restore_backup(path, force=True)
         db.session.commit()
         assert restored.manifest == manifest and restored.migrated_from is None
         assert event_codes() == {"ASAL24"}
@@ -226,13 +226,13 @@ def test_a_migrated_database_without_rows_counts_as_empty(fresh_database, tmp_pa
     path = tmp_path / "bimtek.backup"
     with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True):
         factories.make_event("ASAL24")
-        operations.make_backup(path)
+        services.make_backup(path)
     with app_on(fresh_database("dst", template=True), tmp_path / "dst", migrated=True):
-        assert operations.database_is_empty()
-        operations.restore_backup(path)
+        assert services.database_is_empty()
+        services.restore_backup(path)
         db.session.commit()
         assert event_codes() == {"ASAL24"}
-        assert not operations.database_is_empty()
+        assert not services.database_is_empty()
 
 
 def test_restore_of_an_older_backup_migrates_to_head(fresh_database, tmp_path):
@@ -242,10 +242,10 @@ def test_restore_of_an_older_backup_migrates_to_head(fresh_database, tmp_path):
         older = script.get_revision(script.get_current_head()).down_revision
     with app_on(source, tmp_path / "src", migrated=True, revision=older):
         assert current_revision() == older
-        manifest = operations.make_backup(path)
+        manifest = services.make_backup(path)
     assert manifest.alembic_revision == older
     with app_on(fresh_database("dst"), tmp_path / "dst"):
-        restored = operations.restore_backup(path)
+        restored = services.restore_backup(path)
         db.session.commit()
         assert restored.migrated_from == older
         assert current_revision() == head_revision()
@@ -255,7 +255,7 @@ def test_restore_of_an_older_backup_migrates_to_head(fresh_database, tmp_path):
 
 def test_a_database_without_the_schema_has_nothing_to_back_up(fresh_database, tmp_path):
     with app_on(fresh_database("src"), tmp_path / "src"):
-        refused("backup_no_schema", operations.make_backup, tmp_path / "b.backup")
+        refused("backup_no_schema", services.make_backup, tmp_path / "b.backup")
     assert not (tmp_path / "b.backup").exists()
 
 
@@ -264,13 +264,13 @@ def test_a_schema_left_by_an_interrupted_restore_stops_the_next(fresh_database, 
     path = tmp_path / "bimtek.backup"
     with app_on(fresh_database("src"), tmp_path / "src", migrated=True):
         factories.make_event("ASAL24")
-        operations.make_backup(path)
+        services.make_backup(path)
     with app_on(fresh_database("dst"), tmp_path / "dst", migrated=True):
         factories.make_event("LAMA24")
         with db.engine.begin() as connection:
-            connection.execute(sa.text(f"CREATE SCHEMA {operations.SET_ASIDE}"))
-        error = refused("restore_leftover_schema", operations.restore_backup, path, force=True)
-        assert operations.SET_ASIDE in error.message
+            connection.execute(sa.text(f"CREATE SCHEMA {services.SET_ASIDE}"))
+        error = refused("restore_leftover_schema", services.restore_backup, path, force=True)
+        assert services.SET_ASIDE in error.message
         assert event_codes() == {"LAMA24"}
 
 
@@ -299,7 +299,7 @@ def test_the_commands(runner, app, tmp_path):
 def test_missing_postgresql_client_programs_are_named(app, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     for program in ("pg_dump", "pg_restore"):
-        error = refused("backup_tool_missing", operations.postgres_program, program)
+        error = refused("backup_tool_missing", services.postgres_program, program)
         assert program in error.message and "postgresql-client" in error.message
 
 
@@ -309,15 +309,15 @@ def test_the_postgresql_bin_folder_is_looked_in_first(app, tmp_path, monkeypatch
         pytest.skip("pg_dump is not installed here")
     monkeypatch.setenv("PATH", str(tmp_path))
     app.config["PG_BIN_DIR"] = str(tmp_path / "missing")
-    error = refused("backup_tool_missing", operations.postgres_program, "pg_dump")
+    error = refused("backup_tool_missing", services.postgres_program, "pg_dump")
     assert str(tmp_path / "missing") in error.message
     app.config["PG_BIN_DIR"] = str(os.path.dirname(found))
-    assert operations.postgres_program("pg_dump") == found
+    assert services.postgres_program("pg_dump") == found
 
 
 def test_the_password_goes_to_libpq_through_the_environment():
     url = "postgresql+psycopg://bimtek:s3cr%40t@db.example:5433/bimtek_prod?sslmode=require"
-    environment = operations.libpq_environment(url)
+    environment = services.libpq_environment(url)
     assert environment == {
         "PGHOST": "db.example",
         "PGPORT": "5433",
@@ -327,12 +327,12 @@ def test_the_password_goes_to_libpq_through_the_environment():
         "PGSSLMODE": "require",
     }
     for arguments in (
-        operations.pg_dump_arguments("/usr/bin/pg_dump", "/tmp/dump"),
-        operations.pg_restore_arguments("/usr/bin/pg_restore", url, "/tmp/dump"),
+        services.pg_dump_arguments("/usr/bin/pg_dump", "/tmp/dump"),
+        services.pg_restore_arguments("/usr/bin/pg_restore", url, "/tmp/dump"),
     ):
         assert not any("s3cr" in argument for argument in arguments)
         assert not any("bimtek:" in argument for argument in arguments)
-    assert operations.libpq_environment("postgresql://postgres@127.0.0.1/bimtek") == {
+    assert services.libpq_environment("postgresql://postgres@127.0.0.1/bimtek") == {
         "PGHOST": "127.0.0.1",
         "PGUSER": "postgres",
         "PGDATABASE": "bimtek",
@@ -341,5 +341,5 @@ def test_the_password_goes_to_libpq_through_the_environment():
 
 def test_an_unknown_connection_option_is_refused():
     url = "postgresql://postgres@127.0.0.1/bimtek?surprise=1"
-    error = refused("backup_unsupported_option", operations.libpq_environment, url)
+    error = refused("backup_unsupported_option", services.libpq_environment, url)
     assert "surprise" in error.message

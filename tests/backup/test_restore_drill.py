@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bimtek.assessments.models import Assessment, Attempt
 from bimtek.attendance.models import Attendance
-from bimtek.backup import operations
+from bimtek.backup import services
 from bimtek.backup.archive import BackupError
 from bimtek.certificates.configuration import save_signatory, set_image
 from bimtek.certificates.issuing import issue_all, revoke
@@ -95,7 +95,7 @@ def test_restore_drill(fresh_database, tmp_path):
         assert made.exit_code == 0, made.output
 
     with app_on(fresh_database("dst"), tmp_path / "dst") as target:
-        assert operations.database_is_empty()
+        assert services.database_is_empty()
         restored = target.test_cli_runner().invoke(args=["restore", str(path)])
         assert restored.exit_code == 0, restored.output
         db.session.remove()
@@ -140,20 +140,20 @@ def test_restore_drill(fresh_database, tmp_path):
 def test_a_sqlite_backup_is_refused_by_postgresql(fresh_database, tmp_path):
     path = tmp_path / "sqlite.backup"
     with app_on(f"sqlite:///{tmp_path / 'laptop.sqlite'}", tmp_path / "laptop", migrated=True):
-        operations.make_backup(path)
+        services.make_backup(path)
     with app_on(fresh_database("dst"), tmp_path / "dst"):
         with pytest.raises(BackupError) as refused:
-            operations.restore_backup(path, force=True)
+            services.restore_backup(path, force=True)
         assert refused.value.code == "backup_wrong_database"
-        assert operations.database_is_empty()
+        assert services.database_is_empty()
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs BIMTEK_TEST_DATABASE_URL (PostgreSQL)")
 def test_a_postgresql_backup_is_refused_by_sqlite(fresh_database, tmp_path):
     path = tmp_path / "postgresql.backup"
     with app_on(fresh_database("src", template=True), tmp_path / "src", migrated=True):
-        operations.make_backup(path)
+        services.make_backup(path)
     with app_on(f"sqlite:///{tmp_path / 'laptop.sqlite'}", tmp_path / "laptop"):
         with pytest.raises(BackupError) as refused:
-            operations.restore_backup(path, force=True)
+            services.restore_backup(path, force=True)
         assert refused.value.code == "backup_wrong_database"

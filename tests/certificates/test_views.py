@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from bimtek.certificates import issuing, queries
 from bimtek.certificates.models import Certificate
-from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
+from bimtek.staff.assignments import assign_staff
 from tests import factories
 from tests.certificates.conftest import attend, post_test, qualify
 from tests.conftest import login

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
-from bimtek.attendance.records import session_attendance
+from bimtek.attendance.queries import session_attendance
 from bimtek.certificates import issuing, printing, served, served_issuing
 from bimtek.events import contributors as team
 from bimtek.extensions import db

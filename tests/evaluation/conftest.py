@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bimtek.evaluation import operations, reads
+from bimtek.evaluation import queries, services
 from bimtek.extensions import db
 from tests import factories
 
@@ -21,19 +21,19 @@ def rated_event(app):
 
 def after_event(event):
     """A moment when every part of ``event`` is open (noon of its last day, UTC)."""
-    return reads.organizer_opens_at(event) + timedelta(hours=12)
+    return queries.organizer_opens_at(event) + timedelta(hours=12)
 
 
 def fill(participant, part_key, value=4, comment="", now=None):
     """Submit one part with every item rated ``value``."""
     event = participant.event
-    part = reads.find_part(event, part_key)
-    data = {f"item-{item.key}": str(value) for item in reads.items_of(event, part.target)}
+    part = queries.find_part(event, part_key)
+    data = {f"item-{item.key}": str(value) for item in queries.items_of(event, part.target)}
     data["comment"] = comment
-    operations.submit(participant, part_key, data, now=now or after_event(event))
+    services.submit(participant, part_key, data, now=now or after_event(event))
     db.session.commit()
 
 
 def fill_all(participant, value=4, comment="", now=None):
-    for part in reads.parts(participant.event):
+    for part in queries.parts(participant.event):
         fill(participant, part.key, value, comment, now)

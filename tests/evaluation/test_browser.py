@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.evaluation import reads
+from bimtek.evaluation import queries
 from bimtek.evaluation.models import EvaluationResponse
 from bimtek.extensions import db
 from tests import factories
@@ -78,14 +78,14 @@ def test_evaluate_everyone_on_one_page_on_a_phone(phone, live_server, past_event
     assert page.get_by_text("14 dari 14 terjawab").is_visible()
     screenshot(page, "evaluation-sent-360")
     db.session.expire_all()
-    assert reads.evaluation_complete(person)
+    assert queries.evaluation_complete(person)
     comments = db.session.scalars(sa.select(EvaluationResponse.comment)).all()
     assert "Contoh kasus Kutai Timur sangat membantu." in comments
 
 
 def test_report_page_at_1366(page_at, live_server, past_event):
     people = [factories.make_participant(past_event) for _ in range(7)]
-    parts = reads.parts(past_event)
+    parts = queries.parts(past_event)
     comments = ["Waktu diskusi perlu ditambah.", "", "Ruangan terlalu dingin.", "", "", "", ""]
     for person, value, comment in zip(people, (4, 4, 3, 3, 4, 2, 3), comments, strict=True):
         for part in parts[:1] + parts[2:]:

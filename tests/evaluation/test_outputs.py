@@ -7,7 +7,7 @@ import openpyxl
 
 from bimtek.auth.services import issue_api_token
 from bimtek.certificates import issuing
-from bimtek.evaluation import operations
+from bimtek.evaluation import services
 from bimtek.evaluation.models import ORGANIZER_PART
 from bimtek.extensions import db
 from bimtek.reports import exports
@@ -76,7 +76,7 @@ def test_certificate_download_waits_for_the_evaluation_when_required(client, rat
     login(client, person.nik)
     url = f"/portal/peserta/{person.id}/sertifikat.pdf"
     assert client.get(url).status_code == 200  # off by default
-    operations.update_settings(
+    services.update_settings(
         rated_event,
         {
             "required_for_certificate": "1",

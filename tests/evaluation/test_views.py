@@ -4,7 +4,7 @@ from unittest import mock
 
 import sqlalchemy as sa
 
-from bimtek.evaluation import reads
+from bimtek.evaluation import queries
 from bimtek.evaluation.models import ORGANIZER_PART, EvaluationResponse, EvaluationSubmission
 from bimtek.extensions import db
 from tests import factories
@@ -13,7 +13,7 @@ from tests.evaluation.conftest import after_event, fill
 
 
 def _all_open(event):
-    return mock.patch("bimtek.evaluation.reads.utcnow", return_value=after_event(event))
+    return mock.patch("bimtek.evaluation.queries.utcnow", return_value=after_event(event))
 
 
 def test_participant_fills_the_organizer_part(client, rated_event):
@@ -21,7 +21,7 @@ def test_participant_fills_the_organizer_part(client, rated_event):
     login(client, person.nik)
     with (
         _all_open(rated_event),
-        mock.patch("bimtek.evaluation.operations.utcnow", return_value=after_event(rated_event)),
+        mock.patch("bimtek.evaluation.services.utcnow", return_value=after_event(rated_event)),
     ):
         page = client.get(f"/portal/peserta/{person.id}/evaluasi")
         assert page.status_code == 200
@@ -54,8 +54,8 @@ def test_participant_fills_the_organizer_part(client, rated_event):
 def test_a_part_not_yet_open_redirects_and_refuses_answers(client, rated_event):
     person = factories.make_participant(rated_event)
     login(client, person.nik)
-    before = reads.parts(rated_event)[0].opens_at.replace(year=2000)
-    with mock.patch("bimtek.evaluation.reads.utcnow", return_value=before):
+    before = queries.parts(rated_event)[0].opens_at.replace(year=2000)
+    with mock.patch("bimtek.evaluation.queries.utcnow", return_value=before):
         assert (
             client.get(f"/portal/peserta/{person.id}/evaluasi/{ORGANIZER_PART}").status_code == 302
         )
@@ -133,10 +133,10 @@ def test_manager_changes_settings_and_items(client, rated_event):
         },
     )
     assert good.status_code == 302
-    assert reads.settings_of(rated_event).required_for_certificate
+    assert queries.settings_of(rated_event).required_for_certificate
     items = {f"text-o{i}": f"Butir {i}" for i in range(1, 7)} | {"new-organizer": "Kebersihan"}
     assert client.post(base + "/pernyataan/organizer", data=items).status_code == 302
-    assert [i.text for i in reads.items_of(rated_event, "organizer")][-1] == "Kebersihan"
+    assert [i.text for i in queries.items_of(rated_event, "organizer")][-1] == "Kebersihan"
     assert client.post(base + "/pernyataan/lain", data=items).status_code == 404
 
 

@@ -16,11 +16,11 @@ from flask_migrate import downgrade, upgrade
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ActivationCode, User
 from bimtek.errors import Forbidden, InvalidInput
-from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.participants import accounts
 from bimtek.participants.models import Participant
 from bimtek.participants.registration import RegistrationTerms, register, register_many
+from bimtek.staff.assignments import assign_staff
 from tests import factories
 from tests.conftest import login
 from tests.factories import PASSWORD

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from bimtek.attendance.pdf import badges_pdf, sign_in_sheet_pdf
-from bimtek.attendance.records import attendance_matrix, session_attendance
+from bimtek.attendance.queries import attendance_matrix, session_attendance
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.participants.names import sort_key

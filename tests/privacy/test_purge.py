@@ -7,12 +7,12 @@ import sqlalchemy as sa
 
 from bimtek.assessments.results import results
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.records import attendance_matrix
+from bimtek.attendance.queries import attendance_matrix
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
 from bimtek.certificates.models import Certificate
 from bimtek.errors import InvalidInput
-from bimtek.evaluation import operations, reads
+from bimtek.evaluation import queries, services
 from bimtek.evaluation.models import ORGANIZER_PART, EvaluationDraft
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -28,7 +28,7 @@ def _figures(event) -> dict:
     """Every aggregate a report shows, as plain values."""
     registration = registration_panel(event)
     matrix = attendance_matrix(event)
-    evaluation = reads.report(event)
+    evaluation = queries.report(event)
     return {
         "counts": registration["counts"],
         "categories": [
@@ -147,11 +147,11 @@ def test_evaluation_drafts_go_answers_stay(rated_event, admin):
     for person in people:
         fill(person, ORGANIZER_PART, value=3)
 
-    key = reads.parts(rated_event)[0].key
-    operations.save_answers(people[0], key, {"item-s1": "2"}, now=after_event(rated_event))
+    key = queries.parts(rated_event)[0].key
+    services.save_answers(people[0], key, {"item-s1": "2"}, now=after_event(rated_event))
     db.session.commit()
-    before = reads.report(rated_event)["organizer"]
+    before = queries.report(rated_event)["organizer"]
     purge.purge_personal_data(rated_event, confirm_code=rated_event.code, actor=admin, today=LATER)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(EvaluationDraft.id))) == 0
-    assert reads.report(rated_event)["organizer"] == before
+    assert queries.report(rated_event)["organizer"] == before

@@ -5,8 +5,8 @@ import io
 from pypdf import PdfReader
 
 from bimtek.assessments.results import results
-from bimtek.attendance.records import attendance_matrix
-from bimtek.evaluation import reads
+from bimtek.attendance.queries import attendance_matrix
+from bimtek.evaluation import queries
 from bimtek.evaluation.models import ORGANIZER_PART
 from bimtek.reports import activity_report
 from bimtek.reports.dashboard import certificate_panel
@@ -60,7 +60,7 @@ def test_evaluation_figures_match_the_report(rated_event):
     people = [factories.make_participant(rated_event) for _ in range(5)]
     for person, value in zip(people, (4, 4, 3, 3, 2), strict=True):
         fill(person, ORGANIZER_PART, value=value, comment="Ruang dingin")
-    organizer = reads.report(rated_event)["organizer"]
+    organizer = queries.report(rated_event)["organizer"]
     text = _text(activity_report.activity_report_pdf(rated_event))
     assert organizer["overall"]["index"] == 80.0
     assert "Penyelenggara — 5 100% 80 Baik" in text

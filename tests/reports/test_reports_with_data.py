@@ -5,9 +5,9 @@ from datetime import datetime, time, timedelta
 
 import openpyxl
 
-from bimtek.events.staff import assign_staff
 from bimtek.extensions import db
 from bimtek.reports import dashboard, exports
+from bimtek.staff.assignments import assign_staff
 from tests.reports.conftest import rows_of
 
 

@@ -105,7 +105,7 @@ def test_the_page_asks_a_job_and_the_files_download(app, full, manager_client, t
 
 def test_the_daftar_hadir_and_the_laporan_carry_the_kop_in_the_bundle(full, tmp_path):
     from bimtek.attendance.pdf import sign_in_sheet_pdf
-    from bimtek.attendance.records import session_attendance
+    from bimtek.attendance.queries import session_attendance
     from bimtek.spj import documents
 
     session = full.sessions[0]

@@ -5,12 +5,13 @@ import sqlalchemy as sa
 from flask import g
 
 from bimtek.audit.models import AuditLog
-from bimtek.auth import services, staff_accounts
+from bimtek.auth import services
 from bimtek.auth.models import User
 from bimtek.auth.sessions import end_sessions
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.events.access import event_right
 from bimtek.extensions import db
+from bimtek.staff import accounts
 from tests import factories
 from tests.conftest import login
 
@@ -26,7 +27,7 @@ def actions():
 
 
 def test_create_staff_account_hands_out_a_one_time_password(app, admin):
-    user, password = staff_accounts.create_staff_account(
+    user, password = accounts.create_staff_account(
         {"full_name": "  Rina   Wulandari ", "email": "Rina@Kesbangpol.local", "kind": "staff"},
         actor=admin,
     )
@@ -39,7 +40,7 @@ def test_create_staff_account_hands_out_a_one_time_password(app, admin):
     assert user.must_change_password and services.authenticate(user.email, password) == user
     assert "user.create" in actions()
     with pytest.raises(Conflict) as clash:
-        staff_accounts.create_staff_account(
+        accounts.create_staff_account(
             {"full_name": "X", "email": "RINA@kesbangpol.local", "kind": "admin"}, actor=admin
         )
     assert "email" in clash.value.fields
@@ -47,12 +48,12 @@ def test_create_staff_account_hands_out_a_one_time_password(app, admin):
 
 def test_create_staff_account_names_every_bad_field(app, admin):
     with pytest.raises(InvalidInput) as error:
-        staff_accounts.create_staff_account(
+        accounts.create_staff_account(
             {"full_name": " ", "email": "bukan-email", "kind": "participant"}, actor=admin
         )
     assert set(error.value.fields) == {"full_name", "email", "kind"}
     with pytest.raises(InvalidInput):
-        staff_accounts.create_staff_account(
+        accounts.create_staff_account(
             {"full_name": "x" * 201, "email": "a@b.local", "kind": "staff"}, actor=admin
         )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
@@ -61,34 +62,34 @@ def test_create_staff_account_names_every_bad_field(app, admin):
 def test_deactivation_ends_sessions_and_guards_admins(app, admin):
     other = factories.make_staff("panitia")
     before = other.session_version
-    staff_accounts.deactivate(other, actor=admin)
+    accounts.deactivate(other, actor=admin)
     db.session.commit()
     assert not other.active and other.session_version == before + 1
     assert services.authenticate(other.email, factories.PASSWORD) is None
-    staff_accounts.reactivate(other, actor=admin)
+    accounts.reactivate(other, actor=admin)
     assert other.active
     assert actions()[-2:] == ["user.deactivate", "user.reactivate"]
 
     with pytest.raises(InvalidInput) as own:
-        staff_accounts.deactivate(admin, actor=admin)
+        accounts.deactivate(admin, actor=admin)
     assert own.value.code == "self"
     second = factories.make_staff("admin")
-    staff_accounts.deactivate(second, actor=admin)  # one active admin is left: allowed
+    accounts.deactivate(second, actor=admin)  # one active admin is left: allowed
     with pytest.raises(InvalidInput) as last:
-        staff_accounts.deactivate(admin, actor=second)  # (an inactive actor via the CLI)
+        accounts.deactivate(admin, actor=second)  # (an inactive actor via the CLI)
     assert last.value.code == "last_admin" and admin.active
 
 
 def test_password_reset_is_one_time_and_ends_sessions(app, admin):
     other = factories.make_staff("manager")
     before = other.session_version
-    password = staff_accounts.reset_staff_password(other, actor=admin)
+    password = accounts.reset_staff_password(other, actor=admin)
     db.session.commit()
     assert other.must_change_password and other.session_version > before
     assert services.authenticate(other.email, password) == other
     assert services.authenticate(other.email, factories.PASSWORD) is None
     with pytest.raises(InvalidInput):
-        staff_accounts.reset_staff_password(admin, actor=admin)
+        accounts.reset_staff_password(admin, actor=admin)
 
 
 def test_end_sessions_bumps_the_version(app, admin):
@@ -101,11 +102,11 @@ def test_end_sessions_bumps_the_version(app, admin):
 def test_participants_are_not_staff_accounts(app, event):
     person = factories.make_participant(event)
     with pytest.raises(NotFound):
-        staff_accounts.get_staff_account(person.user_id)
+        accounts.get_staff_account(person.user_id)
     for junk in ("x", 10**20, -1, None):
         with pytest.raises(NotFound):
-            staff_accounts.get_staff_account(junk)
-    assert person.user not in staff_accounts.staff_accounts()
+            accounts.get_staff_account(junk)
+    assert person.user not in accounts.staff_accounts()
 
 
 # --- pages -------------------------------------------------------------------------------

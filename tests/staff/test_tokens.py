@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.auth import staff_accounts, tokens
+from bimtek.auth import tokens
 from bimtek.auth.models import ApiToken
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput, NotFound
 from bimtek.extensions import db
+from bimtek.staff import accounts
 from tests import factories
 from tests.conftest import login
 
@@ -69,10 +70,10 @@ def test_revoked_and_deactivated_tokens_answer_401_at_once(client, event, admin)
     response = client.get(url, headers=bearer(plain))
     assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"
     assert client.get(url, headers=bearer(other_plain)).status_code != 401
-    staff_accounts.deactivate(desk, actor=admin)
+    accounts.deactivate(desk, actor=admin)
     db.session.commit()
     assert client.get(url, headers=bearer(other_plain)).status_code == 401
-    staff_accounts.reactivate(desk, actor=admin)
+    accounts.reactivate(desk, actor=admin)
     db.session.commit()
     assert client.get(url, headers=bearer(other_plain)).status_code == 401  # revoked for good
 

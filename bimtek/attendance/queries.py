@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from bimtek.attendance.lookup import by_registration_number
 from bimtek.attendance.models import STATUS_LABELS, Attendance
+from bimtek.attendance.scan_targets import by_registration_number
 from bimtek.core import numbers
 from bimtek.core.timeutil import utcnow
 from bimtek.events.classes import audience_clause, session_is_for, sessions_for

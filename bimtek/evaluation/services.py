@@ -9,7 +9,7 @@ from bimtek.audit.services import record
 from bimtek.core.forms import parse_flag
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import Conflict, Forbidden, InvalidInput, NotFound
-from bimtek.evaluation import reads
+from bimtek.evaluation import queries
 from bimtek.evaluation.models import (
     EvaluationDraft,
     EvaluationItem,
@@ -34,24 +34,24 @@ class AlreadySubmitted(Conflict):
     code = "evaluation_submitted"
 
 
-def _open_part(participant: Participant, key: str, now) -> reads.Part:
+def _open_part(participant: Participant, key: str, now) -> queries.Part:
     if participant.status != "registered":
         raise Forbidden(_("Hanya peserta terdaftar yang dapat mengisi evaluasi."), code="forbidden")
-    part = reads.find_part(participant.event, str(key or ""))
+    part = queries.find_part(participant.event, str(key or ""))
     if part is None:
         raise NotFound(_("Bagian evaluasi tidak ditemukan."), code="unknown_part")
-    if not reads.is_open(part, now):
+    if not queries.is_open(part, now):
         raise EvaluationNotOpen(_("Bagian evaluasi ini belum dibuka."))
-    if part.key in reads.submitted_keys(participant):
+    if part.key in queries.submitted_keys(participant):
         raise AlreadySubmitted(_("Bagian evaluasi ini sudah Anda kirim."))
     return part
 
 
-def _parse(part: reads.Part, event: Event, data) -> tuple[dict, str | None, dict]:
+def _parse(part: queries.Part, event: Event, data) -> tuple[dict, str | None, dict]:
     """Scores {item key: 1..4} and the comment given in ``data`` (fields ``item-<key>`` and
     ``comment``); what is absent is left out; problems as {field: message}."""
     scores, errors = {}, {}
-    for item in reads.items_of(event, part.target):
+    for item in queries.items_of(event, part.target):
         raw = data.get(f"item-{item.key}")
         if raw in (None, ""):
             continue
@@ -59,7 +59,7 @@ def _parse(part: reads.Part, event: Event, data) -> tuple[dict, str | None, dict
             value = int(str(raw).strip())
         except ValueError:
             value = None
-        if value not in reads.SCALE:
+        if value not in queries.SCALE:
             errors[f"item-{item.key}"] = _("Pilih salah satu nilai 1 sampai 4.")
             continue
         scores[item.key] = value
@@ -81,14 +81,14 @@ def save_answers(participant: Participant, key: str, data, *, now=None) -> Evalu
     scores, comment, errors = _parse(part, participant.event, data)
     if errors:
         raise InvalidInput(_("Periksa kembali isian evaluasi."), fields=errors)
-    draft = reads.draft_of(participant, part.key)
+    draft = queries.draft_of(participant, part.key)
     if draft is None:
         draft = EvaluationDraft(participant_id=participant.id, part_key=part.key, scores={})
         try:
             with db.session.begin_nested():
                 db.session.add(draft)
         except IntegrityError:  # a second tab saved the first answer at the same moment
-            draft = reads.draft_of(participant, part.key)
+            draft = queries.draft_of(participant, part.key)
     draft.scores = {**(draft.scores or {}), **scores}
     if comment is not None:
         draft.comment = comment
@@ -102,10 +102,10 @@ def submit(participant: Participant, key: str, data, *, now=None) -> None:
     draft goes, and only *that* the participant submitted is kept with their name."""
     now = now or utcnow()
     draft = save_answers(participant, key, data, now=now)
-    part = reads.find_part(participant.event, draft.part_key)
+    part = queries.find_part(participant.event, draft.part_key)
     missing = {
         f"item-{item.key}": "Belum dinilai."
-        for item in reads.items_of(participant.event, part.target)
+        for item in queries.items_of(participant.event, part.target)
         if item.key not in draft.scores
     }
     if missing:
@@ -169,7 +169,7 @@ def save_page(participant: Participant, data, *, now=None) -> int:
     now = now or utcnow()
     touched = 0
     problems = {}
-    for part in reads.parts(participant.event):
+    for part in queries.parts(participant.event):
         given = _part_data(data, part.key)
         if not given:
             continue
@@ -194,7 +194,7 @@ def submit_page(participant: Participant, data, *, now=None) -> int:
     submitted while one is missing. Returns how many parts were submitted."""
     now = now or utcnow()
     save_page(participant, data, now=now)
-    sections = reads.questionnaire(participant, now)
+    sections = queries.questionnaire(participant, now)
     waiting = [section for section in sections if section.state == "open"]
     if not waiting:
         raise AlreadySubmitted(_("Tidak ada bagian evaluasi yang perlu dikirim."))
@@ -217,7 +217,7 @@ def submit_page(participant: Participant, data, *, now=None) -> int:
 
 
 def _has_responses(event: Event, target: str) -> bool:
-    keys = [part.key for part in reads.parts(event) if part.target == target]
+    keys = [part.key for part in queries.parts(event) if part.target == target]
     return bool(
         keys
         and db.session.scalar(
@@ -231,7 +231,7 @@ def _has_responses(event: Event, target: str) -> bool:
     )
 
 
-def save_items(event: Event, target: str, data, *, actor=None, channel="web") -> list[reads.Item]:
+def save_items(event: Event, target: str, data, *, actor=None, channel="web") -> list[queries.Item]:
     """Replace the items of one target from a form: ``text-<key>`` rewords an item, an
     empty text removes it, ``new-<target>`` (or ``new``; one item per line) adds items.
 
@@ -240,7 +240,7 @@ def save_items(event: Event, target: str, data, *, actor=None, channel="web") ->
     """
     if target not in ("speaker", "organizer"):
         raise NotFound(_("Bagian evaluasi tidak ditemukan."), code="unknown_part")
-    current = reads.items_of(event)
+    current = queries.items_of(event)
     mine = [item for item in current if item.target == target]
     kept, errors = [], {}
     for item in mine:
@@ -320,7 +320,7 @@ def save_items(event: Event, target: str, data, *, actor=None, channel="web") ->
         details={"target": target, "removed": removed, "added": len(added)},
     )
     db.session.flush()
-    return reads.items_of(event, target)
+    return queries.items_of(event, target)
 
 
 def update_settings(event: Event, data, *, actor=None, channel="web") -> EvaluationSettings:

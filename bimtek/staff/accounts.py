@@ -3,7 +3,7 @@
 Only install-wide administrators create staff accounts. An account is install-wide (it
 logs in, holds API tokens and can be given rights in any event), so who has one is the
 administrator's decision; an event's managers give rights in *their* event to accounts
-that already exist (``bimtek.events.staff``). Rights per event are not stored here.
+that already exist (``bimtek.staff.assignments``). Rights per event are not stored here.
 """
 
 import sqlalchemy as sa
