@@ -70,6 +70,17 @@ def _keep(connection, content: bytes, content_type: str, expires_at=None) -> int
     ).scalar_one()
 
 
+def _move_files(connection, table, rows, folder, *, name_of, type_of, expires_of=None):
+    """Each row's file under ``folder`` into ``stored_files``, its id into the row's
+    ``file_id``; a row whose file is gone keeps none."""
+    for row in rows:
+        path = folder / name_of(row)
+        if path.is_file():
+            expires_at = expires_of(row) if expires_of else None
+            file_id = _keep(connection, path.read_bytes(), type_of(row), expires_at)
+            connection.execute(table.update().where(table.c.id == row.id).values(file_id=file_id))
+
+
 def upgrade():
     op.create_table(
         "stored_files",
@@ -113,14 +124,14 @@ def upgrade():
         sa.column("kind", sa.String),
         sa.column("file_id", sa.Integer),
     )
-    folder = _materials_folder()
-    for row in connection.execute(sa.select(materials)).all():
-        path = folder / row.stored_name
-        if path.is_file():
-            file_id = _keep(connection, path.read_bytes(), MATERIAL_TYPES.get(row.kind, ""))
-            connection.execute(
-                materials.update().where(materials.c.id == row.id).values(file_id=file_id)
-            )
+    _move_files(
+        connection,
+        materials,
+        connection.execute(sa.select(materials)).all(),
+        _materials_folder(),
+        name_of=lambda row: row.stored_name,
+        type_of=lambda row: MATERIAL_TYPES.get(row.kind, ""),
+    )
 
     prepared = sa.table(
         "prepared_files",
@@ -130,16 +141,18 @@ def upgrade():
         sa.column("expires_at", sa.DateTime),
         sa.column("file_id", sa.Integer),
     )
-    folder = Path(current_app.instance_path) / "prepared"
     ready = sa.select(prepared).where(prepared.c.status == "ready", prepared.c.path != "")
-    for row in connection.execute(ready).all():
-        path = folder / row.path
-        if path.is_file():
-            kind = PREPARED_TYPES.get(row.path.rsplit(".", 1)[-1], "application/octet-stream")
-            file_id = _keep(connection, path.read_bytes(), kind, row.expires_at)
-            connection.execute(
-                prepared.update().where(prepared.c.id == row.id).values(file_id=file_id)
-            )
+    _move_files(
+        connection,
+        prepared,
+        connection.execute(ready).all(),
+        Path(current_app.instance_path) / "prepared",
+        name_of=lambda row: row.path,
+        type_of=lambda row: PREPARED_TYPES.get(
+            row.path.rsplit(".", 1)[-1], "application/octet-stream"
+        ),
+        expires_of=lambda row: row.expires_at,
+    )
 
     with op.batch_alter_table("materials") as batch:
         batch.drop_constraint("uq_materials_stored_name", type_="unique")

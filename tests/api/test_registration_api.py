@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from openapi_spec_validator import validate
 
+from bimtek.auth.services import issue_api_token, revoke_api_token
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from tests.factories import make_event, make_participant, registration_data
@@ -132,7 +134,6 @@ def test_participants_pagination(client, event, auth_headers):
 
 
 def test_revoked_token_is_refused(client, event, panitia):
-    from bimtek.auth.services import issue_api_token, revoke_api_token
 
     token, plain = issue_api_token(panitia, "scanner")
     revoke_api_token(token, actor=panitia)
@@ -149,6 +150,5 @@ def test_openapi_document(client):
     assert "/events/{code}/registrations" in spec["paths"]
     post = spec["paths"]["/events/{code}/registrations"]["post"]
     assert {"201", "403", "409", "422"} <= set(post["responses"])
-    from openapi_spec_validator import validate
 
     validate(spec)

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from bimtek.core.timeutil import utcnow
+from bimtek.extensions import db
 from tests import factories
 
 
@@ -38,8 +40,6 @@ def late(session):
 @pytest.fixture
 def running(event):
     """Make the first session run now (started five minutes ago) so scans are on time."""
-    from bimtek.core.timeutil import utcnow
-    from bimtek.extensions import db
 
     session = event.sessions[0]
     session.starts_at = utcnow() - timedelta(minutes=5)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from bimtek.attendance.models import Attendance
+from bimtek.audit.models import AuditLog
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from bimtek.participants import cancellation
@@ -176,7 +177,6 @@ def test_ping_and_openapi(client):
 def test_someone_excused_who_turns_up_is_checked_in_with_an_audit_entry(
     client, auth_headers, session, person
 ):
-    from bimtek.audit.models import AuditLog
 
     client.post(
         url(session, "excuses"),

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from bimtek.attendance import checkin
 from bimtek.attendance.models import Attendance
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
@@ -185,7 +186,6 @@ def test_post_without_csrf_header_is_refused(desktop, live_server, event, runnin
 
 
 def test_recap_and_documents_look_right(desktop, live_server, event, running, people, panitia):
-    from bimtek.attendance import checkin
 
     checkin.check_in(running, people["siti"].ticket_code, actor=panitia)
     checkin.mark_excused(running, people["budi"], "izin", "Tugas kantor", actor=panitia)
@@ -239,7 +239,6 @@ def test_a_scan_after_the_login_expired_waits_for_the_next_login(
 
 
 def test_participant_sees_own_attendance_on_a_phone(phone, live_server, event, running, people):
-    from bimtek.attendance import checkin
 
     siti = people["siti"]
     checkin.check_in(running, siti.ticket_code, actor=None)
@@ -259,7 +258,6 @@ def test_participant_sees_own_attendance_on_a_phone(phone, live_server, event, r
 def test_counters_follow_other_desks_without_reload(
     desktop, live_server, event, running, people, panitia
 ):
-    from bimtek.attendance import checkin
 
     page = desktop
     open_desk(page, live_server, event, running, panitia)

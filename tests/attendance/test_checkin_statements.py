@@ -16,12 +16,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from bimtek.attendance import checkin
 from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import ApiToken
 from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from tests import factories
+from tests.conftest import login
 from tests.querycount import count_queries
 
 
@@ -138,7 +140,6 @@ def test_a_staff_cookie_beside_the_bearer_token_raises_no_warning(
     """A scanner page opened in a browser where its user is logged in sends the session
     cookie too: the scan goes the one path, with no SAWarning (the old fast path asked for
     autocommit on a connection the cookie's user loader had opened)."""
-    from tests.conftest import login
 
     login(client, panitia.email)
     with warnings.catch_warnings(record=True) as caught:
@@ -155,8 +156,6 @@ def test_the_api_and_the_desk_take_the_one_path(
 ):
     """Both check in through ``attendance.checkin.scan`` (one read, ``authorize``,
     ``audit.services.record``), each with its own channel in the audit log."""
-    from bimtek.attendance import checkin
-    from tests.conftest import login
 
     calls = []
     real = checkin.scan

@@ -15,6 +15,7 @@ from bimtek.certificates.rules import eligibility_for
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from tests import factories
+from tests.conftest import login
 from tests.factories import make_event, make_participant
 
 
@@ -99,7 +100,6 @@ def test_correction_needs_a_reason_a_status_and_a_started_session(app):
 
 
 def test_manager_corrects_from_the_page(client, past):
-    from tests.conftest import login
 
     manager = factories.make_staff("manager", "koreksi@bimtek.local", event=past)
     person = make_participant(past)

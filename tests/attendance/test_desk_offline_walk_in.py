@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from bimtek.attendance import checkin, roster
 from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
+from bimtek.core.timeutil import local_to_utc, utcnow
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
@@ -55,7 +56,6 @@ def test_roster_snapshot_has_codes_names_status_and_no_personal_data(
 
 
 def test_roster_expires_after_24_hours_or_the_last_day(event):
-    from bimtek.core.timeutil import local_to_utc, utcnow
 
     now = utcnow()
     assert roster.roster_expiry(event, now) <= now + timedelta(hours=24)

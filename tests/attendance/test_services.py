@@ -10,7 +10,9 @@ from bimtek.attendance import checkin, queries, scan_targets
 from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
+from bimtek.core.database import is_postgres
 from bimtek.errors import Conflict, InvalidInput, NotFound
+from bimtek.events import services as event_services
 from bimtek.extensions import db
 from bimtek.participants import cancellation
 from tests import factories
@@ -301,7 +303,6 @@ def test_session_counts_by_hand(event, session, panitia, on_time, late):
 
 def test_attendance_summary_and_matrix_by_hand(event, panitia):
     """Sessions: S1 08:00 (mandatory), S2 10:00 (mandatory), S3 13:00 (optional)."""
-    from bimtek.events import services as event_services
 
     s1, s2 = event.sessions
     s3 = event_services.save_session(
@@ -433,7 +434,6 @@ def test_eight_desks_same_code_same_moment_one_row(app, event, panitia):
 @requires_postgres
 @pytest.mark.postgres
 def test_eight_desks_same_code_same_moment_one_row_postgres(app, event, panitia):
-    from bimtek.core.database import is_postgres
 
     assert is_postgres()
     _assert_one_row_and_right_answers(app, event, panitia)

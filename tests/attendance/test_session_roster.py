@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from bimtek.attendance import session_roster
 from bimtek.attendance.checkin import check_in
 from bimtek.attendance.corrections import SessionNotStarted
 from bimtek.attendance.models import Attendance
@@ -119,7 +120,6 @@ def test_a_bad_row_leaves_nothing_written(past, people):
 
 
 def test_a_failure_midway_rolls_back_the_rows_already_written(past, people, monkeypatch):
-    from bimtek.attendance import session_roster
 
     session = past.sessions[0]
     real = session_roster.correct_attendance

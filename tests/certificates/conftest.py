@@ -3,13 +3,20 @@ through the attendance and assessments services."""
 
 import pytest
 
+from bimtek.assessments.attempts import save_answers, start_attempt, submit_attempt
+from bimtek.assessments.bank import list_questions, save_question
+from bimtek.assessments.models import Option
+from bimtek.assessments.settings import ensure_assessment
+from bimtek.attendance.checkin import check_in, mark_excused
+from bimtek.certificates import issuing
+from bimtek.certificates.configuration import save_signatory
+from bimtek.certificates.queries import get_settings
 from bimtek.extensions import db
 from tests import factories
 
 
 def attend(event, participant, count, *, status="hadir", admin=None):
     """Check the participant in at the first ``count`` mandatory sessions."""
-    from bimtek.attendance.checkin import check_in, mark_excused
 
     sessions = [s for s in event.sessions if s.mandatory][:count]
     for session in sessions:
@@ -22,7 +29,6 @@ def attend(event, participant, count, *, status="hadir", admin=None):
 
 def ensure_bank(event, size=5):
     """A post-test bank of ``size`` questions on the event's first module."""
-    from bimtek.assessments.bank import list_questions, save_question
 
     existing = list_questions(event)
     module = event.modules[0]
@@ -46,9 +52,6 @@ def ensure_bank(event, size=5):
 
 def post_test(event, participant, correct, *, total=5, kind="post"):
     """Take and submit the test, answering ``correct`` of ``total`` questions right."""
-    from bimtek.assessments.attempts import save_answers, start_attempt, submit_attempt
-    from bimtek.assessments.models import Option
-    from bimtek.assessments.settings import ensure_assessment
 
     ensure_bank(event, total)
     attempt = start_attempt(ensure_assessment(event, kind), participant)
@@ -66,8 +69,6 @@ def post_test(event, participant, correct, *, total=5, kind="post"):
 
 def sign(event):
     """Give the event a signatory (certificates are only issued signed); idempotent."""
-    from bimtek.certificates.configuration import save_signatory
-    from bimtek.certificates.queries import get_settings
 
     if not get_settings(event).signatories:
         save_signatory(
@@ -97,7 +98,6 @@ def five_sessions(app):
 @pytest.fixture
 def issued(five_sessions):
     """One issued (signed) certificate."""
-    from bimtek.certificates import issuing
 
     person = factories.make_participant(five_sessions, full_name="Siti Rahmawati, S.Sos.")
     qualify(five_sessions, person)

@@ -4,7 +4,7 @@ participant downloads theirs on a phone, the public verifies by QR link and by c
 import pytest
 from playwright.sync_api import expect
 
-from bimtek.certificates import queries
+from bimtek.certificates import issuing, queries
 from bimtek.certificates.models import Certificate
 from bimtek.extensions import db
 from tests import factories
@@ -98,7 +98,6 @@ def test_admin_issues_revokes_and_public_verifies(
 def test_participant_downloads_on_a_phone(live_server, phone, five_sessions):
     person = factories.make_participant(five_sessions, full_name="Siti Rahmawati")
     qualify(five_sessions, person)
-    from bimtek.certificates import issuing
 
     issuing.issue(person)
     db.session.commit()

@@ -2,6 +2,8 @@
 watches the progress page fill in and finish; the same page on a phone (360 px) and without
 JavaScript (it refreshes itself)."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -47,7 +49,6 @@ def manager(five_sessions):
 @pytest.fixture
 def slow_signing(monkeypatch):
     """Each chunk takes a moment, so the page is seen under way."""
-    import time
 
     real = issuing.sign_issued
 

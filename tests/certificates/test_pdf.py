@@ -1,12 +1,16 @@
 """The certificate PDF: text, the QR code, Unicode names, many at once."""
 
+import ast
 import io
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
+import bimtek.certificates
 from bimtek.certificates import configuration, issuing, numbering, printing, queries
 from bimtek.certificates.layout import has_glyphs, pick_font
 from bimtek.certificates.rendering import render, split
@@ -107,7 +111,6 @@ def test_revoked_certificate_is_stamped(five_sessions, issued):
 
 
 def test_design_with_images_and_signatories(five_sessions, issued, tmp_path):
-    from PIL import Image, ImageDraw
 
     def png(size, color):
         image = Image.new("RGBA", size, (0, 0, 0, 0))
@@ -206,10 +209,6 @@ def test_certificates_reach_into_no_library_internals():
     """Public library APIs only (issue 19): no module of the certificates domain reads or
     sets a private attribute (``canvas._doc``, ``xobject._filters``) of an object not its
     own, nor changes ReportLab's global settings (``rl_config``)."""
-    import ast
-    from pathlib import Path
-
-    import bimtek.certificates
 
     found = []
     for path in sorted(Path(bimtek.certificates.__file__).parent.glob("*.py")):

@@ -3,7 +3,7 @@
 import io
 import subprocess
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from bimtek.events import contributors as team
 from bimtek.events import services as event_services
 from bimtek.events.models import Event
 from bimtek.extensions import db
+from bimtek.privacy import purge
 from tests import factories
 from tests.certificates.conftest import qualify, sign
 from tests.certificates.test_bundles import bundle
@@ -459,9 +460,6 @@ def test_concurrent_issuing_keeps_each_series_unique_and_sequential(app, curricu
 
 
 def test_the_personal_data_purge_erases_their_nip_and_keeps_their_certificates(curriculum, admin):
-    from datetime import timedelta
-
-    from bimtek.privacy import purge
 
     team.add_contributor(
         curriculum, {"role": "panitia", "name": "Ber NIP", "nip": "196805121990031004"}

@@ -4,8 +4,11 @@ chooses and issues on the certificates page; the public verifies it on a phone (
 import pytest
 from playwright.sync_api import expect
 
+from bimtek.certificates import served, served_issuing
 from bimtek.certificates.models import Certificate
+from bimtek.events import contributors as team
 from bimtek.extensions import db
+from tests import factories
 from tests.certificates.conftest import sign
 from tests.certificates.test_browser import sign_in
 from tests.conftest import screenshot
@@ -51,9 +54,6 @@ def test_manager_enters_issues_and_the_public_sees_the_role(
 def test_a_panitia_member_downloads_their_certificate_on_a_phone(
     live_server, phone, five_sessions, admin
 ):
-    from bimtek.certificates import served, served_issuing
-    from bimtek.events import contributors as team
-    from tests import factories
 
     sign(five_sessions)
     member = factories.make_staff("panitia", event=five_sessions)

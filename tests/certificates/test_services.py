@@ -1,16 +1,22 @@
 """Certificate rules without HTTP: numbering, eligibility, issuing, revoking."""
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from PIL import Image
 
+from bimtek.assessments.attempts import start_attempt
+from bimtek.assessments.settings import ensure_assessment
+from bimtek.attendance.checkin import check_in, mark_excused
 from bimtek.certificates import configuration, issuing, numbering, printing, queries, rules
 from bimtek.certificates.models import Certificate
 from bimtek.errors import Conflict, InvalidInput, NotFound
 from bimtek.extensions import db
 from bimtek.participants import cancellation
 from tests import factories
-from tests.certificates.conftest import attend, post_test, qualify
+from tests.certificates.conftest import attend, ensure_bank, post_test, qualify
+from tests.pdftext import pdf_text
 
 
 def settings_data(**overrides):
@@ -112,7 +118,6 @@ def test_below_attendance_gives_the_reason(five_sessions):
 
 
 def test_late_counts_as_present(five_sessions):
-    from bimtek.attendance.checkin import check_in
 
     person = factories.make_participant(five_sessions)
     for session in five_sessions.sessions[:4]:
@@ -127,7 +132,6 @@ def test_excused_counts_only_when_the_event_says_so(five_sessions):
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 3)
     izin_session = five_sessions.sessions[3]
-    from bimtek.attendance.checkin import mark_excused
 
     mark_excused(izin_session, person, "izin", "surat tugas", actor=None)
     db.session.commit()
@@ -141,7 +145,6 @@ def test_excused_counts_only_when_the_event_says_so(five_sessions):
 
 
 def test_sick_counts_only_when_the_event_says_so(five_sessions):
-    from bimtek.attendance.checkin import mark_excused
 
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 3)
@@ -175,9 +178,6 @@ def test_missing_post_test(five_sessions):
 
 
 def test_started_but_unsubmitted_post_test_is_not_done(five_sessions):
-    from bimtek.assessments.attempts import start_attempt
-    from bimtek.assessments.settings import ensure_assessment
-    from tests.certificates.conftest import ensure_bank
 
     person = factories.make_participant(five_sessions)
     attend(five_sessions, person, 5)
@@ -354,9 +354,6 @@ def test_settings_flags_and_an_empty_signing_date(five_sessions):
 
 
 def test_image_checks(five_sessions):
-    import io
-
-    from PIL import Image
 
     with pytest.raises(InvalidInput):
         configuration.set_image(five_sessions, "logo_left", b"%PDF-1.4 not an image")
@@ -393,8 +390,6 @@ def test_at_most_three_signatories(five_sessions):
 
 def test_nothing_is_issued_unsigned(five_sessions, admin_client):
     """An unsigned certificate is worth nothing to an office: no signatory, no issuing."""
-    from bimtek.certificates import issuing, queries, rules
-    from tests.certificates.conftest import attend, post_test
 
     event = five_sessions
     person = factories.make_participant(event)
@@ -417,7 +412,6 @@ def test_nothing_is_issued_unsigned(five_sessions, admin_client):
 def test_one_issue_date_dates_the_number_and_the_text(five_sessions, admin):
     """The number said XII/2026 (the month it was issued) while the text said 31 Oktober
     2024: the issue date in the settings now drives both."""
-    from tests.pdftext import pdf_text
 
     person = factories.make_participant(five_sessions, full_name="Siti Aminah")
     qualify(five_sessions, person)

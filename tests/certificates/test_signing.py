@@ -4,16 +4,40 @@ byte, verifying uploaded files, the staff API for the files, PDF hygiene."""
 import hashlib
 import io
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pypdf import PdfReader
+from asn1crypto import pem, x509
+from cryptography import x509 as crypto_x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import (
+    BestAvailableEncryption,
+    pkcs12,
+)
+from cryptography.x509.oid import NameOID
+from openapi_spec_validator import validate
+from PIL import Image
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader, PdfWriter
+from reportlab.pdfgen.canvas import Canvas
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
+from bimtek.auth.services import issue_api_token
 from bimtek.certificates import configuration, issuing, printing, queries, signing
 from bimtek.certificates.models import Certificate, CertificateSettings
+from bimtek.config import environment_overrides
 from bimtek.extensions import db
 from tests import factories
 from tests.certificates.conftest import qualify
@@ -29,7 +53,6 @@ def run(tool: str, data: bytes, tmp_path: Path, *args: str) -> str:
 
 
 def png() -> bytes:
-    from PIL import Image
 
     out = io.BytesIO()
     Image.new("RGBA", (64, 64), (200, 30, 30, 255)).save(out, "PNG")
@@ -39,8 +62,6 @@ def png() -> bytes:
 def upload(client, data: bytes, url: str = "/api/v1/verify", **kwargs):
     """POST ``data`` as the multipart ``file``, encoded in memory (a big body would otherwise
     go through a temporary file that the test client leaves open when the server refuses)."""
-    from werkzeug.datastructures import FileStorage
-    from werkzeug.test import encode_multipart
 
     boundary, body = encode_multipart(
         {"file": FileStorage(io.BytesIO(data), "sertifikat.pdf", content_type="application/pdf")}
@@ -52,8 +73,6 @@ def upload(client, data: bytes, url: str = "/api/v1/verify", **kwargs):
 
 def changed_name(data: bytes) -> bytes:
     """Another name typed over the printed one, appended as an incremental update."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     font = generic.DictionaryObject(
@@ -94,11 +113,6 @@ def test_issued_certificate_is_signed_and_pdfsig_says_valid(issued, tmp_path):
 
 
 def test_pyhanko_validates_the_signature_up_to_the_demo_ca(app, issued):
-    from asn1crypto import pem, x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     ca_pem = (Path(demo_signer()).parent / signing.DEMO_CA).read_bytes()
     ca = x509.Certificate.load(pem.unarmor(ca_pem)[2])
@@ -115,9 +129,6 @@ def test_pyhanko_validates_the_signature_up_to_the_demo_ca(app, issued):
 def test_one_signer_signs_many_files_each_valid_and_untouched(app, issued):
     """The signer is kept (one parsed key for many files); each file is what pyHanko's
     sign_pdf wrote, and validates."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
     signer = signing.Pkcs12Signer(demo_signer())
     unsigned = printing.certificates_pdf(issued.event, [issued])
@@ -141,8 +152,6 @@ def test_one_signer_shared_by_threads_signs_one_file_at_a_time(app, issued):
     """A process keeps one signer per key and a job's threads share it; pyHanko's signer
     and its asn1crypto certificates are not safe to use from two threads at once (CI saw
     "can't concat NoneType to bytes" building the signing-certificate attribute)."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
 
     signer = signing.Pkcs12Signer(demo_signer())
     unsigned = printing.certificates_pdf(issued.event, [issued])
@@ -204,10 +213,6 @@ def test_without_a_signing_key_issuing_is_refused_and_nothing_is_written(app, fi
 
 
 def test_a_wrong_password_is_a_clear_refusal(app, tmp_path, monkeypatch):
-    from cryptography.hazmat.primitives.serialization import (
-        BestAvailableEncryption,
-        pkcs12,
-    )
 
     plain = pkcs12.load_pkcs12(Path(demo_signer()).read_bytes(), None)
     locked = tmp_path / "locked.p12"
@@ -228,7 +233,6 @@ def test_a_wrong_password_is_a_clear_refusal(app, tmp_path, monkeypatch):
 
 
 def test_the_password_never_lands_in_the_config(monkeypatch):
-    from bimtek.config import environment_overrides
 
     overrides = environment_overrides({"BIMTEK_CERT_SIGNING_PASSWORD": "1234", "BIMTEK_X": "1"})
     assert overrides == {"X": 1}
@@ -348,7 +352,6 @@ def test_a_file_signed_by_another_key_is_not_genuine(client, issued, tmp_path):
 
 
 def test_an_unrelated_pdf_is_unknown(client, app, tmp_path):
-    from reportlab.pdfgen.canvas import Canvas
 
     buffer = io.BytesIO()
     canvas = Canvas(buffer)
@@ -437,7 +440,6 @@ def test_nothing_uploaded_is_kept(client, app, issued, tmp_path):
 
 
 def test_the_pdf_api_is_for_the_managers_of_its_event(client, issued, auth_headers, admin_headers):
-    from bimtek.auth.services import issue_api_token
 
     url = f"/api/v1/certificates/{issued.verification_code}/pdf"
     assert client.get(url).status_code == 401
@@ -475,7 +477,6 @@ def test_openapi_documents_the_file_endpoints(client, app):
     assert spec["paths"]["/certificates/{code}/pdf"]["get"]["security"] == [{"bearerAuth": []}]
     verdict = spec["components"]["schemas"]["CertificateFileVerdict"]
     assert verdict["properties"]["status"]["enum"] == ["genuine", "modified", "unknown", "revoked"]
-    from openapi_spec_validator import validate
 
     validate(spec)
 
@@ -496,15 +497,10 @@ def test_room_for_the_signature_is_even_whatever_the_chain_weighs(tmp_path):
     room grows with the chain's DER length, which a random serial number makes one byte
     shorter now and then: in such a test run every signing failed. Serial 1 and serial 128
     differ by one byte (128 needs a second one), so one of the two has an odd length."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-    from pypdf import PdfWriter
-
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Uji Penanda Tangan")])
+    subject = crypto_x509.Name(
+        [crypto_x509.NameAttribute(NameOID.COMMON_NAME, "Uji Penanda Tangan")]
+    )
     page = io.BytesIO()
     blank = PdfWriter()
     blank.add_blank_page(200, 200)
@@ -513,7 +509,7 @@ def test_room_for_the_signature_is_even_whatever_the_chain_weighs(tmp_path):
     for serial in (1, 128):
         now = datetime.now(UTC)
         certificate = (
-            x509.CertificateBuilder()
+            crypto_x509.CertificateBuilder()
             .subject_name(subject)
             .issuer_name(subject)
             .public_key(key.public_key())

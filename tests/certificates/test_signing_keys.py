@@ -7,15 +7,28 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from werkzeug.datastructures import FileStorage
 
 from bimtek.audit.models import AuditLog
 from bimtek.certificates import issuing, signing, signing_keys
 from bimtek.certificates.models import EventSigningKey
 from bimtek.errors import InvalidInput
+from bimtek.events.cloning import clone_event
 from bimtek.extensions import db
 from bimtek.storage.models import StoredFile
 from tests import factories
 from tests.certificates.conftest import qualify
+from tests.certificates.test_signing import upload
 from tests.conftest import login
 
 PASSPHRASE = "sandi-Kutim-2024"
@@ -32,12 +45,6 @@ def make_pkcs12(
     digital_signature: bool = True,
 ):
     """(PKCS#12 bytes, CA certificate as asn1crypto) of a regency's key under its own CA."""
-    from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
 
     now = datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -172,10 +179,6 @@ def test_the_key_is_kept_in_the_database_and_the_passphrase_only_encrypted(app, 
 
 
 def test_certificates_issued_after_the_upload_are_signed_by_the_events_key(five_sessions):
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     before = factories.make_participant(five_sessions, full_name="Budi Santoso")
     qualify(five_sessions, before)
@@ -199,7 +202,6 @@ def test_certificates_issued_after_the_upload_are_signed_by_the_events_key(five_
 
 
 def test_verify_page_names_the_signer_of_every_certificate(client, five_sessions):
-    from tests.certificates.test_signing import upload
 
     first = factories.make_participant(five_sessions, full_name="Agus Salim")
     qualify(five_sessions, first)
@@ -224,7 +226,6 @@ def test_verify_page_names_the_signer_of_every_certificate(client, five_sessions
 
 
 def test_the_settings_page_uploads_shows_and_removes_the_key(client, five_sessions, manager_of):
-    from werkzeug.datastructures import FileStorage
 
     url = f"/admin/kegiatan/{five_sessions.code}/sertifikat/pengaturan/kunci"
     data, _ca = make_pkcs12()
@@ -262,7 +263,6 @@ def test_the_settings_page_uploads_shows_and_removes_the_key(client, five_sessio
 
 
 def test_cloning_an_event_does_not_copy_its_key(five_sessions):
-    from bimtek.events.cloning import clone_event
 
     signing_keys.set_event_key(five_sessions, make_pkcs12()[0], PASSPHRASE)
     db.session.commit()

@@ -7,8 +7,11 @@ import io
 import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import validation
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 
-from bimtek.certificates import signing
+from bimtek.certificates import signing, verification
 from tests.certificates.test_signing import changed_name, upload
 
 
@@ -67,7 +70,6 @@ def renamed_field(data: bytes) -> bytes:
 @pytest.fixture
 def validations(monkeypatch):
     """How many signatures pyHanko was asked to validate."""
-    from pyhanko.sign import validation
 
     calls = []
     real = validation.validate_pdf_signature
@@ -118,7 +120,6 @@ def test_a_later_revision_is_answered_from_the_signed_part_without_validating(
 
 
 def test_the_field_name_checked_is_the_one_signing_writes(issued):
-    from pypdf import PdfReader
 
     (field,) = PdfReader(io.BytesIO(issued.document)).get_fields().values()
     assert field["/T"] == signing.FIELD_NAME and field["/FT"] == "/Sig"
@@ -136,9 +137,6 @@ def test_a_check_past_its_time_is_answered_not_checked(client, app_config, issue
 
 
 def test_an_unsigned_file_naming_many_codes_is_looked_up_a_few_times(client, app):
-    from reportlab.pdfgen.canvas import Canvas
-
-    from bimtek.certificates import verification
 
     codes = [
         f"{n:04d}".translate(str.maketrans("0123456789", "ABCDEFGHJK")) * 6 for n in range(200)

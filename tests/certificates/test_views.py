@@ -2,12 +2,16 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
-from bimtek.certificates import issuing, queries
-from bimtek.certificates.models import Certificate
+from bimtek.auth.services import issue_api_token
+from bimtek.certificates import configuration, issuing, queries
+from bimtek.certificates.models import Certificate, IssueRun
+from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from bimtek.staff.assignments import assign_staff
 from tests import factories
@@ -208,7 +212,6 @@ def test_settings_page_saves_and_validates(admin_client, five_sessions):
 
 
 def test_upload_logo_and_signatory(admin_client, five_sessions):
-    from PIL import Image
 
     png = io.BytesIO()
     Image.new("RGBA", (64, 64), (11, 93, 75, 255)).save(png, "PNG")
@@ -410,7 +413,6 @@ def test_nothing_lists_certificates_publicly(client, certificate):
 
 
 def test_admin_api_list(client, certificate, admin):
-    from bimtek.auth.services import issue_api_token
 
     _token, plain = issue_api_token(admin, "test")
     db.session.commit()
@@ -439,7 +441,6 @@ def test_verify_is_rate_limited(client, app_config, certificate):
 
 
 def test_admin_is_warned_when_nobody_signs(admin_client, five_sessions):
-    from bimtek.certificates import configuration
 
     url = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
     assert "Belum ada penanda tangan" in admin_client.get(url).get_data(as_text=True)
@@ -473,7 +474,6 @@ def test_one_figure_reads_the_same_on_every_page(client):
 def test_the_click_answers_with_the_progress_page_and_a_second_click_joins_it(
     app, admin_client, five_sessions, person, monkeypatch
 ):
-    from bimtek.certificates.models import IssueRun
 
     monkeypatch.setattr("bimtek.certificates.runs.enqueue_on_commit", lambda *args: None)
     base = f"/admin/kegiatan/{five_sessions.code}/sertifikat"
@@ -530,10 +530,6 @@ def test_a_run_of_another_event_is_not_found(app, admin_client, five_sessions, p
 def test_a_stalled_run_says_so_and_a_click_takes_it_up_again(
     app, admin_client, five_sessions, person, monkeypatch
 ):
-    from datetime import timedelta
-
-    from bimtek.certificates.models import IssueRun
-    from bimtek.core.timeutil import utcnow
 
     queued = []
     # the click queues from runs.py; taking up a lapsed run, from the one lease sweep

@@ -35,11 +35,27 @@ from dataclasses import dataclass, field
 import pytest
 import sqlalchemy as sa
 from flask import current_app
+from PIL import Image
+from reportlab.pdfgen.canvas import Canvas
 
 from bimtek import create_app
+from bimtek.assessments.bank import list_questions
+from bimtek.assessments.models import Attempt
+from bimtek.auth.services import issue_api_token
+from bimtek.certificates import configuration, issuing, queries
+from bimtek.certificates.models import IssueRun
+from bimtek.events.contributors import add_contributor
+from bimtek.events.services import add_material
 from bimtek.extensions import db
+from bimtek.jobs.models import PreparedFile
+from bimtek.notifications.models import Announcement
+from bimtek.participants.classes import save_class
+from bimtek.participants.importing import store_upload
+from bimtek.participants.registration import RegistrationTerms, register
+from bimtek.participants.template import participant_template
 from tests import factories
-from tests.conftest import POSTGRES_URL, IsolatedClient, _test_config
+from tests.certificates.conftest import qualify
+from tests.conftest import POSTGRES_URL, IsolatedClient, _test_config, login
 
 OK = "ok"
 LOGIN = "login"
@@ -395,7 +411,6 @@ def _database_url(template, tmp_path) -> str:
 
 
 def _png() -> bytes:
-    from PIL import Image
 
     out = io.BytesIO()
     Image.new("RGB", (40, 40), "white").save(out, format="PNG")
@@ -403,7 +418,6 @@ def _png() -> bytes:
 
 
 def _pdf() -> bytes:
-    from reportlab.pdfgen.canvas import Canvas
 
     out = io.BytesIO()
     canvas = Canvas(out)
@@ -415,18 +429,6 @@ def _pdf() -> bytes:
 def _event_rows(event, person, uploaders):
     """Rows inside ``event``: a qualified ``person`` with a certificate, teaching material, a
     certificate logo and kept import uploads (one per uploader: an upload is its own)."""
-    from bimtek.assessments.bank import list_questions
-    from bimtek.assessments.models import Attempt
-    from bimtek.certificates import configuration, issuing, queries
-    from bimtek.certificates.models import IssueRun
-    from bimtek.events.contributors import add_contributor
-    from bimtek.events.services import add_material
-    from bimtek.jobs.models import PreparedFile
-    from bimtek.notifications.models import Announcement
-    from bimtek.participants.classes import save_class
-    from bimtek.participants.importing import store_upload
-    from bimtek.participants.template import participant_template
-    from tests.certificates.conftest import qualify
 
     qualify(event, person)
     certificate = issuing.issue(person)
@@ -482,8 +484,6 @@ def _event_rows(event, person, uploaders):
 
 @pytest.fixture(scope="module")
 def world(database_template, tmp_path_factory):
-    from bimtek.auth.services import issue_api_token
-    from tests.conftest import login
 
     tmp_path = tmp_path_factory.mktemp("authorization")
     app = create_app(
@@ -533,7 +533,6 @@ def world(database_template, tmp_path_factory):
 
 def _crossing_person(first, second, manager):
     """Participant D: registered by themself in ``second``, by ``manager`` in ``first``."""
-    from bimtek.participants.registration import RegistrationTerms, register
 
     own = factories.make_participant(second, full_name="Peserta D", email="d@contoh.id")
     data = factories.registration_data(nik=own.nik, full_name="Peserta D", email="d@contoh.id")

@@ -3,24 +3,9 @@ stays only with a comment on its line or the line above saying why (such as an i
 must happen after an app or the environment is set up)."""
 
 import ast
-import fnmatch
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
-
-#: files still to clean (issue 22: other work was changing them at the time); remove a line
-#: once its file has no import inside a function without a comment
-NOT_YET_CLEANED = (
-    "core/test_authorization.py",
-    "certificates/*",
-    "attendance/*",
-    "api/*",
-    "participants/test_classes*.py",
-    "evaluation/*",
-    "notifications/*",
-    "reports/*",
-    "spj/*",
-)
 
 
 def _uncommented_imports_in_functions(path: Path) -> list[int]:
@@ -39,15 +24,11 @@ def _uncommented_imports_in_functions(path: Path) -> list[int]:
     return sorted(found)
 
 
-def _not_yet_cleaned(relative: str) -> bool:
-    return any(fnmatch.fnmatch(relative, pattern) for pattern in NOT_YET_CLEANED)
-
-
 def test_no_test_imports_inside_a_function_without_saying_why():
     found = {}
     for path in sorted(TESTS.rglob("*.py")):
         relative = path.relative_to(TESTS).as_posix()
-        if not _not_yet_cleaned(relative) and (lines := _uncommented_imports_in_functions(path)):
+        if lines := _uncommented_imports_in_functions(path):
             found[relative] = lines
     assert found == {}
 
@@ -73,9 +54,3 @@ def test_the_scan_sees_imports_inside_functions_and_their_reasons(tmp_path):
         "        import re\n"
     )
     assert _uncommented_imports_in_functions(module) == [5, 6, 16]
-
-
-def test_the_list_of_files_not_yet_cleaned_names_files_that_exist():
-    files = [path.relative_to(TESTS).as_posix() for path in TESTS.rglob("*.py")]
-    patterns = [p for p in NOT_YET_CLEANED if p != "spj/*"]  # spj is being written now
-    assert [p for p in patterns if not fnmatch.filter(files, p)] == []

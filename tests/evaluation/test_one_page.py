@@ -6,10 +6,11 @@ from unittest import mock
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
 
 from bimtek.errors import InvalidInput
 from bimtek.evaluation import queries, services
-from bimtek.evaluation.models import ORGANIZER_PART, EvaluationSubmission
+from bimtek.evaluation.models import ORGANIZER_PART, EvaluationItem, EvaluationSubmission
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from tests import factories
@@ -96,7 +97,6 @@ def test_certificate_waits_for_every_part_including_those_not_open(rated_event):
 def test_existing_events_keep_their_statements(rated_event):
     """An event that stored its items (as migration reach_01 stores the old six for events
     created before it) keeps them; the defaults apply only to events without rows."""
-    from bimtek.evaluation.models import EvaluationItem
 
     old = ["s1", "s2", "s3", "s4", "s5", "s6"]
     for position, key in enumerate(old):
@@ -112,7 +112,6 @@ def test_existing_events_keep_their_statements(rated_event):
 def test_migration_stores_the_old_six_for_events_before_it(rated_event):
     """reach_01: an event without items of its own (it asked the old defaults, and its
     answers refer to them) gets those twelve items stored; an event with its own keeps them."""
-    from flask_migrate import downgrade, upgrade
 
     own = factories.make_event("SENDIRI24")
     services.save_items(own, "organizer", {"text-o1": "Jadwal", "new": ""}, actor=None)

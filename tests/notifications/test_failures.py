@@ -1,11 +1,16 @@
 """A mail server that refuses or is down never breaks the registration; retries send once."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
+from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
 from bimtek.jobs import enqueue
+from bimtek.notifications import messages
 from bimtek.notifications.models import Delivery
 from bimtek.notifications.services import send_delivery
+from bimtek.participants import registration
 from tests.conftest import login
 from tests.factories import make_staff, registration_data
 from tests.notifications.conftest import settle, wait_for
@@ -49,7 +54,6 @@ def test_server_down_registration_succeeds_failure_shown_then_retry_sends_once(
 
 
 def test_temporary_refusal_is_retried_with_backoff_and_sent_once(app, mailbox, event):
-    from bimtek.participants import registration
 
     mailbox.refuse = "451 4.3.0 Coba lagi nanti"
     registration.register(
@@ -66,7 +70,6 @@ def test_temporary_refusal_is_retried_with_backoff_and_sent_once(app, mailbox, e
 
 
 def test_refused_recipient_is_a_bounce_not_retried(app, mailbox, event):
-    from bimtek.participants import registration
 
     mailbox.refuse_recipient = "550 5.1.1 Alamat tidak dikenal"
     outcome = registration.register(
@@ -83,7 +86,6 @@ def test_refused_recipient_is_a_bounce_not_retried(app, mailbox, event):
 
 
 def test_a_job_that_raises_does_not_break_the_request(app, client, mailbox, event, monkeypatch):
-    from bimtek.notifications import messages
 
     def broken(delivery):
         raise RuntimeError("template rusak")
@@ -97,10 +99,6 @@ def test_a_job_that_raises_does_not_break_the_request(app, client, mailbox, even
 
 
 def test_a_message_stuck_in_sending_can_be_sent_again_by_a_manager(app, client, mailbox, event):
-    from datetime import timedelta
-
-    from bimtek.core.timeutil import utcnow
-    from bimtek.participants import registration
 
     registration.register(
         event,

@@ -1,16 +1,27 @@
 """Announcements, test reminders, certificate mail, WhatsApp links and bundle jobs."""
 
+import html as htmllib
 import io
+import logging
+import re
 import zipfile
+from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import sqlalchemy as sa
 
+from bimtek.assessments.jobs import close_expired_attempts_job
+from bimtek.assessments.settings import ensure_assessment
+from bimtek.certificates.bundles import prepare
+from bimtek.certificates.issuing import issue, issue_all
+from bimtek.core.timeutil import utcnow
 from bimtek.extensions import db
-from bimtek.jobs import enqueue
+from bimtek.jobs import REGISTRY, enqueue
 from bimtek.jobs.models import PreparedFile
 from bimtek.notifications.models import Announcement, Delivery
 from bimtek.participants import registration
+from bimtek.storage import files
+from tests.certificates.conftest import qualify
 from tests.conftest import login
 from tests.factories import make_event, make_staff, registration_data
 from tests.notifications.conftest import settle
@@ -101,8 +112,6 @@ def test_whatsapp_links_carry_the_ticket_link_in_the_persons_language(app, clien
     db.session.commit()
     _manager(client, event)
     html = client.get(f"/admin/kegiatan/{event.code}/whatsapp").get_data(as_text=True)
-    import html as htmllib
-    import re
 
     links = [htmllib.unescape(h) for h in re.findall(r'href="(https://wa\.me/\d+[^"]*)"', html)]
     by_number = {
@@ -127,7 +136,6 @@ def test_whatsapp_link_on_the_participant_page_for_managers(app, client, mailbox
 
 
 def test_test_reminder_once_per_participant(app, client, mailbox, event):
-    from bimtek.assessments.settings import ensure_assessment
 
     _register(event, "tes@contoh.id")
     assert settle(app)
@@ -148,8 +156,6 @@ def test_test_reminder_once_per_participant(app, client, mailbox, event):
 
 
 def test_certificate_ready_mail_and_bundle_job(app, client, mailbox, tmp_path):
-    from bimtek.certificates.issuing import issue_all
-    from tests.certificates.conftest import qualify
 
     event = make_event("SERT24", sessions=2)
     people = [_register(event, f"s{n}@contoh.id") for n in range(3)]
@@ -189,7 +195,6 @@ def test_certificate_ready_mail_and_bundle_job(app, client, mailbox, tmp_path):
 
 def test_no_mail_server_writes_the_message_to_the_log(app, client, event, caplog):
     app.config["MAIL_SERVER"] = None
-    import logging
 
     caplog.set_level(logging.INFO, logger="bimtek.mail")
     participant = _register(event, "log@contoh.id")
@@ -202,8 +207,6 @@ def test_no_mail_server_writes_the_message_to_the_log(app, client, event, caplog
 
 
 def test_close_expired_attempts_job(app, event):
-    from bimtek.assessments.jobs import close_expired_attempts_job
-    from bimtek.jobs import REGISTRY
 
     assert REGISTRY["close_expired_attempts_job"].periodic is not None
     assert close_expired_attempts_job() == 0
@@ -224,11 +227,6 @@ def test_forms_need_the_csrf_token(app, client, mailbox, event):
 
 
 def test_a_bundle_lost_with_its_process_is_prepared_again(app, mailbox, event, admin):
-    from datetime import timedelta
-
-    from bimtek.certificates.bundles import prepare
-    from bimtek.core.timeutil import utcnow
-    from bimtek.storage import files
 
     first = prepare(event, "zip", actor=admin)
     db.session.commit()
@@ -249,8 +247,6 @@ def test_a_bundle_lost_with_its_process_is_prepared_again(app, mailbox, event, a
 
 
 def test_whatsapp_certificate_links_for_those_with_a_certificate(app, client, mailbox):
-    from bimtek.certificates.issuing import issue
-    from tests.certificates.conftest import qualify
 
     event = make_event("WASERT24", sessions=2)
     holder = _register(event, phone="081200000001", full_name="Punya Sertifikat")
@@ -262,8 +258,6 @@ def test_whatsapp_certificate_links_for_those_with_a_certificate(app, client, ma
     html = client.get(f"/admin/kegiatan/{event.code}/whatsapp?status=certificate").get_data(
         as_text=True
     )
-    import html as htmllib
-    import re
 
     links = [htmllib.unescape(h) for h in re.findall(r'href="(https://wa\.me/\d+[^"]*)"', html)]
     assert len(links) == 1 and "wa.me/6281200000001?" in links[0]

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from bimtek.extensions import db
 from bimtek.notifications.models import Delivery
+from bimtek.participants import cancellation, registration
 from bimtek.participants.models import Participant
 from tests.conftest import login
 from tests.factories import make_event, make_staff, registration_data
@@ -65,7 +66,6 @@ def test_no_email_address_no_message(app, client, mailbox, event):
 
 
 def test_rolled_back_registration_sends_nothing(app, mailbox, event):
-    from bimtek.participants import registration
 
     registration.register(
         event,
@@ -79,7 +79,6 @@ def test_rolled_back_registration_sends_nothing(app, mailbox, event):
 
 
 def test_waitlist_place_then_promotion(app, client, mailbox):
-    from bimtek.participants import cancellation, registration
 
     event = make_event("PENUH24", capacity=1)
     first = registration.register(
@@ -102,7 +101,6 @@ def test_waitlist_place_then_promotion(app, client, mailbox):
 
 
 def test_message_in_the_persons_language(app, mailbox, event):
-    from bimtek.participants import registration
 
     data = registration_data(email="en@contoh.id")
     outcome = registration.register(event, data, registration.RegistrationTerms(channel="api"))
@@ -114,7 +112,6 @@ def test_message_in_the_persons_language(app, mailbox, event):
 
 
 def test_manager_sees_the_delivery_log_panitia_do_not(app, client, mailbox, event):
-    from bimtek.participants import registration
 
     first = registration.register(
         event,

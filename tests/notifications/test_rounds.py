@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import sqlalchemy as sa
 
-from bimtek.errors import NotFound
+from bimtek.errors import InvalidInput, NotFound
 from bimtek.extensions import db
 from bimtek.notifications import rounds, services
 from bimtek.notifications.models import Delivery, WhatsAppTurn
@@ -132,7 +132,6 @@ def test_unreached_is_neither_email_sent_nor_chat_opened(app, people):
 
 
 def test_announcement_channel_must_be_known(people):
-    from bimtek.errors import InvalidInput
 
     event, *_ = people
     with pytest.raises(InvalidInput) as error:

@@ -1,16 +1,23 @@
 """Classes (kelas): creating, renaming, deleting; assigning by category, by hand, evenly and
 from the import. Rules called without HTTP, then the pages."""
 
+import io
+
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
 from bimtek.audit.models import AuditLog
 from bimtek.errors import Conflict, InvalidInput
 from bimtek.events import services as event_services
+from bimtek.events.cloning import clone_event
 from bimtek.extensions import db
 from bimtek.participants import classes, importing
 from bimtek.participants.models import Participant
+from bimtek.participants.template import participant_template
+from bimtek.reports import exports
 from tests import factories
+from tests.conftest import login
 from tests.participants.sheets import FIELDS, HEADER, person_row, xlsx_bytes
 
 
@@ -188,11 +195,6 @@ def test_import_without_classes_says_to_make_them_first(event):
 
 
 def test_the_template_has_the_class_column(app):
-    import io
-
-    import openpyxl
-
-    from bimtek.participants.template import participant_template
 
     sheet = openpyxl.load_workbook(io.BytesIO(participant_template())).worksheets[0]
     header = [cell.value for cell in sheet[1]]
@@ -200,7 +202,6 @@ def test_the_template_has_the_class_column(app):
 
 
 def test_a_copied_event_gets_the_classes_empty_and_its_sessions_keep_their_class(event):
-    from bimtek.events.cloning import clone_event
 
     kelas_a = make_classes(event, "Kelas A", room="Mahakam", capacity="30")[0]
     person = factories.make_participant(event)
@@ -219,7 +220,6 @@ def test_a_copied_event_gets_the_classes_empty_and_its_sessions_keep_their_class
 
 
 def test_a_participants_schedule_shows_their_own_sessions(client, event):
-    from tests.conftest import login
 
     kelas_a, kelas_b = make_classes(event, "Kelas A", "Kelas B")
     event.sessions[1].class_id = kelas_b.id
@@ -234,11 +234,6 @@ def test_a_participants_schedule_shows_their_own_sessions(client, event):
 
 
 def test_the_participant_export_names_the_class_and_imports_back(event):
-    import io
-
-    import openpyxl
-
-    from bimtek.reports import exports
 
     kelas_a = make_classes(event, "Kelas A")[0]
     person = factories.make_participant(event, full_name="Ani")

@@ -1,8 +1,19 @@
 """Builders for spreadsheets in the reports tests: real .xlsx files made with openpyxl."""
 
+from datetime import datetime, time, timedelta
+
 import pytest
 
+from bimtek.assessments.models import Attempt
+from bimtek.assessments.settings import ensure_assessment
+from bimtek.attendance.checkin import check_in, mark_excused
+from bimtek.certificates.configuration import ensure_settings
+from bimtek.certificates.issuing import issue
+from bimtek.core.timeutil import local_to_utc, to_local, utcnow
+from bimtek.extensions import db
 from tests.certificates.conftest import sign
+from tests.evaluation.conftest import rated_event  # noqa: F401  (a fixture of the activity report tests)
+from tests.factories import make_event, make_participant
 from tests.participants.sheets import person_row
 
 
@@ -31,16 +42,6 @@ def busy_event(app, admin):
     Session 2: Ani 10:01 hadir. Pre-test: Ani 40, Budi 60. Post-test: Ani 70, Budi 50.
     Certificates: post-test required, 50% attendance: Ani issued; Budi eligible, not issued.
     """
-    from datetime import datetime, time, timedelta
-
-    from bimtek.assessments.models import Attempt
-    from bimtek.assessments.settings import ensure_assessment
-    from bimtek.attendance.checkin import check_in, mark_excused
-    from bimtek.certificates.configuration import ensure_settings
-    from bimtek.certificates.issuing import issue
-    from bimtek.core.timeutil import local_to_utc, to_local, utcnow
-    from bimtek.extensions import db
-    from tests.factories import make_event, make_participant
 
     today = to_local(utcnow(), "Asia/Makassar").date()
     event = make_event("RAMAI", capacity=3, start=today)
@@ -83,6 +84,3 @@ def busy_event(app, admin):
     db.session.commit()
     event.at = at
     return event
-
-
-from tests.evaluation.conftest import rated_event  # noqa: E402,F401  (activity report tests)

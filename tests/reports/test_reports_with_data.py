@@ -5,7 +5,10 @@ from datetime import datetime, time, timedelta
 
 import openpyxl
 
+from bimtek.certificates.issuing import issue, revoke
+from bimtek.certificates.queries import active_certificate
 from bimtek.extensions import db
+from bimtek.participants.models import Participant
 from bimtek.reports import dashboard, exports
 from bimtek.staff.assignments import assign_staff
 from tests.reports.conftest import rows_of
@@ -88,10 +91,6 @@ def test_certificate_register_sheet(busy_event):
 
 
 def test_certificate_register_keeps_revoked_numbers(busy_event, admin):
-    from bimtek.certificates.issuing import issue, revoke
-    from bimtek.certificates.queries import active_certificate
-    from bimtek.extensions import db
-    from bimtek.participants.models import Participant
 
     ani = db.session.scalar(db.select(Participant).where(Participant.full_name == "Ani"))
     first = active_certificate(ani)
@@ -190,8 +189,6 @@ def test_panitia_is_sent_to_the_desk_not_the_dashboard(panitia_client, panitia, 
 
 
 def test_registration_timeline_fills_gaps(busy_event):
-    from bimtek.extensions import db
-    from bimtek.participants.models import Participant
 
     people = db.session.scalars(db.select(Participant).order_by(Participant.id)).all()
     people[0].created_at = people[0].created_at - timedelta(days=3)

@@ -7,8 +7,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from bimtek.attendance.pdf import sign_in_sheet_pdf
+from bimtek.attendance.queries import session_attendance
+from bimtek.demo import load_demo
 from bimtek.extensions import db
-from bimtek.spj import bundle, dokumentasi, honor, kontribusi, letterhead, letters, money
+from bimtek.spj import bundle, documents, dokumentasi, honor, kontribusi, letterhead, letters, money
 from bimtek.spj.rupiah import format_rupiah
 from tests.notifications.conftest import settle
 from tests.spj.helpers import check_pdf, jpeg_with_exif, png
@@ -104,9 +107,6 @@ def test_the_page_asks_a_job_and_the_files_download(app, full, manager_client, t
 
 
 def test_the_daftar_hadir_and_the_laporan_carry_the_kop_in_the_bundle(full, tmp_path):
-    from bimtek.attendance.pdf import sign_in_sheet_pdf
-    from bimtek.attendance.queries import session_attendance
-    from bimtek.spj import documents
 
     session = full.sessions[0]
     sheet = sign_in_sheet_pdf(session, session_attendance(session)).getvalue()
@@ -119,7 +119,6 @@ def test_the_daftar_hadir_and_the_laporan_carry_the_kop_in_the_bundle(full, tmp_
 
 
 def test_the_demos_finished_batch_has_its_spj(app, tmp_path):
-    from bimtek.demo import load_demo
 
     event, created = load_demo(participant_count=12)
     db.session.commit()

@@ -12,6 +12,7 @@ from bimtek.extensions import db
 from bimtek.spj import honor
 from bimtek.spj.locking import EventLocked
 from bimtek.spj.rupiah import format_rupiah, terbilang
+from tests import factories
 from tests.spj.helpers import check_pdf
 
 
@@ -105,7 +106,6 @@ def test_an_asn_needs_a_golongan_and_amounts_are_whole(event):
 
 
 def test_a_module_of_another_event_is_refused(event):
-    from tests import factories
 
     other = factories.make_event("LAIN24")
     with pytest.raises(InvalidInput) as refused:
