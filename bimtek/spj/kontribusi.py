@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from bimtek.audit.services import record
 from bimtek.certificates.numbering import format_number, validate_number_format
 from bimtek.core.forms import parse_date
 from bimtek.core.timeutil import utcnow
@@ -22,7 +21,7 @@ from bimtek.events.access import load_in_event
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.spj.locking import correction_reason
+from bimtek.spj.locking import correction_reason, record_money_change
 from bimtek.spj.models import PAYMENT_METHODS, FeeSettings, Invoice
 from bimtek.spj.rupiah import MAX_AMOUNT, parse_rupiah
 
@@ -118,13 +117,14 @@ def update_fee_settings(event: Event, data, *, actor=None, channel="web", now=No
     }
     settings.fee_per_participant, settings.number_format = fee, pattern
     db.session.flush()
-    record(
-        "spj.fee_settings" + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        "spj.fee_settings",
+        reason,
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=event,
-        details={"changes": changes, **({"reason": reason} if reason else {})},
+        details={"changes": changes},
     )
     return settings
 
@@ -173,18 +173,14 @@ def issue_invoice(
             db.session.add(invoice)
     except IntegrityError:
         raise Conflict(_("Tagihan instansi ini sudah dibuat."), code="invoice_exists") from None
-    record(
-        "spj.invoice_issue" + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        "spj.invoice_issue",
+        reason,
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=invoice,
-        details={
-            "number": invoice.number,
-            "institution": name,
-            "amount": amount,
-            **({"reason": reason} if reason else {}),
-        },
+        details={"number": invoice.number, "institution": name, "amount": amount},
     )
     return invoice
 
@@ -208,18 +204,18 @@ def record_payment(invoice: Invoice, event: Event, data, *, actor=None, channel=
     reason = correction_reason(event, data.get("reason"), now)
     invoice.paid_on, invoice.payment_method, invoice.payment_note = paid_on, method, note
     db.session.flush()
-    record(
-        "spj.invoice_paid" + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        "spj.invoice_paid",
+        reason,
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=invoice,
         details={
             "number": invoice.number,
             "paid_on": paid_on.isoformat(),
             "method": method,
             "amount": invoice.amount,
-            **({"reason": reason} if reason else {}),
         },
     )
     return invoice
