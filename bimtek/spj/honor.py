@@ -156,8 +156,8 @@ def update_honor_settings(event: Event, data, *, actor=None, channel="web", now=
     db.session.flush()
     record_money_change(
         event,
-        "spj.honor_settings",
         reason,
+        action="spj.honor_settings",
         actor=actor,
         channel=channel,
         target=event,
@@ -221,8 +221,8 @@ def save_honor(
     changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k) != v}
     record_money_change(
         event,
-        "spj.honor_add" if is_new else "spj.honor_change",
         reason,
+        action="spj.honor_add" if is_new else "spj.honor_change",
         actor=actor,
         channel=channel,
         target=honor,
@@ -237,8 +237,8 @@ def delete_honor(
     reason = correction_reason(event, (data or {}).get("reason"), now)
     record_money_change(
         event,
-        "spj.honor_delete",
         reason,
+        action="spj.honor_delete",
         actor=actor,
         channel=channel,
         target=honor,

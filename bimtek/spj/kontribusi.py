@@ -4,7 +4,9 @@ tagihan, the payment (date and method), the kuitansi once paid, and who still ow
 An agency is the ``institution`` its participants registered with (spaces normalised). A
 tagihan snapshots the count and the fee when issued; its number comes from the event's
 format (the certificate numbers' fields) and is never reused. On a locked event every
-change (the fee, a tagihan, a payment) is a manager's correction with a reason.
+change (the fee, a new tagihan) is a manager's correction with a reason; recording a
+payment received is not: agencies pay after the Bimtek, so it is recorded as on an open
+event, once (a recorded payment is not changed or undone here).
 """
 
 from dataclasses import dataclass
@@ -119,8 +121,8 @@ def update_fee_settings(event: Event, data, *, actor=None, channel="web", now=No
     db.session.flush()
     record_money_change(
         event,
-        "spj.fee_settings",
         reason,
+        action="spj.fee_settings",
         actor=actor,
         channel=channel,
         target=event,
@@ -175,8 +177,8 @@ def issue_invoice(
         raise Conflict(_("Tagihan instansi ini sudah dibuat."), code="invoice_exists") from None
     record_money_change(
         event,
-        "spj.invoice_issue",
         reason,
+        action="spj.invoice_issue",
         actor=actor,
         channel=channel,
         target=invoice,
@@ -185,8 +187,11 @@ def issue_invoice(
     return invoice
 
 
-def record_payment(invoice: Invoice, event: Event, data, *, actor=None, channel="web", now=None):
-    """Mark a tagihan paid in full on a date, by a method; once."""
+def record_payment(invoice: Invoice, event: Event, data, *, actor=None, channel="web"):
+    """Mark a tagihan paid in full on a date, by a method; once. Agencies pay after the
+    Bimtek: a payment received is a new fact, not a correction, so a locked event takes it
+    without a reason (none is asked, and one given is not kept); a recorded payment is
+    never changed here."""
     if invoice.paid_on is not None:
         raise Conflict(_("Tagihan ini sudah lunas."), code="already_paid")
     errors = {}
@@ -201,13 +206,12 @@ def record_payment(invoice: Invoice, event: Event, data, *, actor=None, channel=
         errors["paid_on"] = _("Tanggal bayar tidak boleh sebelum tanggal tagihan.")
     if errors:
         raise InvalidInput(_("Periksa kembali pembayaran."), fields=errors)
-    reason = correction_reason(event, data.get("reason"), now)
     invoice.paid_on, invoice.payment_method, invoice.payment_note = paid_on, method, note
     db.session.flush()
     record_money_change(
         event,
-        "spj.invoice_paid",
-        reason,
+        "",
+        action="spj.invoice_paid",
         actor=actor,
         channel=channel,
         target=invoice,

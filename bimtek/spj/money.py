@@ -256,8 +256,8 @@ def update_rates(event: Event, data, *, actor=None, channel="web", now=None) -> 
     }
     record_money_change(
         event,
-        "spj.rates",
         reason,
+        action="spj.rates",
         actor=actor,
         channel=channel,
         target=event,

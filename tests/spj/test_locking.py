@@ -30,8 +30,8 @@ def test_an_open_events_change_is_its_plain_action(event, manager):
     assert correction_reason(event, "ignored") == ""
     entry = record_money_change(
         event,
-        "spj.fee_settings",
         "",
+        action="spj.fee_settings",
         actor=manager,
         channel="api",
         target=event,
@@ -57,7 +57,7 @@ def test_a_correction_carries_the_suffix_and_its_reason_last(event, manager):
     assert set(refused.value.fields) == {"reason"}
     reason = correction_reason(event, "  Salah   ketik  tarif ")
     details = {"number": "001/TG", "amount": 5}
-    record_money_change(event, "spj.invoice_issue", reason, target=event, details=details)
+    record_money_change(event, reason, action="spj.invoice_issue", target=event, details=details)
     db.session.commit()
     [stored] = _entries()
     assert (
