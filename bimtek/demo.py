@@ -331,7 +331,6 @@ def _load_demo_spj(event: Event) -> None:
             event,
             {"paid_on": event.start_date.isoformat(), "payment_method": "transfer"},
             channel="cli",
-            now=first_day,
         )
     letters.number_all_invitations(event, channel="cli")
 

@@ -7,7 +7,8 @@ was marked izin or sakit, which can be health data; why a registration was cance
 evaluation drafts that tie a person to answers; the participant lists uploaded for import;
 the NIP of the narasumber, moderators and panitia entered for their certificates; the SPJ's
 personal data (``bimtek.spj.personal_data``: honor names and NIPs, payment notes, dokumentasi
-photos), every amount, count and agency name of the SPJ kept for its audit.
+photos, and the names, NIPs and captions in the SPJ's audit rows), every amount, count and
+agency name of the SPJ kept for its audit.
 What stays: names (they are on the certificates, and the certificates stay verifiable),
 institution, category, gender and position (the aggregates are made of them), attendance,
 test scores, certificates, anonymous evaluation answers: every figure of the dashboard, the

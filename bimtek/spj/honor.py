@@ -16,14 +16,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from bimtek.audit.services import record
 from bimtek.core.forms import parse_flag
 from bimtek.errors import InvalidInput
 from bimtek.events.access import load_in_event
 from bimtek.events.models import Event, Module
 from bimtek.extensions import db
 from bimtek.spj.letterhead import NIP
-from bimtek.spj.locking import correction_reason
+from bimtek.spj.locking import correction_reason, record_money_change
 from bimtek.spj.models import GOLONGAN, Honorarium, HonorSettings
 from bimtek.spj.rupiah import MAX_AMOUNT, parse_rupiah
 
@@ -155,13 +154,14 @@ def update_honor_settings(event: Event, data, *, actor=None, channel="web", now=
     for name, value in values.items():
         setattr(settings, name, value)
     db.session.flush()
-    record(
-        "spj.honor_settings_correction" if reason else "spj.honor_settings",
+    record_money_change(
+        event,
+        reason,
+        action="spj.honor_settings",
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=event,
-        details={"changes": changes, **({"reason": reason} if reason else {})},
+        details={"changes": changes},
     )
     return settings
 
@@ -219,13 +219,14 @@ def save_honor(
         setattr(honor, key, value)
     db.session.flush()
     changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k) != v}
-    record(
-        ("spj.honor_add" if is_new else "spj.honor_change") + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        reason,
+        action="spj.honor_add" if is_new else "spj.honor_change",
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=honor,
-        details={"changes": changes, **({"reason": reason} if reason else {})},
+        details={"changes": changes},
     )
     return honor
 
@@ -234,18 +235,14 @@ def delete_honor(
     honor: Honorarium, event: Event, data=None, *, actor=None, channel="web", now=None
 ) -> None:
     reason = correction_reason(event, (data or {}).get("reason"), now)
-    record(
-        "spj.honor_delete" + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        reason,
+        action="spj.honor_delete",
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=honor,
-        details={
-            "name": honor.name,
-            "jp": honor.jp,
-            "rate_per_jp": honor.rate_per_jp,
-            **({"reason": reason} if reason else {}),
-        },
+        details={"name": honor.name, "jp": honor.jp, "rate_per_jp": honor.rate_per_jp},
     )
     db.session.delete(honor)
     db.session.flush()

@@ -4,7 +4,9 @@ tagihan, the payment (date and method), the kuitansi once paid, and who still ow
 An agency is the ``institution`` its participants registered with (spaces normalised). A
 tagihan snapshots the count and the fee when issued; its number comes from the event's
 format (the certificate numbers' fields) and is never reused. On a locked event every
-change (the fee, a tagihan, a payment) is a manager's correction with a reason.
+change (the fee, a new tagihan) is a manager's correction with a reason; recording a
+payment received is not: agencies pay after the Bimtek, so it is recorded as on an open
+event, once (a recorded payment is not changed or undone here).
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from bimtek.audit.services import record
 from bimtek.certificates.numbering import format_number, validate_number_format
 from bimtek.core.forms import parse_date
 from bimtek.core.timeutil import utcnow
@@ -22,7 +23,7 @@ from bimtek.events.access import load_in_event
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
-from bimtek.spj.locking import correction_reason
+from bimtek.spj.locking import correction_reason, record_money_change
 from bimtek.spj.models import PAYMENT_METHODS, FeeSettings, Invoice
 from bimtek.spj.rupiah import MAX_AMOUNT, parse_rupiah
 
@@ -118,13 +119,14 @@ def update_fee_settings(event: Event, data, *, actor=None, channel="web", now=No
     }
     settings.fee_per_participant, settings.number_format = fee, pattern
     db.session.flush()
-    record(
-        "spj.fee_settings" + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        reason,
+        action="spj.fee_settings",
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=event,
-        details={"changes": changes, **({"reason": reason} if reason else {})},
+        details={"changes": changes},
     )
     return settings
 
@@ -173,24 +175,23 @@ def issue_invoice(
             db.session.add(invoice)
     except IntegrityError:
         raise Conflict(_("Tagihan instansi ini sudah dibuat."), code="invoice_exists") from None
-    record(
-        "spj.invoice_issue" + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        reason,
+        action="spj.invoice_issue",
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=invoice,
-        details={
-            "number": invoice.number,
-            "institution": name,
-            "amount": amount,
-            **({"reason": reason} if reason else {}),
-        },
+        details={"number": invoice.number, "institution": name, "amount": amount},
     )
     return invoice
 
 
-def record_payment(invoice: Invoice, event: Event, data, *, actor=None, channel="web", now=None):
-    """Mark a tagihan paid in full on a date, by a method; once."""
+def record_payment(invoice: Invoice, event: Event, data, *, actor=None, channel="web"):
+    """Mark a tagihan paid in full on a date, by a method; once. Agencies pay after the
+    Bimtek: a payment received is a new fact, not a correction, so a locked event takes it
+    without a reason (none is asked, and one given is not kept); a recorded payment is
+    never changed here."""
     if invoice.paid_on is not None:
         raise Conflict(_("Tagihan ini sudah lunas."), code="already_paid")
     errors = {}
@@ -205,21 +206,20 @@ def record_payment(invoice: Invoice, event: Event, data, *, actor=None, channel=
         errors["paid_on"] = _("Tanggal bayar tidak boleh sebelum tanggal tagihan.")
     if errors:
         raise InvalidInput(_("Periksa kembali pembayaran."), fields=errors)
-    reason = correction_reason(event, data.get("reason"), now)
     invoice.paid_on, invoice.payment_method, invoice.payment_note = paid_on, method, note
     db.session.flush()
-    record(
-        "spj.invoice_paid" + ("_correction" if reason else ""),
+    record_money_change(
+        event,
+        "",
+        action="spj.invoice_paid",
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=invoice,
         details={
             "number": invoice.number,
             "paid_on": paid_on.isoformat(),
             "method": method,
             "amount": invoice.amount,
-            **({"reason": reason} if reason else {}),
         },
     )
     return invoice

@@ -14,13 +14,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from bimtek.attendance.models import PRESENT, Attendance
-from bimtek.audit.services import record
 from bimtek.core.forms import parse_flag
 from bimtek.errors import InvalidInput
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant, category_labels
-from bimtek.spj.locking import correction_reason
+from bimtek.spj.locking import correction_reason, record_money_change
 from bimtek.spj.models import RATE_BASES, RATE_KINDS, FrozenOrigin, MoneySettings, Rate
 from bimtek.spj.rupiah import parse_rupiah
 
@@ -255,17 +254,17 @@ def update_rates(event: Event, data, *, actor=None, channel="web", now=None) -> 
         for (kind, group), amount in amounts.items()
         if before.get((kind, group)) != amount
     }
-    record(
-        "spj.rates_correction" if reason else "spj.rates",
+    record_money_change(
+        event,
+        reason,
+        action="spj.rates",
         actor=actor,
         channel=channel,
-        event_id=event.id,
         target=event,
         details={
             "basis": basis,
             "transport_per_day": settings.transport_per_day,
             "changes": changes,
-            **({"reason": reason} if reason else {}),
         },
     )
     return settings

@@ -4,7 +4,12 @@
 What the purge erases: the NIP and the name of each narasumber on the honor rows (the name
 becomes "Narasumber 1", "Narasumber 2"… in the order they were entered), the note of a
 kontribusi payment (free text that may name who paid), and the dokumentasi photos with their
-captions and stored files (faces of people, and captions that may name them). Letters hold no
+captions and stored files (faces of people, and captions that may name them). The SPJ's audit
+rows lose the same: the names and NIPs that the honor rows' entries (added, changed,
+deleted) and the captions that the photos' entries hold are erased there too, a name that
+still has its honor row becoming that row's "Narasumber N"; every other detail (amounts, JP,
+office, counts, bytes, numbers, agencies, a correction's reason) stays. (The note of a
+payment is not written to the audit log.) Letters hold no
 personal data of their own: a letter row keeps its number, date and subject (an agency, or a
 participant's id), and its text is drawn from the event's data when downloaded, so after the
 purge it shows what the purge left (names, jabatan, instansi; no NIK or NIP).
@@ -22,13 +27,22 @@ signatories are, not data collected from the event's participants or speakers, a
 document printed later still needs them.
 """
 
+import copy
+
 import sqlalchemy as sa
 
+from bimtek.audit.models import AuditLog
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.spj import dokumentasi, money
+from bimtek.spj.locking import CORRECTION_SUFFIX
 from bimtek.spj.models import FrozenOrigin, Honorarium, Invoice, Letter, Photo
+
+#: the SPJ's audit actions whose details name a narasumber (and corrections of them)
+HONOR_ACTIONS = ("spj.honor_add", "spj.honor_change", "spj.honor_delete")
+#: the SPJ's audit actions whose details hold a photo's caption
+PHOTO_ACTIONS = ("spj.photo_add", "spj.photo_delete")
 
 
 def purge_spj(event: Event) -> dict:
@@ -54,8 +68,9 @@ def purge_spj(event: Event) -> dict:
             sa.select(Honorarium).where(Honorarium.event_id == event.id).order_by(Honorarium.id)
         )
     )
+    pseudonyms = {}
     for number, honor in enumerate(honoraria, start=1):
-        honor.name = f"Narasumber {number}"
+        honor.name = pseudonyms[honor.id] = f"Narasumber {number}"
         honor.nip = ""
     db.session.execute(
         sa.update(Invoice).where(Invoice.event_id == event.id).values(payment_note="")
@@ -68,7 +83,53 @@ def purge_spj(event: Event) -> dict:
         )
     )
     db.session.flush()
-    return {"honoraria": len(honoraria), "photos": dokumentasi.forget_photos(photos)}
+    return {
+        "honoraria": len(honoraria),
+        "photos": dokumentasi.forget_photos(photos),
+        "audit_entries": _forget_in_audit(event, pseudonyms),
+    }
+
+
+def _forget_in_audit(event: Event, pseudonyms: dict[int, str]) -> int:
+    """Erase the names, NIPs and captions from ``event``'s SPJ audit rows; a name of an
+    honor row that is still there becomes its pseudonym, any other ''. How many rows."""
+    actions = [
+        action + suffix for action in HONOR_ACTIONS for suffix in ("", CORRECTION_SUFFIX)
+    ] + list(PHOTO_ACTIONS)
+    count = 0
+    for entry in db.session.scalars(
+        sa.select(AuditLog).where(AuditLog.event_id == event.id, AuditLog.action.in_(actions))
+    ):
+        details = copy.deepcopy(entry.details) if isinstance(entry.details, dict) else {}
+        if entry.action.removesuffix(CORRECTION_SUFFIX) in HONOR_ACTIONS:
+            pseudonym = (
+                pseudonyms.get(entry.target_id, "") if entry.target_type == "honorarium" else ""
+            )
+            _forget(details, "name", pseudonym)
+            _forget(details, "nip", "")
+            changes = details.get("changes")
+            if isinstance(changes, dict):
+                _forget(changes, "name", pseudonym)
+                _forget(changes, "nip", "")
+        else:
+            _forget(details, "caption", "")
+        if details != entry.details:
+            entry.details = details
+            count += 1
+    db.session.flush()
+    return count
+
+
+def _forget(details: dict, key: str, replacement: str) -> None:
+    """``details[key]`` (a value, or a change's [before, after]) with each value given
+    replaced by ``replacement``; an empty one stays empty."""
+    if key not in details:
+        return
+    value = details[key]
+    if isinstance(value, list):
+        details[key] = [replacement if item else item for item in value]
+    elif value:
+        details[key] = replacement
 
 
 def spj_of(person: Participant) -> dict:

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from bimtek.audit.models import AuditLog
 from bimtek.extensions import db
 from bimtek.privacy import purge
 from bimtek.spj import dokumentasi, honor, kontribusi, letters, money
@@ -108,6 +109,86 @@ def test_the_purge_erases_the_spjs_personal_data_and_keeps_every_figure(
     text = letters.letter_text(event, letter)
     assert dict(text.details)["Nama"] == "Andi"
     assert dict(text.details)["NIP"] == "-"
+
+
+def _spj_audit(event) -> list[AuditLog]:
+    return list(
+        db.session.scalars(
+            sa.select(AuditLog)
+            .where(AuditLog.event_id == event.id, AuditLog.action.like("spj.%"))
+            .order_by(AuditLog.id)
+        )
+    )
+
+
+def test_the_purge_erases_the_spjs_personal_data_from_the_audit_log_too(
+    event,
+    two_days,  # noqa: F811
+    admin,
+):
+    """The audit rows of the SPJ's changes held what the purge erased from its tables: the
+    narasumber's names and NIPs (added, changed, deleted), the captions (added, deleted),
+    the payment note. They go there too; every amount, count and agency name stays."""
+    _spj(event, two_days)
+    [wahyuni] = db.session.scalars(sa.select(Honorarium).where(Honorarium.event_id == event.id))
+    other_nip = "198202022005012003"
+    fields = {"office": "Dinas", "jp": "2", "rate_per_jp": "500.000", "nip": other_nip}
+    bambang = honor.save_honor(event, {**fields, "name": "Ir. Bambang"})
+    honor.save_honor(event, {**fields, "name": "Ir. Bambang Sutejo"}, honor=bambang)
+    honor.delete_honor(bambang, event)
+    honor.save_honor(
+        event,
+        {
+            "name": "Dr. Wahyuni Lestari",
+            "office": "Universitas Mulawarman",
+            "nip": NARASUMBER_NIP,
+            "jp": "5",
+            "rate_per_jp": "900.000",
+            "is_asn": "1",
+            "golongan": "IV",
+        },
+        honor=wahyuni,
+    )
+    gone = dokumentasi.add_photo(event, two_days["day2"], jpeg_with_exif(), "Pak Joko memaparkan")
+    dokumentasi.delete_photo(event, gone)
+    db.session.commit()
+    personal = [
+        "Wahyuni",
+        "Bambang",
+        NARASUMBER_NIP,
+        other_nip,
+        "Ibu Sari",
+        "Pak Joko",
+        "Pak Rahmat",
+    ]
+    written = json.dumps([entry.details for entry in _spj_audit(event)])
+    assert all(text in written for text in personal if text != "Pak Rahmat")
+    purge.purge_personal_data(event, confirm_code=event.code, actor=admin, today=LATER)
+    db.session.commit()
+    db.session.expire_all()
+    entries = _spj_audit(event)
+    left = json.dumps([entry.details for entry in entries])
+    assert [text for text in personal if text in left] == []
+    by_action: dict[str, list[dict]] = {}
+    for entry in entries:
+        by_action.setdefault(entry.action, []).append(entry.details)
+    # what the auditor checks stays: amounts, counts, agency names, the office, the rule
+    [issued] = by_action["spj.invoice_issue"]
+    assert (issued["institution"], issued["amount"]) == ("KPU Kabupaten Kutai Timur", 7_500_000)
+    [paid] = by_action["spj.invoice_paid"]
+    assert (paid["amount"], paid["method"]) == (7_500_000, "tunai")
+    first_add = by_action["spj.honor_add"][0]["changes"]
+    assert first_add["jp"] == [None, 4] and first_add["rate_per_jp"] == [None, 900_000]
+    assert first_add["office"] == [None, "Universitas Mulawarman"]
+    assert first_add["name"] == [None, "Narasumber 1"]  # as the honor table now names it
+    [deleted] = by_action["spj.honor_delete"]
+    assert (deleted["jp"], deleted["rate_per_jp"]) == (2, 500_000)
+    assert [d["bytes"] > 0 for d in by_action["spj.photo_add"]] == [True, True]
+    [signer] = by_action["spj.signature_add"]
+    assert signer["name"] == "Budi"  # an official signing in office: kept
+    assert by_action["spj.rates"][0]["changes"]  # the rates, as they were
+    [purged] = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "privacy.purge"))
+    assert purged.details["honoraria"] == 1 and purged.details["photos"] == 1
 
 
 def test_a_persons_download_holds_their_money_and_statements(client, event, two_days):  # noqa: F811

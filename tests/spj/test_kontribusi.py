@@ -1,5 +1,6 @@
 """Kontribusi per agency: numbered tagihan, payment, kuitansi once paid, who still owes."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from bimtek.errors import Conflict, InvalidInput
 from bimtek.extensions import db
 from bimtek.spj import kontribusi
 from bimtek.spj.locking import EventLocked
+from bimtek.spj.models import Invoice
 from bimtek.spj.rupiah import format_rupiah, terbilang
 from tests import factories
 from tests.spj.helpers import check_pdf
@@ -112,10 +114,75 @@ def test_a_locked_event_takes_kontribusi_changes_only_as_corrections(agencies, m
     invoice = kontribusi.issue_invoice(
         agencies, "KPU Kabupaten Kutai Timur", {"reason": "Tagihan susulan"}, actor=manager
     )
+    assert invoice.number
     with pytest.raises(EventLocked):
-        kontribusi.record_payment(
-            invoice, agencies, {"paid_on": invoice.issued_on.isoformat(), "payment_method": "tunai"}
+        kontribusi.update_fee_settings(agencies, SETTINGS)
+
+
+def _paid_entries():
+    return list(
+        db.session.scalars(
+            sa.select(AuditLog)
+            .where(AuditLog.action.like("spj.invoice_paid%"))
+            .order_by(AuditLog.id)
         )
+    )
+
+
+def test_a_payment_received_after_the_event_is_recorded_without_a_reason(agencies, manager):
+    """Agencies pay after the Bimtek: recording a payment is a new fact, not a correction,
+    on an event past its last day or closed; recording it again still is refused."""
+    kpu = kontribusi.issue_invoice(agencies, "KPU Kabupaten Kutai Timur")
+    bawaslu = kontribusi.issue_invoice(agencies, "Bawaslu Kutai Timur")
+    db.session.commit()
+    agencies.start_date -= timedelta(days=30)  # past its last day
+    agencies.end_date -= timedelta(days=30)
+    db.session.commit()
+    assert agencies.locked() and agencies.closed_at is None
+    paid = {"paid_on": kpu.issued_on.isoformat(), "payment_method": "transfer"}
+    kontribusi.record_payment(kpu, agencies, paid, actor=manager)
+    db.session.commit()
+    agencies.closed_at = utcnow()
+    db.session.commit()
+    kontribusi.record_payment(bawaslu, agencies, {**paid, "payment_method": "tunai"})
+    db.session.commit()
+    assert (kpu.paid_on, bawaslu.paid_on) == (kpu.issued_on, bawaslu.issued_on)
+    entries = _paid_entries()
+    assert [e.action for e in entries] == ["spj.invoice_paid", "spj.invoice_paid"]
+    assert ["reason" in e.details for e in entries] == [False, False]
+    with pytest.raises(Conflict) as refused:
+        kontribusi.record_payment(kpu, agencies, {**paid, "reason": "Salah tanggal"})
+    assert refused.value.code == "already_paid"
+
+
+def test_the_locked_page_asks_no_reason_to_record_a_payment(agencies, manager, manager_client):
+    code = agencies.code
+    kontribusi.issue_invoice(agencies, "KPU Kabupaten Kutai Timur")
+    agencies.closed_at = utcnow()
+    db.session.commit()
+    page = manager_client.get(f"/admin/kegiatan/{code}/spj/kontribusi").get_data(as_text=True)
+    forms = re.findall(r"<form [^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>", page, re.S)
+    asks_reason = {
+        action.rsplit("/", 1)[-1]: 'name="reason"' in body
+        for action, body in forms
+        if "/spj/kontribusi/" in action
+    }
+    assert asks_reason == {"bayar": False, "tagihan": True, "pengaturan": True}
+    invoice = kontribusi.agencies(agencies)[1].invoice
+    answer = manager_client.post(
+        f"/admin/kegiatan/{code}/spj/kontribusi/{invoice.id}/bayar",
+        data={"paid_on": invoice.issued_on.isoformat(), "payment_method": "transfer"},
+    )
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Invoice, invoice.id).paid_on == invoice.issued_on
+    [entry] = _paid_entries()
+    assert entry.action == "spj.invoice_paid" and entry.actor_id == manager.id
+    refused = manager_client.post(
+        f"/admin/kegiatan/{code}/spj/kontribusi/tagihan",
+        data={"institution": "Bawaslu Kutai Timur"},
+    )
+    assert refused.status_code == 422  # a new tagihan on a locked event is still a correction
 
 
 def test_the_pages_and_the_pdfs_agree(agencies, manager_client, tmp_path):
