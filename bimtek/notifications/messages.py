@@ -100,7 +100,7 @@ def served_role_label(role: str) -> str:
     return {
         "narasumber": _("narasumber"),
         "moderator": _("moderator"),
-        "panitia": _("panitia"),
+        "panitia": _("panitia penyelenggara"),
     }.get(role, role)
 
 
