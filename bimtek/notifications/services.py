@@ -2,8 +2,8 @@
 
 A message is a ``Delivery`` row written in the same transaction as what caused it (a
 registration, a promotion, a certificate: a participant's, or one of those who served the
-event, mailed to the address entered with them), and its sending is queued for after the commit:
-a rolled-back registration leaves no row and sends nothing. The job claims the row with
+event, mailed to the address entered with them), and its sending is queued for after the
+commit: a rolled-back registration leaves no row and sends nothing. The job claims the row with
 one UPDATE (queued/failed -> sending), so two runs of the same job, or a manager's retry
 racing an automatic one, send it once.
 """
