@@ -55,6 +55,8 @@ class ServedPerson:
     name: str
     institution: str = ""
     nip: str = ""
+    #: where their certificate is mailed ("" for none): personal data, managers only
+    email: str = ""
     #: (title, JP) of the modules taught or moderated; the whole curriculum for panitia
     modules: list[tuple[str, int]] = field(default_factory=list)
     #: the certificate in force, once issued
@@ -88,6 +90,7 @@ def served_people(event: Event, role: str) -> list[ServedPerson]:
             person = people[key] = ServedPerson(role, key, contributor.name)
         person.institution = person.institution or contributor.institution
         person.nip = person.nip or contributor.nip
+        person.email = person.email or contributor.email
         module = contributor.module
         if module is not None and (key, module.id) not in seen:
             seen.add((key, module.id))
@@ -118,6 +121,22 @@ def served_people(event: Event, role: str) -> list[ServedPerson]:
             )
         person.certificate = certificate
     return list(people.values())
+
+
+def holder_email(certificate: Certificate) -> str:
+    """Where a served certificate is mailed: its holder's address among the event's
+    contributors in its role now, the first given in the list's order (as ``served_people``
+    takes it); "" when none is on file or the holder is no longer listed."""
+    if certificate.role not in SERVED_ROLES:
+        return ""
+    for contributor in contributors_of(certificate.event):
+        if (
+            contributor.role == certificate.role
+            and contributor.email
+            and holder_key(contributor.name) == certificate.holder_key
+        ):
+            return contributor.email
+    return ""
 
 
 def role_settings(event: Event, role: str) -> ServedCertificateSettings:

@@ -8,6 +8,10 @@ participants' are (``issuing.lock_numbering``): two managers issuing at once nev
 one number twice, and a number is never used again, not even after a revoke. Signing,
 the kept file, revoking and verifying are the participants' (``issuing.sign_issued``,
 ``issuing.revoke``).
+
+Each certificate issued is announced as participants' are (``signals.certificate_issued``):
+notifications mails it to the holder's address when one is on file; a manager's "Kirim
+ulang" (``send_served_again``) mails it again, to the address on file then.
 """
 
 from dataclasses import dataclass
@@ -32,13 +36,15 @@ from bimtek.certificates.rules import ensure_signed
 from bimtek.certificates.served import (
     ServedPerson,
     check_role,
+    holder_email,
     served_design,
     served_number,
     served_people,
 )
+from bimtek.certificates.signals import certificate_issued, served_certificate_resend
 from bimtek.core.inputs import has_forbidden_text
 from bimtek.core.timeutil import utcnow
-from bimtek.errors import InvalidInput
+from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.models import Event
 from bimtek.extensions import db
 
@@ -141,7 +147,42 @@ def issue_served(
             "last": issued[-1].number,
         },
     )
+    for certificate in issued:
+        certificate_issued.send(certificate)
     return ServedOutcome(issued, already)
+
+
+def send_served_again(certificate: Certificate, *, actor=None, channel: str = "web") -> str:
+    """Mail a served certificate in force again ("Kirim ulang"), to the address on file now;
+    returns it. InvalidInput when it is revoked or its holder has no address; NotFound for a
+    participant's certificate."""
+    if certificate.role not in SERVED_ROLES:
+        raise NotFound(_("Sertifikat tidak ditemukan."), code="unknown_certificate")
+    if certificate.revoked_at is not None:
+        raise InvalidInput(
+            _("Sertifikat %(number)s sudah dicabut: tidak dikirim.", number=certificate.number)
+        )
+    address = holder_email(certificate)
+    if not address:
+        raise InvalidInput(
+            _(
+                "%(name)s belum punya alamat email: isi di daftar narasumber, moderator & "
+                "panitia, lalu kirim ulang.",
+                name=certificate.name,
+            ),
+            code="no_email",
+        )
+    record(
+        "certificate.served_mail",
+        actor=actor,
+        channel=channel,
+        event_id=certificate.event_id,
+        target=certificate,
+        details={"role": certificate.role, "number": certificate.number},
+    )
+    served_certificate_resend.send(certificate)
+    db.session.flush()
+    return address
 
 
 def _new_certificate(

@@ -1,5 +1,5 @@
 """Pages of the certificates of those who served (manager of the event): choose who,
-preview, issue; the roles' texts. Downloads and revoking are the participants' routes
+preview, issue, mail again; the roles' texts. Downloads and revoking are the participants' routes
 (``certificates.admin_download``, ``certificates.revoke``): a certificate is a certificate."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -8,12 +8,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.certificates import printing, served, served_issuing
-from bimtek.certificates.models import SERVED_ROLES
+from bimtek.certificates.models import SERVED_ROLES, Certificate
 from bimtek.certificates.queries import served_counts
 from bimtek.certificates.views import _pdf_response
 from bimtek.core.web import public_base_url, staff_required
 from bimtek.errors import NotFound, ServiceError
-from bimtek.events.access import event_required
+from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db
 
 bp = Blueprint("served_certificates", __name__)
@@ -65,6 +65,33 @@ def issue(event, role):
     else:
         flash(_("Tidak ada sertifikat baru: yang dipilih sudah menerima."), "info")
     return redirect(url_for(".index", code=event.code))
+
+
+@bp.post(ADMIN + "/<int:certificate_id>/kirim-ulang")
+@event_required("manager")
+def resend(event, certificate_id):
+    """Mail a served certificate again, to the address on file now ("Kirim ulang")."""
+    certificate = load_in_event(Certificate, certificate_id, event)
+    if certificate.role not in SERVED_ROLES:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        address = served_issuing.send_served_again(certificate, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Sertifikat %(number)s sedang dikirim ulang ke %(address)s.",
+                number=certificate.number,
+                address=address,
+            ),
+            "success",
+        )
+    return redirect(url_for(".index", code=event.code) + f"#{certificate.role}")
 
 
 @bp.route(ADMIN + "/<role>/contoh.pdf")

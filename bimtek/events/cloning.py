@@ -4,7 +4,8 @@ Copied: the event's details, modules, classes (kelas, empty), sessions (moved to
 dates, same local times, each for the same class or plenary),
 the question bank and the tests' settings (their windows follow the new schedule), the
 certificate settings with logos and background, and the signatories, the narasumber and
-moderators of each module (with institution and NIP: they usually teach the next batch too).
+moderators of each module (with institution, NIP and email: they usually teach the next
+batch too).
 Not copied: people (participants, attendance, attempts, certificates, the panitia), staff
 rights (an administrator assigns them, as for a new event), teaching material files (uploaded
 again), messages.
@@ -130,6 +131,7 @@ def _copy_modules(source: Event, event: Event) -> dict[int, Module]:
                 name=contributor.name,
                 institution=contributor.institution,
                 nip=contributor.nip,
+                email=contributor.email,
                 position=contributor.position,
             )
         )

@@ -6,6 +6,10 @@ about) are one list: saving the module's form adds and removes rows to match the
 typed there (``sync_speakers``), and changing the rows here rewrites the text. Panitia are
 entered by name, or taken from the event's staff accounts (``add_staff_as_panitia``).
 Operations flush and write an audit record; the caller commits.
+
+A contributor's email address (optional) is where their certificate is mailed. It is
+personal data (UU 27/2022): shown to the event's managers only, never written to the audit
+log, erased by the personal-data purge.
 """
 
 import sqlalchemy as sa
@@ -13,7 +17,7 @@ from flask_babel import gettext as _
 
 from bimtek.audit.services import record
 from bimtek.auth.models import User
-from bimtek.core.inputs import has_forbidden_text
+from bimtek.core.inputs import email_address, has_forbidden_text
 from bimtek.errors import InvalidInput
 from bimtek.events.access import load_in_event
 from bimtek.events.models import CONTRIBUTOR_ROLES, Contributor, Event, EventStaff, Module
@@ -62,6 +66,11 @@ def clean_contributor(event: Event, data) -> dict:
     nip = "".join(str(data.get("nip") or "").split())
     if nip and (not nip.isdigit() or len(nip) != NIP_LENGTH):
         errors["nip"] = _("NIP terdiri dari 18 angka, atau kosongkan.")
+    try:
+        email = email_address(data.get("email"))
+    except ValueError:
+        email = ""
+        errors["email"] = _("Alamat email tidak valid.")
     for field, value in (("name", name), ("institution", institution)):
         if field not in errors and has_forbidden_text(value):
             errors[field] = _("Isian memuat karakter yang tidak diizinkan.")
@@ -81,6 +90,7 @@ def clean_contributor(event: Event, data) -> dict:
         "name": name,
         "institution": institution,
         "nip": nip,
+        "email": email,
         "module": module,
     }
 
@@ -142,6 +152,29 @@ def remove_contributor(contributor: Contributor, *, actor=None, channel="web") -
     db.session.flush()
     if module is not None and contributor.role == "narasumber":
         _write_speakers(module)
+
+
+def set_contributor_email(contributor: Contributor, raw, *, actor=None, channel="web") -> None:
+    """Set or correct (or clear, with "") where the contributor's certificate is mailed; the
+    audit record says that it changed, never the address."""
+    try:
+        email = email_address(raw)
+    except ValueError:
+        raise InvalidInput(
+            _("Alamat email tidak valid."), fields={"email": _("Alamat email tidak valid.")}
+        ) from None
+    if email == contributor.email:
+        return
+    contributor.email = email
+    db.session.flush()
+    record(
+        "contributor.email",
+        actor=actor,
+        channel=channel,
+        event_id=contributor.event_id,
+        target=contributor,
+        details={"role": contributor.role, "name": contributor.name, "cleared": not email},
+    )
 
 
 def get_contributor(event: Event, contributor_id) -> Contributor:

@@ -208,6 +208,8 @@ class Contributor(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     institution: Mapped[str] = mapped_column(sa.String(200), default="")
     nip: Mapped[str] = mapped_column(sa.String(30), default="")
+    #: where their certificate is mailed ("" for none); personal data: managers only, purged
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
     #: the staff account of a panitia member, when they have one
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(default=0)

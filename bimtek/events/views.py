@@ -314,6 +314,24 @@ def remove_contributor(event, contributor_id):
     return redirect(url_for(".contributors", code=event.code))
 
 
+@admin_bp.route("/kegiatan/<code>/tim/<int:contributor_id>/email", methods=["POST"])
+@event_required("manager")
+def contributor_email(event, contributor_id):
+    """Set or correct where a listed person's certificate is mailed."""
+    contributor = team.get_contributor(event, contributor_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        team.set_contributor_email(contributor, request.form.get("email"), actor=current_user)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(_("%(name)s: %(problem)s", name=contributor.name, problem=error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Email %(name)s disimpan.", name=contributor.name), "success")
+    return redirect(url_for(".contributors", code=event.code))
+
+
 @admin_bp.route("/kegiatan/<code>/tim/staf", methods=["POST"])
 @event_required("manager")
 def add_staff_as_panitia(event):

@@ -8,13 +8,14 @@ import logging
 
 from flask import Flask
 
-from bimtek.certificates.signals import certificate_issued
+from bimtek.certificates.signals import certificate_issued, served_certificate_resend
 from bimtek.notifications import services
 from bimtek.notifications.services import (
     on_account_link_requested,
     on_certificate_issued,
     on_promoted,
     on_registered,
+    on_served_certificate_resend,
 )
 from bimtek.notifications.whatsapp import whatsapp_link
 from bimtek.participants.signals import (
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     participant_registered.connect(_registered)
     participant_promoted.connect(_promoted)
     certificate_issued.connect(_certificate_issued)
+    served_certificate_resend.connect(_served_certificate_resend)
     account_link_requested.connect(_account_link_requested)
     app.jinja_env.globals["whatsapp_link"] = whatsapp_link
     if not app.config.get("MAIL_SERVER"):
@@ -51,6 +53,11 @@ def _promoted(participant, **_kwargs):
 def _certificate_issued(certificate, **_kwargs):
 
     on_certificate_issued(certificate)
+
+
+def _served_certificate_resend(certificate, **_kwargs):
+
+    on_served_certificate_resend(certificate)
 
 
 def _account_link_requested(participant, **_kwargs):

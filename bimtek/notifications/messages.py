@@ -7,6 +7,8 @@ phone: who, what, the one link that matters, and the schedule for a new ticket.
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from bimtek.certificates.printing import certificate_filename, issued_pdf
+from bimtek.certificates.queries import verification_url
 from bimtek.events.services import schedule_by_day
 from bimtek.notifications.links import public_url
 from bimtek.notifications.mail import Attachment, Message
@@ -16,6 +18,8 @@ from bimtek.participants.queries import waitlist_position
 
 
 def build(delivery) -> Message:
+    if delivery.kind == "served_certificate":
+        return _served_certificate(delivery)
     participant = delivery.participant
     event = participant.event
     context = {
@@ -65,6 +69,39 @@ def build(delivery) -> Message:
         attachments=attachments,
         message_id=f"bimtek.{delivery.key.replace(':', '.')}",
     )
+
+
+def _served_certificate(delivery) -> Message:
+    """A narasumber's, moderator's or panitia member's certificate: most have no account to
+    log in to, so the signed file itself is attached (as the ticket is to a registration),
+    with the link that verifies it."""
+    certificate = delivery.certificate
+    event = certificate.event
+    subject = _("Sertifikat Anda siap: %(event)s", event=event.title)
+    context = {
+        "delivery": delivery,
+        "certificate": certificate,
+        "event": event,
+        "role": served_role_label(certificate.role),
+        "verify_url": verification_url(certificate.verification_code),
+        "subject": subject,
+    }
+    return Message(
+        to=delivery.to_address,
+        subject=subject,
+        text=render_template("email/served_certificate.txt", **context),
+        html=render_template("email/served_certificate.html", **context),
+        attachments=[Attachment(certificate_filename(certificate), issued_pdf(certificate))],
+        message_id=f"bimtek.{delivery.key.replace(':', '.')}",
+    )
+
+
+def served_role_label(role: str) -> str:
+    return {
+        "narasumber": _("narasumber"),
+        "moderator": _("moderator"),
+        "panitia": _("panitia penyelenggara"),
+    }.get(role, role)
 
 
 def public_url_of(endpoint: str, code: str) -> str:

@@ -16,6 +16,7 @@ KINDS = (
     "test_open",
     "announcement",
     "account_link",
+    "served_certificate",
 )
 AUDIENCES = ("registered", "waitlisted", "all")
 #: how an announcement goes out: by email (a job), on WhatsApp (a manager, in turn), or both
@@ -52,7 +53,9 @@ class Announcement(db.Model):
 
 
 class Delivery(db.Model):
-    """One message to one person, sent at most once: ``key`` names it (``registration:17``)."""
+    """One message to one person, sent at most once: ``key`` names it (``registration:17``).
+    The person is a participant, or someone who served the event (narasumber, moderator,
+    panitia), whose certificate the message carries (``certificate_id``)."""
 
     __tablename__ = "deliveries"
     __table_args__ = (sa.Index("ix_deliveries_event_status", "event_id", "status"),)
@@ -64,6 +67,10 @@ class Delivery(db.Model):
     )
     announcement_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
+    #: the certificate a "served_certificate" message carries (its holder is no participant)
+    certificate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("certificates.id", ondelete="CASCADE"), index=True
     )
     #: one of KINDS
     kind: Mapped[str] = mapped_column(sa.String(30))
@@ -85,6 +92,7 @@ class Delivery(db.Model):
 
     participant = relationship("Participant")
     announcement = relationship("Announcement")
+    certificate = relationship("Certificate")
 
     def __repr__(self) -> str:
         return f"<Delivery {self.id} {self.key} {self.status}>"

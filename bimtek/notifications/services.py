@@ -1,8 +1,9 @@
 """Messages to participants: queued once per key, sent by a job, logged per person.
 
 A message is a ``Delivery`` row written in the same transaction as what caused it (a
-registration, a promotion, a certificate), and its sending is queued for after the commit:
-a rolled-back registration leaves no row and sends nothing. The job claims the row with
+registration, a promotion, a certificate: a participant's, or one of those who served the
+event, mailed to the address entered with them), and its sending is queued for after the
+commit: a rolled-back registration leaves no row and sends nothing. The job claims the row with
 one UPDATE (queued/failed -> sending), so two runs of the same job, or a manager's retry
 racing an automatic one, send it once.
 """
@@ -15,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from bimtek.audit.services import record
+from bimtek.certificates.served import holder_email
 from bimtek.core.timeutil import utcnow
 from bimtek.errors import InvalidInput
 from bimtek.extensions import db
@@ -41,20 +43,44 @@ def queue_message(
     """
     if not participant.email:
         return None
-    if db.session.scalar(sa.select(Delivery.id).where(Delivery.key == key)) is not None:
-        return None
-    delivery = Delivery(
-        event_id=participant.event_id,
-        participant_id=participant.id,
-        announcement_id=announcement.id if announcement else None,
-        kind=kind,
-        key=key,
-        to_address=participant.email,
-        locale=person_locale(participant),
-        status="queued",
-        attempts=0,
-        error="",
+    return _queue(
+        Delivery(
+            event_id=participant.event_id,
+            participant_id=participant.id,
+            announcement_id=announcement.id if announcement else None,
+            kind=kind,
+            key=key,
+            to_address=participant.email,
+            locale=person_locale(participant),
+        )
     )
+
+
+def queue_served_certificate(certificate, key: str) -> Delivery | None:
+    """Log the message carrying a served certificate (narasumber, moderator, panitia) to its
+    holder's address on file, and send it after commit; once per ``key``. None when no
+    address is on file or the message was already queued."""
+    address = holder_email(certificate)
+    if not address:
+        return None
+    return _queue(
+        Delivery(
+            event_id=certificate.event_id,
+            certificate_id=certificate.id,
+            kind="served_certificate",
+            key=key,
+            to_address=address,
+            locale="id",
+        )
+    )
+
+
+def _queue(delivery: Delivery) -> Delivery | None:
+    if db.session.scalar(sa.select(Delivery.id).where(Delivery.key == delivery.key)) is not None:
+        return None
+    delivery.status = "queued"
+    delivery.attempts = 0
+    delivery.error = ""
     db.session.add(delivery)
     db.session.flush()
     enqueue_on_commit(send_delivery, delivery.id)
@@ -72,7 +98,16 @@ def on_promoted(participant: Participant) -> None:
 
 
 def on_certificate_issued(certificate) -> None:
+    if certificate.participant is None:  # a narasumber's, a moderator's or a panitia's
+        queue_served_certificate(certificate, f"served_certificate:{certificate.id}")
+        return
     queue_message(certificate.participant, "certificate", f"certificate:{certificate.id}")
+
+
+def on_served_certificate_resend(certificate) -> None:
+    """A manager's "Kirim ulang": a new message (its own key), to the address on file now."""
+    key = f"served_certificate:{certificate.id}:{secrets.token_hex(8)}"
+    queue_served_certificate(certificate, key)
 
 
 def on_account_link_requested(participant: Participant) -> None:
@@ -144,7 +179,10 @@ def remind_test(assessment, *, actor, channel: str = "web") -> int:
 
 
 def is_retryable(delivery: Delivery, now=None) -> bool:
-    """Failed, bounced, or stuck (queued or sending for longer than CLAIM_TIMEOUT)."""
+    """Failed, bounced, or stuck (queued or sending for longer than CLAIM_TIMEOUT); never one
+    whose address the personal-data purge erased."""
+    if not delivery.to_address:
+        return False
     if delivery.status in RETRYABLE:
         return True
     since = delivery.claimed_at if delivery.status == "sending" else delivery.created_at
@@ -217,6 +255,7 @@ def retryable(event_id: int) -> list[Delivery]:
         db.session.scalars(
             sa.select(Delivery).where(
                 Delivery.event_id == event_id,
+                Delivery.to_address != "",
                 sa.or_(
                     Delivery.status.in_(RETRYABLE),
                     sa.and_(Delivery.status == "queued", Delivery.created_at < stale),
@@ -277,6 +316,7 @@ def _claim(delivery_id: int) -> Delivery | None:
         sa.update(Delivery)
         .where(
             Delivery.id == delivery_id,
+            Delivery.to_address != "",
             sa.or_(
                 Delivery.status.in_(("queued", "failed")),
                 sa.and_(Delivery.status == "sending", Delivery.claimed_at < now - CLAIM_TIMEOUT),

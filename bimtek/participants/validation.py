@@ -8,11 +8,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from bimtek.auth.passwords import WeakPassword, check_new_password, personal_words
-from bimtek.core.inputs import forbidden_field_message, has_forbidden_text
+from bimtek.core.inputs import email_address, forbidden_field_message, has_forbidden_text
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 
 #: province codes (kode provinsi) that open a NIK, per Kemendagri
@@ -190,12 +189,9 @@ def clean_text(raw, label: str, *, required: bool, max_length: int = TEXT_MAX) -
 
 
 def clean_email(raw) -> str | None:
-    text = str(raw or "").strip()
-    if not text:
-        return None
     try:
-        return validate_email(text, check_deliverability=False).normalized
-    except EmailNotValidError:
+        return email_address(raw) or None
+    except ValueError:
         raise FieldProblem(_("Alamat email tidak valid.")) from None
 
 

@@ -4,6 +4,10 @@ NIK, NIP, phone and e-mail are shown to the event's managers and to administrato
 The panitia at the check-in desk see who someone is (name, institution, job title,
 registration number), never how to reach or identify them; for them a NIK search matches only
 the full 16 digits, so a NIK cannot be read out digit by digit through the search.
+
+The email address of a narasumber, moderator or panitia member (``Contributor.email``, where
+their certificate is mailed) is personal data too: it shows only on pages for the event's
+managers (the list of who served, their certificates, the delivery log).
 """
 
 from bimtek.events.access import may

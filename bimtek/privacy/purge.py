@@ -5,10 +5,12 @@ What goes, for every participant of the event (registered, waitlisted or cancell
 NIP, mobile number, e-mail and district; the free-text notes next to them (why a check-in
 was marked izin or sakit, which can be health data; why a registration was cancelled); the
 evaluation drafts that tie a person to answers; the participant lists uploaded for import;
-the NIP of the narasumber, moderators and panitia entered for their certificates; the SPJ's
-personal data (``bimtek.spj.personal_data``: honor names and NIPs, payment notes, dokumentasi
-photos, and the names, NIPs and captions in the SPJ's audit rows), every amount, count and
-agency name of the SPJ kept for its audit.
+the NIP and e-mail address of the narasumber, moderators and panitia entered for their
+certificates; the addresses in the delivery log (and its errors, which mail servers write with
+the address: a message purged is never sent again); the SPJ's personal data
+(``bimtek.spj.personal_data``: honor names and NIPs, payment notes, dokumentasi photos, and the
+names, NIPs and captions in the SPJ's audit rows), every amount, count and agency name of the
+SPJ kept for its audit.
 What stays: names (they are on the certificates, and the certificates stay verifiable),
 institution, category, gender and position (the aggregates are made of them), attendance,
 test scores, certificates, anonymous evaluation answers: every figure of the dashboard, the
@@ -33,6 +35,7 @@ from bimtek.errors import Conflict, InvalidInput
 from bimtek.evaluation.models import EvaluationDraft
 from bimtek.events.models import Contributor, Event
 from bimtek.extensions import db
+from bimtek.notifications.models import Delivery
 from bimtek.participants.models import Participant
 from bimtek.participants.uploads import ImportUpload
 from bimtek.privacy.models import PersonalDataPolicy
@@ -143,7 +146,10 @@ def purge_personal_data(
         )
     uploads = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.event_id == event.id))
     db.session.execute(
-        sa.update(Contributor).where(Contributor.event_id == event.id).values(nip="")
+        sa.update(Contributor).where(Contributor.event_id == event.id).values(nip="", email="")
+    )
+    db.session.execute(
+        sa.update(Delivery).where(Delivery.event_id == event.id).values(to_address="", error="")
     )
     policy.purged_at = utcnow()
     policy.purged_by_id = getattr(actor, "id", None)

@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "contributor.add": _l("Narasumber/moderator/panitia ditambahkan"),
     "contributor.remove": _l("Narasumber/moderator/panitia dihapus"),
     "contributor.add_staff": _l("Staf ditambahkan sebagai panitia"),
+    "contributor.email": _l("Email narasumber/moderator/panitia diubah"),
+    "certificate.served_mail": _l("Sertifikat narasumber/moderator/panitia dikirim ulang"),
     "checkin.undo": _l("Check-in dibatalkan"),
     "attendance.izin": _l("Izin"),
     "attendance.sakit": _l("Sakit"),

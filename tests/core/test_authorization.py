@@ -204,6 +204,7 @@ ROUTES = {
     "events_admin.delete_material": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.contributors": Route(EVENT_MANAGER),
     "events_admin.remove_contributor": Route(EVENT_MANAGER, unsafe=True),
+    "events_admin.contributor_email": Route(EVENT_MANAGER, unsafe=True),
     "events_admin.add_staff_as_panitia": Route(EVENT_MANAGER, unsafe=True),
     # --- staff: participants
     "participants_admin.index": Route(EVENT_PANITIA),
@@ -262,6 +263,7 @@ ROUTES = {
     "served_certificates.issue": Route(EVENT_MANAGER, args={"role": "narasumber"}),
     "served_certificates.preview": Route(EVENT_MANAGER, args={"role": "narasumber"}),
     "served_certificates.texts": Route(EVENT_MANAGER),
+    "served_certificates.resend": Route(EVENT_MANAGER, unsafe=True),
     "served_certificates.own_index": Route(STAFF),
     "served_certificates.own_download": Route(OWN_SERVED),
     # --- staff: dashboard, exports, import

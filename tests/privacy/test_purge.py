@@ -10,16 +10,22 @@ from bimtek.attendance.models import Attendance
 from bimtek.attendance.queries import attendance_matrix
 from bimtek.audit.models import AuditLog
 from bimtek.auth.models import User
+from bimtek.certificates import served, served_issuing
 from bimtek.certificates.models import Certificate
 from bimtek.errors import InvalidInput
 from bimtek.evaluation import queries, services
 from bimtek.evaluation.models import ORGANIZER_PART, EvaluationDraft
+from bimtek.events import contributors as team
+from bimtek.events.models import Contributor
 from bimtek.extensions import db
+from bimtek.notifications.models import Delivery
 from bimtek.participants.models import Participant
 from bimtek.privacy import purge, retention
 from bimtek.reports.dashboard import certificate_panel, registration_panel
 from tests import factories
+from tests.certificates.conftest import sign
 from tests.evaluation.conftest import after_event, fill
+from tests.notifications.conftest import settle
 
 LATER = date(2100, 1, 1)
 
@@ -155,3 +161,37 @@ def test_evaluation_drafts_go_answers_stay(rated_event, admin):
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(EvaluationDraft.id))) == 0
     assert queries.report(rated_event)["organizer"] == before
+
+
+def test_the_email_of_those_who_served_goes_with_the_purge(app, admin):
+    event = factories.make_event("BERTUGAS24", start=date(2024, 1, 8))
+    team.add_contributor(
+        event,
+        {
+            "role": "narasumber",
+            "name": "Kombes Pol. Budi",
+            "nip": "196805121990031004",
+            "email": "budi.kombes@polri.go.id",
+            "module_id": str(event.modules[0].id),
+        },
+    )
+    sign(event)
+    keys = [person.key for person in served.served_people(event, "narasumber")]
+    certificate = served_issuing.issue_served(event, "narasumber", keys).issued[0]
+    db.session.commit()
+    assert settle(app)
+    assert db.session.scalar(sa.select(Delivery.to_address)) == "budi.kombes@polri.go.id"
+    purge.purge_personal_data(event, confirm_code=event.code, actor=admin, today=LATER)
+    db.session.commit()
+    stored = " ".join(
+        str(value)
+        for table in (Contributor.__table__, Delivery.__table__)
+        for row in db.session.execute(sa.select(table)).all()
+        for value in row
+    )
+    assert "budi.kombes" not in stored and "polri.go.id" not in stored
+    assert "196805121990031004" not in stored
+    row = db.session.scalar(sa.select(Contributor))
+    assert (row.name, row.email, row.nip) == ("Kombes Pol. Budi", "", "")
+    db.session.refresh(certificate)
+    assert certificate.name == "Kombes Pol. Budi" and certificate.revoked_at is None
