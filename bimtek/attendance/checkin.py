@@ -89,7 +89,7 @@ def _clean_scanned_at(raw, session: Session, now: datetime) -> datetime | None:
 
 
 # The hot path's statements are built once and executed with parameters (see
-# ``attendance.lookup``).
+# ``attendance.scan_targets``).
 _PARTICIPANT_BY_CODE = sa.select(Participant).where(Participant.ticket_code == sa.bindparam("code"))
 _EXISTING = sa.select(Attendance.id, Attendance.status, Attendance.checked_in_at).where(
     Attendance.session_id == sa.bindparam("session_id"),
