@@ -84,7 +84,7 @@ format: install
 # in bimtek/translations/en/LC_MESSAGES/messages.po and run `make translations` again.
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o bimtek/translations/messages.pot .
-	$(BIN)/pybabel update -i bimtek/translations/messages.pot -d bimtek/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel update -i bimtek/translations/messages.pot -d bimtek/translations -l en --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d bimtek/translations
 
 bench: install
