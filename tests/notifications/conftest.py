@@ -58,8 +58,7 @@ def mailbox(smtp_port):
     controller.stop()
 
 
-@pytest.fixture
-def app_config(monkeypatch, smtp_port):
+def mail_settings(monkeypatch, smtp_port) -> dict:
     """Mail settings from the environment, as an operator sets them; no queue configured."""
     monkeypatch.setenv("BIMTEK_MAIL_SERVER", "127.0.0.1")
     monkeypatch.setenv("BIMTEK_MAIL_PORT", str(smtp_port))
@@ -67,6 +66,11 @@ def app_config(monkeypatch, smtp_port):
     monkeypatch.setenv("BIMTEK_MAIL_DEFAULT_SENDER", "Bimtek Kutim <bimtek@kutim.test>")
     monkeypatch.delenv("BIMTEK_QUEUE_URL", raising=False)
     return {"JOB_RETRY_DELAY": 0.2, "JOB_RETRY_BACKOFF": 1, "JOB_RETRIES": 3, "MAIL_TIMEOUT": 5}
+
+
+@pytest.fixture
+def app_config(monkeypatch, smtp_port):
+    return mail_settings(monkeypatch, smtp_port)
 
 
 def wait_for(condition, seconds: float = 10.0):
