@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench._setup import drop_database
 from bimtek.config import normalize_database_url
 from tests.conftest import POSTGRES_URL, requires_postgres
 from tests.servers import free_port
@@ -265,12 +266,8 @@ def _pg_prefix() -> str:
 
 def _drop_national_databases() -> None:
     url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for side in ("lone", "national"):
-            name = f"{url.database}_{side}"
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    for side in ("lone", "national"):
+        drop_database(f"{url.database}_{side}", server=url.render_as_string(False))
 
 
 def scripts() -> list[str]:
