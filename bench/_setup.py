@@ -5,7 +5,8 @@
   of its own (demo_signer);
 - the environment of a server process over it (server_env) and the servers: the production
   gunicorn on 127.0.0.1 (gunicorn) and a ``flask worker`` (worker), by tests/servers.py;
-- the data: an event, a participant's registration data, a staff account and its API token.
+- the data: an event, its sessions, participants' registration data, a staff account and
+  its API token.
 
 Every bench starts with ``sys.path.insert(0, ROOT)`` so that ``bench`` and ``tests`` import.
 Only the server processes need tests/servers.py (imported where they start): a bench that
@@ -19,7 +20,8 @@ import re
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 if TYPE_CHECKING:
     from tests import servers
+
 #: the PostgreSQL server the benches make their databases on (as its superuser)
 POSTGRES_ADMIN_URL = os.environ.get(
     "BIMTEK_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -258,6 +261,24 @@ def open_event(code: str, capacity: int, *, start: date | None = None, **fields)
         **fields,
     }
     return create_event(data, channel="cli")
+
+
+def module_sessions(event, days: int, hours, minutes: int):
+    """One module (2 JP a session) taught at each of ``hours`` on each of the ``days`` days
+    from the event's start, ``minutes`` long each; the module."""
+    from bimtek.events.services import save_module, save_session
+
+    module = save_module(
+        event, {"code": "M1", "title": "Mitigasi", "jp": 2 * days * len(hours)}, channel="cli"
+    )
+    for day in range(days):
+        for hour in hours:
+            starts = datetime.combine(event.start_date, dt_time(hour)) + timedelta(days=day)
+            ends = starts + timedelta(minutes=minutes)
+            session = {"module_id": module.id, "day": starts.date()}
+            session |= {"start_time": starts.strftime("%H:%M"), "end_time": ends.strftime("%H:%M")}
+            save_session(event, session, channel="cli")
+    return module
 
 
 def register_people(event, rows, channel: str = "cli") -> list:

@@ -67,33 +67,18 @@ def build_xlsx(rows) -> bytes:
 
 
 def make_event(code: str, capacity: int | None = None):
-    from bimtek.events.services import create_event, save_module, save_session
+    from bench._setup import module_sessions, open_event
 
     start = date(2024, 10, 28)
-    event = create_event(
-        {
-            "code": code,
-            "title": "Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
-            "venue": "Hotel Harris Samarinda",
-            "start_date": start,
-            "end_date": start + timedelta(days=1),
-            "capacity": capacity or PARTICIPANTS,
-        },
-        channel="cli",
+    event = open_event(
+        code,
+        capacity or PARTICIPANTS,
+        start=start,
+        end_date=start + timedelta(days=1),
+        title="Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
+        venue="Hotel Harris Samarinda",
     )
-    module = save_module(event, {"code": "M1", "title": "Mitigasi", "jp": 16}, channel="cli")
-    for day in range(2):
-        for hour in (8, 10, 13, 15):
-            save_session(
-                event,
-                {
-                    "module_id": module.id,
-                    "day": start + timedelta(days=day),
-                    "start_time": f"{hour:02d}:00",
-                    "end_time": f"{hour + 1:02d}:30",
-                },
-                channel="cli",
-            )
+    module_sessions(event, days=2, hours=(8, 10, 13, 15), minutes=90)
     return event
 
 

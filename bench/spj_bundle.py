@@ -42,9 +42,8 @@ def photo(seed: int) -> bytes:
 def seed(participants: int, days: int):
     import sqlalchemy as sa
 
-    from bench._setup import open_event, person, register_people
+    from bench._setup import module_sessions, open_event, person, register_people
     from bimtek.attendance.models import Attendance
-    from bimtek.events.services import save_module, save_session
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
     from bimtek.spj import dokumentasi, honor, kontribusi, letterhead, letters, money
@@ -57,19 +56,7 @@ def seed(participants: int, days: int):
         end_date=start + timedelta(days=days - 1),
         title="Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
     )
-    module = save_module(event, {"code": "M1", "title": "Mitigasi", "jp": 4 * days}, channel="cli")
-    for day in range(days):
-        for hour in (8, 13):
-            save_session(
-                event,
-                {
-                    "module_id": module.id,
-                    "day": start + timedelta(days=day),
-                    "start_time": f"{hour:02d}:00",
-                    "end_time": f"{hour + 3:02d}:00",
-                },
-                channel="cli",
-            )
+    module = module_sessions(event, days=days, hours=(8, 13), minutes=180)
     rows = [
         person(
             n,
