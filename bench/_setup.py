@@ -19,7 +19,6 @@ import os
 import re
 import sys
 import tempfile
-import time
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
@@ -176,16 +175,7 @@ def worker(env: dict, threads: int) -> servers.Server:
     """A ``flask --app bimtek worker`` on ``env``'s queue, started and listening; stop() it."""
     from tests import servers
 
-    command = [sys.executable, "-m", "flask", "--app", "bimtek", "worker", "--threads", threads]
-    env = {**env, "PYTHONUNBUFFERED": "1"}  # its first line reaches the log at once
-    process = servers.Server(command, env, ready=None, grace=30).start()
-    deadline = time.monotonic() + 60
-    while "Bimtek worker:" not in process.output():  # its first line: it has started
-        if process.process.poll() is not None or time.monotonic() > deadline:
-            process.stop()
-            raise RuntimeError(f"the worker did not start:\n{process.output()}")
-        time.sleep(0.1)
-    return process
+    return servers.flask_worker(env, threads, grace=30).start().wait_output("Bimtek worker:")
 
 
 def percentile(values, fraction: float) -> float:

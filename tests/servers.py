@@ -1,4 +1,4 @@
-"""Real server processes for the tests and the benches (bench/_server.py uses it too): gunicorn
+"""Real server processes for the tests and the benches (bench/_setup.py uses it too): gunicorn
 with the production settings, ``flask run``, a ``flask worker``, on 127.0.0.1.
 
     with gunicorn(environment(DATABASE_URL=url, SECRET_KEY="..."), free_port()) as server:
@@ -120,6 +120,16 @@ class Server:
                 )
             time.sleep(0.1)
 
+    def wait_output(self, text: str, timeout: float = 60) -> "Server":
+        """Wait until ``text`` is in its log (a process without a URL saying it started)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output(last=None):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"no {text!r} from {self.command}; see {self.log}")
+            time.sleep(0.1)
+        return self
+
     def __enter__(self) -> "Server":
         self.start()
         if self.ready is not None:
@@ -157,9 +167,10 @@ class Server:
         while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
 
-    def output(self, last: int = 3000) -> str:
-        """The end of what it wrote (stdout and stderr, or stderr alone)."""
-        return self.log.read_text(errors="replace")[-last:] if self.log else ""
+    def output(self, last: int | None = 3000) -> str:
+        """The end of what it wrote (stdout and stderr, or stderr alone); all of it: None."""
+        text = self.log.read_text(errors="replace") if self.log else ""
+        return text[-last:] if last else text
 
 
 def gunicorn(env: dict, port: int, *, workers: int | None = None, options=(), **kwargs) -> Server:
@@ -170,6 +181,13 @@ def gunicorn(env: dict, port: int, *, workers: int | None = None, options=(), **
         env["WEB_CONCURRENCY"] = str(workers)
     command = [VENV_BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py", *options, "wsgi:app"]
     return Server(command, env, port=port, **kwargs)
+
+
+def flask_worker(env: dict, threads: int = 2, **kwargs) -> Server:
+    """``flask --app bimtek worker`` on ``env``'s queue (nothing to wait for but its first
+    line, "Bimtek worker: ...", written at once)."""
+    command = [VENV_BIN / "flask", "--app", "bimtek", "worker", "--threads", threads]
+    return Server(command, {**env, "PYTHONUNBUFFERED": "1"}, ready=None, **kwargs)
 
 
 def _answers(port: int) -> bool:

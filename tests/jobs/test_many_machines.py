@@ -34,7 +34,7 @@ from tests.certificates.conftest import qualify
 from tests.conftest import POSTGRES_URL, demo_signer
 from tests.factories import PASSWORD, make_participant, make_staff
 from tests.participants.sheets import person_row, xlsx_bytes
-from tests.servers import VENV_BIN, Server, environment, free_port, gunicorn
+from tests.servers import Server, environment, flask_worker, free_port, gunicorn
 
 REDIS_URL = os.environ.get("BIMTEK_TEST_REDIS_URL")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -91,8 +91,7 @@ class Machines:
         return [server.wait_ready().url for server in started]
 
     def worker(self, name: str) -> Server:
-        command = [VENV_BIN / "flask", "--app", "bimtek", "worker", "--threads", "2"]
-        return self._started(Server(command, ready=None, **self._own(name)))
+        return self._started(flask_worker(threads=2, **self._own(name)))
 
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")[-3000:]
