@@ -27,7 +27,18 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import Gunicorn, fresh_database, migrate, percentile, server_env  # noqa: E402
+from bench._setup import (  # noqa: E402
+    api_token,
+    bench_app,
+    csrf_token,
+    fresh_database,
+    gunicorn,
+    log_in,
+    percentile,
+    register_people,
+    server_env,
+    staff_account,
+)
 
 PORT = 5350
 THREADS = 8
@@ -36,61 +47,37 @@ PASSWORD = "rahasia-bench-1"
 
 def seed(env: dict, takers: int, participants: int) -> tuple[str, list[tuple[int, str]], str]:
     """Demo event with its bank and simulated results, ``takers`` fresh participants, admin."""
-    from bimtek import create_app
-    from bimtek.auth.models import User
-    from bimtek.auth.services import issue_api_token
     from bimtek.demo import demo_people, load_demo
     from bimtek.extensions import db
-    from bimtek.participants.registration import RegistrationTerms, register
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"]}
-    )
+    app = bench_app(env["DATABASE_URL"])
     with app.app_context():
         event, _ = load_demo(participant_count=participants - takers)
-        people = []
-        for index, person in enumerate(demo_people(takers, seed=99)):
-            person["nik"] = person["nik"][:12] + f"{9000 - index:04d}"
-            person["password"] = PASSWORD
-            outcome = register(
-                event, person, RegistrationTerms(channel="cli", enforce_window=False)
+        rows = []
+        for index, row in enumerate(demo_people(takers, seed=99)):
+            rows.append(
+                {**row, "nik": row["nik"][:12] + f"{9000 - index:04d}", "password": PASSWORD}
             )
-            people.append(outcome.participant)
-        admin = User(email="bench-admin@bimtek.local", role="admin", full_name="Bench")
-        admin.set_password(PASSWORD)
-        db.session.add(admin)
-        db.session.flush()
-        _token, plain = issue_api_token(admin, "bench")
+        people = register_people(event, rows)
+        token = api_token(staff_account("bench-admin@bimtek.local", password=PASSWORD))
         db.session.commit()
         code = event.code
         takers_out = [(p.id, p.nik) for p in people if p.status == "registered"]
         db.engine.dispose()
-    return code, takers_out, plain
-
-
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    return match.group(1)
+    return code, takers_out, token
 
 
 def take_one(url: str, participant_id: int, nik: str, latencies: list, errors: list) -> None:
-    session = requests.Session()
-    page = session.get(f"{url}/masuk").text
-    response = session.post(
-        f"{url}/masuk",
-        data={"identifier": nik, "password": PASSWORD, "csrf_token": csrf(page)},
-        allow_redirects=False,
-    )
-    if response.status_code != 302:
-        errors.append(("login", response.status_code))
+    try:
+        session = log_in(url, nik, PASSWORD)
+    except RuntimeError as refused:
+        errors.append(("login", str(refused)))
         return
     base = f"{url}/peserta/{participant_id}/tes/pre"
     page = session.get(base).text
-    session.post(f"{base}/mulai", data={"csrf_token": csrf(page)})
+    session.post(f"{base}/mulai", data={"csrf_token": csrf_token(page)})
     page = session.get(base).text
-    token = csrf(page)
+    token = csrf_token(page)
     questions = re.findall(r'name="q(\d+)" value="(\d+)"', page)
     first_option = {}
     for question_id, option_id in questions:
@@ -122,7 +109,6 @@ def main() -> None:
     env = server_env(
         database_url, BIMTEK_RATELIMIT_ENABLED="false", BIMTEK_SESSION_COOKIE_SECURE="false"
     )
-    migrate(env)
     started = time.perf_counter()
     code, takers, token = seed(env, args.takers, args.participants)
     print(f"[{args.db}] seeded in {time.perf_counter() - started:.1f} s: {len(takers)} takers")
@@ -132,7 +118,8 @@ def main() -> None:
     for item in takers:
         work.put(item)
 
-    with Gunicorn(env, args.port) as url:
+    with gunicorn(env, args.port) as server:
+        url = server.url
 
         def worker():
             while True:
@@ -153,16 +140,7 @@ def main() -> None:
             thread.join()
         elapsed = time.perf_counter() - started
 
-        admin = requests.Session()
-        page = admin.get(f"{url}/masuk").text
-        admin.post(
-            f"{url}/masuk",
-            data={
-                "identifier": "bench-admin@bimtek.local",
-                "password": PASSWORD,
-                "csrf_token": csrf(page),
-            },
-        )
+        admin = log_in(url, "bench-admin@bimtek.local", PASSWORD)
         timings = {}
         for name, target, session, headers in (
             ("results page", f"{url}/admin/kegiatan/{code}/tes/hasil", admin, {}),

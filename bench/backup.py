@@ -17,7 +17,6 @@ server, dropped afterwards.
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench._server import ROOT, VENV_BIN, server_env  # noqa: E402
+from bench._setup import (  # noqa: E402
+    bench_app,
+    demo_signer,
+    drop_database,
+    fresh_database,
+    server_env,
+)
+from tests import servers  # noqa: E402
 
 PUBLIC_BASE_URL = "https://bimtek.example.go.id"
 
@@ -35,20 +41,13 @@ PUBLIC_BASE_URL = "https://bimtek.example.go.id"
 def flask(env: dict, *args: str) -> float:
     """Run ``flask --app bimtek ARGS``; its wall-clock seconds."""
     start = time.perf_counter()
-    subprocess.run(
-        [str(VENV_BIN / "flask"), "--app", "bimtek", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    servers.flask(env, *args)
     return time.perf_counter() - start
 
 
 def load_demo_with_certificates(url: str, participants: int, signer: str) -> dict:
     """The demo in ``url`` (migrated), its signatory made real, Angkatan I's certificates
     issued; the counts of what it holds."""
-    from bimtek import create_app
     from bimtek.assessments.models import Attempt
     from bimtek.attendance.models import Attendance
     from bimtek.certificates.configuration import save_signatory
@@ -59,14 +58,7 @@ def load_demo_with_certificates(url: str, participants: int, signer: str) -> dic
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "CERT_SIGNING_PKCS12": signer,
-            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        }
-    )
+    app = bench_app(url, CERT_SIGNING_PKCS12=signer, PUBLIC_BASE_URL=PUBLIC_BASE_URL)
     with app.app_context():
         event, _created = load_demo(participant_count=participants)
         load_second_batch()
@@ -94,7 +86,6 @@ def load_demo_with_certificates(url: str, participants: int, signer: str) -> dic
 
 def timed_functions(source: str, target: str, path: Path) -> tuple[float, float]:
     """Seconds of ``make_backup`` (of ``source``) and ``restore_backup`` (into ``target``)."""
-    from bimtek import create_app
     from bimtek.backup.services import make_backup, restore_backup
     from bimtek.extensions import db
 
@@ -103,7 +94,7 @@ def timed_functions(source: str, target: str, path: Path) -> tuple[float, float]
         (source, lambda: make_backup(path)),
         (target, lambda: restore_backup(path, force=True)),
     ):
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        app = bench_app(url)
         with app.app_context():
             start = time.perf_counter()
             call()
@@ -116,27 +107,19 @@ def timed_functions(source: str, target: str, path: Path) -> tuple[float, float]
 
 
 def databases(kind: str, postgres: str | None, folder: Path) -> tuple[str, str]:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'src.sqlite'}", f"sqlite:///{folder / 'dst.sqlite'}"
-    url = sa.engine.make_url(postgres)
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    names = (f"{url.database}_src", f"{url.database}_dst")
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return tuple(url.set(database=n).render_as_string(hide_password=False) for n in names)
+    """The source and the target, new and empty: in ``folder``, or NAME_src and NAME_dst on
+    the server of ``postgres`` (…/NAME)."""
+    name = sa.engine.make_url(postgres).database if postgres else "bench"
+    return tuple(
+        fresh_database(kind, f"{name}_{side}", folder=folder, server=postgres)
+        for side in ("src", "dst")
+    )
 
 
 def drop(postgres: str) -> None:
-    url = sa.engine.make_url(postgres)
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for suffix in ("_src", "_dst"):
-            name = f"{url.database}{suffix}"
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    name = sa.engine.make_url(postgres).database
+    for side in ("src", "dst"):
+        drop_database(f"{name}_{side}", server=postgres)
 
 
 def run(kind: str, participants: int, postgres: str | None, signer: str) -> None:
@@ -144,7 +127,6 @@ def run(kind: str, participants: int, postgres: str | None, signer: str) -> None
         folder = Path(folder)
         source, target = databases(kind, postgres, folder)
         env = server_env(source, PUBLIC_BASE_URL=PUBLIC_BASE_URL)
-        flask(env, "init-db")
         counts = load_demo_with_certificates(source, participants, signer)
         path = folder / "bimtek.backup"
         startup = min(flask(env, "backup", "--help") for _ in range(3))
@@ -169,10 +151,8 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=60)
     parser.add_argument("--postgres", help="postgresql+psycopg://user@host:5432/NAME")
     options = parser.parse_args()
-    from bimtek.certificates.signing import create_demo_signer
-
     with tempfile.TemporaryDirectory(prefix="bench-signer-") as keys:
-        signer = str(create_demo_signer(Path(keys)))
+        signer = demo_signer(Path(keys))
         os.environ.pop("DATABASE_URL", None)
         run("sqlite", options.participants, None, signer)
         if options.postgres:

@@ -28,7 +28,8 @@ service, then times, in the same run:
 Prints medians. Targets (issue 19): the print PDF of 400 (fast) <= 3 s, 400 signed
 certificates (signed, sign_issued) <= 60 s; naive / fast >= 5, download <= 50 ms, signing
 <= 50 ms per certificate. Runs unchanged on an older checkout (``_split``), so that before
-and after are measured in one run: copy this file into the other worktree's bench/.
+and after are measured in one run: copy this file and bench/_setup.py into the other
+worktree's bench/.
 """
 
 import argparse
@@ -36,10 +37,9 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,26 +111,19 @@ def png(size, color, line=False) -> bytes:
 def seed(participants: int, *, issue: bool = True):
     """One event with ``participants`` registered people, all issued a certificate (or all
     eligible, none issued: ``issue=False``)."""
+    from bench._setup import PASSWORD, open_event, person
     from bimtek.auth.models import User
     from bimtek.certificates import configuration, issuing
     from bimtek.events import services as event_services
     from bimtek.extensions import db
     from bimtek.participants import registration
 
-    start = date.today()
-    event = event_services.create_event(
-        {
-            "code": "KUTIM24A",
-            "title": "Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
-            "organizer": "Pemerintah Kabupaten Kutai Timur",
-            "provider": "Smart Academy",
-            "venue": "Hotel Harris",
-            "city": "Samarinda",
-            "start_date": start,
-            "end_date": start + timedelta(days=3),
-            "capacity": participants,
-        },
-        channel="cli",
+    event = open_event(
+        "KUTIM24A",
+        participants,
+        start=date.today(),
+        title="Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
+        provider="Smart Academy",
     )
     for index, (title, jp) in enumerate(
         [
@@ -147,18 +140,7 @@ def seed(participants: int, *, issue: bool = True):
     for index in range(participants):
         prefix, suffix = TITLES[index % len(TITLES)]
         name = f"{prefix}{FIRST[index % len(FIRST)]} {LAST[(index // 3) % len(LAST)]}{suffix}"
-        rows.append(
-            {
-                "full_name": name,
-                "nik": f"6408011705{90 + index // 9000:02d}{index % 9000 + 1:04d}",
-                "gender": "L",
-                "institution": "KPU Kabupaten Kutai Timur",
-                "institution_category": "kpu",
-                "job_title": "Anggota PPK",
-                "phone": f"0812{index:08d}",
-                "district": "Sangatta Utara",
-            }
-        )
+        rows.append(person(index + 1, full_name=name))
     if hasattr(registration, "register_many"):
         registration.register_many(event, rows, channel="cli")
     else:
@@ -208,7 +190,7 @@ def seed(participants: int, *, issue: bool = True):
     issue_seconds = time.perf_counter() - started
     first = outcome.issued[0].participant
     user = db.session.get(User, first.user_id)
-    user.set_password("bench-password-1")
+    user.set_password(PASSWORD)
     db.session.commit()
     return event, first, issue_seconds
 
@@ -391,34 +373,20 @@ def main():
     parser.add_argument("--no-zip", action="store_true", help="skip the 400-file zip")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
     from pypdf import PdfReader
 
-    from bimtek import create_app
+    from bench._setup import PASSWORD, signing_app
     from bimtek.certificates import printing, queries
-    from bimtek.certificates.signing import create_demo_signer
     from bimtek.core.fonts import register_fonts
     from bimtek.extensions import db
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
-    app = create_app(
-        {
-            "CERT_SIGNING_PKCS12": str(create_demo_signer(workdir / "signer")),
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite'}",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "PUBLIC_BASE_URL": "https://bimtek.kutaitimurkab.go.id",
-        }
-    )
+    app, folder = signing_app("certificates")
     with app.app_context():
-        upgrade(revision="heads")
         started = time.perf_counter()
         event, person, issue_seconds = seed(args.participants)
         print(
             f"seeded {args.participants} participants and issued their certificates "
-            f"in {time.perf_counter() - started:.1f} s (SQLite, {workdir})"
+            f"in {time.perf_counter() - started:.1f} s (SQLite, {folder})"
         )
         print(
             f"issue:    issue_all of {args.participants} (draw, cut, sign, store, commit): "
@@ -480,7 +448,7 @@ def main():
         db.session.remove()
 
     client = app.test_client()
-    response = client.post("/masuk", data={"identifier": nik, "password": "bench-password-1"})
+    response = client.post("/masuk", data={"identifier": nik, "password": PASSWORD})
     assert response.status_code == 302, response.status_code
     url = f"/portal/peserta/{person_id}/sertifikat.pdf"
     client.get(url)  # warm

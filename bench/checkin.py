@@ -39,22 +39,32 @@ failed on the killed connection are retried with the same scan_id, as the desk d
 import argparse
 import os
 import queue
-import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import requests
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._setup import (  # noqa: E402
+    api_token,
+    bench_app,
+    fresh_database,
+    gunicorn,
+    open_event,
+    person,
+    register_people,
+    server_env,
+    staff_account,
+)
+from tests import servers  # noqa: E402
 
 #: BENCH_PG_URL names the database (it is dropped and recreated); by default one per port, so
 #: two runs (the SIGKILL test, a developer's bench) never share or wipe each other's database
@@ -72,69 +82,22 @@ def pg_url(port: int) -> str:
 
 
 def prepare_database(kind: str, workdir: Path, port: int = DEFAULT_PORT) -> str:
-    """A fresh, migrated database; returns its URL."""
-    from flask_migrate import upgrade
-
-    from bimtek import create_app
-    from bimtek.extensions import db
-
+    """A fresh, empty database (seed migrates it); returns its URL."""
     if kind == "sqlite":
-        url = f"sqlite:///{workdir / 'bench.sqlite'}"
-    else:
-        url = pg_url(port)
-        parsed = sa.engine.make_url(url)
-        admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            exists = connection.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
-            )
-            if not exists:
-                connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
-        admin.dispose()
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    app = create_app(_app_config(url, workdir))
-    with app.app_context():
-        upgrade(revision="heads")
-        db.session.remove()
-        db.engine.dispose()
-    return url
-
-
-def _app_config(url: str, workdir: Path) -> dict:
-    return {
-        "SECRET_KEY": "bench-secret",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "RATELIMIT_ENABLED": False,
-    }
+        return fresh_database("sqlite", "bench", folder=workdir)
+    url = pg_url(port)
+    return fresh_database("postgres", sa.engine.make_url(url).database, server=url)
 
 
 def seed(url: str, workdir: Path, participants: int) -> dict:
     """One event today with two sessions, ``participants`` registered people and a token."""
-    from bimtek import create_app
-    from bimtek.auth.models import User
-    from bimtek.auth.services import issue_api_token
     from bimtek.events import services as events
     from bimtek.extensions import db
-    from bimtek.participants.registration import RegistrationTerms, register
-    from bimtek.staff.assignments import assign_staff
 
-    app = create_app(_app_config(url, workdir))
+    app = bench_app(url, instance=workdir / "instance", RATELIMIT_ENABLED=False)
     with app.app_context():
         today = datetime.now(ZoneInfo("Asia/Makassar")).date()
-        event = events.create_event(
-            {
-                "code": "BENCH24",
-                "title": "Bimtek Benchmark",
-                "start_date": today,
-                "end_date": today + timedelta(days=3),
-                "capacity": participants,
-            },
-            channel="cli",
-        )
+        event = open_event("BENCH24", participants, start=today, title="Bimtek Benchmark")
         sessions = [
             events.save_session(
                 event,
@@ -147,28 +110,12 @@ def seed(url: str, workdir: Path, participants: int) -> dict:
                 ("Materi 2", "00:45", "23:45"),
             )
         ]
-        codes = []
-        for serial in range(1, participants + 1):
-            data = {
-                "full_name": f"Peserta Bench {serial}",
-                "nik": f"6408011705{90:02d}{serial:04d}",
-                "gender": "L",
-                "institution": "KPU Kabupaten Kutai Timur",
-                "institution_category": "kpu",
-                "job_title": "Anggota",
-                "phone": f"0812{serial:08d}",
-                "district": "Sangatta Utara",
-                "password": "",
-            }
-            outcome = register(event, data, RegistrationTerms(channel="cli", enforce_window=False))
-            codes.append(outcome.participant.ticket_code)
-        staff = User(email="bench@bimtek.local", role="staff", full_name="Bench")
-        db.session.add(staff)
-        db.session.flush()
-        assign_staff(event, staff, "panitia", channel="cli")  # the desk of this event
-        _token, plain = issue_api_token(staff, "bench")
+        rows = [person(serial, password="") for serial in range(1, participants + 1)]
+        codes = [participant.ticket_code for participant in register_people(event, rows)]
+        # the desk of this event
+        token = api_token(staff_account("bench@bimtek.local", "panitia", event))
         db.session.commit()
-        result = {"sessions": [s.id for s in sessions], "codes": codes, "token": plain}
+        result = {"sessions": [s.id for s in sessions], "codes": codes, "token": token}
         db.session.remove()
         db.engine.dispose()
     return result
@@ -205,76 +152,30 @@ def count_rows(url: str, session_id: int) -> tuple[int, int]:
 # --- the server ---------------------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn wsgi:app in a subprocess; stopped (and waited for) on exit."""
-
-    def __init__(
-        self, url: str, workdir: Path, port: int, workers: int, worker_class: str, threads: int
-    ):
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=url,
-            SECRET_KEY="bench-secret-" + secrets.token_hex(8),
-            BIMTEK_INSTANCE_PATH=str(workdir / "instance"),
-        )
-        env.pop("FLASK_DEBUG", None)
-        command = [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            worker_class,
-            "--graceful-timeout",
-            "5",
-            "--log-level",
-            "warning",
-        ]
-        if worker_class == "gthread":
-            command += ["--threads", str(threads)]
-        command.append("wsgi:app")
-        self.log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early; see {self.log.name}")
-            try:
-                if requests.get(self.base + "/api/v1/ping", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer in time")
-
-    def workers(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        self.log.close()
+def start_server(
+    url: str, workdir: Path, port: int, workers: int, worker_class: str, threads: int
+) -> servers.Server:
+    """gunicorn wsgi:app (gunicorn.conf.py, these workers) over ``url``, answering."""
+    env = server_env(url, BIMTEK_INSTANCE_PATH=workdir / "instance")
+    options = ["--worker-class", worker_class, "--graceful-timeout", "5", "--log-level", "warning"]
+    if worker_class == "gthread":
+        options += ["--threads", threads]
+    server = gunicorn(
+        env,
+        port,
+        workers,
+        options=options,
+        ready="/api/v1/ping",
+        timeout=90,
+        log=workdir / "gunicorn.log",
+    )
+    return server.start().wait_ready()
 
 
 # --- load ---------------------------------------------------------------------------------------
 
 
-def run_clients(server: Server, jobs: list, clients: int, make_request) -> dict:
+def run_clients(server: servers.Server, jobs: list, clients: int, make_request) -> dict:
     """Run ``jobs`` from ``clients`` threads; each job -> (status or None, seconds, job)."""
     work = queue.Queue()
     for job in jobs:
@@ -319,7 +220,7 @@ def run_clients(server: Server, jobs: list, clients: int, make_request) -> dict:
     }
 
 
-def run_paced(server: Server, jobs: list, clients: int, rate: float, make_request) -> dict:
+def run_paced(server: servers.Server, jobs: list, clients: int, rate: float, make_request) -> dict:
     """Send ``jobs`` at ``rate`` a second in all from ``clients`` threads: job i leaves at
     i / rate seconds; its latency is counted from when it leaves."""
     work = queue.Queue()
@@ -397,9 +298,10 @@ def bench(kind: str, args) -> dict:
         url = prepare_database(kind, workdir, args.port)
         data = seed(url, workdir, args.participants)
         print(f"seeded in {time.perf_counter() - began:.1f} s")
-        server = Server(url, workdir, args.port, args.workers, args.worker_class, args.threads)
+        server = start_server(
+            url, workdir, args.port, args.workers, args.worker_class, args.threads
+        )
         try:
-            server.wait_ready()
             return _measure(kind, server, url, data, args)
         finally:
             server.stop()
@@ -408,8 +310,8 @@ def bench(kind: str, args) -> dict:
 def _measure(kind, server, url, data, args) -> dict:
     headers = {"Authorization": f"Bearer {data['token']}"}
     session_id = data["sessions"][0]
-    checkin_url = f"{server.base}/api/v1/sessions/{session_id}/checkins"
-    ping_url = server.base + "/api/v1/ping"
+    checkin_url = f"{server.url}/api/v1/sessions/{session_id}/checkins"
+    ping_url = server.url + "/api/v1/ping"
 
     def ping(http, _job):
         return http.get(ping_url, timeout=10)
@@ -419,7 +321,7 @@ def _measure(kind, server, url, data, args) -> dict:
 
     # warm every worker: imports, first connection, compiled SQL
     run_clients(server, list(range(200)), args.clients, ping)
-    warm = f"{server.base}/api/v1/sessions/{session_id}/checkins"
+    warm = f"{server.url}/api/v1/sessions/{session_id}/checkins"
     run_clients(
         server,
         list(range(40)),
@@ -444,7 +346,7 @@ def _measure(kind, server, url, data, args) -> dict:
     pings, first, repeat = _merge(ping_runs), _merge(first_runs), _merge(repeat_runs)
     rows, duplicates, _codes = count_rows(url, session_id)
 
-    paced_url = f"{server.base}/api/v1/sessions/{data['sessions'][2]}/checkins"
+    paced_url = f"{server.url}/api/v1/sessions/{data['sessions'][2]}/checkins"
 
     def paced_check_in(http, code):
         return http.post(paced_url, json={"code": code}, headers=headers, timeout=10)
@@ -518,11 +420,11 @@ def _measure(kind, server, url, data, args) -> dict:
     return summary
 
 
-def kill_stream(server: Server, url: str, data: dict, args) -> dict:
+def kill_stream(server: servers.Server, url: str, data: dict, args) -> dict:
     """Check everyone in at the second session while one worker is SIGKILLed halfway."""
     headers = {"Authorization": f"Bearer {data['token']}"}
     session_id = data["sessions"][1]
-    target = f"{server.base}/api/v1/sessions/{session_id}/checkins"
+    target = f"{server.url}/api/v1/sessions/{session_id}/checkins"
     codes = list(data["codes"])
     scan_ids = {code: f"bench-{i}" for i, code in enumerate(codes)}
     done = []
@@ -580,9 +482,8 @@ def kill_check(kind: str, *, participants: int, port: int, workers: int = 3, cli
         workdir = Path(tmp)
         url = prepare_database(kind, workdir, port)
         data = seed(url, workdir, participants)
-        server = Server(url, workdir, port, workers, "sync", 1)
+        server = start_server(url, workdir, port, workers, "sync", 1)
         try:
-            server.wait_ready()
             return kill_stream(server, url, data, args)
         finally:
             server.stop()

@@ -20,11 +20,9 @@ Targets: import ≤ 1 s (issue 6); full export within 2× of the hand-written wr
 
 import argparse
 import io
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -69,33 +67,18 @@ def build_xlsx(rows) -> bytes:
 
 
 def make_event(code: str, capacity: int | None = None):
-    from bimtek.events.services import create_event, save_module, save_session
+    from bench._setup import module_sessions, open_event
 
     start = date(2024, 10, 28)
-    event = create_event(
-        {
-            "code": code,
-            "title": "Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
-            "venue": "Hotel Harris Samarinda",
-            "start_date": start,
-            "end_date": start + timedelta(days=1),
-            "capacity": capacity or PARTICIPANTS,
-        },
-        channel="cli",
+    event = open_event(
+        code,
+        capacity or PARTICIPANTS,
+        start=start,
+        end_date=start + timedelta(days=1),
+        title="Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
+        venue="Hotel Harris Samarinda",
     )
-    module = save_module(event, {"code": "M1", "title": "Mitigasi", "jp": 16}, channel="cli")
-    for day in range(2):
-        for hour in (8, 10, 13, 15):
-            save_session(
-                event,
-                {
-                    "module_id": module.id,
-                    "day": start + timedelta(days=day),
-                    "start_time": f"{hour:02d}:00",
-                    "end_time": f"{hour + 1:02d}:30",
-                },
-                channel="cli",
-            )
+    module_sessions(event, days=2, hours=(8, 10, 13, 15), minutes=90)
     return event
 
 
@@ -202,34 +185,18 @@ def main() -> None:
     args = parser.parse_args()
     PARTICIPANTS = args.participants
 
-    folder = tempfile.mkdtemp(prefix="bimtek-bench-excel-")
-    os.environ["BIMTEK_INSTANCE_PATH"] = folder
-    from flask_migrate import upgrade
-
-    from bimtek import create_app
-    from bimtek.certificates.signing import create_demo_signer
+    from bench._setup import signing_app
     from bimtek.extensions import db
 
-    app = create_app(
-        {
-            "CERT_SIGNING_PKCS12": str(create_demo_signer(Path(folder) / "signer")),
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
-            "PUBLIC_BASE_URL": "https://bimtek.example.go.id",
-        }
-    )
+    app, _folder = signing_app("excel", PUBLIC_BASE_URL="https://bimtek.example.go.id")
     with app.app_context():
         import logging
 
         logging.disable(logging.INFO)  # the ticket e-mails of 400 imports, many times over
-        upgrade(revision="heads")
+        from bench import _spreadsheetml
         from bimtek.core.xlsx_writer import write_workbook
         from bimtek.participants import importing
         from bimtek.reports import exports
-
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        import _spreadsheetml
 
         data = build_xlsx(participant_rows(PARTICIPANTS))
         print(f"participant file: {PARTICIPANTS} rows, {len(data) / 1024:.0f} KB")

@@ -21,7 +21,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import Gunicorn, fresh_database, migrate, percentile, server_env  # noqa: E402
+from bench._setup import fresh_database, gunicorn, migrate, percentile, server_env  # noqa: E402
 
 PORT = 5370
 ROUNDS = 300
@@ -57,12 +57,12 @@ def main() -> None:
     env = server_env(fresh_database(args.db, "bimtek_bench_health"), **extra)
     migrate(env)
     print(f"{args.db}, {'Redis' if args.redis else 'embedded queue, memory rate limits'}:")
-    with Gunicorn(env, args.port, workers=1) as url:
-        report("/api/v1/ping (for comparison)", timings(url + "/api/v1/ping", args.rounds))
-        report("/healthz (text log)", timings(url + "/healthz", args.rounds))
-        report("/readyz (text log)", timings(url + "/readyz", args.rounds))
-    with Gunicorn({**env, "BIMTEK_LOG_FORMAT": "json"}, args.port, workers=1) as url:
-        report("/healthz (JSON log)", timings(url + "/healthz", args.rounds))
+    with gunicorn(env, args.port, workers=1) as server:
+        report("/api/v1/ping (for comparison)", timings(server.url + "/api/v1/ping", args.rounds))
+        report("/healthz (text log)", timings(server.url + "/healthz", args.rounds))
+        report("/readyz (text log)", timings(server.url + "/readyz", args.rounds))
+    with gunicorn({**env, "BIMTEK_LOG_FORMAT": "json"}, args.port, workers=1) as server:
+        report("/healthz (JSON log)", timings(server.url + "/healthz", args.rounds))
 
 
 if __name__ == "__main__":

@@ -30,18 +30,26 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-import requests
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from bench._setup import (  # noqa: E402
+    PUBLIC_BASE_URL,
+    bench_app,
+    demo_signer,
+    fresh_database,
+    gunicorn,
+    log_in,
+    server_env,
+    staff_account,
+    workdir,
+    worker,
+)
 
-PASSWORD = "bench-manager-password-1"
+MANAGER = "manager@bench.local"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -50,33 +58,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def prepare(database_url: str, participants: int, signer: Path, instance: Path):
+def prepare(database_url: str, participants: int, signer: str, instance: Path):
     """Migrate, seed the event (nobody issued yet) and a manager; the event's code."""
-    from certificates import seed
-    from flask_migrate import upgrade
-
-    from bimtek import create_app
-    from bimtek.auth.services import create_user
+    from bench.certificates import seed
     from bimtek.extensions import db
-    from bimtek.staff.assignments import assign_staff
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "bench",
-            "INSTANCE_PATH": str(instance),
-            "CERT_SIGNING_PKCS12": str(signer),
-            "PUBLIC_BASE_URL": "https://bimtek.kutaitimurkab.go.id",
-            "TESTING": True,
-        }
+    app = bench_app(
+        database_url,
+        instance=instance,
+        TESTING=True,
+        CERT_SIGNING_PKCS12=signer,
+        PUBLIC_BASE_URL=PUBLIC_BASE_URL,
     )
     with app.app_context():
-        upgrade()
         event, _first, _seconds = seed(participants, issue=False)
-        manager, _password = create_user("manager@bench.local", role="staff", channel="cli")
-        manager.set_password(PASSWORD)
-        manager.must_change_password = False
-        assign_staff(event, manager, "manager", channel="cli")
+        staff_account(MANAGER, "manager", event)
         db.session.commit()
         code = event.code
         db.session.remove()
@@ -117,20 +113,6 @@ def run_times(app, run_id: int):
     return values
 
 
-def login(base: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(base + "/masuk", timeout=30)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
-    response = session.post(
-        base + "/masuk",
-        data={"identifier": "manager@bench.local", "password": PASSWORD, "csrf_token": token},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert response.status_code == 302, response.text[:500]
-    return session
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=400)
@@ -145,20 +127,11 @@ def main():
     )
     args = parser.parse_args()
 
-    import subprocess
-
-    from _server import Gunicorn, fresh_database, server_env
-
-    from bimtek.certificates.signing import create_demo_signer
-
-    workdir = Path(tempfile.mkdtemp(prefix="bench-issuing-job-"))
-    signer = create_demo_signer(workdir / "signer")
-    if args.db == "sqlite":
-        database_url = f"sqlite:///{workdir / 'bench.sqlite'}"
-    else:
-        database_url = fresh_database(args.db, "bench_issuing_job")
+    folder = workdir("issuing-job")
+    signer = demo_signer(folder)
+    database_url = fresh_database(args.db, "bench_issuing_job", folder=folder)
     started = time.perf_counter()
-    app, code = prepare(database_url, args.participants, signer, workdir / "seed-instance")
+    app, code = prepare(database_url, args.participants, signer, folder / "seed-instance")
     print(
         f"seeded {args.participants} eligible participants in "
         f"{time.perf_counter() - started:.1f} s ({args.db})"
@@ -174,36 +147,26 @@ def main():
     env = server_env(
         database_url,
         BIMTEK_CERT_SIGNING_PKCS12=signer,
-        BIMTEK_PUBLIC_BASE_URL="https://bimtek.kutaitimurkab.go.id",
+        BIMTEK_PUBLIC_BASE_URL=PUBLIC_BASE_URL,
         BIMTEK_SESSION_COOKIE_SECURE="false",
         BIMTEK_RATELIMIT_ENABLED="false",
-        PYTHONPATH=str(ROOT),
         **queue,
     )
-    worker = None
-    if not args.embedded:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "bimtek", "worker", "--threads", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        worker.stdout.readline()  # "Bimtek worker: …": started
-    where = "1 worker process (Redis queue)" if worker else "gunicorn's threads (embedded)"
+    jobs = None if args.embedded else worker(env, threads=2)
+    where = "1 worker process (Redis queue)" if jobs else "gunicorn's threads (embedded)"
     print(f"issuing job: {args.participants} participants, {args.db}, gunicorn 2 workers, {where}")
     clicks, joins, polls, walls, waits, cpus = [], [], [], [], [], []
     try:
-        with Gunicorn(env, args.port, workers=2) as base:
-            session = login(base)
+        with gunicorn(env, args.port, workers=2) as server:
+            base = server.url
+            session = log_in(base, MANAGER)
             issue_url = f"{base}/admin/kegiatan/{code}/sertifikat/terbitkan"
             for round_ in range(args.rounds):
                 if round_:
                     revoke_all(app)
                 page = session.get(issue_url, timeout=60)
                 token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
-                cpu_before = cpu_seconds(worker.pid) if worker else 0.0
+                cpu_before = cpu_seconds(jobs.process.pid) if jobs else 0.0
                 began = time.perf_counter()
                 response = session.post(
                     issue_url,
@@ -244,7 +207,7 @@ def main():
                         joins.append(time.perf_counter() - began)
                         assert again.headers["Location"].endswith(f"/terbitkan/{run_id}")
                     time.sleep(0.2)
-                cpus.append(cpu_seconds(worker.pid) - cpu_before if worker else float("nan"))
+                cpus.append(cpu_seconds(jobs.process.pid) - cpu_before if jobs else float("nan"))
                 assert state.get("status") == "done", state
                 assert state["issued"] == args.participants, state
                 wait, wall, _status = run_times(app, run_id)
@@ -255,12 +218,8 @@ def main():
                     f"wall / {cpus[-1]:.2f} s CPU (queue wait {wait:.2f} s)"
                 )
     finally:
-        if worker is not None:
-            worker.terminate()
-            try:
-                worker.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        if jobs is not None:
+            jobs.stop()
         if queue:
             import redis
 

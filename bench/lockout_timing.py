@@ -21,7 +21,6 @@ answers like the untouched one. Prints the status seen and the median and p90 of
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -32,7 +31,17 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import Gunicorn, fresh_database, migrate, percentile, server_env  # noqa: E402
+from bench._setup import (  # noqa: E402
+    bench_app,
+    csrf_token,
+    fresh_database,
+    gunicorn,
+    open_event,
+    percentile,
+    person,
+    register_people,
+    server_env,
+)
 
 PORT = 5362
 ROUNDS = 30
@@ -42,46 +51,16 @@ NIKS = {"untouched": "6408011705900001", "attacked": "6408011705900002", "pair":
 
 def seed(env: dict) -> dict[str, str]:
     """An event with three participants (one per NIK above); their ticket codes."""
-    from datetime import date, timedelta
-
-    from bimtek import create_app
-    from bimtek.events.services import create_event
     from bimtek.extensions import db
-    from bimtek.participants.registration import RegistrationTerms, register
 
-    app = create_app()
-    person = {
-        "full_name": "Peserta Bench",
-        "gender": "L",
-        "institution": "KPU Kabupaten Kutai Timur",
-        "institution_category": "kpu",
-        "job_title": "Anggota PPK",
-        "phone": "081234567890",
-    }
-    tickets = {}
+    app = bench_app(env["DATABASE_URL"])
     with app.app_context():
-        start = date.today() + timedelta(days=30)
-        event = create_event(
-            {
-                "code": "BENCH24",
-                "title": "Bimtek Bench",
-                "organizer": "Pemkab Kutai Timur",
-                "venue": "Hotel",
-                "city": "Samarinda",
-                "start_date": start,
-                "end_date": start + timedelta(days=2),
-                "capacity": 10,
-                "timezone": "Asia/Makassar",
-            },
-            channel="cli",
-        )
-        for kind, nik in NIKS.items():
-            outcome = register(
-                event,
-                {**person, "nik": nik, "password": PASSWORDS[0]},
-                RegistrationTerms(channel="cli", enforce_window=False),
-            )
-            tickets[kind] = outcome.participant.ticket_code
+        event = open_event("BENCH24", 10)
+        rows = [
+            person(n, nik=value, password=PASSWORDS[0]) for n, value in enumerate(NIKS.values())
+        ]
+        participants = register_people(event, rows)
+        tickets = {kind: p.ticket_code for kind, p in zip(NIKS, participants, strict=True)}
         db.session.commit()
         db.engine.dispose()
     return tickets
@@ -99,8 +78,7 @@ def attack_from_elsewhere(nik: str) -> None:
 
 
 def csrf(session: requests.Session, url: str) -> str:
-    page = session.get(url, timeout=10).text
-    return re.search(r'name="csrf_token" [^>]*value="([^"]+)"', page).group(1)
+    return csrf_token(session.get(url, timeout=10).text)
 
 
 def timed_post(session: requests.Session, url: str, data: dict) -> tuple[int, float]:
@@ -144,7 +122,6 @@ def main() -> None:
     )
     os.environ.update({k: v for k, v in env.items() if k.startswith("BIMTEK_")})
     os.environ["DATABASE_URL"], os.environ["SECRET_KEY"] = env["DATABASE_URL"], env["SECRET_KEY"]
-    migrate(env)
     tickets = seed(env)
     attack_from_elsewhere(NIKS["attacked"])
     times: dict[str, list[float]] = {}
@@ -154,7 +131,8 @@ def main() -> None:
         statuses.setdefault(kind, set()).add(outcome[0])
         times.setdefault(kind, []).append(outcome[1])
 
-    with Gunicorn(env, args.port) as base:
+    with gunicorn(env, args.port) as server:
+        base = server.url
         for index in range(10):  # wrong proofs for the attacked NIK, distinct codes
             recover(base, NIKS["attacked"], f"SALAHSALAHSA{index:04d}", PASSWORDS[1])
         for _ in range(5):  # this address fails 5 times for the third NIK: its pair locks

@@ -14,7 +14,6 @@ else is as in production. bench/lockout_timing.py times the limits themselves.
 """
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -24,7 +23,18 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import Gunicorn, fresh_database, migrate, percentile, server_env  # noqa: E402
+from bench._setup import (  # noqa: E402
+    bench_app,
+    csrf_token,
+    fresh_database,
+    gunicorn,
+    nik,
+    open_event,
+    percentile,
+    person,
+    register_people,
+    server_env,
+)
 
 PORT = 5360
 ROUNDS = 50
@@ -33,52 +43,22 @@ PASSWORD = "Lembayung-bench-77"
 
 def seed(env: dict) -> tuple[str, str]:
     """An event, a participant with a password, one imported without; their NIKs."""
-    from datetime import date, timedelta
-
-    from bimtek import create_app
-    from bimtek.events.services import create_event
     from bimtek.extensions import db
-    from bimtek.participants.registration import RegistrationTerms, register, register_many
+    from bimtek.participants.registration import register_many
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"]}
-    )
-    person = {
-        "full_name": "Peserta Bench",
-        "gender": "L",
-        "institution": "KPU Kabupaten Kutai Timur",
-        "institution_category": "kpu",
-        "job_title": "Anggota PPK",
-        "phone": "081234567890",
-    }
+    app = bench_app(env["DATABASE_URL"])
     with app.app_context():
-        start = date.today() + timedelta(days=30)
-        event = create_event(
-            {
-                "code": "BENCH24",
-                "title": "Bimtek Bench",
-                "organizer": "Pemkab Kutai Timur",
-                "venue": "Hotel",
-                "city": "Samarinda",
-                "start_date": start,
-                "end_date": start + timedelta(days=2),
-                "capacity": 10,
-                "timezone": "Asia/Makassar",
-            },
-            channel="cli",
-        )
-        with_password = {**person, "nik": "6408011705900001", "password": PASSWORD}
-        register(event, with_password, RegistrationTerms(channel="cli", enforce_window=False))
-        register_many(event, [{**person, "nik": "6408011705900002"}], channel="import")
+        event = open_event("BENCH24", 10)
+        register_people(event, [person(1, password=PASSWORD)])
+        register_many(event, [person(2)], channel="import")
         db.session.commit()
         db.engine.dispose()
-    return with_password["nik"], "6408011705900002"
+    return nik(1), nik(2)
 
 
 def login_once(base: str, identifier: str) -> float:
     session = requests.Session()
-    page = session.get(f"{base}/masuk", timeout=10).text
-    token = re.search(r'name="csrf_token" [^>]*value="([^"]+)"', page).group(1)
+    token = csrf_token(session.get(f"{base}/masuk", timeout=10).text)
     started = time.perf_counter()
     response = session.post(
         f"{base}/masuk",
@@ -106,7 +86,6 @@ def main() -> None:
         BIMTEK_PASSWORD_HASH_METHOD="scrypt",
         WEB_CONCURRENCY="1",
     )
-    migrate(env)
     known, imported = seed(env)
     kinds = {
         "existing account, wrong password": lambda i: known,
@@ -115,7 +94,8 @@ def main() -> None:
         "unknown email": lambda i: f"tidak-ada-{i}@bimtek.local",
     }
     times = {kind: [] for kind in kinds}
-    with Gunicorn(env, args.port) as base:
+    with gunicorn(env, args.port) as server:
+        base = server.url
         for kind in kinds:  # warm up: the first scrypt and the dummy hash are made once
             login_once(base, kinds[kind](9999))
         for index in range(args.rounds):

@@ -25,7 +25,6 @@ database.
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +32,16 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import fresh_database  # noqa: E402
+from bench._setup import (  # noqa: E402
+    PASSWORD,
+    TEST_CLIENT,
+    api_token,
+    bench_app,
+    demo_signer,
+    fresh_database,
+    staff_account,
+    workdir,
+)
 
 PEOPLE = 400  # per event; --people
 LATE = 30  # seats of the measured event not yet checked in at its last session
@@ -134,28 +142,8 @@ def generate(url: str, events: int) -> dict:
     return counts
 
 
-def make_app(url: str, signer: Path):
-    from bimtek import create_app
-
-    app = create_app(
-        {
-            "CERT_SIGNING_PKCS12": str(signer),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench-secret",
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "PUBLIC_BASE_URL": "http://bimtek.test",
-        }
-    )
-    return app
-
-
 def prepare(app, code: str):
     """Admin login, a signed certificate design and one issued certificate for verify."""
-    from bimtek.auth.models import User
-    from bimtek.auth.services import issue_api_token
     from bimtek.certificates.configuration import ensure_settings, save_signatory
     from bimtek.certificates.issuing import issue
     from bimtek.events.models import Event
@@ -163,9 +151,7 @@ def prepare(app, code: str):
     from bimtek.participants.models import Participant
 
     with app.app_context():
-        admin = User(email="admin@bench.local", role="admin", full_name="Admin")
-        admin.set_password("bench-password")
-        db.session.add(admin)
+        admin = staff_account("admin@bench.local")
         event = db.session.scalar(sa.select(Event).where(Event.code == code))
         settings = ensure_settings(event)
         settings.post_test_required = False
@@ -176,7 +162,7 @@ def prepare(app, code: str):
             )
         )
         certificate = issue(first, actor=admin)
-        _token, plain = issue_api_token(admin, "bench")
+        plain = api_token(admin)
         last_session = event.sessions[-1].id
         # the last LATE seats have not checked in at the last session yet: each measured
         # check-in is a new one
@@ -248,7 +234,7 @@ def measures(app, code: str, repeat: int) -> list:
 
     verify_code, token, session_id = prepare(app, code)
     client = app.test_client()
-    client.post("/masuk", data={"identifier": "admin@bench.local", "password": "bench-password"})
+    client.post("/masuk", data={"identifier": "admin@bench.local", "password": PASSWORD})
     base = f"/admin/kegiatan/{code}"
 
     def get(url, status=200):
@@ -363,18 +349,18 @@ def main() -> None:
         parser.error(f"--people must be over {LATE} and --repeat 1 to {LATE - 1}")
     PEOPLE = args.people
 
-    from bench._server import migrate, server_env
-    from bimtek.certificates.signing import create_demo_signer
-
-    # a DEMO signing key of its own, as on a fresh clone there is none to issue with
-    signer = create_demo_signer(Path(tempfile.mkdtemp(prefix="bench-national-signer-")))
+    signer = demo_signer(workdir("national"))
     plans, sizes, urls = {}, {}, {}
     for name, events in (("lone", 1), ("national", args.events)):
         url = urls[name] = fresh_database("postgres", f"{args.prefix}_{name}")
-        migrate(server_env(url))
+        app = bench_app(
+            url,
+            **TEST_CLIENT,
+            CERT_SIGNING_PKCS12=signer,
+            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        )
         sizes[name] = generate(url, events)
         print(f"{name}: {sizes[name]}", flush=True)
-        app = make_app(url, signer)
         if args.profile and name == "national":
             with app.app_context():
                 from bimtek.extensions import db

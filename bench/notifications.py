@@ -19,19 +19,29 @@ SQLite in a temporary folder; the SMTP server keeps messages in memory.
 
 import argparse
 import os
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._setup import (  # noqa: E402
+    PASSWORD,
+    PUBLIC_BASE_URL,
+    TEST_CLIENT,
+    bench_app,
+    demo_signer,
+    fresh_database,
+    open_event,
+    person,
+    server_env,
+    staff_account,
+    workdir,
+    worker,
+)
+from tests.servers import free_port  # noqa: E402
 
 
 class Counter:
@@ -59,78 +69,39 @@ class Counter:
         return False
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def make_app(workdir: Path, smtp_port: int, **extra):
-    from flask_migrate import upgrade
-
-    from bimtek import create_app
-    from bimtek.extensions import db
-
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "bench",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite'}",
-        "INSTANCE_PATH": str(workdir / "instance"),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "PUBLIC_BASE_URL": "https://bimtek.kutaitimurkab.go.id",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_port,
-        "MAIL_USE_TLS": False,
-        "MAIL_DEFAULT_SENDER": "Bimtek <bimtek@kutaitimurkab.go.id>",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    }
-    config.update(extra)
-    app = create_app(config)
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    return app
+def make_app(folder: Path, smtp_port: int, **extra):
+    return bench_app(
+        fresh_database("sqlite", "bench", folder=folder),
+        instance=folder / "instance",
+        **{
+            **TEST_CLIENT,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_port,
+            "MAIL_USE_TLS": False,
+            "MAIL_DEFAULT_SENDER": "Bimtek <bimtek@kutaitimurkab.go.id>",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **extra,
+        },
+    )
 
 
 def people(count: int, tag: str) -> list[dict]:
-    return [
-        {
-            "full_name": f"Peserta Bench {index + 1}",
-            "nik": f"6408011705{90 + index // 9000:02d}{index % 9000 + 1:04d}",
-            "gender": "L",
-            "institution": "KPU Kabupaten Kutai Timur",
-            "institution_category": "kpu",
-            "job_title": "Anggota PPK",
-            "phone": f"0812{index:08d}",
-            "email": f"peserta{index + 1}.{tag}@contoh.id",
-            "district": "Sangatta Utara",
-        }
-        for index in range(count)
-    ]
+    return [person(n, email=f"peserta{n}.{tag}@contoh.id") for n in range(1, count + 1)]
 
 
 def register_all(app, count: int, tag: str) -> float:
     """Register ``count`` people, one commit each; seconds taken."""
     from datetime import date, timedelta
 
-    from bimtek.events import services as event_services
     from bimtek.extensions import db
     from bimtek.participants import registration
 
     with app.app_context():
-        event = event_services.create_event(
-            {
-                "code": "MAIL24",
-                "title": "Mitigasi dan Penanganan Konflik Sosial pada Pilkada 2024",
-                "organizer": "Pemerintah Kabupaten Kutai Timur",
-                "venue": "Hotel Harris",
-                "city": "Samarinda",
-                "start_date": date.today() + timedelta(days=7),
-                "end_date": date.today() + timedelta(days=10),
-                "capacity": count,
-            },
-            channel="cli",
+        event = open_event(
+            "MAIL24",
+            count,
+            start=date.today() + timedelta(days=7),
+            title="Mitigasi dan Penanganan Konflik Sosial pada Pilkada 2024",
         )
         db.session.commit()
         rows = people(count, tag)
@@ -153,7 +124,7 @@ def run_embedded(count: int) -> None:
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        app = make_app(Path(tempfile.mkdtemp(prefix="bench-mail-")), port)
+        app = make_app(workdir("mail"), port)
         started = time.perf_counter()
         took = register_all(app, count, "e")
         assert counter.wait(count, 600), f"only {counter.count} of {count} arrived"
@@ -176,33 +147,21 @@ def run_redis(count: int, url: str) -> None:
     port = free_port()
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-mail-redis-"))
     name = f"bench-{uuid.uuid4().hex[:8]}"
-    app = make_app(workdir, port, QUEUE_URL=url, QUEUE_NAME=name)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "bench",
-        "BIMTEK_INSTANCE_PATH": app.instance_path,
-        "BIMTEK_QUEUE_URL": url,
-        "BIMTEK_QUEUE_NAME": name,
-        "BIMTEK_MAIL_SERVER": "127.0.0.1",
-        "BIMTEK_MAIL_PORT": str(port),
-        "BIMTEK_MAIL_USE_TLS": "false",
-        "BIMTEK_MAIL_DEFAULT_SENDER": "Bimtek <bimtek@kutaitimurkab.go.id>",
-        "BIMTEK_PUBLIC_BASE_URL": "https://bimtek.kutaitimurkab.go.id",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "bimtek", "worker", "--threads", "4"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    app = make_app(workdir("mail-redis"), port, QUEUE_URL=url, QUEUE_NAME=name)
+    env = server_env(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        BIMTEK_INSTANCE_PATH=app.instance_path,
+        BIMTEK_QUEUE_URL=url,
+        BIMTEK_QUEUE_NAME=name,
+        BIMTEK_MAIL_SERVER="127.0.0.1",
+        BIMTEK_MAIL_PORT=port,
+        BIMTEK_MAIL_USE_TLS="false",
+        BIMTEK_MAIL_DEFAULT_SENDER="Bimtek <bimtek@kutaitimurkab.go.id>",
+        BIMTEK_PUBLIC_BASE_URL=PUBLIC_BASE_URL,
     )
+    sender = worker(env, threads=4)
     try:
-        worker.stdout.readline()  # "Bimtek worker: …": started
         started = time.perf_counter()
         took = register_all(app, count, "r")
         assert counter.wait(count, 600), f"only {counter.count} of {count} arrived"
@@ -213,35 +172,26 @@ def run_redis(count: int, url: str) -> None:
             f"{total:.2f} s after the first registration: {count / total:.1f} messages/s"
         )
     finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        sender.stop()
         with app.app_context():
             app.extensions["bimtek_jobs"].huey.flush()
         controller.stop()
 
 
 def run_zip(count: int) -> None:
-    from certificates import seed
-
-    from bimtek.auth.services import create_user
-    from bimtek.certificates.signing import create_demo_signer
+    from bench.certificates import seed
     from bimtek.extensions import db
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-zip-"))
-    signer = create_demo_signer(workdir / "signer")
-    app = make_app(workdir, free_port(), MAIL_SERVER=None, CERT_SIGNING_PKCS12=str(signer))
+    folder = workdir("zip")
+    app = make_app(folder, free_port(), MAIL_SERVER=None, CERT_SIGNING_PKCS12=demo_signer(folder))
     with app.app_context():
         event, _person, _issue_seconds = seed(count)
-        admin, password = create_user("admin@bench.local", role="admin", channel="cli")
-        admin.must_change_password = False
+        staff_account("admin@bench.local")
         db.session.commit()
         code = event.code
         db.session.remove()
     client = app.test_client()
-    response = client.post("/masuk", data={"identifier": "admin@bench.local", "password": password})
+    response = client.post("/masuk", data={"identifier": "admin@bench.local", "password": PASSWORD})
     assert response.status_code == 302, response.status_code
 
     started = time.perf_counter()

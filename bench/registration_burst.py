@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -25,47 +24,40 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import Gunicorn, fresh_database, migrate, percentile, server_env  # noqa: E402
+from bench._setup import (  # noqa: E402
+    bench_app,
+    fresh_database,
+    gunicorn,
+    open_event,
+    percentile,
+    person,
+    server_env,
+)
 
 
 def create_event(database_url: str, capacity: int) -> str:
-    from bimtek import create_app
-    from bimtek.events.services import create_event as make
+    """The event (registration open until it starts, in 30 days); its code."""
     from bimtek.extensions import db
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "bench"}
-    )
-    start = date.today() + timedelta(days=30)  # registration is open until the event starts
+    app = bench_app(database_url, TESTING=True)
     with app.app_context():
-        event = make(
-            {
-                "code": "BURST24",
-                "title": "Bimtek burst",
-                "start_date": start,
-                "end_date": start + timedelta(days=3),
-                "capacity": capacity,
-            },
-            channel="cli",
-        )
+        code = open_event("BURST24", capacity, title="Bimtek burst").code
         db.session.commit()
-        code = event.code
         db.engine.dispose()
     return code
 
 
 def people(count: int):
     for serial in range(1, count + 1):
-        yield {
-            "full_name": f"Peserta Burst {serial}",
-            "nik": f"640801170590{serial:04d}",
-            "gender": "L",
-            "institution": "Polres Kutai Timur",
-            "institution_category": "polri",
-            "job_title": "Bhabinkamtibmas",
-            "phone": f"0813{serial:08d}",
-            "consent": True,
-        }
+        yield person(
+            serial,
+            full_name=f"Peserta Burst {serial}",
+            institution="Polres Kutai Timur",
+            institution_category="polri",
+            job_title="Bhabinkamtibmas",
+            phone=f"0813{serial:08d}",
+            consent=True,
+        )
 
 
 def burst(url: str, code: str, count: int, clients: int):
@@ -122,10 +114,9 @@ def check_database(database_url: str) -> dict:
 def run(kind: str, args) -> bool:
     database_url = fresh_database(kind, "bimtek_bench_registration")
     env = server_env(database_url, BIMTEK_RATELIMIT_ENABLED="false")
-    migrate(env)
     code = create_event(database_url, args.capacity)
-    with Gunicorn(env, args.port, workers=args.workers) as url:
-        results, elapsed = burst(url, code, args.registrations, args.clients)
+    with gunicorn(env, args.port, workers=args.workers) as server:
+        results, elapsed = burst(server.url, code, args.registrations, args.clients)
     statuses = [body.get("status") for (status, body), _ in results if status == 201]
     errors = [(status, body) for (status, body), _ in results if status != 201]
     latencies_ms = [seconds * 1000 for _, seconds in results]

@@ -16,13 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import fresh_database, migrate, server_env  # noqa: E402
+from bench._setup import bench_app, fresh_database  # noqa: E402
 
 
 def run(kind: str, people: int) -> None:
     import sqlalchemy as sa
 
-    from bimtek import create_app
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
     from bimtek.participants.queries import list_participants
@@ -30,9 +29,7 @@ def run(kind: str, people: int) -> None:
     from bimtek.participants.search import phone_key
     from tests import factories
 
-    url = fresh_database(kind, "bench_search")
-    migrate(server_env(url))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "bench"})
+    app = bench_app(fresh_database(kind, "bench_search"), TESTING=True)
     with app.app_context():
         event = factories.make_event("CARI26", capacity=people + 10)
         rows = [

@@ -12,11 +12,9 @@ workbook, and prints their pages, size and seconds (medians over ``--runs``).
 
 import argparse
 import io
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -44,58 +42,33 @@ def photo(seed: int) -> bytes:
 def seed(participants: int, days: int):
     import sqlalchemy as sa
 
+    from bench._setup import module_sessions, open_event, person, register_people
     from bimtek.attendance.models import Attendance
-    from bimtek.events.services import create_event, save_module, save_session
     from bimtek.extensions import db
     from bimtek.participants.models import Participant
-    from bimtek.participants.registration import RegistrationTerms, register
     from bimtek.spj import dokumentasi, honor, kontribusi, letterhead, letters, money
 
     start = date.today() + timedelta(days=30)  # an open event: its money tables take changes
-    event = create_event(
-        {
-            "code": "SPJ24",
-            "title": "Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
-            "organizer": "Pemerintah Kabupaten Kutai Timur",
-            "venue": "Hotel Harris",
-            "city": "Samarinda",
-            "start_date": start,
-            "end_date": start + timedelta(days=days - 1),
-            "capacity": participants,
-        },
-        channel="cli",
+    event = open_event(
+        "SPJ24",
+        participants,
+        start=start,
+        end_date=start + timedelta(days=days - 1),
+        title="Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024",
     )
-    module = save_module(event, {"code": "M1", "title": "Mitigasi", "jp": 4 * days}, channel="cli")
-    for day in range(days):
-        for hour in (8, 13):
-            save_session(
-                event,
-                {
-                    "module_id": module.id,
-                    "day": start + timedelta(days=day),
-                    "start_time": f"{hour:02d}:00",
-                    "end_time": f"{hour + 3:02d}:00",
-                },
-                channel="cli",
-            )
-    for n in range(1, participants + 1):
-        register(
-            event,
-            {
-                "full_name": f"Peserta Bimtek {n:03d}, S.Sos",
-                "nik": f"640801170590{n:04d}",
-                "nip": "",
-                "gender": "L",
-                "institution": f"Instansi {n % 17:02d} Kutai Timur",
-                "institution_category": "pemda",
-                "job_title": "Staf",
-                "phone": f"0812{n:08d}",
-                "email": "",
-                "district": "Sangatta Utara",
-                "consent": True,
-            },
-            RegistrationTerms(channel="cli", enforce_window=False),
+    module = module_sessions(event, days=days, hours=(8, 13), minutes=180)
+    rows = [
+        person(
+            n,
+            full_name=f"Peserta Bimtek {n:03d}, S.Sos",
+            institution=f"Instansi {n % 17:02d} Kutai Timur",
+            institution_category="pemda",
+            job_title="Staf",
+            consent=True,
         )
+        for n in range(1, participants + 1)
+    ]
+    register_people(event, rows)
     db.session.commit()
     rng = random.Random(21)
     people = list(
@@ -104,7 +77,7 @@ def seed(participants: int, days: int):
     rows = [
         {
             "session_id": session.id,
-            "participant_id": person,
+            "participant_id": participant_id,
             "status": "hadir",
             "checked_in_at": session.starts_at + timedelta(minutes=2),
             "source": "desk",
@@ -112,7 +85,7 @@ def seed(participants: int, days: int):
             "created_at": session.starts_at,
         }
         for session in event.sessions
-        for person in people
+        for participant_id in people
         if rng.random() < 0.9
     ]
     db.session.execute(sa.insert(Attendance), rows)
@@ -171,27 +144,18 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="bimtek-bench-spj-")
-    os.environ["BIMTEK_INSTANCE_PATH"] = folder
-
-    from flask_migrate import upgrade
     from pypdf import PdfReader
 
-    from bimtek import create_app
+    from bench._setup import bench_app, fresh_database, workdir
     from bimtek.extensions import db
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
-        }
-    )
+    folder = workdir("spj")
+    database_url = fresh_database("sqlite", "bench", folder=folder)
+    app = bench_app(database_url, instance=folder / "instance", TESTING=True)
     with app.app_context():
         import logging
 
         logging.disable(logging.INFO)
-        upgrade(revision="heads")
         from bimtek.spj import bundle
 
         started = time.perf_counter()

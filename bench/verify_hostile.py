@@ -20,13 +20,10 @@ import argparse
 import io
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def many_revisions(data: bytes, count: int, limit: int) -> bytes:
@@ -57,30 +54,16 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from certificates import seed  # bench/certificates.py
-    from flask_migrate import upgrade
     from werkzeug.datastructures import FileStorage
     from werkzeug.test import encode_multipart
 
-    from bimtek import create_app
+    from bench._setup import signing_app
+    from bench.certificates import seed
     from bimtek.certificates import queries
-    from bimtek.certificates.signing import create_demo_signer
     from tests.certificates.test_verify_hostile import extra_signature_fields
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-verify-"))
-    app = create_app(
-        {
-            "CERT_SIGNING_PKCS12": str(create_demo_signer(workdir / "signer")),
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite'}",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "PUBLIC_BASE_URL": "https://bimtek.kutaitimurkab.go.id",
-        }
-    )
+    app, _folder = signing_app("verify")
     with app.app_context():
-        upgrade(revision="heads")
         event, _person, _seconds = seed(1)
         (certificate,) = queries.issued_certificates(event)
         genuine = certificate.document

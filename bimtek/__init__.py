@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bimtek import jobs, models, notifications  # noqa: F401  (models: every table)
 from bimtek.api import init_app as init_api
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
             Path(app.instance_path) / "bimtek.sqlite"
         )
     _refuse_default_secret(app)
+    _trust_proxies(app)
     request_log.init_app(app)  # first: every request, even one refused early, gets its id
 
     database.configure_engine_options(app)
@@ -102,6 +104,18 @@ def _refuse_default_secret(app: Flask) -> None:
             "SECRET_KEY is the development default. Set SECRET_KEY in the environment or in "
             "instance/config.py before running Bimtek in production."
         )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe the X-Forwarded-For/-Proto hops of PROXY_COUNT proxies: request.remote_addr
+    (rate limits, login locks) is then the address the nearest proxy saw, whatever a client
+    wrote before it."""
+    count = app.config["PROXY_COUNT"]
+    if not isinstance(count, int) or count < 0:
+        raise ValueError(f"PROXY_COUNT must be a whole number of proxies (0 or more): {count!r}")
+    count = app.config["PROXY_COUNT"] = int(count)  # BIMTEK_PROXY_COUNT=1 reads as True
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
 
 
 def _init_jobs(app: Flask) -> None:

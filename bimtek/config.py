@@ -24,6 +24,13 @@ class DefaultConfig:
     LOG_FORMAT = "text"
     #: largest request body accepted, in bytes (the biggest upload)
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    #: reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For and
+    #: X-Forwarded-Proto are believed, each adding one hop (werkzeug's ProxyFix). 0: none, the
+    #: socket's peer is the client. Set it to exactly the proxies there are: one too many and a
+    #: client names its own address (escaping the rate limits and login locks, or locking
+    #: somebody else out); one too few and every client counts as the proxy's one address.
+    #: X-Forwarded-Host is never believed (the proxy passes Host itself)
+    PROXY_COUNT = 0
     #: PostgreSQL: test a pooled connection before use only after it sat idle this many
     #: seconds (0: before every use, SQLAlchemy's pool_pre_ping; see core/database.py)
     DATABASE_PING_AFTER_IDLE = 10

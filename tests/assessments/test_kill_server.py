@@ -7,11 +7,6 @@ what each request committed.
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,64 +15,32 @@ import requests
 from bimtek.assessments import portal
 from bimtek.assessments import settings as test_settings
 from bimtek.extensions import db
+from tests import servers
 from tests.assessments.conftest import correct_option, wrong_option
 from tests.factories import PASSWORD
 
 #: they SIGKILL a server they started: alone, so a loaded machine cannot blur what died
 pytestmark = pytest.mark.serial
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
 
 def free_port() -> int:
-    for port in range(5300 + os.getpid() % 50, 5400):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 5300–5399")
+    try:
+        return servers.free_port(5300 + os.getpid() % 50, 5399)
+    except RuntimeError:
+        pytest.skip("no free port in 5300–5399")
 
 
-def start_server(port: int, database_url: str, instance: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "kill-test-secret-key-0123456789",
-        "BIMTEK_INSTANCE_PATH": str(instance),
-        "BIMTEK_RATELIMIT_ENABLED": "false",
-        "BIMTEK_SESSION_COOKIE_SECURE": "false",  # plain http on 127.0.0.1
-    }
-    env.pop("FLASK_DEBUG", None)
-    process = subprocess.Popen(
-        [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+def start_server(port: int, database_url: str, instance: Path) -> servers.Server:
+    env = servers.environment(
+        DATABASE_URL=database_url,
+        SECRET_KEY="kill-test-secret-key-0123456789",
+        BIMTEK_INSTANCE_PATH=instance,
+        BIMTEK_RATELIMIT_ENABLED="false",
+        BIMTEK_SESSION_COOKIE_SECURE="false",  # plain http on 127.0.0.1
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.stderr.read().decode()[-2000:])
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/masuk", timeout=5).status_code == 200:
-                return process
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    kill(process)
-    raise AssertionError("gunicorn did not start")
-
-
-def kill(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-    process.stderr.close()
+    log = instance.with_suffix(".log")
+    server = servers.gunicorn(env, port, workers=1, ready="/masuk", log=log, timeout=30)
+    return server.start().wait_ready()
 
 
 def csrf_from(html: str) -> str:
@@ -128,7 +91,7 @@ def test_saved_answers_survive_a_killed_server(
         )
         assert response.status_code == 400
     finally:
-        kill(server)  # SIGKILL, mid-attempt
+        server.kill()  # SIGKILL, mid-attempt
 
     server = start_server(port, database_url, tmp_path / "gunicorn-instance")
     try:
@@ -137,7 +100,7 @@ def test_saved_answers_survive_a_killed_server(
             assert re.search(rf'name="q{question_id}" value="{option_id}"\s+checked', page)
         assert page.count("checked") == 2
     finally:
-        kill(server)
+        server.kill()
     db.session.expire_all()
     attempt = portal.find_attempt(test_settings.ensure_assessment(event, "pre"), participant)
     assert portal.chosen_options(attempt) == chosen

@@ -7,7 +7,6 @@ with status 0 and printed the lines that carry its figures, so that none rots un
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,26 +14,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench._setup import drop_database
 from bimtek.config import normalize_database_url
 from tests.conftest import POSTGRES_URL, requires_postgres
+from tests.servers import free_port
 
 #: they start servers and load the machine: alone, after the rest
 pytestmark = pytest.mark.serial
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 NUMBER = r"[\d.]+"
-
-
-def free_port(low: int = 0, high: int = 0) -> int:
-    """A port nobody listens on: any, or the first free one in [low, high]."""
-    for port in range(low, high + 1) if low else [0]:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return probe.getsockname()[1]
-    raise RuntimeError(f"no free port in {low}-{high}")
 
 
 def _login_kinds() -> list[str]:
@@ -277,12 +266,8 @@ def _pg_prefix() -> str:
 
 def _drop_national_databases() -> None:
     url = sa.engine.make_url(normalize_database_url(POSTGRES_URL))
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for side in ("lone", "national"):
-            name = f"{url.database}_{side}"
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    for side in ("lone", "national"):
+        drop_database(f"{url.database}_{side}", server=url.render_as_string(False))
 
 
 def scripts() -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from bimtek import create_app
 from bimtek.extensions import db, limiter
 from tests.conftest import _test_config
-from tests.notifications.conftest import free_port
+from tests.servers import free_port
 
 REDIS_URL = os.environ.get("BIMTEK_TEST_REDIS_URL")
 

@@ -9,7 +9,6 @@ in, so the worker stops inside the next chunk's transaction, where it has taken 
 Runs when BIMTEK_TEST_DATABASE_URL and BIMTEK_TEST_REDIS_URL are both set.
 """
 
-import signal
 import time
 
 import pytest
@@ -96,8 +95,7 @@ def test_a_worker_killed_mid_chunk_leaves_no_gap_and_no_double(app, event, insta
         while not held.scalar(waiting):
             assert time.monotonic() < deadline, install.log("worker-1")
             time.sleep(0.05)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait()
+        worker.kill()
     finally:
         held.rollback()
         held.close()

@@ -12,10 +12,6 @@ Runs when BIMTEK_TEST_DATABASE_URL and BIMTEK_TEST_REDIS_URL are both set.
 import io
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 import zipfile
@@ -38,10 +34,9 @@ from tests.certificates.conftest import qualify
 from tests.conftest import POSTGRES_URL, demo_signer
 from tests.factories import PASSWORD, make_participant, make_staff
 from tests.participants.sheets import person_row, xlsx_bytes
+from tests.servers import Server, environment, flask_worker, free_port, gunicorn
 
 REDIS_URL = os.environ.get("BIMTEK_TEST_REDIS_URL")
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 #: seconds a build may go without renewing its lease (short, so the test need not wait long)
 LEASE = 2
@@ -55,89 +50,55 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Machines:
     """The processes of one install, each with its own instance folder; stopped at the end."""
 
     def __init__(self, database_url: str, folder: Path):
         self.folder = folder
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "many-machines-secret-key",
-            "BIMTEK_QUEUE_URL": REDIS_URL,
-            "BIMTEK_QUEUE_NAME": f"machines-{uuid.uuid4().hex[:10]}",
-            "BIMTEK_RATELIMIT_STORAGE_URI": REDIS_URL,
-            "BIMTEK_RATELIMIT_KEY_PREFIX": f"machines-limits-{uuid.uuid4().hex[:10]}",
-            "BIMTEK_CERT_SIGNING_PKCS12": demo_signer(),
-            "BIMTEK_PUBLIC_BASE_URL": "http://bimtek.test",
-            "BIMTEK_SESSION_COOKIE_SECURE": "false",
-            "BIMTEK_EXPORT_JOB_THRESHOLD": "2",
-            "BIMTEK_PREPARED_FILE_LEASE_SECONDS": str(LEASE),
-            "WEB_CONCURRENCY": "1",
-        }
+        self.env = environment(
+            DATABASE_URL=database_url,
+            SECRET_KEY="many-machines-secret-key",
+            BIMTEK_QUEUE_URL=REDIS_URL,
+            BIMTEK_QUEUE_NAME=f"machines-{uuid.uuid4().hex[:10]}",
+            BIMTEK_RATELIMIT_STORAGE_URI=REDIS_URL,
+            BIMTEK_RATELIMIT_KEY_PREFIX=f"machines-limits-{uuid.uuid4().hex[:10]}",
+            BIMTEK_CERT_SIGNING_PKCS12=demo_signer(),
+            BIMTEK_PUBLIC_BASE_URL="http://bimtek.test",
+            BIMTEK_SESSION_COOKIE_SECURE="false",
+            BIMTEK_EXPORT_JOB_THRESHOLD="2",
+            BIMTEK_PREPARED_FILE_LEASE_SECONDS=str(LEASE),
+        )
         self.env.pop("BIMTEK_TEST_DATABASE_URL", None)
-        self.processes: list[subprocess.Popen] = []
+        self.servers: list[Server] = []
 
-    def _start(self, name: str, command: list[str], **extra) -> subprocess.Popen:
+    def _own(self, name: str) -> dict:
+        """The environment and the log of a process with an instance folder of its own."""
         instance = self.folder / name
         instance.mkdir()
-        log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**self.env, "BIMTEK_INSTANCE_PATH": str(instance), **extra},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        self.processes.append(process)
-        return process
+        env = {**self.env, "BIMTEK_INSTANCE_PATH": str(instance)}
+        return {"env": env, "log": self.folder / f"{name}.log", "grace": 20}
+
+    def _started(self, server: Server) -> Server:
+        self.servers.append(server)
+        return server.start()
 
     def app_servers(self, *names: str) -> list[str]:
         """Start gunicorn servers at once; their URLs once each answers."""
-        command = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
-        started = []
-        for name in names:
-            url = f"http://127.0.0.1:{_free_port()}"
-            bind = url.removeprefix("http://")
-            started.append((name, url, self._start(name, command, BIMTEK_BIND=bind)))
-        deadline = time.monotonic() + 60
-        for name, url, process in started:
-            while True:
-                try:
-                    if requests.get(url + "/api/v1/ping", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{name} did not come up: {self.log(name)}")
-                time.sleep(0.1)
-        return [url for _name, url, _process in started]
+        started = [
+            self._started(gunicorn(port=free_port(), workers=1, **self._own(name)))
+            for name in names
+        ]
+        return [server.wait_ready().url for server in started]
 
-    def worker(self, name: str) -> subprocess.Popen:
-        command = [str(VENV_BIN / "flask"), "--app", "bimtek", "worker", "--threads", "2"]
-        return self._start(name, command)
+    def worker(self, name: str) -> Server:
+        return self._started(flask_worker(threads=2, **self._own(name)))
 
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        for server in self.servers:
+            server.stop()
 
 
 @pytest.fixture
@@ -301,8 +262,7 @@ def test_two_app_servers_and_a_worker_share_only_the_database_and_redis(app, eve
         while not held.scalar(waiting):
             assert time.monotonic() < deadline, machines.log("worker-1")
             time.sleep(0.05)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait()
+        worker.kill()
     finally:
         held.rollback()
         held.close()

@@ -2,12 +2,13 @@
 
 import email
 import email.policy
-import socket
 import threading
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.servers import free_port
 
 
 class Mailbox:
@@ -36,12 +37,6 @@ class Mailbox:
     def to(self, address: str) -> list:
         with self.lock:
             return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

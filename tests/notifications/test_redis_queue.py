@@ -4,9 +4,6 @@ Run when BIMTEK_TEST_REDIS_URL points at a Redis server (CI: redis://127.0.0.1:6
 """
 
 import os
-import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -17,9 +14,9 @@ from bimtek.extensions import db
 from bimtek.notifications.models import Delivery
 from tests.factories import registration_data
 from tests.notifications.conftest import wait_for
+from tests.servers import Server, environment, flask_worker
 
 REDIS_URL = os.environ.get("BIMTEK_TEST_REDIS_URL")
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.redis,
@@ -39,37 +36,24 @@ def queue(app):
     jobs.huey.flush()  # this test's queue keys only
 
 
-def start_worker(app) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "test-secret",
-        "BIMTEK_INSTANCE_PATH": app.instance_path,
-        "BIMTEK_QUEUE_URL": app.config["QUEUE_URL"],
-        "BIMTEK_QUEUE_NAME": app.config["QUEUE_NAME"],
-        "BIMTEK_PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
-        "BIMTEK_JOB_RETRY_DELAY": "1",
-        "BIMTEK_JOB_RETRY_BACKOFF": "1",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "bimtek", "worker", "--threads", "2"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+def start_worker(app) -> Server:
+    env = environment(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        SECRET_KEY="test-secret",
+        BIMTEK_INSTANCE_PATH=app.instance_path,
+        BIMTEK_QUEUE_URL=app.config["QUEUE_URL"],
+        BIMTEK_QUEUE_NAME=app.config["QUEUE_NAME"],
+        BIMTEK_PUBLIC_BASE_URL=app.config["PUBLIC_BASE_URL"],
+        BIMTEK_JOB_RETRY_DELAY="1",
+        BIMTEK_JOB_RETRY_BACKOFF="1",
     )
+    log = Path(app.instance_path) / "worker.log"
+    return flask_worker(env, threads=2, log=log, grace=20).start()
 
 
-def stop_worker(process: subprocess.Popen) -> str:
-    process.send_signal(signal.SIGINT)
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output
+def stop_worker(worker: Server) -> str:
+    worker.stop()
+    return worker.output(last=None)
 
 
 def test_request_queues_in_redis_and_the_worker_sends(app, client, mailbox, queue, event):
