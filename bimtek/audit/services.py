@@ -3,6 +3,9 @@
 from bimtek.audit.models import AuditLog
 from bimtek.extensions import db
 
+#: a change made after its table was locked, with a reason, is "<action>_correction"
+CORRECTION_SUFFIX = "_correction"
+
 
 def record(
     action: str,

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from bimtek.audit.models import AuditLog
+from bimtek.audit.services import CORRECTION_SUFFIX
 from bimtek.auth.models import User
 from bimtek.core.xlsx_writer import Sheet, SheetColumn, write_workbook
 from bimtek.events.models import Event
@@ -129,8 +130,6 @@ ACTION_LABELS = {
     "spj.signature_change": _l("Penanda tangan SPJ diubah"),
     "spj.signature_delete": _l("Penanda tangan SPJ dihapus"),
 }
-#: an SPJ change made after the file was locked, with a reason: "<action>_correction"
-CORRECTION_SUFFIX = "_correction"
 #: detail keys never shown (a network address is personal data, not an organizer's business)
 HIDDEN_DETAILS = {"ip", "nik", "nip", "phone", "email", "user_agent"}
 PER_PAGE = 50

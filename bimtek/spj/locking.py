@@ -11,14 +11,11 @@ recorded once, as agencies pay after the Bimtek), recorded in the audit log besi
 from flask_babel import gettext as _
 
 from bimtek.audit.models import AuditLog
-from bimtek.audit.services import record
+from bimtek.audit.services import CORRECTION_SUFFIX, record
 from bimtek.errors import Conflict
 from bimtek.events.models import Event
 
 MAX_REASON = 500
-#: what a money change's action ends with when it was a correction of a locked event (the
-#: audit log page reads it back as "(koreksi)")
-CORRECTION_SUFFIX = "_correction"
 
 
 class EventLocked(Conflict):

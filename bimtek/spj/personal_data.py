@@ -32,11 +32,11 @@ import copy
 import sqlalchemy as sa
 
 from bimtek.audit.models import AuditLog
+from bimtek.audit.services import CORRECTION_SUFFIX
 from bimtek.events.models import Event, Session
 from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from bimtek.spj import dokumentasi, money
-from bimtek.spj.locking import CORRECTION_SUFFIX
 from bimtek.spj.models import FrozenOrigin, Honorarium, Invoice, Letter, Photo
 
 #: the SPJ's audit actions whose details name a narasumber (and corrections of them)
