@@ -13,3 +13,10 @@ def N_(text: str) -> str:  # noqa: N802  (gettext's conventional name for "mark 
 def translated(labels: dict) -> dict:
     """``labels`` with each value in the current language (Indonesian outside a request)."""
     return {key: gettext(value) for key, value in labels.items()}
+
+
+def translated_label(labels: dict, key):
+    """One value of ``labels`` in the current language, or ``key`` itself when the table has
+    none (one lookup where a row needs only its own label)."""
+    label = labels.get(key)
+    return gettext(label) if label else key

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from bimtek.core.i18n import N_, translated
+from bimtek.core.i18n import N_, translated, translated_label
 from bimtek.core.timeutil import UTCDateTime, utcnow
 from bimtek.extensions import db
 from bimtek.participants.names import sort_key
@@ -113,11 +113,13 @@ class Participant(db.Model):
 
     @property
     def category_label(self) -> str:
-        return category_labels().get(self.institution_category, self.institution_category)
+        """The category's name in the reader's language (one lookup: every check-in's answer
+        carries it)."""
+        return translated_label(INSTITUTION_CATEGORIES, self.institution_category)
 
     @property
     def gender_label(self) -> str:
-        return gender_labels().get(self.gender, self.gender)
+        return translated_label(GENDERS, self.gender)
 
     @property
     def registration_label(self) -> str:
