@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from bimtek.core.timeutil import utcnow
 from bimtek.demo import load_demo
 from bimtek.extensions import db
 from bimtek.spj import dokumentasi
@@ -73,3 +74,33 @@ def test_a_manager_produces_the_spj_of_the_demos_finished_batch(desktop, live_se
     cover = reader.pages[0].extract_text().replace("\n", " ")
     assert "BADAN KESATUAN BANGSA DAN POLITIK" in cover
     assert problems == []
+
+
+def test_a_treasurer_on_a_phone_bills_an_agency_and_records_its_payment_after_the_event(
+    phone, live_server
+):
+    """The demo's finished batch is locked: a new tagihan asks a reason, the payment that
+    arrives after the Bimtek does not (360 px, no sideways scroll outside the table)."""
+    event, _created = load_demo(participant_count=12)
+    manager = factories.make_staff("manager", "bendahara@bimtek.local", event=event)
+    db.session.commit()
+    problems = watch_console(phone)
+    log_in(phone, live_server.url, manager.email)
+    phone.goto(f"{live_server.url}/admin/kegiatan/{event.code}/spj/kontribusi")
+    unbilled = phone.locator("tr", has=phone.get_by_role("button", name="Buat tagihan")).first
+    unbilled.get_by_label("Alasan koreksi").fill("Tagihan susulan untuk instansi yang terlewat")
+    unbilled.get_by_role("button", name="Buat tagihan").click()
+    phone.wait_for_load_state()
+    unpaid = phone.locator("tr", has=phone.get_by_role("button", name="Catat pembayaran")).first
+    assert unpaid.get_by_label("Alasan koreksi").count() == 0
+    receipts = phone.get_by_role("link", name="Kuitansi").count()
+    # the tagihan is dated the event's local today (WITA), a day ahead of UTC after 16:00
+    unpaid.get_by_label("Tanggal bayar").fill(event.local(utcnow()).date().isoformat())
+    unpaid.get_by_label("Keterangan").fill("Transfer Bank Kaltimtara")
+    unpaid.get_by_role("button", name="Catat pembayaran").click()
+    phone.wait_for_load_state()
+    assert phone.locator(".flash-error, .error-summary").count() == 0
+    assert phone.get_by_role("link", name="Kuitansi").count() == receipts + 1
+    screenshot(phone, "spj-kontribusi-paid-phone")
+    assert problems == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360 + 1
