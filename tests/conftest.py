@@ -381,6 +381,23 @@ SCREENSHOTS = os.environ.get("BIMTEK_SCREENSHOTS")
 _FAILURE_FOLDER: list[str] = []
 
 
+def wider_than(page, width: int = 360) -> str:
+    """'' when the page fits ``width`` px; otherwise its width and the elements reaching past
+    the edge (a page measured too wide once in a while in CI: the message names the cause)."""
+    actual = page.evaluate("document.documentElement.scrollWidth")
+    if actual <= width:
+        return ""
+    past = page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(
+                e.getBoundingClientRect().right)}px: ${(e.textContent || '').slice(0, 60)}`)""",
+        width,
+    )
+    return f"{actual}px wide on a {width}px screen: {past}"
+
+
 def screenshot(page, name: str, *, full_page: bool = True) -> str | None:
     """Save a PNG of this step under $BIMTEK_SCREENSHOTS, when it is set."""
     if not SCREENSHOTS:

@@ -11,7 +11,7 @@ from bimtek.extensions import db
 from tests import factories
 from tests.certificates.conftest import sign
 from tests.certificates.test_browser import sign_in
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wider_than
 from tests.notifications.conftest import (  # noqa: F401 (mailbox and smtp_port: fixtures)
     mail_settings,
     mailbox,
@@ -108,13 +108,13 @@ def test_a_manager_on_a_phone_adds_an_email_and_sends_the_certificate_again(
     field.fill("budi.hartono@polri.go.id")
     field.press("Enter")
     expect(phone.locator(".flash-success")).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(phone)), too_wide
     screenshot(phone, "served-email-team-phone")
     phone.goto(f"{live_server.url}/admin/kegiatan/{five_sessions.code}/sertifikat/bertugas")
     expect(phone.locator("#narasumber")).to_contain_text("budi.hartono@polri.go.id")
     phone.locator("#narasumber").get_by_role("button", name="Kirim ulang").click()
     expect(phone.locator(".flash-success")).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(phone)), too_wide
     screenshot(phone, "served-email-resend-phone")
     (message,) = wait_for(lambda: mailbox.to("budi.hartono@polri.go.id"))
     (attachment,) = [part for part in message.iter_attachments()]
