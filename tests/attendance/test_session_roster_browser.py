@@ -10,7 +10,7 @@ from bimtek.attendance.models import Attendance
 from bimtek.audit.models import AuditLog
 from bimtek.extensions import db
 from tests import factories
-from tests.conftest import log_in, screenshot, watch_console
+from tests.conftest import log_in, screenshot, watch_console, wider_than
 
 pytestmark = pytest.mark.browser
 
@@ -95,8 +95,7 @@ def test_thumb_at_360px(phone, live_server, past, people, manager):
     page = phone
     errors = watch_console(page)
     session = _open(page, live_server, past, manager)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"page is {width}px wide"
+    assert not (too_wide := wider_than(page)), too_wide
     button = page.locator(f"input[name=status-{people[1].id}][value=hadir]").locator("..")
     box = button.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box

@@ -8,7 +8,7 @@ import pytest
 from bimtek.auth import tokens
 from bimtek.extensions import db
 from tests import factories
-from tests.conftest import log_in, screenshot, watch_console
+from tests.conftest import log_in, screenshot, watch_console, wider_than
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +52,5 @@ def test_a_locked_pair_shows_the_way_out(phone, live_server, event):
     alert = page.get_by_role("alert")
     assert "dari jaringan ini" in alert.inner_text()
     assert alert.get_by_role("link", name="Lupa kata sandi").is_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "login-pair-locked-360")

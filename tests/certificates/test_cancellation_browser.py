@@ -11,7 +11,7 @@ from bimtek.extensions import db
 from bimtek.participants.models import Participant
 from tests import factories
 from tests.certificates.conftest import qualify
-from tests.conftest import log_in, screenshot
+from tests.conftest import log_in, screenshot, wider_than
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def test_participant_holding_a_certificate_is_told_on_a_phone(phone, live_server
     page.wait_for_selector("text=Pembatalan hanya dapat dilakukan oleh pengelola")
     assert page.get_by_role("button", name="Ya, batalkan pendaftaran saya").count() == 0
     screenshot(page, "participant-cancel-refused-certificate-360")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     db.session.expire_all()
     assert db.session.get(Participant, holder.id).status == "registered"
 

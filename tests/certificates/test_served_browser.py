@@ -53,8 +53,7 @@ def test_manager_enters_issues_and_the_public_sees_the_role(
     code = db.session.scalars(db.select(Certificate.verification_code)).one()
     phone.goto(f"{live_server.url}/verify/{code}")
     expect(phone.locator(".cert-role")).to_have_text("Narasumber")
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360
+    assert not (too_wide := wider_than(phone)), too_wide
     screenshot(phone, "served-verify-phone")
 
 
@@ -73,7 +72,7 @@ def test_a_panitia_member_downloads_their_certificate_on_a_phone(
     phone.get_by_role("link", name="Sertifikat saya").click()
     card = phone.locator(f"[data-certificate='{certificate.id}']")
     expect(card).to_contain_text(certificate.number)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(phone)), too_wide
     screenshot(phone, "served-own-phone")
     with phone.expect_download() as download:
         card.get_by_role("link", name="Unduh sertifikat (PDF)").click()

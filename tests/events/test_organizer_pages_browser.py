@@ -8,7 +8,7 @@ import pytest
 from bimtek.events.cloning import clone_event
 from bimtek.extensions import db
 from tests import factories
-from tests.conftest import log_in, screenshot, watch_console
+from tests.conftest import log_in, screenshot, watch_console, wider_than
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def test_checklist_and_bulk_sessions_at_360px(phone, live_server, copy):
     log_in(page, live_server.url, manager.email)
     page.goto(f"{live_server.url}/admin/kegiatan/{copy.code}/periksa-salinan")
     assert "0 dari 6 sudah diperiksa" in page.inner_text("main")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "clone-review-phone")
     page.locator("#butir-rooms a.button").tap()
     page.wait_for_url("**/sesi/ubah-sekaligus")
@@ -47,7 +47,7 @@ def test_checklist_and_bulk_sessions_at_360px(phone, live_server, copy):
     assert page.locator("input[name=session_id]:checked").count() == len(copy.sessions)
     page.fill("#f-room", "Aula Kantor Bupati")
     page.fill("#f-shift_days", "1")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "sessions-batch-phone")
     with page.expect_navigation():
         page.locator("#sessions-batch button[type=submit]").tap()

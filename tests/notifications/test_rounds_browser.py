@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from bimtek.extensions import db
 from bimtek.notifications.models import WhatsAppTurn
 from tests import factories
-from tests.conftest import log_in, screenshot
+from tests.conftest import log_in, screenshot, wider_than
 
 pytestmark = pytest.mark.browser
 
@@ -65,8 +65,7 @@ def test_send_in_turn_on_a_phone(phone, live_server, app):
     page.wait_for_load_state()
     assert page.locator(".wa-name").inner_text() == names[2]
     assert page.get_by_text("1 dilewati").is_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, "no sideways scrolling on a phone"
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "whatsapp-round-resumed-360", full_page=True)
     # the event's page of WhatsApp: the group message, the rounds, and the full list, whose
     # buttons were past the right edge of a phone before issue 20
@@ -77,7 +76,7 @@ def test_send_in_turn_on_a_phone(phone, live_server, app):
     for index in range(3):
         box = buttons.nth(index).bounding_box()
         assert box["x"] + box["width"] <= 360
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "whatsapp-page-360")
     db.session.expire_all()
     states = dict(

@@ -8,14 +8,14 @@ import pytest
 from bimtek.extensions import db
 from bimtek.participants.registration import register_many
 from tests import factories
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wider_than
 from tests.factories import PASSWORD, registration_data, valid_nik
 
 pytestmark = pytest.mark.browser
 
 
 def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(page)), too_wide
 
 
 def test_consent_then_portal_shows_personal_data(phone, live_server, event):

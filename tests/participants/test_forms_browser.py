@@ -5,14 +5,14 @@ and where to check a certificate."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wider_than
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not (too_wide := wider_than(page)), too_wide
 
 
 def test_a_rejected_registration_leads_to_the_bad_fields(phone, live_server, event):
