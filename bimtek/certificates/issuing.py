@@ -221,8 +221,8 @@ def sign_issued(
         files = [render(design, sheets, title=titles[0], keywords=keywords[0])]
     else:
         files = split(render(design, sheets), 2, titles, keywords)
-    signer_fingerprint = signing.fingerprint(signer.certificate)
-    signer_name, signer_organization = signing.subject_names(signer.certificate)
+    signer_fingerprint = signer.fingerprint
+    signer_name, signer_organization = signer.subject
     for certificate, data in zip(certificates, files, strict=True):
         details = signing.SignatureDetails(
             certificate.verification_code, certificate.number, design.signing_place

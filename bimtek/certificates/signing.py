@@ -69,9 +69,15 @@ class SignatureDetails:
 
 
 class CertificateSigner(Protocol):
-    """The seam: a local key, or a certified provider's API."""
+    """The seam: a local key, or a certified provider's API. What is said of the signer
+    (issued rows, the verify page) is read from the certificate once, when the signer is
+    made: the certificate's asn1crypto objects are used by the signing, and are not safe to
+    read from another thread meanwhile."""
 
     certificate: object  # asn1crypto.x509.Certificate of the signing key
+    fingerprint: str  # fingerprint(certificate)
+    subject: tuple[str, str]  # subject_names(certificate): CN, O
+    demo: bool  # is_demo(certificate)
 
     def sign(self, pdf_bytes: bytes, details: SignatureDetails) -> bytes: ...
 
@@ -150,6 +156,9 @@ class Pkcs12Signer:
             signing_cert=asn1(certificate), private_key=key, cert_registry=registry
         )
         self.certificate = self._signer.signing_cert
+        self.fingerprint = fingerprint(self.certificate)
+        self.subject = subject_names(self.certificate)
+        self.demo = is_demo(self.certificate)
         self.bytes_reserved = signature_room([self.certificate, *chain])
         self._one_at_a_time = threading.Lock()
 
@@ -292,12 +301,12 @@ def signer_facts(app=None) -> dict | None:
         signer = configured_signer(app)
     except NoSigningKey:
         return None
-    subject = signer.certificate.subject.native
+    name, organization = signer.subject
     return {
-        "name": subject.get("common_name", ""),
-        "organization": subject.get("organization_name", ""),
-        "fingerprint": fingerprint(signer.certificate),
-        "demo": is_demo(signer.certificate),
+        "name": name,
+        "organization": organization,
+        "fingerprint": signer.fingerprint,
+        "demo": signer.demo,
     }
 
 

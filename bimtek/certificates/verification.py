@@ -359,7 +359,7 @@ def verify_document(data: bytes, *, seconds: float | None = None) -> Verdict:
 
     if check is not None:
         try:
-            current = signing.fingerprint(signing.configured_signer().certificate)
+            current = signing.configured_signer().fingerprint
         except signing.NoSigningKey:
             current = None
         claimed = _certificate_by_code(check.code)
