@@ -386,11 +386,12 @@ def wider_than(page, width: int = 360) -> str:
     elements reaching past the edge. A page measured a few dozen px too wide now and then
     while it was still loading (441 px on the token page, 410 on the served certificates),
     never on the screenshot taken after: a width is measured again after the load event."""
-    if page.evaluate("document.documentElement.scrollWidth") <= width:
+    widest = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+    if page.evaluate(widest) <= width:
         return ""
     page.wait_for_load_state("load")
     page.wait_for_timeout(300)
-    actual = page.evaluate("document.documentElement.scrollWidth")
+    actual = page.evaluate(widest)
     if actual <= width:
         return ""
     past = page.evaluate(

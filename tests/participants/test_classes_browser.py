@@ -15,11 +15,9 @@ from bimtek.participants import classes
 from bimtek.participants.models import Participant
 from tests import factories
 from tests.attendance.test_browser import open_desk, scan
-from tests.conftest import log_in, screenshot
+from tests.conftest import log_in, screenshot, wider_than
 
 pytestmark = pytest.mark.browser
-
-WIDEST = """() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"""
 
 
 @pytest.fixture
@@ -71,7 +69,7 @@ def test_manager_sets_up_classes(page_at, live_server, event, manager):
     page.get_by_role("button", name="Simpan kelas").click()
     page.wait_for_selector("text=Kelas 1 peserta diubah.")
     screenshot(page, "kelas-members-1366")
-    assert page.evaluate(WIDEST) <= 1366
+    assert not (too_wide := wider_than(page, 1366)), too_wide
 
     session = event.sessions[1]
     page.goto(f"{base}/admin/kegiatan/{event.code}/sesi/{session.id}")
@@ -103,7 +101,7 @@ def test_the_desk_says_not_their_class_on_a_phone(phone, live_server, event, run
     page.wait_for_selector("#answer.answer-bad")
     answer = page.inner_text("#answer")
     assert "Bukan kelasnya" in answer and "Kelas B" in answer and "Budi Santoso" in answer
-    assert page.evaluate(WIDEST) <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "kelas-desk-not-their-class-360")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
