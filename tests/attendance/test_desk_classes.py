@@ -13,8 +13,7 @@ from bimtek.extensions import db
 from bimtek.participants import classes
 from tests import factories
 from tests.attendance.test_browser import open_desk, scan
-from tests.attendance.test_desk_phone import WIDEST
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wider_than
 
 QUEUE = """() => Object.keys(localStorage).filter(k => k.startsWith('bimtek.checkin.queue:'))
   .map(k => localStorage.getItem(k))[0] || '[]'"""
@@ -115,7 +114,7 @@ def test_offline_a_scan_at_another_class_is_refused_on_the_phone(
         "(Ruang Kelay). Arahkan ke sesi kelasnya."
     ) in answer
     assert page.evaluate(QUEUE) == "[]"
-    assert page.evaluate(WIDEST) <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "kelas-desk-offline-not-their-class-360")
 
     scan(page, tanpa.ticket_code)
@@ -135,6 +134,6 @@ def test_offline_a_scan_at_another_class_is_refused_on_the_phone(
 
     scan(page, ani.ticket_code)  # her own class's session: queued as ever
     page.wait_for_selector("#answer.answer-queued >> text=Ani Lestari")
-    assert page.evaluate(WIDEST) <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0

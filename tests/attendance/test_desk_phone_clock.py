@@ -16,8 +16,8 @@ from tests.attendance.test_browser import (  # noqa: F401 (fixtures)
     rows,
     scan,
 )
-from tests.attendance.test_desk_phone import WIDEST, crowd  # noqa: F401 (fixture)
-from tests.conftest import screenshot
+from tests.attendance.test_desk_phone import crowd  # noqa: F401 (fixture)
+from tests.conftest import screenshot, wider_than
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_a_phone_a_day_behind_checks_in_online_and_queues_corrected_times(
     expect(waiting.first).to_contain_text(third.full_name)
     expect(waiting.first).to_contain_text("Menunggu dikirim")
     assert page.evaluate(CUT_NAMES) == []
-    assert page.evaluate(WIDEST) <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "desk-clock-offline-queued")
 
     queued = json.loads(page.evaluate(QUEUE))
@@ -117,7 +117,7 @@ def test_full_names_in_the_undo_list_and_a_registration_number_by_its_digits(
     names = page.locator("#recent .recent-name").all_inner_texts()
     assert set(names) == {p.full_name for p in long_names}
     assert page.evaluate(CUT_NAMES) == []
-    assert page.evaluate(WIDEST) <= 360
+    assert not (too_wide := wider_than(page)), too_wide
     screenshot(page, "desk-undo-full-names")
 
     wanted = crowd[6]
