@@ -86,6 +86,7 @@ SMALLEST = {
             rf"naive: +3 PDFs .*median {NUMBER} s wall",
             rf"ratio: +naive / fast = {NUMBER}x wall",
             rf"zip: +3 separate PDFs in one \.zip.*: {NUMBER} s wall",
+            rf"serve: +that \.zip kept and sent .*: {NUMBER} s wall, at most {NUMBER} MB ",
             rf"signed: +sign_issued of 3 .*: {NUMBER} s wall / {NUMBER} s CPU .*per certificate",
             rf"signed: +of which draw \+ cut .*median {NUMBER} s wall / {NUMBER} s CPU",
             rf"signed: +of which signing alone: .*median {NUMBER} ms wall / {NUMBER} ms CPU",
