@@ -11,16 +11,19 @@ the kept file, revoking and verifying are the participants' (``issuing.sign_issu
 
 Each certificate issued is announced as participants' are (``signals.certificate_issued``):
 notifications mails it to the holder's address when one is on file; a manager's "Kirim
-ulang" (``send_served_again``) mails it again, to the address on file then.
+ulang" (``send_served_again``) mails it again, to the address on file then, at most
+``RESENDS_PER_HOUR`` times an hour per certificate, counted from the audit log so that every
+server sees one count.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.certificates import signing
 from bimtek.certificates.issuing import sign_issued
@@ -43,7 +46,7 @@ from bimtek.certificates.served import (
 )
 from bimtek.certificates.signals import certificate_issued, served_certificate_resend
 from bimtek.core.inputs import has_forbidden_text
-from bimtek.core.timeutil import utcnow
+from bimtek.core.timeutil import format_clock, utcnow
 from bimtek.errors import InvalidInput, NotFound
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -152,10 +155,45 @@ def issue_served(
     return ServedOutcome(issued, already)
 
 
+#: "Kirim ulang" of one certificate in any hour: enough for a lost message and a corrected
+#: address, too few for a run of clicks or a script to bury the holder's inbox
+RESENDS_PER_HOUR = 3
+RESEND_WINDOW = timedelta(hours=1)
+
+
+def _check_resend_allowed(certificate: Certificate, now: datetime) -> None:
+    """InvalidInput (``resent_too_often``) when the certificate was resent
+    ``RESENDS_PER_HOUR`` times in the last hour, naming when the next one may go."""
+    recent = db.session.scalars(
+        sa.select(AuditLog.at)
+        .where(
+            AuditLog.action == "certificate.served_mail",
+            AuditLog.target_type == "certificate",
+            AuditLog.target_id == certificate.id,
+            AuditLog.at > now - RESEND_WINDOW,
+        )
+        .order_by(AuditLog.at.desc())
+        .limit(RESENDS_PER_HOUR)
+    ).all()
+    if len(recent) < RESENDS_PER_HOUR:
+        return
+    event = db.session.get(Event, certificate.event_id)
+    raise InvalidInput(
+        _(
+            "Sertifikat %(number)s sudah dikirim ulang %(count)d kali dalam satu jam terakhir; "
+            "kirim lagi setelah pukul %(clock)s.",
+            number=certificate.number,
+            count=RESENDS_PER_HOUR,
+            clock=format_clock(event.local(recent[-1] + RESEND_WINDOW)),
+        ),
+        code="resent_too_often",
+    )
+
+
 def send_served_again(certificate: Certificate, *, actor=None, channel: str = "web") -> str:
     """Mail a served certificate in force again ("Kirim ulang"), to the address on file now;
-    returns it. InvalidInput when it is revoked or its holder has no address; NotFound for a
-    participant's certificate."""
+    returns it. InvalidInput when it is revoked, its holder has no address, or it was resent
+    ``RESENDS_PER_HOUR`` times in the last hour; NotFound for a participant's certificate."""
     if certificate.role not in SERVED_ROLES:
         raise NotFound(_("Sertifikat tidak ditemukan."), code="unknown_certificate")
     if certificate.revoked_at is not None:
@@ -172,6 +210,7 @@ def send_served_again(certificate: Certificate, *, actor=None, channel: str = "w
             ),
             code="no_email",
         )
+    _check_resend_allowed(certificate, utcnow())
     record(
         "certificate.served_mail",
         actor=actor,

@@ -4,6 +4,7 @@ personal data, which panitia never see."""
 
 # ruff: noqa: F811  (the fixtures imported below are named as test arguments)
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -246,6 +247,42 @@ def test_kirim_ulang_is_refused_without_an_address_or_once_revoked(
         .where(Delivery.kind == "served_certificate")
     )
     assert count == before
+
+
+def test_kirim_ulang_sends_one_certificate_at_most_three_times_an_hour(
+    app, client, addressed, mailbox, admin
+):
+    """A mistaken or scripted run of clicks does not bury the narasumber's inbox (or the
+    sender's reputation): the log of resends is the count, on every server."""
+    outcome = served_issuing.issue_served(
+        addressed, "narasumber", keys(addressed, "narasumber"), actor=admin
+    )
+    db.session.commit()
+    budi = next(c for c in outcome.issued if c.name == "Kombes Pol. Budi")
+    for _ in range(3):
+        served_issuing.send_served_again(budi, actor=admin)
+        db.session.commit()
+    with pytest.raises(InvalidInput) as refused:
+        served_issuing.send_served_again(budi, actor=admin)
+    db.session.rollback()
+    assert refused.value.code == "resent_too_often"
+    assert "sudah dikirim ulang 3 kali dalam satu jam terakhir" in refused.value.message
+    _manager(client, addressed)
+    page = client.post(
+        f"/admin/kegiatan/{addressed.code}/sertifikat/bertugas/{budi.id}/kirim-ulang",
+        follow_redirects=True,
+    )
+    assert "sudah dikirim ulang 3 kali" in page.get_data(as_text=True)
+    assert settle(app)
+    assert len(_certificate_mail(mailbox.to(POLICE))) == 1 + 3
+
+    # an hour after the first resend, one more may go
+    for entry in db.session.scalars(
+        sa.select(AuditLog).where(AuditLog.action == "certificate.served_mail")
+    ):
+        entry.at -= timedelta(minutes=61)
+    db.session.commit()
+    assert served_issuing.send_served_again(budi, actor=admin) == POLICE
 
 
 # --- panitia never see it --------------------------------------------------------------------
