@@ -124,4 +124,5 @@ from bimtek.api import (  # noqa: E402,F401
     events,
     participants,
     reports,
+    spj,
 )

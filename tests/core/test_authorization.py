@@ -297,6 +297,7 @@ ROUTES = {
     "api.list_certificates": Route(API_MANAGER),
     "api.certificate_pdf": Route(API_MANAGER, args={"code": "VERIFY"}),
     "api.verify_file": Route(API_PUBLIC),
+    "api.spj_money": Route(API_MANAGER),
     # --- staff: messages, WhatsApp links, certificate bundles built by a job
     "notifications.deliveries": Route(EVENT_MANAGER),
     "notifications.retry": Route(EVENT_MANAGER, unsafe=True),
