@@ -14,9 +14,6 @@ service, then times, in the same run:
              drawn on every page, ReportLab's own QR widget (reportlab.graphics.barcode.qr);
 3. zip       the ZIP the bundle job builds: the 400 stored signed files
              (``printing.issued_files``, 50 per query) written into one .zip (one run);
-   serve     that .zip kept (``storage.files.put``) and sent to the end through
-             ``storage.files.send``, as its download is: wall time and the most Python
-             memory the sending took (tracemalloc);
 4. download  the participant's own certificate through the Flask view
              (certificates.mine_download) with the test client: server time per request;
 5. issue     ``issuing.issue_all`` for the 400, as the organizer's button does it: drawn as
@@ -41,7 +38,6 @@ import os
 import statistics
 import sys
 import time
-import tracemalloc
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -351,33 +347,6 @@ def zip_issued(certificates) -> bytes:
     return buffer.getvalue()
 
 
-def serve_kept(app, content: bytes):
-    """(seconds, peak bytes) to send ``content`` kept as a file, body read to the end."""
-    from bimtek.extensions import db
-    from bimtek.storage import files
-
-    stored = files.put(content, content_type="application/zip")
-    db.session.commit()
-    file_id = stored.id
-    db.session.expunge(stored)
-    started = time.perf_counter()
-    tracemalloc.start()
-    try:
-        with app.test_request_context() as context:
-            response = files.send(files.get(file_id), download_name="sertifikat.zip")
-            body = response.get_app_iter(context.request.environ)
-            sent = sum(len(chunk) for chunk in body)
-            body.close()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    seconds = time.perf_counter() - started
-    assert sent == len(content), (sent, len(content))
-    files.delete(file_id)
-    db.session.commit()
-    return seconds, peak
-
-
 def median_time(function, runs):
     """(median wall seconds, median CPU seconds of this process, last result)."""
     walls, cpus = [], []
@@ -471,12 +440,6 @@ def main():
                 f"zip:      {len(certificates)} separate PDFs in one .zip, "
                 f"{len(archive) / 1e6:.1f} MB: {zipped:.3f} s wall / {zipped_cpu:.3f} s CPU "
                 "(1 run)"
-            )
-            served, peak = serve_kept(app, archive)
-            print(
-                f"serve:    that .zip kept and sent through storage.files.send: "
-                f"{served:.3f} s wall, at most {peak / 1e6:.1f} MB of Python memory while "
-                f"sending {len(archive) / 1e6:.1f} MB (1 run)"
             )
         signing_median, signed_total, unsigned_total = signed_run(event, certificates, args.runs)
         genuine_file = db.session.get(type(certificates[0]), certificates[0].id).document

@@ -86,7 +86,6 @@ SMALLEST = {
             rf"naive: +3 PDFs .*median {NUMBER} s wall",
             rf"ratio: +naive / fast = {NUMBER}x wall",
             rf"zip: +3 separate PDFs in one \.zip.*: {NUMBER} s wall",
-            rf"serve: +that \.zip kept and sent .*: {NUMBER} s wall, at most {NUMBER} MB ",
             rf"signed: +sign_issued of 3 .*: {NUMBER} s wall / {NUMBER} s CPU .*per certificate",
             rf"signed: +of which draw \+ cut .*median {NUMBER} s wall / {NUMBER} s CPU",
             rf"signed: +of which signing alone: .*median {NUMBER} ms wall / {NUMBER} ms CPU",
@@ -94,6 +93,13 @@ SMALLEST = {
             rf"verify: .*genuine +file.*median {NUMBER} ms wall",
             rf"verify: .*modified file.*median {NUMBER} ms wall",
             r"targets: +print PDF <= 3\.0 s: .*400 signed <= 60 s: ",
+        ],
+    ),
+    "downloads": (
+        lambda: ["--megabytes", "2", "--runs", "1", "--db", "sqlite"],
+        [
+            rf"sqlite: +2\.1 MB sent: median {NUMBER} s wall / {NUMBER} s CPU; the sending took "
+            rf"at most {NUMBER} MB of 1 downloads",
         ],
     ),
     "checkin": (
