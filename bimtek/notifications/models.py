@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.core.timeutil import UTCDateTime, utcnow
@@ -21,6 +22,21 @@ KINDS = (
 AUDIENCES = ("registered", "waitlisted", "all")
 #: how an announcement goes out: by email (a job), on WhatsApp (a manager, in turn), or both
 CHANNELS = ("email", "whatsapp", "both")
+#: a delivery's status in words
+STATUS_LABELS = {
+    "sent": _l("terkirim"),
+    "queued": _l("antre"),
+    "sending": _l("sedang dikirim"),
+    "failed": _l("gagal"),
+    "bounced": _l("ditolak"),
+}
+
+
+def status_labels() -> dict[str, str]:
+    """A delivery's status → its word in the reader's language."""
+    return {status: str(label) for status, label in STATUS_LABELS.items()}
+
+
 #: where a person stands in a WhatsApp round: the manager opened the chat, or skipped them
 TURN_STATES = ("opened", "skipped")
 

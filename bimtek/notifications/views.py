@@ -27,12 +27,25 @@ from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.access import event_required, load_in_event
 from bimtek.extensions import db
 from bimtek.notifications import rounds, services
-from bimtek.notifications.models import AUDIENCES, CHANNELS, Announcement, Delivery
+from bimtek.notifications.models import (
+    AUDIENCES,
+    CHANNELS,
+    Announcement,
+    Delivery,
+    status_labels,
+)
 from bimtek.notifications.whatsapp import whatsapp_claim_link, whatsapp_link
 from bimtek.participants import accounts
 from bimtek.participants.models import Participant
 
 bp = Blueprint("notifications", __name__)
+
+
+@bp.app_template_global()
+def delivery_status_labels() -> dict[str, str]:
+    return status_labels()
+
+
 ADMIN = "/kegiatan/<code>"
 
 

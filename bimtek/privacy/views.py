@@ -5,9 +5,10 @@ import io
 
 import click
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from bimtek.core.timeutil import utcnow
 from bimtek.core.web import participant_required, public_base_url
@@ -15,7 +16,7 @@ from bimtek.errors import InvalidInput, ServiceError
 from bimtek.events.access import event_required
 from bimtek.events.models import Event
 from bimtek.extensions import db, limiter
-from bimtek.privacy import personal_data, purge, retention
+from bimtek.privacy import personal_data, purge, retention, served_data
 
 bp = Blueprint("privacy", __name__, cli_group=None)
 
@@ -36,6 +37,7 @@ def _page(event, errors=None, status=200):
         retention=retention.retention_of(event),
         today=event.local(utcnow()).date(),
         errors=errors or {},
+        served=served_data.served_choices(event),
     ), status
 
 
@@ -86,6 +88,28 @@ def purge_data(event):
         "success",
     )
     return redirect(url_for(".admin", code=event.code))
+
+
+@bp.post(ADMIN + "/bertugas")
+@event_required("manager")
+def served_download(event):
+    """A narasumber's, moderator's or panitia member's own data, handed over by a manager."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        content, mimetype, name = served_data.hand_over(
+            event,
+            request.form.get("person", ""),
+            request.form.get("format", ""),
+            actor=current_user,
+            base=public_base_url(),
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".admin", code=event.code) + "#bertugas")
+    db.session.commit()
+    return _download(content, mimetype, name)
 
 
 # ------------------------------------------------------------------------------ participant

@@ -90,6 +90,7 @@ ACTION_LABELS = {
     "notification.test_open": _l("Pengingat tes dibuka dikirim"),
     "privacy.retention": _l("Masa simpan data diubah"),
     "privacy.purge": _l("Data pribadi dianonimkan"),
+    "privacy.served_data": _l("Data pribadi narasumber/moderator/panitia diserahkan"),
     "backup.restore": _l("Cadangan dipulihkan"),
     "user.create": _l("Akun dibuat"),
     "user.claim": _l("Akun peserta diaktifkan"),

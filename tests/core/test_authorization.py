@@ -323,6 +323,7 @@ ROUTES = {
     "privacy.admin": Route(EVENT_MANAGER),
     "privacy.set_retention": Route(EVENT_MANAGER, unsafe=True),
     "privacy.purge_data": Route(EVENT_MANAGER, unsafe=True),
+    "privacy.served_download": Route(EVENT_MANAGER),
     "privacy.mine": Route(PARTICIPANT),
     "privacy.mine_json": Route(PARTICIPANT),
     "privacy.mine_pdf": Route(PARTICIPANT),
