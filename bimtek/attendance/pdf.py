@@ -9,7 +9,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -18,7 +17,15 @@ from reportlab.platypus import (
 from bimtek.attendance.models import PRESENT, STATUS_LABELS, status_labels
 from bimtek.attendance.queries import status_at
 from bimtek.core.fonts import register_fonts
-from bimtek.core.pdflists import ACCENT, LINE, MUTED, NumberedCanvas, escape, paragraph_styles
+from bimtek.core.pdflists import (
+    ACCENT,
+    LINE,
+    MUTED,
+    NumberedCanvas,
+    a4_document,
+    escape,
+    paragraph_styles,
+)
 from bimtek.core.pdftext import wrap_text
 from bimtek.core.qr import draw_qr
 from bimtek.core.timeutil import (
@@ -55,16 +62,14 @@ def sign_in_sheet_pdf(session, rows, now=None) -> io.BytesIO:
     finished = status_at(session, None, now) == "alpa"
     buffer = io.BytesIO()
     tz = zone_abbreviation(event.timezone)
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
+        title=f"Daftar Hadir — {session.title}",
+        author=event.organizer or "Bimtek",
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=14 * mm,
         bottomMargin=16 * mm,
-        title=f"Daftar Hadir — {session.title}",
-        author=event.organizer or "Bimtek",
-        initialFontName="Sans",
     )
     start, end = session.local_start, session.local_end
     room = session.room or (session.event_class.room if session.event_class else "")

@@ -1,11 +1,14 @@
-"""What the A4 lists drawn with ReportLab share: colours, paragraph styles, escaping, and a
-canvas that numbers its pages (the sign-in sheet, the activity report, a person's data)."""
+"""What the A4 lists drawn with ReportLab share: colours, paragraph styles, escaping, the
+document and its grid tables, and a canvas that numbers its pages (the sign-in sheet, the
+activity report, a person's data)."""
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from bimtek.core.fonts import register_fonts
 
@@ -45,6 +48,42 @@ def paragraph_styles():
 def escape(text: str) -> str:
     """``text`` safe inside a ReportLab Paragraph's markup."""
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def a4_document(buffer, *, title: str, **options) -> SimpleDocTemplate:
+    """An A4 portrait document writing into ``buffer``, with the lists' margins unless
+    ``options`` (any of ReportLab's: a margin, author, subject, initialFontSize…) say
+    otherwise."""
+    settings = {
+        "pagesize": A4,
+        "leftMargin": 18 * mm,
+        "rightMargin": 18 * mm,
+        "topMargin": 16 * mm,
+        "bottomMargin": 18 * mm,
+        "initialFontName": "Sans",
+        **options,
+    }
+    return SimpleDocTemplate(buffer, title=title, **settings)
+
+
+def grid_table(rows, widths, styles, *, empty: str = "") -> Table:
+    """``rows`` of values as a table of wrapped cells in a thin grid, each cell's text
+    escaped; ``empty`` stands for a None."""
+    body = [
+        [Paragraph(escape(empty if v is None else str(v)), styles["cell"]) for v in row]
+        for row in rows
+    ]
+    table = Table(body, colWidths=widths)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "Sans", 8.5),
+                ("GRID", (0, 0), (-1, -1), 0.4, "#b9c4c1"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
 
 
 class NumberedCanvas(Canvas):

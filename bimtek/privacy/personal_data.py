@@ -6,16 +6,15 @@ import json
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from bimtek.assessments.models import Attempt
 from bimtek.attendance.models import status_labels
 from bimtek.attendance.queries import participant_attendance
 from bimtek.auth.models import User
 from bimtek.certificates.queries import certificates_of, verification_url
-from bimtek.core.pdflists import NumberedCanvas, escape, paragraph_styles
+from bimtek.core.pdflists import NumberedCanvas, a4_document, escape, grid_table, paragraph_styles
 from bimtek.core.timeutil import to_local, utcnow, zone_abbreviation
 from bimtek.evaluation.models import EvaluationDraft, EvaluationSubmission
 from bimtek.evaluation.queries import find_part
@@ -200,34 +199,11 @@ def personal_data_pdf(user: User, base: str | None = None) -> bytes:
     default_zone = next(iter(zones.values()), "Asia/Makassar")
     styles = paragraph_styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title="Data pribadi",
-        initialFontName="Sans",
-    )
+    doc = a4_document(buffer, title="Data pribadi")
     width = doc.width
 
     def table(rows, widths):
-        body = [
-            [Paragraph(escape("" if v is None else str(v)), styles["cell"]) for v in r]
-            for r in rows
-        ]
-        result = Table(body, colWidths=widths)
-        result.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), "Sans", 8.5),
-                    ("GRID", (0, 0), (-1, -1), 0.4, "#b9c4c1"),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        return result
+        return grid_table(rows, widths, styles)
 
     account = data["account"]
     story = [

@@ -16,15 +16,20 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from bimtek.audit.services import record
 from bimtek.certificates.models import SERVED_ROLES, Certificate
 from bimtek.certificates.queries import verification_url
 from bimtek.certificates.served import holder_key
-from bimtek.core.pdflists import NumberedCanvas, escape, paragraph_styles
+from bimtek.core.pdflists import (
+    NumberedCanvas,
+    a4_document,
+    escape,
+    grid_table,
+    paragraph_styles,
+)
 from bimtek.core.timeutil import to_local, utcnow, zone_abbreviation
 from bimtek.errors import NotFound
 from bimtek.events.contributors import contributors_of, same_name
@@ -190,34 +195,11 @@ def served_data_pdf(event: Event, key: str, base: str | None = None) -> bytes:
     zone = event.timezone
     styles = paragraph_styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title="Data pribadi",
-        initialFontName="Sans",
-    )
+    doc = a4_document(buffer, title="Data pribadi")
     width = doc.width
 
     def table(rows, widths):
-        body = [
-            [Paragraph(escape("—" if v is None else str(v)), styles["cell"]) for v in row]
-            for row in rows
-        ]
-        result = Table(body, colWidths=widths)
-        result.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), "Sans", 8.5),
-                    ("GRID", (0, 0), (-1, -1), 0.4, "#b9c4c1"),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        return result
+        return grid_table(rows, widths, styles, empty="—")
 
     def pairs(title, items):
         """One two-column table (what, value) per item, under ``title``."""

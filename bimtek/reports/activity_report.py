@@ -13,7 +13,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -21,7 +20,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -35,7 +33,14 @@ from bimtek.certificates.models import SERVED_ROLES, Signatory
 from bimtek.certificates.queries import issued_certificates
 from bimtek.core import numbers
 from bimtek.core.charts import COLORS, SCALE_COLORS
-from bimtek.core.pdflists import ACCENT, MUTED, NumberedCanvas, escape, paragraph_styles
+from bimtek.core.pdflists import (
+    ACCENT,
+    MUTED,
+    NumberedCanvas,
+    a4_document,
+    escape,
+    paragraph_styles,
+)
 from bimtek.core.timeutil import format_date_id, format_date_range_id, utcnow, zone_abbreviation
 from bimtek.evaluation.queries import CATEGORY_LABELS, SCALE_LABELS
 from bimtek.evaluation.queries import report as evaluation_report
@@ -659,17 +664,11 @@ def activity_report_pdf(event: Event, now: datetime | None = None) -> bytes:
     figures = activity_figures(event, now)
     styles = _report_styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
         title=f"Laporan Kegiatan {event.code}",
         author=event.organizer or "Bimtek",
         subject=event.title,
-        initialFontName="Sans",
         initialFontSize=9,
     )
     width = doc.width
