@@ -330,11 +330,11 @@ def check_rows(event: Event, sheet: TeamSheet) -> ContributorReport:
             module = find_module(event, module_text)
             if not module_text.strip():
                 errors["module"] = _(
-                    "wajib diisi untuk narasumber dan moderator: kode, judul atau nomor materi."
+                    "Wajib diisi untuk narasumber dan moderator: kode, judul atau nomor materi."
                 )
             elif module is None:
                 errors["module"] = _(
-                    "materi '%(text)s' tidak ada pada kegiatan ini; materi yang ada: %(known)s.",
+                    "Materi '%(text)s' tidak ada pada kegiatan ini; materi yang ada: %(known)s.",
                     text=module_text[:80],
                     known=known,
                 )
@@ -354,16 +354,18 @@ def check_rows(event: Event, sheet: TeamSheet) -> ContributorReport:
                 errors.setdefault("module" if name == "module_id" else name, message)
         if "role" in errors:
             errors["role"] = _(
-                "peran '%(text)s' tidak dikenal; tulis narasumber, moderator, atau panitia.",
+                "Peran '%(text)s' tidak dikenal; tulis narasumber, moderator, atau panitia.",
                 text=values.get("role", "")[:40],
             )
         for name, problem in raw_row.problems.items():
-            errors[name] = problem
+            errors[name] = _(
+                "%(column)s %(problem)s", column=COLUMN_BY_FIELD[name].label, problem=problem
+            )
         if clean is not None and not errors:
             key = (clean["role"], module.id if module else None, same_name(clean["name"]))
             if key in first_row:
                 errors["name"] = _(
-                    "sama dengan baris %(row)s di berkas ini (peran, materi dan nama sama).",
+                    "Sama dengan baris %(row)s di berkas ini (peran, materi dan nama sama).",
                     row=first_row[key],
                 )
             else:

@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from bimtek.audit.models import AuditLog
 from bimtek.core.xlsx_reader import XlsxProblem
@@ -107,13 +108,14 @@ def test_each_bad_row_is_named_by_row_and_column(two_modules):
     assert report.valid == []
     found = problems_of(report)
     assert found[2] == {"role": found[2]["role"]}
-    assert "A (Peran)" in found[2]["role"] and "'pembicara' tidak dikenal" in found[2]["role"]
+    assert "A (Peran)" in found[2]["role"] and "Peran 'pembicara' tidak dikenal" in found[2]["role"]
     assert found[3] == {"name": "B (Nama lengkap): Nama wajib diisi."}
-    assert "F (Materi)" in found[4]["module"] and "wajib diisi" in found[4]["module"]
+    assert "F (Materi)" in found[4]["module"] and "Wajib diisi" in found[4]["module"]
     assert "'M9' tidak ada" in found[5]["module"] and "M1, M2" in found[5]["module"]
     assert found[6] == {"email": "E (Email): Alamat email tidak valid."}
     assert found[7] == {"nip": "D (NIP): NIP terdiri dari 18 angka, atau kosongkan."}
-    assert "15 digit" in found[8]["nip"]  # typed as a number: Excel cut its digits
+    # typed as a number: Excel cut its digits
+    assert "NIP tersimpan sebagai angka" in found[8]["nip"] and "15 digit" in found[8]["nip"]
     assert "18 angka" in found[9]["nip"]
 
 
@@ -138,7 +140,7 @@ def test_duplicates_in_the_file_and_in_the_event_are_refused(two_modules):
     assert set(found) == {2, 5, 7}
     assert "sudah tercatat pada kegiatan ini" in found[2]["name"]
     assert "sudah tercatat pada kegiatan ini" in found[5]["name"]
-    assert "sama dengan baris 6" in found[7]["name"]
+    assert "Sama dengan baris 6" in found[7]["name"]
     assert [row.number for row in report.valid] == [3, 4, 6]
 
 
@@ -237,3 +239,17 @@ def test_the_template_round_trips_and_its_example_is_never_imported(two_modules,
     importing.import_contributors(event, report, actor=admin)
     assert db.session.get(Module, event.modules[1].id).speakers == "Dr. Ahmad"
     assert "Ahmad Fauzi" not in str([c.name for c in contributors_of(event)])
+
+
+def test_the_english_template_is_read_too(two_modules):
+    with force_locale("en"):
+        template = importing.contributor_template(two_modules)
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    assert book.sheetnames[0] == "Team"
+    assert [c.value for c in book["Team"][1]][:2] == ["Role *", "Full name *"]
+    for column, value in enumerate(["panitia", "Rina Wati", "Smart Academy"], 1):
+        book["Team"].cell(2, column, value)
+    out = io.BytesIO()
+    book.save(out)
+    report = importing.check_contributors(two_modules, out.getvalue())
+    assert [row.data["name"] for row in report.valid] == ["Rina Wati"]
