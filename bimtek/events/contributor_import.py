@@ -361,6 +361,11 @@ def check_rows(event: Event, sheet: TeamSheet) -> ContributorReport:
             errors[name] = _(
                 "%(column)s %(problem)s", column=COLUMN_BY_FIELD[name].label, problem=problem
             )
+        if clean is not None and _is_example(clean):
+            errors["name"] = _(
+                "Ini contoh dari templat (lembar %(sheet)s), bukan data: hapus barisnya.",
+                sheet=_("Petunjuk"),
+            )
         if clean is not None and not errors:
             key = (clean["role"], module.id if module else None, same_name(clean["name"]))
             if key in first_row:
@@ -385,6 +390,14 @@ def check_rows(event: Event, sheet: TeamSheet) -> ContributorReport:
             data = {**data, "role": clean["role"]}
         reports.append(RowReport(raw_row.number, values, data, module, problems))
     return ContributorReport(sheet, reports)
+
+
+def _is_example(clean: dict) -> bool:
+    """The template's example person copied onto the sheet: its name with its NIP or email
+    (a real namesake has neither)."""
+    return same_name(clean["name"]) == same_name(EXAMPLE["name"]) and (
+        clean["nip"] == EXAMPLE["nip"] or clean["email"] == EXAMPLE["email"]
+    )
 
 
 # --- the import -----------------------------------------------------------------------------

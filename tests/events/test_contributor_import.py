@@ -56,7 +56,7 @@ def test_good_rows_are_checked_then_imported_with_the_speakers_kept_in_step(two_
                 "Narasumber",
                 "Dr. H. Ahmad Fauzi, M.Si",
                 "Kesbangpol",
-                "197505172000031001",
+                "196912312000031004",
                 "",
                 "M1",
             ],
@@ -78,7 +78,7 @@ def test_good_rows_are_checked_then_imported_with_the_speakers_kept_in_step(two_
         "Rina Wati",
     ]
     rows = {c.name: c for c in contributors_of(event)}
-    assert rows["Dr. H. Ahmad Fauzi, M.Si"].nip == "197505172000031001"
+    assert rows["Dr. H. Ahmad Fauzi, M.Si"].nip == "196912312000031004"
     assert rows["Siti Aminah, S.Sos"].module.code == "M2"
     assert rows["Siti Aminah, S.Sos"].email == "siti@example.go.id"
     assert rows["Rina Wati"].module_id is None
@@ -239,6 +239,12 @@ def test_the_template_round_trips_and_its_example_is_never_imported(two_modules,
     importing.import_contributors(event, report, actor=admin)
     assert db.session.get(Module, event.modules[1].id).speakers == "Dr. Ahmad"
     assert "Ahmad Fauzi" not in str([c.name for c in contributors_of(event)])
+    # the example copied onto the sheet is refused, never imported as a person
+    copied = team_xlsx([[importing.EXAMPLE[c.field] for c in importing.COLUMNS]])
+    report = importing.check_contributors(event, copied)
+    assert not report.valid and "contoh dari templat" in report.rows[0].problems[0].message
+    namesake = team_xlsx([["panitia", importing.EXAMPLE["name"], "", "", "", ""]])
+    assert len(importing.check_contributors(event, namesake).valid) == 1
 
 
 def test_the_english_template_is_read_too(two_modules):
