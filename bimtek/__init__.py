@@ -42,6 +42,7 @@ from bimtek.privacy.views import bp as privacy_bp
 from bimtek.reports import exports  # noqa: F401  (declares its prepared files)
 from bimtek.reports.activity_views import bp as activity_report_bp
 from bimtek.reports.audit_log_views import bp as audit_bp
+from bimtek.reports.contributor_import_views import bp as contributor_import_bp
 from bimtek.reports.views import bp as reports_bp
 from bimtek.spj.views import bp as spj_bp
 from bimtek.staff.views import bp as staff_bp
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(served_certificates_bp)
     app.register_blueprint(reports_bp, url_prefix="/admin")
+    app.register_blueprint(contributor_import_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/admin")
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(activity_report_bp)

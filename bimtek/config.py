@@ -119,6 +119,10 @@ class DefaultConfig:
     QUESTION_IMPORT_MAX_BYTES = 2 * 1024 * 1024
     #: most questions one import takes
     QUESTION_IMPORT_MAX_ROWS = 2000
+    #: largest list of an event's narasumber, moderators and panitia (.xlsx), in bytes
+    CONTRIBUTOR_IMPORT_MAX_BYTES = 1024 * 1024
+    #: most narasumber/moderator/panitia rows one import takes
+    CONTRIBUTOR_IMPORT_MAX_ROWS = 500
     #: an .xlsx whose parts unpack to more than this (declared sizes) is refused unopened
     XLSX_MAX_UNPACKED_BYTES = 25 * 1024 * 1024
     #: ... as is one with a part over 1 MB packed more than this many times (a zip bomb)

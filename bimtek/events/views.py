@@ -27,8 +27,8 @@ from flask_wtf import FlaskForm
 from bimtek.core.web import admin_required, save_form_page
 from bimtek.errors import Forbidden, InvalidInput
 from bimtek.events import clone_review as clone_review_rules
+from bimtek.events import contributor_import, services, session_batch
 from bimtek.events import contributors as team
-from bimtek.events import services, session_batch
 from bimtek.events.access import acting_user, event_required, load_in_event
 from bimtek.events.access import may as may_in_event
 from bimtek.events.cloning import clone_event as clone
@@ -291,6 +291,7 @@ def contributors(event):
             db.session.commit()
             flash(_("%(name)s ditambahkan.", name=added.name), "success")
             return redirect(url_for(".contributors", code=event.code))
+    limits = contributor_import.import_limits()
     return render_template(
         "events/admin/contributors.html",
         event=event,
@@ -299,6 +300,8 @@ def contributors(event):
         module_options=[(m.id, f"{m.code} · {m.title}") for m in event.modules],
         errors=errors,
         values=values,
+        import_max_mb=limits.max_bytes / 1024 / 1024,
+        import_max_rows=limits.max_rows,
     ), 422 if errors else 200
 
 

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "contributor.remove": _l("Narasumber/moderator/panitia dihapus"),
     "contributor.add_staff": _l("Staf ditambahkan sebagai panitia"),
     "contributor.email": _l("Email narasumber/moderator/panitia diubah"),
+    "contributor.import": _l("Impor narasumber/moderator/panitia"),
     "certificate.served_mail": _l("Sertifikat narasumber/moderator/panitia dikirim ulang"),
     "checkin.undo": _l("Check-in dibatalkan"),
     "attendance.izin": _l("Izin"),

@@ -278,6 +278,11 @@ ROUTES = {
     "reports.import_preview": Route(EVENT_MANAGER),
     "reports.import_confirm": Route(EVENT_MANAGER, unsafe=True),
     "reports.import_discard": Route(EVENT_MANAGER, unsafe=True),
+    "contributor_import.template": Route(EVENT_MANAGER),
+    "contributor_import.upload": Route(EVENT_MANAGER),
+    "contributor_import.preview": Route(EVENT_MANAGER),
+    "contributor_import.confirm": Route(EVENT_MANAGER, unsafe=True),
+    "contributor_import.discard": Route(EVENT_MANAGER, unsafe=True),
     # --- API
     "api.ping": Route(API_PUBLIC),
     "api.openapi_json": Route(API_PUBLIC),

@@ -36,6 +36,8 @@ def test_every_limit_is_declared_in_the_default_config():
         "IMPORT_MAX_ROWS",
         "QUESTION_IMPORT_MAX_BYTES",
         "QUESTION_IMPORT_MAX_ROWS",
+        "CONTRIBUTOR_IMPORT_MAX_BYTES",
+        "CONTRIBUTOR_IMPORT_MAX_ROWS",
         "XLSX_MAX_UNPACKED_BYTES",
         "XLSX_MAX_COMPRESSION_RATIO",
         "XLSX_MAX_SECONDS",
