@@ -447,6 +447,13 @@ def load_upload(token: str, *, event: Event, user) -> ImportUpload:
 
 
 def discard_upload(upload: ImportUpload) -> None:
-    """Forget an upload (imported or declined). Flushes; the caller commits."""
-    db.session.delete(upload)
+    """Forget an upload (imported or declined), once. Conflict (``unknown_upload``) when
+    another request has done so since it was loaded: of two confirms at once (a double click,
+    two tabs) the second waits for the first's row lock, then finds the upload gone and adds
+    nothing. Flushes; the caller commits."""
+    gone = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.id == upload.id))
+    if gone.rowcount != 1:
+        raise Conflict(
+            _("Berkas ini sudah diimpor atau dibatalkan di tab lain."), code="unknown_upload"
+        )
     db.session.flush()

@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bimtek.core.spreadsheets import send_xlsx
-from bimtek.errors import InvalidInput
+from bimtek.errors import Conflict, InvalidInput
 from bimtek.events import contributor_import as rules
 from bimtek.events.access import event_required
 from bimtek.extensions import db
@@ -122,14 +122,18 @@ def confirm(event, token):
         )
         return redirect(url_for(".preview", code=event.code, token=token), code=303)
     try:
+        uploads.discard_upload(kept)  # first, in the same transaction: imported at most once
         added = rules.import_contributors(
             event, report, actor=current_user, channel="import", filename=kept.filename
         )
-        uploads.discard_upload(kept)  # in the same transaction: imported at most once
     except (InvalidInput, rules.ContributorImportFailed) as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".preview", code=event.code, token=token), code=303)
+    except Conflict as error:  # the upload, taken by another request
+        db.session.rollback()
+        flash(error.message, "error")
+        return _team_page(event)
     db.session.commit()
     flash(
         _(

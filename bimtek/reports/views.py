@@ -21,7 +21,7 @@ from bimtek.core import charts
 from bimtek.core.spreadsheets import send_xlsx
 from bimtek.core.web import public_base_url
 from bimtek.core.xlsx_reader import XlsxLimits
-from bimtek.errors import InvalidInput
+from bimtek.errors import Conflict, InvalidInput
 from bimtek.events.access import event_required
 from bimtek.extensions import db
 from bimtek.participants import importing as services
@@ -197,14 +197,18 @@ def import_confirm(event, token):
         )
         return redirect(url_for(".import_preview", code=event.code, token=token))
     try:
+        services.discard_upload(upload)  # first, in the same transaction: imported at most once
         result = services.import_participants(
             event, report, actor=current_user, channel="import", filename=upload.filename
         )
-        services.discard_upload(upload)  # in the same transaction: imported at most once
     except (InvalidInput, services.ImportFailed) as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".import_preview", code=event.code, token=token))
+    except Conflict as error:  # the upload, taken by another request
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("participants_admin.index", code=event.code))
     db.session.commit()
     flash(
         _(

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from bimtek.events.contributors import contributors_of
 from bimtek.events.models import Contributor
 from bimtek.extensions import db
+from tests.certificates.test_concurrency import _run_together
+from tests.conftest import login, requires_postgres
 from tests.events.test_contributor_import import team_xlsx
 
 TEAM = "/admin/kegiatan/UJI24/tim"
@@ -119,3 +121,29 @@ def test_the_downloaded_template_filled_in_is_imported(manager_client, event):
     assert set(names) == {"Rina Wati", "Dr. Ahmad"}
     assert names["Rina Wati"].nip == "198001012005011002"
     assert names["Dr. Ahmad"].module.code == "M1"
+
+
+@requires_postgres
+def test_a_double_click_on_confirm_imports_once(app, manager_client, manager, event):
+    """Two confirms of one upload at once (a double click, two tabs): the first takes the
+    upload, the second finds it gone and adds nobody."""
+    preview_url = upload(manager_client, team_xlsx(ROWS)).headers["Location"]
+    second = app.test_client()
+    login(second, manager.email)
+    answers = []
+
+    def confirm(client):
+        return lambda: answers.append(
+            client.post(preview_url + "/simpan", data={"valid_rows": "2"}).status_code
+        )
+
+    for _ in range(3):  # the two may or may not overlap: three tries
+        errors = _run_together(app, [confirm(manager_client), confirm(second)])
+        assert errors == []
+        db.session.expire_all()
+        assert count() == 2, answers
+        assert sorted(answers) in ([303, 303], [303, 404]), answers  # the second: gone
+        answers.clear()
+        db.session.execute(sa.delete(Contributor))
+        db.session.commit()
+        preview_url = upload(manager_client, team_xlsx(ROWS)).headers["Location"]
