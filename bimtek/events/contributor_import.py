@@ -16,8 +16,6 @@ read as a person (the question template once imported its example row as a quest
 """
 
 import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import xlsxwriter
@@ -26,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from bimtek.audit.services import record
+from bimtek.core.sheet_rows import Column, HeaderNames, RowProblem, cell_text
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
 from bimtek.core.xlsx_writer import ACCENT
 from bimtek.errors import Conflict, InvalidInput
@@ -49,17 +48,6 @@ class ContributorImportFailed(Conflict):
     """A row was refused while importing (e.g. the same person added since the preview)."""
 
     code = "import_failed"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the template and the other header names it is known by."""
-
-    field: str
-    label: str
-    required: bool
-    aliases: tuple[str, ...]
-    width: int
 
 
 #: the template's columns, in order
@@ -97,18 +85,7 @@ def import_limits() -> XlsxLimits:
     return XlsxLimits.for_import("CONTRIBUTOR_IMPORT")
 
 
-def _normalise(text) -> str:
-    """'Nama lengkap (dengan gelar) *' -> 'nama lengkap'."""
-    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(text or ""))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-_HEADERS = {
-    _normalise(name): column.field
-    for column in COLUMNS
-    for name in (*column.aliases, str(column.label))
-}
+_HEADERS = HeaderNames(COLUMNS)
 
 
 @dataclass
@@ -137,30 +114,6 @@ class TeamSheet:
         return f"{letter} ({header})" if letter else header
 
 
-def _cell_text(value, field_name: str) -> tuple[str, str | None]:
-    """A cell as text, and a problem when its value cannot be trusted (a NIP Excel cut)."""
-    if value is None:
-        return "", None
-    if isinstance(value, bool):
-        return str(value), None
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not value.is_integer():
-            if field_name == "nip":
-                return repr(value), _("berisi angka pecahan, bukan deretan digit.")
-            return f"{value:g}", None
-        digits = str(int(value))
-        if field_name == "nip" and len(digits) > 15:
-            return digits, _(
-                "tersimpan sebagai angka di Excel, yang hanya menyimpan 15 digit; digit "
-                "terakhir mungkin hilang. Format kolom sebagai Teks lalu ketik ulang."
-            )
-        return digits, None
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
-        text = text[1:]  # a cell neutralised by an export: take it back
-    return text, None
-
-
 def read_team_sheet(data: bytes) -> TeamSheet:
     """The first sheet whose header names Peran and Nama, read; XlsxProblem when the file as
     a whole cannot be used (not an .xlsx, too large, empty, no header, no rows)."""
@@ -174,7 +127,7 @@ def read_team_sheet(data: bytes) -> TeamSheet:
                     anything = True
                 mapped = {}
                 for index, value in enumerate(row):
-                    name = _HEADERS.get(_normalise(value)) if value is not None else None
+                    name = _HEADERS.match(value)
                     if name and name not in mapped.values():
                         mapped[index] = name
                 if {"role", "name"} <= set(mapped.values()):
@@ -219,7 +172,7 @@ def _read_rows(xlsx, title, rows, header_row, header, mapped) -> TeamSheet:
         blank_run = 0
         values, problems = {}, {}
         for field_name, value in raw.items():
-            values[field_name], problem = _cell_text(value, field_name)
+            values[field_name], problem = cell_text(value, digits=field_name == "nip")
             if problem:
                 problems[field_name] = problem
         found.append(RawRow(number, values, problems))
@@ -245,16 +198,6 @@ def _read_rows(xlsx, title, rows, header_row, header, mapped) -> TeamSheet:
 
 
 # --- the check ------------------------------------------------------------------------------
-
-
-@dataclass
-class RowProblem:
-    """One problem of one row: the field, the column as the organizer sees it, the reason."""
-
-    field: str
-    #: where to look: "D (NIP)"
-    column: str
-    message: str
 
 
 @dataclass

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from bimtek.audit.models import AuditLog
 from bimtek.audit.services import record
 from bimtek.core.inputs import forbidden_field_message, has_forbidden_text
+from bimtek.core.sheet_rows import RowProblem
 from bimtek.core.timeutil import utcnow
 from bimtek.core.xlsx_reader import XlsxLimits
 from bimtek.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -47,16 +48,6 @@ class ImportFailed(Conflict):
     """A row was refused while importing (e.g. its NIK registered since the preview)."""
 
     code = "import_failed"
-
-
-@dataclass
-class RowProblem:
-    """One problem of one row: the field, the column as the organizer sees it, the reason."""
-
-    field: str
-    #: where to look: "C (NIK)"
-    column: str
-    message: str
 
 
 @dataclass

@@ -7,10 +7,7 @@ The file itself is opened by the one hardened reader, ``bimtek.core.xlsx_reader`
 zip-bomb and time limits); this module only knows what a participant row is.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 from flask_babel import force_locale, format_number, get_locale
 from flask_babel import gettext as _
@@ -18,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from bimtek.config import DefaultConfig
+from bimtek.core.sheet_rows import Column, HeaderNames, cell_text, normalise_header
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
 from bimtek.participants.models import INSTITUTION_CATEGORIES, category_labels
 
@@ -29,17 +27,6 @@ HEADER_SEARCH_ROWS = 10
 BLANK_ROWS_END = 2000
 #: a row whose name starts with this is the template's example and is not imported
 EXAMPLE_MARK = "CONTOH:"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the import template and the header names it is known by."""
-
-    field: str
-    label: str
-    required: bool
-    aliases: tuple[str, ...]
-    width: int
 
 
 #: the import columns, in template order: field, label (DESIGN.md), required, other names
@@ -136,18 +123,7 @@ COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
 DIGIT_FIELDS = ("nik", "nip", "phone")
 
 
-def _normalise_header(text) -> str:
-    """'No. HP (WA)*' -> 'no hp wa'; accents, case, punctuation and spacing ignored."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    text = text.lower().replace("*", " ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-_ALIASES: dict[str, str] = {}
-for _column in COLUMNS:
-    for _alias in (*_column.aliases, _column.label):
-        _ALIASES[_normalise_header(_alias)] = _column.field
-        _ALIASES[_normalise_header(_alias).replace(" ", "")] = _column.field
+_HEADERS = HeaderNames(COLUMNS)
 
 
 #: how lists from the offices write the category, beyond its code and label (lowercase)
@@ -177,8 +153,8 @@ CATEGORY_ALIASES = {
     "lain": "lainnya",
 }
 _CATEGORY_KEYS = {
-    **{_normalise_header(code): code for code in INSTITUTION_CATEGORIES},
-    **{_normalise_header(label): code for code, label in INSTITUTION_CATEGORIES.items()},
+    **{normalise_header(code): code for code in INSTITUTION_CATEGORIES},
+    **{normalise_header(label): code for code, label in INSTITUTION_CATEGORIES.items()},
     **CATEGORY_ALIASES,
 }
 
@@ -186,35 +162,20 @@ _CATEGORY_KEYS = {
 def category_code(text: str) -> str:
     """A category as written ("POLRI", "Pemda", "Kecamatan/Desa", "Polres") as its code;
     anything unknown is returned unchanged, for the registration rules to refuse."""
-    key = _normalise_header(text)
+    key = normalise_header(text)
     if key in _CATEGORY_KEYS:
         return _CATEGORY_KEYS[key]
     for language in DefaultConfig.LANGUAGES:
         with force_locale(language):
             for code, label in category_labels().items():
-                if _normalise_header(label) == key:
+                if normalise_header(label) == key:
                     return code  # an export written for a reader of another language
     return text
 
 
 def match_header(text) -> str | None:
-    """The participant field a header names, or None: case, spaces, punctuation forgiven.
-
-    A note in brackets is ignored ("Nama lengkap (dengan gelar)"), so is a leading "No." on
-    a known name ("No. NIK").
-    """
-    if text is None:
-        return None
-    plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(text))
-    for candidate in (plain, str(text)):
-        key = _normalise_header(candidate)
-        if not key:
-            continue
-        if key in _ALIASES:
-            return _ALIASES[key]
-        if key.replace(" ", "") in _ALIASES:
-            return _ALIASES[key.replace(" ", "")]
-    return None
+    """The participant field a header names, or None (``HeaderNames.match``)."""
+    return _HEADERS.match(text)
 
 
 #: the file as a whole cannot be read as a participant list; the message says why
@@ -263,51 +224,10 @@ class SheetData:
         return f"{letter} ({header})" if letter else header
 
 
-_SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
-
-
 def _is_formula(value) -> bool:
     if isinstance(value, str):
         return value.startswith("=")
     return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
-
-
-def _cell_text(value, field_name: str) -> tuple[str, str | None]:
-    """A cell as text for the validators, and a problem when the value cannot be trusted."""
-    if value is None:
-        return "", None
-    if isinstance(value, bool):
-        return ("Ya" if value else "Tidak"), None
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(), None
-    if isinstance(value, date):
-        return value.isoformat(), None
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not value.is_integer():
-            if field_name in DIGIT_FIELDS:
-                return repr(value), _("berisi angka pecahan, bukan deretan digit.")
-            return f"{value:g}", None
-        digits = str(int(value))
-        if field_name in DIGIT_FIELDS and len(digits) > 15:
-            # Excel keeps 15 significant digits: the rest came back as zeros, and numbers
-            # past 2**53 do not survive the float they pass through. Only an exact number
-            # written by a program (a NIK below 2**53 not ending in zeros) is kept.
-            if isinstance(value, float) or value > 2**53 or set(digits[15:]) == {"0"}:
-                return digits, _(
-                    "tersimpan sebagai angka di Excel, yang hanya menyimpan 15 digit; digit "
-                    "terakhir mungkin hilang. Format kolom sebagai Teks lalu ketik ulang."
-                )
-        return digits, None
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
-        text = text[1:]  # a cell neutralised by an export (ours included): take it back
-    if field_name in DIGIT_FIELDS and _SCIENTIFIC.match(text):
-        return text, _(
-            "tertulis dalam format ilmiah (%(text)s): digitnya sudah hilang. Format kolom "
-            "sebagai Teks lalu ketik ulang angkanya.",
-            text=text,
-        )
-    return text, None
 
 
 def thousands(number: int) -> str:
@@ -433,7 +353,7 @@ def _read_rows(xlsx: XlsxFile, worksheet, rows_iter, header_row, header, mapped)
         blank_run = 0
         values, problems = {}, []
         for field_name, value in raw.items():
-            text, problem = _cell_text(value, field_name)
+            text, problem = cell_text(value, digits=field_name in DIGIT_FIELDS)
             index = fields_seen[field_name]
             if value is None and index < len(formula_row) and _is_formula(formula_row[index]):
                 problem = _(
