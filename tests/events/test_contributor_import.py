@@ -102,6 +102,7 @@ def test_each_bad_row_is_named_by_row_and_column(two_modules):
             ["panitia", "Euis", "", "19750517ABC", "", ""],
             ["panitia", "Fajar", "", 197505172000031001, "", ""],
             ["panitia", "Gita", "", "12345", "", ""],
+            ["panitia", "Hadi", "", "1,97505E+17", "", ""],
         ]
     )
     report = importing.check_contributors(two_modules, data)
@@ -117,6 +118,8 @@ def test_each_bad_row_is_named_by_row_and_column(two_modules):
     # typed as a number: Excel cut its digits
     assert "NIP tersimpan sebagai angka" in found[8]["nip"] and "15 digit" in found[8]["nip"]
     assert "18 angka" in found[9]["nip"]
+    # copied from a cell Excel showed in scientific notation: the digits are gone
+    assert "format ilmiah (1,97505E+17)" in found[10]["nip"]
 
 
 def test_duplicates_in_the_file_and_in_the_event_are_refused(two_modules):
