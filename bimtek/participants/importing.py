@@ -393,8 +393,11 @@ def import_max_bytes() -> int:
     return XlsxLimits.for_import("IMPORT").max_bytes
 
 
-def store_upload(data: bytes, *, event: Event, user, filename: str) -> str:
-    """Keep an upload until it is confirmed or discarded; return its unguessable token.
+def store_upload(
+    data: bytes, *, event: Event, user, filename: str, kind: str = "participants"
+) -> str:
+    """Keep an upload for the import ``kind`` ("participants" or "team") until it is
+    confirmed or discarded; return its unguessable token.
 
     Uploads older than UPLOAD_TTL_SECONDS are deleted on the way. Flushes; caller commits.
     """
@@ -404,6 +407,7 @@ def store_upload(data: bytes, *, event: Event, user, filename: str) -> str:
         token=secrets.token_urlsafe(24),
         event_id=event.id,
         user_id=getattr(user, "id", None),
+        kind=kind,
         filename=PurePath(filename or "peserta.xlsx").name[:200] or "peserta.xlsx",
         content=data,
     )
@@ -412,8 +416,9 @@ def store_upload(data: bytes, *, event: Event, user, filename: str) -> str:
     return upload.token
 
 
-def load_upload(token: str, *, event: Event, user) -> ImportUpload:
-    """The stored upload; NotFound when unknown, expired, of another event or another user.
+def load_upload(token: str, *, event: Event, user, kind: str = "participants") -> ImportUpload:
+    """The stored upload; NotFound when unknown, expired, of another event, another user or
+    another import ``kind``.
 
     Whether it belongs to ``event`` is decided by the one loader (``load_in_event``); every
     refusal gets this page's own answer (``unknown_upload``, "upload it again").
@@ -429,7 +434,12 @@ def load_upload(token: str, *, event: Event, user) -> ImportUpload:
     expired = upload is not None and utcnow() - upload.created_at > timedelta(
         seconds=UPLOAD_TTL_SECONDS
     )
-    if upload is None or expired or upload.user_id != getattr(user, "id", None):
+    if (
+        upload is None
+        or expired
+        or upload.user_id != getattr(user, "id", None)
+        or upload.kind != kind
+    ):
         raise NotFound(
             _("Berkas unggahan tidak ditemukan atau sudah kedaluwarsa. Unggah ulang berkasnya."),
             code="unknown_upload",

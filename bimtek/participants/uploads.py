@@ -23,6 +23,9 @@ class ImportUpload(db.Model):
     )
     #: who uploaded it; only they may confirm or discard it
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: the import it was made for: "participants" or "team" (the event's narasumber,
+    #: moderators and panitia); its preview opens only on that import's pages
+    kind: Mapped[str] = mapped_column(sa.String(20), default="participants")
     #: the file's name as uploaded, for the page and the audit log
     filename: Mapped[str] = mapped_column(sa.String(200))
     #: the .xlsx bytes as uploaded (at most IMPORT_MAX_BYTES)

@@ -68,7 +68,11 @@ def upload(event):
         flash(problem.message, "error")
         return _team_page(event)
     token = uploads.store_upload(
-        data, event=event, user=current_user, filename=PurePath(received.filename).name
+        data,
+        event=event,
+        user=current_user,
+        filename=PurePath(received.filename).name,
+        kind="team",
     )
     db.session.commit()
     return redirect(url_for(".preview", code=event.code, token=token), code=303)
@@ -78,7 +82,7 @@ def upload(event):
 @event_required("manager")
 def preview(event, token):
     """Every row as it will be added and every bad row with its reason; writes nothing."""
-    kept = uploads.load_upload(token, event=event, user=current_user)
+    kept = uploads.load_upload(token, event=event, user=current_user, kind="team")
     try:
         report = rules.check_contributors(event, kept.content)
     except InvalidInput as problem:
@@ -104,7 +108,7 @@ def confirm(event, token):
     """Add the valid rows of a previewed upload, all or none."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    kept = uploads.load_upload(token, event=event, user=current_user)
+    kept = uploads.load_upload(token, event=event, user=current_user, kind="team")
     try:
         report = rules.check_contributors(event, kept.content)
     except InvalidInput as problem:
@@ -153,7 +157,7 @@ def discard(event, token):
     """Forget a previewed upload without adding anyone."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    uploads.discard_upload(uploads.load_upload(token, event=event, user=current_user))
+    uploads.discard_upload(uploads.load_upload(token, event=event, user=current_user, kind="team"))
     db.session.commit()
     flash(_("Impor dibatalkan; tidak ada yang ditambahkan."), "info")
     return _team_page(event)

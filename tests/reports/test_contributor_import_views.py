@@ -12,6 +12,7 @@ from bimtek.extensions import db
 from tests.certificates.test_concurrency import _run_together
 from tests.conftest import login, requires_postgres
 from tests.events.test_contributor_import import team_xlsx
+from tests.participants.sheets import person_row, xlsx_bytes
 
 TEAM = "/admin/kegiatan/UJI24/tim"
 
@@ -147,3 +148,21 @@ def test_a_double_click_on_confirm_imports_once(app, manager_client, manager, ev
         db.session.execute(sa.delete(Contributor))
         db.session.commit()
         preview_url = upload(manager_client, team_xlsx(ROWS)).headers["Location"]
+
+
+def test_an_upload_opens_only_on_the_import_it_was_made_for(manager_client, event):
+    """A participant list's preview token is no team upload, and the other way round."""
+    team = upload(manager_client, team_xlsx(ROWS)).headers["Location"]
+    team_token = team.rsplit("/", 1)[1]
+    people = manager_client.post(
+        "/admin/kegiatan/UJI24/impor",
+        data={"berkas": (io.BytesIO(xlsx_bytes([person_row()])), "peserta.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert people.status_code in (302, 303), people.get_data(as_text=True)[:300]
+    people_token = people.headers["Location"].rsplit("/", 1)[1]
+    assert manager_client.get(f"{TEAM}/impor/{people_token}").status_code == 404
+    assert manager_client.post(f"{TEAM}/impor/{people_token}/simpan").status_code == 404
+    assert manager_client.get(f"/admin/kegiatan/UJI24/impor/{team_token}").status_code == 404
+    assert manager_client.get(team).status_code == 200
+    assert count() == 0
