@@ -205,7 +205,9 @@ class FillInSheet:
     widths: list[float] = field(default_factory=list)
 
 
-def _book(buffer: io.BytesIO):
+def new_workbook(buffer: io.BytesIO):
+    """An xlsxwriter workbook writing into ``buffer`` that never turns a text into a number,
+    a formula or a link (every workbook the app writes, templates included)."""
     return xlsxwriter.Workbook(
         buffer,
         {
@@ -221,7 +223,7 @@ def _book(buffer: io.BytesIO):
 def write_fill_in_workbook(sheets: list[FillInSheet]) -> bytes:
     """An .xlsx of fill-in sheets: a bold, frozen header row, text cells neutralised."""
     buffer = io.BytesIO()
-    book = _book(buffer)
+    book = new_workbook(buffer)
     bold = book.add_format({"bold": True})
     for sheet in sheets:
         ws = book.add_worksheet(safe_title(sheet.title))
@@ -245,7 +247,7 @@ def write_fill_in_workbook(sheets: list[FillInSheet]) -> bytes:
 def write_workbook(sheets: list[Sheet]) -> bytes:
     """An .xlsx of the sheets: title rows, bold frozen header, autofilter, fitted widths."""
     buffer = io.BytesIO()
-    book = _book(buffer)
+    book = new_workbook(buffer)
     formats = _Formats(book)
     for sheet in sheets:
         _write_sheet(book, formats, sheet)

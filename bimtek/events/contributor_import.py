@@ -18,7 +18,6 @@ read as a person (the question template once imported its example row as a quest
 import io
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
@@ -26,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from bimtek.audit.services import record
 from bimtek.core.sheet_rows import Column, HeaderNames, RowProblem, cell_text
 from bimtek.core.xlsx_reader import XlsxFile, XlsxLimits, XlsxProblem
-from bimtek.core.xlsx_writer import ACCENT
+from bimtek.core.xlsx_writer import ACCENT, new_workbook
 from bimtek.errors import Conflict, InvalidInput
 from bimtek.events.contributors import (
     add_contributor,
@@ -428,10 +427,7 @@ def contributor_template(event: Event) -> bytes:
     """The import template: an empty sheet to fill, the instructions with an example, and
     the event's modules."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
-    )
+    book = new_workbook(buffer)
     header = book.add_format(
         {"bold": True, "font_color": "#FFFFFF", "bg_color": ACCENT, "valign": "vcenter"}
     )

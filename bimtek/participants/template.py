@@ -3,10 +3,9 @@ digit columns formatted as text so that Excel never turns a NIK into 6.40801E+15
 
 import io
 
-import xlsxwriter
 from flask_babel import gettext as _
 
-from bimtek.core.xlsx_writer import ACCENT
+from bimtek.core.xlsx_writer import ACCENT, new_workbook
 from bimtek.participants.models import GENDERS, INSTITUTION_CATEGORIES
 from bimtek.participants.sheet import (
     COLUMNS,
@@ -37,10 +36,7 @@ TEXT_ROWS = 1000
 def participant_template() -> bytes:
     """The import template: header, an example row, drop-down lists, digit columns as text."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
-    )
+    book = new_workbook(buffer)
     header = book.add_format(
         {"bold": True, "font_color": "#FFFFFF", "bg_color": ACCENT, "valign": "vcenter"}
     )

@@ -91,9 +91,6 @@ def _iso(moment) -> str | None:
 def served_data(event: Event, key: str, base: str | None = None) -> dict:
     """What ``event`` holds about the person ``key`` (a ``holder_key``); NotFound when
     nobody of that key served it. Verification links on ``base``. Reads only."""
-    person = next((p for p in served_names(event) if p.key == key), None)
-    if person is None:
-        raise NotFound(_("Orang ini tidak tercatat bertugas di kegiatan ini."))
     listed = [c for c in contributors_of(event) if holder_key(c.name) == key]
     certificates = db.session.scalars(
         sa.select(Certificate)
@@ -104,6 +101,9 @@ def served_data(event: Event, key: str, base: str | None = None) -> dict:
         )
         .order_by(Certificate.role, Certificate.seq)
     ).all()
+    if not listed and not certificates:
+        raise NotFound(_("Orang ini tidak tercatat bertugas di kegiatan ini."))
+    name = listed[0].name if listed else certificates[0].name
     mails = (
         db.session.scalars(
             sa.select(Delivery)
@@ -126,7 +126,7 @@ def served_data(event: Event, key: str, base: str | None = None) -> dict:
     return {
         "generated_at": _iso(utcnow()),
         "event": {"code": event.code, "title": event.title},
-        "name": person.name,
+        "name": name,
         "served": [
             {
                 "role": row.role,
